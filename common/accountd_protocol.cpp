@@ -1,0 +1,86 @@
+#include "common/accountd_protocol.hpp"
+
+#include "common/base64url.hpp"
+#include "common/error.hpp"
+
+namespace lacme {
+namespace {
+
+bool has_non_null(const nlohmann::json& object, const char* key)
+{
+    const auto it = object.find(key);
+    return it != object.end() && !it->is_null();
+}
+
+}  // namespace
+
+std::string format_accountd_greeting(const accountd_greeting& greeting)
+{
+    nlohmann::json extra = {{"alg", greeting.alg}, {"jwk-thumbprint", greeting.jwk_thumbprint}};
+    if (greeting.kid)
+        extra["kid"] = *greeting.kid;
+    return std::to_string(accountd_protocol_version) + " OK " + extra.dump() + "\r\n" +
+           (greeting.kid ? std::string("{}") : greeting.jwk.dump()) + "\r\n";
+}
+
+accountd_greeting parse_accountd_greeting(std::string_view first_line, std::string_view jwk_line)
+{
+    const std::string expected = std::to_string(accountd_protocol_version) + " OK";
+    if (first_line.substr(0, expected.size()) != expected ||
+        (first_line.size() > expected.size() && first_line[expected.size()] != ' '))
+        throw error("invalid greeting from lacme-accountd (unsupported protocol version?)");
+    accountd_greeting greeting;
+    greeting.alg = "RS256";
+    if (first_line.size() > expected.size() + 1) {
+        const auto extra = nlohmann::json::parse(first_line.substr(expected.size() + 1), nullptr, false);
+        if (!extra.is_object())
+            throw error("invalid greeting data from lacme-accountd");
+        if (auto it = extra.find("alg"); it != extra.end() && it->is_string())
+            greeting.alg = it->get<std::string>();
+        if (auto it = extra.find("jwk-thumbprint"); it != extra.end() && it->is_string())
+            greeting.jwk_thumbprint = it->get<std::string>();
+        if (auto it = extra.find("kid"); it != extra.end() && it->is_string() && !it->get<std::string>().empty())
+            greeting.kid = it->get<std::string>();
+    }
+    greeting.jwk = nlohmann::json::parse(jwk_line, nullptr, false);
+    if (!greeting.jwk.is_object())
+        throw error("invalid JWK from lacme-accountd");
+    return greeting;
+}
+
+signing_input_check check_signing_input(std::string_view line)
+{
+    signing_input_check result{signing_input_verdict::ok, {}, {}};
+    const std::size_t dot = line.find('.');
+    const std::string_view header_b64 = line.substr(0, dot);
+    std::optional<std::string> header;
+    if (dot == std::string_view::npos || header_b64.empty() || !(header = base64url_decode(header_b64))) {
+        result.verdict = signing_input_verdict::malformed_header;
+        return result;
+    }
+    result.header = std::move(*header);
+    auto payload = base64url_decode(line.substr(dot + 1));
+    if (!payload) {
+        result.verdict = signing_input_verdict::malformed_payload;
+        return result;
+    }
+    result.payload = std::move(*payload);
+    const auto json = nlohmann::json::parse(result.header, nullptr, false);
+    if (!json.is_object() || !has_non_null(json, "alg") || !has_non_null(json, "nonce") ||
+        !has_non_null(json, "url") || !(has_non_null(json, "jwk") || has_non_null(json, "kid")))
+        result.verdict = signing_input_verdict::invalid_header;
+    return result;
+}
+
+std::string_view describe(signing_input_verdict verdict) noexcept
+{
+    switch (verdict) {
+    case signing_input_verdict::ok: return "valid";
+    case signing_input_verdict::malformed_header: return "malformed JWS Protected Header";
+    case signing_input_verdict::malformed_payload: return "malformed JWS Payload";
+    case signing_input_verdict::invalid_header: return "invalid JWS Protected Header";
+    }
+    return {};
+}
+
+}  // namespace lacme

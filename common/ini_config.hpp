@@ -1,0 +1,46 @@
+// INI configuration files with the rules of Perl's Config::Tiny, which lacme uses: `[section]`
+// headers, `key = value` lines (surrounding blanks trimmed), `#`/`;` comment lines, " ; " inline
+// comments, later keys overriding earlier ones. Unlike Config::Tiny we remember line numbers so
+// that every error names the file and line.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace lacme {
+
+class ini_config {
+public:
+    struct value {
+        std::string text;
+        int line;
+    };
+    struct section {
+        int line = 0;  // 0 for the default section, which has no header
+        std::map<std::string, value> values;
+    };
+    // Allowed keys per section name; the default section is named "".
+    using schema = std::map<std::string, std::set<std::string>, std::less<>>;
+
+    static ini_config parse(std::string_view text, std::string origin);
+    static ini_config read_file(const std::string& path);
+
+    // Throws lacme::error "FILE:LINE: unknown section [x]" / "unknown key 'k' in section [x]".
+    void check(const schema& allowed) const;
+
+    [[nodiscard]] bool has_section(std::string_view name) const;
+    [[nodiscard]] std::optional<std::string> get(std::string_view section, std::string_view key) const;
+    [[nodiscard]] const std::string& origin() const noexcept { return origin_; }
+
+private:
+    std::string origin_;
+    std::map<std::string, section, std::less<>> sections_;
+};
+
+// lacme's boolean settings: "Yes"/"No" (case-insensitive); anything else is an error naming key.
+bool parse_yes_no(std::string_view key, std::string_view text);
+
+}  // namespace lacme

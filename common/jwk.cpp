@@ -1,0 +1,132 @@
+#include "common/jwk.hpp"
+
+#include "common/base64url.hpp"
+#include "common/error.hpp"
+#include "common/openssl_ptr.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/sha.h>
+
+#include <vector>
+
+namespace lacme {
+namespace {
+
+std::vector<std::uint8_t> bignum_bytes(EVP_PKEY* key, const char* param)
+{
+    BIGNUM* raw = nullptr;
+    if (EVP_PKEY_get_bn_param(key, param, &raw) != 1)
+        throw_openssl(std::string("reading key parameter ") + param);
+    const bignum_ptr bn(raw);
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(BN_num_bytes(bn.get())));
+    BN_bn2bin(bn.get(), out.data());
+    return out;
+}
+
+account_public_key ec_account_key(EVP_PKEY* key)
+{
+    char group[64];
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) != 1)
+        throw_openssl("reading EC curve name");
+    const std::string_view name(group);
+    jws_algorithm alg;
+    std::string_view curve;
+    if (name == "prime256v1" || name == "P-256") {
+        alg = jws_algorithm::es256;
+        curve = "P-256";
+    } else if (name == "secp384r1" || name == "P-384") {
+        alg = jws_algorithm::es384;
+        curve = "P-384";
+    } else {
+        throw error("unsupported EC curve " + std::string(name) + " (use P-256 or P-384)");
+    }
+    // Uncompressed point 04||x||y, each coordinate padded to the field size as JWK requires.
+    std::uint8_t point[1 + 2 * 66];
+    std::size_t len = 0;
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &len) != 1)
+        throw_openssl("reading EC public point");
+    const std::size_t field = jws_ecdsa_signature_size(alg) / 2;
+    if (len != 1 + 2 * field || point[0] != 0x04)
+        throw error("EC public key is not an uncompressed point");
+    const std::span<const std::uint8_t> xy(point + 1, 2 * field);
+    return {alg, ec_jwk(curve, xy.first(field), xy.subspan(field))};
+}
+
+}  // namespace
+
+std::string_view jws_algorithm_name(jws_algorithm alg) noexcept
+{
+    switch (alg) {
+    case jws_algorithm::rs256: return "RS256";
+    case jws_algorithm::es256: return "ES256";
+    case jws_algorithm::es384: return "ES384";
+    }
+    return {};
+}
+
+const EVP_MD* jws_algorithm_digest(jws_algorithm alg) noexcept
+{
+    return alg == jws_algorithm::es384 ? EVP_sha384() : EVP_sha256();
+}
+
+std::size_t jws_ecdsa_signature_size(jws_algorithm alg) noexcept
+{
+    switch (alg) {
+    case jws_algorithm::rs256: return 0;
+    case jws_algorithm::es256: return 64;
+    case jws_algorithm::es384: return 96;
+    }
+    return 0;
+}
+
+nlohmann::json rsa_jwk(std::span<const std::uint8_t> modulus, std::span<const std::uint8_t> exponent)
+{
+    // Leading zero octets are not part of the JWK encoding (RFC 7518 §6.3.1.1).
+    while (!modulus.empty() && modulus.front() == 0)
+        modulus = modulus.subspan(1);
+    while (!exponent.empty() && exponent.front() == 0)
+        exponent = exponent.subspan(1);
+    return {{"kty", "RSA"}, {"n", base64url_encode(modulus)}, {"e", base64url_encode(exponent)}};
+}
+
+nlohmann::json ec_jwk(std::string_view curve, std::span<const std::uint8_t> x, std::span<const std::uint8_t> y)
+{
+    return {{"kty", "EC"}, {"crv", curve}, {"x", base64url_encode(x)}, {"y", base64url_encode(y)}};
+}
+
+account_public_key account_public_key_from(EVP_PKEY* key)
+{
+    switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA: {
+        const int bits = EVP_PKEY_get_bits(key);
+        if (bits < 2048 || bits > 4096)
+            throw error("RSA key of " + std::to_string(bits) + " bits (use 2048 to 4096)");
+        const auto n = bignum_bytes(key, OSSL_PKEY_PARAM_RSA_N);
+        const auto e = bignum_bytes(key, OSSL_PKEY_PARAM_RSA_E);
+        return {jws_algorithm::rs256, rsa_jwk(n, e)};
+    }
+    case EVP_PKEY_EC:
+        return ec_account_key(key);
+    default: {
+        const char* type = EVP_PKEY_get0_type_name(key);
+        throw error(std::string("unsupported key type ") + (type ? type : "unknown") +
+                    " (use RSA, EC P-256 or EC P-384)");
+    }
+    }
+}
+
+std::string canonical_json(const nlohmann::json& value)
+{
+    // nlohmann::json keeps object members in a std::map, so dump() is already key-sorted.
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
+
+std::string jwk_thumbprint(const nlohmann::json& jwk)
+{
+    const std::string text = canonical_json(jwk);
+    std::uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), digest);
+    return base64url_encode(std::span<const std::uint8_t>(digest));
+}
+
+}  // namespace lacme

@@ -1,0 +1,23 @@
+// JWS signature encodings (RFC 7518 §3.4): ECDSA signatures travel as fixed-size r||s, while
+// OpenSSL produces and verifies DER. Also a verifier, used by tests and the client's self-checks.
+#pragma once
+
+#include "common/jwk.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace lacme {
+
+std::vector<std::uint8_t> ecdsa_der_to_raw(std::span<const std::uint8_t> der, std::size_t raw_size);
+std::vector<std::uint8_t> ecdsa_raw_to_der(std::span<const std::uint8_t> raw);
+
+// Verifies a JWS signature (RS256: PKCS#1 v1.5; ES256/ES384: raw r||s) over signing_input.
+bool jws_verify(EVP_PKEY* key, jws_algorithm alg, std::string_view signing_input,
+                std::span<const std::uint8_t> signature);
+
+}  // namespace lacme

@@ -1,0 +1,57 @@
+#include "common/log.hpp"
+
+#include "common/error.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <ctime>
+
+namespace lacme {
+namespace {
+
+// One write(2) per line so concurrent writers never interleave within a line.
+void write_line(int fd, std::string_view line)
+{
+    while (!line.empty()) {
+        const ssize_t n = ::write(fd, line.data(), line.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;  // a log that cannot be written must not take the service down
+        line.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
+void logger::open_logfile(const std::string& path)
+{
+    unique_fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
+    if (!fd)
+        throw_errno("can't open log file " + path);
+    logfile_ = std::move(fd);
+}
+
+void logger::log(log_level level, std::string_view message)
+{
+    const bool to_stderr = enabled(level);
+    const bool to_file = logfile_ && (to_stderr || level <= log_level::verbose);
+    if (!to_stderr && !to_file)
+        return;
+    std::string line(message);
+    line += '\n';
+    const std::lock_guard lock(mutex_);
+    if (to_file) {
+        const std::time_t now = std::time(nullptr);
+        std::tm local{};
+        localtime_r(&now, &local);
+        char stamp[64];
+        std::strftime(stamp, sizeof stamp, "[%a %b %e %H:%M:%S %Y] ", &local);
+        write_line(logfile_.get(), std::string(stamp) + line);
+    }
+    if (to_stderr)
+        write_line(STDERR_FILENO, line);
+}
+
+}  // namespace lacme

@@ -1,0 +1,183 @@
+# Shared helpers for integration tests (sourced, not run). Each test gets:
+#   T            a private temp dir, removed on exit (set LACME_KEEP_TEST_DIR=1 to keep it)
+#   PORT0        first of 20 loopback ports reserved for this test (from ctest)
+#   BUILD, SRC   build and source trees
+# and every process started with t_bg is killed on exit, whatever happens.
+set -euo pipefail
+
+BUILD=${LACME_BUILD_DIR:?run through ctest (LACME_BUILD_DIR unset)}
+SRC=${LACME_SOURCE_DIR:?run through ctest (LACME_SOURCE_DIR unset)}
+PORT0=${LACME_TEST_BASEPORT:?run through ctest (LACME_TEST_BASEPORT unset)}
+ACCOUNTD="$BUILD/accountd/lacme-accountd"
+TEST_TLS_DIR=/var/lib/lacme-cpp-test
+SOFTHSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/lacme-test.XXXXXX")
+chmod 0700 "$T"
+_t_pids=()
+_t_cleanups=()
+_t_checks=0
+
+t_cleanup() {
+    local rc=$?
+    local c pid
+    for c in "${_t_cleanups[@]}"; do eval "$c" || true; done
+    for pid in "${_t_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${_t_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [ "$rc" -ne 0 ]; then
+        echo "--- test failed (rc=$rc); logs in $T:" >&2
+        local f
+        for f in "$T"/*.log "$T"/*/*.log; do
+            [ -f "$f" ] || continue
+            echo "--- $f (last 30 lines)" >&2
+            tail -n 30 "$f" >&2
+        done
+    fi
+    if [ -z "${LACME_KEEP_TEST_DIR:-}" ]; then rm -rf "$T"; else echo "kept $T" >&2; fi
+    exit "$rc"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+t_fail() { echo "FAIL: $*" >&2; exit 1; }
+t_pass() { _t_checks=$((_t_checks + 1)); echo "ok $_t_checks - $*"; }
+t_require() { command -v "$1" >/dev/null 2>&1 || t_fail "missing tool '$1' (run scripts/install-deps)"; }
+t_on_exit() { _t_cleanups+=("$1"); }
+
+# t_bg LOGFILE CMD...: run in the background, killed at exit; PID in $T_LAST_PID.
+t_bg() {
+    local log=$1; shift
+    "$@" >"$log" 2>&1 &
+    T_LAST_PID=$!
+    _t_pids+=("$T_LAST_PID")
+}
+
+# t_wait_for DESCRIPTION CMD...: poll CMD for up to 10 s.
+t_wait_for() {
+    local what=$1; shift
+    local i
+    for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    t_fail "timed out waiting for $what"
+}
+
+# t_expect_fail DESCRIPTION PATTERN CMD...: CMD must exit non-zero with PATTERN in its stderr/stdout.
+t_expect_fail() {
+    local what=$1 pattern=$2; shift 2
+    local out rc=0
+    out=$("$@" 2>&1) || rc=$?
+    [ "$rc" -ne 0 ] || t_fail "$what: expected failure, got success: $out"
+    grep -qE -- "$pattern" <<<"$out" || t_fail "$what: expected /$pattern/ in: $out"
+    [ "$(wc -l <<<"$out")" -le 3 ] || t_fail "$what: error message is not short: $out"
+    t_pass "$what"
+}
+
+# t_pebble_up [VAR=VALUE...]: starts pebble + challtestsrv on PORT0..PORT0+5 with the
+# machine's test TLS certificate (trusted system-wide by scripts/setup-test-ca, because Perl's
+# client trusts only the system store). Extra VAR=VALUE pairs go to pebble's environment, and
+# PEBBLE_CONFIG_EXTRA (JSON members, later ones win) into its config. Sets PEBBLE_URL, PEBBLE_CA, PEBBLE_ROOTS,
+# HTTP01_PORT, PEBBLE_MGMT.
+t_pebble_up() {
+    t_require pebble; t_require pebble-challtestsrv
+    [ -r "$TEST_TLS_DIR/pebble.crt" ] || t_fail "no test TLS certificate: run scripts/setup-test-ca"
+    local acme=$PORT0 mgmt=$((PORT0 + 1)) dns=$((PORT0 + 2)) cmgmt=$((PORT0 + 3))
+    HTTP01_PORT=$((PORT0 + 4))
+    mkdir -p "$T/pebble"
+    cat >"$T/pebble/pebble.json" <<JSON
+{"pebble": {"listenAddress": "127.0.0.1:$acme", "managementListenAddress": "127.0.0.1:$mgmt",
+ "certificate": "$TEST_TLS_DIR/pebble.crt", "privateKey": "$TEST_TLS_DIR/pebble.key",
+ "httpPort": $HTTP01_PORT, "tlsPort": $((PORT0 + 5)), "ocspResponderURL": "",
+ "externalAccountBindingRequired": false${PEBBLE_CONFIG_EXTRA:+, $PEBBLE_CONFIG_EXTRA}}}
+JSON
+    t_bg "$T/challtestsrv.log" pebble-challtestsrv -defaultIPv4 127.0.0.1 -defaultIPv6 "" -dns01 "127.0.0.1:$dns" \
+        -http01 "" -https01 "" -tlsalpn01 "" -management "127.0.0.1:$cmgmt"
+    t_bg "$T/pebble.log" env PEBBLE_VA_NOSLEEP=1 "$@" pebble -config "$T/pebble/pebble.json" -dnsserver "127.0.0.1:$dns"
+    PEBBLE_URL="https://127.0.0.1:$acme/dir"
+    PEBBLE_MGMT="https://127.0.0.1:$mgmt"
+    PEBBLE_CA="$TEST_TLS_DIR/pebble.crt"
+    t_wait_for "pebble directory" curl -fs --cacert "$PEBBLE_CA" "$PEBBLE_URL"
+    curl -fs --cacert "$PEBBLE_CA" "$PEBBLE_MGMT/roots/0" >"$T/pebble/root.pem"
+    curl -fs --cacert "$PEBBLE_CA" "$PEBBLE_MGMT/intermediates/0" >"$T/pebble/intermediate.pem"
+    cat "$T/pebble/root.pem" "$T/pebble/intermediate.pem" >"$T/pebble/issuer-bundle.pem"
+    PEBBLE_ROOTS="$T/pebble/issuer-bundle.pem"
+}
+
+# t_keygen FILE TYPE: TYPE is rsa2048, rsa4096, p256, p384, ed25519.
+t_keygen() {
+    local file=$1 type=$2
+    case $type in
+        rsa*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${type#rsa}" -out "$file" 2>/dev/null ;;
+        p256) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$file" 2>/dev/null ;;
+        p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$file" 2>/dev/null ;;
+        ed25519) openssl genpkey -algorithm ED25519 -out "$file" 2>/dev/null ;;
+        *) t_fail "t_keygen: unknown key type $type" ;;
+    esac
+    chmod 0600 "$file"
+}
+
+# t_softhsm_init LABEL: a fresh SoftHSM token (SO PIN 12345678, user PIN 1234) in $T/softhsm.
+t_softhsm_init() {
+    t_require softhsm2-util; t_require pkcs11-tool
+    mkdir -p "$T/softhsm/tokens"
+    echo "directories.tokendir = $T/softhsm/tokens" >"$T/softhsm/softhsm2.conf"
+    export SOFTHSM2_CONF="$T/softhsm/softhsm2.conf"
+    softhsm2-util --init-token --free --label "$1" --so-pin 12345678 --pin 1234 >/dev/null
+}
+
+# t_perl_lacme_conf DIR [client=CMD] [webserver=CMD] [accountd=CMD] [accountd_config=FILE] [socket=PATH]
+# writes DIR/lacme.conf for Debian's Perl lacme master (no privilege drop: tests run as root).
+t_perl_lacme_conf() {
+    local dir=$1; shift
+    local client=/usr/libexec/lacme/client web=/usr/libexec/lacme/webserver accountd="" accountd_config="" arg
+    for arg in "$@"; do
+        case $arg in
+            client=*) client=${arg#client=} ;;
+            webserver=*) web=${arg#webserver=} ;;
+            accountd=*) accountd=${arg#accountd=} ;;
+            accountd_config=*) accountd_config=${arg#accountd_config=} ;;
+            *) t_fail "t_perl_lacme_conf: unknown argument $arg" ;;
+        esac
+    done
+    mkdir -p "$dir"
+    {
+        printf '[client]\nserver = %s\nuser =\ngroup =\ncommand = %s\n' "$PEBBLE_URL" "$client"
+        printf '[webserver]\nlisten = 127.0.0.1:%s\nuser =\ngroup =\ncommand = %s\n' "$HTTP01_PORT" "$web"
+        if [ -n "$accountd" ]; then
+            printf '[accountd]\ncommand = %s\n' "$accountd"
+            [ -z "$accountd_config" ] || printf 'config = %s\n' "$accountd_config"
+        fi
+    } >"$dir/lacme.conf"
+}
+
+# t_certs_conf DIR NAME DOMAIN...: DIR/certs.conf with one section NAME issuing for the domains,
+# a fresh P-256 service key, chain written to DIR/NAME.pem, verified against pebble's roots.
+t_certs_conf() {
+    local dir=$1 name=$2; shift 2
+    [ -f "$dir/$name.key" ] || t_keygen "$dir/$name.key" p256
+    local san="" d
+    for d in "$@"; do san="${san:+$san,}DNS:$d"; done
+    cat >"$dir/certs.conf" <<CONF
+[$name]
+certificate-key = $dir/$name.key
+certificate-chain = $dir/$name.pem
+subject = /CN=$1
+subjectAltName = $san
+CAfile = $PEBBLE_ROOTS
+CONF
+}
+
+# t_verify_chain CHAIN DOMAIN...: the chain verifies against pebble's roots and names the domains.
+t_verify_chain() {
+    local chain=$1; shift
+    [ -s "$chain" ] || t_fail "no certificate chain at $chain"
+    openssl verify -CAfile "$T/pebble/root.pem" -untrusted "$chain" "$chain" >/dev/null 2>&1 ||
+        t_fail "chain $chain does not verify against pebble's root"
+    local text d
+    text=$(openssl x509 -in "$chain" -noout -ext subjectAltName 2>/dev/null)
+    for d in "$@"; do grep -q "DNS:$d" <<<"$text" || t_fail "$chain lacks DNS:$d"; done
+}
+
+# t_done: closing line for ctest logs; a test that ran no check fails.
+t_done() {
+    [ "$_t_checks" -gt 0 ] || t_fail "no check ran"
+    echo "$_t_checks passed, 0 failed"
+}
