@@ -1,0 +1,88 @@
+#include "common/child_process.hpp"
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+namespace lacme {
+
+void close_fds_from(int lowest) noexcept
+{
+#ifdef SYS_close_range
+    if (::syscall(SYS_close_range, static_cast<unsigned>(lowest), ~0U, 0) == 0)
+        return;
+#endif
+    const long max = ::sysconf(_SC_OPEN_MAX);
+    for (long fd = lowest; fd < (max > 0 ? max : 65536); ++fd)
+        ::close(static_cast<int>(fd));
+}
+
+std::string run_capturing_stdout(const std::vector<std::string>& argv, std::size_t max_output)
+{
+    if (argv.empty() || argv.front().empty())
+        throw error("empty command");
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw_errno("pipe");
+    unique_fd read_end(fds[0]);
+    unique_fd write_end(fds[1]);
+
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+
+    const pid_t pid = ::fork();
+    if (pid < 0)
+        throw_errno("fork");
+    if (pid == 0) {
+        // Child: only async-signal-safe calls until exec.
+        if (::dup2(write_end.get(), STDOUT_FILENO) < 0)
+            ::_exit(127);
+        close_fds_from(STDERR_FILENO + 1);
+        ::execvp(args[0], args.data());
+        const char msg[] = "exec failed\n";
+        (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
+        ::_exit(127);
+    }
+    write_end.reset();
+    std::string output;
+    bool too_long = false;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (output.size() + static_cast<std::size_t>(n) > max_output) {
+            too_long = true;
+            break;
+        }
+        output.append(buf, static_cast<std::size_t>(n));
+    }
+    read_end.reset();
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            throw_errno("waitpid");
+    }
+    if (too_long)
+        throw error(argv.front() + " produced more than " + std::to_string(max_output) + " bytes");
+    if (WIFSIGNALED(status))
+        throw error(argv.front() + " was killed by signal " + std::to_string(WTERMSIG(status)));
+    if (WEXITSTATUS(status) != 0)
+        throw error(argv.front() + " exited with value " + std::to_string(WEXITSTATUS(status)));
+    return output;
+}
+
+}  // namespace lacme
