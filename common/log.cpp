@@ -35,10 +35,10 @@ void logger::open_logfile(const std::string& path)
 
 void logger::log(log_level level, std::string_view message)
 {
-    const bool to_stderr = enabled(level);
-    const bool to_file = logfile_ && (to_stderr || level <= log_level::verbose);
-    if (!to_stderr && !to_file)
+    if (!wants(level))
         return;
+    const bool to_stderr = enabled(level);
+    const bool to_file = logfile_.valid();
     std::string line(message);
     line += '\n';
     const std::lock_guard lock(mutex_);

@@ -19,6 +19,11 @@ public:
 
     void set_threshold(log_level threshold) noexcept { threshold_ = threshold; }
     [[nodiscard]] bool enabled(log_level level) const noexcept { return level <= threshold_; }
+    // Whether a message of this level goes anywhere (stderr or the logfile).
+    [[nodiscard]] bool wants(log_level level) const noexcept
+    {
+        return enabled(level) || (logfile_.valid() && level <= log_level::verbose);
+    }
     // Opens (creating with mode 0600) and appends to path; throws lacme::error on failure.
     void open_logfile(const std::string& path);
 

@@ -1,0 +1,223 @@
+#include "accountd/connection.hpp"
+
+#include "common/error.hpp"
+
+namespace lacme::accountd {
+namespace {
+
+struct write_request {
+    uv_write_t req{};
+    std::string data;
+};
+
+}  // namespace
+
+// A signature computed on the worker pool. Holds copies of everything it needs, and a token
+// telling whether the connection still exists when the result comes back.
+struct connection::sign_job {
+    uv_work_t req{};
+    connection* owner;
+    std::shared_ptr<bool> alive;
+    std::string line;
+    signing_input_check request;
+    std::string response;
+    bool failed = false;
+};
+
+connection::connection(signing_service& service, std::string id, uv_handle_ptr<uv_any_handle> input,
+                       uv_handle_ptr<uv_any_handle> output, finished_callback on_finished)
+    : service_(service),
+      id_(std::move(id)),
+      input_(std::move(input)),
+      output_(std::move(output)),
+      on_finished_(std::move(on_finished)),
+      lines_(accountd_max_line)
+{
+    input_->handle.data = this;
+    if (output_)
+        output_->handle.data = this;
+}
+
+connection::~connection()
+{
+    *alive_ = false;
+}
+
+void connection::start()
+{
+    write(service_.greeting());
+    const int rc = uv_read_start(
+        as_stream(input_.get()),
+        [](uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
+            // Each read is consumed before the next one starts, so one buffer serves them all.
+            auto& buffer = static_cast<connection*>(handle->data)->read_buffer_;
+            *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
+        },
+        [](uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+            static_cast<connection*>(stream->data)->on_read(nread, buf);
+        });
+    if (rc != 0) {
+        service_.log().info("[" + id_ + "] Error: read: " + uv_strerror(rc));
+        finish(false);
+    }
+}
+
+void connection::stop()
+{
+    if (input_)
+        uv_read_stop(as_stream(input_.get()));
+    input_.reset();
+    output_.reset();
+}
+
+void connection::on_read(ssize_t nread, const uv_buf_t* buf)
+{
+    if (finished_)
+        return;
+    if (nread < 0) {
+        if (nread != UV_EOF)
+            service_.log().verbose("[" + id_ + "] Error: read: " + uv_strerror(static_cast<int>(nread)));
+        eof_ = true;
+        uv_read_stop(as_stream(input_.get()));
+        if (!signing_)
+            process_next();
+        return;
+    }
+    lines_.append(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+    while (auto line = lines_.next()) {
+        if (line->bare_newline) {
+            refuse_later("line not terminated by CRLF");
+            break;
+        }
+        if (line->text.size() > accountd_max_line) {
+            refuse_later("line too long");
+            break;
+        }
+        pending_.emplace_back(std::move(line->text));
+    }
+    if (!refused_ && lines_.overflowed())
+        refuse_later("line too long");
+    if (!signing_)
+        process_next();
+}
+
+void connection::refuse_later(std::string_view reason)
+{
+    // Requests before the bad line are still answered; nothing after it is read.
+    service_.log().info("[" + id_ + "] NOSIGN [" + std::string(reason) + "]");
+    pending_.emplace_back(std::nullopt);
+    refused_ = true;
+    uv_read_stop(as_stream(input_.get()));
+}
+
+void connection::process_next()
+{
+    if (finished_ || signing_)
+        return;
+    if (pending_.empty()) {
+        if (eof_)
+            finish(false);
+        return;
+    }
+    std::optional<std::string> next = std::move(pending_.front());
+    pending_.pop_front();
+    if (!next) {
+        finish(true);
+        return;
+    }
+    std::string line = std::move(*next);
+    auto request = service_.admit(id_, line);
+    if (!request) {
+        finish(true);
+        return;
+    }
+    auto job = std::make_unique<sign_job>();
+    job->owner = this;
+    job->alive = alive_;
+    job->line = std::move(line);
+    job->request = std::move(*request);
+    job->req.data = job.get();
+    const int rc = uv_queue_work(
+        input_->handle.loop, &job->req,
+        [](uv_work_t* req) {
+            auto* j = static_cast<sign_job*>(req->data);
+            try {
+                j->response = j->owner->service_.sign(j->line);
+            } catch (const std::exception& e) {
+                j->response = e.what();
+                j->failed = true;
+            }
+        },
+        [](uv_work_t* req, int) {
+            const std::unique_ptr<sign_job> j(static_cast<sign_job*>(req->data));
+            if (*j->alive)
+                j->owner->on_signed(std::move(j->response), j->request, j->failed);
+        });
+    if (rc != 0) {
+        service_.log().info("[" + id_ + "] Error: queueing signature: " + uv_strerror(rc));
+        finish(false);
+        return;
+    }
+    (void)job.release();  // owned by the work request until its completion callback
+    signing_ = true;
+}
+
+void connection::on_signed(std::string response, const signing_input_check& request, bool failed)
+{
+    signing_ = false;
+    if (finished_)
+        return;
+    if (failed) {
+        // The key store failed (token removed, ...): say so and drop this peer, keep serving.
+        service_.log().info("[" + id_ + "] Error: signing failed: " + response);
+        finish(false);
+        return;
+    }
+    service_.log_signed(id_, request);
+    write(std::move(response));
+    process_next();
+}
+
+void connection::write(std::string data)
+{
+    auto request = std::make_unique<write_request>();
+    request->data = std::move(data);
+    uv_buf_t buf = uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
+    request->req.data = request.get();
+    uv_stream_t* out = as_stream(output_ ? output_.get() : input_.get());
+    const int rc = uv_write(&request->req, out, &buf, 1, [](uv_write_t* req, int) {
+        std::unique_ptr<write_request>(static_cast<write_request*>(req->data));
+    });
+    if (rc != 0) {
+        service_.log().verbose("[" + id_ + "] Error: write: " + uv_strerror(rc));
+        finish(false);
+        return;
+    }
+    (void)request.release();  // freed by the write callback, also when the write is cancelled
+}
+
+void connection::finish(bool refused)
+{
+    if (finished_)
+        return;
+    finished_ = true;
+    refused_ = refused;
+    uv_read_stop(as_stream(input_.get()));
+    // Flush queued writes (the last signature, the greeting) before closing: uv_close alone
+    // would cancel them.
+    shutdown_req_.data = this;
+    const int rc = uv_shutdown(&shutdown_req_, as_stream(output_ ? output_.get() : input_.get()),
+                               [](uv_shutdown_t* req, int status) {
+                                   if (status == UV_ECANCELED)
+                                       return;  // stop() closed the stream; the owner is gone
+                                   auto* self = static_cast<connection*>(req->data);
+                                   self->stop();
+                                   self->on_finished_(*self, self->refused_);
+                               });
+    if (rc != 0) {
+        stop();
+        on_finished_(*this, refused);
+    }
+}
+
+}  // namespace lacme::accountd

@@ -1,0 +1,37 @@
+// Account key held in memory, loaded from PEM (PKCS#8 or traditional, optionally encrypted):
+// the file: and gpg: key stores.
+#pragma once
+
+#include "accountd/signer.hpp"
+#include "common/openssl_ptr.hpp"
+#include "common/secret.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace lacme::accountd {
+
+class file_signer final : public signer {
+public:
+    // Asked only when the PEM is encrypted.
+    using passphrase_source = std::function<secret_string()>;
+
+    // origin names the key in error messages (a path, never key material).
+    static std::unique_ptr<file_signer> from_pem(std::string_view pem, const std::string& origin,
+                                                 const passphrase_source& passphrase);
+
+    file_signer(evp_pkey_ptr key, account_public_key pub);
+
+    [[nodiscard]] jws_algorithm algorithm() const noexcept override { return alg_; }
+    [[nodiscard]] const nlohmann::json& jwk() const noexcept override { return jwk_; }
+    [[nodiscard]] std::vector<std::uint8_t> sign(std::string_view signing_input) override;
+
+private:
+    evp_pkey_ptr key_;  // read-only after construction: EVP_PKEY is safe to sign with concurrently
+    jws_algorithm alg_;
+    nlohmann::json jwk_;
+};
+
+}  // namespace lacme::accountd

@@ -1,0 +1,100 @@
+#include "accountd/key_source.hpp"
+
+#include "accountd/file_signer.hpp"
+#include "common/child_process.hpp"
+#include "common/error.hpp"
+#include "common/percent_expand.hpp"
+#include "common/secret_input.hpp"
+#include "common/unique_fd.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sstream>
+
+namespace lacme::accountd {
+namespace {
+
+// A PEM key is a few KiB; anything much larger is not a key.
+constexpr std::size_t max_key_file = 1024 * 1024;
+
+secret_string read_key_file(const std::string& path)
+{
+    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (!fd)
+        throw_errno("can't open " + path);
+    std::string data;
+    data.reserve(max_key_file);  // one allocation: no stray copies of key material
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            secret_string wipe(std::move(data));
+            throw_errno("can't read " + path);
+        }
+        if (n == 0)
+            break;
+        if (data.size() + static_cast<std::size_t>(n) > max_key_file) {
+            secret_string wipe(std::move(data));
+            throw error(path + ": too large to be a key");
+        }
+        data.append(buf, static_cast<std::size_t>(n));
+        OPENSSL_cleanse(buf, sizeof buf);
+    }
+    return secret_string(std::move(data));
+}
+
+std::vector<std::string> split_on_whitespace(const std::string& text)
+{
+    std::istringstream in(text);
+    std::vector<std::string> words;
+    for (std::string w; in >> w;)
+        words.push_back(w);
+    return words;
+}
+
+file_signer::passphrase_source passphrase_for(const settings& s, const std::string& key_path)
+{
+    return [&s, key_path]() {
+        if (s.passphrase_file)
+            return read_secret_file(percent_expander::for_current_process().expand(*s.passphrase_file));
+        if (!have_terminal())
+            throw error("the key is encrypted: set passphrase-file or run lacme-accountd on a terminal");
+        return prompt_secret("Passphrase for " + key_path);
+    };
+}
+
+}  // namespace
+
+std::unique_ptr<signer> open_signer(const settings& s, logger& log)
+{
+    if (!s.privkey)
+        throw error("'privkey' is not specified");
+    const std::string& privkey = *s.privkey;
+    const auto colon = privkey.find(':');
+    const std::string method = privkey.substr(0, colon);
+    if (colon == std::string::npos || colon + 1 == privkey.size())
+        throw error("unsupported method: " + privkey);
+    const auto expander = percent_expander::for_current_process();
+    if (method == "file") {
+        const std::string path = expander.expand(privkey.substr(colon + 1));
+        log.debug("Loading account key from " + path);
+        const secret_string pem = read_key_file(path);
+        return file_signer::from_pem(pem.reveal(), path, passphrase_for(s, path));
+    }
+    if (method == "gpg") {
+        const std::string path = expander.expand(privkey.substr(colon + 1));
+        auto command = split_on_whitespace(s.gpg.value_or("gpg --quiet"));
+        for (const char* arg : {"-o", "-", "--decrypt", "--"})
+            command.emplace_back(arg);
+        command.push_back(path);
+        log.debug("Decrypting account key with " + command.front());
+        const secret_string pem(run_capturing_stdout(command, max_key_file));
+        return file_signer::from_pem(pem.reveal(), path, passphrase_for(s, path));
+    }
+    throw error("unsupported method: " + privkey);
+}
+
+}  // namespace lacme::accountd

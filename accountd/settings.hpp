@@ -1,0 +1,38 @@
+// lacme-accountd's settings: command line (as lacme-accountd 0.8) merged over the config file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lacme::accountd {
+
+struct settings {
+    std::optional<std::string> config;        // --config
+    std::optional<std::string> privkey;       // file:PATH, gpg:PATH or pkcs11:URI
+    std::optional<std::string> socket;        // --socket / socket
+    std::optional<std::string> gpg;           // gpg command line for gpg: keys
+    std::optional<std::string> logfile;
+    std::optional<std::string> keyid;
+    std::optional<std::string> passphrase_file;  // ours: passphrase of an encrypted PEM key
+    std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
+    std::optional<std::string> pin_file;         // ours: token PIN
+    bool stdio = false;
+    bool quiet = false;
+    bool debug = false;
+    bool help = false;
+    bool version = false;
+    bool list_keys = false;                      // ours: list PKCS#11 keys and exit
+};
+
+// Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a
+// one-line message for unknown options or missing arguments.
+settings parse_command_line(int argc, char** argv);
+
+// Reads the config file (explicit --config, or the default %E/lacme/lacme-accountd.conf when it
+// exists) and fills whatever the command line left unset. Throws lacme::error naming file:line.
+void merge_config_file(settings& s, bool& config_was_read);
+
+std::string usage_text();
+
+}  // namespace lacme::accountd

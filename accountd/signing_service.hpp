@@ -1,0 +1,37 @@
+// What accountd does with each connection, independent of transport: the greeting, validation
+// of each signing input (on the event loop), and signing (on a worker thread).
+#pragma once
+
+#include "accountd/signer.hpp"
+#include "common/accountd_protocol.hpp"
+#include "common/log.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lacme::accountd {
+
+class signing_service {
+public:
+    signing_service(signer& key, logger& log, std::optional<std::string> keyid);
+
+    [[nodiscard]] const std::string& greeting() const noexcept { return greeting_; }
+    [[nodiscard]] logger& log() noexcept { return log_; }
+
+    // Validates one request line (without CRLF). On refusal logs NOSIGN and returns nullopt;
+    // the connection must then be closed, as lacme 0.8 does.
+    std::optional<signing_input_check> admit(std::string_view connection_id, std::string_view line);
+
+    // Thread-safe. The response line (base64url signature + CRLF).
+    [[nodiscard]] std::string sign(std::string_view line) const;
+
+    void log_signed(std::string_view connection_id, const signing_input_check& request);
+
+private:
+    signer& key_;
+    logger& log_;
+    std::string greeting_;
+};
+
+}  // namespace lacme::accountd

@@ -1,0 +1,33 @@
+// The UNIX-domain socket lacme-accountd serves on (lacme-accountd 0.8 rules: parent directory
+// not group/other-writable, socket created mode 0600), with what 0.8 lacks: a live socket is
+// never clobbered, a stale one is replaced, and only our own socket is unlinked at exit.
+#pragma once
+
+#include "common/unique_fd.hpp"
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace lacme::accountd {
+
+class socket_listener {
+public:
+    explicit socket_listener(std::string path);
+    socket_listener(const socket_listener&) = delete;
+    socket_listener& operator=(const socket_listener&) = delete;
+    ~socket_listener();  // unlinks the socket if it is still ours
+
+    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+    // Hands the listening fd to the event loop, which closes it from then on.
+    [[nodiscard]] int release_fd() noexcept { return fd_.release(); }
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+private:
+    std::string path_;
+    unique_fd fd_;
+    dev_t dev_ = 0;
+    ino_t ino_ = 0;
+};
+
+}  // namespace lacme::accountd
