@@ -1,0 +1,299 @@
+#include "webserver/connection.hpp"
+
+#include "webserver/challenge_file.hpp"
+#include "webserver/challenge_route.hpp"
+#include "webserver/http_response.hpp"
+#include "webserver/server.hpp"
+
+#include <sys/socket.h>
+
+#include <array>
+#include <string>
+
+namespace lacme::web {
+
+namespace {
+
+// Bytes of responses batched before we stop answering pipelined requests until they are sent,
+// and bytes of further requests buffered meanwhile before we stop reading: memory per
+// connection stays bounded whatever the peer sends.
+constexpr std::size_t max_batched_output = 64 * 1024;
+constexpr std::size_t max_pending_input = 16 * 1024;
+
+std::string peer_name(const uv_handle_t* handle, socket_kind kind)
+{
+    if (kind == socket_kind::unix_stream)
+        return "unix";
+    sockaddr_storage addr{};
+    int len = sizeof addr;
+    if (uv_tcp_getpeername(reinterpret_cast<const uv_tcp_t*>(handle), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        return "?";
+    std::array<char, 64> buf{};
+    const int rc = addr.ss_family == AF_INET6
+                       ? uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&addr), buf.data(), buf.size())
+                       : uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&addr), buf.data(), buf.size());
+    return rc == 0 ? std::string(buf.data()) : std::string("?");
+}
+
+}  // namespace
+
+connection::connection(server& srv, socket_kind kind)
+    : srv_(srv), kind_(kind), parser_(srv.config().max_head)
+{
+}
+
+void connection::accept_from(uv_stream_t* listener)
+{
+    // Init cannot fail for an unbound handle of either type; the handle then exists and every
+    // further failure goes through close().
+    if (kind_ == socket_kind::tcp)
+        (void)uv_tcp_init(srv_.loop(), &h_.tcp);
+    else
+        (void)uv_pipe_init(srv_.loop(), &h_.pipe, 0);
+    h_.handle.data = this;
+    deadline_ = srv_.now() + srv_.config().header_timeout_ms;
+    if (uv_accept(listener, &h_.stream) != 0) {
+        close();
+        return;
+    }
+    if (kind_ == socket_kind::tcp)
+        (void)uv_tcp_nodelay(&h_.tcp, 1);  // responses are whole writes: never wait for an ACK
+    start_reading();
+}
+
+void connection::start_reading()
+{
+    if (reading_)
+        return;
+    if (uv_read_start(&h_.stream, on_alloc, on_read) != 0) {
+        close();
+        return;
+    }
+    reading_ = true;
+}
+
+void connection::close()
+{
+    if (phase_ == phase::closing)
+        return;
+    phase_ = phase::closing;
+    srv_.retire(*this);
+    uv_close(&h_.handle, on_close);
+}
+
+void connection::on_close(uv_handle_t* handle)
+{
+    auto* self = static_cast<connection*>(handle->data);
+    self->srv_.release(*self);  // destroys *self
+}
+
+void connection::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf)
+{
+    auto* self = static_cast<connection*>(handle->data);
+    const std::span<char> b = self->srv_.read_buffer();
+    *buf = uv_buf_init(b.data(), static_cast<unsigned>(b.size()));
+}
+
+void connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
+{
+    auto* self = static_cast<connection*>(stream->data);
+    if (nread == 0 || self->phase_ == phase::closing)
+        return;
+    if (nread < 0) {
+        self->reading_ = false;  // libuv stops reading at EOF and on errors
+        if (nread == UV_EOF && self->phase_ == phase::writing) {
+            // Half-closed peer still gets what it asked for.
+            self->peer_eof_ = true;
+            self->close_after_write_ = true;
+            return;
+        }
+        self->close();
+        return;
+    }
+    self->handle_data({buf->base, static_cast<std::size_t>(nread)});
+}
+
+void connection::handle_data(std::string_view data)
+{
+    switch (phase_) {
+    case phase::reading:
+        srv_.touch(*this);
+        process(data);
+        break;
+    case phase::writing:
+        if (close_after_write_)
+            break;  // nothing after this response will be answered
+        pending_.append(data);
+        if (pending_.size() > max_pending_input) {
+            uv_read_stop(&h_.stream);
+            reading_ = false;
+        }
+        break;
+    case phase::lingering:
+    case phase::closing:
+        break;  // discarded: we only wait for the peer's FIN
+    }
+}
+
+void connection::process(std::string_view data)
+{
+    while (!data.empty()) {
+        const auto r = parser_.feed(data);
+        data.remove_prefix(r.consumed);
+        if (r.st == http_request_parser::state::incomplete)
+            break;
+        if (r.st == http_request_parser::state::error) {
+            answer_error(parser_.error_status(), parser_.error_reason());
+            close_after_write_ = true;
+            break;
+        }
+        const http_request& req = parser_.request();
+        ++requests_;
+        // A body we would have to skip is not worth the bookkeeping: answer and close.
+        const bool keep_alive = req.keep_alive && !req.has_body && !srv_.stopping() &&
+                                requests_ < srv_.config().max_requests_per_connection;
+        answer(req, keep_alive);
+        parser_.reset();
+        if (!keep_alive || close_after_write_) {
+            close_after_write_ = true;
+            break;
+        }
+        if (out_.size() >= max_batched_output) {
+            pending_.assign(data);  // resumed after this batch is written
+            break;
+        }
+    }
+    if (!out_.empty())
+        flush();
+}
+
+void connection::answer(const http_request& req, bool keep_alive)
+{
+    const challenge_route route = route_request(req.method, req.target);
+    http_response resp;
+    resp.keep_alive = keep_alive;
+    resp.http10_keep_alive = keep_alive && req.version_minor == 0;
+    resp.date = srv_.http_date();
+    challenge_file file;
+    switch (route.what) {
+    case challenge_route::kind::serve:
+        resp.head = route.head;
+        file = read_challenge_file(srv_.config().dir_fd, route.token, srv_.config().max_challenge_size);
+        switch (file.st) {
+        case challenge_file::status::found:
+            resp.status = 200;
+            resp.body = file.content;
+            break;
+        case challenge_file::status::not_found:
+            resp.status = 404;
+            break;
+        case challenge_file::status::refused:
+        case challenge_file::status::error:
+            // Only the master and client can put files there: this is a setup problem worth
+            // seeing at the normal level, not something a stranger can trigger at will.
+            srv_.log("Error: challenge file " + std::string(route.token) + ": " + file.reason);
+            resp.status = 404;
+            break;
+        }
+        break;
+    case challenge_route::kind::not_found:
+        resp.status = 404;
+        break;
+    case challenge_route::kind::method_not_allowed:
+        resp.status = 405;
+        break;
+    case challenge_route::kind::bad_request:
+        resp.status = 400;
+        resp.keep_alive = false;
+        close_after_write_ = true;
+        break;
+    }
+    append_response(out_, resp);
+    if (srv_.config().debug)
+        log_request(req.method, req.target, req.version_minor, resp.status);
+}
+
+void connection::answer_error(int status, std::string_view reason)
+{
+    http_response resp;
+    resp.status = status;
+    resp.keep_alive = false;
+    resp.date = srv_.http_date();
+    append_response(out_, resp);
+    if (srv_.config().debug)
+        srv_.log("Bad request (" + std::string(reason) + "): " + std::to_string(status) + " from [" +
+                 peer_name(&h_.handle, kind_) + "]");
+}
+
+void connection::log_request(std::string_view method, std::string_view target, int version_minor, int status)
+{
+    // The parser only lets visible ASCII through in method and target: safe to log verbatim.
+    srv_.log(std::string(method) + " " + std::string(target) + " HTTP/1." + std::to_string(version_minor) + " " +
+             std::to_string(status) + " from [" + peer_name(&h_.handle, kind_) + "]");
+}
+
+void connection::flush()
+{
+    phase_ = phase::writing;
+    deadline_ = srv_.now() + srv_.config().write_timeout_ms;
+    const uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
+    write_req_.data = this;
+    if (uv_write(&write_req_, &h_.stream, &buf, 1, on_write) != 0)
+        close();
+}
+
+void connection::on_write(uv_write_t* req, int status)
+{
+    auto* self = static_cast<connection*>(req->data);
+    if (self->phase_ == phase::closing)
+        return;  // cancelled by close()
+    if (status < 0) {
+        self->close();
+        return;
+    }
+    self->after_write();
+}
+
+void connection::after_write()
+{
+    out_.clear();
+    srv_.touch(*this);
+    if (peer_eof_) {
+        close();
+        return;
+    }
+    if (close_after_write_) {
+        begin_linger();
+        return;
+    }
+    phase_ = phase::reading;
+    deadline_ = srv_.now() + srv_.config().header_timeout_ms;
+    const std::string input = std::move(pending_);
+    pending_.clear();
+    start_reading();
+    if (phase_ == phase::reading)
+        process(input);
+}
+
+void connection::begin_linger()
+{
+    // Closing right away would make the kernel answer unread pipelined bytes with a RST, which
+    // can destroy the response in flight: send our FIN, then drain until the peer's.
+    phase_ = phase::lingering;
+    deadline_ = srv_.now() + srv_.config().linger_timeout_ms;
+    shutdown_req_.data = this;
+    if (uv_shutdown(&shutdown_req_, &h_.stream, on_shutdown) != 0) {
+        close();
+        return;
+    }
+    start_reading();
+}
+
+void connection::on_shutdown(uv_shutdown_t* req, int status)
+{
+    auto* self = static_cast<connection*>(req->data);
+    if (self->phase_ != phase::closing && status < 0)
+        self->close();
+}
+
+}  // namespace lacme::web

@@ -1,0 +1,117 @@
+#include "webserver/listen_socket.hpp"
+
+#include "common/unique_fd.hpp"
+#include "webserver/error.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <string>
+#include <vector>
+
+namespace lacme::web {
+
+int parse_fd_argument(std::string_view arg)
+{
+    int fd = -1;
+    const auto [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), fd);
+    if (arg.empty() || ec != std::errc() || ptr != arg.data() + arg.size() || arg.front() < '0' || arg.front() > '9')
+        throw error("invalid file descriptor '" + std::string(arg) + "'");
+    if (fd == STDERR_FILENO)
+        throw error("fd 2 is stderr, not a listening socket");
+    return fd;
+}
+
+socket_kind inspect_listen_socket(int fd)
+{
+    const std::string name = "fd " + std::to_string(fd);
+    if (::fcntl(fd, F_GETFD) < 0)
+        throw_errno(name);
+    int type = 0;
+    socklen_t len = sizeof type;
+    if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
+        if (errno == ENOTSOCK)
+            throw error(name + " is not a socket");
+        throw_errno(name + ": getsockopt(SO_TYPE)");
+    }
+    if (type != SOCK_STREAM)
+        throw error(name + " is not a stream socket");
+    int listening = 0;
+    len = sizeof listening;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0)
+        throw_errno(name + ": getsockopt(SO_ACCEPTCONN)");
+    if (!listening)
+        throw error(name + " is not a listening socket");
+    sockaddr_storage addr{};
+    len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        throw_errno(name + ": getsockname");
+    switch (addr.ss_family) {
+    case AF_INET:
+    case AF_INET6:
+        return socket_kind::tcp;
+    case AF_UNIX:
+        return socket_kind::unix_stream;
+    default:
+        throw error(name + " is neither a TCP nor a UNIX socket");
+    }
+}
+
+void close_other_fds(int keep_fd)
+{
+    // close_range(2) (Linux 5.9) does it in one call; /proc/self/fd is the fallback.
+    auto close_span = [](unsigned first, unsigned last) {
+        if (first > last)
+            return true;
+        return ::close_range(first, last, 0) == 0;
+    };
+    const auto keep = static_cast<unsigned>(keep_fd);
+    bool ok = true;
+    if (keep > STDERR_FILENO) {
+        ok = close_span(STDERR_FILENO + 1, keep - 1) && close_span(keep + 1, ~0U);
+    } else {
+        ok = close_span(STDERR_FILENO + 1, ~0U);
+    }
+    if (!ok) {
+        if (errno != ENOSYS && errno != EINVAL)
+            throw_errno("close_range");
+        std::vector<int> fds;
+        {
+            DIR* dir = ::opendir("/proc/self/fd");
+            if (dir == nullptr)
+                throw_errno("opendir /proc/self/fd");
+            const int dfd = ::dirfd(dir);
+            while (const dirent* ent = ::readdir(dir)) {
+                int n = -1;
+                const std::string_view s(ent->d_name);
+                if (std::from_chars(s.data(), s.data() + s.size(), n).ec == std::errc() && n > STDERR_FILENO &&
+                    n != keep_fd && n != dfd)
+                    fds.push_back(n);
+            }
+            ::closedir(dir);
+        }
+        for (const int n : fds)
+            ::close(n);  // EBADF for an fd closed meanwhile is harmless
+    }
+
+    // stdin and stdout: nothing to read or print; /dev/null keeps 0 and 1 from being reused by
+    // accepted connections, which a stray printf would then write into.
+    unique_fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!devnull)
+        throw_errno("open /dev/null");
+    for (const int std_fd : {STDIN_FILENO, STDOUT_FILENO}) {
+        if (std_fd == keep_fd || std_fd == devnull.get())
+            continue;
+        if (::dup2(devnull.get(), std_fd) < 0)
+            throw_errno("dup2 /dev/null");
+    }
+    if (devnull.get() <= STDOUT_FILENO)
+        (void)devnull.release();  // open(2) reused a closed 0 or 1: it now is stdin/stdout
+}
+
+}  // namespace lacme::web

@@ -1,0 +1,81 @@
+// The challenge server: owns the listening handle and every connection, enforces the global
+// limits (connection cap with eviction of the least recently active idle connection, deadlines
+// checked by one periodic sweep instead of a timer per connection).
+//
+// Lifetime: construct, start(), run the loop; stop() closes every handle, after which the loop
+// returns and the server may be destroyed.
+#pragma once
+
+#include "webserver/connection.hpp"
+#include "webserver/listen_socket.hpp"
+#include "webserver/server_config.hpp"
+
+#include <uv.h>
+
+#include <array>
+#include <cstddef>
+#include <ctime>
+#include <list>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace lacme::web {
+
+class server {
+public:
+    // Takes ownership of listen_fd (a listening socket of the given kind). Throws error.
+    server(uv_loop_t* loop, int listen_fd, socket_kind kind, server_config cfg);
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+    ~server();
+
+    void start();
+    void stop();
+
+    [[nodiscard]] const server_config& config() const noexcept { return cfg_; }
+    [[nodiscard]] uv_loop_t* loop() const noexcept { return loop_; }
+    [[nodiscard]] std::size_t connection_count() const noexcept { return active_.size(); }
+    [[nodiscard]] bool stopping() const noexcept { return stopping_; }
+    [[nodiscard]] std::uint64_t now() const noexcept { return uv_now(loop_); }
+
+    // Shared by all connections: libuv reads synchronously into it and the parser copies only
+    // incomplete heads, so idle connections cost no buffer.
+    [[nodiscard]] std::span<char> read_buffer() noexcept { return read_buffer_; }
+    // Cached IMF-fixdate for the Date header, recomputed once per second.
+    [[nodiscard]] std::string_view http_date();
+
+    void log(std::string_view message) const;
+    void touch(connection& c);        // c had activity: now the most recently active
+    void retire(connection& c);       // c is closing: no longer counted or swept
+    void release(connection& c);      // c's handle is closed: destroy it
+
+private:
+    static void on_connection(uv_stream_t* listener, int status);
+    static void on_sweep(uv_timer_t* timer);
+    static void on_handle_closed(uv_handle_t* handle);
+
+    bool evict_idle();
+
+    uv_loop_t* loop_;
+    socket_kind kind_;
+    server_config cfg_;
+    union {
+        uv_handle_t handle;
+        uv_stream_t stream;
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+    } listener_{};
+    uv_timer_t sweep_{};
+    int open_handles_ = 0;  // listener and sweep timer
+    bool sweep_open_ = false;
+    bool stopping_ = false;
+    std::list<connection> active_;   // least recently active first
+    std::list<connection> closing_;  // waiting for uv_close callbacks
+    std::array<char, 16384> read_buffer_{};
+    std::time_t date_second_ = -1;
+    std::array<char, 32> date_{};
+    std::size_t date_len_ = 0;
+};
+
+}  // namespace lacme::web
