@@ -14,11 +14,13 @@ namespace {
 struct passphrase_request {
     const file_signer::passphrase_source* source;
     std::string error;  // set when the source failed: reported instead of OpenSSL's "bad decrypt"
+    bool asked = false;
 };
 
 int passphrase_callback(char* buf, int size, int /*rwflag*/, void* userdata)
 {
     auto* request = static_cast<passphrase_request*>(userdata);
+    request->asked = true;
     try {
         if (request->source == nullptr || !*request->source)
             throw error("the key is encrypted and no passphrase source is configured");
@@ -58,10 +60,11 @@ std::unique_ptr<file_signer> file_signer::from_pem(std::string_view pem, const s
             ERR_clear_error();
             throw error(origin + ": " + request.error);
         }
-        const unsigned long reason = ERR_GET_REASON(ERR_peek_last_error());
         ERR_clear_error();
-        if (reason == EVP_R_BAD_DECRYPT || reason == PEM_R_BAD_DECRYPT)
-            throw error(origin + ": wrong passphrase");
+        // OpenSSL reports a bad passphrase differently per PEM flavour; that we were asked for
+        // one and decoding still failed is what identifies it.
+        if (request.asked)
+            throw error(origin + ": wrong passphrase (or damaged encrypted key)");
         throw error(origin + ": not a PEM private key");
     }
     account_public_key pub;
