@@ -1,0 +1,190 @@
+#include "client/account_command.hpp"
+
+#include "client/client_config.hpp"
+#include "client/client_error.hpp"
+#include "client/order_flow.hpp"
+#include "client/problem_document.hpp"
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <charconv>
+#include <cstring>
+#include <iostream>
+
+namespace lacme::client {
+namespace {
+
+std::string read_small_file(const std::string& path)
+{
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (!fd)
+        throw_errno("open(" + path + ")");
+    return read_fd(fd.get(), 4096, path);
+}
+
+unique_fd connect_unix(const std::string& path)
+{
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        throw lacme::error("socket path too long: " + path);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd)
+        throw_errno("socket");
+    while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+        if (errno != EINTR)
+            throw_errno("connect(" + path + ")");
+    }
+    return fd;
+}
+
+void print_account(std::ostream& out, const nlohmann::json& account, bool tty)
+{
+    out << (tty ? account.dump(4) : account.dump()) << '\n';
+    out.flush();
+    if (!out)
+        throw lacme::error("can't write the account object to stdout");
+}
+
+// RFC 8555 §7.3.5: outer JWS signed with the old key (kid), inner with the new key (jwk).
+nlohmann::json roll_over_key(acme_session& session, const std::string& new_key_socket)
+{
+    const acme_directory& dir = session.directory();
+    const std::string& url = dir.require(dir.key_change, "keyChange");
+    const nlohmann::json& old_jwk = session.accountd().greeting().jwk;
+    if (old_jwk.empty())
+        throw lacme::error("keyChange needs the current account key's JWK (remove 'keyid' from lacme-accountd.conf)");
+    accountd_connection new_key(connect_unix(new_key_socket));
+    if (new_key.greeting().jwk.empty())
+        throw lacme::error("the new key's lacme-accountd sent no JWK (its 'keyid' setting)");
+    jws_key inner_key;
+    inner_key.alg = new_key.greeting().alg;
+    inner_key.jwk = new_key.greeting().jwk;
+    const nlohmann::json inner_payload = {{"account", *session.kid()}, {"oldKey", old_jwk}};
+    // accountd (Perl's and ours) signs only headers that carry a nonce; RFC 8555 wants none
+    // in the inner JWS but CAs ignore it there, so give it one from the pool (never reused).
+    std::string nonce;
+    if (auto n = session.nonces().take())
+        nonce = *n;
+    else
+        nonce = "AAAA";
+    const nlohmann::json inner = sign_jws(new_key, inner_key, nonce, url, encode_payload(inner_payload));
+    const http_response r = session.post_ok({url, inner, false, {}}, "keyChange");
+    std::cerr << "Account key changed\n";
+    return nlohmann::json::parse(r.body, nullptr, false);
+}
+
+}  // namespace
+
+account_request parse_account_arguments(const std::vector<std::string>& args)
+{
+    account_request request;
+    if (args.empty())
+        throw lacme::error("account: missing FLAGS");
+    const std::string& flags = args.front();
+    const auto [end, ec] = std::from_chars(flags.data(), flags.data() + flags.size(), request.flags);
+    if (ec != std::errc() || end != flags.data() + flags.size())
+        throw lacme::error("account: FLAGS must be a number");
+    std::string eab_key_file;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.starts_with("--eab-kid="))
+            request.eab_kid = a.substr(10);
+        else if (a.starts_with("--eab-hmac-key="))
+            eab_key_file = a.substr(15);
+        else if (a.starts_with("--new-key-socket="))
+            request.new_key_socket = a.substr(17);
+        else if (a.starts_with("--"))
+            throw lacme::error("account: unknown option " + sanitize_for_log(a, 60));
+        else
+            request.contacts.push_back(a);
+    }
+    if (request.eab_kid.empty() != eab_key_file.empty())
+        throw lacme::error("account: --eab-kid and --eab-hmac-key go together");
+    if (!eab_key_file.empty())
+        request.eab_hmac_key = read_small_file(eab_key_file);
+    return request;
+}
+
+int run_account(acme_session& session, const account_request& request, std::ostream& out, bool out_is_tty)
+{
+    if ((request.flags & account_deactivate) && !request.new_key_socket.empty())
+        throw lacme::error("account: deactivation and key rollover are separate operations");
+    const acme_directory& dir = session.directory();
+    nlohmann::json account;
+    bool have_account = false;
+
+    if (request.flags & account_register) {
+        std::string who;
+        for (const auto& c : request.contacts)
+            who += (who.empty() ? "for " : ", ") + c;
+        std::cerr << "Requesting new registration " << who << '\n';
+        nlohmann::json payload = nlohmann::json::object();
+        if (!request.contacts.empty())
+            payload["contact"] = request.contacts;
+        if (request.flags & account_tos_agreed)
+            payload["termsOfServiceAgreed"] = true;
+        if (!request.eab_kid.empty())
+            payload["externalAccountBinding"] = external_account_binding(
+                request.eab_kid, request.eab_hmac_key, dir.new_account, session.accountd().greeting().jwk);
+        else if (dir.external_account_required)
+            throw lacme::error("the CA requires an external account binding (--eab-kid, --eab-hmac-key)");
+        if (dir.terms_of_service)
+            std::cerr << "Terms of Service: " << sanitize_for_log(*dir.terms_of_service) << '\n';
+        const http_response r = session.post_ok({dir.new_account, payload, true, {}}, "newAccount");
+        const auto location = r.header("location");
+        if (!location || location->empty())
+            throw acme_error("newAccount: the CA sent no account URL (Location)");
+        session.set_kid(*location);
+        account = nlohmann::json::parse(r.body, nullptr, false);
+        have_account = account.is_object();
+        // An existing account (200) keeps its contacts unless new ones were given: no empty update.
+        if (r.status != 201 && !request.contacts.empty() &&
+            (!have_account || account.value("contact", nlohmann::json()) != nlohmann::json(request.contacts))) {
+            const http_response u =
+                session.post_ok({*session.kid(), nlohmann::json{{"contact", request.contacts}}, false, {}}, "account update");
+            account = json_body(u, "account update");
+        }
+    } else {
+        if (dir.terms_of_service)
+            std::cerr << "Terms of Service: " << sanitize_for_log(*dir.terms_of_service) << '\n';
+        ensure_account_url(session, true);
+        if (!request.contacts.empty()) {
+            const http_response u =
+                session.post_ok({*session.kid(), nlohmann::json{{"contact", request.contacts}}, false, {}}, "account update");
+            account = json_body(u, "account update");
+            have_account = true;
+        }
+    }
+    std::cerr << "Key ID: " << *session.kid() << '\n';
+
+    if (!request.new_key_socket.empty()) {
+        // The old key no longer works: show what the CA answered instead of asking again.
+        account = roll_over_key(session, request.new_key_socket);
+        have_account = account.is_object();
+        if (!have_account)
+            account = nlohmann::json::object();
+        have_account = true;
+    }
+    if (request.flags & account_deactivate) {
+        const http_response d =
+            session.post_ok({*session.kid(), nlohmann::json{{"status", "deactivated"}}, false, {}}, "account deactivation");
+        account = json_body(d, "account deactivation");
+        have_account = true;
+    }
+    if (!have_account) {
+        // The newAccount lookup answer has no body at some CAs; ask the account URL itself.
+        const http_response g = session.post_ok({*session.kid(), std::nullopt, false, {}}, "account");
+        account = json_body(g, "account");
+    }
+    print_account(out, account, out_is_tty);
+    return 0;
+}
+
+}  // namespace lacme::client

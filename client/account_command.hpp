@@ -1,0 +1,32 @@
+// `account FLAGS [OPTIONS] [CONTACT...]` as lacme 0.8's master invokes it (FLAGS: 1 register,
+// 2 terms of service agreed, 4 deactivate), plus what lacme lacks: EAB and key rollover.
+#pragma once
+
+#include "client/acme_session.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace lacme::client {
+
+struct account_request {
+    unsigned flags = 0;
+    std::vector<std::string> contacts;
+    std::string eab_kid;
+    std::string eab_hmac_key;    // base64url text (file contents)
+    std::string new_key_socket;  // UNIX socket of an accountd holding the new key (keyChange)
+};
+
+inline constexpr unsigned account_register = 0x01;
+inline constexpr unsigned account_tos_agreed = 0x02;
+inline constexpr unsigned account_deactivate = 0x04;
+
+// Parses the arguments after FLAGS: --eab-kid=, --eab-hmac-key=FILE, --new-key-socket=PATH,
+// then contacts. Throws lacme::error.
+account_request parse_account_arguments(const std::vector<std::string>& args);
+
+// Prints the account object on `out`; returns the exit status.
+int run_account(acme_session& session, const account_request& request, std::ostream& out, bool out_is_tty);
+
+}  // namespace lacme::client

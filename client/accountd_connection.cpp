@@ -1,0 +1,66 @@
+#include "client/accountd_connection.hpp"
+
+#include "common/base64url.hpp"
+#include "common/error.hpp"
+#include "common/jwk.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace lacme::client {
+
+accountd_connection::accountd_connection(unique_fd fd) : fd_(std::move(fd))
+{
+    const std::string first = read_line();
+    const std::string jwk = read_line();
+    greeting_ = parse_accountd_greeting(first, jwk);
+    thumbprint_ = greeting_.jwk_thumbprint.empty() ? jwk_thumbprint(greeting_.jwk) : greeting_.jwk_thumbprint;
+}
+
+std::string accountd_connection::read_line()
+{
+    while (true) {
+        if (auto line = buffer_.next())
+            return std::move(line->text);  // Perl's accountd always sends CRLF; a bare LF is tolerated
+        if (buffer_.overflowed())
+            throw lacme::error("lacme-accountd sent an overlong line");
+        char chunk[4096];
+        const ssize_t n = ::read(fd_.get(), chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw_errno("read from lacme-accountd");
+        }
+        if (n == 0)
+            throw lacme::error("lost connection with lacme-accountd");
+        buffer_.append(std::string_view(chunk, static_cast<std::size_t>(n)));
+    }
+}
+
+std::string accountd_connection::sign(std::string_view signing_input)
+{
+    std::string line(signing_input);
+    line += "\r\n";
+    std::string_view rest(line);
+    while (!rest.empty()) {
+        // send(MSG_NOSIGNAL) where possible so a vanished accountd is an error, not SIGPIPE.
+        ssize_t n = ::send(fd_.get(), rest.data(), rest.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK)
+            n = ::write(fd_.get(), rest.data(), rest.size());
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw_errno("write to lacme-accountd");
+        }
+        rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    std::string signature = read_line();
+    if (signature.empty() || !is_base64url_alphabet(signature))
+        throw lacme::error("lacme-accountd refused to sign or sent an invalid signature");
+    ++signatures_;
+    return signature;
+}
+
+}  // namespace lacme::client

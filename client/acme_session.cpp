@@ -1,0 +1,252 @@
+#include "client/acme_session.hpp"
+
+#include "client/client_error.hpp"
+#include "client/problem_document.hpp"
+
+#include <iostream>
+
+namespace lacme::client {
+
+std::string describe_failure(const http_response& response, std::string_view what)
+{
+    std::string line = std::string(what) + ": HTTP " + std::to_string(response.status);
+    const std::string media = response.media_type();
+    std::optional<problem_document> problem;
+    if (media == "application/problem+json" || media == "application/json")
+        problem = parse_problem_document(response.body);
+    if (problem && (problem->type != "about:blank" || !problem->detail.empty()))
+        line += " " + problem->one_line();
+    else if (!media.empty())
+        line += " (" + sanitize_for_log(media, 60) + " response)";
+    return line;
+}
+
+void throw_failure(const http_response& response, std::string_view what)
+{
+    std::string type;
+    if (const auto problem = parse_problem_document(response.body))
+        type = problem->type;
+    throw acme_error(describe_failure(response, what), type);
+}
+
+nlohmann::json json_body(const http_response& response, std::string_view what)
+{
+    auto json = nlohmann::json::parse(response.body, nullptr, false);
+    if (!json.is_object()) {
+        const std::string media = response.media_type();
+        throw acme_error(std::string(what) + ": the CA's response is not a JSON object" +
+                         (media.empty() ? std::string() : " (" + sanitize_for_log(media, 60) + ")"));
+    }
+    return json;
+}
+
+acme_session::acme_session(http_transport& http, accountd_connection& accountd, const client_config& config,
+                           bool debug)
+    : http_(http), accountd_(accountd), config_(config), debug_(debug)
+{
+    if (accountd_.greeting().kid)
+        kid_ = accountd_.greeting().kid;
+}
+
+std::chrono::milliseconds acme_session::request_timeout() const
+{
+    if (deadline_.expired())
+        throw transport_error("timeout exceeded");
+    return std::min(deadline_.remaining(std::chrono::seconds(60)), std::chrono::milliseconds(std::chrono::seconds(60)));
+}
+
+const acme_directory& acme_session::directory()
+{
+    if (!directory_) {
+        const http_response r = get(config_.server, "ACME directory " + config_.server);
+        if (!r.success())
+            throw_failure(r, "ACME directory " + config_.server);
+        directory_ = acme_directory::parse(json_body(r, "ACME directory"));
+    }
+    return *directory_;
+}
+
+jws_key acme_session::account_key(bool use_jwk) const
+{
+    jws_key key;
+    key.alg = accountd_.greeting().alg;
+    if (!use_jwk) {
+        if (!kid_)
+            throw lacme::error("account URL unknown (no account for this key?)");
+        key.kid = kid_;
+    } else {
+        key.jwk = accountd_.greeting().jwk;
+        if (key.jwk.empty())
+            throw lacme::error("lacme-accountd sent an empty JWK (its 'keyid' setting): can't sign this request");
+    }
+    return key;
+}
+
+std::optional<std::chrono::milliseconds> acme_session::transient_delay(const http_response* response,
+                                                                       int attempt) const
+{
+    if (attempt >= limits_.transient)
+        return std::nullopt;
+    std::chrono::milliseconds delay = limits_.first_backoff * (1 << std::min(attempt, 6));
+    if (response) {
+        if (const auto ra = response->header("retry-after")) {
+            if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now())) {
+                if (*parsed > limits_.longest_wait)
+                    return std::nullopt;
+                delay = std::max<std::chrono::milliseconds>(*parsed, std::chrono::milliseconds(100));
+            }
+        }
+    }
+    if (!deadline_.allows(delay))
+        return std::nullopt;
+    return delay;
+}
+
+void acme_session::ensure_nonces(std::size_t count)
+{
+    for (int attempt = 0; nonces_.size() < count; ++attempt) {
+        const std::string& url = directory().new_nonce;
+        std::vector<http_request> heads(count - nonces_.size(), http_request{"HEAD", url, {}, {}, {}});
+        const auto outcomes = http_.perform_all(heads, request_timeout());
+        std::string failure;
+        for (const auto& o : outcomes) {
+            if (!o.response) {
+                failure = o.error;
+            } else if (const auto nonce = o.response->header("replay-nonce")) {
+                nonces_.add(*nonce);
+            } else {
+                failure = describe_failure(*o.response, "newNonce") + " without a Replay-Nonce";
+            }
+        }
+        if (nonces_.size() >= count)
+            return;
+        const auto delay = transient_delay(nullptr, attempt);
+        if (!delay)
+            throw transport_error(failure.empty() ? "newNonce: no nonce from the CA" : failure);
+        sleep_for(*delay);
+    }
+}
+
+nlohmann::json acme_session::sign(const jws_key& key, std::string_view url, const std::string& encoded_payload,
+                                  bool with_nonce)
+{
+    std::string nonce;
+    if (with_nonce) {
+        ensure_nonces(1);
+        nonce = *nonces_.take();
+    }
+    return sign_jws(accountd_, key, nonce, url, encoded_payload);
+}
+
+std::vector<http_response> acme_session::post_all(std::span<const signed_post> requests)
+{
+    struct slot {
+        int bad_nonce = 0;
+        int transient = 0;
+        std::optional<http_response> result;
+    };
+    std::vector<slot> slots(requests.size());
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < requests.size(); ++i)
+        pending.push_back(i);
+
+    while (!pending.empty()) {
+        ensure_nonces(pending.size());
+        std::vector<http_request> batch;
+        for (const std::size_t i : pending) {
+            const signed_post& p = requests[i];
+            const jws_key key = account_key(p.use_jwk);
+            const nlohmann::json body = sign(key, p.url, encode_payload(p.payload), true);
+            batch.push_back({"POST", p.url, body.dump(), "application/jose+json", p.accept});
+        }
+        const auto outcomes = http_.perform_all(batch, request_timeout());
+
+        std::vector<std::size_t> retry;
+        std::chrono::milliseconds wait{0};
+        for (std::size_t k = 0; k < pending.size(); ++k) {
+            const std::size_t i = pending[k];
+            slot& s = slots[i];
+            const http_outcome& o = outcomes[k];
+            if (!o.response) {
+                const auto delay = transient_delay(nullptr, s.transient++);
+                if (!delay)
+                    throw transport_error(o.error);
+                if (debug_)
+                    std::cerr << "[client] " << o.error << "; retrying\n";
+                wait = std::max(wait, *delay);
+                retry.push_back(i);
+                continue;
+            }
+            const http_response& r = *o.response;
+            if (const auto nonce = r.header("replay-nonce"))
+                nonces_.add(*nonce);  // error responses carry one too: that is the badNonce fix
+            if (r.success()) {
+                s.result = r;
+                continue;
+            }
+            const auto problem = parse_problem_document(r.body);
+            if (debug_)
+                std::cerr << "[client] " << describe_failure(r, requests[i].url) << '\n';
+            if (problem && problem->is("badNonce") && s.bad_nonce < limits_.bad_nonce) {
+                ++s.bad_nonce;
+                retry.push_back(i);
+                continue;
+            }
+            if (r.status >= 500 || (problem && problem->is("rateLimited")) || r.status == 429) {
+                if (const auto delay = transient_delay(&r, s.transient++)) {
+                    wait = std::max(wait, *delay);
+                    retry.push_back(i);
+                    continue;
+                }
+            }
+            s.result = r;
+        }
+        if (!retry.empty())
+            sleep_for(wait);
+        pending = std::move(retry);
+    }
+
+    std::vector<http_response> responses;
+    responses.reserve(slots.size());
+    for (auto& s : slots)
+        responses.push_back(std::move(*s.result));
+    return responses;
+}
+
+http_response acme_session::post(const signed_post& request)
+{
+    return std::move(post_all(std::span(&request, 1)).front());
+}
+
+http_response acme_session::post_ok(const signed_post& request, std::string_view what)
+{
+    http_response r = post(request);
+    if (!r.success())
+        throw_failure(r, what);
+    return r;
+}
+
+http_response acme_session::get(const std::string& url, std::string_view what)
+{
+    for (int attempt = 0;; ++attempt) {
+        const http_request request{"GET", url, {}, {}, {}};
+        auto outcome = std::move(http_.perform_all(std::span(&request, 1), request_timeout()).front());
+        if (outcome.response) {
+            if (const auto nonce = outcome.response->header("replay-nonce"))
+                nonces_.add(*nonce);
+            if (outcome.response->status < 500 && outcome.response->status != 429)
+                return std::move(*outcome.response);
+        }
+        const auto delay = transient_delay(outcome.response ? &*outcome.response : nullptr, attempt);
+        if (!delay) {
+            if (outcome.response)
+                return std::move(*outcome.response);
+            throw transport_error(outcome.error);
+        }
+        if (debug_)
+            std::cerr << "[client] " << what << ": retrying\n";
+        sleep_for(*delay);
+    }
+}
+
+}  // namespace lacme::client

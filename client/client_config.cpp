@@ -1,0 +1,96 @@
+#include "client/client_config.hpp"
+
+#include "common/error.hpp"
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+
+namespace lacme::client {
+namespace {
+
+// Perl's master sends strings; our own could send numbers or booleans. Accept both.
+std::string value_text(const nlohmann::json& v)
+{
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_number_integer())
+        return std::to_string(v.get<long long>());
+    if (v.is_boolean())
+        return v.get<bool>() ? "Yes" : "No";
+    if (v.is_null())
+        return {};
+    throw lacme::error("client configuration: unexpected value " + v.dump());
+}
+
+bool yes_no(std::string_view key, const std::string& text)
+{
+    std::string lower;
+    for (char c : text)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "no" || lower == "0" || lower == "false")
+        return false;
+    if (lower == "yes" || lower == "1" || lower == "true" || lower.empty())
+        return true;
+    throw lacme::error("client configuration: " + std::string(key) + " must be Yes or No");
+}
+
+}  // namespace
+
+client_config parse_client_config(std::string_view json_text)
+{
+    const auto json = nlohmann::json::parse(json_text, nullptr, false);
+    if (!json.is_object())
+        throw lacme::error("client configuration is not a JSON object");
+    client_config config;
+    for (const auto& [key, raw] : json.items()) {
+        const std::string v = value_text(raw);
+        if (key == "server") {
+            if (!v.empty())
+                config.server = v;
+        } else if (key == "timeout") {
+            if (v.empty())
+                continue;
+            long long seconds = 0;
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+            if (ec != std::errc() || end != v.data() + v.size() || seconds < 0 || seconds > 86400 * 7)
+                throw lacme::error("client configuration: timeout must be a number of seconds");
+            config.timeout = std::chrono::seconds(seconds);
+        } else if (key == "SSL_verify") {
+            config.tls.verify = yes_no(key, v);
+        } else if (key == "SSL_version") {
+            config.tls.version = v;
+        } else if (key == "SSL_cipher_list") {
+            config.tls.cipher_list = v;
+        } else if (key == "SSL_CAfile" || key == "SSL_ca_file") {
+            config.tls.ca_file = v;
+        } else if (key == "preferred-chain") {
+            config.preferred_chain = v;
+        }
+        // Everything else (user, group, command, socket...) is the master's business.
+    }
+    return config;
+}
+
+std::string read_fd(int fd, std::size_t cap, std::string_view what)
+{
+    std::string data;
+    char chunk[8192];
+    while (true) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw_errno("read " + std::string(what));
+        }
+        if (n == 0)
+            return data;
+        if (data.size() + static_cast<std::size_t>(n) > cap)
+            throw lacme::error(std::string(what) + " is larger than " + std::to_string(cap) + " bytes");
+        data.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace lacme::client

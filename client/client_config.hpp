@@ -1,0 +1,27 @@
+// The [client] section the master hands over on CONFIG_FD as a JSON object of strings (lacme
+// 0.8 sends every key of the section; the master has already rejected unknown ones).
+#pragma once
+
+#include "client/http_transport.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace lacme::client {
+
+inline constexpr std::string_view default_server = "https://acme-v02.api.letsencrypt.org/directory";
+
+struct client_config {
+    std::string server{default_server};
+    std::chrono::seconds timeout{30};  // 0: no deadline (as lacme)
+    tls_settings tls;
+    std::string preferred_chain;  // issuer CN of the chain's top certificate ("" = CA's default)
+};
+
+// Throws lacme::error for malformed JSON or a bad value (named).
+client_config parse_client_config(std::string_view json_text);
+// Reads the whole fd from its current position (it is at 0, as lacme's master opens it).
+std::string read_fd(int fd, std::size_t cap, std::string_view what);
+
+}  // namespace lacme::client

@@ -1,0 +1,167 @@
+// libexec/lacme/client COMMAND CONFIG_FD SOCKET_FD [ARGS]  (lacme 0.8 interface)
+//   account FLAGS [--eab-kid=KID --eab-hmac-key=FILE] [--new-key-socket=PATH] [CONTACT...]
+//   newOrder [--replaces=ARI-CERT-ID] NAME...   CSR (DER) on stdin, PEM chain on stdout
+//   revokeCert [--reason=N]                     certificate (DER) on stdin
+//   renewal-info                                certificate (DER) on stdin, ARI window on stdout
+// Every error ends as one "Error: ..." line on stderr and exit status 1.
+#include "client/account_command.hpp"
+#include "client/accountd_connection.hpp"
+#include "client/acme_session.hpp"
+#include "client/client_config.hpp"
+#include "client/client_error.hpp"
+#include "client/http_transport.hpp"
+#include "client/order_flow.hpp"
+#include "client/problem_document.hpp"
+#include "client/renewal_info.hpp"
+#include "client/revoke_command.hpp"
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace lacme::client;
+
+constexpr std::size_t stdin_cap = 1024 * 1024;  // a CSR or a certificate, never more
+
+int parse_fd(const char* text, std::string_view what)
+{
+    const std::string_view s(text);
+    int fd = -1;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), fd);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || fd < 0)
+        throw lacme::error("invalid " + std::string(what) + " '" + sanitize_for_log(s, 20) + "'");
+    if (::fcntl(fd, F_GETFD) < 0)
+        lacme::throw_errno(std::string(what) + " " + std::string(s));
+    return fd;
+}
+
+void write_all(int fd, std::string_view data)
+{
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            lacme::throw_errno("write to stdout");
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+// libcurl's process-wide setup, undone on every exit path from run().
+class curl_global {
+public:
+    curl_global()
+    {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            throw lacme::error("libcurl initialisation failed");
+    }
+    ~curl_global() { curl_global_cleanup(); }
+    curl_global(const curl_global&) = delete;
+    curl_global& operator=(const curl_global&) = delete;
+};
+
+bool debug_from_env()
+{
+    // lacme's master always sets DEBUG, to "0" when --debug is off.
+    const char* v = std::getenv("DEBUG");
+    return v && *v && std::string_view(v) != "0";
+}
+
+int run(int argc, char** argv)
+{
+    if (argc < 4)
+        throw lacme::error("usage: client COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
+    const std::string command = argv[1];
+    if (command != "account" && command != "newOrder" && command != "revokeCert" && command != "renewal-info")
+        throw lacme::error("unknown command '" + sanitize_for_log(command, 40) + "'");
+    lacme::unique_fd config_fd(parse_fd(argv[2], "CONFIG_FD"));
+    lacme::unique_fd socket_fd(parse_fd(argv[3], "SOCKET_FD"));
+    const std::vector<std::string> args(argv + 4, argv + argc);
+    const bool debug = debug_from_env();
+
+    // A dead peer on a pipe or socket must be an error return, not a silent death.
+    if (::signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        lacme::throw_errno("signal(SIGPIPE)");
+
+    const client_config config = parse_client_config(read_fd(config_fd.get(), 64 * 1024, "CONFIG_FD"));
+    config_fd.reset();
+
+    const curl_global curl;
+    accountd_connection accountd(std::move(socket_fd));
+    if (debug)
+        std::cerr << "[client] accountd: alg " << accountd.greeting().alg
+                  << (accountd.greeting().kid ? ", kid " + *accountd.greeting().kid : std::string()) << '\n';
+    http_transport http(config.tls, http_transport::default_body_cap, debug);
+    acme_session session(http, accountd, config, debug);
+    if (config.timeout.count() > 0)
+        session.set_deadline(deadline::after(config.timeout));
+
+    int status = 0;
+    if (command == "account") {
+        const account_request request = parse_account_arguments(args);
+        status = run_account(session, request, std::cout, ::isatty(STDOUT_FILENO) == 1);
+    } else if (command == "newOrder") {
+        order_request request;
+        request.preferred_chain = config.preferred_chain;
+        for (const auto& a : args) {
+            if (a.starts_with("--replaces="))
+                request.replaces = a.substr(11);
+            else if (a.starts_with("--"))
+                throw lacme::error("newOrder: unknown option " + sanitize_for_log(a, 60));
+            else
+                request.names.push_back(a);
+        }
+        if (request.names.empty())
+            throw lacme::error("newOrder: no identifier to order");
+        request.csr_der = read_fd(STDIN_FILENO, stdin_cap, "the CSR on stdin");
+        if (request.csr_der.empty())
+            throw lacme::error("newOrder: no CSR on stdin");
+        const std::string chain = run_order(session, request);
+        write_all(STDOUT_FILENO, chain);
+    } else if (command == "revokeCert") {
+        std::optional<int> reason;
+        for (const auto& a : args) {
+            int value = -1;
+            if (a.starts_with("--reason=") &&
+                std::from_chars(a.data() + 9, a.data() + a.size(), value).ptr == a.data() + a.size() && value >= 0)
+                reason = value;
+            else
+                throw lacme::error("revokeCert: unexpected argument " + sanitize_for_log(a, 60));
+        }
+        run_revoke(session, read_fd(STDIN_FILENO, stdin_cap, "the certificate on stdin"), reason);
+    } else {
+        const auto info = fetch_renewal_info(session, read_fd(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
+        write_all(STDOUT_FILENO, info.dump() + "\n");
+    }
+    if (debug)
+        std::cerr << "[client] " << accountd.signatures() << " signed requests\n";
+    return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const lacme::error& e) {
+        std::cerr << "Error: " << e.what() << '\n';
+    } catch (const std::exception& e) {
+        // JSON type errors and allocation failures: still one line, still no abort.
+        std::cerr << "Error: " << sanitize_for_log(e.what()) << '\n';
+    }
+    return 1;
+}

@@ -1,0 +1,74 @@
+#include "client/pem_chain.hpp"
+
+#include "client/client_error.hpp"
+#include "common/openssl_ptr.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+namespace lacme::client {
+namespace {
+
+std::vector<x509_ptr> read_chain(std::string_view pem)
+{
+    std::vector<x509_ptr> certs;
+    bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    if (!bio)
+        throw acme_error("out of memory reading the certificate chain");
+    while (true) {
+        x509_ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+        if (!cert) {
+            const unsigned long err = ERR_peek_last_error();
+            ERR_clear_error();
+            // Running out of PEM blocks is the normal end; anything else is a broken chain.
+            if (ERR_GET_REASON(err) != PEM_R_NO_START_LINE || certs.empty())
+                throw acme_error("the CA's certificate chain is not valid PEM");
+            break;
+        }
+        certs.push_back(std::move(cert));
+        if (certs.size() > 20)
+            throw acme_error("the CA's certificate chain is too long");
+    }
+    return certs;
+}
+
+std::string common_name(const X509_NAME* name)
+{
+    if (!name)
+        return {};
+    const int index = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+    if (index < 0)
+        return {};
+    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+    unsigned char* utf8 = nullptr;
+    const int len = ASN1_STRING_to_UTF8(&utf8, data);
+    if (len < 0)
+        return {};
+    std::string cn(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
+    OPENSSL_free(utf8);
+    return cn;
+}
+
+}  // namespace
+
+std::size_t count_pem_certificates(std::string_view pem) { return read_chain(pem).size(); }
+
+std::string top_issuer_common_name(std::string_view pem)
+{
+    const auto certs = read_chain(pem);
+    return common_name(X509_get_issuer_name(certs.back().get()));
+}
+
+bool chain_matches_preferred(std::string_view pem, std::string_view preferred)
+{
+    const auto certs = read_chain(pem);
+    if (common_name(X509_get_issuer_name(certs.back().get())) == preferred)
+        return true;
+    for (std::size_t i = 1; i < certs.size(); ++i)
+        if (common_name(X509_get_subject_name(certs[i].get())) == preferred)
+            return true;
+    return false;
+}
+
+}  // namespace lacme::client

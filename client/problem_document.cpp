@@ -1,0 +1,96 @@
+#include "client/problem_document.hpp"
+
+namespace lacme::client {
+namespace {
+
+std::string string_member(const nlohmann::json& object, const char* key)
+{
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string shorten(const std::string& type)
+{
+    if (type.starts_with(acme_error_prefix))
+        return type.substr(acme_error_prefix.size());
+    return type;
+}
+
+}  // namespace
+
+std::string sanitize_for_log(std::string_view text, std::size_t max_length)
+{
+    std::string out;
+    out.reserve(std::min(text.size(), max_length));
+    for (const char ch : text) {
+        if (out.size() >= max_length) {
+            out += "...";
+            break;
+        }
+        const auto c = static_cast<unsigned char>(ch);
+        out += (c < 0x20 || c == 0x7f) ? ' ' : ch;
+    }
+    return out;
+}
+
+std::string problem_document::short_type() const { return shorten(type); }
+
+bool problem_document::is(std::string_view acme_type) const
+{
+    return type.size() == acme_error_prefix.size() + acme_type.size() && type.starts_with(acme_error_prefix) &&
+           type.ends_with(acme_type);
+}
+
+std::string problem_document::one_line() const
+{
+    std::string line = sanitize_for_log(short_type(), 100);
+    if (!detail.empty())
+        line += ": " + sanitize_for_log(detail);
+    if (!subproblems.empty())
+        line += " (" + subproblems + ")";
+    return line;
+}
+
+std::optional<problem_document> problem_from_json(const nlohmann::json& object)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    problem_document problem;
+    problem.type = string_member(object, "type");
+    if (problem.type.empty())
+        problem.type = "about:blank";
+    problem.detail = string_member(object, "detail");
+    if (const auto it = object.find("status"); it != object.end() && it->is_number_integer())
+        problem.status = it->get<int>();
+    if (const auto it = object.find("subproblems"); it != object.end() && it->is_array()) {
+        std::size_t shown = 0;
+        for (const auto& sub : *it) {
+            if (!sub.is_object())
+                continue;
+            if (++shown > 5) {  // a CA may list hundreds; the line must stay readable
+                problem.subproblems += "; ...";
+                break;
+            }
+            std::string part;
+            if (const auto id = sub.find("identifier"); id != sub.end() && id->is_object())
+                part = sanitize_for_log(string_member(*id, "type") + ":" + string_member(*id, "value"), 100) + ": ";
+            part += sanitize_for_log(shorten(string_member(sub, "type")), 100);
+            if (const auto d = string_member(sub, "detail"); !d.empty())
+                part += ": " + sanitize_for_log(d, 200);
+            if (!problem.subproblems.empty())
+                problem.subproblems += "; ";
+            problem.subproblems += part;
+        }
+    }
+    return problem;
+}
+
+std::optional<problem_document> parse_problem_document(std::string_view body)
+{
+    const auto json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded())
+        return std::nullopt;
+    return problem_from_json(json);
+}
+
+}  // namespace lacme::client

@@ -1,0 +1,56 @@
+// When to try again: Retry-After (RFC 9110 §10.2.3, delay-seconds or HTTP-date), an exponential
+// backoff from a short first interval when the CA gives no hint, and the overall deadline that
+// the `timeout` setting imposes. Nothing here sleeps; callers ask and then wait.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace lacme::client {
+
+using clock = std::chrono::steady_clock;
+
+// Delay a Retry-After value asks for, relative to `now` for HTTP-dates; a date in the past means
+// zero. nullopt for anything unparseable (callers then fall back to their backoff).
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                      std::chrono::system_clock::time_point now);
+
+// Parses an HTTP-date in any of the three formats RFC 9110 §5.6.7 requires recipients to accept
+// (IMF-fixdate, obsolete RFC 850, asctime). Exposed for tests and fuzzing.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
+
+class backoff {
+public:
+    backoff(std::chrono::milliseconds first, std::chrono::milliseconds max) : next_(first), max_(max) {}
+    // The interval to wait now; doubles the following one up to max.
+    std::chrono::milliseconds next();
+
+private:
+    std::chrono::milliseconds next_;
+    std::chrono::milliseconds max_;
+};
+
+// A point in time after which the operation gives up; "none" never expires (timeout = 0).
+class deadline {
+public:
+    static deadline none() { return deadline(); }
+    static deadline after(std::chrono::milliseconds span) { return deadline(clock::now() + span); }
+
+    [[nodiscard]] bool bounded() const noexcept { return end_.has_value(); }
+    [[nodiscard]] bool expired() const { return end_ && clock::now() >= *end_; }
+    // Time left, or `fallback` when unbounded.
+    [[nodiscard]] std::chrono::milliseconds remaining(std::chrono::milliseconds fallback) const;
+    // True when waiting `delay` still ends before the deadline.
+    [[nodiscard]] bool allows(std::chrono::milliseconds delay) const;
+
+private:
+    deadline() = default;
+    explicit deadline(clock::time_point end) : end_(end) {}
+    std::optional<clock::time_point> end_;
+};
+
+// Sleeps, resuming after EINTR, for the whole interval.
+void sleep_for(std::chrono::milliseconds delay);
+
+}  // namespace lacme::client
