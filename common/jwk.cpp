@@ -5,6 +5,7 @@
 #include "common/openssl_ptr.hpp"
 
 #include <openssl/core_names.h>
+#include <openssl/param_build.h>
 #include <openssl/sha.h>
 
 #include <vector>
@@ -51,6 +52,18 @@ account_public_key ec_account_key(EVP_PKEY* key)
     const std::span<const std::uint8_t> xy(point + 1, 2 * field);
     return {alg, ec_jwk(curve, xy.first(field), xy.subspan(field))};
 }
+
+std::string jwk_member(const nlohmann::json& jwk, const char* name)
+{
+    const auto it = jwk.find(name);
+    if (it == jwk.end() || !it->is_string())
+        throw error(std::string("JWK lacks member ") + name);
+    auto decoded = base64url_decode(it->get<std::string>());
+    if (!decoded)
+        throw error(std::string("JWK member ") + name + " is not base64url");
+    return *decoded;
+}
+
 
 }  // namespace
 
@@ -127,6 +140,45 @@ std::string jwk_thumbprint(const nlohmann::json& jwk)
     std::uint8_t digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), digest);
     return base64url_encode(std::span<const std::uint8_t>(digest));
+}
+
+evp_pkey_ptr public_key_from_jwk(const nlohmann::json& jwk)
+{
+    const std::string kty = jwk.value("kty", "");
+    const std::unique_ptr<OSSL_PARAM_BLD, openssl_deleter<OSSL_PARAM_BLD_free>> bld(OSSL_PARAM_BLD_new());
+    if (!bld)
+        throw_openssl("OSSL_PARAM_BLD_new");
+    bignum_ptr n, e;
+    std::string point;
+    const char* type = nullptr;
+    if (kty == "RSA") {
+        type = "RSA";
+        const std::string nb = jwk_member(jwk, "n"), eb = jwk_member(jwk, "e");
+        n.reset(BN_bin2bn(reinterpret_cast<const unsigned char*>(nb.data()), static_cast<int>(nb.size()), nullptr));
+        e.reset(BN_bin2bn(reinterpret_cast<const unsigned char*>(eb.data()), static_cast<int>(eb.size()), nullptr));
+        if (!n || !e || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+            OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1)
+            throw_openssl("building RSA key parameters");
+    } else if (kty == "EC") {
+        type = "EC";
+        const std::string crv = jwk.value("crv", "");
+        const char* group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : nullptr;
+        if (group == nullptr)
+            throw error("unsupported JWK curve " + crv);
+        point = "\x04" + jwk_member(jwk, "x") + jwk_member(jwk, "y");
+        if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
+            OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
+            throw_openssl("building EC key parameters");
+    } else {
+        throw error("unsupported JWK key type " + kty);
+    }
+    const std::unique_ptr<OSSL_PARAM, openssl_deleter<OSSL_PARAM_free>> params(OSSL_PARAM_BLD_to_param(bld.get()));
+    const evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+    EVP_PKEY* key = nullptr;
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+        throw_openssl("importing the JWK public key");
+    return evp_pkey_ptr(key);
 }
 
 }  // namespace lacme

@@ -2,6 +2,8 @@
 // algorithm each key type signs with.
 #pragma once
 
+#include "common/openssl_ptr.hpp"
+
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
@@ -32,6 +34,10 @@ struct account_public_key {
 
 // Accepts RSA 2048..4096 bits and EC P-256/P-384; anything else is a lacme::error naming it.
 account_public_key account_public_key_from(EVP_PKEY* key);
+
+// The public key a JWK describes (RSA, or EC P-256/P-384), for verifying signatures against
+// what a signer announced. Throws lacme::error on anything else.
+evp_pkey_ptr public_key_from_jwk(const nlohmann::json& jwk);
 
 // Compact, sorted-keys JSON: byte-identical to Perl's JSON->canonical->encode for a JWK.
 std::string canonical_json(const nlohmann::json& value);

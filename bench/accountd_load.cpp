@@ -1,0 +1,149 @@
+// accountd-load: drives a lacme-accountd socket with C concurrent connections of N signatures
+// each, verifies every signature against the JWK of the greeting (with --verify), and prints
+// the rate. Used by the benchmark (bench/accountd) and the concurrency tests.
+//
+// usage: accountd-load SOCKET CONNECTIONS SIGNATURES [--verify]
+#include "common/accountd_protocol.hpp"
+#include "common/base64url.hpp"
+#include "common/error.hpp"
+#include "common/jwk.hpp"
+#include "common/jws_signature.hpp"
+#include "common/line_buffer.hpp"
+#include "common/unique_fd.hpp"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace lacme;
+
+class accountd_peer {
+public:
+    explicit accountd_peer(const std::string& path) : lines_(accountd_max_line)
+    {
+        fd_ = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (!fd_ || path.size() >= sizeof addr.sun_path)
+            throw error("bad socket " + path);
+        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+        if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
+            throw_errno("connect " + path);
+        const std::string first = read_line();
+        greeting_ = parse_accountd_greeting(first, read_line());
+    }
+
+    const accountd_greeting& greeting() const { return greeting_; }
+
+    std::string sign(const std::string& signing_input)
+    {
+        const std::string line = signing_input + "\r\n";
+        if (::send(fd_.get(), line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size()))
+            throw_errno("send");
+        return read_line();
+    }
+
+private:
+    std::string read_line()
+    {
+        for (;;) {
+            if (auto line = lines_.next())
+                return line->text;
+            char buf[4096];
+            const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+            if (n <= 0)
+                throw error("accountd closed the connection");
+            lines_.append(std::string_view(buf, static_cast<std::size_t>(n)));
+        }
+    }
+
+    unique_fd fd_;
+    line_buffer lines_;
+    accountd_greeting greeting_;
+};
+
+std::string signing_input(int connection, int i, const accountd_greeting& greeting)
+{
+    nlohmann::json header = {{"alg", greeting.alg}, {"nonce", "n" + std::to_string(i)},
+                             {"url", "https://acme.test/order/" + std::to_string(connection)}, {"kid", "https://acme.test/acct/1"}};
+    return base64url_encode(header.dump()) + "." + base64url_encode(R"({"identifiers":[]})");
+}
+
+jws_algorithm algorithm_named(const std::string& name)
+{
+    for (auto alg : {jws_algorithm::rs256, jws_algorithm::es256, jws_algorithm::es384})
+        if (jws_algorithm_name(alg) == name)
+            return alg;
+    throw error("unknown algorithm " + name);
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 4 || argc > 5 || (argc == 5 && std::string(argv[4]) != "--verify")) {
+        std::cerr << "usage: accountd-load SOCKET CONNECTIONS SIGNATURES [--verify]\n";
+        return 2;
+    }
+    const std::string path = argv[1];
+    const int connections = std::stoi(argv[2]);
+    const int signatures = std::stoi(argv[3]);
+    const bool verify = argc == 5;
+    std::atomic<long> failures{0};
+    std::atomic<long> done{0};
+    std::string alg_name;
+    std::mutex mutex;
+    std::string first_error;
+
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (int c = 0; c < connections; ++c) {
+        threads.emplace_back([&, c] {
+            try {
+                accountd_peer peer(path);
+                const auto& greeting = peer.greeting();
+                const jws_algorithm alg = algorithm_named(greeting.alg);
+                const auto key = verify ? public_key_from_jwk(greeting.jwk) : evp_pkey_ptr();
+                {
+                    const std::lock_guard lock(mutex);
+                    alg_name = greeting.alg;
+                }
+                for (int i = 0; i < signatures; ++i) {
+                    const std::string input = signing_input(c, i, greeting);
+                    const std::string answer = peer.sign(input);
+                    if (verify) {
+                        const auto sig = base64url_decode(answer);
+                        if (!sig || !jws_verify(key.get(), alg, input,
+                                                std::span(reinterpret_cast<const std::uint8_t*>(sig->data()), sig->size())))
+                            ++failures;
+                    }
+                    ++done;
+                }
+            } catch (const std::exception& e) {
+                ++failures;
+                const std::lock_guard lock(mutex);
+                if (first_error.empty())
+                    first_error = e.what();
+            }
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << alg_name << " connections=" << connections << " signatures=" << done.load()
+              << " failures=" << failures.load() << " seconds=" << seconds
+              << " rate=" << static_cast<long>(static_cast<double>(done.load()) / seconds) << "\n";
+    if (!first_error.empty())
+        std::cerr << "accountd-load: " << first_error << "\n";
+    return failures.load() == 0 && done.load() == static_cast<long>(connections) * signatures ? 0 : 1;
+}
