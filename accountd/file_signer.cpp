@@ -78,15 +78,18 @@ std::unique_ptr<file_signer> file_signer::from_pem(std::string_view pem, const s
 }
 
 file_signer::file_signer(evp_pkey_ptr key, account_public_key pub)
-    : key_(std::move(key)), alg_(pub.alg), jwk_(std::move(pub.jwk))
+    : key_(std::move(key)), template_(EVP_MD_CTX_new()), alg_(pub.alg), jwk_(std::move(pub.jwk))
 {
+    if (!template_ || EVP_DigestSignInit(template_.get(), nullptr, jws_algorithm_digest(alg_), nullptr, key_.get()) != 1)
+        throw_openssl("initialising signature");
 }
 
 std::vector<std::uint8_t> file_signer::sign(std::string_view signing_input)
 {
-    // A fresh context per signature: contexts are not shareable between threads.
+    // A context of its own per signature: contexts are not shareable between threads. Copying
+    // only reads the template, which is safe concurrently.
     const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, jws_algorithm_digest(alg_), nullptr, key_.get()) != 1)
+    if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), template_.get()) != 1)
         throw_openssl("initialising signature");
     const auto* data = reinterpret_cast<const unsigned char*>(signing_input.data());
     std::size_t len = 0;
