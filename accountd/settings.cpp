@@ -53,9 +53,11 @@ settings parse_command_line(int argc, char** argv)
     };
     settings s;
     opterr = 0;  // we report errors ourselves, on one line
-    optind = 1;
+    // 0, not 1: glibc then also drops its position inside an earlier argv (a pointer into
+    // memory that may be gone), so parsing twice in one process is safe.
+    optind = 0;
     for (;;) {
-        const int previous = optind;
+        const int previous = optind == 0 ? 1 : optind;
         const int c = getopt_long(argc, argv, "+:qh", long_options, nullptr);
         if (c == -1)
             break;
