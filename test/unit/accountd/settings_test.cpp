@@ -1,0 +1,293 @@
+#include "accountd/settings.hpp"
+
+#include "../common/error_message.hpp"
+#include "../common/temp_dir.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <initializer_list>
+
+using lacme::accountd::merge_config_file;
+using lacme::accountd::parse_command_line;
+using lacme::accountd::settings;
+using lacme::test::error_message;
+using lacme::test::temp_dir;
+using lacme::test::write_file;
+
+namespace {
+
+// A mutable argv as main() receives it.
+class argv_builder {
+public:
+    argv_builder(std::initializer_list<const char*> args)
+    {
+        strings_.emplace_back("lacme-accountd");
+        strings_.insert(strings_.end(), args.begin(), args.end());
+        for (auto& s : strings_)
+            pointers_.push_back(s.data());
+        pointers_.push_back(nullptr);
+    }
+    [[nodiscard]] int argc() const { return static_cast<int>(strings_.size()); }
+    [[nodiscard]] char** argv() { return pointers_.data(); }
+
+private:
+    std::vector<std::string> strings_;
+    std::vector<char*> pointers_;
+};
+
+settings parse(std::initializer_list<const char*> args)
+{
+    argv_builder a(args);
+    return parse_command_line(a.argc(), a.argv());
+}
+
+std::string parse_error(std::initializer_list<const char*> args)
+{
+    return error_message([&] { (void)parse(args); });
+}
+
+settings merged(settings s, bool* was_read = nullptr)
+{
+    bool read = false;
+    merge_config_file(s, read);
+    if (was_read != nullptr)
+        *was_read = read;
+    return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(accountd_command_line)
+
+BOOST_AUTO_TEST_CASE(no_arguments_gives_defaults)
+{
+    const settings s = parse({});
+    BOOST_TEST(!s.config);
+    BOOST_TEST(!s.privkey);
+    BOOST_TEST(!s.socket);
+    BOOST_TEST(!s.stdio);
+    BOOST_TEST(!s.quiet);
+    BOOST_TEST(!s.debug);
+    BOOST_TEST(!s.help);
+    BOOST_TEST(!s.version);
+    BOOST_TEST(!s.list_keys);
+}
+
+BOOST_AUTO_TEST_CASE(options_with_equals_sign)
+{
+    const settings s = parse({"--config=/etc/acc.conf", "--privkey=file:/k.pem", "--socket=/run/S.lacme",
+                              "--pkcs11-module=/usr/lib/softhsm/libsofthsm2.so"});
+    BOOST_TEST(s.config.value_or("") == "/etc/acc.conf");
+    BOOST_TEST(s.privkey.value_or("") == "file:/k.pem");
+    BOOST_TEST(s.socket.value_or("") == "/run/S.lacme");
+    BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
+}
+
+BOOST_AUTO_TEST_CASE(options_with_separate_argument)
+{
+    const settings s = parse({"--config", "/etc/acc.conf", "--privkey", "gpg:/k.gpg", "--socket", "/run/S.lacme",
+                              "--pkcs11-module", "/m.so"});
+    BOOST_TEST(s.config.value_or("") == "/etc/acc.conf");
+    BOOST_TEST(s.privkey.value_or("") == "gpg:/k.gpg");
+    BOOST_TEST(s.socket.value_or("") == "/run/S.lacme");
+    BOOST_TEST(s.pkcs11_module.value_or("") == "/m.so");
+}
+
+BOOST_AUTO_TEST_CASE(value_keeps_equals_signs_and_semicolons)
+{
+    const settings s = parse({"--privkey=pkcs11:token=acme;object=account?pin-source=/p"});
+    BOOST_TEST(s.privkey.value_or("") == "pkcs11:token=acme;object=account?pin-source=/p");
+}
+
+BOOST_AUTO_TEST_CASE(flags)
+{
+    const settings s = parse({"--stdio", "--quiet", "--debug", "--help", "--version", "--list-keys"});
+    BOOST_TEST(s.stdio);
+    BOOST_TEST(s.quiet);
+    BOOST_TEST(s.debug);
+    BOOST_TEST(s.help);
+    BOOST_TEST(s.version);
+    BOOST_TEST(s.list_keys);
+}
+
+BOOST_AUTO_TEST_CASE(short_options)
+{
+    BOOST_TEST(parse({"-q"}).quiet);
+    BOOST_TEST(parse({"-h"}).help);
+    const settings both = parse({"-qh"});
+    BOOST_TEST(both.quiet);
+    BOOST_TEST(both.help);
+    BOOST_TEST(!parse({"-q"}).help);
+}
+
+BOOST_AUTO_TEST_CASE(unambiguous_abbreviations_are_accepted)
+{
+    // Perl's Getopt::Long, which lacme-accountd 0.8 uses, accepts unique prefixes too.
+    const settings s = parse({"--priv=file:/k", "--conf=/c", "--std"});
+    BOOST_TEST(s.privkey.value_or("") == "file:/k");
+    BOOST_TEST(s.config.value_or("") == "/c");
+    BOOST_TEST(s.stdio);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_options_are_errors)
+{
+    BOOST_TEST(parse_error({"--bogus"}) == "unknown option --bogus");
+    BOOST_TEST(parse_error({"--quiet", "-x"}) == "unknown option -x");
+    BOOST_TEST(parse_error({"--s=/x"}) == "unknown option --s=/x");  // ambiguous: --socket, --stdio
+    BOOST_TEST(parse_error({"--stdio=yes"}) == "unknown option --stdio=yes");
+}
+
+BOOST_AUTO_TEST_CASE(missing_argument_is_an_error)
+{
+    BOOST_TEST(parse_error({"--privkey"}) == "option --privkey requires an argument");
+    BOOST_TEST(parse_error({"--quiet", "--config"}) == "option --config requires an argument");
+    BOOST_TEST(parse_error({"--socket"}) == "option --socket requires an argument");
+}
+
+BOOST_AUTO_TEST_CASE(positional_arguments_are_errors)
+{
+    BOOST_TEST(parse_error({"--quiet", "extra"}) == "unexpected argument extra");
+    BOOST_TEST(parse_error({"extra", "--quiet"}) == "unexpected argument extra");
+}
+
+BOOST_AUTO_TEST_CASE(stdio_and_socket_are_mutually_exclusive)
+{
+    BOOST_TEST(parse_error({"--stdio", "--socket=/run/S.lacme"}) == "--stdio and --socket are mutually exclusive");
+    BOOST_TEST(parse_error({"--socket", "/run/S.lacme", "--stdio"}) == "--stdio and --socket are mutually exclusive");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_parse_leaves_no_state_behind)
+{
+    // getopt keeps its position inside "-xq" after rejecting 'x'; the next parse must start
+    // afresh rather than continue with the 'q' of an earlier argv.
+    argv_builder first({"-xq"});
+    BOOST_TEST(error_message([&] { (void)parse_command_line(first.argc(), first.argv()); }) == "unknown option -xq");
+    argv_builder second({"--stdio"});
+    const settings s = parse_command_line(second.argc(), second.argv());
+    BOOST_TEST(s.stdio);
+    BOOST_TEST(!s.quiet);
+}
+
+BOOST_AUTO_TEST_CASE(usage_mentions_the_main_options)
+{
+    const std::string usage = lacme::accountd::usage_text();
+    for (const char* option : {"--config", "--privkey", "--socket", "--stdio", "--quiet", "--debug"})
+        BOOST_TEST(usage.find(option) != std::string::npos, option);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(accountd_config_file)
+
+BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
+{
+    temp_dir dir;
+    const std::string path = dir.file("lacme-accountd.conf");
+    write_file(path, "# lacme-accountd configuration\n"
+                     "privkey = file:/etc/lacme/account.key\n"
+                     "gpg = gpg --quiet --no-tty\n"
+                     "socket = /run/lacme/S.lacme\n"
+                     "logfile = /var/log/lacme-accountd.log\n"
+                     "keyid = https://acme.example/acct/1\n"
+                     "quiet = Yes\n"
+                     "passphrase-file = /etc/lacme/passphrase\n"
+                     "pkcs11-module = /usr/lib/softhsm/libsofthsm2.so\n"
+                     "pin-file = /etc/lacme/pin\n");
+    settings cli;
+    cli.config = path;
+    bool was_read = false;
+    const settings s = merged(cli, &was_read);
+    BOOST_TEST(was_read);
+    BOOST_TEST(s.privkey.value_or("") == "file:/etc/lacme/account.key");
+    BOOST_TEST(s.gpg.value_or("") == "gpg --quiet --no-tty");
+    BOOST_TEST(s.socket.value_or("") == "/run/lacme/S.lacme");
+    BOOST_TEST(s.logfile.value_or("") == "/var/log/lacme-accountd.log");
+    BOOST_TEST(s.keyid.value_or("") == "https://acme.example/acct/1");
+    BOOST_TEST(s.quiet);
+    BOOST_TEST(s.passphrase_file.value_or("") == "/etc/lacme/passphrase");
+    BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
+    BOOST_TEST(s.pin_file.value_or("") == "/etc/lacme/pin");
+}
+
+BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)
+{
+    temp_dir dir;
+    const std::string path = dir.file("a.conf");
+    write_file(path, "privkey = file:/from/file\nsocket = /from/file.sock\nkeyid = kid-from-file\n");
+    settings cli;
+    cli.config = path;
+    cli.privkey = "file:/from/cli";
+    cli.socket = "/from/cli.sock";
+    const settings s = merged(cli);
+    BOOST_TEST(s.privkey.value_or("") == "file:/from/cli");
+    BOOST_TEST(s.socket.value_or("") == "/from/cli.sock");
+    BOOST_TEST(s.keyid.value_or("") == "kid-from-file");  // unset on the command line
+}
+
+BOOST_AUTO_TEST_CASE(quiet_setting_values)
+{
+    temp_dir dir;
+    const std::string path = dir.file("q.conf");
+    settings cli;
+    cli.config = path;
+
+    write_file(path, "quiet = no\n");
+    BOOST_TEST(!merged(cli).quiet);
+    write_file(path, "quiet = YES\n");
+    BOOST_TEST(merged(cli).quiet);
+    write_file(path, "privkey = file:/k\n");
+    BOOST_TEST(!merged(cli).quiet);  // absent: not quiet
+
+    // --quiet on the command line is not undone by the file.
+    settings quiet_cli = cli;
+    quiet_cli.quiet = true;
+    write_file(path, "quiet = No\n");
+    BOOST_TEST(merged(quiet_cli).quiet);
+
+    write_file(path, "quiet = maybe\n");
+    BOOST_TEST(error_message([&] { (void)merged(cli); }) == "invalid value 'maybe' for quiet (expected Yes or No)");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_is_an_error_naming_file_and_line)
+{
+    temp_dir dir;
+    const std::string path = dir.file("bad.conf");
+    write_file(path, "privkey = file:/k\n\n; comment\nprivkye = file:/typo\n");
+    settings cli;
+    cli.config = path;
+    BOOST_TEST(error_message([&] { (void)merged(cli); }) == path + ":4: unknown key 'privkye'");
+}
+
+BOOST_AUTO_TEST_CASE(sections_are_errors)
+{
+    temp_dir dir;
+    const std::string path = dir.file("bad.conf");
+    write_file(path, "privkey = file:/k\n[accountd]\nquiet = Yes\n");
+    settings cli;
+    cli.config = path;
+    BOOST_TEST(error_message([&] { (void)merged(cli); }) == path + ":2: unknown section [accountd]");
+}
+
+BOOST_AUTO_TEST_CASE(missing_explicit_config_is_an_error)
+{
+    temp_dir dir;
+    settings cli;
+    cli.config = dir.file("absent.conf");
+    BOOST_TEST(error_message([&] { (void)merged(cli); }) ==
+               "can't open " + dir.file("absent.conf") + ": No such file or directory");
+}
+
+BOOST_AUTO_TEST_CASE(explicit_config_path_is_percent_expanded)
+{
+    temp_dir dir;
+    write_file(dir.file("acc.conf"), "keyid = expanded\n");
+    const lacme::test::scoped_env tmpdir("TMPDIR", dir.path().c_str());
+    settings cli;
+    cli.config = "%T/acc.conf";
+    bool was_read = false;
+    const settings s = merged(cli, &was_read);
+    BOOST_TEST(was_read);
+    BOOST_TEST(s.keyid.value_or("") == "expanded");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,221 @@
+#include "accountd/signing_service.hpp"
+
+#include "../common/printers.hpp"
+#include "../common/stderr_capture.hpp"
+#include "../common/temp_dir.hpp"
+#include "../common/test_keys.hpp"
+#include "accountd/file_signer.hpp"
+#include "common/base64url.hpp"
+#include "common/jws_signature.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using lacme::base64url_decode;
+using lacme::base64url_encode;
+using lacme::jws_algorithm;
+using lacme::log_level;
+using lacme::logger;
+using lacme::accountd::file_signer;
+using lacme::accountd::signing_service;
+using json = nlohmann::json;
+
+namespace {
+
+// RFC 7638 §3.1's RSA key, for a greeting whose every byte is known in advance.
+const std::string rfc7638_n =
+    "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknj"
+    "hMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQ"
+    "vRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+
+class fixed_signer final : public lacme::accountd::signer {
+public:
+    [[nodiscard]] jws_algorithm algorithm() const noexcept override { return jws_algorithm::rs256; }
+    [[nodiscard]] const json& jwk() const noexcept override { return jwk_; }
+    [[nodiscard]] std::vector<std::uint8_t> sign(std::string_view) override { return {0xfb, 0xff, 0x00}; }
+
+private:
+    json jwk_ = {{"n", rfc7638_n}, {"kty", "RSA"}, {"e", "AQAB"}};
+};
+
+std::unique_ptr<file_signer> signer_for(EVP_PKEY* key)
+{
+    return file_signer::from_pem(lacme::test::private_key_pem(key, lacme::test::pem_format::pkcs8), "test key", {});
+}
+
+std::string valid_line()
+{
+    const json header = {{"alg", "ES256"},
+                         {"nonce", "bm9uY2U"},
+                         {"url", "https://acme.example/acme/new-order"},
+                         {"kid", "https://acme.example/acme/acct/1"}};
+    return base64url_encode(header.dump()) + "." + base64url_encode(std::string_view(R"({"identifiers":[]})"));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(signing_service_greeting)
+
+BOOST_AUTO_TEST_CASE(greeting_without_keyid_is_byte_exact)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    const signing_service service(key, log, std::nullopt);
+    BOOST_TEST(service.greeting() ==
+               "1 OK {\"alg\":\"RS256\",\"jwk-thumbprint\":\"NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs\"}\r\n"
+               "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"" + rfc7638_n + "\"}\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(greeting_with_keyid_sends_kid_and_an_empty_jwk)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    const signing_service service(key, log, std::string("https://acme.example/acme/acct/1"));
+    BOOST_TEST(service.greeting() ==
+               "1 OK {\"alg\":\"RS256\",\"jwk-thumbprint\":\"NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs\","
+               "\"kid\":\"https://acme.example/acme/acct/1\"}\r\n"
+               "{}\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(empty_keyid_is_no_keyid)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    const signing_service service(key, log, std::string());
+    BOOST_TEST(service.greeting().find("kid") == std::string::npos);
+    BOOST_TEST(service.greeting().ends_with("\"}\r\n"));
+    BOOST_TEST(service.greeting().find("\r\n{}\r\n") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(greeting_parses_back_for_each_key_type)
+{
+    for (auto [key, alg] : {std::pair{lacme::test::shared_rsa2048(), "RS256"}, std::pair{lacme::test::shared_p256(), "ES256"},
+                            std::pair{lacme::test::shared_p384(), "ES384"}}) {
+        BOOST_TEST_CONTEXT(alg)
+        {
+            const auto signer = signer_for(key);
+            logger log(log_level::info);
+            const signing_service service(*signer, log, std::nullopt);
+            const std::string& g = service.greeting();
+            const auto first_end = g.find("\r\n");
+            const auto parsed = lacme::parse_accountd_greeting(g.substr(0, first_end),
+                                                               g.substr(first_end + 2, g.size() - first_end - 4));
+            BOOST_TEST(parsed.alg == alg);
+            BOOST_TEST(parsed.jwk == signer->jwk());
+            BOOST_TEST(parsed.jwk_thumbprint == lacme::jwk_thumbprint(signer->jwk()));
+            BOOST_TEST(!parsed.kid);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(signing_service_requests)
+
+BOOST_AUTO_TEST_CASE(admit_accepts_a_valid_request)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    signing_service service(key, log, std::nullopt);
+    const lacme::test::stderr_capture captured;
+    const auto request = service.admit("1", valid_line());
+    BOOST_REQUIRE(request);
+    BOOST_TEST(request->verdict == lacme::signing_input_verdict::ok);
+    BOOST_TEST(request->payload == R"({"identifiers":[]})");
+    BOOST_TEST(captured.text().empty());
+}
+
+BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    signing_service service(key, log, std::nullopt);
+    const std::string header = base64url_encode(std::string_view(R"({"alg":"ES256","url":"u","jwk":{}})"));
+    const struct {
+        std::string line;
+        std::string logged;
+    } cases[] = {
+        {"no dot at all", "[c7] NOSIGN [malformed JWS Protected Header]\n"},
+        {".e30", "[c7] NOSIGN [malformed JWS Protected Header]\n"},
+        {"e30.e30=", "[c7] NOSIGN [malformed JWS Payload]\n"},
+        {header + ".e30",  // no nonce
+         "[c7] NOSIGN [invalid JWS Protected Header] header=base64url({\"alg\":\"ES256\",\"url\":\"u\",\"jwk\":{}}) "
+         "payload=base64url({})\n"},
+    };
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.line)
+        {
+            const lacme::test::stderr_capture captured;
+            BOOST_TEST(!service.admit("c7", c.line));
+            BOOST_TEST(captured.text() == c.logged);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(sign_returns_a_crlf_terminated_base64url_line)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    const signing_service service(key, log, std::nullopt);
+    BOOST_TEST(service.sign(valid_line()) == "-_8A\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(signed_lines_verify_for_each_key_type)
+{
+    for (auto [key, alg] : {std::pair{lacme::test::shared_rsa2048(), "RS256"}, std::pair{lacme::test::shared_p256(), "ES256"},
+                            std::pair{lacme::test::shared_p384(), "ES384"}}) {
+        BOOST_TEST_CONTEXT(alg)
+        {
+            const auto signer = signer_for(key);
+            logger log(log_level::info);
+            const signing_service service(*signer, log, std::nullopt);
+            const std::string line = valid_line();
+            const std::string response = service.sign(line);
+            BOOST_REQUIRE(response.ends_with("\r\n"));
+            const std::string body = response.substr(0, response.size() - 2);
+            BOOST_TEST(lacme::is_base64url_alphabet(body));
+            const auto signature = base64url_decode(body);
+            BOOST_REQUIRE(signature);
+            const std::vector<std::uint8_t> bytes(signature->begin(), signature->end());
+            BOOST_TEST(lacme::test::independent_verify(key, alg, line, bytes));
+            BOOST_TEST(lacme::jws_verify(key, signer->algorithm(), line, bytes));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(log_signed_reports_the_request_at_verbose_level_only)
+{
+    fixed_signer key;
+    const auto request = lacme::check_signing_input(valid_line());
+    {
+        logger log(log_level::verbose);
+        signing_service service(key, log, std::nullopt);
+        const lacme::test::stderr_capture captured;
+        service.log_signed("3", request);
+        BOOST_TEST(captured.text() == "[3] SIGNED header=base64url(" + request.header + ") payload=base64url(" +
+                                          request.payload + ")\n");
+    }
+    {
+        logger log(log_level::info);  // --quiet
+        signing_service service(key, log, std::nullopt);
+        const lacme::test::stderr_capture captured;
+        service.log_signed("3", request);
+        BOOST_TEST(captured.text().empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(quiet_logfile_still_records_signatures)
+{
+    lacme::test::temp_dir dir;
+    fixed_signer key;
+    logger log(log_level::info);
+    log.open_logfile(dir.file("accountd.log"));
+    signing_service service(key, log, std::nullopt);
+    const lacme::test::stderr_capture captured;
+    service.log_signed("5", lacme::check_signing_input(valid_line()));
+    BOOST_TEST(captured.text().empty());
+    const std::string logged = lacme::test::read_file(dir.file("accountd.log"));
+    BOOST_TEST(logged.find("[5] SIGNED header=base64url(") != std::string::npos, logged);
+    BOOST_TEST(lacme::test::file_mode(dir.file("accountd.log")) == 0600u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
