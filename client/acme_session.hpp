@@ -30,7 +30,9 @@ struct signed_post {
 };
 
 struct retry_limits {
-    int bad_nonce = 5;
+    // pebble's test mode rejects up to half of all good nonces: 16 retries fail one request in
+    // 2^17 there, and each costs one quick round trip.
+    int bad_nonce = 16;
     int transient = 3;  // 5xx, rateLimited, connection errors
     std::chrono::milliseconds first_backoff{1000};
     std::chrono::seconds longest_wait{60};  // a longer Retry-After is reported, not waited for

@@ -236,8 +236,40 @@ std::string run_order(acme_session& session, const order_request& request)
     backoff issuance_backoff(std::chrono::milliseconds(200), std::chrono::seconds(8));
     bool finalized = false;
     bool fresh = !status.empty();  // `order` is current: no poll needed before looking at it
+    // Finalize before the first poll: validation on a nearby CA is done by then, and a poll costs
+    // a signature. A CA that is not there yet answers orderNotReady and we poll as usual.
+    bool speculative = status == "pending";
     std::string certificate_url;
     while (true) {
+        if (speculative) {
+            speculative = false;
+            if (!nothing_to_validate) {
+                // CAs validate each name from several vantage points, often one after the
+                // other: give them time in proportion to the number of challenges.
+                const auto expected = std::chrono::milliseconds(300) * (1 + static_cast<long>(answered_authz.size()));
+                if (!session.current_deadline().allows(expected))
+                    throw acme_error("timeout exceeded while waiting for challenges to pass (" + names + ")");
+                sleep_for(expected);
+            }
+            http_response f =
+                session.post({finalize_url, nlohmann::json{{"csr", base64url_encode(request.csr_der)}}, false, {}});
+            if (f.success()) {
+                finalized = true;
+                r = std::move(f);
+                order = json_body(r, "finalize");
+                status = string_member(order, "status");
+                fresh = true;
+                if (status == "processing")
+                    sleep_for(poll_delay(session, r, issuance_backoff, "certificate issuance (" + names + ")"));
+                fresh = status != "processing";
+                continue;
+            }
+            const auto problem = parse_problem_document(f.body);
+            if (!problem || !problem->is("orderNotReady"))
+                throw_failure(f, "finalize");
+            fresh = false;
+            continue;
+        }
         if (!fresh) {
             r = session.post_ok({*order_url, std::nullopt, false, {}}, "order");
             order = json_body(r, "order");
@@ -282,10 +314,6 @@ std::string run_order(acme_session& session, const order_request& request)
                 }
             }
             throw acme_error(reason);
-        }
-        if (status == "pending" && nothing_to_validate) {
-            nothing_to_validate = false;  // reused authorizations: the order is ready already
-            continue;
         }
         if (status != "pending" && status != "processing" && status != "ready")
             throw acme_error("order for " + names + " has unexpected status '" + sanitize_for_log(status, 30) + "'");

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Helpers for the client_*.sh integration tests (not a test by itself).
+
+  client_helper.py run --accountd 'CMD ARG..' --config FILE [--count FILE] -- CLIENT COMMAND ARGS..
+      Runs our client the way lacme's master does: CONFIG_FD = FILE opened read-only, SOCKET_FD =
+      one end of a socketpair whose other end is accountd's stdin/stdout (`CMD ARG.. --stdio`).
+      With --count, relays the socket and appends the number of signing requests to FILE.
+  client_helper.py count FILE CMD ARG..
+      An accountd command for lacme's master: runs CMD ARG.. (the master's --stdio etc. appended)
+      relaying stdin/stdout, and appends the number of signing requests to FILE at the end.
+  client_helper.py fake-ca PORT CERT KEY MODE
+      A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
+      body), slow (never answers in time), ari (directory with renewalInfo; serves a fixed window).
+"""
+import json
+import os
+import select
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def relay(a, b_in, b_out, count_file):
+    """Relays a (socket) <-> b (fds) until either side closes; counts lines a sends."""
+    lines = 0
+    fds = {a.fileno(): "a", b_out: "b"}
+    try:
+        while True:
+            r, _, _ = select.select(list(fds), [], [])
+            for fd in r:
+                data = os.read(fd, 65536)
+                if not data:
+                    return lines
+                if fds[fd] == "a":
+                    lines += data.count(b"\n")
+                    os.write(b_in, data)
+                else:
+                    a.sendall(data)
+    finally:
+        if count_file:
+            with open(count_file, "a") as f:
+                f.write("%d\n" % lines)
+
+
+def cmd_run(argv):
+    accountd = None
+    config = None
+    count = None
+    while argv and argv[0] != "--":
+        opt = argv.pop(0)
+        if opt == "--accountd":
+            accountd = argv.pop(0).split()
+        elif opt == "--config":
+            config = argv.pop(0)
+        elif opt == "--count":
+            count = argv.pop(0)
+        else:
+            sys.exit("client_helper run: unknown option " + opt)
+    argv.pop(0)
+    client, command, *rest = argv
+    ours, theirs = socket.socketpair()
+    if count:
+        mid_a, mid_b = socket.socketpair()
+        acc = subprocess.Popen(accountd + ["--stdio"], stdin=mid_b.fileno(), stdout=mid_b.fileno())
+        mid_b.close()
+        t = threading.Thread(target=relay, args=(theirs, mid_a.fileno(), mid_a.fileno(), count))
+        t.start()
+    else:
+        acc = subprocess.Popen(accountd + ["--stdio"], stdin=theirs.fileno(), stdout=theirs.fileno())
+        theirs.close()
+        t = None
+    cfd = os.open(config, os.O_RDONLY)
+    rc = subprocess.call([client, command, str(cfd), str(ours.fileno())] + rest, pass_fds=(cfd, ours.fileno()))
+    ours.close()
+    os.close(cfd)
+    if t:
+        t.join()
+    acc.wait()
+    sys.exit(rc)
+
+
+def cmd_count(argv):
+    count_file, *cmd = argv
+    child_sock, mine = socket.socketpair()
+    proc = subprocess.Popen(cmd, stdin=child_sock.fileno(), stdout=child_sock.fileno())
+    child_sock.close()
+    # The master talks to us on stdin/stdout (one socket): relay lines to accountd and back.
+    lines = 0
+    try:
+        while True:
+            r, _, _ = select.select([0, mine.fileno()], [], [])
+            if 0 in r:
+                data = os.read(0, 65536)
+                if not data:
+                    break
+                lines += data.count(b"\n")
+                mine.sendall(data)
+            if mine.fileno() in r:
+                data = mine.recv(65536)
+                if not data:
+                    break
+                os.write(1, data)
+    finally:
+        with open(count_file, "a") as f:
+            f.write("%d\n" % lines)
+        mine.close()
+        proc.wait()
+
+
+def cmd_fake_ca(argv):
+    port, cert, key, mode = int(argv[0]), argv[1], argv[2], argv[3]
+    base = "https://127.0.0.1:%d" % port
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            sys.stderr.write("%s %s\n" % (self.command, self.path))
+
+        def send(self, code, ctype, body, extra=()):
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Replay-Nonce", "bm9uY2U")
+            for k, v in extra:
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self):
+            self.do_GET()
+
+        def do_POST(self):
+            n = int(self.headers.get("Content-Length", "0"))
+            self.rfile.read(n)
+            self.do_GET()
+
+        def do_GET(self):
+            if mode == "junk":
+                return self.send(200, "application/json", b'{"newNonce": "https://x", oops')
+            if mode == "html":
+                return self.send(502, "text/html", b"<html><body><h1>502 Bad Gateway</h1>\n</body></html>\n")
+            if mode == "huge":
+                return self.send(200, "application/json", b"[" + b" " * (10 * 1024 * 1024) + b"]")
+            if mode == "slow":
+                time.sleep(30)
+                return self.send(200, "application/json", b"{}")
+            if mode == "ari":
+                if self.path == "/dir":
+                    d = {"newNonce": base + "/nonce", "newAccount": base + "/acct", "newOrder": base + "/order",
+                         "revokeCert": base + "/revoke", "renewalInfo": base + "/renewal-info"}
+                    return self.send(200, "application/json", json.dumps(d).encode())
+                if self.path.startswith("/renewal-info/"):
+                    with open(os.environ.get("ARI_LOG", "/dev/null"), "a") as f:
+                        f.write(self.path[len("/renewal-info/"):] + "\n")
+                    w = {"suggestedWindow": {"start": "2030-01-01T00:00:00Z", "end": "2030-01-02T00:00:00Z"},
+                         "explanationURL": "https://example.org/why"}
+                    return self.send(200, "application/json", json.dumps(w).encode(), [("Retry-After", "21600")])
+                return self.send(404, "application/problem+json",
+                                 b'{"type":"urn:ietf:params:acme:error:malformed","detail":"no such thing"}')
+            sys.exit("unknown mode " + mode)
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    {"run": cmd_run, "count": cmd_count, "fake-ca": cmd_fake_ca}[sys.argv[1]](sys.argv[2:])
