@@ -1,0 +1,79 @@
+#include "client/retry_policy.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace lacme::client;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(retry_policy)
+
+BOOST_AUTO_TEST_CASE(retry_after_seconds)
+{
+    const auto now = std::chrono::system_clock::now();
+    BOOST_TEST(parse_retry_after("120", now)->count() == 120);
+    BOOST_TEST(parse_retry_after(" 0 ", now)->count() == 0);
+    BOOST_TEST(!parse_retry_after("", now));
+    BOOST_TEST(!parse_retry_after("12abc", now));
+    BOOST_TEST(!parse_retry_after("-5", now));
+    BOOST_TEST(!parse_retry_after("soon", now));
+    // Absurdly large values saturate instead of wrapping to a tiny (hot-loop) delay.
+    BOOST_TEST(parse_retry_after("999999999999999999999999", now)->count() > 1000000);
+}
+
+BOOST_AUTO_TEST_CASE(http_date_formats)
+{
+    // RFC 9110 §5.6.7's three examples all denote the same instant.
+    const auto imf = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT");
+    const auto rfc850 = parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT");
+    const auto asctime = parse_http_date("Sun Nov  6 08:49:37 1994");
+    BOOST_REQUIRE(imf);
+    BOOST_REQUIRE(rfc850);
+    BOOST_REQUIRE(asctime);
+    BOOST_TEST(std::chrono::system_clock::to_time_t(*imf) == 784111777);
+    BOOST_TEST((*imf == *rfc850));
+    BOOST_TEST((*imf == *asctime));
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:37 CET"));
+    BOOST_TEST(!parse_http_date("Sun, 36 Nov 1994 08:49:37 GMT"));
+    BOOST_TEST(!parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"));
+    BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT trailing"));
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_date_relative_to_now)
+{
+    const auto now = *parse_http_date("Sun, 06 Nov 1994 08:49:00 GMT");
+    BOOST_TEST(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now)->count() == 37);
+    // A date in the past means "now", not a negative or huge delay.
+    BOOST_TEST(parse_retry_after("Sun, 06 Nov 1994 08:40:00 GMT", now)->count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(backoff_doubles_up_to_max)
+{
+    backoff b(250ms, 1s);
+    BOOST_TEST(b.next().count() == 250);
+    BOOST_TEST(b.next().count() == 500);
+    BOOST_TEST(b.next().count() == 1000);
+    BOOST_TEST(b.next().count() == 1000);
+}
+
+BOOST_AUTO_TEST_CASE(deadlines)
+{
+    const auto none = deadline::none();
+    BOOST_TEST(!none.bounded());
+    BOOST_TEST(!none.expired());
+    BOOST_TEST(none.allows(std::chrono::hours(24)));
+    BOOST_TEST(none.remaining(7s).count() == 7000);
+
+    const auto soon = deadline::after(2s);
+    BOOST_TEST(soon.bounded());
+    BOOST_TEST(!soon.expired());
+    BOOST_TEST(soon.allows(100ms));
+    BOOST_TEST(!soon.allows(3s));
+    BOOST_TEST(soon.remaining(60s).count() <= 2000);
+
+    const auto past = deadline::after(-1s);
+    BOOST_TEST(past.expired());
+    BOOST_TEST(past.remaining(60s).count() == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
