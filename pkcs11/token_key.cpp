@@ -1,0 +1,313 @@
+#include "pkcs11/token_key.hpp"
+
+#include "common/error.hpp"
+#include "pkcs11/error.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+
+namespace lacme::pkcs11 {
+namespace {
+
+// DER prefix of DigestInfo{sha256, digest} (RFC 8017 §9.2 note 1), for CKM_RSA_PKCS.
+constexpr std::array<std::uint8_t, 19> sha256_digest_info = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
+                                                             0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                                                             0x01, 0x05, 0x00, 0x04, 0x20};
+
+bool is_pin_error(CK_RV rv)
+{
+    return rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID || rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_EXPIRED ||
+           rv == CKR_PIN_LOCKED;
+}
+
+std::string pin_flags(CK_FLAGS flags)
+{
+    if (flags & CKF_USER_PIN_LOCKED)
+        return "the user PIN is now LOCKED (unlock it with the SO PIN)";
+    if (flags & CKF_USER_PIN_FINAL_TRY)
+        return "one more wrong PIN will lock the token";
+    if (flags & CKF_USER_PIN_COUNT_LOW)
+        return "an earlier wrong PIN was entered; few tries remain";
+    return {};
+}
+
+std::vector<CK_MECHANISM_TYPE> mechanisms(const module& mod, CK_SLOT_ID slot)
+{
+    CK_ULONG n = 0;
+    check(mod.functions()->C_GetMechanismList(slot, nullptr, &n), "C_GetMechanismList");
+    std::vector<CK_MECHANISM_TYPE> list(n);
+    check(mod.functions()->C_GetMechanismList(slot, list.data(), &n), "C_GetMechanismList");
+    list.resize(n);
+    return list;
+}
+
+locked_pin pin_from(std::string_view value)
+{
+    std::string s;
+    s.reserve(256);  // heap buffer, so the lock covers where the PIN stays
+    s.assign(value);
+    return locked_pin(std::move(s));
+}
+
+}  // namespace
+
+token_key::token_key(const module& mod, uri u, key_options options)
+    : mod_(mod), uri_(std::move(u)), options_(std::move(options))
+{
+    const std::lock_guard lock(mutex_);
+    connect_locked(true);
+}
+
+token_key::~token_key()
+{
+    const std::lock_guard lock(mutex_);
+    idle_.clear();
+    login_.reset();
+    anchor_.reset();
+}
+
+CK_SLOT_ID token_key::slot() const
+{
+    const std::lock_guard lock(mutex_);
+    return slot_;
+}
+
+std::uint64_t token_key::reconnects() const
+{
+    const std::lock_guard lock(mutex_);
+    return generation_;
+}
+
+const secret_string* token_key::pin_locked(const token_slot& t)
+{
+    if (pin_)
+        return &pin_->secret();
+    if (protected_path_)
+        return nullptr;
+    if (auto value = uri_.pin_value()) {
+        pin_.emplace(pin_from(*value));
+    } else if (auto source = uri_.pin_source()) {
+        pin_.emplace(read_pin_source(*source));
+    } else if (!options_.pin_file.empty()) {
+        pin_.emplace(read_pin_file(options_.pin_file));
+    } else if (t.token.flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
+        // PIN pad: the token asks the user itself.
+        protected_path_ = true;
+        return nullptr;
+    } else if (options_.allow_prompt) {
+        if (auto typed = prompt_pin_if_interactive("PIN for PKCS#11 token '" + padded(t.token.label) + "': "))
+            pin_.emplace(std::move(*typed));
+    }
+    if (!pin_)
+        throw error("token " + describe(t) +
+                    " needs a PIN: add pin-source=file:PATH to the URI, set pin-file, or run on a terminal");
+    return &pin_->secret();
+}
+
+[[noreturn]] void token_key::login_failed_locked(const error& e, const token_slot& t)
+{
+    std::string message = "login to token " + describe(t) + " failed: " + e.what();
+    if (is_pin_error(e.rv())) {
+        // Tokens lock after a few failures: this PIN is never offered again by this process.
+        message += "; not retried";
+        CK_TOKEN_INFO now{};
+        if (mod_.functions()->C_GetTokenInfo(t.slot, &now) == CKR_OK)
+            if (auto flags = pin_flags(now.flags); !flags.empty())
+                message += "; " + flags;
+        broken_ = message;
+        broken_rv_ = e.rv();
+        pin_.reset();
+    }
+    throw error(message, e.rv());
+}
+
+void token_key::login_locked(const session& anchor, const token_slot& t)
+{
+    if (t.token.flags & CKF_USER_PIN_LOCKED) {
+        broken_ = "token " + describe(t) + ": the user PIN is locked (unlock it with the SO PIN)";
+        broken_rv_ = CKR_PIN_LOCKED;
+        throw error(broken_, CKR_PIN_LOCKED);
+    }
+    if (!pin_) {
+        if (auto flags = pin_flags(t.token.flags); !flags.empty() && options_.warn)
+            options_.warn("token " + describe(t) + ": " + flags);
+    }
+    const secret_string* pin = pin_locked(t);
+    try {
+        login_.emplace(anchor, pin);
+    } catch (const error& e) {
+        login_failed_locked(e, t);
+    }
+}
+
+void token_key::connect_locked(bool first)
+{
+    const token_slot t = select_token(mod_, uri_);
+    session anchor(mod_, t.slot);
+    if (t.token.flags & CKF_LOGIN_REQUIRED)
+        login_locked(anchor, t);
+    const CK_OBJECT_HANDLE key = select_private_key(anchor, uri_, describe(t));
+
+    if (first) {
+        public_ = read_public_key(anchor, key);
+        if (!anchor.attribute_bool(key, CKA_SIGN))
+            throw error("key " + describe_key(anchor, key) + " on token " + describe(t) + " may not sign (CKA_SIGN false)");
+        always_authenticate_ = anchor.attribute_bool(key, CKA_ALWAYS_AUTHENTICATE);
+        if (always_authenticate_ && !login_)
+            pin_locked(t);  // the per-signature login needs the PIN even if the token did not
+        const auto have = mechanisms(mod_, t.slot);
+        const auto has = [&](CK_MECHANISM_TYPE m) { return std::find(have.begin(), have.end(), m) != have.end(); };
+        if (public_.alg == jws_algorithm::rs256) {
+            switch (options_.rsa) {
+            case rsa_mechanism::automatic:
+                mechanism_ = has(CKM_SHA256_RSA_PKCS) ? CKM_SHA256_RSA_PKCS : CKM_RSA_PKCS;
+                break;
+            case rsa_mechanism::sha256_rsa_pkcs: mechanism_ = CKM_SHA256_RSA_PKCS; break;
+            case rsa_mechanism::rsa_pkcs: mechanism_ = CKM_RSA_PKCS; break;
+            }
+        } else {
+            mechanism_ = CKM_ECDSA;
+        }
+        if (!has(mechanism_))
+            throw error("token " + describe(t) + " does not offer the signing mechanism this key needs (" +
+                        (mechanism_ == CKM_ECDSA ? "CKM_ECDSA" : "CKM_RSA_PKCS") + ")");
+        // Leave the token room for other applications' sessions, and keep one for the anchor.
+        max_sessions_ = std::max<std::size_t>(1, options_.max_sessions);
+        if (t.token.ulMaxSessionCount != CK_EFFECTIVELY_INFINITE && t.token.ulMaxSessionCount != CK_UNAVAILABLE_INFORMATION &&
+            t.token.ulMaxSessionCount > 1)
+            max_sessions_ = std::min<std::size_t>(max_sessions_, t.token.ulMaxSessionCount - 1);
+        description_ = "key " + describe_key(anchor, key) + " on token " + describe(t);
+    } else {
+        // A re-plugged or re-initialised token must still hold the same key.
+        if (read_public_key(anchor, key).jwk != public_.jwk) {
+            broken_ = "the key selected by '" + uri_.text() + "' changed on the token";
+            throw error(broken_);
+        }
+    }
+    slot_ = t.slot;
+    key_ = key;
+    anchor_.emplace(std::move(anchor));
+}
+
+token_key::lease token_key::acquire(std::uint64_t& generation)
+{
+    std::unique_lock lock(mutex_);
+    if (!broken_.empty())
+        throw error(broken_, broken_rv_);
+    session_freed_.wait(lock, [this] { return !idle_.empty() || idle_.size() + leased_ < max_sessions_; });
+    generation = generation_;
+    if (!anchor_)
+        throw error("token key is disconnected", CKR_SESSION_HANDLE_INVALID);
+    lease l{std::nullopt, generation_, key_};
+    if (!idle_.empty()) {
+        l.s.emplace(std::move(idle_.back()));
+        idle_.pop_back();
+    } else {
+        l.s.emplace(mod_, slot_);
+    }
+    ++leased_;
+    return l;
+}
+
+void token_key::release(lease& l, bool reusable) noexcept
+{
+    {
+        const std::lock_guard lock(mutex_);
+        --leased_;
+        // A failed session is closed (it may still have an operation active), and so is one
+        // from before a reconnect.
+        if (reusable && l.generation == generation_)
+            idle_.push_back(std::move(*l.s));
+        l.s.reset();
+    }
+    session_freed_.notify_one();
+}
+
+void token_key::reconnect(std::uint64_t failed_generation)
+{
+    const std::lock_guard lock(mutex_);
+    if (failed_generation != generation_)
+        return;  // another thread reconnected already
+    if (!broken_.empty())
+        throw error(broken_, broken_rv_);
+    ++generation_;
+    // Drop our old sessions one by one. Not C_CloseAllSessions: other threads may be inside
+    // C_Sign on sessions they leased, and SoftHSM frees those under their feet. The login is
+    // not undone: either the token already forgot it, or it stays valid for the new sessions.
+    if (login_)
+        login_->forget();
+    login_.reset();
+    anchor_.reset();
+    idle_.clear();
+    connect_locked(false);
+}
+
+std::vector<std::uint8_t> token_key::to_be_signed(std::string_view signing_input) const
+{
+    if (mechanism_ == CKM_SHA256_RSA_PKCS)
+        return {signing_input.begin(), signing_input.end()};
+    // The token signs a digest we compute: SHA-256 or SHA-384, fresh context per call.
+    std::uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(signing_input.data(), signing_input.size(), digest, &len, jws_algorithm_digest(public_.alg),
+                   nullptr) != 1)
+        throw_openssl("hashing the signing input");
+    std::vector<std::uint8_t> data;
+    if (mechanism_ == CKM_RSA_PKCS)
+        data.assign(sha256_digest_info.begin(), sha256_digest_info.end());
+    data.insert(data.end(), digest, digest + len);
+    return data;
+}
+
+std::vector<std::uint8_t> token_key::sign_once(const session& s, CK_OBJECT_HANDLE key,
+                                               std::span<const std::uint8_t> data)
+{
+    CK_FUNCTION_LIST* fn = s.fn();
+    CK_MECHANISM mechanism{mechanism_, nullptr, 0};
+    check(fn->C_SignInit(s.handle(), &mechanism, key), "C_SignInit");
+    if (always_authenticate_) {
+        // CKA_ALWAYS_AUTHENTICATE (e.g. YubiKey PIV slot 9c): log in for this one operation.
+        // Under the lock: a PIN the token rejected meanwhile must not be offered again.
+        const std::lock_guard lock(mutex_);
+        if (!broken_.empty())
+            throw error(broken_, broken_rv_);
+        context_login(s, pin_ ? &pin_->secret() : nullptr);
+    }
+    // Sized from the key, so C_Sign never answers CKR_BUFFER_TOO_SMALL (which would leave the
+    // operation active).
+    std::vector<std::uint8_t> signature(public_.signature_size);
+    CK_ULONG len = static_cast<CK_ULONG>(signature.size());
+    check(fn->C_Sign(s.handle(), const_cast<std::uint8_t*>(data.data()), static_cast<CK_ULONG>(data.size()),
+                     signature.data(), &len),
+          "C_Sign");
+    if (len != signature.size())
+        throw error("C_Sign returned " + std::to_string(len) + " bytes, expected " + std::to_string(signature.size()));
+    return signature;
+}
+
+std::vector<std::uint8_t> token_key::sign(std::string_view signing_input)
+{
+    const auto data = to_be_signed(signing_input);
+    for (int attempt = 0;; ++attempt) {
+        std::uint64_t generation = 0;
+        try {
+            lease l = acquire(generation);
+            try {
+                auto signature = sign_once(*l.s, l.key, data);
+                release(l, true);
+                return signature;
+            } catch (...) {
+                release(l, false);
+                throw;
+            }
+        } catch (const error& e) {
+            if (!e.reopenable() || attempt > 0)
+                throw error(std::string("signing with the PKCS#11 key: ") + e.what(), e.rv());
+            reconnect(generation);
+        }
+    }
+}
+
+}  // namespace lacme::pkcs11

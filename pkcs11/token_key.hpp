@@ -1,0 +1,115 @@
+// The account key on a PKCS#11 token: selected by URI, logged in, signing JWS inputs from many
+// threads. Each signature runs on its own session taken from a small pool (sessions are never
+// shared between threads); one extra "anchor" session is kept open because closing a token's
+// last session logs it out. On the errors PKCS11-NOTES.md lists (logout, vanished session,
+// re-plugged device) the key re-selects the token, logs in again and retries once. A rejected
+// PIN is never tried again.
+#pragma once
+
+#include "common/jwk.hpp"
+#include "pkcs11/error.hpp"
+#include "pkcs11/module.hpp"
+#include "pkcs11/pin_source.hpp"
+#include "pkcs11/public_key.hpp"
+#include "pkcs11/session.hpp"
+#include "pkcs11/uri.hpp"
+#include "pkcs11/uri_match.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lacme::pkcs11 {
+
+enum class rsa_mechanism {
+    automatic,        // CKM_SHA256_RSA_PKCS when the token has it, else CKM_RSA_PKCS
+    sha256_rsa_pkcs,  // the token hashes
+    rsa_pkcs,         // we hash and wrap the digest in a DigestInfo
+};
+
+struct key_options {
+    // PIN file (config key pin-file), used when the URI has no pin-value/pin-source.
+    std::string pin_file;
+    // Ask on the terminal when stdin is a tty and no other PIN source is given.
+    bool allow_prompt = true;
+    // Sessions used for signing at once (plus the anchor); bounded by the token's own limit.
+    std::size_t max_sessions = 8;
+    rsa_mechanism rsa = rsa_mechanism::automatic;
+    // Non-fatal notices (PIN retry counter low, final try). Never receives the PIN.
+    std::function<void(std::string_view)> warn;
+};
+
+class token_key {
+public:
+    // Selects the token and key, logs in and reads the public key; throws pkcs11::error.
+    // mod must outlive this object.
+    token_key(const module& mod, uri u, key_options options);
+    token_key(const token_key&) = delete;
+    token_key& operator=(const token_key&) = delete;
+    // Closes every session and logs out. No sign() may be running.
+    ~token_key();
+
+    [[nodiscard]] jws_algorithm algorithm() const noexcept { return public_.alg; }
+    [[nodiscard]] const nlohmann::json& jwk() const noexcept { return public_.jwk; }
+    [[nodiscard]] const std::string& description() const noexcept { return description_; }
+    [[nodiscard]] CK_MECHANISM_TYPE mechanism() const noexcept { return mechanism_; }
+    [[nodiscard]] bool always_authenticate() const noexcept { return always_authenticate_; }
+    [[nodiscard]] CK_SLOT_ID slot() const;
+    // How often the key re-opened its sessions after a token error (for tests and logs).
+    [[nodiscard]] std::uint64_t reconnects() const;
+
+    // The JWS signature of signing_input; safe to call from many threads. Throws pkcs11::error.
+    [[nodiscard]] std::vector<std::uint8_t> sign(std::string_view signing_input);
+
+private:
+    struct lease {
+        std::optional<session> s;
+        std::uint64_t generation;
+        CK_OBJECT_HANDLE key;
+    };
+
+    void connect_locked(bool first);
+    void login_locked(const session& anchor, const token_slot& t);
+    const secret_string* pin_locked(const token_slot& t);
+    [[noreturn]] void login_failed_locked(const error& e, const token_slot& t);
+    lease acquire(std::uint64_t& generation);
+    void release(lease& l, bool reusable) noexcept;
+    void reconnect(std::uint64_t failed_generation);
+    std::vector<std::uint8_t> to_be_signed(std::string_view signing_input) const;
+    std::vector<std::uint8_t> sign_once(const session& s, CK_OBJECT_HANDLE key, std::span<const std::uint8_t> data);
+
+    const module& mod_;
+    const uri uri_;
+    key_options options_;
+
+    // Fixed once constructed.
+    token_public_key public_{};
+    std::string description_;
+    CK_MECHANISM_TYPE mechanism_ = 0;
+    bool always_authenticate_ = false;
+    std::size_t max_sessions_ = 1;
+
+    mutable std::mutex mutex_;
+    std::condition_variable session_freed_;
+    std::optional<locked_pin> pin_;
+    bool protected_path_ = false;
+    std::uint64_t generation_ = 0;
+    CK_SLOT_ID slot_ = 0;
+    CK_OBJECT_HANDLE key_ = CK_INVALID_HANDLE;
+    std::optional<session> anchor_;
+    std::optional<login> login_;  // after anchor_: logs out before the anchor session closes
+    std::vector<session> idle_;
+    std::size_t leased_ = 0;
+    // Set when the token rejected the PIN or the key changed: every later sign() fails with it.
+    std::string broken_;
+    CK_RV broken_rv_ = CKR_OK;
+};
+
+}  // namespace lacme::pkcs11

@@ -1,0 +1,136 @@
+#include "pkcs11/uri.hpp"
+
+#include "pkcs11/error.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace lacme::pkcs11 {
+namespace {
+
+std::string_view uri_result_name(int result)
+{
+    switch (result) {
+    case P11_KIT_URI_BAD_SCHEME: return "not a pkcs11: URI";
+    case P11_KIT_URI_BAD_ENCODING: return "bad percent-encoding";
+    case P11_KIT_URI_BAD_SYNTAX: return "bad syntax";
+    case P11_KIT_URI_BAD_VERSION: return "bad library version";
+    case P11_KIT_URI_NOT_FOUND: return "attribute not found";
+    default: return "cannot parse";
+    }
+}
+
+}  // namespace
+
+uri::uri() : uri_(p11_kit_uri_new())
+{
+    if (!uri_)
+        throw error("p11_kit_uri_new: out of memory");
+}
+
+uri uri::parse(std::string_view text)
+{
+    uri result;
+    result.text_ = std::string(text);
+    const int rv = p11_kit_uri_parse(result.text_.c_str(), P11_KIT_URI_FOR_ANY, result.uri_.get());
+    if (rv != P11_KIT_URI_OK)
+        throw error("invalid PKCS#11 URI '" + result.text_ + "': " + std::string(uri_result_name(rv)));
+    if (p11_kit_uri_any_unrecognized(result.uri_.get()))
+        throw error("PKCS#11 URI '" + result.text_ + "' has attributes this program does not know");
+    return result;
+}
+
+std::string_view uri::module_path() const noexcept
+{
+    const char* v = p11_kit_uri_get_module_path(uri_.get());
+    return v ? v : "";
+}
+
+std::string_view uri::module_name() const noexcept
+{
+    const char* v = p11_kit_uri_get_module_name(uri_.get());
+    return v ? v : "";
+}
+
+std::optional<std::string_view> uri::pin_value() const noexcept
+{
+    const char* v = p11_kit_uri_get_pin_value(uri_.get());
+    return v ? std::optional<std::string_view>(v) : std::nullopt;
+}
+
+std::optional<std::string_view> uri::pin_source() const noexcept
+{
+    const char* v = p11_kit_uri_get_pin_source(uri_.get());
+    return v ? std::optional<std::string_view>(v) : std::nullopt;
+}
+
+std::optional<CK_SLOT_ID> uri::slot_id() const noexcept
+{
+    const CK_SLOT_ID id = p11_kit_uri_get_slot_id(uri_.get());
+    return id == static_cast<CK_SLOT_ID>(-1) ? std::nullopt : std::optional<CK_SLOT_ID>(id);
+}
+
+bool uri::matches(const CK_INFO& module_info) const noexcept
+{
+    return p11_kit_uri_match_module_info(uri_.get(), &module_info) != 0;
+}
+
+bool uri::matches(const CK_SLOT_INFO& slot_info) const noexcept
+{
+    // slot-id= is compared by the caller, which knows the slot's ID.
+    return p11_kit_uri_match_slot_info(uri_.get(), &slot_info) != 0;
+}
+
+bool uri::matches(const CK_TOKEN_INFO& token_info) const noexcept
+{
+    return p11_kit_uri_match_token_info(uri_.get(), &token_info) != 0;
+}
+
+std::span<CK_ATTRIBUTE> uri::object_attributes() const noexcept
+{
+    CK_ULONG n = 0;
+    CK_ATTRIBUTE* attrs = p11_kit_uri_get_attributes(uri_.get(), &n);
+    return {attrs, static_cast<std::size_t>(n)};
+}
+
+bool uri::names_token() const noexcept
+{
+    // p11-kit keeps unset token fields as all-zero; a set field is space padded.
+    const CK_TOKEN_INFO* t = p11_kit_uri_get_token_info(uri_.get());
+    const auto set = [](const auto& field) { return field[0] != 0; };
+    return set(t->label) || set(t->manufacturerID) || set(t->model) || set(t->serialNumber);
+}
+
+std::string uri::format(const CK_TOKEN_INFO& token, std::span<const std::uint8_t> id, std::string_view label,
+                        std::optional<CK_OBJECT_CLASS> cls)
+{
+    uri u;
+    CK_TOKEN_INFO* t = p11_kit_uri_get_token_info(u.uri_.get());
+    std::memcpy(t->label, token.label, sizeof t->label);
+    std::memcpy(t->manufacturerID, token.manufacturerID, sizeof t->manufacturerID);
+    std::memcpy(t->model, token.model, sizeof t->model);
+    std::memcpy(t->serialNumber, token.serialNumber, sizeof t->serialNumber);
+    if (!id.empty()) {
+        CK_ATTRIBUTE a{CKA_ID, const_cast<std::uint8_t*>(id.data()), static_cast<CK_ULONG>(id.size())};
+        p11_kit_uri_set_attribute(u.uri_.get(), &a);
+    }
+    if (!label.empty()) {
+        CK_ATTRIBUTE a{CKA_LABEL, const_cast<char*>(label.data()), static_cast<CK_ULONG>(label.size())};
+        p11_kit_uri_set_attribute(u.uri_.get(), &a);
+    }
+    CK_OBJECT_CLASS c = cls.value_or(0);
+    if (cls) {
+        CK_ATTRIBUTE a{CKA_CLASS, &c, sizeof c};
+        p11_kit_uri_set_attribute(u.uri_.get(), &a);
+    }
+    char* out = nullptr;
+    const P11KitUriType type = (id.empty() && label.empty() && !cls) ? P11_KIT_URI_FOR_TOKEN
+                                                                     : P11_KIT_URI_FOR_OBJECT_ON_TOKEN;
+    if (p11_kit_uri_format(u.uri_.get(), type, &out) != P11_KIT_URI_OK || out == nullptr)
+        throw error("cannot format a PKCS#11 URI");
+    std::string result(out);
+    std::free(out);
+    return result;
+}
+
+}  // namespace lacme::pkcs11

@@ -1,0 +1,53 @@
+// An RFC 7512 PKCS#11 URI, parsed by p11-kit (p11_kit_uri_*): the key's selection attributes,
+// the module to load and where the PIN comes from.
+#pragma once
+
+#include <p11-kit/pkcs11.h>
+#include <p11-kit/uri.h>
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lacme::pkcs11 {
+
+class uri {
+public:
+    // Throws pkcs11::error for a malformed URI or one with attributes we do not know (a typo
+    // like "objekt=" must not silently widen the selection).
+    static uri parse(std::string_view text);
+    // An empty URI (matches everything), for building one to print.
+    uri();
+
+    [[nodiscard]] const std::string& text() const noexcept { return text_; }
+    [[nodiscard]] std::string_view module_path() const noexcept;
+    [[nodiscard]] std::string_view module_name() const noexcept;
+    [[nodiscard]] std::optional<std::string_view> pin_value() const noexcept;
+    [[nodiscard]] std::optional<std::string_view> pin_source() const noexcept;
+    [[nodiscard]] std::optional<CK_SLOT_ID> slot_id() const noexcept;
+
+    [[nodiscard]] bool matches(const CK_INFO& module_info) const noexcept;
+    [[nodiscard]] bool matches(const CK_SLOT_INFO& slot_info) const noexcept;
+    [[nodiscard]] bool matches(const CK_TOKEN_INFO& token_info) const noexcept;
+    // The object attributes in the URI (CKA_CLASS from type=, CKA_LABEL from object=, CKA_ID from
+    // id=), usable as a C_FindObjectsInit template. Valid while this uri lives.
+    [[nodiscard]] std::span<CK_ATTRIBUTE> object_attributes() const noexcept;
+    // Does the URI carry any token selection (token=, serial=, model=, manufacturer=)?
+    [[nodiscard]] bool names_token() const noexcept;
+
+    // For printing: a URI naming this token and (optionally) an object.
+    static std::string format(const CK_TOKEN_INFO& token, std::span<const std::uint8_t> id = {},
+                              std::string_view label = {}, std::optional<CK_OBJECT_CLASS> cls = {});
+
+private:
+    struct deleter {
+        void operator()(P11KitUri* p) const noexcept { p11_kit_uri_free(p); }
+    };
+    std::unique_ptr<P11KitUri, deleter> uri_;
+    std::string text_;
+};
+
+}  // namespace lacme::pkcs11

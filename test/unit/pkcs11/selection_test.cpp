@@ -1,0 +1,150 @@
+// Choosing token and key by URI: every selector, no match and several matches (errors listing
+// what exists), and --list-keys output.
+#include "pkcs11/list_keys.hpp"
+#include "pkcs11/pkcs11_signer.hpp"
+#include "softhsm_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <sstream>
+
+using namespace lacme;
+using namespace lacme::pkcs11;
+using namespace lacme::pkcs11::test;
+
+namespace {
+
+signer_options test_options()
+{
+    signer_options o;
+    o.module = softhsm_module;
+    o.key.allow_prompt = false;
+    return o;
+}
+
+bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
+
+// Two tokens: "acme" with P-256 "account" (id 02) and RSA "other" (id 05); "spare" with P-384
+// "account" (id 02) and P-256 "twin" twice (ids 07, 08).
+struct two_tokens {
+    softhsm hsm;
+    std::string acme_serial;
+    two_tokens()
+    {
+        const auto acme = hsm.init_token("acme");
+        hsm.generate_ec(acme, {"account", {0x02}}, "P-256");
+        hsm.generate_rsa(acme, {"other", {0x05}});
+        acme_serial = padded(token_info(hsm.mod(), acme).serialNumber);
+        const auto spare = hsm.init_token("spare");
+        hsm.generate_ec(spare, {"account", {0x02}}, "P-384");
+        hsm.generate_ec(spare, {"twin", {0x07}}, "P-256");
+        hsm.generate_ec(spare, {"twin", {0x08}}, "P-256");
+        hsm.release_module();
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(pkcs11_selection, two_tokens)
+
+BOOST_AUTO_TEST_CASE(selects_by_label_id_serial_model_manufacturer)
+{
+    const auto alg_of = [](const std::string& u) { return pkcs11_signer(u, test_options()).algorithm(); };
+    BOOST_TEST(alg_of("pkcs11:token=acme;object=account;type=private?pin-value=1234") == jws_algorithm::es256);
+    BOOST_TEST(alg_of("pkcs11:token=spare;object=account?pin-value=1234") == jws_algorithm::es384);
+    BOOST_TEST(alg_of("pkcs11:token=acme;id=%05?pin-value=1234") == jws_algorithm::rs256);
+    BOOST_TEST(alg_of("pkcs11:serial=" + acme_serial + ";id=%02?pin-value=1234") == jws_algorithm::es256);
+    BOOST_TEST(alg_of("pkcs11:manufacturer=SoftHSM%20project;model=SoftHSM%20v2;token=spare;id=%07?pin-value=1234") ==
+               jws_algorithm::es256);
+    BOOST_TEST(alg_of("pkcs11:token=spare;id=%02?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-value=1234") ==
+               jws_algorithm::es384);
+}
+
+BOOST_AUTO_TEST_CASE(selects_by_slot_id)
+{
+    module m(softhsm_module);
+    CK_SLOT_ID spare = 0;
+    for (const auto& t : list_tokens(m))
+        if (padded(t.token.label) == "spare")
+            spare = t.slot;
+    m.finalize();
+    pkcs11_signer signer("pkcs11:slot-id=" + std::to_string(spare) + ";object=account?pin-value=1234", test_options());
+    BOOST_TEST(signer.algorithm() == jws_algorithm::es384);
+}
+
+BOOST_AUTO_TEST_CASE(no_such_token_lists_tokens)
+{
+    const auto message = error_of([] { pkcs11_signer("pkcs11:token=nope;object=account?pin-value=1234", test_options()); });
+    BOOST_TEST(contains(message, "no token matches"), message);
+    BOOST_TEST(contains(message, "'acme'"), message);
+    BOOST_TEST(contains(message, "'spare'"), message);
+    BOOST_TEST(!contains(message, "\n"));
+}
+
+BOOST_AUTO_TEST_CASE(no_such_object_lists_keys)
+{
+    const auto message = error_of([] { pkcs11_signer("pkcs11:token=acme;object=nope?pin-value=1234", test_options()); });
+    BOOST_TEST(contains(message, "no private key matches"), message);
+    BOOST_TEST(contains(message, "label 'account', id 02, EC P-256 private key"), message);
+    BOOST_TEST(contains(message, "label 'other', id 05, RSA-2048 private key"), message);
+}
+
+BOOST_AUTO_TEST_CASE(ambiguous_object_lists_candidates)
+{
+    const auto message = error_of([] { pkcs11_signer("pkcs11:token=spare;object=twin?pin-value=1234", test_options()); });
+    BOOST_TEST(contains(message, "several private keys match"), message);
+    BOOST_TEST(contains(message, "id 07"), message);
+    BOOST_TEST(contains(message, "id 08"), message);
+}
+
+BOOST_AUTO_TEST_CASE(ambiguous_token_lists_candidates)
+{
+    // "account" exists on both tokens: no guessing.
+    const auto message = error_of([] { pkcs11_signer("pkcs11:object=account?pin-value=1234", test_options()); });
+    BOOST_TEST(contains(message, "several tokens match"), message);
+    BOOST_TEST(contains(message, "'acme'"), message);
+    BOOST_TEST(contains(message, "'spare'"), message);
+    // "other" is visible (as a public key) on one token only: that token is meant.
+    pkcs11_signer signer("pkcs11:object=other?pin-value=1234", test_options());
+    BOOST_TEST(signer.algorithm() == jws_algorithm::rs256);
+}
+
+BOOST_AUTO_TEST_CASE(type_must_be_private)
+{
+    const auto message =
+        error_of([] { pkcs11_signer("pkcs11:token=acme;object=account;type=public?pin-value=1234", test_options()); });
+    BOOST_TEST(contains(message, "type=private"), message);
+}
+
+BOOST_AUTO_TEST_CASE(list_keys_prints_usable_uris)
+{
+    module m(softhsm_module);
+    std::ostringstream without_pin;
+    BOOST_TEST(list_keys(m, {}, without_pin) == 5u);
+    const std::string out = without_pin.str();
+    BOOST_TEST(contains(out, "token 'acme'"), out);
+    BOOST_TEST(contains(out, "pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial="), out);
+    BOOST_TEST(contains(out, "token=acme;id=%02;object=account;type=private"), out);
+    BOOST_TEST(contains(out, "[ES256]"), out);
+    BOOST_TEST(contains(out, "[ES384]"), out);
+    BOOST_TEST(contains(out, "[RS256]"), out);
+    BOOST_TEST(contains(out, "private key not visible without login"), out);
+
+    const secret_string pin(std::string("1234"));
+    std::ostringstream with_pin;
+    BOOST_TEST(list_keys(m, {&pin}, with_pin) == 5u);
+    BOOST_TEST(contains(with_pin.str(), "EC P-256 private key [ES256]"), with_pin.str());
+    BOOST_TEST(!contains(with_pin.str(), "not visible"), with_pin.str());
+
+    // Every URI printed selects its key.
+    m.finalize();
+    pkcs11_signer signer("pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial=" + acme_serial +
+                             ";token=acme;id=%05;object=other;type=private?pin-value=1234",
+                         test_options());
+    BOOST_TEST(signer.algorithm() == jws_algorithm::rs256);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,103 @@
+// URI parsing and module loading: bad URIs, module resolution, files that are not modules.
+#include "pkcs11/error.hpp"
+#include "pkcs11/module.hpp"
+#include "pkcs11/uri.hpp"
+#include "softhsm_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace lacme::pkcs11;
+using lacme::pkcs11::test::error_of;
+
+BOOST_AUTO_TEST_SUITE(pkcs11_uri_module)
+
+BOOST_AUTO_TEST_CASE(parses_selection_module_and_pin_attributes)
+{
+    const auto u = uri::parse("pkcs11:token=acme;object=account;type=private;id=%02;slot-id=7"
+                              "?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/run/pin");
+    BOOST_TEST(u.module_path() == "/usr/lib/softhsm/libsofthsm2.so");
+    BOOST_TEST(u.module_name() == "");
+    BOOST_TEST(*u.pin_source() == "file:/run/pin");
+    BOOST_TEST(!u.pin_value());
+    BOOST_TEST(*u.slot_id() == 7u);
+    BOOST_TEST(u.names_token());
+    BOOST_TEST(u.object_attributes().size() == 3u);
+
+    const auto v = uri::parse("pkcs11:object=account?pin-value=12%2034&module-name=softhsm2");
+    BOOST_TEST(*v.pin_value() == "12 34");
+    BOOST_TEST(v.module_name() == "softhsm2");
+    BOOST_TEST(!v.names_token());
+    BOOST_TEST(!v.slot_id());
+}
+
+BOOST_AUTO_TEST_CASE(rejects_bad_uris)
+{
+    BOOST_TEST(error_of([] { (void)uri::parse("file:/etc/key.pem"); }).find("not a pkcs11: URI") != std::string::npos);
+    BOOST_TEST(error_of([] { (void)uri::parse("pkcs11:object=a%zz"); }).find("bad percent-encoding") !=
+               std::string::npos);
+    // A typo must not silently widen the selection to every key.
+    BOOST_TEST(error_of([] { (void)uri::parse("pkcs11:token=acme;objekt=account"); }).find("does not know") !=
+               std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(formats_token_and_object_uris)
+{
+    CK_TOKEN_INFO t{};
+    std::memset(&t, ' ', sizeof t);
+    std::memcpy(t.label, "acme test", 9);
+    std::memcpy(t.serialNumber, "42", 2);
+    const std::uint8_t id[] = {0x02};
+    const std::string text = uri::format(t, id, "my key", CKO_PRIVATE_KEY);
+    BOOST_TEST(text.find("token=acme%20test") != std::string::npos, text);
+    BOOST_TEST(text.find("id=%02") != std::string::npos, text);
+    BOOST_TEST(text.find("object=my%20key") != std::string::npos, text);
+    BOOST_TEST(text.find("type=private") != std::string::npos, text);
+    // What we print parses back to the same selection.
+    const auto back = uri::parse(text);
+    BOOST_TEST(back.matches(t));
+}
+
+BOOST_AUTO_TEST_CASE(resolves_modules_most_specific_first)
+{
+    BOOST_TEST(resolve_module("/x/mod.so", "softhsm2", "/y/cfg.so") == "/x/mod.so");
+    // softhsm2 is registered with p11-kit (/usr/share/p11-kit/modules/softhsm2.module).
+    BOOST_TEST(resolve_module("", "softhsm2", "/y/cfg.so").find("libsofthsm2.so") != std::string::npos);
+    BOOST_TEST(resolve_module("", "", "/y/cfg.so") == "/y/cfg.so");
+    BOOST_TEST(resolve_module("", "", "") == std::string(default_module()));
+    BOOST_TEST(default_module().find("p11-kit-proxy") != std::string_view::npos);
+    BOOST_TEST(error_of([] { (void)resolve_module("", "../evil", ""); }).find("not a path") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(not_a_module_is_a_clear_error)
+{
+    // A shared library without C_GetFunctionList.
+    const std::string libc = error_of([] { module m("libz.so.1"); });
+    BOOST_TEST(libc.find("is not a PKCS#11 module") != std::string::npos, libc);
+    // Not a shared library at all.
+    const std::string text = error_of([] { module m("/etc/passwd"); });
+    BOOST_TEST(text.find("cannot load PKCS#11 module /etc/passwd") != std::string::npos, text);
+    const std::string missing = error_of([] { module m("/nonexistent/libnothing.so"); });
+    BOOST_TEST(missing.find("cannot load PKCS#11 module") != std::string::npos, missing);
+    BOOST_TEST(missing.find('\n') == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(ckr_codes_are_named)
+{
+    BOOST_TEST(rv_name(CKR_PIN_INCORRECT) == "CKR_PIN_INCORRECT");
+    BOOST_TEST(rv_name(CKR_USER_NOT_LOGGED_IN) == "CKR_USER_NOT_LOGGED_IN");
+    BOOST_TEST(rv_name(0x80001234UL) == "CKR_0x80001234");
+    BOOST_TEST(error(std::string("x"), CKR_SESSION_HANDLE_INVALID).reopenable());
+    BOOST_TEST(error(std::string("x"), CKR_DEVICE_REMOVED).reopenable());
+    BOOST_TEST(!error(std::string("x"), CKR_PIN_INCORRECT).reopenable());
+    BOOST_TEST(error_of([] { check(CKR_PIN_INCORRECT, "C_Login"); }) == "C_Login: CKR_PIN_INCORRECT");
+}
+
+BOOST_AUTO_TEST_CASE(loads_and_finalizes_softhsm)
+{
+    lacme::pkcs11::test::softhsm hsm;
+    const auto slot = hsm.init_token("acme");
+    BOOST_TEST(!hsm.mod().slots_with_token().empty());
+    BOOST_TEST(padded(token_info(hsm.mod(), slot).label) == "acme");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
