@@ -210,7 +210,6 @@ BOOST_AUTO_TEST_CASE(ecdsa_signatures_are_raw_r_s_of_the_curve_size)
         const auto s384 = p384->sign(input);
         BOOST_TEST(s256.size() == 64u);
         BOOST_TEST(s384.size() == 96u);
-        BOOST_TEST(s256[0] != 0x30);  // not a DER SEQUENCE (r has its top byte 0x30 with p = 1/256)
         BOOST_TEST(lacme::test::independent_verify(lacme::test::shared_p256(), "ES256", input, s256));
         BOOST_TEST(lacme::test::independent_verify(lacme::test::shared_p384(), "ES384", input, s384));
     }
