@@ -6,6 +6,8 @@
 #include "common/percent_expand.hpp"
 #include "common/secret_input.hpp"
 #include "common/unique_fd.hpp"
+#include "pkcs11/list_keys.hpp"
+#include "pkcs11/pkcs11_signer.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -94,7 +96,33 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
         const secret_string pem(run_capturing_stdout(command, max_key_file));
         return file_signer::from_pem(pem.reveal(), path, passphrase_for(s, path));
     }
+    if (method == "pkcs11") {
+        // The whole value is the RFC 7512 URI; the token signs, the key never leaves it.
+        pkcs11::signer_options options;
+        if (s.pkcs11_module)
+            options.module = expander.expand(*s.pkcs11_module);
+        if (s.pin_file)
+            options.key.pin_file = expander.expand(*s.pin_file);
+        options.key.warn = [&log](std::string_view message) { log.info(message); };
+        auto key = std::make_unique<pkcs11::pkcs11_signer>(privkey, std::move(options));
+        log.debug("Using PKCS#11 " + key->description());
+        return key;
+    }
     throw error("unsupported method: " + privkey);
+}
+
+int list_pkcs11_keys(const settings& s, std::ostream& out)
+{
+    const auto expander = percent_expander::for_current_process();
+    const pkcs11::module mod(s.pkcs11_module ? expander.expand(*s.pkcs11_module)
+                                             : std::string(pkcs11::default_module()));
+    std::optional<pkcs11::locked_pin> pin;
+    if (s.pin_file)
+        pin.emplace(pkcs11::read_pin_file(expander.expand(*s.pin_file)));
+    pkcs11::list_options options;
+    options.pin = pin ? &pin->secret() : nullptr;
+    pkcs11::list_keys(mod, options, out);
+    return 0;
 }
 
 }  // namespace lacme::accountd

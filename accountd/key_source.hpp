@@ -7,9 +7,14 @@
 #include "common/log.hpp"
 
 #include <memory>
+#include <ostream>
 
 namespace lacme::accountd {
 
 std::unique_ptr<signer> open_signer(const settings& s, logger& log);
+
+// --list-keys: the tokens and keys the PKCS#11 module (--pkcs11-module, default p11-kit's proxy)
+// offers, with their URIs; logs in with pin-file when set, so private keys show too.
+int list_pkcs11_keys(const settings& s, std::ostream& out);
 
 }  // namespace lacme::accountd

@@ -60,6 +60,8 @@ int run(int argc, char** argv)
         log.debug("No configuration file read");
 
     disable_core_dumps();
+    if (s.list_keys)
+        return list_pkcs11_keys(s, std::cout);
     const auto key = open_signer(s, log);
     signing_service service(*key, log, s.keyid);
     server srv(service);
