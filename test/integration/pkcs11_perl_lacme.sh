@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Debian's Perl lacme issues certificates from pebble while OUR lacme-accountd keeps the account
+# key on a SoftHSM token (privkey = pkcs11:...): RSA-2048, P-256 and P-384 keys made with
+# pkcs11-tool as doc/pkcs11.md tells users; the PIN from a pin-file, from the URI (pin-value and
+# pin-source) and typed at a terminal prompt (driven through a pty). Perl's client does not retry
+# badNonce, so pebble's nonce rejection is off here (as in accountd_perl_lacme.sh).
+source "$(dirname "$0")/lib.sh"
+t_require lacme
+t_require python3
+[ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
+t_pebble_up PEBBLE_WFE_NONCEREJECT=0
+t_softhsm_init acme
+
+p11() { pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 "$@" >/dev/null 2>&1; }
+p11 --keypairgen --key-type rsa:2048 --id 01 --label acct-rsa || t_fail "pkcs11-tool keygen rsa:2048"
+p11 --keypairgen --key-type EC:prime256v1 --id 02 --label acct-p256 || t_fail "pkcs11-tool keygen P-256"
+p11 --keypairgen --key-type EC:secp384r1 --id 03 --label acct-p384 || t_fail "pkcs11-tool keygen P-384"
+echo 1234 >"$T/softhsm/pin"; chmod 0600 "$T/softhsm/pin"
+
+perl_lacme() { lacme --config="$1/lacme.conf" "${@:2}"; }
+
+# issue DIR NAME: register the account and order a 2-name certificate through DIR/lacme.conf.
+issue() {
+    local d=$1 name=$2
+    perl_lacme "$d" "${@:3}" account --register --tos-agreed >"$d/register.log" 2>&1 || true
+    grep -q '^Key ID: https' "$d/register.log" || t_fail "$name: registration failed: $(cat "$d/register.log")"
+    t_certs_conf "$d" www "www.$name.example.org" "$name.example.org"
+    perl_lacme "$d" "${@:3}" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+        t_fail "$name: newOrder failed: $(cat "$d/order.log")"
+    t_verify_chain "$d/www.pem" "www.$name.example.org" "$name.example.org"
+}
+
+token="pkcs11:token=acme"
+# keytype, privkey, extra config line
+cases=(
+    "rsa2048|$token;object=acct-rsa;type=private|pin-file = $T/softhsm/pin"
+    "p256|$token;id=%02?pin-value=1234|"
+    "p384|$token;object=acct-p384?pin-source=file:$T/softhsm/pin|pkcs11-module = $SOFTHSM_MODULE"
+)
+for c in "${cases[@]}"; do
+    IFS='|' read -r keytype privkey extra <<<"$c"
+    d="$T/$keytype"; mkdir -p "$d"
+    { echo "privkey = $privkey"; [ -z "$extra" ] || echo "$extra"; echo "logfile = $d/accountd.log"; } >"$d/accountd.conf"
+    # The master spawns accountd over its socketpair (--stdio). It clears the environment, so
+    # SOFTHSM2_CONF is passed on the command line (env), as a site would for its own token setup.
+    t_perl_lacme_conf "$d" accountd="env SOFTHSM2_CONF=$SOFTHSM2_CONF $ACCOUNTD" accountd_config="$d/accountd.conf"
+    issue "$d" "$keytype"
+    grep -q 'SIGNED header=' "$d/accountd.log" || t_fail "$keytype: accountd logged no signature"
+    t_pass "$keytype key on SoftHSM, Perl lacme + our accountd --stdio (${extra:+${extra%% =*}, }$privkey)"
+done
+
+# The PIN typed at a terminal: accountd as a socket daemon on a pty, prompting with echo off.
+d="$T/prompt"; mkdir -p "$d/run"; chmod 0700 "$d/run"
+t_bg "$d/pty.log" python3 "$SRC/test/integration/pkcs11_pty.py" "PIN for PKCS#11 token 'acme': " 1234 "$d/tty.log" -- \
+    "$ACCOUNTD" --config=/dev/null --privkey="$token;object=acct-p256" --pkcs11-module="$SOFTHSM_MODULE" \
+    --socket="$d/run/S.lacme"
+t_wait_for "accountd socket after the PIN prompt" test -S "$d/run/S.lacme"
+grep -q "PIN for PKCS#11 token 'acme'" "$d/tty.log" || t_fail "no PIN prompt on the terminal: $(cat "$d/tty.log")"
+! grep -q 1234 "$d/tty.log" || t_fail "the PIN was echoed on the terminal"
+t_perl_lacme_conf "$d"
+t_certs_conf "$d" www "prompt.example.org"
+perl_lacme "$d" --socket="$d/run/S.lacme" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+    t_fail "prompt: newOrder failed: $(cat "$d/order.log")"
+t_verify_chain "$d/www.pem" "prompt.example.org"
+t_pass "p256 key with the PIN typed at a terminal prompt (no echo), accountd on a UNIX socket"
+t_done
