@@ -200,8 +200,12 @@ struct http_transport::impl {
         set(e, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode; the cap applies decoded
         set(e, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
         set(e, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
-        if (!tls.ca_file.empty())
+        if (!tls.ca_file.empty()) {
+            // Only these anchors: drop curl's built-in CA path too, or the system store would
+            // still vouch for the server.
             set(e, CURLOPT_CAINFO, tls.ca_file.c_str());
+            set(e, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+        }
         set(e, CURLOPT_SSLVERSION, ssl_version);
         if (!tls.cipher_list.empty())
             set(e, CURLOPT_SSL_CIPHER_LIST, tls.cipher_list.c_str());
