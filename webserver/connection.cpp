@@ -81,6 +81,25 @@ void connection::close()
     uv_close(&h_.handle, on_close);
 }
 
+void connection::abort()
+{
+    if (phase_ == phase::closing)
+        return;
+    if (kind_ != socket_kind::tcp) {
+        close();
+        return;
+    }
+    const phase was = phase_;
+    phase_ = phase::closing;
+    srv_.retire(*this);
+    // Refused while our shutdown request is still queued: then a plain close will do.
+    if (uv_tcp_close_reset(&h_.tcp, on_close) != 0) {
+        phase_ = was;
+        srv_.unretire(*this);
+        close();
+    }
+}
+
 void connection::on_close(uv_handle_t* handle)
 {
     auto* self = static_cast<connection*>(handle->data);

@@ -31,6 +31,9 @@ public:
     void accept_from(uv_stream_t* listener);
     // Idempotent; the server releases the object from on_close.
     void close();
+    // For peers that let a deadline pass with a response unread: a TCP reset frees the unsent
+    // data at once instead of leaving the kernel to push it to a peer that does not read.
+    void abort();
 
     [[nodiscard]] phase current_phase() const noexcept { return phase_; }
     [[nodiscard]] std::uint64_t deadline() const noexcept { return deadline_; }

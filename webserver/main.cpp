@@ -45,31 +45,55 @@ private:
 // SIGTERM (from the master) and SIGINT stop the server; the loop then runs dry and returns.
 class stop_signals {
 public:
-    stop_signals(uv_loop_t* loop, server& srv) : srv_(srv)
+    stop_signals(uv_loop_t* loop, server& srv) : loop_(loop), srv_(srv)
     {
-        for (auto* h : {&term_, &int_}) {
-            if (const int rc = uv_signal_init(loop, h); rc != 0)
-                throw_uv("uv_signal_init", rc);
-            h->data = this;
+        try {
+            for (auto* h : {&term_, &int_}) {
+                if (const int rc = uv_signal_init(loop, h); rc != 0)
+                    throw_uv("uv_signal_init", rc);
+                h->data = this;
+                ++open_;
+            }
+            if (const int rc = uv_signal_start(&term_, on_signal, SIGTERM); rc != 0)
+                throw_uv("uv_signal_start", rc);
+            if (const int rc = uv_signal_start(&int_, on_signal, SIGINT); rc != 0)
+                throw_uv("uv_signal_start", rc);
+        } catch (...) {
+            drain();  // no destructor for a half-built object
+            throw;
         }
-        if (const int rc = uv_signal_start(&term_, on_signal, SIGTERM); rc != 0)
-            throw_uv("uv_signal_start", rc);
-        if (const int rc = uv_signal_start(&int_, on_signal, SIGINT); rc != 0)
-            throw_uv("uv_signal_start", rc);
     }
     stop_signals(const stop_signals&) = delete;
     stop_signals& operator=(const stop_signals&) = delete;
+    ~stop_signals() { drain(); }
 
 private:
     static void on_signal(uv_signal_t* h, int)
     {
         auto* self = static_cast<stop_signals*>(h->data);
         self->srv_.stop();
-        uv_close(reinterpret_cast<uv_handle_t*>(&self->term_), nullptr);
-        uv_close(reinterpret_cast<uv_handle_t*>(&self->int_), nullptr);
+        self->close();
+    }
+    static void on_closed(uv_handle_t* h) { static_cast<stop_signals*>(h->data)->open_--; }
+    // Unwinding before any signal came: the handles must be off the loop before their memory goes.
+    void drain()
+    {
+        close();
+        while (open_ > 0)
+            uv_run(loop_, UV_RUN_NOWAIT);
+    }
+    void close()
+    {
+        for (auto* h : {&term_, &int_}) {
+            auto* handle = reinterpret_cast<uv_handle_t*>(h);
+            if (h->data == this && !uv_is_closing(handle))
+                uv_close(handle, on_closed);
+        }
     }
 
+    uv_loop_t* loop_;
     server& srv_;
+    int open_ = 0;
     uv_signal_t term_{};
     uv_signal_t int_{};
 };

@@ -57,9 +57,6 @@ void server::start()
     int rc = uv_listen(&listener_.stream, cfg_.backlog, on_connection);
     if (rc != 0)
         throw_uv("listen", rc);
-    rc = uv_timer_start(&sweep_, on_sweep, cfg_.sweep_interval_ms, cfg_.sweep_interval_ms);
-    if (rc != 0)
-        throw_uv("uv_timer_start", rc);
 }
 
 void server::stop()
@@ -83,8 +80,13 @@ void server::on_connection(uv_stream_t* listener, int status)
 {
     auto* self = static_cast<server*>(listener->data);
     if (status < 0) {
-        // EMFILE and friends: libuv already drops the pending connection; say it once per event.
-        self->log(std::string("accept: ") + uv_strerror(status));
+        // EMFILE and friends: libuv already dropped the pending connection. At most one line a
+        // second, whatever a flood of connections does.
+        const std::uint64_t now = uv_now(self->loop_);
+        if (now >= self->next_accept_error_log_) {
+            self->next_accept_error_log_ = now + 1000;
+            self->log(std::string("accept: ") + uv_strerror(status));
+        }
         return;
     }
     if (self->stopping_)
@@ -92,6 +94,10 @@ void server::on_connection(uv_stream_t* listener, int status)
     bool over = self->active_.size() >= self->cfg_.max_connections;
     if (over && self->evict_idle())
         over = false;
+    // The sweep only runs while there are connections: an idle server sleeps in epoll_wait.
+    // uv_timer_start fails only on a closing handle, and we are not stopping.
+    if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&self->sweep_)))
+        (void)uv_timer_start(&self->sweep_, on_sweep, self->cfg_.sweep_interval_ms, self->cfg_.sweep_interval_ms);
     connection& c = self->active_.emplace_back(*self, self->kind_);
     c.self = std::prev(self->active_.end());
     c.accept_from(listener);
@@ -116,9 +122,15 @@ void server::on_sweep(uv_timer_t* timer)
     const std::uint64_t now = uv_now(self->loop_);
     for (auto it = self->active_.begin(); it != self->active_.end();) {
         connection& c = *it++;  // close() moves c to closing_
-        if (c.deadline() <= now)
-            c.close();
+        if (c.deadline() > now)
+            continue;
+        if (c.current_phase() == connection::phase::reading)
+            c.close();  // nothing of ours in flight
+        else
+            c.abort();
     }
+    if (self->active_.empty())
+        (void)uv_timer_stop(timer);
 }
 
 void server::touch(connection& c)
@@ -130,6 +142,11 @@ void server::touch(connection& c)
 void server::retire(connection& c)
 {
     closing_.splice(closing_.end(), active_, c.self);
+}
+
+void server::unretire(connection& c)
+{
+    active_.splice(active_.end(), closing_, c.self);
 }
 
 void server::release(connection& c)

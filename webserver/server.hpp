@@ -48,6 +48,7 @@ public:
     void log(std::string_view message) const;
     void touch(connection& c);        // c had activity: now the most recently active
     void retire(connection& c);       // c is closing: no longer counted or swept
+    void unretire(connection& c);     // undoes retire() when closing could not start
     void release(connection& c);      // c's handle is closed: destroy it
 
 private:
@@ -69,6 +70,7 @@ private:
     uv_timer_t sweep_{};
     int open_handles_ = 0;  // listener and sweep timer
     bool sweep_open_ = false;
+    std::uint64_t next_accept_error_log_ = 0;
     bool stopping_ = false;
     std::list<connection> active_;   // least recently active first
     std::list<connection> closing_;  // waiting for uv_close callbacks

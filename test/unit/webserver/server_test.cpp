@@ -38,6 +38,7 @@ struct challenge_dir {
         path = tmpl;
         fd = unique_fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         std::ofstream(path / "tok") << "tok.key-authorization";
+        std::ofstream(path / "big") << std::string(60'000, 'b');
     }
     ~challenge_dir() { std::filesystem::remove_all(path); }
     std::filesystem::path path;
@@ -333,6 +334,23 @@ BOOST_AUTO_TEST_CASE(post_with_body_gets_405_and_close)
     BOOST_TEST(r.closed);
     BOOST_TEST(r.data.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"));
     BOOST_TEST(r.data.find("Allow: GET, HEAD\r\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(peers_that_do_not_read_are_dropped_at_the_write_deadline)
+{
+    running_server s(fast_config());
+    const unique_fd c = s.connect();
+    const int small = 4096;
+    BOOST_REQUIRE(::setsockopt(c.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small) == 0);
+    std::string burst;
+    for (int i = 0; i < 99; ++i)
+        burst += "GET /.well-known/acme-challenge/big HTTP/1.1\r\n\r\n";
+    send_all(c.get(), burst);
+    std::this_thread::sleep_for(1500ms);  // never reading: the server's write stalls
+    const auto r = read_until_close(c.get(), 3s);
+    BOOST_TEST_INFO("received " << r.data.size() << " bytes");
+    BOOST_TEST(r.closed);
+    BOOST_TEST(r.data.size() < 99u * 60'000u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
