@@ -71,6 +71,21 @@ for mode in junk html huge slow; do
     kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true
 done
 
+# 5xx with Retry-After and an HTML 500 are retried (bounded, honouring the delay), then the
+# CA's final problem is reported.
+port=$((PORT0 + 13))
+t_bg "$T/fake-flaky.log" python3 "$HELPER" fake-ca "$port" "$TEST_TLS_DIR/pebble.crt" "$TEST_TLS_DIR/pebble.key" flaky
+t_wait_for "flaky fake CA" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+client_json "$T/flaky.json" server="https://127.0.0.1:$port/dir" SSL_CAfile="$PEBBLE_CA"
+start=$(date +%s)
+t_expect_fail "5xx retried, then the CA's problem in one line" "account lookup: HTTP 400 accountDoesNotExist: no account for this key" \
+    run "$T/flaky.json" "$T/accountd.conf" account 0
+elapsed=$(($(date +%s) - start))
+[ "$(grep -c 'GET /dir' "$T/fake-flaky.log")" -eq 3 ] || t_fail "directory fetched $(grep -c 'GET /dir' "$T/fake-flaky.log") times, want 3"
+[ "$(grep -c 'POST /acct' "$T/fake-flaky.log")" -eq 2 ] || t_fail "newAccount sent $(grep -c 'POST /acct' "$T/fake-flaky.log") times, want 2"
+[ "$elapsed" -ge 2 ] || t_fail "Retry-After: 1 (twice) not honoured: done in $elapsed s"
+t_pass "Retry-After honoured on 503, HTML 500 retried once ($elapsed s)"
+
 # --- orders: IP identifier, challenge files, preferred chain -------------------------------------
 mkdir -p "$T/www/.well-known/acme-challenge" "$T/elsewhere"
 t_bg "$T/http01.log" python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$HTTP01_PORT"
@@ -106,7 +121,7 @@ t_expect_fail "a challenge that goes invalid names the identifier and the CA's d
 
 # --- ARI (pebble 2.4 has none: a fake directory) -----------------------------------------------
 port=$((PORT0 + 12))
-ARI_LOG="$T/ari.log" t_bg "$T/fake-ari.log" python3 "$HELPER" fake-ca "$port" "$TEST_TLS_DIR/pebble.crt" "$TEST_TLS_DIR/pebble.key" ari
+ARI_LOG="$T/ari.log" ORDER_LOG="$T/orders.log" t_bg "$T/fake-ari.log" python3 "$HELPER" fake-ca "$port" "$TEST_TLS_DIR/pebble.crt" "$TEST_TLS_DIR/pebble.key" ari
 t_wait_for "fake ARI CA" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
 client_json "$T/ari.json" server="https://127.0.0.1:$port/dir" SSL_CAfile="$PEBBLE_CA"
 openssl x509 -in "$T/ip.pem" -outform DER -out "$T/ip.der"
@@ -121,6 +136,11 @@ case ${serial:0:1} in [89A-F]) serial="00$serial" ;; esac
 [ "$(cat "$T/ari.log")" = "$(printf %s "$aki" | b64url).$(printf %s "$serial" | b64url)" ] ||
     t_fail "ARI certID $(cat "$T/ari.log") != expected"
 t_pass "renewal-info fetches renewalInfo/CERTID (RFC 9773) and prints the window"
+ORDER_LOG="$T/orders.log"; touch "$ORDER_LOG"
+t_expect_fail "newOrder at the fake ARI CA fails with its problem" "this fake CA issues nothing" \
+    run "$T/ari.json" "$T/accountd.conf" newOrder --replaces="$(cat "$T/ari.log")" renew.example.org <"$T/ip.csr"
+grep -q "\"replaces\":\"$(cat "$T/ari.log")\"" "$ORDER_LOG" || t_fail "newOrder lacks replaces: $(cat "$ORDER_LOG")"
+t_pass "newOrder --replaces sends the ARI certificate identifier when the CA has renewalInfo"
 t_expect_fail "renewal-info at a CA without ARI" "no 'renewalInfo'" client renewal-info <"$T/ip.der"
 
 # --- key rollover, then issuance with the new key; deactivation ---------------------------------

@@ -10,7 +10,9 @@
       relaying stdin/stdout, and appends the number of signing requests to FILE at the end.
   client_helper.py fake-ca PORT CERT KEY MODE
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
-      body), slow (never answers in time), ari (directory with renewalInfo; serves a fixed window).
+      body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
+      newAccount, then accountDoesNotExist), ari (directory with renewalInfo; serves a fixed window;
+      accepts any account; logs newOrder payloads to $ORDER_LOG and refuses them).
 """
 import json
 import os
@@ -114,6 +116,18 @@ def cmd_count(argv):
 def cmd_fake_ca(argv):
     port, cert, key, mode = int(argv[0]), argv[1], argv[2], argv[3]
     base = "https://127.0.0.1:%d" % port
+    hits = {}
+    lock = threading.Lock()
+
+    def hit(path):
+        with lock:
+            hits[path] = hits.get(path, 0) + 1
+            return hits[path]
+
+    def jws_payload(raw):
+        import base64
+        p = json.loads(raw)["payload"]
+        return base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode() if p else ""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -137,7 +151,7 @@ def cmd_fake_ca(argv):
 
         def do_POST(self):
             n = int(self.headers.get("Content-Length", "0"))
-            self.rfile.read(n)
+            self.body = self.rfile.read(n)
             self.do_GET()
 
         def do_GET(self):
@@ -150,7 +164,32 @@ def cmd_fake_ca(argv):
             if mode == "slow":
                 time.sleep(30)
                 return self.send(200, "application/json", b"{}")
+            directory = {"newNonce": base + "/nonce", "newAccount": base + "/acct", "newOrder": base + "/order",
+                         "revokeCert": base + "/revoke"}
+            problem = "application/problem+json"
+            if mode == "flaky":
+                n = hit(self.command + " " + self.path)
+                if self.path == "/dir":
+                    if n <= 2:
+                        return self.send(503, problem, b'{"type":"urn:ietf:params:acme:error:serverInternal"}',
+                                         [("Retry-After", "1")])
+                    return self.send(200, "application/json", json.dumps(directory).encode())
+                if self.path == "/nonce":
+                    return self.send(200, "text/plain", b"")
+                if self.path == "/acct" and n == 1:
+                    return self.send(500, "text/html", b"<html>oops</html>")
+                return self.send(400, problem, b'{"type":"urn:ietf:params:acme:error:accountDoesNotExist",'
+                                               b'"detail":"no account for this key"}')
             if mode == "ari":
+                if self.path == "/nonce":
+                    return self.send(200, "text/plain", b"")
+                if self.path == "/acct":
+                    return self.send(200, "application/json", b'{"status":"valid"}', [("Location", base + "/acct/1")])
+                if self.path == "/order":
+                    with open(os.environ["ORDER_LOG"], "a") as f:
+                        f.write(jws_payload(self.body) + "\n")
+                    return self.send(403, problem, b'{"type":"urn:ietf:params:acme:error:unauthorized",'
+                                                   b'"detail":"this fake CA issues nothing"}')
                 if self.path == "/dir":
                     d = {"newNonce": base + "/nonce", "newAccount": base + "/acct", "newOrder": base + "/order",
                          "revokeCert": base + "/revoke", "renewalInfo": base + "/renewal-info"}
