@@ -112,30 +112,48 @@ void connection::refuse_later(std::string_view reason)
 
 void connection::process_next()
 {
-    if (finished_ || signing_)
-        return;
-    if (pending_.empty()) {
-        if (eof_)
-            finish(false);
+    // A loop, not recursion: a peer may pipeline thousands of requests in one read.
+    while (!finished_ && !signing_) {
+        if (pending_.empty()) {
+            if (eof_)
+                finish(false);
+            return;
+        }
+        std::optional<std::string> next = std::move(pending_.front());
+        pending_.pop_front();
+        if (!next) {
+            finish(true);
+            return;
+        }
+        auto request = service_.admit(id_, *next);
+        if (!request) {
+            finish(true);
+            return;
+        }
+        if (service_.signs_inline()) {
+            std::string response;
+            bool failed = false;
+            try {
+                response = service_.sign(*next);
+            } catch (const std::exception& e) {
+                response = e.what();
+                failed = true;
+            }
+            deliver(std::move(response), *request, failed);
+            continue;
+        }
+        queue_signature(std::move(*next), std::move(*request));
         return;
     }
-    std::optional<std::string> next = std::move(pending_.front());
-    pending_.pop_front();
-    if (!next) {
-        finish(true);
-        return;
-    }
-    std::string line = std::move(*next);
-    auto request = service_.admit(id_, line);
-    if (!request) {
-        finish(true);
-        return;
-    }
+}
+
+void connection::queue_signature(std::string line, signing_input_check request)
+{
     auto job = std::make_unique<sign_job>();
     job->owner = this;
     job->alive = alive_;
     job->line = std::move(line);
-    job->request = std::move(*request);
+    job->request = std::move(request);
     job->req.data = job.get();
     const int rc = uv_queue_work(
         input_->handle.loop, &job->req,
@@ -150,8 +168,12 @@ void connection::process_next()
         },
         [](uv_work_t* req, int) {
             const std::unique_ptr<sign_job> j(static_cast<sign_job*>(req->data));
-            if (*j->alive)
-                j->owner->on_signed(std::move(j->response), j->request, j->failed);
+            if (!*j->alive)
+                return;
+            connection& self = *j->owner;
+            self.signing_ = false;
+            self.deliver(std::move(j->response), j->request, j->failed);
+            self.process_next();
         });
     if (rc != 0) {
         service_.log().info("[" + id_ + "] Error: queueing signature: " + uv_strerror(rc));
@@ -162,9 +184,8 @@ void connection::process_next()
     signing_ = true;
 }
 
-void connection::on_signed(std::string response, const signing_input_check& request, bool failed)
+void connection::deliver(std::string response, const signing_input_check& request, bool failed)
 {
-    signing_ = false;
     if (finished_)
         return;
     if (failed) {
@@ -175,7 +196,6 @@ void connection::on_signed(std::string response, const signing_input_check& requ
     }
     service_.log_signed(id_, request);
     write(std::move(response));
-    process_next();
 }
 
 void connection::write(std::string data)

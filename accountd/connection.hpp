@@ -1,6 +1,7 @@
 // One peer of lacme-accountd (a socket connection, or stdin/stdout with --stdio): sends the
-// greeting, then answers each signing input in order. Requests are validated on the loop and
-// signed on libuv's worker pool, one at a time per connection (the protocol is lock-step).
+// greeting, then answers each signing input in order, one at a time (the protocol is
+// lock-step). Requests are validated on the loop; in-memory keys sign inline, token-backed keys
+// on libuv's worker pool so that a slow token never stalls the loop.
 #pragma once
 
 #include "accountd/signing_service.hpp"
@@ -40,7 +41,9 @@ private:
 
     void on_read(ssize_t nread, const uv_buf_t* buf);
     void process_next();
-    void on_signed(std::string response, const signing_input_check& request, bool failed);
+    void queue_signature(std::string line, signing_input_check request);
+    // Sends a signature (or drops the peer if signing failed).
+    void deliver(std::string response, const signing_input_check& request, bool failed);
     void write(std::string data);
     void finish(bool refused);
     void refuse_later(std::string_view reason);

@@ -27,6 +27,7 @@ public:
     [[nodiscard]] jws_algorithm algorithm() const noexcept override { return alg_; }
     [[nodiscard]] const nlohmann::json& jwk() const noexcept override { return jwk_; }
     [[nodiscard]] std::vector<std::uint8_t> sign(std::string_view signing_input) override;
+    [[nodiscard]] bool signs_without_blocking() const noexcept override { return true; }
 
 private:
     evp_pkey_ptr key_;  // read-only after construction: EVP_PKEY is safe to sign with concurrently

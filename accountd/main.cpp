@@ -64,11 +64,10 @@ int run(int argc, char** argv)
         return list_pkcs11_keys(s, std::cout);
     const auto key = open_signer(s, log);
     signing_service service(*key, log, s.keyid);
-    server srv(service);
     if (s.stdio)
-        return srv.serve_stdio();
+        return serve_stdio(service);
     socket_listener listener(expander.expand(s.socket.value_or("%t/S.lacme")));
-    return srv.serve_socket(listener);
+    return serve_socket(service, listener);
 }
 
 }  // namespace

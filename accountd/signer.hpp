@@ -23,6 +23,9 @@ public:
     // Called concurrently from worker threads; implementations serialise internally where their
     // key store requires it. Throws lacme::error.
     [[nodiscard]] virtual std::vector<std::uint8_t> sign(std::string_view signing_input) = 0;
+    // True when sign() only computes (in-memory key): the event loop then signs inline, which
+    // is cheaper than a hand-off to a worker thread. Token-backed keys may wait on hardware.
+    [[nodiscard]] virtual bool signs_without_blocking() const noexcept { return false; }
 };
 
 }  // namespace lacme::accountd

@@ -25,6 +25,7 @@ public:
 
     // Thread-safe. The response line (base64url signature + CRLF).
     [[nodiscard]] std::string sign(std::string_view line) const;
+    [[nodiscard]] bool signs_inline() const noexcept { return key_.signs_without_blocking(); }
 
     void log_signed(std::string_view connection_id, const signing_input_check& request);
 

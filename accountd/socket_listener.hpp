@@ -19,8 +19,6 @@ public:
     ~socket_listener();  // unlinks the socket if it is still ours
 
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
-    // Hands the listening fd to the event loop, which closes it from then on.
-    [[nodiscard]] int release_fd() noexcept { return fd_.release(); }
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
 private:

@@ -19,6 +19,8 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,11 +74,17 @@ private:
     accountd_greeting greeting_;
 };
 
-std::string signing_input(int connection, int i, const accountd_greeting& greeting)
+// Prepared before the clock starts, so the measurement is the daemon's work, not ours.
+std::vector<std::string> signing_inputs(int connection, int count, const std::string& alg)
 {
-    nlohmann::json header = {{"alg", greeting.alg}, {"nonce", "n" + std::to_string(i)},
-                             {"url", "https://acme.test/order/" + std::to_string(connection)}, {"kid", "https://acme.test/acct/1"}};
-    return base64url_encode(header.dump()) + "." + base64url_encode(R"({"identifiers":[]})");
+    std::vector<std::string> inputs;
+    for (int i = 0; i < count; ++i) {
+        const nlohmann::json header = {{"alg", alg}, {"nonce", "n" + std::to_string(i)},
+                                       {"url", "https://acme.test/order/" + std::to_string(connection)},
+                                       {"kid", "https://acme.test/acct/1"}};
+        inputs.push_back(base64url_encode(header.dump()) + "." + base64url_encode(R"({"identifiers":[]})"));
+    }
+    return inputs;
 }
 
 jws_algorithm algorithm_named(const std::string& name)
@@ -105,12 +113,24 @@ int main(int argc, char** argv)
     std::mutex mutex;
     std::string first_error;
 
+    // Connect and prepare everything first; then all connections start signing together.
+    std::vector<std::unique_ptr<accountd_peer>> peers;
+    std::vector<std::vector<std::string>> inputs;
+    try {
+        for (int c = 0; c < connections; ++c) {
+            peers.push_back(std::make_unique<accountd_peer>(path));
+            inputs.push_back(signing_inputs(c, signatures, peers.back()->greeting().alg));
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "accountd-load: " << e.what() << "\n";
+        return 1;
+    }
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
     for (int c = 0; c < connections; ++c) {
         threads.emplace_back([&, c] {
             try {
-                accountd_peer peer(path);
+                accountd_peer& peer = *peers[static_cast<std::size_t>(c)];
                 const auto& greeting = peer.greeting();
                 const jws_algorithm alg = algorithm_named(greeting.alg);
                 const auto key = verify ? public_key_from_jwk(greeting.jwk) : evp_pkey_ptr();
@@ -118,8 +138,7 @@ int main(int argc, char** argv)
                     const std::lock_guard lock(mutex);
                     alg_name = greeting.alg;
                 }
-                for (int i = 0; i < signatures; ++i) {
-                    const std::string input = signing_input(c, i, greeting);
+                for (const std::string& input : inputs[static_cast<std::size_t>(c)]) {
                     const std::string answer = peer.sign(input);
                     if (verify) {
                         const auto sig = base64url_decode(answer);

@@ -1,0 +1,240 @@
+#include "accountd/loop_worker.hpp"
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+namespace lacme::accountd {
+namespace {
+
+void check_uv(int rc, std::string_view what)
+{
+    if (rc != 0)
+        throw error(std::string(what) + ": " + uv_strerror(rc));
+}
+
+// Wraps an inherited fd (stdin/stdout) in the stream type libuv needs for what it is.
+uv_handle_ptr<uv_any_handle> open_stream(uv_loop_t* loop, int fd, bool readable)
+{
+    const uv_handle_type type = uv_guess_handle(fd);
+    if (type != UV_NAMED_PIPE && type != UV_TCP && type != UV_TTY)
+        throw error("--stdio needs stdin and stdout to be pipes, sockets or a terminal (fd " + std::to_string(fd) + ")");
+    auto handle = make_uv_handle<uv_any_handle>();
+    switch (type) {
+    case UV_NAMED_PIPE:
+        check_uv(uv_pipe_init(loop, &handle->pipe, 0), "uv_pipe_init");
+        check_uv(uv_pipe_open(&handle->pipe, fd), "opening fd " + std::to_string(fd));
+        break;
+    case UV_TCP:
+        check_uv(uv_tcp_init(loop, &handle->tcp), "uv_tcp_init");
+        check_uv(uv_tcp_open(&handle->tcp, fd), "opening fd " + std::to_string(fd));
+        break;
+    default:
+        check_uv(uv_tty_init(loop, &handle->tty, fd, readable ? 1 : 0), "opening tty fd " + std::to_string(fd));
+        break;
+    }
+    return handle;
+}
+
+}  // namespace
+
+loop_worker::loop_worker(signing_service& service, std::atomic<std::uint64_t>& next_id, std::size_t max_connections)
+    : service_(service), next_id_(next_id), max_connections_(max_connections)
+{
+    check_uv(uv_loop_init(&loop_), "uv_loop_init");
+    wakeup_ = make_uv_handle<uv_async_t>();
+    check_uv(uv_async_init(&loop_, wakeup_.get(), [](uv_async_t* h) { static_cast<loop_worker*>(h->data)->drain_inbox(); }),
+             "uv_async_init");
+    wakeup_->data = this;
+    reaper_ = make_uv_handle<uv_idle_t>();
+    check_uv(uv_idle_init(&loop_, reaper_.get()), "uv_idle_init");
+    reaper_->data = this;
+}
+
+loop_worker::~loop_worker()
+{
+    stop();
+    // Let close callbacks run so every handle is freed before the loop goes away.
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    uv_loop_close(&loop_);
+}
+
+void loop_worker::watch_signals(std::function<void()> on_signal)
+{
+    on_signal_ = std::move(on_signal);
+    for (const int signum : {SIGINT, SIGTERM}) {
+        auto handle = make_uv_handle<uv_signal_t>();
+        check_uv(uv_signal_init(&loop_, handle.get()), "uv_signal_init");
+        handle->data = this;
+        check_uv(uv_signal_start(
+                     handle.get(),
+                     [](uv_signal_t* h, int) {
+                         auto* self = static_cast<loop_worker*>(h->data);
+                         if (self->listener_)
+                             self->service_.log().verbose("Shutting down and closing lacme Account Key Manager");
+                         if (self->on_signal_)
+                             self->on_signal_();
+                         self->stop();
+                     },
+                     signum),
+                 "uv_signal_start");
+        signals_.push_back(std::move(handle));
+    }
+}
+
+void loop_worker::accept_on(int listen_fd, std::vector<loop_worker*> workers)
+{
+    listen_fd_ = listen_fd;
+    workers_ = std::move(workers);
+    const int flags = ::fcntl(listen_fd, F_GETFL);
+    if (flags < 0 || ::fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        throw_errno("fcntl(O_NONBLOCK)");
+    listener_ = make_uv_handle<uv_poll_t>();
+    check_uv(uv_poll_init(&loop_, listener_.get(), listen_fd), "uv_poll_init");
+    listener_->data = this;
+    check_uv(uv_poll_start(listener_.get(), UV_READABLE,
+                           [](uv_poll_t* h, int status, int) {
+                               auto* self = static_cast<loop_worker*>(h->data);
+                               if (status != 0)
+                                   self->service_.log().info(std::string("Error: accept: ") + uv_strerror(status));
+                               else
+                                   self->accept_connections();
+                           }),
+             "uv_poll_start");
+}
+
+void loop_worker::accept_connections()
+{
+    for (;;) {
+        unique_fd fd(::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+        if (!fd) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                service_.log().info(std::string("Error: accept: ") + std::strerror(errno));
+            return;
+        }
+        loop_worker* target = workers_[next_worker_++ % workers_.size()];
+        if (target == this)
+            serve_accepted(std::move(fd));
+        else
+            target->adopt(std::move(fd));
+    }
+}
+
+void loop_worker::adopt(unique_fd fd)
+{
+    {
+        const std::lock_guard lock(inbox_mutex_);
+        inbox_.push_back(std::move(fd));
+    }
+    uv_async_send(wakeup_.get());
+}
+
+void loop_worker::request_stop()
+{
+    stop_requested_ = true;
+    uv_async_send(wakeup_.get());
+}
+
+void loop_worker::drain_inbox()
+{
+    std::vector<unique_fd> arrived;
+    {
+        const std::lock_guard lock(inbox_mutex_);
+        arrived.swap(inbox_);
+    }
+    if (stop_requested_) {
+        stop();
+        return;
+    }
+    for (auto& fd : arrived)
+        serve_accepted(std::move(fd));
+}
+
+void loop_worker::serve_accepted(unique_fd fd)
+{
+    const std::string id = std::to_string(next_id_++);
+    if (connections_.size() >= max_connections_) {
+        service_.log().info("[" + id + "] Refusing connection: too many connections open");
+        return;  // fd's destructor closes it
+    }
+    auto client = make_uv_handle<uv_any_handle>();
+    check_uv(uv_pipe_init(&loop_, &client->pipe, 0), "uv_pipe_init");
+    if (const int rc = uv_pipe_open(&client->pipe, fd.get()); rc != 0) {
+        service_.log().info("[" + id + "] Error: " + uv_strerror(rc));
+        return;
+    }
+    (void)fd.release();  // the pipe handle owns it now
+    service_.log().verbose("[" + id + "] Accepted new connection");
+    add_connection(id, std::move(client), nullptr);
+}
+
+void loop_worker::serve_stdio()
+{
+    stdio_ = true;
+    auto in = open_stream(&loop_, STDIN_FILENO, true);
+    auto out = open_stream(&loop_, STDOUT_FILENO, false);
+    add_connection(std::to_string(::getpid()), std::move(in), std::move(out));
+}
+
+int loop_worker::run()
+{
+    check_uv(uv_run(&loop_, UV_RUN_DEFAULT), "event loop");
+    return exit_status_;
+}
+
+
+void loop_worker::add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out)
+{
+    auto conn = std::make_unique<connection>(service_, std::move(id), std::move(in), std::move(out),
+                                             [this](connection& c, bool refused) { retire(c, refused); });
+    connection& ref = *conn;
+    connections_.emplace(&ref, std::move(conn));
+    ref.start();
+}
+
+void loop_worker::retire(connection& conn, bool refused)
+{
+    const auto it = connections_.find(&conn);
+    if (it == connections_.end())
+        return;
+    if (!stdio_)
+        service_.log().verbose("[" + conn.id() + "] Connection terminated");
+    else if (refused)
+        exit_status_ = 1;
+    retired_.push_back(std::move(it->second));
+    connections_.erase(it);
+    uv_idle_start(reaper_.get(), [](uv_idle_t* h) {
+        auto* self = static_cast<loop_worker*>(h->data);
+        uv_idle_stop(h);
+        self->retired_.clear();
+        if (self->stdio_ && self->connections_.empty())
+            self->stop();
+    });
+}
+
+void loop_worker::stop()
+{
+    if (stopped_)
+        return;
+    stopped_ = true;
+    for (auto& [ptr, conn] : connections_)
+        conn->stop();
+    connections_.clear();
+    retired_.clear();
+    listener_.reset();
+    signals_.clear();
+    reaper_.reset();
+    wakeup_.reset();
+}
+
+}  // namespace lacme::accountd

@@ -1,0 +1,75 @@
+// One event loop and the connections it serves. In socket mode there is one worker per core,
+// each in its own thread; the first one accepts and deals connections out in turn, so in-memory
+// keys sign on every core with no per-signature hand-off between threads. --stdio uses a
+// single worker.
+#pragma once
+
+#include "accountd/connection.hpp"
+#include "accountd/signing_service.hpp"
+#include "accountd/uv_handle.hpp"
+#include "common/unique_fd.hpp"
+
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace lacme::accountd {
+
+class loop_worker {
+public:
+    loop_worker(signing_service& service, std::atomic<std::uint64_t>& next_id, std::size_t max_connections);
+    loop_worker(const loop_worker&) = delete;
+    loop_worker& operator=(const loop_worker&) = delete;
+    ~loop_worker();
+
+    // Accepts connections on listen_fd (owned by the caller) and deals them out to workers.
+    void accept_on(int listen_fd, std::vector<loop_worker*> workers);
+    // Thread-safe: serve this accepted connection.
+    void adopt(unique_fd fd);
+    // Serves stdin/stdout; the worker stops when that peer is done.
+    void serve_stdio();
+    // SIGINT/SIGTERM stop this worker, then call on_signal (to stop the others).
+    void watch_signals(std::function<void()> on_signal);
+
+    // Runs the loop until stopped; returns the exit status.
+    int run();
+    // Thread-safe: asks the loop to close everything and return from run().
+    void request_stop();
+
+private:
+    void accept_connections();
+    void serve_accepted(unique_fd fd);
+    void drain_inbox();
+    void add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out);
+    void retire(connection& conn, bool refused);
+    void stop();
+
+    signing_service& service_;
+    std::atomic<std::uint64_t>& next_id_;
+    std::size_t max_connections_;
+    uv_loop_t loop_{};
+    bool stdio_ = false;
+    bool stopped_ = false;
+    int exit_status_ = 0;
+    std::function<void()> on_signal_;
+    int listen_fd_ = -1;
+    std::vector<loop_worker*> workers_;  // accepting worker only: where connections go
+    std::size_t next_worker_ = 0;
+    uv_handle_ptr<uv_poll_t> listener_;
+    uv_handle_ptr<uv_async_t> wakeup_;  // new connections in the inbox, or a stop request
+    std::mutex inbox_mutex_;
+    std::vector<unique_fd> inbox_;
+    std::atomic<bool> stop_requested_{false};
+    uv_handle_ptr<uv_idle_t> reaper_;  // frees finished connections outside their callbacks
+    std::vector<uv_handle_ptr<uv_signal_t>> signals_;
+    std::map<connection*, std::unique_ptr<connection>> connections_;
+    std::vector<std::unique_ptr<connection>> retired_;
+};
+
+}  // namespace lacme::accountd
