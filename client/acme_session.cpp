@@ -1,5 +1,6 @@
 #include "client/acme_session.hpp"
 
+#include "client/debug_log.hpp"
 #include "client/client_error.hpp"
 #include "client/problem_document.hpp"
 
@@ -172,7 +173,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
                 if (!delay)
                     throw transport_error(o.error);
                 if (debug_)
-                    std::cerr << "[client] " << o.error << "; retrying\n";
+                    std::cerr << debug_prefix() << "" << o.error << "; retrying\n";
                 wait = std::max(wait, *delay);
                 retry.push_back(i);
                 continue;
@@ -186,7 +187,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
             }
             const auto problem = parse_problem_document(r.body);
             if (debug_)
-                std::cerr << "[client] " << describe_failure(r, requests[i].url) << '\n';
+                std::cerr << debug_prefix() << "" << describe_failure(r, requests[i].url) << '\n';
             if (problem && problem->is("badNonce") && s.bad_nonce < limits_.bad_nonce) {
                 ++s.bad_nonce;
                 retry.push_back(i);
@@ -244,7 +245,7 @@ http_response acme_session::get(const std::string& url, std::string_view what)
             throw transport_error(outcome.error);
         }
         if (debug_)
-            std::cerr << "[client] " << what << ": retrying\n";
+            std::cerr << debug_prefix() << "" << what << ": retrying\n";
         sleep_for(*delay);
     }
 }

@@ -1,5 +1,6 @@
 #include "client/http_transport.hpp"
 
+#include "client/debug_log.hpp"
 #include "client/client_error.hpp"
 #include "client/problem_document.hpp"
 
@@ -280,7 +281,7 @@ std::vector<http_outcome> http_transport::perform_all(std::span<const http_reque
         t->body_cap = impl_->body_cap;
         impl_->configure(*t, request, timeout);
         if (impl_->debug)
-            std::cerr << "[client] >>> " << request.method << ' ' << request.url << '\n';
+            std::cerr << debug_prefix() << ">>> " << request.method << ' ' << request.url << '\n';
         if (const CURLMcode rc = curl_multi_add_handle(multi, t->easy.get()); rc != CURLM_OK)
             throw transport_error(std::string("libcurl: ") + curl_multi_strerror(rc));
         transfers.push_back(std::move(t));
@@ -318,7 +319,7 @@ std::vector<http_outcome> http_transport::perform_all(std::span<const http_reque
         } else {
             curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &t.response.status);
             if (impl_->debug)
-                std::cerr << "[client] <<< " << t.response.status << ' ' << request.url << '\n';
+                std::cerr << debug_prefix() << "<<< " << t.response.status << ' ' << request.url << '\n';
             outcomes[i].response = std::move(t.response);
         }
     }

@@ -4,6 +4,7 @@
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
 //   renewal-info                                certificate (DER) on stdin, ARI window on stdout
 // Every error ends as one "Error: ..." line on stderr and exit status 1.
+#include "client/debug_log.hpp"
 #include "client/account_command.hpp"
 #include "client/accountd_connection.hpp"
 #include "client/acme_session.hpp"
@@ -102,7 +103,7 @@ int run(int argc, char** argv)
     const curl_global curl;
     accountd_connection accountd(std::move(socket_fd));
     if (debug)
-        std::cerr << "[client] accountd: alg " << accountd.greeting().alg
+        std::cerr << debug_prefix() << "accountd: alg " << accountd.greeting().alg
                   << (accountd.greeting().kid ? ", kid " + *accountd.greeting().kid : std::string()) << '\n';
     http_transport http(config.tls, http_transport::default_body_cap, debug);
     acme_session session(http, accountd, config, debug);
@@ -147,7 +148,7 @@ int run(int argc, char** argv)
         write_all(STDOUT_FILENO, info.dump() + "\n");
     }
     if (debug)
-        std::cerr << "[client] " << accountd.signatures() << " signed requests\n";
+        std::cerr << debug_prefix() << "" << accountd.signatures() << " signed requests\n";
     return status;
 }
 

@@ -1,5 +1,7 @@
 #include "client/order_flow.hpp"
 
+#include "client/debug_log.hpp"
+#include "client/challenge_files.hpp"
 #include "client/client_error.hpp"
 #include "client/link_header.hpp"
 #include "client/pem_chain.hpp"
@@ -24,51 +26,6 @@ std::string string_member(const nlohmann::json& object, const char* key)
     const auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
-
-// Key-authorization files created by this run; unlinked when the order is over, whatever its
-// outcome, so a later order never trips over them (O_EXCL).
-class challenge_files {
-public:
-    challenge_files() = default;
-    challenge_files(const challenge_files&) = delete;
-    challenge_files& operator=(const challenge_files&) = delete;
-    ~challenge_files()
-    {
-        for (const auto& name : created_)
-            if (::unlink(name.c_str()) != 0 && errno != ENOENT)
-                std::cerr << "Warning: unlink(" << name << "): " << std::strerror(errno) << '\n';
-    }
-
-    void write(const std::string& token, std::string_view key_authorization)
-    {
-        // O_EXCL: never overwrite nor follow a planted link; mode 0644 minus the master's umask
-        // so the webserver user can read it.
-        unique_fd fd(::open(token.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644));
-        if (!fd) {
-            if (errno == EEXIST) {
-                std::cerr << "Warning: File exists: " << token << '\n';
-                return;
-            }
-            throw_errno("open(" + token + ")");
-        }
-        created_.push_back(token);
-        std::string_view rest = key_authorization;
-        while (!rest.empty()) {
-            const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                throw_errno("write(" + token + ")");
-            }
-            rest.remove_prefix(static_cast<std::size_t>(n));
-        }
-        if (::close(fd.release()) != 0)
-            throw_errno("close(" + token + ")");
-    }
-
-private:
-    std::vector<std::string> created_;
-};
 
 std::string describe_identifier(const nlohmann::json& authz)
 {
@@ -112,7 +69,7 @@ std::chrono::milliseconds poll_delay(const acme_session& session, const http_res
     if (!session.current_deadline().allows(delay))
         throw acme_error("timeout exceeded while waiting for " + std::string(what));
     if (session.debug())
-        std::cerr << "[client] " << what << ": polling again in " << delay.count() << " ms\n";
+        std::cerr << debug_prefix() << "" << what << ": polling again in " << delay.count() << " ms\n";
     return delay;
 }
 
@@ -144,7 +101,7 @@ bool ensure_account_url(acme_session& session, bool required)
             throw acme_error("newAccount: the CA sent no account URL (Location)");
         session.set_kid(*location);
         if (session.debug())
-            std::cerr << "[client] Key ID: " << *location << '\n';
+            std::cerr << debug_prefix() << "Key ID: " << *location << '\n';
         return true;
     }
     if (required)
@@ -233,7 +190,7 @@ std::string run_order(acme_session& session, const order_request& request)
         return s;
     }();
     backoff validation_backoff(std::chrono::milliseconds(400), std::chrono::seconds(8));
-    backoff issuance_backoff(std::chrono::milliseconds(200), std::chrono::seconds(8));
+    backoff issuance_backoff(std::chrono::milliseconds(100), std::chrono::seconds(8));
     bool finalized = false;
     bool fresh = !status.empty();  // `order` is current: no poll needed before looking at it
     // Finalize before the first poll: validation on a nearby CA is done by then, and a poll costs
@@ -246,10 +203,11 @@ std::string run_order(acme_session& session, const order_request& request)
             if (!nothing_to_validate) {
                 // CAs validate each name from several vantage points, often one after the
                 // other: give them time in proportion to the number of challenges.
-                const auto expected = std::chrono::milliseconds(300) * (1 + static_cast<long>(answered_authz.size()));
+                const auto expected = std::min<std::chrono::milliseconds>(
+                    std::chrono::milliseconds(500) * (1 + static_cast<long>(answered_authz.size())), std::chrono::seconds(5));
                 if (!session.current_deadline().allows(expected))
                     throw acme_error("timeout exceeded while waiting for challenges to pass (" + names + ")");
-                sleep_for(expected);
+                files.wait_for_fetches(expected, session.debug());
             }
             http_response f =
                 session.post({finalize_url, nlohmann::json{{"csr", base64url_encode(request.csr_der)}}, false, {}});
@@ -267,6 +225,8 @@ std::string run_order(acme_session& session, const order_request& request)
             const auto problem = parse_problem_document(f.body);
             if (!problem || !problem->is("orderNotReady"))
                 throw_failure(f, "finalize");
+            // Just learnt it is not ready: the next look is worth nothing before a pause.
+            sleep_for(poll_delay(session, f, validation_backoff, "challenges to pass (" + names + ")"));
             fresh = false;
             continue;
         }

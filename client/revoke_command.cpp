@@ -1,5 +1,6 @@
 #include "client/revoke_command.hpp"
 
+#include "client/debug_log.hpp"
 #include "client/client_error.hpp"
 #include "client/order_flow.hpp"
 
@@ -22,7 +23,7 @@ void run_revoke(acme_session& session, const std::string& certificate_der, std::
         payload["reason"] = *reason;
     session.post_ok({url, payload, !by_account, {}}, "revokeCert");
     if (session.debug())
-        std::cerr << "[client] certificate revoked\n";
+        std::cerr << debug_prefix() << "certificate revoked\n";
 }
 
 }  // namespace lacme::client

@@ -8,6 +8,9 @@
   client_helper.py count FILE CMD ARG..
       An accountd command for lacme's master: runs CMD ARG.. (the master's --stdio etc. appended)
       relaying stdin/stdout, and appends the number of signing requests to FILE at the end.
+  client_helper.py webserver FD
+      A concurrent stand-in for lacme's webserver (`webserver FD`, FD a listening socket, cwd the
+      challenge directory): a thread per connection, so no fetch waits in the listen backlog.
   client_helper.py fake-ca PORT CERT KEY MODE
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
       body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
@@ -211,7 +214,43 @@ def cmd_fake_ca(argv):
     server.serve_forever()
 
 
+def cmd_webserver(argv):
+    import re
+    listener = socket.socket(fileno=int(argv[0]))
+    root = os.getcwd()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            m = re.fullmatch(r"/\.well-known/acme-challenge/([A-Za-z0-9_-]+)", self.path)
+            try:
+                with open(os.path.join(root, m.group(1)), "rb") as f:
+                    body = f.read()
+            except (AttributeError, OSError):
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class Server(ThreadingHTTPServer):
+        def server_bind(self):
+            pass
+
+        def server_activate(self):
+            pass
+
+    server = Server(listener.getsockname(), Handler, bind_and_activate=False)
+    server.socket.close()
+    server.socket = listener
+    server.serve_forever()
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    {"run": cmd_run, "count": cmd_count, "fake-ca": cmd_fake_ca}[sys.argv[1]](sys.argv[2:])
+    {"run": cmd_run, "count": cmd_count, "fake-ca": cmd_fake_ca, "webserver": cmd_webserver}[sys.argv[1]](sys.argv[2:])

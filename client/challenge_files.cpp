@@ -1,0 +1,131 @@
+#include "client/challenge_files.hpp"
+
+#include "client/debug_log.hpp"
+#include "client/retry_policy.hpp"
+
+#include "common/error.hpp"
+
+#include <fcntl.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+namespace lacme::client {
+
+challenge_files::challenge_files()
+{
+    // Best effort: without inotify (or read access to the cwd) we fall back to atime.
+    unique_fd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    if (fd && ::inotify_add_watch(fd.get(), ".", IN_CLOSE_NOWRITE) >= 0)
+        inotify_ = std::move(fd);
+}
+
+challenge_files::~challenge_files()
+{
+    for (const auto& name : created_)
+        if (::unlink(name.c_str()) != 0 && errno != ENOENT)
+            std::cerr << "Warning: unlink(" << name << "): " << std::strerror(errno) << '\n';
+}
+
+void challenge_files::write(const std::string& token, std::string_view key_authorization)
+{
+    // O_EXCL: never overwrite nor follow a planted link; mode 0644 minus the master's umask so
+    // the webserver user can read it.
+    unique_fd fd(::open(token.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644));
+    if (!fd) {
+        if (errno == EEXIST) {
+            std::cerr << "Warning: File exists: " << token << '\n';
+            return;
+        }
+        throw_errno("open(" + token + ")");
+    }
+    created_.push_back(token);
+    fetches_[token] = 0;
+    std::string_view rest = key_authorization;
+    while (!rest.empty()) {
+        const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw_errno("write(" + token + ")");
+        }
+        rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (::close(fd.release()) != 0)
+        throw_errno("close(" + token + ")");
+}
+
+void challenge_files::drain_events()
+{
+    alignas(inotify_event) char buffer[8192];
+    while (true) {
+        const ssize_t n = ::read(inotify_.get(), buffer, sizeof buffer);
+        if (n <= 0)
+            return;  // EAGAIN: nothing more for now (other errors: stop watching quietly)
+        for (std::size_t off = 0; off + sizeof(inotify_event) <= static_cast<std::size_t>(n);) {
+            const auto* ev = reinterpret_cast<const inotify_event*>(buffer + off);
+            if (ev->len > 0)
+                if (auto it = fetches_.find(std::string_view(ev->name)); it != fetches_.end())
+                    ++it->second;
+            off += sizeof(inotify_event) + ev->len;
+        }
+    }
+}
+
+bool challenge_files::all_read_once() const
+{
+    if (created_.empty())
+        return false;
+    for (const auto& name : created_) {
+        struct stat st {};
+        if (::stat(name.c_str(), &st) != 0)
+            return false;
+        // Linux's default relatime updates atime on the first read after a write.
+        if (st.st_atim.tv_sec < st.st_mtim.tv_sec ||
+            (st.st_atim.tv_sec == st.st_mtim.tv_sec && st.st_atim.tv_nsec <= st.st_mtim.tv_nsec))
+            return false;
+    }
+    return true;
+}
+
+void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool debug)
+{
+    using namespace std::chrono_literals;
+    const auto end = clock::now() + longest;
+    const auto step = 20ms;
+    const auto quiet = 120ms;  // the vantage points of one CA fetch within a few ms of each other
+    int last_total = -1;
+    auto last_change = clock::now();
+    while (clock::now() < end) {
+        if (inotify_ && !fetches_.empty()) {
+            drain_events();
+            int total = 0, least = 1 << 30, most = 0;
+            for (const auto& [name, count] : fetches_) {
+                total += count;
+                least = std::min(least, count);
+                most = std::max(most, count);
+            }
+            if (total != last_total) {
+                last_total = total;
+                last_change = clock::now();
+            } else if (least > 0 && least == most && clock::now() - last_change >= quiet) {
+                if (debug)
+                    std::cerr << debug_prefix() << "the CA fetched every challenge file " << most << " time(s)\n";
+                return;
+            }
+        } else if (all_read_once()) {
+            if (debug)
+                std::cerr << debug_prefix() << "the CA has read every challenge file\n";
+            sleep_for(150ms);
+            return;
+        }
+        sleep_for(step);
+    }
+}
+
+}  // namespace lacme::client

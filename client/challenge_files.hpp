@@ -1,0 +1,43 @@
+// http-01 key-authorization files in the cwd (the challenge directory the webserver serves):
+// created O_CREAT|O_EXCL|O_NOFOLLOW, removed when the order is over whatever its outcome. Also
+// watches them being read, to time the first finalize attempt: a CA validates each token from
+// several vantage points, and the order is ready only once every fetch is answered.
+#pragma once
+
+#include "common/unique_fd.hpp"
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lacme::client {
+
+class challenge_files {
+public:
+    challenge_files();
+    ~challenge_files();
+    challenge_files(const challenge_files&) = delete;
+    challenge_files& operator=(const challenge_files&) = delete;
+
+    // Writes TOKEN with the key authorization; an existing file is left alone with a warning
+    // (as lacme does). Throws lacme::error on I/O errors.
+    void write(const std::string& token, std::string_view key_authorization);
+
+    // Returns once every file created here was fetched and each as often as the most-fetched
+    // one, with no fetch for a short quiet period (inotify), or once each was read at least once
+    // (atime, when inotify is unavailable); at the latest after `longest`. Only a guess of
+    // when validation is over; callers must cope with "not ready yet".
+    void wait_for_fetches(std::chrono::milliseconds longest, bool debug);
+
+private:
+    void drain_events();
+    [[nodiscard]] bool all_read_once() const;  // atime fallback
+
+    std::vector<std::string> created_;
+    std::map<std::string, int, std::less<>> fetches_;
+    unique_fd inotify_;
+};
+
+}  // namespace lacme::client
