@@ -1,0 +1,86 @@
+// A PKCS#11 module for tests that forwards to SoftHSM and makes it behave like tokens SoftHSM
+// cannot imitate, as told by environment variables read at each call:
+//   LACME_SHIM_TOKEN_FLAGS     hex flags ORed into CK_TOKEN_INFO.flags (CKF_USER_PIN_LOCKED,
+//                              CKF_USER_PIN_FINAL_TRY, CKF_PROTECTED_AUTHENTICATION_PATH...)
+//   LACME_SHIM_PINPAD_PIN      the PIN "typed on the PIN pad" when C_Login gets no PIN
+//   LACME_SHIM_SLOTLIST_RV     hex CK_RV C_GetSlotList fails with (ykcs11 without pcscd)
+//   LACME_SHIM_FAIL_SIGN_FILE  a file: while it exists, C_Sign removes it and fails once with
+//                              CKR_DEVICE_REMOVED (a re-plugged token)
+//   LACME_SHIM_LOGINS_FILE     a file to which every C_Login appends its user type
+// Test code: the function table is process-global because the PKCS#11 ABI makes it so.
+#include <p11-kit/pkcs11.h>
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+CK_FUNCTION_LIST shim_list;
+CK_FUNCTION_LIST* target = nullptr;
+
+unsigned long env_hex(const char* name)
+{
+    const char* v = std::getenv(name);
+    return v ? std::strtoul(v, nullptr, 16) : 0;
+}
+
+CK_RV shim_get_slot_list(CK_BBOOL present, CK_SLOT_ID* list, CK_ULONG* count)
+{
+    if (const unsigned long rv = env_hex("LACME_SHIM_SLOTLIST_RV"))
+        return rv;
+    return target->C_GetSlotList(present, list, count);
+}
+
+CK_RV shim_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO* info)
+{
+    const CK_RV rv = target->C_GetTokenInfo(slot, info);
+    if (rv == CKR_OK)
+        info->flags |= env_hex("LACME_SHIM_TOKEN_FLAGS");
+    return rv;
+}
+
+CK_RV shim_login(CK_SESSION_HANDLE h, CK_USER_TYPE user, CK_UTF8CHAR* pin, CK_ULONG len)
+{
+    if (const char* file = std::getenv("LACME_SHIM_LOGINS_FILE"))
+        if (FILE* f = std::fopen(file, "a")) {
+            std::fprintf(f, "%lu %s\n", user, pin ? "pin" : "pinpad");
+            std::fclose(f);
+        }
+    if (pin == nullptr)
+        if (const char* pad = std::getenv("LACME_SHIM_PINPAD_PIN"))
+            return target->C_Login(h, user, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pad)), std::strlen(pad));
+    return target->C_Login(h, user, pin, len);
+}
+
+CK_RV shim_sign(CK_SESSION_HANDLE h, CK_BYTE* data, CK_ULONG len, CK_BYTE* sig, CK_ULONG* sig_len)
+{
+    if (const char* file = std::getenv("LACME_SHIM_FAIL_SIGN_FILE"))
+        if (::unlink(file) == 0)
+            return CKR_DEVICE_REMOVED;
+    return target->C_Sign(h, data, len, sig, sig_len);
+}
+
+}  // namespace
+
+extern "C" CK_RV C_GetFunctionList(CK_FUNCTION_LIST** list)
+{
+    if (target == nullptr) {
+        void* lib = ::dlopen("/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
+        if (lib == nullptr)
+            return CKR_GENERAL_ERROR;
+        auto get = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(lib, "C_GetFunctionList"));
+        if (get == nullptr || get(&target) != CKR_OK)
+            return CKR_GENERAL_ERROR;
+        shim_list = *target;
+        shim_list.C_GetSlotList = shim_get_slot_list;
+        shim_list.C_GetTokenInfo = shim_get_token_info;
+        shim_list.C_Login = shim_login;
+        shim_list.C_Sign = shim_sign;
+    }
+    *list = &shim_list;
+    return CKR_OK;
+}

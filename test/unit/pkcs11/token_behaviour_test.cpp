@@ -1,0 +1,143 @@
+// Token behaviours SoftHSM cannot show by itself, through a forwarding test module (shim/): a
+// locked PIN, the final-try warning, a PIN pad (protected authentication path), a reader whose
+// C_GetSlotList fails (ykcs11 without pcscd), a device removed in the middle of a signature, and
+// one context-specific login per signature for CKA_ALWAYS_AUTHENTICATE keys.
+#include "pkcs11/pkcs11_signer.hpp"
+#include "softhsm_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace lacme;
+using namespace lacme::pkcs11;
+using namespace lacme::pkcs11::test;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
+
+std::string hex(unsigned long v)
+{
+    std::ostringstream out;
+    out << std::hex << v;
+    return out.str();
+}
+
+struct shim_token {
+    softhsm hsm;
+    std::filesystem::path logins;
+    std::vector<std::string> warnings;
+    shim_token()
+    {
+        const auto slot = hsm.init_token("acme");
+        hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
+        hsm.generate_ec(slot, {"always", {0x9c}, true}, "P-256");
+        hsm.release_module();
+        logins = hsm.dir() / "logins";
+        ::setenv("LACME_SHIM_LOGINS_FILE", logins.c_str(), 1);
+    }
+    ~shim_token()
+    {
+        for (const char* v : {"LACME_SHIM_TOKEN_FLAGS", "LACME_SHIM_PINPAD_PIN", "LACME_SHIM_SLOTLIST_RV",
+                              "LACME_SHIM_FAIL_SIGN_FILE", "LACME_SHIM_LOGINS_FILE"})
+            ::unsetenv(v);
+    }
+    signer_options options()
+    {
+        signer_options o;
+        o.module = LACME_P11_TEST_SHIM;
+        o.key.allow_prompt = false;
+        o.key.warn = [this](std::string_view w) { warnings.emplace_back(w); };
+        return o;
+    }
+    std::string login_log() const
+    {
+        std::ifstream in(logins);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(pkcs11_token_behaviour, shim_token)
+
+BOOST_AUTO_TEST_CASE(shim_forwards_to_softhsm)
+{
+    pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    const auto key = pkey_from_jwk(signer.jwk());
+    BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", signer.sign("a.b")));
+    BOOST_TEST(login_log() == "1 pin\n");
+}
+
+BOOST_AUTO_TEST_CASE(locked_pin_is_reported_without_trying)
+{
+    ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_LOCKED).c_str(), 1);
+    const auto message = error_of([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    BOOST_TEST(contains(message, "the user PIN is locked"), message);
+    BOOST_TEST(login_log().empty());  // no C_Login at all: it could only make things worse
+}
+
+BOOST_AUTO_TEST_CASE(final_try_is_reported)
+{
+    ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_FINAL_TRY).c_str(), 1);
+    const auto message = error_of([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=0000", options()); });
+    BOOST_TEST(contains(message, "CKR_PIN_INCORRECT; not retried; one more wrong PIN will lock the token"), message);
+    BOOST_REQUIRE(warnings.size() == 1u);
+    BOOST_TEST(contains(warnings.front(), "one more wrong PIN will lock the token"), warnings.front());
+    BOOST_TEST(login_log() == "1 pin\n");
+}
+
+BOOST_AUTO_TEST_CASE(protected_authentication_path)
+{
+    ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_PROTECTED_AUTHENTICATION_PATH).c_str(), 1);
+    ::setenv("LACME_SHIM_PINPAD_PIN", "1234", 1);
+    {
+        // No PIN anywhere: the PIN pad is used (C_Login with no PIN).
+        pkcs11_signer signer("pkcs11:token=acme;object=account", options());
+        BOOST_TEST(signer.sign("a.b").size() == 64u);
+        BOOST_TEST(login_log() == "1 pinpad\n");
+    }
+    std::filesystem::remove(logins);
+    {
+        // ...also for the per-signature login of an always-authenticate key.
+        pkcs11_signer signer("pkcs11:token=acme;object=always", options());
+        BOOST_TEST(signer.sign("a.b").size() == 64u);
+        BOOST_TEST(login_log() == "1 pinpad\n2 pinpad\n");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(slot_list_device_error_means_no_token)
+{
+    ::setenv("LACME_SHIM_SLOTLIST_RV", hex(CKR_DEVICE_ERROR).c_str(), 1);
+    const auto message = error_of([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    BOOST_TEST(contains(message, "no PKCS#11 token reachable"), message);
+    BOOST_TEST(contains(message, "CKR_DEVICE_ERROR; is pcscd running"), message);
+}
+
+BOOST_AUTO_TEST_CASE(device_removed_during_sign_reopens_and_retries_once)
+{
+    pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    const auto key = pkey_from_jwk(signer.jwk());
+    const auto trigger = hsm.dir() / "fail-sign";
+    ::setenv("LACME_SHIM_FAIL_SIGN_FILE", trigger.c_str(), 1);
+    write_file(trigger, "");
+    BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", signer.sign("a.b")));
+    BOOST_TEST(!std::filesystem::exists(trigger));  // the failure did happen
+    BOOST_TEST(signer.key().reconnects() == 1u);
+    BOOST_TEST(login_log() == "1 pin\n1 pin\n");  // logged in again on the new sessions
+}
+
+BOOST_AUTO_TEST_CASE(context_login_after_every_sign_init)
+{
+    pkcs11_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
+    for (int i = 0; i < 3; ++i)
+        BOOST_TEST(signer.sign("a.b").size() == 64u);
+    BOOST_TEST(login_log() == "1 pin\n2 pin\n2 pin\n2 pin\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
