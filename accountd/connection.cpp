@@ -10,13 +10,19 @@ struct write_request {
     std::string data;
 };
 
+// Flow control against a peer that sends faster than it reads: stop reading while this many
+// requests wait, and stop signing while this many response bytes wait to be sent.
+constexpr std::size_t max_pending_requests = 16;
+constexpr std::size_t max_unsent_bytes = 64 * 1024;
+
 }  // namespace
 
 // A signature computed on the worker pool. Holds copies of everything it needs, and a token
 // telling whether the connection still exists when the result comes back.
 struct connection::sign_job {
     uv_work_t req{};
-    connection* owner;
+    connection* owner;  // touched on the loop thread only, and only while *alive
+    const signing_service* service;
     std::shared_ptr<bool> alive;
     std::string line;
     signing_input_check request;
@@ -46,6 +52,12 @@ connection::~connection()
 void connection::start()
 {
     write(service_.greeting());
+    start_reading();
+}
+
+void connection::start_reading()
+{
+    reading_ = true;
     const int rc = uv_read_start(
         as_stream(input_.get()),
         [](uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
@@ -62,10 +74,16 @@ void connection::start()
     }
 }
 
-void connection::stop()
+void connection::stop_reading()
 {
+    reading_ = false;
     if (input_)
         uv_read_stop(as_stream(input_.get()));
+}
+
+void connection::stop()
+{
+    stop_reading();
     input_.reset();
     output_.reset();
 }
@@ -78,7 +96,7 @@ void connection::on_read(ssize_t nread, const uv_buf_t* buf)
         if (nread != UV_EOF)
             service_.log().verbose("[" + id_ + "] Error: read: " + uv_strerror(static_cast<int>(nread)));
         eof_ = true;
-        uv_read_stop(as_stream(input_.get()));
+        stop_reading();
         if (!signing_)
             process_next();
         return;
@@ -97,6 +115,8 @@ void connection::on_read(ssize_t nread, const uv_buf_t* buf)
     }
     if (!refused_ && lines_.overflowed())
         refuse_later("line too long");
+    if (reading_ && pending_.size() >= max_pending_requests)
+        stop_reading();  // resumed by process_next() once the backlog is answered
     if (!signing_)
         process_next();
 }
@@ -107,7 +127,7 @@ void connection::refuse_later(std::string_view reason)
     service_.log().info("[" + id_ + "] NOSIGN [" + std::string(reason) + "]");
     pending_.emplace_back(std::nullopt);
     refused_ = true;
-    uv_read_stop(as_stream(input_.get()));
+    stop_reading();
 }
 
 void connection::process_next()
@@ -119,8 +139,14 @@ void connection::process_next()
                 finish(false);
             return;
         }
+        if (uv_stream_get_write_queue_size(output_stream()) > max_unsent_bytes) {
+            waiting_for_writes_ = true;  // the write callback calls us again
+            return;
+        }
         std::optional<std::string> next = std::move(pending_.front());
         pending_.pop_front();
+        if (!reading_ && !eof_ && !refused_ && pending_.size() < max_pending_requests / 2)
+            start_reading();
         if (!next) {
             finish(true);
             return;
@@ -151,6 +177,7 @@ void connection::queue_signature(std::string line, signing_input_check request)
 {
     auto job = std::make_unique<sign_job>();
     job->owner = this;
+    job->service = &service_;
     job->alive = alive_;
     job->line = std::move(line);
     job->request = std::move(request);
@@ -160,7 +187,7 @@ void connection::queue_signature(std::string line, signing_input_check request)
         [](uv_work_t* req) {
             auto* j = static_cast<sign_job*>(req->data);
             try {
-                j->response = j->owner->service_.sign(j->line);
+                j->response = j->service->sign(j->line);
             } catch (const std::exception& e) {
                 j->response = e.what();
                 j->failed = true;
@@ -204,9 +231,15 @@ void connection::write(std::string data)
     request->data = std::move(data);
     uv_buf_t buf = uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
     request->req.data = request.get();
-    uv_stream_t* out = as_stream(output_ ? output_.get() : input_.get());
-    const int rc = uv_write(&request->req, out, &buf, 1, [](uv_write_t* req, int) {
+    const int rc = uv_write(&request->req, output_stream(), &buf, 1, [](uv_write_t* req, int status) {
         std::unique_ptr<write_request>(static_cast<write_request*>(req->data));
+        if (status == UV_ECANCELED)
+            return;  // the stream was closed: its connection may be gone
+        auto* self = static_cast<connection*>(req->handle->data);
+        if (self->waiting_for_writes_) {
+            self->waiting_for_writes_ = false;
+            self->process_next();
+        }
     });
     if (rc != 0) {
         service_.log().verbose("[" + id_ + "] Error: write: " + uv_strerror(rc));
@@ -216,17 +249,22 @@ void connection::write(std::string data)
     (void)request.release();  // freed by the write callback, also when the write is cancelled
 }
 
+uv_stream_t* connection::output_stream() const noexcept
+{
+    return as_stream(output_ ? output_.get() : input_.get());
+}
+
 void connection::finish(bool refused)
 {
     if (finished_)
         return;
     finished_ = true;
     refused_ = refused;
-    uv_read_stop(as_stream(input_.get()));
+    stop_reading();
     // Flush queued writes (the last signature, the greeting) before closing: uv_close alone
     // would cancel them.
     shutdown_req_.data = this;
-    const int rc = uv_shutdown(&shutdown_req_, as_stream(output_ ? output_.get() : input_.get()),
+    const int rc = uv_shutdown(&shutdown_req_, output_stream(),
                                [](uv_shutdown_t* req, int status) {
                                    if (status == UV_ECANCELED)
                                        return;  // stop() closed the stream; the owner is gone

@@ -39,6 +39,9 @@ public:
 private:
     struct sign_job;
 
+    void start_reading();
+    void stop_reading();
+    [[nodiscard]] uv_stream_t* output_stream() const noexcept;
     void on_read(ssize_t nread, const uv_buf_t* buf);
     void process_next();
     void queue_signature(std::string line, signing_input_check request);
@@ -58,6 +61,8 @@ private:
     std::deque<std::optional<std::string>> pending_;  // nullopt: refuse, then close
     uv_shutdown_t shutdown_req_{};
     bool signing_ = false;
+    bool reading_ = false;
+    bool waiting_for_writes_ = false;
     bool eof_ = false;
     bool finished_ = false;
     bool refused_ = false;

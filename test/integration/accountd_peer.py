@@ -8,6 +8,7 @@ usage: accountd_peer.py SOCKET ACTION [ARG]
   huge N              send an N-byte line without end; print CLOSED if the daemon hangs up
   half                send half a line and disconnect
   concurrent C N      C connections in parallel, N signatures each; print OK
+  pipeline N          send N signing inputs at once, then read N answers; print OK
 """
 import base64, json, socket, sys, threading
 
@@ -74,6 +75,13 @@ def main() -> None:
         s = connect(path); f = s.makefile("rb")
         read_line(f); read_line(f)
         s.sendall(signing_input(0)[:20]); s.close(); print("OK")
+    elif action == "pipeline":
+        n = int(args[0])
+        s = connect(path); f = s.makefile("rb")
+        read_line(f); read_line(f)
+        s.sendall(b"".join(signing_input(i) for i in range(n)))
+        answers = [read_line(f) for _ in range(n)]
+        print("OK" if len(set(answers)) == n else "DUPLICATES")
     elif action == "concurrent":
         c, n = int(args[0]), int(args[1])
         errors = []

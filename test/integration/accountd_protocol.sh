@@ -100,6 +100,9 @@ t_pass "malformed signing inputs are refused and the connection closed"
 grep -q 'NOSIGN \[line too long\]' "$T/accountd.log" || t_fail "overlong line not logged"
 t_pass "a 1 MB line is refused without buffering it"
 
+[ "$(peer "$sock" pipeline 1000)" = OK ] || t_fail "1000 pipelined requests were not all answered"
+t_pass "1000 pipelined requests all answered (the daemon reads them in bounded batches)"
+
 [ "$(peer "$sock" half)" = OK ] || t_fail "half-line peer"
 [ "$(peer "$sock" concurrent 8 50)" = OK ] || t_fail "concurrent peers failed"
 kill -0 "$daemon" || t_fail "daemon died"
