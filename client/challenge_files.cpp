@@ -104,7 +104,7 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
     while (clock::now() < end) {
         if (inotify_ && !fetches_.empty()) {
             drain_events();
-            int total = 0, least = 1 << 30, most = 0;
+            int total = 0, least = 1 << 30, most = 0;  // CAs differ in how often they fetch
             for (const auto& [name, count] : fetches_) {
                 total += count;
                 least = std::min(least, count);
@@ -113,7 +113,7 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
             if (total != last_total) {
                 last_total = total;
                 last_change = clock::now();
-            } else if (least > 0 && least == most && clock::now() - last_change >= quiet) {
+            } else if (least > 0 && clock::now() - last_change >= quiet) {
                 if (debug)
                     std::cerr << debug_prefix() << "the CA fetched every challenge file " << most << " time(s)\n";
                 return;
@@ -125,6 +125,12 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
             return;
         }
         sleep_for(step);
+    }
+    if (debug) {
+        std::string counts;
+        for (const auto& [name, count] : fetches_)
+            counts += " " + std::to_string(count);
+        std::cerr << debug_prefix() << "challenge fetches so far:" << counts << "; trying anyway\n";
     }
 }
 

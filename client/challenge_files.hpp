@@ -25,10 +25,10 @@ public:
     // (as lacme does). Throws lacme::error on I/O errors.
     void write(const std::string& token, std::string_view key_authorization);
 
-    // Returns once every file created here was fetched and each as often as the most-fetched
-    // one, with no fetch for a short quiet period (inotify), or once each was read at least once
-    // (atime, when inotify is unavailable); at the latest after `longest`. Only a guess of
-    // when validation is over; callers must cope with "not ready yet".
+    // Returns once every file created here was fetched at least once and no fetch came for a
+    // short quiet period (inotify), or once each was read at least once (atime, when inotify is
+    // unavailable); at the latest after `longest`. Only a guess of when validation is over;
+    // callers must cope with "not ready yet".
     void wait_for_fetches(std::chrono::milliseconds longest, bool debug);
 
 private:

@@ -10,7 +10,7 @@
       relaying stdin/stdout, and appends the number of signing requests to FILE at the end.
   client_helper.py webserver FD
       A concurrent stand-in for lacme's webserver (`webserver FD`, FD a listening socket, cwd the
-      challenge directory): a thread per connection, so no fetch waits in the listen backlog.
+      challenge directory): a thread per connection and a large listen backlog, so no fetch waits.
   client_helper.py fake-ca PORT CERT KEY MODE
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
       body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
@@ -217,6 +217,9 @@ def cmd_fake_ca(argv):
 def cmd_webserver(argv):
     import re
     listener = socket.socket(fileno=int(argv[0]))
+    # Perl's master listens with a backlog of 5: pebble's 3 vantage points x 3 names overflow
+    # it and a dropped SYN costs TCP's 1 s retransmission. listen(2) again raises it.
+    listener.listen(128)
     root = os.getcwd()
 
     class Handler(BaseHTTPRequestHandler):
