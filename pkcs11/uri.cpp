@@ -28,11 +28,26 @@ uri::uri() : uri_(p11_kit_uri_new())
         throw error("p11_kit_uri_new: out of memory");
 }
 
+std::string uri::redact(std::string_view text)
+{
+    std::string out(text);
+    const auto query = out.find('?');
+    if (query == std::string::npos)
+        return out;
+    for (auto pos = query; (pos = out.find("pin-value=", pos)) != std::string::npos;) {
+        pos += 10;
+        const auto end = std::min(out.find('&', pos), out.size());
+        out.replace(pos, end - pos, "***");
+    }
+    return out;
+}
+
 uri uri::parse(std::string_view text)
 {
     uri result;
-    result.text_ = std::string(text);
-    const int rv = p11_kit_uri_parse(result.text_.c_str(), P11_KIT_URI_FOR_ANY, result.uri_.get());
+    const std::string raw(text);
+    result.text_ = redact(text);
+    const int rv = p11_kit_uri_parse(raw.c_str(), P11_KIT_URI_FOR_ANY, result.uri_.get());
     if (rv != P11_KIT_URI_OK)
         throw error("invalid PKCS#11 URI '" + result.text_ + "': " + std::string(uri_result_name(rv)));
     if (p11_kit_uri_any_unrecognized(result.uri_.get()))

@@ -22,6 +22,7 @@ public:
     // An empty URI (matches everything), for building one to print.
     uri();
 
+    // The URI as given, with any pin-value replaced by "***": safe for messages and logs.
     [[nodiscard]] const std::string& text() const noexcept { return text_; }
     [[nodiscard]] std::string_view module_path() const noexcept;
     [[nodiscard]] std::string_view module_name() const noexcept;
@@ -41,6 +42,9 @@ public:
     // For printing: a URI naming this token and (optionally) an object.
     static std::string format(const CK_TOKEN_INFO& token, std::span<const std::uint8_t> id = {},
                               std::string_view label = {}, std::optional<CK_OBJECT_CLASS> cls = {});
+
+    // text without the value of pin-value (a PIN in a URI must not reach an error message).
+    static std::string redact(std::string_view text);
 
 private:
     struct deleter {

@@ -36,6 +36,9 @@ out=$(acd --privkey="pkcs11:token=acme;object=acct-p256?pin-value=0000" 2>&1) ||
 t_expect_fail "no PIN and no terminal" "needs a PIN: add pin-source" acd --privkey="pkcs11:token=acme;object=acct-p256"
 t_expect_fail "no such token (lists tokens)" "no token matches .*tokens found: 'acme'" \
     acd --privkey="pkcs11:token=nope;object=acct-p256?pin-value=1234"
+out=$(acd --privkey="pkcs11:token=nope;object=acct-p256?pin-value=1234" 2>&1) || true
+grep -q "pin-value=\*\*\*" <<<"$out" && ! grep -q 1234 <<<"$out" || t_fail "PIN not redacted from the URI in: $out"
+t_pass "a pin-value in the URI is redacted from error messages"
 t_expect_fail "no such object (lists keys)" "no private key matches .*label 'acct-p256', id 02, EC P-256" \
     acd --privkey="pkcs11:token=acme;object=nope?pin-value=1234"
 t_expect_fail "ambiguous URI (lists candidates)" "several private keys match .*id 07.*id 08" \

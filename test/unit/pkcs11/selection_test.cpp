@@ -82,6 +82,9 @@ BOOST_AUTO_TEST_CASE(no_such_token_lists_tokens)
     BOOST_TEST(contains(message, "'acme'"), message);
     BOOST_TEST(contains(message, "'spare'"), message);
     BOOST_TEST(!contains(message, "\n"));
+    // The URI is quoted, its PIN is not.
+    BOOST_TEST(contains(message, "pin-value=***"), message);
+    BOOST_TEST(!contains(message, "1234"), message);
 }
 
 BOOST_AUTO_TEST_CASE(no_such_object_lists_keys)

@@ -30,6 +30,15 @@ BOOST_AUTO_TEST_CASE(parses_selection_module_and_pin_attributes)
     BOOST_TEST(!v.slot_id());
 }
 
+BOOST_AUTO_TEST_CASE(pin_value_is_redacted_from_text)
+{
+    const auto u = uri::parse("pkcs11:token=acme?pin-value=s3cret&module-name=softhsm2");
+    BOOST_TEST(*u.pin_value() == "s3cret");
+    BOOST_TEST(u.text() == "pkcs11:token=acme?pin-value=***&module-name=softhsm2");
+    BOOST_TEST(uri::redact("pkcs11:object=a?pin-value=1") == "pkcs11:object=a?pin-value=***");
+    BOOST_TEST(uri::redact("pkcs11:object=pin-value=1") == "pkcs11:object=pin-value=1");  // path, not query
+}
+
 BOOST_AUTO_TEST_CASE(rejects_bad_uris)
 {
     BOOST_TEST(error_of([] { (void)uri::parse("file:/etc/key.pem"); }).find("not a pkcs11: URI") != std::string::npos);
