@@ -17,6 +17,9 @@ bool error::reopenable() const noexcept
     // CKR_OBJECT_HANDLE_INVALID; after a re-plug, handles change. Re-finding the key fixes both.
     case CKR_KEY_HANDLE_INVALID:
     case CKR_OBJECT_HANDLE_INVALID:
+    // SoftHSM answers a C_SignInit that races a logout with CKR_GENERAL_ERROR; one retry on
+    // fresh sessions costs little when the error is real.
+    case CKR_GENERAL_ERROR:
         return true;
     default:
         return false;

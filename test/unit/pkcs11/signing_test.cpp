@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 using namespace lacme;
@@ -203,6 +204,8 @@ BOOST_AUTO_TEST_CASE(relogin_while_threads_sign)
     module other(softhsm_module);
     std::atomic<int> good{0}, failed{0};
     std::atomic<bool> stop{false};
+    std::mutex messages_mutex;
+    std::vector<std::string> messages;
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
@@ -211,7 +214,9 @@ BOOST_AUTO_TEST_CASE(relogin_while_threads_sign)
                 try {
                     if (jws_verify(key.get(), jws_algorithm::es256, in, signer.sign(in)))
                         good++;
-                } catch (const std::exception&) {
+                } catch (const std::exception& e) {
+                    const std::lock_guard lock(messages_mutex);
+                    messages.emplace_back(e.what());
                     failed++;
                 }
             }
@@ -230,9 +235,14 @@ BOOST_AUTO_TEST_CASE(relogin_while_threads_sign)
     stop = true;
     for (auto& th : threads)
         th.join();
+    BOOST_TEST_MESSAGE("signatures: " << good.load() << " good, " << failed.load() << " failed, "
+                                       << signer.key().reconnects() << " reconnects");
+    for (const auto& m : messages)
+        BOOST_TEST_MESSAGE("failure: " << m);
     BOOST_TEST(good.load() > 0);
-    // A thread caught between two forced logouts may fail one signature; most must succeed.
-    BOOST_TEST(failed.load() <= 5);
+    // Every signature caught by a logout is retried once after re-login. Only a thread stalled
+    // for the 30 ms between two logouts could fail twice: allow one such, not more.
+    BOOST_TEST(failed.load() <= 1);
     BOOST_TEST(signer.key().reconnects() >= 1u);
     expect_verifies(signer, 1);
 }

@@ -97,7 +97,9 @@ BOOST_AUTO_TEST_CASE(ckr_codes_are_named)
     BOOST_TEST(rv_name(0x80001234UL) == "CKR_0x80001234");
     BOOST_TEST(error(std::string("x"), CKR_SESSION_HANDLE_INVALID).reopenable());
     BOOST_TEST(error(std::string("x"), CKR_DEVICE_REMOVED).reopenable());
+    BOOST_TEST(error(std::string("x"), CKR_OBJECT_HANDLE_INVALID).reopenable());
     BOOST_TEST(!error(std::string("x"), CKR_PIN_INCORRECT).reopenable());
+    BOOST_TEST(!error(std::string("x"), CKR_MECHANISM_INVALID).reopenable());
     BOOST_TEST(error_of([] { check(CKR_PIN_INCORRECT, "C_Login"); }) == "C_Login: CKR_PIN_INCORRECT");
 }
 
