@@ -140,8 +140,10 @@ void connection::handle_data(std::string_view data)
         process(data);
         break;
     case phase::writing:
-        if (close_after_write_)
-            break;  // nothing after this response will be answered
+        if (close_after_write_) {
+            linger_ = true;  // nothing after this response will be answered, yet more comes
+            break;
+        }
         pending_.append(data);
         if (pending_.size() > max_pending_input) {
             uv_read_stop(&h_.stream);
@@ -164,6 +166,7 @@ void connection::process(std::string_view data)
         if (r.st == http_request_parser::state::error) {
             answer_error(parser_.error_status(), parser_.error_reason());
             close_after_write_ = true;
+            linger_ = true;  // the rest of what the peer sends is unparsed and unread
             break;
         }
         const http_request& req = parser_.request();
@@ -175,6 +178,7 @@ void connection::process(std::string_view data)
         parser_.reset();
         if (!keep_alive || close_after_write_) {
             close_after_write_ = true;
+            linger_ = req.has_body || !data.empty();
             break;
         }
         if (out_.size() >= max_batched_output) {
@@ -282,7 +286,12 @@ void connection::after_write()
         return;
     }
     if (close_after_write_) {
-        begin_linger();
+        // A peer that sent nothing beyond its last request gets a plain close (FIN after the
+        // response); lingering costs a shutdown and another loop round per connection.
+        if (linger_)
+            begin_linger();
+        else
+            close();
         return;
     }
     phase_ = phase::reading;

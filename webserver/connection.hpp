@@ -73,6 +73,7 @@ private:
     phase phase_ = phase::reading;
     bool reading_ = false;
     bool close_after_write_ = false;
+    bool linger_ = false;  // unread input may follow: half-close and drain before closing
     bool peer_eof_ = false;
     unsigned requests_ = 0;
     std::uint64_t deadline_ = 0;
