@@ -336,6 +336,30 @@ BOOST_AUTO_TEST_CASE(post_with_body_gets_405_and_close)
     BOOST_TEST(r.data.find("Allow: GET, HEAD\r\n") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(response_survives_data_sent_after_the_last_request)
+{
+    // Bytes after a "Connection: close" request are never answered: the server must half-close
+    // and drain rather than let the kernel reset the response away. (Whether an early close
+    // really loses the response depends on the TCP stack and timing; this is the end-to-end
+    // guarantee, not a reliable detector of a missing drain.)
+    running_server s(fast_config());
+    for (const std::string& first : {std::string("GET /.well-known/acme-challenge/big HTTP/1.1\r\nConnection: close\r\n\r\n"),
+                                    std::string("GET /.well-known/acme-challenge/big HTTP/1.0\r\n\r\n")}) {
+        const unique_fd c = s.connect();
+        std::thread writer([&] {
+            send_all(c.get(), first);
+            const std::string junk(64 * 1024, 'j');
+            for (int i = 0; i < 4; ++i)
+                if (::send(c.get(), junk.data(), junk.size(), MSG_NOSIGNAL) <= 0)
+                    break;  // reset after the drain deadline is fine: the response came first
+        });
+        const auto r = read_until_close(c.get(), 3s);
+        writer.join();
+        BOOST_TEST(r.data.starts_with("HTTP/1.1 200 OK\r\n"));
+        BOOST_TEST(r.data.ends_with(std::string(60'000, 'b')));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(peers_that_do_not_read_are_dropped_at_the_write_deadline)
 {
     running_server s(fast_config());
