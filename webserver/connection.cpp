@@ -121,9 +121,8 @@ void connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     if (nread < 0) {
         self->reading_ = false;  // libuv stops reading at EOF and on errors
         if (nread == UV_EOF && self->phase_ == phase::writing) {
-            // Half-closed peer still gets what it asked for.
+            // Half-closed peer still gets what it asked for, pipelined requests included.
             self->peer_eof_ = true;
-            self->close_after_write_ = true;
             return;
         }
         self->close();
@@ -281,14 +280,10 @@ void connection::after_write()
 {
     out_.clear();
     srv_.touch(*this);
-    if (peer_eof_) {
-        close();
-        return;
-    }
     if (close_after_write_) {
         // A peer that sent nothing beyond its last request gets a plain close (FIN after the
         // response); lingering costs a shutdown and another loop round per connection.
-        if (linger_)
+        if (linger_ && !peer_eof_)
             begin_linger();
         else
             close();
@@ -298,9 +293,13 @@ void connection::after_write()
     deadline_ = srv_.now() + srv_.config().header_timeout_ms;
     const std::string input = std::move(pending_);
     pending_.clear();
-    start_reading();
+    if (!peer_eof_)
+        start_reading();
     if (phase_ == phase::reading)
         process(input);
+    // A half-closed peer gets answers to every complete request it sent, then we are done.
+    if (peer_eof_ && phase_ == phase::reading)
+        close();
 }
 
 void connection::begin_linger()

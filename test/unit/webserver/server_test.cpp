@@ -360,6 +360,20 @@ BOOST_AUTO_TEST_CASE(response_survives_data_sent_after_the_last_request)
     }
 }
 
+BOOST_AUTO_TEST_CASE(half_closed_peer_gets_every_answer)
+{
+    running_server s(fast_config());
+    const unique_fd c = s.connect();
+    std::string burst;
+    for (int i = 0; i < 20; ++i)
+        burst += "GET /.well-known/acme-challenge/big HTTP/1.1\r\n\r\n";
+    send_all(c.get(), burst);
+    BOOST_REQUIRE(::shutdown(c.get(), SHUT_WR) == 0);  // like `printf ... | nc`
+    const auto r = read_until_close(c.get(), 5s);
+    BOOST_TEST(r.closed);
+    BOOST_TEST(count_of(r.data, "HTTP/1.1 200 OK") == 20u);
+}
+
 BOOST_AUTO_TEST_CASE(peers_that_do_not_read_are_dropped_at_the_write_deadline)
 {
     running_server s(fast_config());
