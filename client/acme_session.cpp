@@ -110,9 +110,11 @@ void acme_session::ensure_nonces(std::size_t count)
         std::vector<http_request> heads(count - nonces_.size(), http_request{"HEAD", url, {}, {}, {}});
         const auto outcomes = http_.perform_all(heads, request_timeout());
         std::string failure;
+        bool transient = true;
         for (const auto& o : outcomes) {
             if (!o.response) {
                 failure = o.error;
+                transient = transient && o.transient;
             } else if (const auto nonce = o.response->header("replay-nonce")) {
                 nonces_.add(*nonce);
             } else {
@@ -121,7 +123,7 @@ void acme_session::ensure_nonces(std::size_t count)
         }
         if (nonces_.size() >= count)
             return;
-        const auto delay = transient_delay(nullptr, attempt);
+        const auto delay = transient ? transient_delay(nullptr, attempt) : std::nullopt;
         if (!delay)
             throw transport_error(failure.empty() ? "newNonce: no nonce from the CA" : failure);
         sleep_for(*delay);
@@ -169,7 +171,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
             slot& s = slots[i];
             const http_outcome& o = outcomes[k];
             if (!o.response) {
-                const auto delay = transient_delay(nullptr, s.transient++);
+                const auto delay = o.transient ? transient_delay(nullptr, s.transient++) : std::nullopt;
                 if (!delay)
                     throw transport_error(o.error);
                 if (debug_)
@@ -238,7 +240,9 @@ http_response acme_session::get(const std::string& url, std::string_view what)
             if (outcome.response->status < 500 && outcome.response->status != 429)
                 return std::move(*outcome.response);
         }
-        const auto delay = transient_delay(outcome.response ? &*outcome.response : nullptr, attempt);
+        const auto delay = outcome.response || outcome.transient
+                               ? transient_delay(outcome.response ? &*outcome.response : nullptr, attempt)
+                               : std::nullopt;
         if (!delay) {
             if (outcome.response)
                 return std::move(*outcome.response);

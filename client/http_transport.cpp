@@ -312,6 +312,21 @@ std::vector<http_outcome> http_transport::perform_all(std::span<const http_reque
         if (t.body_overflow) {
             outcomes[i].error = request.url + ": response body exceeds " + std::to_string(t.body_cap) + " bytes";
         } else if (!t.done || t.result != CURLE_OK) {
+            switch (t.done ? t.result : CURLE_RECV_ERROR) {
+            case CURLE_COULDNT_RESOLVE_HOST:
+            case CURLE_COULDNT_CONNECT:
+            case CURLE_OPERATION_TIMEDOUT:
+            case CURLE_SEND_ERROR:
+            case CURLE_RECV_ERROR:
+            case CURLE_GOT_NOTHING:
+            case CURLE_PARTIAL_FILE:
+            case CURLE_HTTP2:
+            case CURLE_HTTP2_STREAM:
+                outcomes[i].transient = true;
+                break;
+            default:
+                break;
+            }
             const std::string detail = t.error_buffer[0] ? std::string(t.error_buffer)
                                                          : std::string(curl_easy_strerror(t.done ? t.result : CURLE_RECV_ERROR));
             outcomes[i].error = "can't " + request.method + " " + sanitize_for_log(request.url, 200) + ": " +

@@ -50,6 +50,9 @@ struct http_response {
 struct http_outcome {
     std::optional<http_response> response;
     std::string error;  // one line, set when response is empty
+    // Worth retrying (connection refused/reset, timeout, DNS): not for TLS verification or
+    // configuration errors nor an oversized answer, which would fail the same way again.
+    bool transient = false;
 };
 
 class http_transport {

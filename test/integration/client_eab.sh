@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 t_require python3; t_require openssl
 CLIENT="$BUILD/client/client"
-HELPER="$(dirname "$0")/client_helper.py"
+HELPER="$(cd "$(dirname "$0")" && pwd)/client_helper.py"
 [ -x "$CLIENT" ] || t_fail "client not built at $CLIENT"
 [ -x "$ACCOUNTD" ] || t_fail "our lacme-accountd is not built at $ACCOUNTD"
 

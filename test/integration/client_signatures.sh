@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 t_require lacme; t_require lacme-accountd; t_require python3
 CLIENT="$BUILD/client/client"
-HELPER="$(dirname "$0")/client_helper.py"
+HELPER="$(cd "$(dirname "$0")" && pwd)/client_helper.py"
 [ -x "$CLIENT" ] || t_fail "client not built at $CLIENT"
 
 # No nonce rejection and no authorization reuse: every order validates every name, no retries.
