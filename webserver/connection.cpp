@@ -213,7 +213,7 @@ void connection::answer(const http_request& req, bool keep_alive)
         case challenge_file::status::error:
             // Only the master and client can put files there: this is a setup problem worth
             // seeing at the normal level, not something a stranger can trigger at will.
-            srv_.log("Error: challenge file " + std::string(route.token) + ": " + file.reason);
+            srv_.log_problem("Error: challenge file " + std::string(route.token) + ": " + file.reason);
             resp.status = 404;
             break;
         }

@@ -80,13 +80,8 @@ void server::on_connection(uv_stream_t* listener, int status)
 {
     auto* self = static_cast<server*>(listener->data);
     if (status < 0) {
-        // EMFILE and friends: libuv already dropped the pending connection. At most one line a
-        // second, whatever a flood of connections does.
-        const std::uint64_t now = uv_now(self->loop_);
-        if (now >= self->next_accept_error_log_) {
-            self->next_accept_error_log_ = now + 1000;
-            self->log(std::string("accept: ") + uv_strerror(status));
-        }
+        // EMFILE and friends: libuv already dropped the pending connection.
+        self->log_problem(std::string("accept: ") + uv_strerror(status));
         return;
     }
     if (self->stopping_)
@@ -167,6 +162,22 @@ std::string_view server::http_date()
         }
     }
     return {date_.data(), date_len_};
+}
+
+void server::log_problem(std::string_view message)
+{
+    const std::uint64_t now = uv_now(loop_);
+    if (now < next_problem_log_) {
+        ++suppressed_problems_;
+        return;
+    }
+    next_problem_log_ = now + 1000;
+    if (suppressed_problems_ == 0) {
+        log(message);
+        return;
+    }
+    log(std::string(message) + " (" + std::to_string(suppressed_problems_) + " similar lines suppressed)");
+    suppressed_problems_ = 0;
 }
 
 void server::log(std::string_view message) const

@@ -46,6 +46,9 @@ public:
     [[nodiscard]] std::string_view http_date();
 
     void log(std::string_view message) const;
+    // For problems a peer can make happen again and again (accept failures, a bad file behind a
+    // token): at most one line a second, with a count of the lines held back.
+    void log_problem(std::string_view message);
     void touch(connection& c);        // c had activity: now the most recently active
     void retire(connection& c);       // c is closing: no longer counted or swept
     void unretire(connection& c);     // undoes retire() when closing could not start
@@ -70,7 +73,8 @@ private:
     uv_timer_t sweep_{};
     int open_handles_ = 0;  // listener and sweep timer
     bool sweep_open_ = false;
-    std::uint64_t next_accept_error_log_ = 0;
+    std::uint64_t next_problem_log_ = 0;
+    unsigned suppressed_problems_ = 0;
     bool stopping_ = false;
     std::list<connection> active_;   // least recently active first
     std::list<connection> closing_;  // waiting for uv_close callbacks

@@ -234,6 +234,31 @@ def check_keep_alive():
         fail(f"Connection: close not honoured: {rest!r}")
 
 
+def check_symlink_flood():
+    link = os.path.join(DIR, "passwd")
+    if not os.path.islink(link):
+        os.symlink("/etc/passwd", link)
+    s = connect()
+    f = s.makefile("rb")
+    for _ in range(300):  # keep-alive: 100 per connection, then a new one
+        try:
+            s.sendall(f"GET {ROOT}passwd HTTP/1.1\r\n\r\n".encode())
+            line = f.readline()
+        except OSError:
+            line = b""
+        if not line:
+            s.close()
+            s = connect()
+            f = s.makefile("rb")
+            s.sendall(f"GET {ROOT}passwd HTTP/1.1\r\n\r\n".encode())
+            line = f.readline()
+        if not line.startswith(b"HTTP/1.1 404"):
+            fail(f"symlink token: {line!r}")
+        while f.readline() not in (b"\r\n", b""):
+            pass
+    s.close()
+
+
 def check_slowloris():
     put("tokS", b"slowloris")
     idle = []

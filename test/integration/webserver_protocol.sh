@@ -51,6 +51,11 @@ grep -q "Error: challenge file passwd: is a symbolic link" "$T/unix.log" || t_fa
 ! grep -v "challenge file passwd: is a symbolic link" "$T/unix.log" | grep -q . ||
     t_fail "normal level logged ordinary traffic: $(head -3 "$T/unix.log")"
 t_pass "debug log: one line per request; quiet without DEBUG except a planted symlink"
+# 300 requests for that symlink within a second or two: a handful of lines, not 300.
+out=$(client "$UNIX_ADDR" "$T/unix" symlink_flood) || t_fail "symlink flood: $out"
+lines=$(wc -l <"$T/unix.log")
+[ "$lines" -le 6 ] || t_fail "300 requests for a symlinked token logged $lines lines: $(tail -3 "$T/unix.log")"
+t_pass "300 requests for a symlinked token: $lines log lines (rate-limited)"
 
 # fd hygiene: the leaked fd 7 is gone, stdin/stdout are /dev/null, no regular file stays open.
 fds=$(ls -l "/proc/$TCP_PID/fd" | awk 'NR > 1 {print $9, $11}')
