@@ -98,7 +98,7 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
     using namespace std::chrono_literals;
     const auto end = clock::now() + longest;
     const auto step = 20ms;
-    const auto quiet = 120ms;  // the vantage points of one CA fetch within a few ms of each other
+    const auto quiet = 60ms;  // the vantage points of one CA fetch within a few ms of each other
     int last_total = -1;
     auto last_change = clock::now();
     while (clock::now() < end) {

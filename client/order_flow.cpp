@@ -190,7 +190,7 @@ std::string run_order(acme_session& session, const order_request& request)
         return s;
     }();
     backoff validation_backoff(std::chrono::milliseconds(400), std::chrono::seconds(8));
-    backoff issuance_backoff(std::chrono::milliseconds(100), std::chrono::seconds(8));
+    backoff issuance_backoff(std::chrono::milliseconds(50), std::chrono::seconds(8));
     bool finalized = false;
     bool fresh = !status.empty();  // `order` is current: no poll needed before looking at it
     // Finalize before the first poll: validation on a nearby CA is done by then, and a poll costs
