@@ -6,8 +6,11 @@
 #include "webserver/server.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <span>
 #include <string>
 
 namespace lacme::web {
@@ -56,9 +59,22 @@ void connection::accept_from(uv_stream_t* listener)
         close();
         return;
     }
-    if (kind_ == socket_kind::tcp)
-        (void)uv_tcp_nodelay(&h_.tcp, 1);  // responses are whole writes: never wait for an ACK
-    start_reading();
+    // The request usually arrives with or right after the handshake: read it now, before
+    // registering with epoll, and a connection-per-request client costs one loop round and an
+    // epoll_ctl less. libuv is not reading this stream yet, so reading its fd directly is safe.
+    uv_os_fd_t fd = -1;
+    if (uv_fileno(&h_.handle, &fd) == 0) {
+        const std::span<char> buf = srv_.read_buffer();
+        const ssize_t n = ::read(fd, buf.data(), buf.size());  // non-blocking: libuv accepted it so
+        if (n > 0) {
+            handle_data({buf.data(), static_cast<std::size_t>(n)});
+        } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            close();  // gone already
+            return;
+        }
+    }
+    if (phase_ == phase::reading)
+        start_reading();
 }
 
 void connection::start_reading()

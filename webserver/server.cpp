@@ -53,6 +53,12 @@ server::~server()
 
 void server::start()
 {
+    // Responses are whole writes: never let Nagle hold one back waiting for an ACK. Accepted
+    // sockets inherit the option on Linux, which saves a setsockopt per connection.
+    if (kind_ == socket_kind::tcp) {
+        if (const int rc = uv_tcp_nodelay(&listener_.tcp, 1); rc != 0)
+            throw_uv("TCP_NODELAY", rc);
+    }
     // The master listened with a backlog of 5; raise it so bursts wait in the kernel, not fail.
     int rc = uv_listen(&listener_.stream, cfg_.backlog, on_connection);
     if (rc != 0)
