@@ -128,8 +128,10 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
     }
     if (debug) {
         std::string counts;
-        for (const auto& [name, count] : fetches_)
-            counts += " " + std::to_string(count);
+        for (const auto& [name, count] : fetches_) {
+            counts += ' ';  // not " " + string: GCC 12 -O3 -Wrestrict false positive
+            counts += std::to_string(count);
+        }
         std::cerr << debug_prefix() << "challenge fetches so far:" << counts << "; trying anyway\n";
     }
 }

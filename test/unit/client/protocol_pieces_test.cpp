@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(nonce_pool_keeps_valid_nonces_newest_first)
     BOOST_TEST(*pool.take() == "first");
     BOOST_TEST(!pool.take());
     for (int i = 0; i < 100; ++i)
-        pool.add("n" + std::to_string(i));
+        pool.add(std::string("n").append(std::to_string(i)));
     BOOST_TEST(pool.size() <= 32u);
     BOOST_TEST(*pool.take() == "n99");
 }
