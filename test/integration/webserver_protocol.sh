@@ -58,6 +58,10 @@ lines=$(wc -l <"$T/unix.log")
 t_pass "300 requests for a symlinked token: $lines log lines (rate-limited)"
 
 # fd hygiene: the leaked fd 7 is gone, stdin/stdout are /dev/null, no regular file stays open.
+# Control first: the same launch path does hand fd 7 to whatever it executes.
+ctl=$(cd "$T" && exec 7<"$HERE/lib.sh" && python3 "$HERE/webserver_listen.py" "127.0.0.1:$((PORT0 + 11))" \
+    sh -c 'ls -l /proc/$$/fd' sh)
+grep -q "lib.sh" <<<"$ctl" || t_fail "control: the launcher does not pass fd 7 on: $ctl"
 fds=$(ls -l "/proc/$TCP_PID/fd" | awk 'NR > 1 {print $9, $11}')
 grep -q "lib.sh" <<<"$fds" && t_fail "leaked fd still open: $fds"
 [ "$(readlink "/proc/$TCP_PID/fd/0")" = /dev/null ] || t_fail "stdin is $(readlink "/proc/$TCP_PID/fd/0")"
@@ -84,7 +88,7 @@ t_expect_fail "no argument" "usage: webserver FD" "$WEB"
 t_expect_fail "two arguments" "usage" "$WEB" 3 4
 t_expect_fail "non-numeric fd" "invalid file descriptor" "$WEB" 3x
 t_expect_fail "negative fd" "invalid file descriptor" "$WEB" -1
-t_expect_fail "closed fd" "fd 9: Bad file descriptor" "$WEB" 9
+t_expect_fail "closed fd" "fd 999: Bad file descriptor" "$WEB" 999
 t_expect_fail "regular file fd" "fd 8 is not a socket" bash -c "exec 8<'$HERE/lib.sh'; exec '$WEB' 8"
 t_expect_fail "unlistening socket" "not a listening socket" python3 -c "
 import os, socket, sys
