@@ -203,11 +203,10 @@ std::string run_order(acme_session& session, const order_request& request)
             if (!nothing_to_validate) {
                 // CAs validate each name from several vantage points, often one after the
                 // other: give them time in proportion to the number of challenges.
-                const auto expected = std::min<std::chrono::milliseconds>(
+                auto longest = std::min<std::chrono::milliseconds>(
                     std::chrono::milliseconds(500) * (1 + static_cast<long>(answered_authz.size())), std::chrono::seconds(5));
-                if (!session.current_deadline().allows(expected))
-                    throw acme_error("timeout exceeded while waiting for challenges to pass (" + names + ")");
-                files.wait_for_fetches(expected, session.debug());
+                longest = std::min(longest, session.current_deadline().remaining(longest));
+                files.wait_for_fetches(longest, session.debug());
             }
             http_response f =
                 session.post({finalize_url, nlohmann::json{{"csr", base64url_encode(request.csr_der)}}, false, {}});
@@ -216,10 +215,9 @@ std::string run_order(acme_session& session, const order_request& request)
                 r = std::move(f);
                 order = json_body(r, "finalize");
                 status = string_member(order, "status");
-                fresh = true;
                 if (status == "processing")
                     sleep_for(poll_delay(session, r, issuance_backoff, "certificate issuance (" + names + ")"));
-                fresh = status != "processing";
+                fresh = status != "processing";  // else the order is current: look at it now
                 continue;
             }
             const auto problem = parse_problem_document(f.body);
@@ -297,11 +295,15 @@ std::string run_order(acme_session& session, const order_request& request)
             alternates.push_back({url, std::nullopt, false, accept});
         bool found = false;
         for (const auto& alt : session.post_all(alternates)) {
-            if (alt.success() && count_pem_certificates(alt.body) > 0 &&
-                chain_matches_preferred(alt.body, request.preferred_chain)) {
-                chain = alt.body;
-                found = true;
-                break;
+            try {
+                if (alt.success() && chain_matches_preferred(alt.body, request.preferred_chain)) {
+                    chain = alt.body;
+                    found = true;
+                    break;
+                }
+            } catch (const acme_error& e) {
+                // A broken alternate must not cost us the default chain we already hold.
+                std::cerr << "Warning: ignoring an alternate chain: " << e.what() << '\n';
             }
         }
         if (!found)
