@@ -88,6 +88,20 @@ elapsed=$(($(date +%s) - start))
 [ "$elapsed" -ge 2 ] || t_fail "Retry-After: 1 (twice) not honoured: done in $elapsed s"
 t_pass "Retry-After honoured on 503, HTML 500 retried once ($elapsed s)"
 
+# An order that never gets ready: polled after each Retry-After (no hot loop) until `timeout`.
+port=$((PORT0 + 14))
+t_bg "$T/fake-stuck.log" python3 "$HELPER" fake-ca "$port" "$TEST_TLS_DIR/pebble.crt" "$TEST_TLS_DIR/pebble.key" stuck
+t_wait_for "stuck fake CA" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+client_json "$T/stuck.json" server="https://127.0.0.1:$port/dir" SSL_CAfile="$PEBBLE_CA" timeout=4
+start=$(date +%s)
+t_expect_fail "an order that stays pending ends at the timeout" "[Tt]imeout exceeded.*stuck.example" \
+    run "$T/stuck.json" "$T/accountd.conf" newOrder stuck.example <"$T/account.json"
+elapsed=$(($(date +%s) - start))
+polls=$(grep -c 'POST /order/1' "$T/fake-stuck.log")
+[ "$elapsed" -ge 3 ] && [ "$elapsed" -le 8 ] || t_fail "timeout = 4 ended after $elapsed s"
+[ "$polls" -ge 2 ] && [ "$polls" -le 5 ] || t_fail "$polls polls in $elapsed s with Retry-After: 1"
+t_pass "pending order: $polls polls honouring Retry-After, gave up after $elapsed s (timeout = 4)"
+
 # --- orders: IP identifier, challenge files, preferred chain -------------------------------------
 mkdir -p "$T/www/.well-known/acme-challenge" "$T/elsewhere"
 t_bg "$T/http01.log" python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$HTTP01_PORT"

@@ -15,7 +15,8 @@
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
       body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
       newAccount, then accountDoesNotExist), ari (directory with renewalInfo; serves a fixed window;
-      accepts any account; logs newOrder payloads to $ORDER_LOG and refuses them).
+      accepts any account; logs newOrder payloads to $ORDER_LOG and refuses them), stuck (an order
+      that stays pending, polled with Retry-After: 1).
 """
 import json
 import os
@@ -183,6 +184,24 @@ def cmd_fake_ca(argv):
                     return self.send(500, "text/html", b"<html>oops</html>")
                 return self.send(400, problem, b'{"type":"urn:ietf:params:acme:error:accountDoesNotExist",'
                                                b'"detail":"no account for this key"}')
+            if mode == "stuck":
+                hit(self.command + " " + self.path)
+                if self.path == "/dir":
+                    return self.send(200, "application/json", json.dumps(directory).encode())
+                if self.path == "/nonce":
+                    return self.send(200, "text/plain", b"")
+                if self.path == "/acct":
+                    return self.send(200, "application/json", b'{"status":"valid"}', [("Location", base + "/acct/1")])
+                order = {"status": "pending", "identifiers": [{"type": "dns", "value": "stuck.example"}],
+                         "authorizations": [], "finalize": base + "/finalize"}
+                if self.path == "/order":
+                    return self.send(201, "application/json", json.dumps(order).encode(), [("Location", base + "/order/1")])
+                if self.path == "/order/1":
+                    return self.send(200, "application/json", json.dumps(order).encode(), [("Retry-After", "1")])
+                if self.path == "/finalize":
+                    return self.send(403, problem, b'{"type":"urn:ietf:params:acme:error:orderNotReady",'
+                                                   b'"detail":"not yet"}', [("Retry-After", "1")])
+                return self.send(404, problem, b'{"type":"urn:ietf:params:acme:error:malformed"}')
             if mode == "ari":
                 if self.path == "/nonce":
                     return self.send(200, "text/plain", b"")
