@@ -48,6 +48,19 @@ sigs=$(count_order "$CLIENT" "$T/accountd.conf" ours-nokid a.example.org b.examp
 [ "$sigs" -le 9 ] || t_fail "2 names without keyid: $sigs signatures > 9"
 t_pass "2-name order without keyid: $sigs signatures (limit 9)"
 
+# Parallel authorizations: all authorization fetches, then all challenge answers, are in flight
+# before the first of their responses arrives (our client's DEBUG trace, through Perl's master).
+dir="$T/parallel"
+t_perl_lacme_conf "$dir" client="$CLIENT" webserver="$WEB" accountd=lacme-accountd accountd_config="$T/accountd-kid.conf"
+t_certs_conf "$dir" par p1.example.org p2.example.org p3.example.org
+lacme --config="$dir/lacme.conf" --debug newOrder --config-certs="$dir/certs.conf" --force >/dev/null 2>"$dir/debug.log" ||
+    t_fail "3-name order with --debug: $(grep -E '^Error' "$dir/debug.log")"
+for kind in authZ chalZ; do
+    sent_first=$(grep -E "(>>> POST|<<< [0-9]+) https://[^ ]*/$kind/" "$dir/debug.log" | head -3 | grep -c '>>> POST' || true)
+    [ "$sent_first" -eq 3 ] || t_fail "$kind requests not concurrent: $(grep -E "/$kind/" "$dir/debug.log")"
+done
+t_pass "authorizations fetched and challenges answered concurrently"
+
 perl_sigs=$(count_order /usr/libexec/lacme/client "$T/accountd-kid.conf" perl2 p1.example.org p2.example.org) ||
     perl_sigs="failed"
 echo "# 2-name order signatures: ours $(count_order "$CLIENT" "$T/accountd-kid.conf" ours2b q1.example.org q2.example.org), Perl lacme $perl_sigs"
