@@ -98,7 +98,11 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
     using namespace std::chrono_literals;
     const auto end = clock::now() + longest;
     const auto step = 20ms;
-    const auto quiet = 60ms;  // the vantage points of one CA fetch within a few ms of each other
+    // The vantage points of one CA fetch within a few ms of each other on an idle machine; on a
+    // loaded one everything is slower, so the quiet period grows with the first fetch's delay.
+    const auto start = clock::now();
+    std::chrono::milliseconds quiet = 60ms;
+    bool fetched = false;
     int last_total = -1;
     auto last_change = clock::now();
     while (clock::now() < end) {
@@ -113,6 +117,11 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
             if (total != last_total) {
                 last_total = total;
                 last_change = clock::now();
+                if (total > 0 && !fetched) {
+                    fetched = true;
+                    const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(last_change - start);
+                    quiet = std::clamp<std::chrono::milliseconds>(2 * delay, 60ms, 1000ms);
+                }
             } else if (least > 0 && clock::now() - last_change >= quiet) {
                 if (debug)
                     std::cerr << debug_prefix() << "the CA fetched every challenge file " << most << " time(s)\n";
