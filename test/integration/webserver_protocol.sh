@@ -83,6 +83,11 @@ wait "$TCP_PID" || rc=$?
 [ "$rc" -eq 0 ] || t_fail "exit status $rc after SIGTERM"
 t_pass "SIGTERM: exits 0"
 
+# DESIGN: the webserver links neither OpenSSL nor libcurl.
+libs=$(ldd "$WEB")
+! grep -qE 'libssl|libcrypto|libcurl' <<<"$libs" || t_fail "webserver links crypto/HTTP client libraries: $libs"
+t_pass "links neither OpenSSL nor libcurl"
+
 # Bad usage: one short line, non-zero exit.
 t_expect_fail "no argument" "usage: webserver FD" "$WEB"
 t_expect_fail "two arguments" "usage" "$WEB" 3 4
