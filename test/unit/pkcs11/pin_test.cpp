@@ -165,8 +165,17 @@ BOOST_AUTO_TEST_CASE(prompt_end_of_input_is_an_error)
 {
     int master = -1, slave = -1;
     BOOST_REQUIRE(::openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
-    BOOST_TEST(::write(master, "\x04", 1) == 1);  // ^D at the start of a line: EOF
-    BOOST_TEST(contains(error_of([&] { (void)prompt_pin(slave, "PIN: "); }), "no PIN entered"));
+    // ^D at the start of a line (EOF), typed after the prompt: input typed before it is
+    // discarded when echo is turned off (TCSAFLUSH), as getpass does.
+    std::thread typist([master] {
+        std::string seen;
+        while (!contains(seen, "PIN: "))
+            seen += read_available(master);
+        BOOST_TEST(::write(master, "\x04", 1) == 1);
+    });
+    const auto message = error_of([&] { (void)prompt_pin(slave, "PIN: "); });
+    typist.join();
+    BOOST_TEST(contains(message, "no PIN entered"), message);
     ::close(slave);
     ::close(master);
 }
