@@ -2,6 +2,7 @@
 
 #include "pkcs11/error.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace lacme::pkcs11 {
@@ -164,6 +165,7 @@ CK_OBJECT_HANDLE select_private_key(const session& s, const uri& u, std::string_
     std::vector<std::string> keys;
     for (const auto object : (found.empty() ? s.find({&any_private, 1}) : found))
         keys.push_back(describe_key(s, object));
+    std::sort(keys.begin(), keys.end());  // stable messages, whatever order the token uses
     if (found.empty())
         throw error("no private key matches '" + u.text() + "' on token " + std::string(token_description) +
                     "; private keys found: " + join(keys));
