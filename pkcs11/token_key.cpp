@@ -225,13 +225,15 @@ void token_key::release(lease& l, bool reusable) noexcept
     session_freed_.notify_one();
 }
 
-void token_key::reconnect(std::uint64_t failed_generation)
+void token_key::reconnect(std::uint64_t failed_generation, std::string_view why)
 {
     const std::lock_guard lock(mutex_);
     if (failed_generation != generation_)
         return;  // another thread reconnected already
     if (!broken_.empty())
         throw error(broken_, broken_rv_);
+    if (options_.warn)
+        options_.warn("PKCS#11 token: " + std::string(why) + "; re-opening sessions and logging in again");
     ++generation_;
     // Drop our old sessions one by one. Not C_CloseAllSessions: other threads may be inside
     // C_Sign on sessions they leased, and SoftHSM frees those under their feet. The login is
@@ -305,7 +307,7 @@ std::vector<std::uint8_t> token_key::sign(std::string_view signing_input)
         } catch (const error& e) {
             if (!e.reopenable() || attempt > 0)
                 throw error(std::string("signing with the PKCS#11 key: ") + e.what(), e.rv());
-            reconnect(generation);
+            reconnect(generation, e.what());
         }
     }
 }

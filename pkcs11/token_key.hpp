@@ -42,7 +42,8 @@ struct key_options {
     // Sessions used for signing at once (plus the anchor); bounded by the token's own limit.
     std::size_t max_sessions = 8;
     rsa_mechanism rsa = rsa_mechanism::automatic;
-    // Non-fatal notices (PIN retry counter low, final try). Never receives the PIN.
+    // Non-fatal notices (PIN retry counter low, final try, re-login after a token error); may be
+    // called from any signing thread. Never receives the PIN.
     std::function<void(std::string_view)> warn;
 };
 
@@ -81,7 +82,7 @@ private:
     [[noreturn]] void login_failed_locked(const error& e, const token_slot& t);
     lease acquire(std::uint64_t& generation);
     void release(lease& l, bool reusable) noexcept;
-    void reconnect(std::uint64_t failed_generation);
+    void reconnect(std::uint64_t failed_generation, std::string_view why);
     std::vector<std::uint8_t> to_be_signed(std::string_view signing_input) const;
     std::vector<std::uint8_t> sign_once(const session& s, CK_OBJECT_HANDLE key, std::span<const std::uint8_t> data);
 

@@ -130,6 +130,8 @@ BOOST_AUTO_TEST_CASE(device_removed_during_sign_reopens_and_retries_once)
     BOOST_TEST(!std::filesystem::exists(trigger));  // the failure did happen
     BOOST_TEST(signer.key().reconnects() == 1u);
     BOOST_TEST(login_log() == "1 pin\n1 pin\n");  // logged in again on the new sessions
+    BOOST_REQUIRE(warnings.size() == 1u);  // the operator learns about it
+    BOOST_TEST(contains(warnings.front(), "C_Sign: CKR_DEVICE_REMOVED; re-opening sessions"), warnings.front());
 }
 
 BOOST_AUTO_TEST_CASE(context_login_after_every_sign_init)
