@@ -119,6 +119,27 @@ BOOST_AUTO_TEST_CASE(jwk_matches_openssl_for_imported_keys)
     }
 }
 
+BOOST_AUTO_TEST_CASE(jwk_from_certificate_or_private_key_without_public_object)
+{
+    // PIV-style tokens may hold a private key and a certificate, but no public key object.
+    softhsm hsm;
+    const auto slot = hsm.init_token("acme");
+    const evp_pkey_ptr ec(EVP_EC_gen("P-384"));
+    const evp_pkey_ptr rsa(EVP_RSA_gen(2048));
+    hsm.import_key(slot, {"ec", {0x21}}, ec.get(), false);
+    hsm.import_certificate(slot, {"ec", {0x21}}, ec.get());
+    hsm.import_key(slot, {"rsa", {0x22}}, rsa.get(), false);  // RSA: the private key's n and e
+    hsm.import_key(slot, {"lonely", {0x23}}, ec.get(), false);  // EC, nothing to read the point from
+    hsm.release_module();
+    for (const auto& [label, key] : {std::pair{"ec", ec.get()}, std::pair{"rsa", rsa.get()}}) {
+        pkcs11_signer signer(std::string("pkcs11:token=acme;object=") + label + "?pin-value=1234", test_options());
+        BOOST_TEST(canonical_json(signer.jwk()) == canonical_json(account_public_key_from(key).jwk), label);
+        BOOST_TEST(jws_verify(key, signer.algorithm(), input(3), signer.sign(input(3))), label);
+    }
+    const std::string message = error_of([] { pkcs11_signer("pkcs11:token=acme;object=lonely?pin-value=1234", test_options()); });
+    BOOST_TEST(message.find("no public key found on the token") != std::string::npos, message);
+}
+
 BOOST_AUTO_TEST_CASE(eight_threads_500_signatures_each)
 {
     softhsm hsm;

@@ -167,7 +167,7 @@ public:
 
     // Imports an OpenSSL key pair (private and public objects), as a user would with
     // pkcs11-tool --write-object, so the token's JWK can be compared with OpenSSL's.
-    void import_key(CK_SLOT_ID slot, const key_spec& k, EVP_PKEY* key)
+    void import_key(CK_SLOT_ID slot, const key_spec& k, EVP_PKEY* key, bool with_public_object = true)
     {
         admin_session s(*module_, slot);
         CK_BBOOL yes = CK_TRUE;
@@ -223,7 +223,43 @@ public:
         pub.push_back({CKA_KEY_TYPE, &type, sizeof type});
         CK_OBJECT_HANDLE h;
         check(s.fn->C_CreateObject(s.h, priv.data(), priv.size(), &h), "C_CreateObject(private)");
-        check(s.fn->C_CreateObject(s.h, pub.data(), pub.size(), &h), "C_CreateObject(public)");
+        if (with_public_object)
+            check(s.fn->C_CreateObject(s.h, pub.data(), pub.size(), &h), "C_CreateObject(public)");
+    }
+
+    // A self-signed X.509 certificate for key, stored with the key's label and id (as PIV
+    // tokens hold them).
+    void import_certificate(CK_SLOT_ID slot, const key_spec& k, EVP_PKEY* key)
+    {
+        const x509_ptr cert(X509_new());
+        BOOST_REQUIRE(cert);
+        X509_set_version(cert.get(), 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+        X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+        X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+        X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>("account"), -1, -1, 0);
+        X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+        X509_set_pubkey(cert.get(), key);
+        BOOST_REQUIRE(X509_sign(cert.get(), key, EVP_sha256()) > 0);
+        unsigned char* der = nullptr;
+        const int len = i2d_X509(cert.get(), &der);
+        BOOST_REQUIRE(len > 0);
+        std::vector<std::uint8_t> value(der, der + len);
+        OPENSSL_free(der);
+        admin_session s(*module_, slot);
+        CK_BBOOL yes = CK_TRUE;
+        CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+        CK_CERTIFICATE_TYPE type = CKC_X_509;
+        std::vector<std::uint8_t> subject(64, 0);  // SoftHSM wants CKA_SUBJECT; content unchecked
+        std::vector<CK_ATTRIBUTE> attrs{{CKA_CLASS, &cls, sizeof cls},
+                                        {CKA_TOKEN, &yes, 1},
+                                        {CKA_CERTIFICATE_TYPE, &type, sizeof type},
+                                        {CKA_SUBJECT, subject.data(), static_cast<CK_ULONG>(subject.size())},
+                                        {CKA_VALUE, value.data(), static_cast<CK_ULONG>(value.size())}};
+        add_names(attrs, k);
+        CK_OBJECT_HANDLE h;
+        check(s.fn->C_CreateObject(s.h, attrs.data(), attrs.size(), &h), "C_CreateObject(certificate)");
     }
 
     static std::vector<std::uint8_t> curve_params(const std::string& curve)
