@@ -178,7 +178,8 @@ void token_key::connect_locked(bool first)
         if (t.token.ulMaxSessionCount != CK_EFFECTIVELY_INFINITE && t.token.ulMaxSessionCount != CK_UNAVAILABLE_INFORMATION &&
             t.token.ulMaxSessionCount > 1)
             max_sessions_ = std::min<std::size_t>(max_sessions_, t.token.ulMaxSessionCount - 1);
-        description_ = "key " + describe_key(anchor, key) + " on token " + describe(t);
+        description_ = "key " + describe_key(anchor, key) + (always_authenticate_ ? " (login for every signature)" : "") +
+                       " on token " + describe(t);
     } else {
         // A re-plugged or re-initialised token must still hold the same key.
         if (read_public_key(anchor, key).jwk != public_.jwk) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian's Perl lacme issues certificates from pebble while OUR lacme-accountd keeps the account
 # key on a SoftHSM token (privkey = pkcs11:...): RSA-2048, P-256 and P-384 keys made with
-# pkcs11-tool as doc/pkcs11.md tells users; the PIN from a pin-file, from the URI (pin-value and
+# pkcs11-tool as doc/pkcs11.md tells users, and a P-256 key that needs a login per signature
+# (CKA_ALWAYS_AUTHENTICATE, as YubiKey PIV slot 9c); the PIN from a pin-file, from the URI (pin-value and
 # pin-source) and typed at a terminal prompt (driven through a pty). Perl's client does not retry
 # badNonce, so pebble's nonce rejection is off here (as in accountd_perl_lacme.sh).
 source "$(dirname "$0")/lib.sh"
@@ -15,6 +16,11 @@ p11() { pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 
 p11 --keypairgen --key-type rsa:2048 --id 01 --label acct-rsa || t_fail "pkcs11-tool keygen rsa:2048"
 p11 --keypairgen --key-type EC:prime256v1 --id 02 --label acct-p256 || t_fail "pkcs11-tool keygen P-256"
 p11 --keypairgen --key-type EC:secp384r1 --id 03 --label acct-p384 || t_fail "pkcs11-tool keygen P-384"
+# Like a YubiKey PIV slot 9c key: a login for every signature (CKA_ALWAYS_AUTHENTICATE).
+p11 --keypairgen --key-type EC:prime256v1 --id 9c --label acct-9c --always-auth --usage-sign ||
+    t_fail "pkcs11-tool keygen --always-auth"
+pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --list-objects --type privkey 2>/dev/null |
+    grep -A8 "label: *acct-9c" | grep -q "always authenticate" || t_fail "acct-9c lacks CKA_ALWAYS_AUTHENTICATE"
 echo 1234 >"$T/softhsm/pin"; chmod 0600 "$T/softhsm/pin"
 
 perl_lacme() { lacme --config="$1/lacme.conf" "${@:2}"; }
@@ -36,6 +42,7 @@ cases=(
     "rsa2048|$token;object=acct-rsa;type=private|pin-file = $T/softhsm/pin"
     "p256|$token;id=%02?pin-value=1234|"
     "p384|$token;object=acct-p384?pin-source=file:$T/softhsm/pin|pkcs11-module = $SOFTHSM_MODULE"
+    "always-auth-p256|$token;id=%9c;type=private|pin-file = $T/softhsm/pin"
 )
 for c in "${cases[@]}"; do
     IFS='|' read -r keytype privkey extra <<<"$c"
