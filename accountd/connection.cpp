@@ -232,7 +232,7 @@ void connection::write(std::string data)
     uv_buf_t buf = uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
     request->req.data = request.get();
     const int rc = uv_write(&request->req, output_stream(), &buf, 1, [](uv_write_t* req, int status) {
-        std::unique_ptr<write_request>(static_cast<write_request*>(req->data));
+        const std::unique_ptr<write_request> done(static_cast<write_request*>(req->data));
         if (status == UV_ECANCELED)
             return;  // the stream was closed: its connection may be gone
         auto* self = static_cast<connection*>(req->handle->data);
