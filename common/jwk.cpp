@@ -165,7 +165,9 @@ evp_pkey_ptr public_key_from_jwk(const nlohmann::json& jwk)
         const char* group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : nullptr;
         if (group == nullptr)
             throw error("unsupported JWK curve " + crv);
-        point = "\x04" + jwk_member(jwk, "x") + jwk_member(jwk, "y");
+        point.assign(1, '\x04');  // uncompressed point: 04 || x || y
+        point += jwk_member(jwk, "x");
+        point += jwk_member(jwk, "y");
         if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
             OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
             throw_openssl("building EC key parameters");
