@@ -63,6 +63,20 @@ BOOST_AUTO_TEST_CASE(selects_by_label_id_serial_model_manufacturer)
                jws_algorithm::es384);
 }
 
+BOOST_AUTO_TEST_CASE(module_from_uri_name_or_p11kit_proxy)
+{
+    auto o = test_options();
+    o.module.clear();
+    // module-name=softhsm2: the module p11-kit has registered under that name.
+    pkcs11_signer by_name("pkcs11:token=spare;id=%02?module-name=softhsm2&pin-value=1234", o);
+    BOOST_TEST(by_name.algorithm() == jws_algorithm::es384);
+    // Nothing named: p11-kit's proxy, which forwards to every registered module (SoftHSM here).
+    pkcs11_signer by_proxy("pkcs11:token=acme;object=account?pin-value=1234", o);
+    BOOST_TEST(by_proxy.algorithm() == jws_algorithm::es256);
+    const auto key = pkey_from_jwk(by_proxy.jwk());
+    BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", by_proxy.sign("a.b")));
+}
+
 BOOST_AUTO_TEST_CASE(selects_by_slot_id)
 {
     module m(softhsm_module);
