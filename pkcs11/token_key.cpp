@@ -4,6 +4,7 @@
 #include "pkcs11/error.hpp"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -92,6 +93,9 @@ const secret_string* token_key::pin_locked(const token_slot& t)
         pin_.emplace(read_pin_source(*source));
     } else if (!options_.pin_file.empty()) {
         pin_.emplace(read_pin_file(options_.pin_file));
+        struct stat st {};
+        if (options_.warn && ::stat(options_.pin_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+            options_.warn("PIN file " + options_.pin_file + " is readable by group or others (chmod 0600 it)");
     } else if (t.token.flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
         // PIN pad: the token asks the user itself.
         protected_path_ = true;

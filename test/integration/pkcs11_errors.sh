@@ -15,7 +15,7 @@ p11 --keypairgen --key-type EC:prime256v1 --id 02 --label acct-p256 || t_fail "p
 p11 --keypairgen --key-type EC:secp384r1 --id 03 --label acct-p384 || t_fail "pkcs11-tool keygen P-384"
 p11 --keypairgen --key-type EC:prime256v1 --id 07 --label twin || t_fail "pkcs11-tool keygen twin"
 p11 --keypairgen --key-type EC:prime256v1 --id 08 --label twin || t_fail "pkcs11-tool keygen twin"
-echo 1234 >"$T/pin"; echo 0000 >"$T/wrong-pin"
+echo 1234 >"$T/pin"; echo 0000 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pin"
 mod="--pkcs11-module=$SOFTHSM_MODULE"
 acd() { "$ACCOUNTD" --config=/dev/null "$mod" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
 

@@ -79,10 +79,16 @@ BOOST_AUTO_TEST_CASE(pin_from_uri_source_and_pin_file)
         BOOST_TEST(signer.sign("a.b").size() == 64u);
     }
     {
+        std::vector<std::string> warnings;
         auto o = test_options();
         o.key.pin_file = path;
+        o.key.warn = [&](std::string_view w) { warnings.emplace_back(w); };
+        std::filesystem::permissions(path, std::filesystem::perms(0644));
         pkcs11_signer signer("pkcs11:token=acme;object=account", o);
         BOOST_TEST(signer.sign("a.b").size() == 64u);
+        BOOST_REQUIRE(warnings.size() == 1u);
+        BOOST_TEST(contains(warnings.front(), "readable by group or others"), warnings.front());
+        BOOST_TEST(!contains(warnings.front(), "1234"));
     }
     // The URI wins over the pin file.
     write_file(hsm.dir() / "wrong", "9999\n");
