@@ -179,8 +179,11 @@ void token_key::connect_locked(bool first)
                         (mechanism_ == CKM_ECDSA ? "CKM_ECDSA" : "CKM_RSA_PKCS") + ")");
         // Leave the token room for other applications' sessions, and keep one for the anchor.
         max_sessions_ = std::max<std::size_t>(1, options_.max_sessions);
-        if (t.token.ulMaxSessionCount != CK_EFFECTIVELY_INFINITE && t.token.ulMaxSessionCount != CK_UNAVAILABLE_INFORMATION &&
-            t.token.ulMaxSessionCount > 1)
+        single_session_ = t.token.ulMaxSessionCount == 1;
+        if (single_session_)
+            max_sessions_ = 1;
+        else if (t.token.ulMaxSessionCount != CK_EFFECTIVELY_INFINITE &&
+                 t.token.ulMaxSessionCount != CK_UNAVAILABLE_INFORMATION && t.token.ulMaxSessionCount > 1)
             max_sessions_ = std::min<std::size_t>(max_sessions_, t.token.ulMaxSessionCount - 1);
         description_ = "key " + describe_key(anchor, key) + (always_authenticate_ ? " (login for every signature)" : "") +
                        " on token " + describe(t);
@@ -193,7 +196,11 @@ void token_key::connect_locked(bool first)
     }
     slot_ = t.slot;
     key_ = key;
-    anchor_.emplace(std::move(anchor));
+    if (single_session_)
+        idle_.push_back(std::move(anchor));  // signatures take turns on the one session
+    else
+        anchor_.emplace(std::move(anchor));
+    connected_ = true;
 }
 
 token_key::lease token_key::acquire(std::uint64_t& generation)
@@ -203,7 +210,7 @@ token_key::lease token_key::acquire(std::uint64_t& generation)
         throw error(broken_, broken_rv_);
     session_freed_.wait(lock, [this] { return !idle_.empty() || idle_.size() + leased_ < max_sessions_; });
     generation = generation_;
-    if (!anchor_)
+    if (!connected_)
         throw error("token key is disconnected", CKR_SESSION_HANDLE_INVALID);
     lease l{std::nullopt, generation_, key_};
     if (!idle_.empty()) {
@@ -243,6 +250,7 @@ void token_key::reconnect(std::uint64_t failed_generation, std::string_view why)
     // Drop our old sessions one by one. Not C_CloseAllSessions: other threads may be inside
     // C_Sign on sessions they leased, and SoftHSM frees those under their feet. The login is
     // not undone: either the token already forgot it, or it stays valid for the new sessions.
+    connected_ = false;
     if (login_)
         login_->forget();
     login_.reset();

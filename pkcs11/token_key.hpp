@@ -96,11 +96,14 @@ private:
     CK_MECHANISM_TYPE mechanism_ = 0;
     bool always_authenticate_ = false;
     std::size_t max_sessions_ = 1;
+    // The token allows one session only: the anchor is also the signing session.
+    bool single_session_ = false;
 
     mutable std::mutex mutex_;
     std::condition_variable session_freed_;
     std::optional<locked_pin> pin_;
     bool protected_path_ = false;
+    bool connected_ = false;
     std::uint64_t generation_ = 0;
     CK_SLOT_ID slot_ = 0;
     CK_OBJECT_HANDLE key_ = CK_INVALID_HANDLE;

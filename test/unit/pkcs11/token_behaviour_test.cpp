@@ -7,7 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 using namespace lacme;
@@ -44,7 +46,7 @@ struct shim_token {
     ~shim_token()
     {
         for (const char* v : {"LACME_SHIM_TOKEN_FLAGS", "LACME_SHIM_PINPAD_PIN", "LACME_SHIM_SLOTLIST_RV",
-                              "LACME_SHIM_FAIL_SIGN_FILE", "LACME_SHIM_LOGINS_FILE"})
+                              "LACME_SHIM_FAIL_SIGN_FILE", "LACME_SHIM_LOGINS_FILE", "LACME_SHIM_MAX_SESSIONS"})
             ::unsetenv(v);
     }
     signer_options options()
@@ -132,6 +134,32 @@ BOOST_AUTO_TEST_CASE(device_removed_during_sign_reopens_and_retries_once)
     BOOST_TEST(login_log() == "1 pin\n1 pin\n");  // logged in again on the new sessions
     BOOST_REQUIRE(warnings.size() == 1u);  // the operator learns about it
     BOOST_TEST(contains(warnings.front(), "C_Sign: CKR_DEVICE_REMOVED; re-opening sessions"), warnings.front());
+}
+
+BOOST_AUTO_TEST_CASE(single_session_token_serialises_signatures)
+{
+    ::setenv("LACME_SHIM_MAX_SESSIONS", "1", 1);
+    pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    const auto key = pkey_from_jwk(signer.jwk());
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 50; ++i) {
+                const std::string in = "a." + std::to_string(t * 100 + i);
+                try {
+                    if (jws_verify(key.get(), jws_algorithm::es256, in, signer.sign(in)))
+                        good++;
+                } catch (const std::exception& e) {
+                    BOOST_TEST_MESSAGE("failure: " << e.what());
+                }
+            }
+        });
+    for (auto& th : threads)
+        th.join();
+    BOOST_TEST(good.load() == 200);
+    BOOST_TEST(signer.key().reconnects() == 0u);
+    BOOST_TEST(login_log() == "1 pin\n");
 }
 
 BOOST_AUTO_TEST_CASE(context_login_after_every_sign_init)

@@ -7,12 +7,14 @@
 //   LACME_SHIM_FAIL_SIGN_FILE  a file: while it exists, C_Sign removes it and fails once with
 //                              CKR_DEVICE_REMOVED (a re-plugged token)
 //   LACME_SHIM_LOGINS_FILE     a file to which every C_Login appends its user type
+//   LACME_SHIM_MAX_SESSIONS    ulMaxSessionCount to report and enforce (CKR_SESSION_COUNT)
 // Test code: the function table is process-global because the PKCS#11 ABI makes it so.
 #include <p11-kit/pkcs11.h>
 
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +23,37 @@ namespace {
 
 CK_FUNCTION_LIST shim_list;
 CK_FUNCTION_LIST* target = nullptr;
+std::atomic<long> open_sessions{0};
+
+long max_sessions()
+{
+    const char* v = std::getenv("LACME_SHIM_MAX_SESSIONS");
+    return v ? std::atol(v) : 0;
+}
+
+CK_RV shim_open_session(CK_SLOT_ID slot, CK_FLAGS flags, void* app, CK_NOTIFY notify, CK_SESSION_HANDLE* h)
+{
+    if (const long max = max_sessions(); max > 0 && open_sessions >= max)
+        return CKR_SESSION_COUNT;
+    const CK_RV rv = target->C_OpenSession(slot, flags, app, notify, h);
+    if (rv == CKR_OK)
+        ++open_sessions;
+    return rv;
+}
+
+CK_RV shim_close_session(CK_SESSION_HANDLE h)
+{
+    const CK_RV rv = target->C_CloseSession(h);
+    if (rv == CKR_OK)
+        --open_sessions;
+    return rv;
+}
+
+CK_RV shim_close_all_sessions(CK_SLOT_ID slot)
+{
+    open_sessions = 0;
+    return target->C_CloseAllSessions(slot);
+}
 
 unsigned long env_hex(const char* name)
 {
@@ -38,8 +71,11 @@ CK_RV shim_get_slot_list(CK_BBOOL present, CK_SLOT_ID* list, CK_ULONG* count)
 CK_RV shim_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO* info)
 {
     const CK_RV rv = target->C_GetTokenInfo(slot, info);
-    if (rv == CKR_OK)
+    if (rv == CKR_OK) {
         info->flags |= env_hex("LACME_SHIM_TOKEN_FLAGS");
+        if (const long max = max_sessions(); max > 0)
+            info->ulMaxSessionCount = static_cast<CK_ULONG>(max);
+    }
     return rv;
 }
 
@@ -80,6 +116,9 @@ extern "C" CK_RV C_GetFunctionList(CK_FUNCTION_LIST** list)
         shim_list.C_GetTokenInfo = shim_get_token_info;
         shim_list.C_Login = shim_login;
         shim_list.C_Sign = shim_sign;
+        shim_list.C_OpenSession = shim_open_session;
+        shim_list.C_CloseSession = shim_close_session;
+        shim_list.C_CloseAllSessions = shim_close_all_sessions;
     }
     *list = &shim_list;
     return CKR_OK;
