@@ -7,6 +7,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <string>
+
 #include <cerrno>
 #include <cstring>
 
@@ -69,21 +71,35 @@ socket_listener::socket_listener(std::string path) : path_(std::move(path))
     fd_ = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd_)
         throw_errno("socket");
+    // Bind under a temporary name and rename once listening, so that the socket never exists at
+    // its path without accepting (a peer polling for the file would get ECONNREFUSED). Paths too
+    // long for the temporary name are bound directly.
+    const std::size_t base = path_.rfind('/') + 1;  // 0 without a slash (npos + 1)
+    const std::string temp = path_.substr(0, base) + "." + path_.substr(base) + "." + std::to_string(::getpid());
+    const bool via_temp = temp.size() < sizeof addr.sun_path;
+    const std::string& bound = via_temp ? temp : path_;
+    const sockaddr_un bind_addr = socket_address(bound);
+    if (via_temp)
+        ::unlink(temp.c_str());  // leftover of a crashed daemon with our pid
     // umask is process-wide; nothing else runs yet, so the window cannot affect other files.
     const mode_t saved = ::umask(0177);
-    const int rc = ::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    const int rc = ::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&bind_addr), sizeof bind_addr);
     const int bind_errno = errno;
     ::umask(saved);
     if (rc != 0) {
         errno = bind_errno;
-        throw_errno("bind(" + path_ + ")");
+        throw_errno("bind(" + bound + ")");
+    }
+    if (::listen(fd_.get(), 64) != 0 || (via_temp && ::rename(temp.c_str(), path_.c_str()) != 0)) {
+        const int saved_errno = errno;
+        ::unlink(bound.c_str());
+        errno = saved_errno;
+        throw_errno("listen(" + path_ + ")");
     }
     if (::lstat(path_.c_str(), &st) != 0)
         throw_errno("stat(" + path_ + ")");
     dev_ = st.st_dev;
     ino_ = st.st_ino;
-    if (::listen(fd_.get(), 64) != 0)
-        throw_errno("listen(" + path_ + ")");
 }
 
 socket_listener::~socket_listener()
