@@ -3,6 +3,7 @@
 #include "accountd/file_signer.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
+#include "common/fd_read.hpp"
 #include "common/percent_expand.hpp"
 #include "common/secret_input.hpp"
 #include "common/unique_fd.hpp"
@@ -25,27 +26,7 @@ secret_string read_key_file(const std::string& path)
     const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (!fd)
         throw_errno("can't open " + path);
-    std::string data;
-    data.reserve(max_key_file);  // one allocation: no stray copies of key material
-    char buf[4096];
-    for (;;) {
-        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            secret_string wipe(std::move(data));
-            throw_errno("can't read " + path);
-        }
-        if (n == 0)
-            break;
-        if (data.size() + static_cast<std::size_t>(n) > max_key_file) {
-            secret_string wipe(std::move(data));
-            throw error(path + ": too large to be a key");
-        }
-        data.append(buf, static_cast<std::size_t>(n));
-        OPENSSL_cleanse(buf, sizeof buf);
-    }
-    return secret_string(std::move(data));
+    return secret_string(read_to_end(fd.get(), max_key_file, path, true));
 }
 
 std::vector<std::string> split_on_whitespace(const std::string& text)

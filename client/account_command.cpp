@@ -5,6 +5,7 @@
 #include "client/order_flow.hpp"
 #include "client/problem_document.hpp"
 
+#include "common/fd_read.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 
@@ -24,7 +25,7 @@ std::string read_small_file(const std::string& path)
     unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (!fd)
         throw_errno("open(" + path + ")");
-    return read_fd(fd.get(), 4096, path);
+    return read_to_end(fd.get(), 4096, path, true);  // an HMAC key
 }
 
 unique_fd connect_unix(const std::string& path)

@@ -74,23 +74,5 @@ client_config parse_client_config(std::string_view json_text)
     return config;
 }
 
-std::string read_fd(int fd, std::size_t cap, std::string_view what)
-{
-    std::string data;
-    char chunk[8192];
-    while (true) {
-        const ssize_t n = ::read(fd, chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw_errno("read " + std::string(what));
-        }
-        if (n == 0)
-            return data;
-        if (data.size() + static_cast<std::size_t>(n) > cap)
-            throw lacme::error(std::string(what) + " is larger than " + std::to_string(cap) + " bytes");
-        data.append(chunk, static_cast<std::size_t>(n));
-    }
-}
 
 }  // namespace lacme::client

@@ -21,7 +21,5 @@ struct client_config {
 
 // Throws lacme::error for malformed JSON or a bad value (named).
 client_config parse_client_config(std::string_view json_text);
-// Reads the whole fd from its current position (it is at 0, as lacme's master opens it).
-std::string read_fd(int fd, std::size_t cap, std::string_view what);
 
 }  // namespace lacme::client

@@ -16,6 +16,7 @@
 #include "client/renewal_info.hpp"
 #include "client/revoke_command.hpp"
 
+#include "common/fd_read.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 
@@ -97,7 +98,7 @@ int run(int argc, char** argv)
     if (::signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         lacme::throw_errno("signal(SIGPIPE)");
 
-    const client_config config = parse_client_config(read_fd(config_fd.get(), 64 * 1024, "CONFIG_FD"));
+    const client_config config = parse_client_config(lacme::read_to_end(config_fd.get(), 64 * 1024, "CONFIG_FD"));
     config_fd.reset();
 
     const curl_global curl;
@@ -127,7 +128,7 @@ int run(int argc, char** argv)
         }
         if (request.names.empty())
             throw lacme::error("newOrder: no identifier to order");
-        request.csr_der = read_fd(STDIN_FILENO, stdin_cap, "the CSR on stdin");
+        request.csr_der = lacme::read_to_end(STDIN_FILENO, stdin_cap, "the CSR on stdin");
         if (request.csr_der.empty())
             throw lacme::error("newOrder: no CSR on stdin");
         const std::string chain = run_order(session, request);
@@ -142,9 +143,9 @@ int run(int argc, char** argv)
             else
                 throw lacme::error("revokeCert: unexpected argument " + sanitize_for_log(a, 60));
         }
-        run_revoke(session, read_fd(STDIN_FILENO, stdin_cap, "the certificate on stdin"), reason);
+        run_revoke(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"), reason);
     } else {
-        const auto info = fetch_renewal_info(session, read_fd(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
+        const auto info = fetch_renewal_info(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
         write_all(STDOUT_FILENO, info.dump() + "\n");
     }
     if (debug)

@@ -1,6 +1,7 @@
 #include "common/child_process.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_read.hpp"
 #include "common/unique_fd.hpp"
 
 #include <dirent.h>
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <optional>
 
 namespace lacme {
 
@@ -55,20 +57,14 @@ std::string run_capturing_stdout(const std::vector<std::string>& argv, std::size
         ::_exit(127);
     }
     write_end.reset();
+    // Collect the whole output before reaping, also when it is too long (the child then gets
+    // EPIPE and exits); the output may be key material, hence read as a secret.
     std::string output;
-    bool too_long = false;
-    char buf[4096];
-    for (;;) {
-        const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (output.size() + static_cast<std::size_t>(n) > max_output) {
-            too_long = true;
-            break;
-        }
-        output.append(buf, static_cast<std::size_t>(n));
+    std::optional<error> failure;
+    try {
+        output = read_to_end(read_end.get(), max_output, "the output of " + argv.front(), true);
+    } catch (const error& e) {
+        failure = e;
     }
     read_end.reset();
     int status = 0;
@@ -76,8 +72,8 @@ std::string run_capturing_stdout(const std::vector<std::string>& argv, std::size
         if (errno != EINTR)
             throw_errno("waitpid");
     }
-    if (too_long)
-        throw error(argv.front() + " produced more than " + std::to_string(max_output) + " bytes");
+    if (failure)
+        throw *failure;
     if (WIFSIGNALED(status))
         throw error(argv.front() + " was killed by signal " + std::to_string(WTERMSIG(status)));
     if (WEXITSTATUS(status) != 0)

@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(large_output_is_read_completely)
 BOOST_AUTO_TEST_CASE(output_over_the_limit_is_an_error)
 {
     BOOST_TEST(error_message([] { (void)run_capturing_stdout({"head", "-c", "100000", "/dev/zero"}, 100); }) ==
-               "head produced more than 100 bytes");
+               "the output of head is larger than 100 bytes");
 }
 
 BOOST_AUTO_TEST_CASE(non_zero_exit_is_an_error_naming_the_program)

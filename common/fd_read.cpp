@@ -1,0 +1,41 @@
+#include "common/fd_read.hpp"
+
+#include "common/error.hpp"
+#include "common/secret.hpp"
+
+#include <openssl/crypto.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace lacme {
+
+std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool secret)
+{
+    std::string data;
+    if (secret)
+        data.reserve(cap);
+    char chunk[8192];
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            const secret_string wipe(std::move(data));
+            throw_errno("can't read " + std::string(what));
+        }
+        if (n == 0)
+            break;
+        if (data.size() + static_cast<std::size_t>(n) > cap) {
+            const secret_string wipe(std::move(data));
+            OPENSSL_cleanse(chunk, sizeof chunk);
+            throw error(std::string(what) + " is larger than " + std::to_string(cap) + " bytes");
+        }
+        data.append(chunk, static_cast<std::size_t>(n));
+    }
+    if (secret)
+        OPENSSL_cleanse(chunk, sizeof chunk);
+    return data;
+}
+
+}  // namespace lacme
