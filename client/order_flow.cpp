@@ -1,7 +1,8 @@
 #include "client/order_flow.hpp"
 
-#include "client/debug_log.hpp"
 #include "client/challenge_files.hpp"
+#include "client/debug_log.hpp"
+#include "client/json_member.hpp"
 #include "client/client_error.hpp"
 #include "client/link_header.hpp"
 #include "client/pem_chain.hpp"
@@ -20,12 +21,6 @@
 
 namespace lacme::client {
 namespace {
-
-std::string string_member(const nlohmann::json& object, const char* key)
-{
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string describe_identifier(const nlohmann::json& authz)
 {

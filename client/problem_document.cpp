@@ -1,13 +1,9 @@
 #include "client/problem_document.hpp"
 
+#include "client/json_member.hpp"
+
 namespace lacme::client {
 namespace {
-
-std::string string_member(const nlohmann::json& object, const char* key)
-{
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string shorten(const std::string& type)
 {
