@@ -135,7 +135,12 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     const std::time_t t = timegm(&tm);
     if (t == static_cast<std::time_t>(-1))
         return std::nullopt;
-    return std::chrono::system_clock::from_time_t(t);
+    // system_clock counts nanoseconds, so it ends in 2262: later dates (valid() allows up to
+    // 9900) saturate instead of overflowing.
+    using clock = std::chrono::system_clock;
+    if (t >= std::chrono::duration_cast<std::chrono::seconds>(clock::time_point::max().time_since_epoch()).count())
+        return clock::time_point::max();
+    return clock::from_time_t(t);
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,

@@ -47,6 +47,18 @@ BOOST_AUTO_TEST_CASE(retry_after_date_relative_to_now)
     BOOST_TEST(parse_retry_after("Sun, 06 Nov 1994 08:40:00 GMT", now)->count() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(dates_beyond_the_clock_range_saturate)
+{
+    // Found by fuzz_ca_response: year 3994 overflowed system_clock's nanoseconds (UB).
+    const auto now = std::chrono::system_clock::now();
+    const auto asctime = parse_retry_after("Sun Nov  6 08:49:37 3994", now);
+    BOOST_REQUIRE(asctime);
+    BOOST_TEST(asctime->count() > 100LL * 365 * 86400);
+    const auto far = parse_retry_after("Thu, 01 Jan 9000 00:00:00 GMT", now);
+    BOOST_REQUIRE(far);
+    BOOST_TEST(far->count() > 100LL * 365 * 86400);
+}
+
 BOOST_AUTO_TEST_CASE(backoff_doubles_up_to_max)
 {
     backoff b(250ms, 1s);
