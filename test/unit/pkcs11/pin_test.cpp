@@ -19,19 +19,6 @@ using namespace lacme::pkcs11::test;
 
 namespace {
 
-signer_options test_options()
-{
-    signer_options o;
-    o.module = softhsm_module;
-    o.key.allow_prompt = false;
-    return o;
-}
-
-bool contains(const std::string& haystack, const std::string& needle)
-{
-    return haystack.find(needle) != std::string::npos;
-}
-
 struct token_with_key {
     softhsm hsm;
     CK_SLOT_ID slot;

@@ -14,19 +14,6 @@ using namespace lacme::pkcs11::test;
 
 namespace {
 
-signer_options test_options()
-{
-    signer_options o;
-    o.module = softhsm_module;
-    o.key.allow_prompt = false;
-    return o;
-}
-
-bool contains(const std::string& haystack, const std::string& needle)
-{
-    return haystack.find(needle) != std::string::npos;
-}
-
 // Two tokens: "acme" with P-256 "account" (id 02) and RSA "other" (id 05); "spare" with P-384
 // "account" (id 02) and P-256 "twin" twice (ids 07, 08).
 struct two_tokens {
@@ -73,7 +60,7 @@ BOOST_AUTO_TEST_CASE(module_from_uri_name_or_p11kit_proxy)
     // Nothing named: p11-kit's proxy, which forwards to every registered module (SoftHSM here).
     pkcs11_signer by_proxy("pkcs11:token=acme;object=account?pin-value=1234", o);
     BOOST_TEST(by_proxy.algorithm() == jws_algorithm::es256);
-    const auto key = pkey_from_jwk(by_proxy.jwk());
+    const auto key = public_key_from_jwk(by_proxy.jwk());
     BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", by_proxy.sign("a.b")));
 }
 

@@ -16,14 +16,6 @@ using namespace lacme::pkcs11::test;
 
 namespace {
 
-signer_options test_options()
-{
-    signer_options o;
-    o.module = softhsm_module;
-    o.key.allow_prompt = false;  // never wait on a terminal in a test
-    return o;
-}
-
 const std::string pin_uri = "pkcs11:token=acme;object=account;type=private?pin-value=1234";
 
 std::string input(int i)
@@ -33,7 +25,7 @@ std::string input(int i)
 
 void expect_verifies(pkcs11_signer& signer, int count = 5)
 {
-    const auto key = pkey_from_jwk(signer.jwk());
+    const auto key = public_key_from_jwk(signer.jwk());
     for (int i = 0; i < count; ++i) {
         const auto sig = signer.sign(input(i));
         BOOST_TEST(jws_verify(key.get(), signer.algorithm(), input(i), sig));
@@ -147,7 +139,7 @@ BOOST_AUTO_TEST_CASE(eight_threads_500_signatures_each)
     hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
     hsm.release_module();
     pkcs11_signer signer(pin_uri, test_options());
-    const auto key = pkey_from_jwk(signer.jwk());
+    const auto key = public_key_from_jwk(signer.jwk());
     std::atomic<int> good{0}, bad{0}, failed{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t)
@@ -175,7 +167,7 @@ BOOST_AUTO_TEST_CASE(rsa_concurrent_signatures_verify)
     hsm.generate_rsa(hsm.init_token("acme"), {"account", {0x01}});
     hsm.release_module();
     pkcs11_signer signer(pin_uri, test_options());
-    const auto key = pkey_from_jwk(signer.jwk());
+    const auto key = public_key_from_jwk(signer.jwk());
     std::atomic<int> good{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t)
@@ -221,7 +213,7 @@ BOOST_AUTO_TEST_CASE(relogin_while_threads_sign)
     hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
     hsm.release_module();
     pkcs11_signer signer(pin_uri, test_options());
-    const auto key = pkey_from_jwk(signer.jwk());
+    const auto key = public_key_from_jwk(signer.jwk());
     module other(softhsm_module);
     std::atomic<int> good{0}, failed{0};
     std::atomic<bool> stop{false};

@@ -10,6 +10,7 @@
 #include "common/openssl_ptr.hpp"
 #include "pkcs11/error.hpp"
 #include "pkcs11/module.hpp"
+#include "pkcs11/pkcs11_signer.hpp"
 #include "pkcs11/session.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -293,42 +294,18 @@ private:
     std::unique_ptr<module> module_;
 };
 
-// The OpenSSL public key a JWK describes, to verify token signatures independently.
-inline evp_pkey_ptr pkey_from_jwk(const nlohmann::json& jwk)
+// Options for a signer in tests: SoftHSM, and never a prompt on a terminal.
+inline signer_options test_options()
 {
-    const auto decode = [&](const char* member) {
-        const auto s = base64url_decode(jwk.at(member).get<std::string>());
-        BOOST_REQUIRE(s.has_value());
-        return std::vector<std::uint8_t>(s->begin(), s->end());
-    };
-    std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
-    std::vector<bignum_ptr> bns;
-    std::vector<std::uint8_t> point;
-    std::string group;
-    const char* type;
-    if (jwk.at("kty") == "RSA") {
-        type = "RSA";
-        for (const auto& [member, param] : {std::pair{"n", OSSL_PKEY_PARAM_RSA_N}, std::pair{"e", OSSL_PKEY_PARAM_RSA_E}}) {
-            const auto bytes = decode(member);
-            bns.emplace_back(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
-            OSSL_PARAM_BLD_push_BN(bld.get(), param, bns.back().get());
-        }
-    } else {
-        type = "EC";
-        group = jwk.at("crv") == "P-256" ? "prime256v1" : "secp384r1";
-        const auto x = decode("x"), y = decode("y");
-        point.push_back(0x04);
-        point.insert(point.end(), x.begin(), x.end());
-        point.insert(point.end(), y.begin(), y.end());
-        OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.c_str(), 0);
-        OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
-    }
-    std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(OSSL_PARAM_BLD_to_param(bld.get()), OSSL_PARAM_free);
-    const evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    EVP_PKEY* key = nullptr;
-    BOOST_REQUIRE(ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1);
-    BOOST_REQUIRE(EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) == 1);
-    return evp_pkey_ptr(key);
+    signer_options o;
+    o.module = softhsm_module;
+    o.key.allow_prompt = false;
+    return o;
+}
+
+inline bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
 }
 
 inline void write_file(const std::filesystem::path& path, const std::string& content)

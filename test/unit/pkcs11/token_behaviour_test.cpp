@@ -18,11 +18,6 @@ using namespace lacme::pkcs11::test;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle)
-{
-    return haystack.find(needle) != std::string::npos;
-}
-
 std::string hex(unsigned long v)
 {
     std::ostringstream out;
@@ -71,7 +66,7 @@ BOOST_FIXTURE_TEST_SUITE(pkcs11_token_behaviour, shim_token)
 BOOST_AUTO_TEST_CASE(shim_forwards_to_softhsm)
 {
     pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
-    const auto key = pkey_from_jwk(signer.jwk());
+    const auto key = public_key_from_jwk(signer.jwk());
     BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", signer.sign("a.b")));
     BOOST_TEST(login_log() == "1 pin\n");
 }
@@ -124,7 +119,7 @@ BOOST_AUTO_TEST_CASE(slot_list_device_error_means_no_token)
 BOOST_AUTO_TEST_CASE(device_removed_during_sign_reopens_and_retries_once)
 {
     pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
-    const auto key = pkey_from_jwk(signer.jwk());
+    const auto key = public_key_from_jwk(signer.jwk());
     const auto trigger = hsm.dir() / "fail-sign";
     ::setenv("LACME_SHIM_FAIL_SIGN_FILE", trigger.c_str(), 1);
     write_file(trigger, "");
@@ -140,7 +135,7 @@ BOOST_AUTO_TEST_CASE(single_session_token_serialises_signatures)
 {
     ::setenv("LACME_SHIM_MAX_SESSIONS", "1", 1);
     pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
-    const auto key = pkey_from_jwk(signer.jwk());
+    const auto key = public_key_from_jwk(signer.jwk());
     std::atomic<int> good{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
