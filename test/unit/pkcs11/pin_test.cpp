@@ -89,23 +89,23 @@ BOOST_AUTO_TEST_CASE(pin_file_errors)
 {
     auto o = test_options();
     o.key.pin_file = (hsm.dir() / "missing").string();
-    BOOST_TEST(contains(error_of([&] { pkcs11_signer("pkcs11:token=acme;object=account", o); }), "PIN file"));
+    BOOST_TEST(contains(error_message([&] { pkcs11_signer("pkcs11:token=acme;object=account", o); }), "PIN file"));
     write_file(hsm.dir() / "empty", "");
     o.key.pin_file = (hsm.dir() / "empty").string();
-    BOOST_TEST(contains(error_of([&] { pkcs11_signer("pkcs11:token=acme;object=account", o); }), "is empty"));
-    BOOST_TEST(contains(error_of([] { (void)read_pin_source("https://example/pin"); }), "only file:"));
+    BOOST_TEST(contains(error_message([&] { pkcs11_signer("pkcs11:token=acme;object=account", o); }), "is empty"));
+    BOOST_TEST(contains(error_message([] { (void)read_pin_source("https://example/pin"); }), "only file:"));
 }
 
 BOOST_AUTO_TEST_CASE(no_pin_source_is_a_clear_error)
 {
-    const auto message = error_of([] { pkcs11_signer("pkcs11:token=acme;object=account", test_options()); });
+    const auto message = error_message([] { pkcs11_signer("pkcs11:token=acme;object=account", test_options()); });
     BOOST_TEST(contains(message, "needs a PIN"), message);
     BOOST_TEST(contains(message, "pin-source"), message);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_pin_reported_once_never_retried)
 {
-    const auto message = error_of([] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=0000", test_options()); });
+    const auto message = error_message([] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=0000", test_options()); });
     BOOST_TEST(contains(message, "CKR_PIN_INCORRECT"), message);
     BOOST_TEST(contains(message, "not retried"), message);
     BOOST_TEST(!contains(message, "0000"), message);  // the PIN itself never appears
@@ -122,10 +122,10 @@ BOOST_AUTO_TEST_CASE(wrong_pin_reported_once_never_retried)
         check(s.fn->C_SetPIN(s.h, utf8(user_pin), user_pin.size(), utf8(new_pin), new_pin.size()), "C_SetPIN");
     }
     check(other.functions()->C_CloseAllSessions(signer.key().slot()), "C_CloseAllSessions");
-    const auto first = error_of([&] { (void)signer.sign("a.b"); });
+    const auto first = error_message([&] { (void)signer.sign("a.b"); });
     BOOST_TEST(contains(first, "CKR_PIN_INCORRECT"), first);
     const auto reconnects = signer.key().reconnects();
-    const auto second = error_of([&] { (void)signer.sign("a.b"); });
+    const auto second = error_message([&] { (void)signer.sign("a.b"); });
     BOOST_TEST(contains(second, "CKR_PIN_INCORRECT"), second);
     BOOST_TEST(signer.key().reconnects() == reconnects);  // no new login attempt
 }
@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(prompt_end_of_input_is_an_error)
             seen += read_available(master);
         BOOST_TEST(::write(master, "\x04", 1) == 1);
     });
-    const auto message = error_of([&] { (void)prompt_pin(slave, "PIN: "); });
+    const auto message = error_message([&] { (void)prompt_pin(slave, "PIN: "); });
     typist.join();
     BOOST_TEST(contains(message, "no PIN entered"), message);
     ::close(slave);

@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(jwk_from_certificate_or_private_key_without_public_object)
         BOOST_TEST(canonical_json(signer.jwk()) == canonical_json(account_public_key_from(key).jwk), label);
         BOOST_TEST(jws_verify(key, signer.algorithm(), input(3), signer.sign(input(3))), label);
     }
-    const std::string message = error_of([] { pkcs11_signer("pkcs11:token=acme;object=lonely?pin-value=1234", test_options()); });
+    const std::string message = error_message([] { pkcs11_signer("pkcs11:token=acme;object=lonely?pin-value=1234", test_options()); });
     BOOST_TEST(message.find("no public key found on the token") != std::string::npos, message);
 }
 
@@ -309,7 +309,7 @@ BOOST_AUTO_TEST_CASE(token_removed_mid_run)
     std::filesystem::create_directory(hsm.dir() / "tokens");
     module other(softhsm_module);
     other.functions()->C_CloseAllSessions(signer.key().slot());
-    const std::string message = error_of([&] { (void)signer.sign(input(1)); });
+    const std::string message = error_message([&] { (void)signer.sign(input(1)); });
     BOOST_TEST(message.find('\n') == std::string::npos);
     BOOST_TEST(message.find("no token matches") != std::string::npos, message);
 }

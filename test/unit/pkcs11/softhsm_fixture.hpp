@@ -1,8 +1,9 @@
 // Test helpers for the PKCS#11 unit tests: a private SoftHSM token directory per test
 // (SOFTHSM2_CONF in a temp dir), tokens and keys made through the PKCS#11 API itself, and
-// building an OpenSSL key from a JWK to verify signatures against.
+// the options and helpers every test uses.
 #pragma once
 
+#include "../common/error_message.hpp"
 #include "common/base64url.hpp"
 #include "common/error.hpp"
 #include "common/jwk.hpp"
@@ -313,17 +314,6 @@ inline void write_file(const std::filesystem::path& path, const std::string& con
     std::ofstream(path) << content;
 }
 
-// What a failing call threw, for matching error messages.
-template <class F>
-std::string error_of(F&& f)
-{
-    try {
-        f();
-    } catch (const lacme::error& e) {
-        return e.what();
-    }
-    BOOST_FAIL("expected a lacme::error, got success");
-    return {};
-}
+using lacme::test::error_message;
 
 }  // namespace lacme::pkcs11::test

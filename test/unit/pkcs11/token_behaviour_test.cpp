@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(shim_forwards_to_softhsm)
 BOOST_AUTO_TEST_CASE(locked_pin_is_reported_without_trying)
 {
     ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_LOCKED).c_str(), 1);
-    const auto message = error_of([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    const auto message = error_message([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
     BOOST_TEST(contains(message, "the user PIN is locked"), message);
     BOOST_TEST(login_log().empty());  // no C_Login at all: it could only make things worse
 }
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(locked_pin_is_reported_without_trying)
 BOOST_AUTO_TEST_CASE(final_try_is_reported)
 {
     ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_FINAL_TRY).c_str(), 1);
-    const auto message = error_of([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=0000", options()); });
+    const auto message = error_message([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=0000", options()); });
     BOOST_TEST(contains(message, "CKR_PIN_INCORRECT; not retried; one more wrong PIN will lock the token"), message);
     BOOST_REQUIRE(warnings.size() == 1u);
     BOOST_TEST(contains(warnings.front(), "one more wrong PIN will lock the token"), warnings.front());
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(protected_authentication_path)
 BOOST_AUTO_TEST_CASE(slot_list_device_error_means_no_token)
 {
     ::setenv("LACME_SHIM_SLOTLIST_RV", hex(CKR_DEVICE_ERROR).c_str(), 1);
-    const auto message = error_of([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    const auto message = error_message([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
     BOOST_TEST(contains(message, "no PKCS#11 token reachable"), message);
     BOOST_TEST(contains(message, "CKR_DEVICE_ERROR; is pcscd running"), message);
 }

@@ -7,7 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 using namespace lacme::pkcs11;
-using lacme::pkcs11::test::error_of;
+using lacme::pkcs11::test::error_message;
 
 BOOST_AUTO_TEST_SUITE(pkcs11_uri_module)
 
@@ -41,11 +41,11 @@ BOOST_AUTO_TEST_CASE(pin_value_is_redacted_from_text)
 
 BOOST_AUTO_TEST_CASE(rejects_bad_uris)
 {
-    BOOST_TEST(error_of([] { (void)uri::parse("file:/etc/key.pem"); }).find("not a pkcs11: URI") != std::string::npos);
-    BOOST_TEST(error_of([] { (void)uri::parse("pkcs11:object=a%zz"); }).find("bad percent-encoding") !=
+    BOOST_TEST(error_message([] { (void)uri::parse("file:/etc/key.pem"); }).find("not a pkcs11: URI") != std::string::npos);
+    BOOST_TEST(error_message([] { (void)uri::parse("pkcs11:object=a%zz"); }).find("bad percent-encoding") !=
                std::string::npos);
     // A typo must not silently widen the selection to every key.
-    BOOST_TEST(error_of([] { (void)uri::parse("pkcs11:token=acme;objekt=account"); }).find("does not know") !=
+    BOOST_TEST(error_message([] { (void)uri::parse("pkcs11:token=acme;objekt=account"); }).find("does not know") !=
                std::string::npos);
 }
 
@@ -74,18 +74,18 @@ BOOST_AUTO_TEST_CASE(resolves_modules_most_specific_first)
     BOOST_TEST(resolve_module("", "", "/y/cfg.so") == "/y/cfg.so");
     BOOST_TEST(resolve_module("", "", "") == std::string(default_module()));
     BOOST_TEST(default_module().find("p11-kit-proxy") != std::string_view::npos);
-    BOOST_TEST(error_of([] { (void)resolve_module("", "../evil", ""); }).find("not a path") != std::string::npos);
+    BOOST_TEST(error_message([] { (void)resolve_module("", "../evil", ""); }).find("not a path") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(not_a_module_is_a_clear_error)
 {
     // A shared library without C_GetFunctionList.
-    const std::string libc = error_of([] { module m("libz.so.1"); });
+    const std::string libc = error_message([] { module m("libz.so.1"); });
     BOOST_TEST(libc.find("is not a PKCS#11 module") != std::string::npos, libc);
     // Not a shared library at all.
-    const std::string text = error_of([] { module m("/etc/passwd"); });
+    const std::string text = error_message([] { module m("/etc/passwd"); });
     BOOST_TEST(text.find("cannot load PKCS#11 module /etc/passwd") != std::string::npos, text);
-    const std::string missing = error_of([] { module m("/nonexistent/libnothing.so"); });
+    const std::string missing = error_message([] { module m("/nonexistent/libnothing.so"); });
     BOOST_TEST(missing.find("cannot load PKCS#11 module") != std::string::npos, missing);
     BOOST_TEST(missing.find('\n') == std::string::npos);
 }
@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(ckr_codes_are_named)
     BOOST_TEST(error(std::string("x"), CKR_OBJECT_HANDLE_INVALID).reopenable());
     BOOST_TEST(!error(std::string("x"), CKR_PIN_INCORRECT).reopenable());
     BOOST_TEST(!error(std::string("x"), CKR_MECHANISM_INVALID).reopenable());
-    BOOST_TEST(error_of([] { check(CKR_PIN_INCORRECT, "C_Login"); }) == "C_Login: CKR_PIN_INCORRECT");
+    BOOST_TEST(error_message([] { check(CKR_PIN_INCORRECT, "C_Login"); }) == "C_Login: CKR_PIN_INCORRECT");
 }
 
 BOOST_AUTO_TEST_CASE(loads_and_finalizes_softhsm)
