@@ -4,7 +4,7 @@
 # configuration, and hostile peers (garbage, 1 MB line, disconnect mid-line), the daemon staying
 # alive and serving others throughout.
 source "$(dirname "$0")/lib.sh"
-t_require python3; t_require lacme-accountd
+t_require python3; t_require lacme-accountd; t_require xxd
 peer() { python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
 mkdir -p "$T/run"; chmod 0700 "$T/run"
 sock="$T/run/S.lacme"
