@@ -192,7 +192,6 @@ int loop_worker::run()
     return exit_status_;
 }
 
-
 void loop_worker::add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out)
 {
     auto conn = std::make_unique<connection>(service_, std::move(id), std::move(in), std::move(out),

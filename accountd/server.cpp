@@ -2,6 +2,7 @@
 
 #include "accountd/loop_worker.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>

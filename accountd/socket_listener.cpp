@@ -1,6 +1,7 @@
 #include "accountd/socket_listener.hpp"
 
 #include "common/error.hpp"
+#include "common/path.hpp"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -23,14 +24,6 @@ sockaddr_un socket_address(const std::string& path)
         throw error("invalid socket name " + path);
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
     return addr;
-}
-
-std::string parent_directory(const std::string& path)
-{
-    const auto slash = path.rfind('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 // Removes a socket left behind by a dead daemon; refuses anything else that sits at path.

@@ -1,6 +1,7 @@
 #include "common/atomic_file.hpp"
 
 #include "common/error.hpp"
+#include "common/path.hpp"
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
@@ -12,14 +13,6 @@
 
 namespace lacme {
 namespace {
-
-std::string parent_directory(const std::string& path)
-{
-    const auto slash = path.rfind('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 void write_all(int fd, std::string_view data, const std::string& what)
 {

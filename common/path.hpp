@@ -1,0 +1,17 @@
+// Path helpers for the files and sockets we create beside others.
+#pragma once
+
+#include <string>
+
+namespace lacme {
+
+// The directory holding path: "." for a bare name, "/" for a top-level entry.
+inline std::string parent_directory(const std::string& path)
+{
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace lacme
