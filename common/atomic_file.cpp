@@ -1,6 +1,7 @@
 #include "common/atomic_file.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 #include "common/path.hpp"
 #include "common/unique_fd.hpp"
 
@@ -18,18 +19,6 @@ namespace lacme {
 namespace {
 
 constexpr std::string_view temp_marker = ".lacme-tmp.";
-
-void write_all(int fd, std::string_view data, const std::string& what)
-{
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw_errno("write " + what);
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
 
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 

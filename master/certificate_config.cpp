@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
+#include "common/text.hpp"
 #include "master/subject_name.hpp"
 
 #include <arpa/inet.h>
@@ -32,14 +33,6 @@ constexpr std::array known_keys = {
 };
 // lacme passes `hash` to `openssl req` only when it is one of these.
 constexpr std::array known_hashes = {"md5", "rmd160", "sha1", "sha224", "sha256", "sha384", "sha512"};
-
-std::string_view trim(std::string_view s)
-{
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
 
 // lacme's $RE_DOMAIN: at least two labels of [0-9a-z-], not starting or ending with '-'.
 bool is_domain_name(std::string_view name)

@@ -1,5 +1,7 @@
 #include "master/run_summary.hpp"
 
+#include "common/text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -8,6 +10,8 @@
 namespace lacme::master {
 namespace {
 
+constexpr std::size_t max_line_bytes = 2000;
+
 std::string utc(std::chrono::system_clock::time_point when, const char* format)
 {
     const std::time_t t = std::chrono::system_clock::to_time_t(when);
@@ -15,24 +19,6 @@ std::string utc(std::chrono::system_clock::time_point when, const char* format)
     ::gmtime_r(&t, &tm);
     char buf[32];
     return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
-}
-
-// Section names and errors may carry text from outside (the CA's problem details): no control
-// byte reaches the terminal.
-std::string printable(std::string_view text)
-{
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (const unsigned char c : text) {
-        if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 0xf];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
 }
 
 std::string joined(const std::vector<std::string>& paths)
@@ -76,7 +62,8 @@ std::string summary_line(const section_result& r)
         line += "FAILED: " + r.detail;
         break;
     }
-    return printable(line);
+    // Errors may carry the CA's text: no control byte reaches the terminal.
+    return printable_for_log(line, max_line_bytes);
 }
 
 std::string summary_json(std::span<const section_result> results)
