@@ -251,3 +251,21 @@ BOOST_AUTO_TEST_CASE(select_sections_by_name)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(shipped_examples)
+
+BOOST_AUTO_TEST_CASE(example_certificate_config_is_valid)
+{
+    std::string source_dir = LACME_TEST_DATA_DIR;
+    source_dir.resize(source_dir.size() - std::string_view("/test/data").size());
+    const std::vector<std::string> items{source_dir + "/examples/lacme-certs.conf"};
+    const auto sections = load_certificate_sections(items, "/");
+    BOOST_REQUIRE_EQUAL(sections.size(), 2u);
+    for (const auto& s : sections)
+        BOOST_TEST(s.errors.empty(), s.name << ": " << (s.errors.empty() ? "" : s.errors.front()));
+    BOOST_TEST(sections[1].name == "www");
+    BOOST_TEST((sections[1].identifiers() == std::vector<std::string>{"www.example.org", "example.org"}));
+    BOOST_TEST(sections[0].min_days == 21);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,167 @@
+// The install step under SIGKILL at random instants and on a full filesystem: the target is
+// always the complete old or the complete new file, and nothing stray survives the next install.
+#include "master/certificate_install.hpp"
+
+#include "test/support/error_message.hpp"
+#include "test_pki.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+using lacme::master::certificate_section;
+using lacme::master::verify_and_install;
+using lacme::test::file_mode;
+using lacme::test::read_file;
+using lacme::test::shared_ca;
+using lacme::test::temp_dir;
+using lacme::test::write_file;
+
+namespace {
+
+struct fixture {
+    temp_dir dir;
+    certificate_section section;
+    std::string chain_a, chain_b, leaf_a, leaf_b, key_bytes;
+
+    explicit fixture(const std::string& target_dir = {})
+    {
+        const std::string targets = target_dir.empty() ? dir.path() : target_dir;
+        section.name = "www";
+        section.certificate = targets + "/www.crt";
+        section.certificate_chain = targets + "/www.chain.pem";
+        section.certificate_key = dir.file("www.key");
+        section.ca_file = dir.file("ca.pem");
+        section.chmod = 0640;
+        key_bytes = lacme::test::private_key_pem(lacme::test::shared_p256(), lacme::test::pem_format::pkcs8);
+        write_file(section.certificate_key, key_bytes);
+        ::chmod(section.certificate_key.c_str(), 0600);
+        write_file(section.ca_file, shared_ca().root_pem());
+        const auto a = shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 1);
+        const auto b = shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 2);
+        chain_a = shared_ca().chain_pem(*a);
+        chain_b = shared_ca().chain_pem(*b);
+        leaf_a = lacme::pem_of(*a);
+        leaf_b = lacme::pem_of(*b);
+    }
+
+    // The installed files are each the complete A or B, with the configured mode; the key is untouched.
+    void check_targets(int trial) const
+    {
+        const std::string leaf = read_file(section.certificate);
+        const std::string chain = read_file(section.certificate_chain);
+        BOOST_TEST((leaf == leaf_a || leaf == leaf_b), "trial " << trial << ": torn certificate");
+        BOOST_TEST((chain == chain_a || chain == chain_b), "trial " << trial << ": torn chain");
+        BOOST_TEST(file_mode(section.certificate) == 0640u, "trial " << trial);
+        BOOST_TEST(file_mode(section.certificate_chain) == 0640u, "trial " << trial);
+        BOOST_TEST(read_file(section.certificate_key) == key_bytes, "trial " << trial);
+        BOOST_TEST(file_mode(section.certificate_key) == 0600u, "trial " << trial);
+    }
+};
+
+std::size_t temporaries_in(const temp_dir& dir)
+{
+    std::size_t n = 0;
+    for (const auto& name : dir.entries())
+        n += name.find(".lacme-tmp.") != std::string::npos;
+    return n;
+}
+
+// Runs verify_and_install in a child and SIGKILLs it after delay (it may have finished).
+bool killed_during_install(const certificate_section& section, const std::string& chain, std::chrono::microseconds delay)
+{
+    const pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        try {
+            verify_and_install(section, chain);
+        } catch (...) {
+            ::_exit(1);
+        }
+        ::_exit(0);
+    }
+    std::this_thread::sleep_for(delay);
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
+    BOOST_TEST(!(WIFEXITED(status) && WEXITSTATUS(status) != 0), "the install failed in the child");
+    return WIFSIGNALED(status);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(install_crash_safety)
+
+BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
+{
+    fixture f;
+    verify_and_install(f.section, f.chain_a);
+    const auto start = std::chrono::steady_clock::now();
+    verify_and_install(f.section, f.chain_b);
+    const auto one_install = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+
+    const unsigned seed = std::random_device{}();
+    BOOST_TEST_MESSAGE("seed " << seed << ", one install takes " << one_install.count() << " us");
+    std::mt19937 rng(seed);
+    // From before the child starts to after it has surely finished (fork adds to its run time).
+    std::uniform_int_distribution<long> delay(0, 2 * one_install.count() + 2000);
+    int killed = 0, stray = 0;
+    constexpr int trials = 200;
+    for (int trial = 0; trial < trials; ++trial) {
+        killed += killed_during_install(f.section, trial % 2 ? f.chain_a : f.chain_b,
+                                        std::chrono::microseconds(delay(rng)));
+        f.check_targets(trial);
+        stray += temporaries_in(f.dir) > 0;
+        verify_and_install(f.section, trial % 3 ? f.chain_a : f.chain_b);
+        BOOST_TEST(f.dir.entries() == (std::vector<std::string>{"ca.pem", "www.chain.pem", "www.crt", "www.key"}),
+                   "seed " << seed << " trial " << trial << ": stray file after the next install");
+    }
+    BOOST_TEST_MESSAGE(killed << " of " << trials << " children killed before the end, " << stray
+                              << " left a temporary file");
+    BOOST_TEST(killed > 0);  // the kills did land during installs
+    BOOST_TEST(killed < trials);
+}
+
+BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)
+{
+    temp_dir mount_point;
+    if (::geteuid() != 0 || ::mount("tmpfs", mount_point.path().c_str(), "tmpfs", 0, "size=64k") != 0) {
+        BOOST_TEST_MESSAGE("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    struct unmount {
+        const std::string& path;
+        ~unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+    } const guard{mount_point.path()};
+    fixture f(mount_point.path());
+    verify_and_install(f.section, f.chain_a);
+    {
+        // Fill every remaining block.
+        const std::string block(4096, 'x');
+        std::FILE* filler = std::fopen(mount_point.file("filler").c_str(), "w");
+        BOOST_REQUIRE(filler != nullptr);
+        while (std::fwrite(block.data(), 1, block.size(), filler) == block.size() && std::fflush(filler) == 0) {
+        }
+        std::fclose(filler);
+    }
+    const std::string message = lacme::test::error_message([&] { verify_and_install(f.section, f.chain_b); });
+    BOOST_TEST(message.find("No space left on device") != std::string::npos, message);
+    BOOST_TEST(message.find('\n') == std::string::npos);
+    f.check_targets(0);
+    BOOST_TEST(read_file(f.section.certificate) == f.leaf_a);
+    BOOST_TEST(read_file(f.section.certificate_chain) == f.chain_a);
+    BOOST_TEST(mount_point.entries() == (std::vector<std::string>{"filler", "www.chain.pem", "www.crt"}));
+    ::unlink(mount_point.file("filler").c_str());
+    verify_and_install(f.section, f.chain_b);
+    BOOST_TEST(read_file(f.section.certificate_chain) == f.chain_b);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
