@@ -152,6 +152,16 @@ BOOST_AUTO_TEST_CASE(nothing_is_installed_when_a_check_fails)
          "chown: unknown user no-such-user-x"},
         {"unknown chown group", [](auto& s, auto&, auto&) { s.chown = lacme::master::owner_spec{"root", "no-such-group-x"}; },
          "chown: unknown group no-such-group-x"},
+        {"client certificate",
+         [](auto&, auto& chain, auto&) {
+             chain = shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 7, {"clientAuth", true}));
+         },
+         "certificate verification failed: unsuitable certificate purpose"},
+        {"not RFC 5280 (strict)",
+         [](auto&, auto& chain, auto&) {
+             chain = shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 8, {"serverAuth", false}));
+         },
+         "certificate verification failed: Missing Authority Key Identifier"},
         {"missing key", [](auto& s, auto&, auto& dir) { s.certificate_key = dir.file("gone.key"); }, "can't open "},
     };
     for (const auto& f : failures) {

@@ -15,6 +15,12 @@
 
 namespace lacme::test {
 
+// What a leaf may get wrong.
+struct leaf_options {
+    std::string extended_key_usage = "serverAuth";
+    bool authority_key_id = true;  // required by strict (RFC 5280) verification
+};
+
 class test_ca {
 public:
     test_ca()
@@ -27,10 +33,11 @@ public:
     }
 
     // A server certificate for key, valid from an hour ago for `days` days (negative: expired).
-    x509_ptr issue(EVP_PKEY* key, const std::string& dns_name, int days = 90, long serial = 100) const
+    x509_ptr issue(EVP_PKEY* key, const std::string& dns_name, int days = 90, long serial = 100,
+                   const leaf_options& options = {}) const
     {
         return make_certificate(dns_name, key, intermediate_.get(), intermediate_key_.get(), days, serial, false,
-                                "DNS:" + dns_name);
+                                "DNS:" + dns_name, options);
     }
     // Leaf then intermediate, as a CA returns it.
     std::string chain_pem(X509& leaf) const { return pem_of(leaf) + pem_of(*intermediate_); }
@@ -47,7 +54,8 @@ private:
     }
 
     static x509_ptr make_certificate(const std::string& common_name, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key,
-                                     int days, long serial, bool is_ca, const std::string& alt_name = {})
+                                     int days, long serial, bool is_ca, const std::string& alt_name = {},
+                                     const leaf_options& options = {})
     {
         x509_ptr cert(X509_new());
         X509_set_version(cert.get(), X509_VERSION_3);
@@ -66,9 +74,10 @@ private:
         add_extension(cert.get(), ctx, NID_key_usage,
                       is_ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
         add_extension(cert.get(), ctx, NID_subject_key_identifier, "hash");
-        add_extension(cert.get(), ctx, NID_authority_key_identifier, "keyid:always");
+        if (options.authority_key_id)
+            add_extension(cert.get(), ctx, NID_authority_key_identifier, "keyid:always");
         if (!is_ca) {
-            add_extension(cert.get(), ctx, NID_ext_key_usage, "serverAuth");
+            add_extension(cert.get(), ctx, NID_ext_key_usage, options.extended_key_usage);
             add_extension(cert.get(), ctx, NID_subject_alt_name, alt_name);
         }
         if (X509_sign(cert.get(), issuer_key, EVP_sha256()) <= 0)
