@@ -54,39 +54,55 @@ void remove_abandoned_temporaries(const std::string& path)
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,
-                           std::optional<file_owner> owner)
+staged_file::staged_file(std::string path, std::string_view contents, mode_t mode, std::optional<file_owner> owner)
+    : path_(std::move(path))
 {
-    std::string temp_path = temp_prefix(path) + "XXXXXX";
+    std::string temp_path = temp_prefix(path_) + "XXXXXX";
     std::vector<char> name(temp_path.begin(), temp_path.end());
     name.push_back('\0');
-    unique_fd fd(::mkostemp(name.data(), O_CLOEXEC));
-    if (!fd)
-        throw_errno("can't create a temporary file beside " + path);
-    temp_path.assign(name.data());
+    fd_ = unique_fd(::mkostemp(name.data(), O_CLOEXEC));
+    if (!fd_)
+        throw_errno("can't create a temporary file beside " + path_);
+    temp_path_.assign(name.data());
     try {
-        if (::flock(fd.get(), LOCK_EX) != 0)
-            throw_errno("lock " + temp_path);
-        if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
-            throw_errno("chown " + temp_path);
-        if (::fchmod(fd.get(), mode) != 0)  // after fchown, which may clear set-id bits
-            throw_errno("chmod " + temp_path);
-        write_all(fd.get(), contents, temp_path);
-        if (::fsync(fd.get()) != 0)
-            throw_errno("fsync " + temp_path);
-        if (::rename(temp_path.c_str(), path.c_str()) != 0)
-            throw_errno("rename " + temp_path + " to " + path);
+        if (::flock(fd_.get(), LOCK_EX) != 0)
+            throw_errno("lock " + temp_path_);
+        if (owner && ::fchown(fd_.get(), owner->uid, owner->gid) != 0)
+            throw_errno("chown " + temp_path_);
+        if (::fchmod(fd_.get(), mode) != 0)  // after fchown, which may clear set-id bits
+            throw_errno("chmod " + temp_path_);
+        write_all(fd_.get(), contents, temp_path_);
+        if (::fsync(fd_.get()) != 0)
+            throw_errno("fsync " + temp_path_);
     } catch (...) {
-        ::unlink(temp_path.c_str());
+        ::unlink(temp_path_.c_str());
         throw;
     }
-    if (::close(fd.release()) != 0)
-        throw_errno("close " + path);
-    const std::string dir = parent_directory(path);
+}
+
+staged_file::~staged_file()
+{
+    if (fd_)
+        ::unlink(temp_path_.c_str());
+}
+
+void staged_file::commit()
+{
+    if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+        throw_errno("rename " + temp_path_ + " to " + path_);
+    if (::close(fd_.release()) != 0)
+        throw_errno("close " + path_);
+    const std::string dir = parent_directory(path_);
     const unique_fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dirfd || ::fsync(dirfd.get()) != 0)
         throw_errno("fsync " + dir);
-    remove_abandoned_temporaries(path);
+    remove_abandoned_temporaries(path_);
+}
+
+void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,
+                           std::optional<file_owner> owner)
+{
+    staged_file(path, contents, mode, owner).commit();
 }
 
 }  // namespace lacme

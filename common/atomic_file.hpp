@@ -3,6 +3,8 @@
 // target, fsync the directory.
 #pragma once
 
+#include "common/unique_fd.hpp"
+
 #include <sys/types.h>
 
 #include <optional>
@@ -16,7 +18,27 @@ struct file_owner {
     gid_t gid;  // static_cast<gid_t>(-1): keep the creator's group
 };
 
-// The temporary file is ".NAME.lacme-tmp.XXXXXX" in the target's directory, locked (flock)
+// A new version of path written and synced beside it, under a temporary name, until commit()
+// renames it over path and syncs the directory. Destroyed uncommitted, the temporary file is
+// removed: several files can be staged, then committed only if every one was written.
+class staged_file {
+public:
+    staged_file(std::string path, std::string_view contents, mode_t mode, std::optional<file_owner> owner);
+    staged_file(const staged_file&) = delete;
+    staged_file& operator=(const staged_file&) = delete;
+    staged_file(staged_file&&) = default;
+    staged_file& operator=(staged_file&&) = delete;
+    ~staged_file();
+
+    void commit();
+
+private:
+    std::string path_;
+    std::string temp_path_;
+    unique_fd fd_;
+};
+
+// staged_file then commit. The temporary file is ".NAME.lacme-tmp.XXXXXX" in the target's directory, locked (flock)
 // while it is written. A writer killed before its rename leaves one behind: the next write of
 // the same target removes those that no live writer holds. The owner and mode are set before
 // any byte is written, so the contents never exist under a looser owner or mode.

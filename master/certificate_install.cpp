@@ -59,18 +59,22 @@ installed_certificate verify_and_install(const certificate_section& section, std
     const auto owner = owner_of(section);
     const mode_t mode = mode_of(section);
 
+    // Both files are written before either replaces its target: a full disk changes neither.
     installed_certificate installed{expiry_of(leaf), {}};
+    std::vector<staged_file> staged;
     if (!section.certificate.empty()) {
-        write_file_atomically(section.certificate, pem_of(leaf), mode, owner);
+        staged.emplace_back(section.certificate, pem_of(leaf), mode, owner);
         installed.paths.push_back(section.certificate);
     }
     if (!section.certificate_chain.empty()) {
         std::string all;
         for (const auto& cert : chain)
             all += pem_of(*cert);
-        write_file_atomically(section.certificate_chain, all, mode, owner);
+        staged.emplace_back(section.certificate_chain, all, mode, owner);
         installed.paths.push_back(section.certificate_chain);
     }
+    for (auto& file : staged)
+        file.commit();
     return installed;
 }
 

@@ -19,8 +19,9 @@ struct installed_certificate {
 // Checks, in order: the section has no configuration error; pem_chain holds certificates; the
 // leaf's public key is the service key's; the chain verifies against CAfile (purpose
 // sslserver, strict; skipped when CAfile is empty); the chown user and group exist. Then
-// writes `certificate` (the leaf) and `certificate-chain` (every certificate received) with
-// common/atomic_file, mode `chmod` or else 0644 minus the umask, owner `chown`.
+// writes `certificate` (the leaf) and `certificate-chain` (every certificate received) to
+// temporary files with common/atomic_file, and renames them over the targets once both are
+// written; mode `chmod` or else 0644 minus the umask, owner `chown`.
 // Throws lacme::error, one line.
 installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain);
 

@@ -174,4 +174,23 @@ BOOST_AUTO_TEST_CASE(relative_path_in_the_current_directory)
     BOOST_TEST(dir.entries() == std::vector<std::string>{"plain"});
 }
 
+BOOST_AUTO_TEST_CASE(staged_file_replaces_the_target_only_on_commit)
+{
+    temp_dir dir;
+    const std::string path = dir.file("www.pem");
+    lacme::test::write_file(path, "old");
+    {
+        lacme::staged_file staged(path, "abandoned", 0644, std::nullopt);
+        BOOST_TEST(dir.entries().size() == 2u);  // the target and the staged temporary file
+        BOOST_TEST(read_file(path) == "old");
+    }
+    BOOST_TEST(dir.entries() == std::vector<std::string>{"www.pem"});
+    BOOST_TEST(read_file(path) == "old");
+    lacme::staged_file staged(path, "new", 0600, std::nullopt);
+    staged.commit();
+    BOOST_TEST(read_file(path) == "new");
+    BOOST_TEST(file_mode(path) == 0600u);
+    BOOST_TEST(dir.entries() == std::vector<std::string>{"www.pem"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()

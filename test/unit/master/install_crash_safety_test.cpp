@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -152,13 +153,19 @@ BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)
         }
         std::fclose(filler);
     }
-    const std::string message = lacme::test::error_message([&] { verify_and_install(f.section, f.chain_b); });
-    BOOST_TEST(message.find("No space left on device") != std::string::npos, message);
-    BOOST_TEST(message.find('\n') == std::string::npos);
-    f.check_targets(0);
-    BOOST_TEST(read_file(f.section.certificate) == f.leaf_a);
-    BOOST_TEST(read_file(f.section.certificate_chain) == f.chain_a);
-    BOOST_TEST(mount_point.entries() == (std::vector<std::string>{"filler", "www.chain.pem", "www.crt"}));
+    // Full, then room for the leaf's temporary file but not the chain's: neither file changes.
+    for (const bool one_page_free : {false, true}) {
+        if (one_page_free)
+            BOOST_REQUIRE(::truncate(mount_point.file("filler").c_str(),
+                                     static_cast<off_t>(std::filesystem::file_size(mount_point.file("filler")) - 4096)) == 0);
+        const std::string message = lacme::test::error_message([&] { verify_and_install(f.section, f.chain_b); });
+        BOOST_TEST(message.find("No space left on device") != std::string::npos, message);
+        BOOST_TEST(message.find('\n') == std::string::npos);
+        f.check_targets(0);
+        BOOST_TEST(read_file(f.section.certificate) == f.leaf_a, "one page free: " << one_page_free);
+        BOOST_TEST(read_file(f.section.certificate_chain) == f.chain_a);
+        BOOST_TEST(mount_point.entries() == (std::vector<std::string>{"filler", "www.chain.pem", "www.crt"}));
+    }
     ::unlink(mount_point.file("filler").c_str());
     verify_and_install(f.section, f.chain_b);
     BOOST_TEST(read_file(f.section.certificate_chain) == f.chain_b);
