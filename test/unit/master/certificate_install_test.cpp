@@ -17,27 +17,12 @@ using lacme::master::verify_and_install;
 using lacme::test::error_message;
 using lacme::test::file_mode;
 using lacme::test::read_file;
+using lacme::test::section_in;
 using lacme::test::shared_ca;
 using lacme::test::temp_dir;
 using lacme::test::write_file;
 
 namespace {
-
-// A section of dir whose service key is key, trusting the shared test CA.
-certificate_section section_in(const temp_dir& dir, EVP_PKEY* key)
-{
-    certificate_section s;
-    s.name = "www";
-    s.certificate = dir.file("www.crt");
-    s.certificate_chain = dir.file("www.chain.pem");
-    s.certificate_key = dir.file("www.key");
-    s.subject = "/CN=www.example.org";
-    s.ca_file = dir.file("ca.pem");
-    write_file(s.certificate_key, lacme::test::private_key_pem(key, lacme::test::pem_format::pkcs8));
-    ::chmod(s.certificate_key.c_str(), 0600);
-    write_file(s.ca_file, shared_ca().root_pem());
-    return s;
-}
 
 std::string issued_chain(EVP_PKEY* key, int days = 90)
 {

@@ -31,21 +31,17 @@ namespace {
 struct fixture {
     temp_dir dir;
     certificate_section section;
-    std::string chain_a, chain_b, leaf_a, leaf_b, key_bytes;
+    std::string key_bytes, chain_a, chain_b, leaf_a, leaf_b;
 
     explicit fixture(const std::string& target_dir = {})
+        : section(lacme::test::section_in(dir, lacme::test::shared_p256())),
+          key_bytes(read_file(section.certificate_key))
     {
-        const std::string targets = target_dir.empty() ? dir.path() : target_dir;
-        section.name = "www";
-        section.certificate = targets + "/www.crt";
-        section.certificate_chain = targets + "/www.chain.pem";
-        section.certificate_key = dir.file("www.key");
-        section.ca_file = dir.file("ca.pem");
+        if (!target_dir.empty()) {
+            section.certificate = target_dir + "/www.crt";
+            section.certificate_chain = target_dir + "/www.chain.pem";
+        }
         section.chmod = 0640;
-        key_bytes = lacme::test::private_key_pem(lacme::test::shared_p256(), lacme::test::pem_format::pkcs8);
-        write_file(section.certificate_key, key_bytes);
-        ::chmod(section.certificate_key.c_str(), 0600);
-        write_file(section.ca_file, shared_ca().root_pem());
         const auto a = shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 1);
         const auto b = shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 2);
         chain_a = shared_ca().chain_pem(*a);

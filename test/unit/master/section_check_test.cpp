@@ -15,19 +15,7 @@ using lacme::test::write_file;
 
 namespace {
 
-certificate_section good_section(const temp_dir& dir)
-{
-    certificate_section s;
-    s.name = "www";
-    s.certificate = dir.file("www.crt");
-    s.certificate_chain = dir.file("www.chain.pem");
-    s.certificate_key = dir.file("www.key");
-    s.subject = "/CN=www.example.org";
-    s.ca_file = dir.file("ca.pem");
-    write_file(s.certificate_key, lacme::test::private_key_pem(lacme::test::shared_p256(), lacme::test::pem_format::pkcs8));
-    write_file(s.ca_file, shared_ca().root_pem());
-    return s;
-}
+certificate_section good_section(const temp_dir& dir) { return lacme::test::section_in(dir, lacme::test::shared_p256()); }
 
 }  // namespace
 

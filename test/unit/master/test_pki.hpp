@@ -5,8 +5,11 @@
 #include "test/support/temp_dir.hpp"
 #include "test/support/test_keys.hpp"
 #include "common/pem_certificates.hpp"
+#include "master/certificate_config.hpp"
 
 #include <openssl/x509v3.h>
+
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <ctime>
@@ -96,6 +99,23 @@ inline const test_ca& shared_ca()
 {
     static const test_ca ca;
     return ca;
+}
+
+// Section "www" with its files in dir: www.crt, www.chain.pem, the service key www.key (mode
+// 0600, written here) and ca.pem trusting the shared test CA (written here).
+inline master::certificate_section section_in(const temp_dir& dir, EVP_PKEY* key)
+{
+    master::certificate_section s;
+    s.name = "www";
+    s.certificate = dir.file("www.crt");
+    s.certificate_chain = dir.file("www.chain.pem");
+    s.certificate_key = dir.file("www.key");
+    s.subject = "/CN=www.example.org";
+    s.ca_file = dir.file("ca.pem");
+    write_file(s.certificate_key, private_key_pem(key, pem_format::pkcs8));
+    ::chmod(s.certificate_key.c_str(), 0600);
+    write_file(s.ca_file, shared_ca().root_pem());
+    return s;
 }
 
 // stdout of a shell command (an oracle such as `openssl req`), binary-safe.
