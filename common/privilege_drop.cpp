@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace lacme {
@@ -47,14 +48,18 @@ std::vector<gid_t> current_groups()
     return groups;
 }
 
-void set_gid(gid_t gid)
+// Sets the real, effective and saved id (setresuid or setresgid) and checks all three took.
+template <class Id>
+void set_all_three(Id id, int (*set)(Id, Id, Id), int (*get)(Id*, Id*, Id*), const char* what)
 {
-    if (::setresgid(gid, gid, gid) != 0)
-        throw_errno("setresgid");
-    gid_t r, e, s;
-    if (::getresgid(&r, &e, &s) != 0 || r != gid || e != gid || s != gid)
-        throw error("failed to drop group privileges");
+    if (set(id, id, id) != 0)
+        throw_errno(std::string("can't drop ") + what + " privileges");
+    Id r, e, s;
+    if (get(&r, &e, &s) != 0 || r != id || e != id || s != id)
+        throw error(std::string("failed to drop ") + what + " privileges");
 }
+
+void set_gid(gid_t gid) { set_all_three(gid, ::setresgid, ::getresgid, "group"); }
 
 // An explicitly configured group is the only group left, as in lacme.
 void use_only_group(gid_t gid)
@@ -78,14 +83,7 @@ void use_groups_of(const std::string& user, gid_t primary)
         throw error("failed to set the supplementary groups of " + user);
 }
 
-void set_uid(uid_t uid)
-{
-    if (::setresuid(uid, uid, uid) != 0)
-        throw_errno("setresuid");
-    uid_t r, e, s;
-    if (::getresuid(&r, &e, &s) != 0 || r != uid || e != uid || s != uid)
-        throw error("failed to drop user privileges");
-}
+void set_uid(uid_t uid) { set_all_three(uid, ::setresuid, ::getresuid, "user"); }
 
 }  // namespace
 
