@@ -1,9 +1,9 @@
 #include "common/privilege_drop.hpp"
 
 #include "common/error.hpp"
+#include "common/user_db.hpp"
 
 #include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,27 +15,18 @@ namespace {
 
 gid_t lookup_gid(const std::string& group)
 {
-    std::vector<char> storage(16384);
-    struct group entry {};
-    struct group* result = nullptr;
-    if (getgrnam_r(group.c_str(), &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
+    const auto entry = find_group(group);
+    if (!entry)
         throw error("unknown group " + group);
-    return entry.gr_gid;
+    return entry->gid;
 }
 
-struct account {
-    uid_t uid;
-    gid_t gid;  // primary group
-};
-
-account lookup_user(const std::string& user)
+user_entry lookup_user(const std::string& user)
 {
-    std::vector<char> storage(16384);
-    passwd entry{};
-    passwd* result = nullptr;
-    if (getpwnam_r(user.c_str(), &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
+    auto entry = find_user(user);
+    if (!entry)
         throw error("unknown user " + user);
-    return {entry.pw_uid, entry.pw_gid};
+    return std::move(*entry);
 }
 
 std::vector<gid_t> current_groups()
@@ -92,7 +83,7 @@ void drop_privileges(const std::string& user, const std::string& group)
     if (!group.empty())
         use_only_group(lookup_gid(group));
     if (!user.empty()) {
-        const account target = lookup_user(user);
+        const user_entry target = lookup_user(user);
         if (group.empty())
             use_groups_of(user, target.gid);
         set_uid(target.uid);
