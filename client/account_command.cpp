@@ -163,7 +163,7 @@ int run_account(acme_session& session, const account_request& request, std::ostr
             have_account = true;
         }
     }
-    std::cerr << "Key ID: " << *session.kid() << '\n';
+    std::cerr << "Key ID: " << sanitize_for_log(*session.kid(), 200) << '\n';
 
     if (!request.new_key_socket.empty()) {
         // The old key no longer works: show what the CA answered instead of asking again.

@@ -1,5 +1,6 @@
 #include "client/acme_session.hpp"
 
+#include "client/ca_url.hpp"
 #include "client/debug_log.hpp"
 #include "client/client_error.hpp"
 #include "client/problem_document.hpp"
@@ -92,7 +93,8 @@ std::optional<std::chrono::milliseconds> acme_session::transient_delay(const htt
     std::chrono::milliseconds delay = limits_.first_backoff * (1 << std::min(attempt, 6));
     if (response) {
         if (const auto ra = response->header("retry-after")) {
-            if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now())) {
+            const auto cap = limits_.longest_wait + std::chrono::seconds(1);
+            if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now(), cap)) {
                 if (*parsed > limits_.longest_wait)
                     return std::nullopt;
                 delay = std::max<std::chrono::milliseconds>(*parsed, std::chrono::milliseconds(100));
@@ -104,10 +106,17 @@ std::optional<std::chrono::milliseconds> acme_session::transient_delay(const htt
     return delay;
 }
 
+void acme_session::check_url(const std::string& url) const
+{
+    if (check_ca_url(config_.server, url) == url_origin::other && debug_)
+        std::cerr << debug_prefix() << sanitize_for_log(url, 200) << " is not on the directory's host\n";
+}
+
 void acme_session::ensure_nonces(std::size_t count)
 {
     for (int attempt = 0; nonces_.size() < count; ++attempt) {
         const std::string& url = directory().new_nonce;
+        check_url(url);
         std::vector<http_request> heads(count - nonces_.size(), http_request{"HEAD", url, {}, {}, {}});
         const auto outcomes = http_.perform_all(heads, request_timeout());
         std::string failure;
@@ -155,10 +164,16 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
         pending.push_back(i);
 
     while (!pending.empty()) {
-        ensure_nonces(pending.size());
+        // The pool keeps only so many nonces: more requests than that go in several rounds
+        // (the responses of one round bring the nonces of the next).
+        const std::size_t round = std::min(pending.size(), nonce_pool::capacity);
+        std::vector<std::size_t> later(pending.begin() + static_cast<std::ptrdiff_t>(round), pending.end());
+        pending.resize(round);
+        ensure_nonces(round);
         std::vector<http_request> batch;
         for (const std::size_t i : pending) {
             const signed_post& p = requests[i];
+            check_url(p.url);
             const jws_key key = account_key(p.use_jwk);
             const nlohmann::json body = sign(key, p.url, encode_payload(p.payload), true);
             batch.push_back({"POST", p.url, body.dump(), "application/jose+json", p.accept});
@@ -190,7 +205,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
             }
             const auto problem = parse_problem_document(r.body);
             if (debug_)
-                std::cerr << debug_prefix() << "" << describe_failure(r, requests[i].url) << '\n';
+                std::cerr << debug_prefix() << describe_failure(r, sanitize_for_log(requests[i].url, 200)) << '\n';
             if (problem && problem->is("badNonce") && s.bad_nonce < limits_.bad_nonce) {
                 ++s.bad_nonce;
                 retry.push_back(i);
@@ -208,6 +223,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
         if (!retry.empty())
             sleep_for(wait);
         pending = std::move(retry);
+        pending.insert(pending.end(), later.begin(), later.end());
     }
 
     std::vector<http_response> responses;
@@ -232,6 +248,7 @@ http_response acme_session::post_ok(const signed_post& request, std::string_view
 
 http_response acme_session::get(const std::string& url, std::string_view what)
 {
+    check_url(url);
     for (int attempt = 0;; ++attempt) {
         const http_request request{"GET", url, {}, {}, {}};
         auto outcome = std::move(http_.perform_all(std::span(&request, 1), request_timeout()).front());

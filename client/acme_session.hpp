@@ -69,8 +69,12 @@ public:
     [[nodiscard]] jws_key account_key(bool use_jwk) const;
 
     [[nodiscard]] bool debug() const noexcept { return debug_; }
+    // The `server` setting: where the CA's other URLs are checked against (client/ca_url.hpp).
+    [[nodiscard]] const std::string& directory_url() const noexcept { return config_.server; }
 
 private:
+    // check_ca_url, with a debug line for another host.
+    void check_url(const std::string& url) const;
     void ensure_nonces(std::size_t count);
     std::chrono::milliseconds request_timeout() const;
     // The delay before retrying a transient failure, or nullopt when it should not be retried.

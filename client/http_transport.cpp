@@ -281,7 +281,7 @@ std::vector<http_outcome> http_transport::perform_all(std::span<const http_reque
         t->body_cap = impl_->body_cap;
         impl_->configure(*t, request, timeout);
         if (impl_->debug)
-            std::cerr << debug_prefix() << ">>> " << request.method << ' ' << request.url << '\n';
+            std::cerr << debug_prefix() << ">>> " << request.method << ' ' << sanitize_for_log(request.url, 200) << '\n';
         if (const CURLMcode rc = curl_multi_add_handle(multi, t->easy.get()); rc != CURLM_OK)
             throw transport_error(std::string("libcurl: ") + curl_multi_strerror(rc));
         transfers.push_back(std::move(t));
@@ -310,7 +310,7 @@ std::vector<http_outcome> http_transport::perform_all(std::span<const http_reque
         transfer& t = *transfers[i];
         const http_request& request = requests[i];
         if (t.body_overflow) {
-            outcomes[i].error = request.url + ": response body exceeds " + std::to_string(t.body_cap) + " bytes";
+            outcomes[i].error = sanitize_for_log(request.url, 200) + ": response body exceeds " + std::to_string(t.body_cap) + " bytes";
         } else if (!t.done || t.result != CURLE_OK) {
             switch (t.done ? t.result : CURLE_RECV_ERROR) {
             case CURLE_COULDNT_RESOLVE_HOST:
@@ -334,7 +334,7 @@ std::vector<http_outcome> http_transport::perform_all(std::span<const http_reque
         } else {
             curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &t.response.status);
             if (impl_->debug)
-                std::cerr << debug_prefix() << "<<< " << t.response.status << ' ' << request.url << '\n';
+                std::cerr << debug_prefix() << "<<< " << t.response.status << ' ' << sanitize_for_log(request.url, 200) << '\n';
             outcomes[i].response = std::move(t.response);
         }
     }

@@ -1,5 +1,6 @@
 #include "client/order_flow.hpp"
 
+#include "client/ca_url.hpp"
 #include "client/challenge_files.hpp"
 #include "client/debug_log.hpp"
 #include "client/json_member.hpp"
@@ -57,11 +58,14 @@ std::string authorization_failure(const nlohmann::json& authz)
 std::chrono::milliseconds poll_delay(const acme_session& session, const http_response& r, backoff& fallback,
                                      std::string_view what)
 {
+    const deadline& end = session.current_deadline();
     std::chrono::milliseconds delay = fallback.next();
+    // With timeout = 0 a CA still gets at most a day per wait.
+    const auto cap = end.remaining(std::chrono::hours(24));
     if (const auto ra = r.header("retry-after"))
-        if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now()))
+        if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now(), cap))
             delay = std::max<std::chrono::milliseconds>(*parsed, std::chrono::milliseconds(100));
-    if (!session.current_deadline().allows(delay))
+    if (!end.allows(delay))
         throw acme_error("timeout exceeded while waiting for " + std::string(what));
     if (session.debug())
         std::cerr << debug_prefix() << "" << what << ": polling again in " << delay.count() << " ms\n";
@@ -96,7 +100,7 @@ bool ensure_account_url(acme_session& session, bool required)
             throw acme_error("newAccount: the CA sent no account URL (Location)");
         session.set_kid(*location);
         if (session.debug())
-            std::cerr << debug_prefix() << "Key ID: " << *location << '\n';
+            std::cerr << debug_prefix() << "Key ID: " << sanitize_for_log(*location, 200) << '\n';
         return true;
     }
     if (required)
@@ -285,21 +289,28 @@ std::string run_order(acme_session& session, const order_request& request)
     count_pem_certificates(r.body);  // refuses anything but PEM certificates
     std::string chain = r.body;
     if (!request.preferred_chain.empty() && !chain_matches_preferred(chain, request.preferred_chain)) {
+        // A broken alternate (refused URL, unreachable, not PEM) must not cost us the default
+        // chain we already hold.
         std::vector<signed_post> alternates;
-        for (const auto& url : links_with_rel(r.headers_named("link"), "alternate"))
-            alternates.push_back({url, std::nullopt, false, accept});
-        bool found = false;
-        for (const auto& alt : session.post_all(alternates)) {
+        for (const auto& url : links_with_rel(r.headers_named("link"), "alternate")) {
             try {
+                check_ca_url(session.directory_url(), url);
+                alternates.push_back({url, std::nullopt, false, accept});
+            } catch (const acme_error& e) {
+                std::cerr << "Warning: ignoring an alternate chain: " << e.what() << '\n';
+            }
+        }
+        bool found = false;
+        try {
+            for (const auto& alt : session.post_all(alternates)) {
                 if (alt.success() && chain_matches_preferred(alt.body, request.preferred_chain)) {
                     chain = alt.body;
                     found = true;
                     break;
                 }
-            } catch (const acme_error& e) {
-                // A broken alternate must not cost us the default chain we already hold.
-                std::cerr << "Warning: ignoring an alternate chain: " << e.what() << '\n';
             }
+        } catch (const lacme::error& e) {
+            std::cerr << "Warning: ignoring the alternate chains: " << e.what() << '\n';
         }
         if (!found)
             std::cerr << "Warning: no chain issued by '" << sanitize_for_log(request.preferred_chain, 100)

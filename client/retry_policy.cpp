@@ -84,7 +84,7 @@ private:
 bool valid(const std::tm& tm)
 {
     return tm.tm_mday >= 1 && tm.tm_mday <= 31 && tm.tm_hour <= 23 && tm.tm_min <= 59 && tm.tm_sec <= 60 &&
-           tm.tm_year >= 0 && tm.tm_year <= 8000;
+           tm.tm_year >= 0 && tm.tm_year <= 9999 - 1900;
 }
 
 }  // namespace
@@ -136,15 +136,16 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     if (t == static_cast<std::time_t>(-1))
         return std::nullopt;
     // system_clock counts nanoseconds, so it ends in 2262: later dates (valid() allows up to
-    // 9900) saturate instead of overflowing.
+    // 9999) saturate instead of overflowing.
     using clock = std::chrono::system_clock;
     if (t >= std::chrono::duration_cast<std::chrono::seconds>(clock::time_point::max().time_since_epoch()).count())
         return clock::time_point::max();
     return clock::from_time_t(t);
 }
 
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                      std::chrono::system_clock::time_point now)
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now,
+                                                           std::chrono::milliseconds cap)
 {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
         value.remove_prefix(1);
@@ -156,16 +157,21 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
         long long seconds = 0;
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
         if (ec == std::errc::result_out_of_range)
-            return std::chrono::seconds(std::chrono::seconds::max());
+            return cap;
         if (ec != std::errc() || end != value.data() + value.size())
             return std::nullopt;
+        if (seconds >= std::chrono::ceil<std::chrono::seconds>(cap).count())
+            return cap;
         return std::chrono::seconds(seconds);
     }
     const auto when = parse_http_date(value);
     if (!when)
         return std::nullopt;
     if (*when <= now)
-        return std::chrono::seconds(0);
+        return std::chrono::milliseconds(0);
+    // system_clock's nanoseconds hold 292 years either way: `*when - now` cannot overflow.
+    if (*when - now >= cap)
+        return cap;
     // Round up: waiting slightly too long is harmless, too short earns another rejection.
     return std::chrono::ceil<std::chrono::seconds>(*when - now);
 }
@@ -187,7 +193,7 @@ std::chrono::milliseconds deadline::remaining(std::chrono::milliseconds fallback
 
 bool deadline::allows(std::chrono::milliseconds delay) const
 {
-    return !end_ || clock::now() + delay < *end_;
+    return !end_ || delay < remaining(delay);
 }
 
 void sleep_for(std::chrono::milliseconds delay)
