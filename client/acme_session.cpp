@@ -1,11 +1,9 @@
 #include "client/acme_session.hpp"
 
 #include "client/ca_url.hpp"
-#include "client/debug_log.hpp"
 #include "client/client_error.hpp"
 #include "client/problem_document.hpp"
 
-#include <iostream>
 
 namespace lacme::client {
 
@@ -44,8 +42,8 @@ nlohmann::json json_body(const http_response& response, std::string_view what)
 }
 
 acme_session::acme_session(http_transport& http, accountd_connection& accountd, const client_config& config,
-                           bool debug)
-    : http_(http), accountd_(accountd), config_(config), debug_(debug)
+                           run_log& log)
+    : http_(http), accountd_(accountd), config_(config), log_(log)
 {
     if (accountd_.greeting().kid)
         kid_ = accountd_.greeting().kid;
@@ -108,8 +106,8 @@ std::optional<std::chrono::milliseconds> acme_session::transient_delay(const htt
 
 void acme_session::check_url(const std::string& url) const
 {
-    if (check_ca_url(config_.server, url) == url_origin::other && debug_)
-        std::cerr << debug_prefix() << sanitize_for_log(url, 200) << " is not on the directory's host\n";
+    if (check_ca_url(config_.server, url) == url_origin::other)
+        log_.debug(sanitize_for_log(url, 200) + " is not on the directory's host");
 }
 
 void acme_session::ensure_nonces(std::size_t count)
@@ -117,7 +115,7 @@ void acme_session::ensure_nonces(std::size_t count)
     for (int attempt = 0; nonces_.size() < count; ++attempt) {
         const std::string& url = directory().new_nonce;
         check_url(url);
-        std::vector<http_request> heads(count - nonces_.size(), http_request{"HEAD", url, {}, {}, {}});
+        std::vector<http_request> heads(count - nonces_.size(), http_request{.method = "HEAD", .url = url});
         const auto outcomes = http_.perform_all(heads, request_timeout());
         std::string failure;
         bool transient = true;
@@ -176,7 +174,8 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
             check_url(p.url);
             const jws_key key = account_key(p.use_jwk);
             const nlohmann::json body = sign(key, p.url, encode_payload(p.payload), true);
-            batch.push_back({"POST", p.url, body.dump(), "application/jose+json", p.accept});
+            batch.push_back(
+                {.method = "POST", .url = p.url, .body = body.dump(), .content_type = "application/jose+json", .accept = p.accept});
         }
         const auto outcomes = http_.perform_all(batch, request_timeout());
 
@@ -190,8 +189,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
                 const auto delay = o.transient ? transient_delay(nullptr, s.transient++) : std::nullopt;
                 if (!delay)
                     throw transport_error(o.error);
-                if (debug_)
-                    std::cerr << debug_prefix() << "" << o.error << "; retrying\n";
+                log_.debug(o.error + "; retrying");
                 wait = std::max(wait, *delay);
                 retry.push_back(i);
                 continue;
@@ -204,8 +202,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
                 continue;
             }
             const auto problem = parse_problem_document(r.body);
-            if (debug_)
-                std::cerr << debug_prefix() << describe_failure(r, sanitize_for_log(requests[i].url, 200)) << '\n';
+            log_.debug(describe_failure(r, sanitize_for_log(requests[i].url, 200)));
             if (problem && problem->is("badNonce") && s.bad_nonce < limits_.bad_nonce) {
                 ++s.bad_nonce;
                 retry.push_back(i);
@@ -250,7 +247,7 @@ http_response acme_session::get(const std::string& url, std::string_view what)
 {
     check_url(url);
     for (int attempt = 0;; ++attempt) {
-        const http_request request{"GET", url, {}, {}, {}};
+        const http_request request{.method = "GET", .url = url};
         auto outcome = std::move(http_.perform_all(std::span(&request, 1), request_timeout()).front());
         if (outcome.response) {
             if (const auto nonce = outcome.response->header("replay-nonce"))
@@ -266,8 +263,7 @@ http_response acme_session::get(const std::string& url, std::string_view what)
                 return std::move(*outcome.response);
             throw transport_error(outcome.error);
         }
-        if (debug_)
-            std::cerr << debug_prefix() << "" << what << ": retrying\n";
+        log_.debug(std::string(what) + ": retrying");
         sleep_for(*delay);
     }
 }

@@ -4,20 +4,21 @@
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
 //   renewal-info                                certificate (DER) on stdin, ARI window on stdout
 // Every error ends as one "Error: ..." line on stderr and exit status 1.
-#include "client/debug_log.hpp"
 #include "client/account_command.hpp"
 #include "client/accountd_connection.hpp"
 #include "client/acme_session.hpp"
 #include "client/client_config.hpp"
 #include "client/client_error.hpp"
-#include "client/http_transport.hpp"
+#include "client/curl_transport.hpp"
 #include "client/order_flow.hpp"
 #include "client/problem_document.hpp"
 #include "client/renewal_info.hpp"
 #include "client/revoke_command.hpp"
+#include "client/run_log.hpp"
 
 #include "common/fd_read.hpp"
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "common/unique_fd.hpp"
 
 #include <curl/curl.h>
@@ -82,7 +83,7 @@ bool debug_from_env()
     return v && *v && std::string_view(v) != "0";
 }
 
-int run(int argc, char** argv)
+int run(int argc, char** argv, lacme::logger& out)
 {
     if (argc < 4)
         throw lacme::error("usage: client COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
@@ -92,7 +93,9 @@ int run(int argc, char** argv)
     lacme::unique_fd config_fd(parse_fd(argv[2], "CONFIG_FD"));
     lacme::unique_fd socket_fd(parse_fd(argv[3], "SOCKET_FD"));
     const std::vector<std::string> args(argv + 4, argv + argc);
-    const bool debug = debug_from_env();
+    if (debug_from_env())
+        out.set_threshold(lacme::log_level::debug);
+    run_log log(out);
 
     // A dead peer on a pipe or socket must be an error return, not a silent death.
     if (::signal(SIGPIPE, SIG_IGN) == SIG_ERR)
@@ -103,11 +106,10 @@ int run(int argc, char** argv)
 
     const curl_global curl;
     accountd_connection accountd(std::move(socket_fd));
-    if (debug)
-        std::cerr << debug_prefix() << "accountd: alg " << accountd.greeting().alg
-                  << (accountd.greeting().kid ? ", kid " + *accountd.greeting().kid : std::string()) << '\n';
-    http_transport http(config.tls, http_transport::default_body_cap, debug);
-    acme_session session(http, accountd, config, debug);
+    log.debug("accountd: alg " + sanitize_for_log(accountd.greeting().alg, 20) +
+              (accountd.greeting().kid ? ", kid " + sanitize_for_log(*accountd.greeting().kid, 200) : std::string()));
+    curl_transport http(config.tls, log);
+    acme_session session(http, accountd, config, log);
     if (config.timeout.count() > 0)
         session.set_deadline(deadline::after(config.timeout));
 
@@ -148,8 +150,7 @@ int run(int argc, char** argv)
         const auto info = fetch_renewal_info(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
         write_all(STDOUT_FILENO, info.dump() + "\n");
     }
-    if (debug)
-        std::cerr << debug_prefix() << "" << accountd.signatures() << " signed requests\n";
+    log.debug(std::to_string(accountd.signatures()) + " signed requests");
     return status;
 }
 
@@ -157,13 +158,14 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    lacme::logger out(lacme::log_level::verbose);
     try {
-        return run(argc, argv);
+        return run(argc, argv, out);
     } catch (const lacme::error& e) {
-        std::cerr << "Error: " << e.what() << '\n';
+        out.info(std::string("Error: ") + e.what());
     } catch (const std::exception& e) {
         // JSON type errors and allocation failures: still one line, still no abort.
-        std::cerr << "Error: " << sanitize_for_log(e.what()) << '\n';
+        out.info("Error: " + sanitize_for_log(e.what()));
     }
     return 1;
 }
