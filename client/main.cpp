@@ -16,7 +16,7 @@
 #include "client/revoke_command.hpp"
 #include "client/run_log.hpp"
 
-#include "common/fd_read.hpp"
+#include "common/fd_io.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/unique_fd.hpp"
