@@ -3,11 +3,11 @@
 #include "client/client_config.hpp"
 #include "client/client_error.hpp"
 #include "client/account_lookup.hpp"
-#include "client/problem_document.hpp"
 
 #include "common/fd_io.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
+#include "common/text.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -101,7 +101,7 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
         else if (a.starts_with("--new-key-socket="))
             request.new_key_socket = a.substr(17);
         else if (a.starts_with("--"))
-            throw lacme::error("account: unknown option " + sanitize_for_log(a, 60));
+            throw lacme::error("account: unknown option " + printable_for_log(a, 60));
         else
             request.contacts.push_back(a);
     }
@@ -136,7 +136,7 @@ int run_account(acme_session& session, const account_request& request, std::ostr
         else if (dir.external_account_required)
             throw lacme::error("the CA requires an external account binding (--eab-kid, --eab-hmac-key)");
         if (dir.terms_of_service)
-            session.log().info("Terms of Service: " + sanitize_for_log(*dir.terms_of_service));
+            session.log().info("Terms of Service: " + printable_for_log(*dir.terms_of_service));
         const http_response r = session.post_ok({.url = dir.new_account, .payload = payload, .use_jwk = true}, "newAccount");
         const auto location = r.header("location");
         if (!location || location->empty())
@@ -153,7 +153,7 @@ int run_account(acme_session& session, const account_request& request, std::ostr
         }
     } else {
         if (dir.terms_of_service)
-            session.log().info("Terms of Service: " + sanitize_for_log(*dir.terms_of_service));
+            session.log().info("Terms of Service: " + printable_for_log(*dir.terms_of_service));
         ensure_account_url(session, true);
         if (!request.contacts.empty()) {
             const http_response u =
@@ -162,7 +162,7 @@ int run_account(acme_session& session, const account_request& request, std::ostr
             have_account = true;
         }
     }
-    session.log().info("Key ID: " + sanitize_for_log(*session.kid(), 200));
+    session.log().info("Key ID: " + printable_for_log(*session.kid(), 200));
 
     if (!request.new_key_socket.empty()) {
         // The old key no longer works: show what the CA answered instead of asking again.

@@ -1,7 +1,8 @@
 #include "client/account_lookup.hpp"
 
 #include "client/client_error.hpp"
-#include "client/problem_document.hpp"
+
+#include "common/text.hpp"
 
 namespace lacme::client {
 
@@ -16,7 +17,7 @@ bool ensure_account_url(acme_session& session, bool required)
         if (!location || location->empty())
             throw acme_error("newAccount: the CA sent no account URL (Location)");
         session.set_kid(*location);
-        session.log().debug("Key ID: " + sanitize_for_log(*location, 200));
+        session.log().debug("Key ID: " + printable_for_log(*location, 200));
         return true;
     }
     if (required)

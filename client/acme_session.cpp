@@ -4,6 +4,7 @@
 #include "client/client_error.hpp"
 #include "client/problem_document.hpp"
 
+#include "common/text.hpp"
 
 namespace lacme::client {
 
@@ -18,7 +19,7 @@ std::string describe_failure(const http_response& response, std::string_view wha
         line += ' ';  // not " " + string: GCC 12 -O3 -Wrestrict false positive
         line += problem->one_line();
     } else if (!media.empty())
-        line += " (" + sanitize_for_log(media, 60) + " response)";
+        line += " (" + printable_for_log(media, 60) + " response)";
     return line;
 }
 
@@ -36,7 +37,7 @@ nlohmann::json json_body(const http_response& response, std::string_view what)
     if (!json.is_object()) {
         const std::string media = response.media_type();
         throw acme_error(std::string(what) + ": the CA's response is not a JSON object" +
-                         (media.empty() ? std::string() : " (" + sanitize_for_log(media, 60) + ")"));
+                         (media.empty() ? std::string() : " (" + printable_for_log(media, 60) + ")"));
     }
     return json;
 }
@@ -107,7 +108,7 @@ std::optional<std::chrono::milliseconds> acme_session::transient_delay(const htt
 void acme_session::check_url(const std::string& url) const
 {
     if (check_ca_url(config_.server, url) == url_origin::other)
-        log_.debug(sanitize_for_log(url, 200) + " is not on the directory's host");
+        log_.debug(printable_for_log(url, 200) + " is not on the directory's host");
 }
 
 void acme_session::ensure_nonces(std::size_t count)
@@ -202,7 +203,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
                 continue;
             }
             const auto problem = parse_problem_document(r.body);
-            log_.debug(describe_failure(r, sanitize_for_log(requests[i].url, 200)));
+            log_.debug(describe_failure(r, printable_for_log(requests[i].url, 200)));
             if (problem && problem->is("badNonce") && s.bad_nonce < limits_.bad_nonce) {
                 ++s.bad_nonce;
                 retry.push_back(i);

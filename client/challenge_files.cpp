@@ -3,6 +3,7 @@
 #include "client/retry_policy.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 
 #include <fcntl.h>
 #include <sys/inotify.h>
@@ -44,16 +45,7 @@ void challenge_files::write(const std::string& token, std::string_view key_autho
     }
     created_.push_back(token);
     fetches_[token] = 0;
-    std::string_view rest = key_authorization;
-    while (!rest.empty()) {
-        const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw_errno("write(" + token + ")");
-        }
-        rest.remove_prefix(static_cast<std::size_t>(n));
-    }
+    write_all(fd.get(), key_authorization, token);
     if (::close(fd.release()) != 0)
         throw_errno("close(" + token + ")");
 }

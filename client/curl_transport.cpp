@@ -1,8 +1,9 @@
 #include "client/curl_transport.hpp"
 
 #include "client/client_error.hpp"
-#include "client/problem_document.hpp"
 #include "client/ssl_version.hpp"
+
+#include "common/text.hpp"
 
 #include <curl/curl.h>
 
@@ -24,23 +25,6 @@ struct slist_deleter {
 using easy_ptr = std::unique_ptr<CURL, easy_deleter>;
 using multi_ptr = std::unique_ptr<CURLM, multi_deleter>;
 using slist_ptr = std::unique_ptr<curl_slist, slist_deleter>;
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // One request in flight: the easy handle and everything its callbacks write to.
 struct transfer {
@@ -79,7 +63,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     if (colon == std::string_view::npos)
         return n;
     if (t->response.headers.size() < 200)  // bound what a hostile server can make us keep
-        t->response.headers.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+        t->response.headers.emplace_back(ascii_lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
     return n;
 }
 
@@ -192,7 +176,7 @@ std::vector<http_outcome> curl_transport::perform_all(std::span<const http_reque
             throw transport_error("libcurl: curl_easy_init failed");
         t->body_cap = impl_->body_cap;
         impl_->configure(*t, request, timeout);
-        impl_->log.debug(">>> " + request.method + ' ' + sanitize_for_log(request.url, 200));
+        impl_->log.debug(">>> " + request.method + ' ' + printable_for_log(request.url, 200));
         if (const CURLMcode rc = curl_multi_add_handle(multi, t->easy.get()); rc != CURLM_OK)
             throw transport_error(std::string("libcurl: ") + curl_multi_strerror(rc));
         transfers.push_back(std::move(t));
@@ -221,7 +205,7 @@ std::vector<http_outcome> curl_transport::perform_all(std::span<const http_reque
         transfer& t = *transfers[i];
         const http_request& request = requests[i];
         if (t.body_overflow) {
-            outcomes[i].error = sanitize_for_log(request.url, 200) + ": response body exceeds " + std::to_string(t.body_cap) + " bytes";
+            outcomes[i].error = printable_for_log(request.url, 200) + ": response body exceeds " + std::to_string(t.body_cap) + " bytes";
         } else if (!t.done || t.result != CURLE_OK) {
             switch (t.done ? t.result : CURLE_RECV_ERROR) {
             case CURLE_COULDNT_RESOLVE_HOST:
@@ -240,11 +224,11 @@ std::vector<http_outcome> curl_transport::perform_all(std::span<const http_reque
             }
             const std::string detail = t.error_buffer[0] ? std::string(t.error_buffer)
                                                          : std::string(curl_easy_strerror(t.done ? t.result : CURLE_RECV_ERROR));
-            outcomes[i].error = "can't " + request.method + " " + sanitize_for_log(request.url, 200) + ": " +
-                                sanitize_for_log(detail, 200);
+            outcomes[i].error = "can't " + request.method + " " + printable_for_log(request.url, 200) + ": " +
+                                printable_for_log(detail, 200);
         } else {
             curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &t.response.status);
-            impl_->log.debug("<<< " + std::to_string(t.response.status) + ' ' + sanitize_for_log(request.url, 200));
+            impl_->log.debug("<<< " + std::to_string(t.response.status) + ' ' + printable_for_log(request.url, 200));
             outcomes[i].response = std::move(t.response);
         }
     }

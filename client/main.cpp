@@ -11,7 +11,6 @@
 #include "client/client_error.hpp"
 #include "client/curl_transport.hpp"
 #include "client/order_flow.hpp"
-#include "client/problem_document.hpp"
 #include "client/renewal_info.hpp"
 #include "client/revoke_command.hpp"
 #include "client/run_log.hpp"
@@ -20,6 +19,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/unique_fd.hpp"
+#include "common/text.hpp"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -44,23 +44,10 @@ int parse_fd(const char* text, std::string_view what)
     int fd = -1;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), fd);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size() || fd < 0)
-        throw lacme::error("invalid " + std::string(what) + " '" + sanitize_for_log(s, 20) + "'");
+        throw lacme::error("invalid " + std::string(what) + " '" + lacme::printable_for_log(s, 20) + "'");
     if (::fcntl(fd, F_GETFD) < 0)
         lacme::throw_errno(std::string(what) + " " + std::string(s));
     return fd;
-}
-
-void write_all(int fd, std::string_view data)
-{
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            lacme::throw_errno("write to stdout");
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
 }
 
 // libcurl's process-wide setup, undone on every exit path from run().
@@ -89,7 +76,7 @@ int run(int argc, char** argv, lacme::logger& out)
         throw lacme::error("usage: client COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
     const std::string command = argv[1];
     if (command != "account" && command != "newOrder" && command != "revokeCert" && command != "renewal-info")
-        throw lacme::error("unknown command '" + sanitize_for_log(command, 40) + "'");
+        throw lacme::error("unknown command '" + lacme::printable_for_log(command, 40) + "'");
     lacme::unique_fd config_fd(parse_fd(argv[2], "CONFIG_FD"));
     lacme::unique_fd socket_fd(parse_fd(argv[3], "SOCKET_FD"));
     const std::vector<std::string> args(argv + 4, argv + argc);
@@ -106,8 +93,8 @@ int run(int argc, char** argv, lacme::logger& out)
 
     const curl_global curl;
     accountd_connection accountd(std::move(socket_fd));
-    log.debug("accountd: alg " + sanitize_for_log(accountd.greeting().alg, 20) +
-              (accountd.greeting().kid ? ", kid " + sanitize_for_log(*accountd.greeting().kid, 200) : std::string()));
+    log.debug("accountd: alg " + lacme::printable_for_log(accountd.greeting().alg, 20) +
+              (accountd.greeting().kid ? ", kid " + lacme::printable_for_log(*accountd.greeting().kid, 200) : std::string()));
     curl_transport http(config.tls, log);
     acme_session session(http, accountd, config, log);
     if (config.timeout.count() > 0)
@@ -124,7 +111,7 @@ int run(int argc, char** argv, lacme::logger& out)
             if (a.starts_with("--replaces="))
                 request.replaces = a.substr(11);
             else if (a.starts_with("--"))
-                throw lacme::error("newOrder: unknown option " + sanitize_for_log(a, 60));
+                throw lacme::error("newOrder: unknown option " + lacme::printable_for_log(a, 60));
             else
                 request.names.push_back(a);
         }
@@ -134,7 +121,7 @@ int run(int argc, char** argv, lacme::logger& out)
         if (request.csr_der.empty())
             throw lacme::error("newOrder: no CSR on stdin");
         const std::string chain = run_order(session, request);
-        write_all(STDOUT_FILENO, chain);
+        lacme::write_all(STDOUT_FILENO, chain, "stdout");
     } else if (command == "revokeCert") {
         std::optional<int> reason;
         for (const auto& a : args) {
@@ -143,12 +130,12 @@ int run(int argc, char** argv, lacme::logger& out)
                 std::from_chars(a.data() + 9, a.data() + a.size(), value).ptr == a.data() + a.size() && value >= 0)
                 reason = value;
             else
-                throw lacme::error("revokeCert: unexpected argument " + sanitize_for_log(a, 60));
+                throw lacme::error("revokeCert: unexpected argument " + lacme::printable_for_log(a, 60));
         }
         run_revoke(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"), reason);
     } else {
         const auto info = fetch_renewal_info(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
-        write_all(STDOUT_FILENO, info.dump() + "\n");
+        lacme::write_all(STDOUT_FILENO, info.dump() + "\n", "stdout");
     }
     log.debug(std::to_string(accountd.signatures()) + " signed requests");
     return status;
@@ -165,7 +152,7 @@ int main(int argc, char** argv)
         out.info(std::string("Error: ") + e.what());
     } catch (const std::exception& e) {
         // JSON type errors and allocation failures: still one line, still no abort.
-        out.info("Error: " + sanitize_for_log(e.what()));
+        out.info("Error: " + lacme::printable_for_log(e.what()));
     }
     return 1;
 }

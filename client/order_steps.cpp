@@ -8,6 +8,7 @@
 #include "client/problem_document.hpp"
 
 #include "common/base64url.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 
@@ -21,7 +22,7 @@ std::string describe_identifier(const nlohmann::json& authz)
     const auto it = authz.find("identifier");
     if (it == authz.end() || !it->is_object())
         return "?";
-    std::string name = sanitize_for_log(string_member(*it, "value"), 120);
+    std::string name = printable_for_log(string_member(*it, "value"), 120);
     if (const auto w = authz.find("wildcard"); w != authz.end() && w->is_boolean() && w->get<bool>())
         name = "*." + name;
     return name;
@@ -37,13 +38,13 @@ std::string authorization_failure(const nlohmann::json& authz)
                 continue;
             if (const auto e = ch.find("error"); e != ch.end())
                 if (const auto problem = problem_from_json(*e)) {
-                    reason = sanitize_for_log(string_member(ch, "type"), 30) + " " + problem->one_line();
+                    reason = printable_for_log(string_member(ch, "type"), 30) + " " + problem->one_line();
                     break;
                 }
         }
     }
     return "authorization for " + describe_identifier(authz) + " is " +
-           sanitize_for_log(string_member(authz, "status"), 30) + (reason.empty() ? "" : ": " + reason);
+           printable_for_log(string_member(authz, "status"), 30) + (reason.empty() ? "" : ": " + reason);
 }
 
 const nlohmann::json* http01_challenge(const nlohmann::json& authz)
@@ -66,7 +67,7 @@ std::optional<signed_post> prepare_challenge(acme_session& session, const nlohma
     const std::string token = string_member(*challenge, "token");
     // The token becomes a file name in the cwd: nothing but base64url, ever.
     if (token.empty() || token.size() > 256 || !is_base64url_alphabet(token))
-        throw acme_error("Invalid challenge token " + sanitize_for_log(token, 80));
+        throw acme_error("Invalid challenge token " + printable_for_log(token, 80));
     const std::string url = string_member(*challenge, "url");
     if (url.empty())
         throw acme_error("http-01 challenge for " + describe_identifier(authz) + " has no URL");
@@ -131,7 +132,7 @@ authorization_work authorize_all(acme_session& session, const nlohmann::json& or
     std::vector<signed_post> answers;
     for (std::size_t i = 0; i < responses.size(); ++i) {
         if (!responses[i].success())
-            throw_failure(responses[i], "authorization " + sanitize_for_log(fetches[i].url, 200));
+            throw_failure(responses[i], "authorization " + printable_for_log(fetches[i].url, 200));
         const nlohmann::json authz = json_body(responses[i], "authorization");
         const std::string status = string_member(authz, "status");
         if (status == "valid")
@@ -145,7 +146,7 @@ authorization_work authorize_all(acme_session& session, const nlohmann::json& or
     const auto answered = session.post_all(answers);
     for (std::size_t i = 0; i < answered.size(); ++i)
         if (!answered[i].success())
-            throw_failure(answered[i], "challenge " + sanitize_for_log(answers[i].url, 200));
+            throw_failure(answered[i], "challenge " + printable_for_log(answers[i].url, 200));
     work.challenges_posted = !answers.empty();
     return work;
 }
@@ -240,7 +241,7 @@ void tracked_order::fail_if_invalid(const authorization_work& work) const
 std::string tracked_order::certificate_url() const
 {
     if (status() != "valid")
-        throw acme_error("order for " + names_ + " has unexpected status '" + sanitize_for_log(status(), 30) + "'");
+        throw acme_error("order for " + names_ + " has unexpected status '" + printable_for_log(status(), 30) + "'");
     std::string url = string_member(body_, "certificate");
     if (url.empty())
         throw acme_error("Missing \"certificate\" field in \"valid\" order");
@@ -294,7 +295,7 @@ std::string download_chain(acme_session& session, const std::string& url, const 
         return chain.body;
     if (auto alternate = preferred_alternate(session, chain, preferred_chain))
         return std::move(*alternate);
-    session.log().warning("no chain issued by '" + sanitize_for_log(preferred_chain, 100) +
+    session.log().warning("no chain issued by '" + printable_for_log(preferred_chain, 100) +
                           "'; using the CA's default chain");
     return chain.body;
 }

@@ -1,5 +1,7 @@
 #include "client/retry_policy.hpp"
 
+#include "common/text.hpp"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -147,10 +149,7 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
                                                            std::chrono::system_clock::time_point now,
                                                            std::chrono::milliseconds cap)
 {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
+    value = trim(value);
     if (value.empty())
         return std::nullopt;
     if (std::isdigit(static_cast<unsigned char>(value.front()))) {

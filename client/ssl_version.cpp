@@ -1,36 +1,13 @@
 #include "client/ssl_version.hpp"
 
-#include "client/problem_document.hpp"
-
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 #include <curl/curl.h>
 
-#include <cctype>
 #include <string>
 
 namespace lacme::client {
-namespace {
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-}  // namespace
-
 long curl_ssl_version(std::string_view text)
 {
     // IO::Socket::SSL: colon-separated protocol names, '!' excludes one; SSLv23 means "all".
@@ -51,7 +28,7 @@ long curl_ssl_version(std::string_view text)
         const bool negated = !item.empty() && item.front() == '!';
         if (negated)
             item.remove_prefix(1);
-        const std::string name = lower(item);
+        const std::string name = ascii_lower(item);
         if (!name.empty()) {
             bool all = name == "sslv23" || name == "all" || name == "default";
             int rank = -3;
@@ -59,7 +36,7 @@ long curl_ssl_version(std::string_view text)
                 if (p.name == name)
                     rank = p.rank;
             if (!all && rank == -3)
-                throw lacme::error("SSL_version: unknown protocol '" + sanitize_for_log(item, 40) + "'");
+                throw lacme::error("SSL_version: unknown protocol '" + printable_for_log(item, 40) + "'");
             for (int r = 0; r < 4; ++r) {
                 if (all || r == rank) {
                     (negated ? excluded : allowed)[r] = true;
@@ -81,7 +58,7 @@ long curl_ssl_version(std::string_view text)
         }
     }
     if (lo < 0)
-        throw lacme::error("SSL_version '" + sanitize_for_log(text, 60) + "' leaves no usable TLS version");
+        throw lacme::error("SSL_version '" + printable_for_log(text, 60) + "' leaves no usable TLS version");
     static constexpr long mins[] = {CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_TLSv1_2,
                                     CURL_SSLVERSION_TLSv1_3};
     static constexpr long maxs[] = {CURL_SSLVERSION_MAX_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_1,

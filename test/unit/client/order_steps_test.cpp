@@ -4,7 +4,7 @@
 #include "client/client_error.hpp"
 #include "client/order_steps.hpp"
 
-#include "../common/stderr_capture.hpp"
+#include "test/support/stderr_capture.hpp"
 
 #include <boost/test/unit_test.hpp>
 
