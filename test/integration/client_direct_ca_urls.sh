@@ -5,12 +5,7 @@
 # strings reach the terminal without control characters.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/client_lib.sh"
-[ -x "$ACCOUNTD" ] || t_fail "our lacme-accountd is not built at $ACCOUNTD"
-t_keygen "$T/account.key" p256
-printf 'privkey = file:%s\n' "$T/account.key" >"$T/accountd.conf"
-mkdir "$T/www"
-t_keygen "$T/service.key" p256
-openssl req -new -key "$T/service.key" -subj "/CN=wait.example" -outform DER -out "$T/wait.csr" 2>/dev/null
+client_order_ca_setup
 openssl req -x509 -key "$T/service.key" -subj "/CN=Default Root" -days 2 -out "$T/chain.pem" 2>/dev/null
 export CHAIN_PEM="$T/chain.pem"
 port=$PORT0

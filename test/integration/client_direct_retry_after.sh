@@ -5,12 +5,7 @@
 # `timeout` setting: the client gives up with a timeout error and removes its challenge files.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/client_lib.sh"
-[ -x "$ACCOUNTD" ] || t_fail "our lacme-accountd is not built at $ACCOUNTD"
-t_keygen "$T/account.key" p256
-printf 'privkey = file:%s\n' "$T/account.key" >"$T/accountd.conf"
-mkdir "$T/www"
-t_keygen "$T/service.key" p256
-openssl req -new -key "$T/service.key" -subj "/CN=wait.example" -outform DER -out "$T/wait.csr" 2>/dev/null
+client_order_ca_setup
 in_www_with_timeout() { (cd "$T/www" && timeout 30 "$@" <"$T/wait.csr"); }
 
 port=$PORT0

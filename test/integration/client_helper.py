@@ -13,6 +13,8 @@
       challenge directory): a thread per connection and a large listen backlog, so no fetch waits.
   client_helper.py http01 PORT DIR
       The same, listening on 127.0.0.1:PORT itself and serving the challenge files in DIR.
+  client_helper.py ari-id CERT.pem
+      The RFC 9773 certificate identifier of the (first) certificate in CERT.pem.
   client_helper.py fake-ca PORT CERT KEY MODE
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
       body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
@@ -288,6 +290,47 @@ def cmd_fake_ca(argv):
     server.serve_forever()
 
 
+def der_items(data):
+    """The (tag, contents) of each DER TLV in data, in order."""
+    items, i = [], 0
+    while i < len(data):
+        tag, length = data[i], data[i + 1]
+        i += 2
+        if length & 0x80:
+            n = length & 0x7f
+            length = int.from_bytes(data[i:i + n], "big")
+            i += n
+        items.append((tag, data[i:i + length]))
+        i += length
+    return items
+
+
+def ari_certificate_id(der):
+    """RFC 9773 §4.1: base64url(AKI keyIdentifier) "." base64url(serial DER contents)."""
+    import base64
+    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    tbs = der_items(der_items(der)[0][1])[0][1]
+    fields = der_items(tbs)
+    if fields[0][0] == 0xa0:  # [0] version
+        fields = fields[1:]
+    serial = fields[0][1]
+    extensions = next(v for t, v in fields if t == 0xa3)
+    for _, ext in der_items(der_items(extensions)[0][1]):
+        parts = der_items(ext)
+        if parts[0][1] == bytes([0x55, 0x1d, 0x23]):  # 2.5.29.35 authorityKeyIdentifier
+            aki = der_items(parts[-1][1])[0][1]
+            key_id = next(v for t, v in der_items(aki) if t == 0x80)
+            return b64(key_id) + "." + b64(serial)
+    sys.exit("no authorityKeyIdentifier")
+
+
+def cmd_ari_id(argv):
+    import base64
+    pem = open(argv[0]).read()
+    body = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END CERTIFICATE-----")[0]
+    print(ari_certificate_id(base64.b64decode(body)))
+
+
 def cmd_webserver(argv):
     # Perl's master listens with a backlog of 5: pebble's 3 vantage points x 3 names overflow
     # it and a dropped SYN costs TCP's 1 s retransmission. listen(2) again raises it.
@@ -338,4 +381,4 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     {"run": cmd_run, "count": cmd_count, "fake-ca": cmd_fake_ca, "webserver": cmd_webserver,
-     "http01": cmd_http01}[sys.argv[1]](sys.argv[2:])
+     "http01": cmd_http01, "ari-id": cmd_ari_id}[sys.argv[1]](sys.argv[2:])
