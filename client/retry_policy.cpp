@@ -89,52 +89,50 @@ bool valid(const std::tm& tm)
            tm.tm_year >= 0 && tm.tm_year <= 9999 - 1900;
 }
 
+// "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate: separator " ", four-digit year) or
+// "Sunday, 06-Nov-94 08:49:37 GMT" (RFC 850: "-", two digits); tm_year is the year as written.
+std::optional<std::tm> comma_date(std::string_view text, std::string_view separator, std::size_t year_digits)
+{
+    std::tm tm{};
+    cursor c(text);
+    std::optional<int> day, mon, year;
+    if (!(c.skip_word() && c.literal(", ") && (day = c.number(2, 2)) && c.literal(separator) && (mon = c.month()) &&
+          c.literal(separator) && (year = c.number(year_digits, year_digits)) && c.literal(" ") && c.time_of_day(tm) &&
+          c.literal(" GMT") && c.done()))
+        return std::nullopt;
+    tm.tm_mday = *day;
+    tm.tm_mon = *mon;
+    tm.tm_year = *year;
+    return tm;
+}
+
+// asctime: "Sun Nov  6 08:49:37 1994"; tm_year is the year as written.
+std::optional<std::tm> asctime_date(std::string_view text)
+{
+    std::tm tm{};
+    cursor c(text);
+    std::optional<int> day, mon, year;
+    if (!(c.skip_word() && c.spaces() && (mon = c.month()) && c.spaces() && (day = c.number(1, 2)) && c.spaces() &&
+          c.time_of_day(tm) && c.spaces() && (year = c.number(4, 4)) && c.done()))
+        return std::nullopt;
+    tm.tm_mday = *day;
+    tm.tm_mon = *mon;
+    tm.tm_year = *year;
+    return tm;
+}
+
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text)
 {
-    std::tm tm{};
-    bool ok = false;
-    {  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        cursor c(text);
-        std::optional<int> day, mon, year;
-        ok = c.skip_word() && c.literal(", ") && (day = c.number(2, 2)) && c.literal(" ") && (mon = c.month()) &&
-             c.literal(" ") && (year = c.number(4, 4)) && c.literal(" ") && c.time_of_day(tm) && c.literal(" GMT") &&
-             c.done();
-        if (ok) {
-            tm.tm_mday = *day;
-            tm.tm_mon = *mon;
-            tm.tm_year = *year - 1900;
-        }
-    }
-    if (!ok) {  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (two-digit years: RFC 9110 §5.6.7 50-year rule, simplified)
-        tm = {};
-        cursor c(text);
-        std::optional<int> day, mon, year;
-        ok = c.skip_word() && c.literal(", ") && (day = c.number(2, 2)) && c.literal("-") && (mon = c.month()) &&
-             c.literal("-") && (year = c.number(2, 2)) && c.literal(" ") && c.time_of_day(tm) && c.literal(" GMT") &&
-             c.done();
-        if (ok) {
-            tm.tm_mday = *day;
-            tm.tm_mon = *mon;
-            tm.tm_year = *year < 70 ? *year + 100 : *year;
-        }
-    }
-    if (!ok) {  // asctime: Sun Nov  6 08:49:37 1994
-        tm = {};
-        cursor c(text);
-        std::optional<int> day, mon, year;
-        ok = c.skip_word() && c.spaces() && (mon = c.month()) && c.spaces() && (day = c.number(1, 2)) && c.spaces() &&
-             c.time_of_day(tm) && c.spaces() && (year = c.number(4, 4)) && c.done();
-        if (ok) {
-            tm.tm_mday = *day;
-            tm.tm_mon = *mon;
-            tm.tm_year = *year - 1900;
-        }
-    }
-    if (!ok || !valid(tm))
+    std::optional<std::tm> tm;
+    if ((tm = comma_date(text, " ", 4)) || (tm = asctime_date(text)))
+        tm->tm_year -= 1900;
+    else if ((tm = comma_date(text, "-", 2)))  // two-digit years: RFC 9110 §5.6.7 50-year rule, simplified
+        tm->tm_year += tm->tm_year < 70 ? 100 : 0;
+    if (!tm || !valid(*tm))
         return std::nullopt;
-    const std::time_t t = timegm(&tm);
+    const std::time_t t = timegm(&*tm);
     if (t == static_cast<std::time_t>(-1))
         return std::nullopt;
     // system_clock counts nanoseconds, so it ends in 2262: later dates (valid() allows up to
