@@ -2,8 +2,9 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "common/pem_certificates.hpp"
-#include "common/user_lookup.hpp"
+#include "common/user_db.hpp"
 #include "master/certificate_files.hpp"
 #include "master/chain_verification.hpp"
 
@@ -11,18 +12,6 @@
 
 namespace lacme::master {
 namespace {
-
-std::optional<file_owner> owner_of(const certificate_section& section)
-{
-    if (!section.chown)
-        return std::nullopt;
-    try {
-        return file_owner{lookup_uid(section.chown->user),
-                          section.chown->group ? lookup_gid(*section.chown->group) : static_cast<gid_t>(-1)};
-    } catch (const error& e) {
-        throw error(std::string("chown: ") + e.what());
-    }
-}
 
 // lacme's default: 0644 minus the umask. The master installs from its one loop thread, so
 // reading the umask (which means setting it) races with no other file creation.
@@ -46,6 +35,19 @@ std::vector<x509_ptr> received_chain(std::string_view pem_chain)
 
 }  // namespace
 
+file_owner resolve_owner(const owner_spec& owner)
+{
+    const auto user = find_user(owner.user);
+    if (!user)
+        throw error("chown: unknown user " + owner.user);
+    if (!owner.group)
+        return {user->uid, static_cast<gid_t>(-1)};
+    const auto group = find_group(*owner.group);
+    if (!group)
+        throw error("chown: unknown group " + *owner.group);
+    return {user->uid, group->gid};
+}
+
 installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain)
 {
     if (!section.errors.empty())
@@ -56,7 +58,7 @@ installed_certificate verify_and_install(const certificate_section& section, std
         throw error("the issued certificate's public key is not the one of " + section.certificate_key);
     if (!section.ca_file.empty())
         verify_server_chain(chain, *load_trust_store(section.ca_file));
-    const auto owner = owner_of(section);
+    const auto owner = section.chown ? std::optional(resolve_owner(*section.chown)) : std::nullopt;
     const mode_t mode = mode_of(section);
 
     // Both files are written before either replaces its target: a full disk changes neither.

@@ -2,6 +2,7 @@
 // every check passes; the service key is never written.
 #pragma once
 
+#include "common/atomic_file.hpp"
 #include "master/certificate_config.hpp"
 
 #include <chrono>
@@ -15,6 +16,9 @@ struct installed_certificate {
     std::chrono::system_clock::time_point expiry;
     std::vector<std::string> paths;  // certificate, then certificate-chain (those configured)
 };
+
+// The ids of a `chown` value. Throws lacme::error "chown: unknown user NAME" (or group).
+file_owner resolve_owner(const owner_spec& owner);
 
 // Checks, in order: the section has no configuration error; pem_chain holds certificates; the
 // leaf's public key is the service key's; the chain verifies against CAfile (purpose

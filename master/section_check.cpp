@@ -2,8 +2,8 @@
 
 #include "common/error.hpp"
 #include "common/path.hpp"
-#include "common/user_lookup.hpp"
 #include "master/certificate_files.hpp"
+#include "master/certificate_install.hpp"
 #include "master/chain_verification.hpp"
 #include "master/csr.hpp"
 
@@ -62,11 +62,8 @@ std::vector<std::string> check_section(const certificate_section& section)
     for (const auto* path : {&section.certificate, &section.certificate_chain})
         if (!path->empty())
             collect(problems, [&] { check_target_directory(*path); });
-    if (section.chown) {
-        collect(problems, [&] { lookup_uid(section.chown->user); });
-        if (section.chown->group)
-            collect(problems, [&] { lookup_gid(*section.chown->group); });
-    }
+    if (section.chown)
+        collect(problems, [&] { resolve_owner(*section.chown); });
     return problems;
 }
 
