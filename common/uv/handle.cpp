@@ -25,6 +25,13 @@ void free_block(uv_handle_t* handle) noexcept
     ::operator delete(static_cast<void*>(header));
 }
 
+void on_handle_closed(uv_handle_t* handle) noexcept
+{
+    if (const closed_callback notify = header_of(handle)->on_closed)
+        notify(handle->data);
+    free_block(handle);
+}
+
 }  // namespace
 
 void* allocate_handle(std::size_t handle_size)
@@ -47,11 +54,15 @@ void close_handle(uv_handle_t* handle, closed_callback on_closed) noexcept
     if (uv_is_closing(handle))
         return;
     header_of(handle)->on_closed = on_closed;
-    uv_close(handle, [](uv_handle_t* closed) {
-        if (const closed_callback notify = header_of(closed)->on_closed)
-            notify(closed->data);
-        free_block(closed);
-    });
+    uv_close(handle, on_handle_closed);
+}
+
+int close_reset_tcp(uv_handle_t* handle, closed_callback on_closed) noexcept
+{
+    if (handle == nullptr || handle->type != UV_TCP || uv_is_closing(handle))
+        return UV_EINVAL;
+    header_of(handle)->on_closed = on_closed;
+    return uv_tcp_close_reset(reinterpret_cast<uv_tcp_t*>(handle), on_handle_closed);
 }
 
 }  // namespace lacme::uv::detail

@@ -22,6 +22,8 @@ namespace detail {
 [[nodiscard]] void* allocate_handle(std::size_t handle_size);
 // Starts closing (or frees at once a handle that was never initialised); idempotent.
 void close_handle(uv_handle_t* handle, closed_callback on_closed) noexcept;
+// uv_tcp_close_reset with the same freeing; returns its status.
+int close_reset_tcp(uv_handle_t* handle, closed_callback on_closed) noexcept;
 
 template <class T>
 struct closer {
@@ -52,6 +54,17 @@ template <class T>
 void close(handle_ptr<T> handle, closed_callback on_closed) noexcept
 {
     detail::close_handle(reinterpret_cast<uv_handle_t*>(handle.release()), on_closed);
+}
+
+// Closes a TCP handle with a reset (RST, unsent data dropped) instead of a FIN; on_closed as for
+// close(). False, and the handle still open and owned, when libuv refuses (a shutdown queued).
+template <class T>
+[[nodiscard]] bool close_reset(handle_ptr<T>& tcp, closed_callback on_closed) noexcept
+{
+    if (detail::close_reset_tcp(reinterpret_cast<uv_handle_t*>(tcp.get()), on_closed) != 0)
+        return false;
+    (void)tcp.release();
+    return true;
 }
 
 // The base views libuv's API takes.

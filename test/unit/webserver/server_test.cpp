@@ -3,6 +3,8 @@
 #include "webserver/server.hpp"
 
 #include "common/unique_fd.hpp"
+#include "common/uv/handle.hpp"
+#include "common/uv/loop.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -70,22 +72,23 @@ public:
             port_ = ntohs(sa.sin_port);
         }
         BOOST_REQUIRE(::listen(fd.get(), 5) == 0);
-        BOOST_REQUIRE(uv_loop_init(&loop_) == 0);
         cfg.dir_fd = dir_.fd.get();
-        srv_ = std::make_unique<server>(&loop_, fd.release(), unix_socket ? socket_kind::unix_stream : socket_kind::tcp, cfg);
+        srv_ = std::make_unique<server>(loop_.get(), fd.release(), unix_socket ? socket_kind::unix_stream : socket_kind::tcp, cfg);
         srv_->start();
-        BOOST_REQUIRE(uv_async_init(&loop_, &stop_, on_stop) == 0);
-        stop_.data = this;
-        thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+        BOOST_REQUIRE(uv_async_init(loop_.get(), stop_.get(), [](uv_async_t* a) {
+                          auto* self = static_cast<running_server*>(a->data);
+                          self->srv_->stop();
+                          self->stop_.reset();
+                      }) == 0);
+        stop_->data = this;
+        thread_ = std::thread([this] { loop_.run(); });
     }
     running_server(const running_server&) = delete;
     running_server& operator=(const running_server&) = delete;
     ~running_server()
     {
-        uv_async_send(&stop_);
+        uv_async_send(stop_.get());
         thread_.join();
-        srv_.reset();
-        uv_loop_close(&loop_);
     }
 
     [[nodiscard]] unique_fd connect() const
@@ -109,18 +112,11 @@ public:
     }
 
 private:
-    static void on_stop(uv_async_t* a)
-    {
-        auto* self = static_cast<running_server*>(a->data);
-        self->srv_->stop();
-        uv_close(reinterpret_cast<uv_handle_t*>(a), nullptr);
-    }
-
     challenge_dir dir_;
     std::filesystem::path sock_path_;
     std::uint16_t port_ = 0;
-    uv_loop_t loop_{};
-    uv_async_t stop_{};
+    lacme::uv::loop loop_;
+    lacme::uv::handle_ptr<uv_async_t> stop_ = lacme::uv::make_handle<uv_async_t>();
     std::unique_ptr<server> srv_;
     std::thread thread_;
 };
