@@ -3,9 +3,14 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <vector>
 
 namespace uv = lacme::uv;
@@ -92,6 +97,55 @@ BOOST_AUTO_TEST_CASE(a_stream_is_sized_for_its_type)
     loop.run();
     std::sort(log.ids.begin(), log.ids.end());  // libuv runs close callbacks in no promised order
     BOOST_TEST(log.ids == (std::vector<int>{1, 2}));
+}
+
+// A connected loopback pair: first the accepted (server) side, then the client side.
+std::pair<int, int> tcp_pair()
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    BOOST_REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+    BOOST_REQUIRE(::listen(listener, 1) == 0);
+    BOOST_REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&sa), &len) == 0);
+    const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    BOOST_REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+    const int accepted = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    BOOST_REQUIRE(accepted >= 0);
+    ::close(listener);
+    return {accepted, client};
+}
+
+BOOST_AUTO_TEST_CASE(close_reset_sends_a_reset_and_reports_the_close)
+{
+    uv::loop loop;
+    const auto [accepted, client] = tcp_pair();
+    closed_log log;
+    tagged tag{&log, 4};
+    auto tcp = uv::make_handle<uv_tcp_t>();
+    BOOST_REQUIRE_EQUAL(uv_tcp_init(loop.get(), tcp.get()), 0);
+    BOOST_REQUIRE_EQUAL(uv_tcp_open(tcp.get(), accepted), 0);
+    tcp->data = &tag;
+    BOOST_REQUIRE(uv::close_reset(tcp, record_closed));
+    BOOST_TEST(!tcp);  // handed over to libuv
+    loop.run();
+    BOOST_TEST(log.ids == std::vector<int>{4});
+    char byte = 0;
+    BOOST_TEST(::recv(client, &byte, 1, 0) == -1);
+    BOOST_TEST(errno == ECONNRESET);
+    ::close(client);
+}
+
+BOOST_AUTO_TEST_CASE(close_reset_refused_leaves_the_handle_open_and_owned)
+{
+    uv::loop loop;
+    auto pipe = uv::make_handle<uv_pipe_t>();
+    BOOST_REQUIRE_EQUAL(uv_pipe_init(loop.get(), pipe.get(), 0), 0);
+    BOOST_TEST(!uv::close_reset(pipe, nullptr));  // not TCP
+    BOOST_REQUIRE(pipe);
+    BOOST_TEST(!uv_is_closing(uv::as_handle(pipe.get())));
 }
 
 BOOST_AUTO_TEST_CASE(the_loop_destructor_runs_pending_close_callbacks)
