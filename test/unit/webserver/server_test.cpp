@@ -5,6 +5,7 @@
 #include "common/unique_fd.hpp"
 #include "common/uv/handle.hpp"
 #include "common/uv/loop.hpp"
+#include "test/unit/webserver/challenge_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -20,7 +21,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -32,30 +32,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct challenge_dir {
-    challenge_dir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "lacme-web-srv.XXXXXX").string();
-        BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-        fd = unique_fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        std::ofstream(path / "tok") << "tok.key-authorization";
-        std::ofstream(path / "big") << std::string(60'000, 'b');
-    }
-    ~challenge_dir() { std::filesystem::remove_all(path); }
-    std::filesystem::path path;
-    unique_fd fd;
-};
-
 // A server running its own loop on a thread; stopped through a uv_async (the only thread-safe
 // libuv call) and joined on destruction.
 class running_server {
 public:
     explicit running_server(server_config cfg, bool unix_socket = false)
     {
+        dir_.write("tok", "tok.key-authorization");
+        dir_.write("big", std::string(60'000, 'b'));
         unique_fd fd;
         if (unix_socket) {
-            sock_path_ = dir_.path / "sock";
+            sock_path_ = dir_.path() / "sock";
             fd = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
             sockaddr_un sa{};
             sa.sun_family = AF_UNIX;
@@ -112,7 +99,7 @@ public:
     }
 
 private:
-    challenge_dir dir_;
+    lacme::test::challenge_dir dir_;
     std::filesystem::path sock_path_;
     std::uint16_t port_ = 0;
     lacme::uv::loop loop_;
