@@ -224,7 +224,8 @@ void connection::answer(const http_request& req, bool keep_alive)
         case challenge_file::status::error:
             // Only the master and client can put files there: this is a setup problem worth
             // seeing at the normal level, not something a stranger can trigger at will.
-            srv_.log_problem("Error: challenge file " + std::string(route.token) + ": " + file.reason);
+            srv_.log().log_limited(log_level::info, "challenge file",
+                                   "Error: challenge file " + std::string(route.token) + ": " + file.reason);
             resp.status = 404;
             break;
         }
@@ -254,14 +255,14 @@ void connection::answer_error(int status, std::string_view reason)
     resp.date = srv_.http_date();
     append_response(out_, resp);
     if (srv_.config().debug)
-        srv_.log("Bad request (" + std::string(reason) + "): " + std::to_string(status) + " from [" +
+        srv_.log().debug("Bad request (" + std::string(reason) + "): " + std::to_string(status) + " from [" +
                  peer_name(stream_.get(), kind_) + "]");
 }
 
 void connection::log_request(std::string_view method, std::string_view target, int version_minor, int status)
 {
     // The parser only lets visible ASCII through in method and target: safe to log verbatim.
-    srv_.log(std::string(method) + " " + std::string(target) + " HTTP/1." + std::to_string(version_minor) + " " +
+    srv_.log().debug(std::string(method) + " " + std::string(target) + " HTTP/1." + std::to_string(version_minor) + " " +
              std::to_string(status) + " from [" + peer_name(stream_.get(), kind_) + "]");
 }
 

@@ -1,8 +1,8 @@
 // libexec/lacme/webserver FD — serves ACME http-01 challenge responses from the current
 // directory on the listening socket FD, until SIGTERM. Interface of lacme 0.8's webserver.
+#include "common/error.hpp"
 #include "common/uv/loop.hpp"
 #include "common/uv/signal_watcher.hpp"
-#include "webserver/error.hpp"
 #include "webserver/listen_socket.hpp"
 #include "webserver/server.hpp"
 
@@ -21,6 +21,8 @@
 namespace {
 
 using namespace lacme::web;
+using lacme::error;
+using lacme::throw_errno;
 namespace uv = lacme::uv;
 
 bool debug_from_environment()
@@ -80,7 +82,7 @@ int run(int argc, char** argv)
     });
     srv.start();
     if (cfg.debug)
-        srv.log("Serving ACME challenges on fd " + std::to_string(fd) + " (up to " +
+        srv.log().debug("Serving ACME challenges on fd " + std::to_string(fd) + " (up to " +
                 std::to_string(cfg.max_connections) + " connections)");
     loop.run();
     return 0;

@@ -4,16 +4,15 @@
 #include "common/uv/error.hpp"
 #include "webserver/socket_stream.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
+#include <chrono>
 #include <string>
 
 namespace lacme::web {
 
 server::server(uv_loop_t* loop, int listen_fd, socket_kind kind, server_config cfg)
-    : loop_(loop), kind_(kind), cfg_(cfg)
+    : loop_(loop), kind_(kind), cfg_(cfg), log_(cfg.debug ? log_level::debug : log_level::info)
 {
+    log_.set_rate_limit(1, std::chrono::seconds(1));
     unique_fd fd(listen_fd);  // ours until the listener adopts it
     listener_ = make_socket_stream(loop_, kind_);
     listener_->data = this;
@@ -46,7 +45,8 @@ void server::start()
                         [](uv_stream_t* listener, int status) {
                             auto* self = static_cast<server*>(listener->data);
                             if (status < 0)  // EMFILE and friends: libuv already dropped it
-                                self->log_problem(std::string("accept: ") + uv_strerror(status));
+                                self->log_.log_limited(log_level::info, "accept",
+                                                       std::string("accept: ") + uv_strerror(status));
                             else
                                 self->accept_connection();
                         }),
@@ -139,40 +139,6 @@ std::string_view server::http_date()
         }
     }
     return {date_.data(), date_len_};
-}
-
-void server::log_problem(std::string_view message)
-{
-    const std::uint64_t now = uv_now(loop_);
-    if (now < next_problem_log_) {
-        ++suppressed_problems_;
-        return;
-    }
-    next_problem_log_ = now + 1000;
-    if (suppressed_problems_ == 0) {
-        log(message);
-        return;
-    }
-    log(std::string(message) + " (" + std::to_string(suppressed_problems_) + " similar lines suppressed)");
-    suppressed_problems_ = 0;
-}
-
-void server::log(std::string_view message) const
-{
-    // One write(2) per line so concurrent writers to the same stderr never interleave mid-line.
-    std::string line = "[" + std::to_string(::getpid()) + "] ";
-    line.append(message);
-    line.push_back('\n');
-    std::string_view rest = line;
-    while (!rest.empty()) {
-        const ssize_t n = ::write(STDERR_FILENO, rest.data(), rest.size());
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            return;  // nowhere left to report a logging failure
-        }
-        rest.remove_prefix(static_cast<std::size_t>(n));
-    }
 }
 
 }  // namespace lacme::web

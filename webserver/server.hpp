@@ -6,6 +6,7 @@
 // returns and the server may be destroyed.
 #pragma once
 
+#include "common/log.hpp"
 #include "common/uv/handle.hpp"
 #include "webserver/connection.hpp"
 #include "webserver/listen_socket.hpp"
@@ -47,10 +48,10 @@ public:
     // Cached IMF-fixdate for the Date header, recomputed once per second.
     [[nodiscard]] std::string_view http_date();
 
-    void log(std::string_view message) const;
-    // For problems a peer can make happen again and again (accept failures, a bad file behind a
-    // token): at most one line a second, with a count of the lines held back.
-    void log_problem(std::string_view message);
+    // Debug lines (one per request) when cfg.debug. Problems a peer can make happen again and
+    // again (accept failures, a bad file behind a token) go through log_limited: at most one
+    // line a second of each kind, with a count of the lines held back.
+    [[nodiscard]] logger& log() noexcept { return log_; }
 
 private:
     void accept_connection();
@@ -67,8 +68,7 @@ private:
     server_config cfg_;
     uv::handle_ptr<uv_stream_t> listener_;  // a uv_tcp_t or a uv_pipe_t, as kind_ says
     uv::handle_ptr<uv_timer_t> sweep_;
-    std::uint64_t next_problem_log_ = 0;
-    unsigned suppressed_problems_ = 0;
+    logger log_;
     bool stopping_ = false;
     std::list<connection> active_;   // least recently active first
     std::list<connection> closing_;  // waiting for libuv to close their handles
