@@ -1,12 +1,13 @@
 #include "common/privilege_drop.hpp"
 
 #include "common/error.hpp"
+#include "common/user_db.hpp"
 
 #include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace lacme {
@@ -14,27 +15,18 @@ namespace {
 
 gid_t lookup_gid(const std::string& group)
 {
-    std::vector<char> storage(16384);
-    struct group entry {};
-    struct group* result = nullptr;
-    if (getgrnam_r(group.c_str(), &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
+    const auto entry = find_group(group);
+    if (!entry)
         throw error("unknown group " + group);
-    return entry.gr_gid;
+    return entry->gid;
 }
 
-struct account {
-    uid_t uid;
-    gid_t gid;  // primary group
-};
-
-account lookup_user(const std::string& user)
+user_entry lookup_user(const std::string& user)
 {
-    std::vector<char> storage(16384);
-    passwd entry{};
-    passwd* result = nullptr;
-    if (getpwnam_r(user.c_str(), &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
+    auto entry = find_user(user);
+    if (!entry)
         throw error("unknown user " + user);
-    return {entry.pw_uid, entry.pw_gid};
+    return std::move(*entry);
 }
 
 std::vector<gid_t> current_groups()
@@ -47,14 +39,18 @@ std::vector<gid_t> current_groups()
     return groups;
 }
 
-void set_gid(gid_t gid)
+// Sets the real, effective and saved id (setresuid or setresgid) and checks all three took.
+template <class Id>
+void set_all_three(Id id, int (*set)(Id, Id, Id), int (*get)(Id*, Id*, Id*), const char* what)
 {
-    if (::setresgid(gid, gid, gid) != 0)
-        throw_errno("setresgid");
-    gid_t r, e, s;
-    if (::getresgid(&r, &e, &s) != 0 || r != gid || e != gid || s != gid)
-        throw error("failed to drop group privileges");
+    if (set(id, id, id) != 0)
+        throw_errno(std::string("can't drop ") + what + " privileges");
+    Id r, e, s;
+    if (get(&r, &e, &s) != 0 || r != id || e != id || s != id)
+        throw error(std::string("failed to drop ") + what + " privileges");
 }
+
+void set_gid(gid_t gid) { set_all_three(gid, ::setresgid, ::getresgid, "group"); }
 
 // An explicitly configured group is the only group left, as in lacme.
 void use_only_group(gid_t gid)
@@ -78,14 +74,7 @@ void use_groups_of(const std::string& user, gid_t primary)
         throw error("failed to set the supplementary groups of " + user);
 }
 
-void set_uid(uid_t uid)
-{
-    if (::setresuid(uid, uid, uid) != 0)
-        throw_errno("setresuid");
-    uid_t r, e, s;
-    if (::getresuid(&r, &e, &s) != 0 || r != uid || e != uid || s != uid)
-        throw error("failed to drop user privileges");
-}
+void set_uid(uid_t uid) { set_all_three(uid, ::setresuid, ::getresuid, "user"); }
 
 }  // namespace
 
@@ -94,7 +83,7 @@ void drop_privileges(const std::string& user, const std::string& group)
     if (!group.empty())
         use_only_group(lookup_gid(group));
     if (!user.empty()) {
-        const account target = lookup_user(user);
+        const user_entry target = lookup_user(user);
         if (group.empty())
             use_groups_of(user, target.gid);
         set_uid(target.uid);
