@@ -7,6 +7,8 @@
 #include "webserver/server.hpp"
 
 #include "common/unique_fd.hpp"
+#include "common/uv/loop.hpp"
+#include "test/support/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -39,49 +41,34 @@ namespace {
 struct harness {
     harness()
     {
-        char tmpl[] = "/tmp/lacme-fuzz-web.XXXXXX";
-        if (::mkdtemp(tmpl) == nullptr)
-            die("mkdtemp");
-        dir = tmpl;
-        dir_fd = unique_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         for (const auto& [name, content] : {std::pair<const char*, std::string>{"tok", "tok.thumb"},
-                                            {"A", std::string(70'000, 'a')}, {"b-_1", ""}}) {
-            const unique_fd f(::openat(dir_fd.get(), name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-            if (!f || ::write(f.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size()))
-                die("challenge file");
-        }
-        if (::symlinkat("/etc/passwd", dir_fd.get(), "link") != 0)
+                                            {"A", std::string(70'000, 'a')}, {"b-_1", ""}})
+            lacme::test::write_file(dir.file(name), content);
+        if (::symlink("/etc/passwd", dir.file("link").c_str()) != 0)
             die("symlink");
+        dir_fd = unique_fd(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!dir_fd)
+            die("open challenge directory");
 
         addr.sun_family = AF_UNIX;
-        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s/sock", dir.c_str());
+        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", dir.file("sock").c_str());
         unique_fd l(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         if (!l || ::bind(l.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(l.get(), 16) != 0)
             die("listen");
-        if (uv_loop_init(&loop) != 0)
-            die("uv_loop_init");
         server_config cfg;
         cfg.dir_fd = dir_fd.get();
         cfg.max_requests_per_connection = 20;
-        srv = std::make_unique<server>(&loop, l.release(), socket_kind::unix_stream, cfg);
+        srv = std::make_unique<server>(loop.get(), l.release(), socket_kind::unix_stream, cfg);
         srv->start();
     }
     harness(const harness&) = delete;
     harness& operator=(const harness&) = delete;
-    ~harness()
-    {
-        srv->stop();
-        srv.reset();  // runs the loop until every handle is closed
-        (void)uv_loop_close(&loop);
-        for (const char* name : {"tok", "A", "b-_1", "link", "sock"})
-            (void)::unlinkat(dir_fd.get(), name, 0);
-        (void)::rmdir(dir.c_str());
-    }
+    ~harness() = default;  // the server stops, the loop runs its last callbacks, the files go
 
-    std::string dir;
+    lacme::test::temp_dir dir;
     unique_fd dir_fd;
     sockaddr_un addr{};
-    uv_loop_t loop{};
+    lacme::uv::loop loop;  // runs the server's last close callbacks when destroyed
     std::unique_ptr<server> srv;
 };
 
@@ -166,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         } else if (++stalls > 1000) {
             break;  // server stopped reading (pending-input limit) while we do not read
         }
-        uv_run(&h.loop, UV_RUN_NOWAIT);
+        h.loop.run_nowait();
         if (read_while_writing || stalls > 0)
             open = drain(c.get(), out);
     }
@@ -174,12 +161,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     for (int i = 0; open; ++i) {
         if (i > 100'000)
             std::abort();  // the server neither answered nor closed after our FIN
-        uv_run(&h.loop, UV_RUN_NOWAIT);
+        h.loop.run_nowait();
         open = drain(c.get(), out);
     }
     check_responses(out);
     // Let the server finish closing its side before the next input.
     for (int i = 0; i < 4; ++i)
-        uv_run(&h.loop, UV_RUN_NOWAIT);
+        h.loop.run_nowait();
     return 0;
 }

@@ -1,7 +1,10 @@
 #include "webserver/http_request_parser.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <charconv>
+#include <string>
 
 namespace lacme::web {
 
@@ -22,23 +25,6 @@ bool is_token(std::string_view s)
 
 // field-value characters: VCHAR, SP, HTAB, obs-text. No CR, LF, NUL or other controls.
 bool is_field_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char ch) { return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch; };
-               return lower(x) == lower(y);
-           });
-}
-
-std::string_view trim_ows(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 }  // namespace
 
@@ -166,9 +152,11 @@ http_request_parser::state http_request_parser::parse_header_line(std::string_vi
     const std::string_view raw_value = line.substr(colon + 1);
     if (!std::all_of(raw_value.begin(), raw_value.end(), [](char c) { return is_field_char(static_cast<unsigned char>(c)); }))
         return fail(400, "invalid character in header field value");
-    const std::string_view value = trim_ows(raw_value);
+    // Validated above: the only white space left is SP and HTAB, what HTTP calls OWS.
+    const std::string_view value = trim(raw_value);
 
-    if (iequals(name, "Content-Length")) {
+    const std::string field = ascii_lower(name);
+    if (field == "content-length") {
         unsigned long long n = 0;
         const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
         if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() ||
@@ -178,16 +166,16 @@ http_request_parser::state http_request_parser::parse_header_line(std::string_vi
             return fail(400, "conflicting Content-Length");
         have_content_length_ = true;
         content_length_ = n;
-    } else if (iequals(name, "Transfer-Encoding")) {
+    } else if (field == "transfer-encoding") {
         transfer_encoding_ = true;
-    } else if (iequals(name, "Connection")) {
+    } else if (field == "connection") {
         std::string_view rest = value;
         while (!rest.empty()) {
             const std::size_t comma = rest.find(',');
-            const std::string_view option = trim_ows(rest.substr(0, comma));
-            if (iequals(option, "close"))
+            const std::string option = ascii_lower(trim(rest.substr(0, comma)));
+            if (option == "close")
                 connection_close_ = true;
-            else if (iequals(option, "keep-alive"))
+            else if (option == "keep-alive")
                 connection_keep_alive_ = true;
             rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
         }

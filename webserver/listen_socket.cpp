@@ -1,18 +1,17 @@
 #include "webserver/listen_socket.hpp"
 
+#include "common/close_fds.hpp"
+#include "common/error.hpp"
 #include "common/unique_fd.hpp"
-#include "webserver/error.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <charconv>
-#include <climits>
 #include <string>
-#include <vector>
 
 namespace lacme::web {
 
@@ -64,40 +63,7 @@ socket_kind inspect_listen_socket(int fd)
 
 void close_other_fds(int keep_fd)
 {
-    // close_range(2) (Linux 5.9) does it in one call; /proc/self/fd is the fallback.
-    auto close_span = [](unsigned first, unsigned last) {
-        if (first > last)
-            return true;
-        return ::close_range(first, last, 0) == 0;
-    };
-    const auto keep = static_cast<unsigned>(keep_fd);
-    bool ok = true;
-    if (keep > STDERR_FILENO) {
-        ok = close_span(STDERR_FILENO + 1, keep - 1) && close_span(keep + 1, ~0U);
-    } else {
-        ok = close_span(STDERR_FILENO + 1, ~0U);
-    }
-    if (!ok) {
-        if (errno != ENOSYS && errno != EINVAL)
-            throw_errno("close_range");
-        std::vector<int> fds;
-        {
-            DIR* dir = ::opendir("/proc/self/fd");
-            if (dir == nullptr)
-                throw_errno("opendir /proc/self/fd");
-            const int dfd = ::dirfd(dir);
-            while (const dirent* ent = ::readdir(dir)) {
-                int n = -1;
-                const std::string_view s(ent->d_name);
-                if (std::from_chars(s.data(), s.data() + s.size(), n).ec == std::errc() && n > STDERR_FILENO &&
-                    n != keep_fd && n != dfd)
-                    fds.push_back(n);
-            }
-            ::closedir(dir);
-        }
-        for (const int n : fds)
-            ::close(n);  // EBADF for an fd closed meanwhile is harmless
-    }
+    close_fds_except(std::array{keep_fd});
 
     // stdin and stdout: nothing to read or print; /dev/null keeps 0 and 1 from being reused by
     // accepted connections, which a stray printf would then write into.
