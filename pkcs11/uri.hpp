@@ -2,6 +2,8 @@
 // the module to load and where the PIN comes from.
 #pragma once
 
+#include "common/secret.hpp"
+
 #include <p11-kit/pkcs11.h>
 #include <p11-kit/uri.h>
 
@@ -43,7 +45,8 @@ public:
     static std::string format(const CK_TOKEN_INFO& token, std::span<const std::uint8_t> id = {},
                               std::string_view label = {}, std::optional<CK_OBJECT_CLASS> cls = {});
 
-    // text without the value of pin-value (a PIN in a URI must not reach an error message).
+    // text without the value of any pin-value, in the path or the query (a PIN in a URI must not
+    // reach an error message).
     static std::string redact(std::string_view text);
 
 private:
@@ -52,6 +55,8 @@ private:
     };
     std::unique_ptr<P11KitUri, deleter> uri_;
     std::string text_;
+    // Taken out of p11-kit's unwiped memory into locked memory.
+    std::optional<secret_string> pin_value_;
 };
 
 }  // namespace lacme::pkcs11
