@@ -4,7 +4,7 @@
 #include "accountd/pkcs11_signer.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
-#include "common/fd_read.hpp"
+#include "common/fd_io.hpp"
 #include "common/percent_expand.hpp"
 #include "common/secret_input.hpp"
 #include "common/unique_fd.hpp"
