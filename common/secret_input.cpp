@@ -1,6 +1,7 @@
 #include "common/secret_input.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
@@ -85,14 +86,7 @@ secret_string prompt_secret(int tty_fd, std::string_view prompt)
 {
     auto secret = secret_string::with_capacity(max_secret_line);
     const echo_off quiet(tty_fd);
-    for (std::string_view rest = prompt; !rest.empty();) {
-        const ssize_t n = ::write(tty_fd, rest.data(), rest.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            throw_errno("writing the prompt to the terminal");
-        rest.remove_prefix(static_cast<std::size_t>(n));
-    }
+    write_all(tty_fd, prompt, "the terminal");
     if (!read_secret_line(tty_fd, secret, "the terminal"))
         throw error("nothing entered (end of input on the terminal)");
     return secret;

@@ -110,6 +110,7 @@ void token_key::warn_if_pin_file_shared() const
         broken_ = message;
         broken_rv_ = e.rv();
         pin_.reset();
+        uri_.wipe_pin_value();
     }
     throw error(message, e.rv());
 }

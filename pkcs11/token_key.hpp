@@ -89,7 +89,7 @@ private:
     std::vector<std::uint8_t> sign_once(const session& s, CK_OBJECT_HANDLE key, std::span<const std::uint8_t> data);
 
     const module& mod_;
-    const uri uri_;
+    uri uri_;  // changes only to wipe a refused pin-value
     key_options options_;
 
     // Fixed once constructed.

@@ -30,6 +30,8 @@ public:
     [[nodiscard]] std::string_view module_name() const noexcept;
     [[nodiscard]] std::optional<std::string_view> pin_value() const noexcept;
     [[nodiscard]] std::optional<std::string_view> pin_source() const noexcept;
+    // Wipes the pin-value held since parse(), e.g. once the token refused it.
+    void wipe_pin_value() noexcept { pin_value_.reset(); }
     [[nodiscard]] std::optional<CK_SLOT_ID> slot_id() const noexcept;
 
     [[nodiscard]] bool matches(const CK_INFO& module_info) const noexcept;
