@@ -9,21 +9,7 @@ using namespace lacme;
 using namespace lacme::pkcs11;
 using namespace lacme::pkcs11::test;
 
-namespace {
-
-struct token_with_key {
-    softhsm hsm;
-    CK_SLOT_ID slot;
-    token_with_key() : slot(hsm.init_token("acme"))
-    {
-        hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-        hsm.release_module();
-    }
-};
-
-}  // namespace
-
-BOOST_FIXTURE_TEST_SUITE(pkcs11_pin, token_with_key)
+BOOST_FIXTURE_TEST_SUITE(pkcs11_pin, token_with_p256_key)
 
 BOOST_AUTO_TEST_CASE(pin_from_uri_value)
 {

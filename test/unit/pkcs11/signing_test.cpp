@@ -131,12 +131,8 @@ BOOST_AUTO_TEST_CASE(jwk_from_certificate_or_private_key_without_public_object)
     BOOST_TEST(message.find("no public key found on the token") != std::string::npos, message);
 }
 
-BOOST_AUTO_TEST_CASE(eight_threads_500_signatures_each)
+BOOST_FIXTURE_TEST_CASE(eight_threads_500_signatures_each, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
     test_signer signer(pin_uri, test_options());
     const auto key = public_key_from_jwk(signer.jwk());
     std::atomic<int> good{0}, bad{0}, failed{0};
@@ -182,12 +178,8 @@ BOOST_AUTO_TEST_CASE(rsa_concurrent_signatures_verify)
     BOOST_TEST(good.load() == 320);
 }
 
-BOOST_AUTO_TEST_CASE(relogin_after_forced_logout)
+BOOST_FIXTURE_TEST_CASE(relogin_after_forced_logout, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
     test_signer signer(pin_uri, test_options());
     expect_verifies(signer, 2);
     BOOST_TEST(signer.key().reconnects() == 0u);
@@ -205,12 +197,8 @@ BOOST_AUTO_TEST_CASE(relogin_after_forced_logout)
     BOOST_TEST(signer.key().reconnects() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(relogin_while_threads_sign)
+BOOST_FIXTURE_TEST_CASE(relogin_while_threads_sign, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
     test_signer signer(pin_uri, test_options());
     const auto key = public_key_from_jwk(signer.jwk());
     module other(softhsm_module);
@@ -295,12 +283,8 @@ BOOST_AUTO_TEST_CASE(always_authenticate_key)
     }
 }
 
-BOOST_AUTO_TEST_CASE(token_removed_mid_run)
+BOOST_FIXTURE_TEST_CASE(token_removed_mid_run, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
     test_signer signer(pin_uri, test_options());
     expect_verifies(signer, 1);
     // The token directory disappears (as when a device is unplugged) and the sessions go.

@@ -295,6 +295,18 @@ private:
     std::unique_ptr<module> module_;
 };
 
+// The usual test token: "acme" with a P-256 key "account" (id 02), the module left to the code
+// under test.
+struct token_with_p256_key {
+    softhsm hsm;
+    CK_SLOT_ID slot;
+    token_with_p256_key() : slot(hsm.init_token("acme"))
+    {
+        hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
+        hsm.release_module();
+    }
+};
+
 // A loaded key with the token key's operations at hand, as the tests use them.
 struct test_signer : loaded_key {
     using loaded_key::loaded_key;
