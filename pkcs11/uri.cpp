@@ -35,20 +35,22 @@ uri::uri() : uri_(p11_kit_uri_new())
 std::string uri::redact(std::string_view text)
 {
     // p11-kit takes pin-value both in the query (…?pin-value=1234&…) and in the path
-    // (…;pin-value=1234;…): hide every occurrence, matched without regard to case.
+    // (…;pin-value=1234;…): hide every occurrence, matched without regard to case. The result is
+    // built piece by piece, so the PIN is never copied into it (not even past its end).
     constexpr std::string_view name = "pin-value=";
     const auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
-    std::string out(text);
-    for (auto it = out.begin();;) {
-        it = std::search(it, out.end(), name.begin(), name.end(), same);
-        if (it == out.end())
-            return out;
-        const auto value = static_cast<std::size_t>(it - out.begin()) + name.size();
-        const auto query = out.find('?');
-        const bool in_query = query != std::string::npos && value > query;
-        const auto end = std::min(out.find_first_of(in_query ? "&" : ";?", value), out.size());
-        out.replace(value, end - value, "***");
-        it = out.begin() + static_cast<std::ptrdiff_t>(value + 3);
+    const auto query = text.find('?');
+    std::string out;
+    for (std::size_t pos = 0;;) {
+        const auto found = std::search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), name.begin(),
+                                       name.end(), same);
+        if (found == text.end())
+            return out.append(text.substr(pos));
+        const auto value = static_cast<std::size_t>(found - text.begin()) + name.size();
+        const bool in_query = query != std::string_view::npos && value > query;
+        const auto end = std::min(text.find_first_of(in_query ? "&" : ";?", value), text.size());
+        out.append(text.substr(pos, value - pos)).append("***");
+        pos = end;
     }
 }
 
