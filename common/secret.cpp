@@ -24,6 +24,7 @@ secret_string secret_string::with_capacity(std::size_t capacity)
     secret_string s;
     s.data_ = static_cast<char*>(p);
     s.mapped_ = bytes;
+    s.capacity_ = capacity;
     return s;
 }
 
@@ -40,10 +41,8 @@ secret_string::secret_string(std::string&& value) : secret_string(std::string_vi
 }
 
 secret_string::secret_string(secret_string&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)),
-      mapped_(std::exchange(other.mapped_, 0)),
-      size_(std::exchange(other.size_, 0))
 {
+    *this = std::move(other);
 }
 
 secret_string& secret_string::operator=(secret_string&& other) noexcept
@@ -52,6 +51,7 @@ secret_string& secret_string::operator=(secret_string&& other) noexcept
         wipe();
         data_ = std::exchange(other.data_, nullptr);
         mapped_ = std::exchange(other.mapped_, 0);
+        capacity_ = std::exchange(other.capacity_, 0);
         size_ = std::exchange(other.size_, 0);
     }
     return *this;
@@ -59,7 +59,7 @@ secret_string& secret_string::operator=(secret_string&& other) noexcept
 
 bool secret_string::push_back(char c) noexcept
 {
-    if (size_ + 1 >= mapped_)
+    if (size_ == capacity_)
         return false;
     data_[size_++] = c;
     return true;
@@ -80,6 +80,7 @@ void secret_string::wipe() noexcept
     ::munmap(data_, mapped_);
     data_ = nullptr;
     mapped_ = 0;
+    capacity_ = 0;
     size_ = 0;
 }
 
