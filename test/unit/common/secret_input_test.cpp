@@ -170,6 +170,17 @@ BOOST_AUTO_TEST_CASE(prompt_end_of_input_is_an_error)
     BOOST_TEST(message == "nothing entered (end of input on the terminal)");
 }
 
+BOOST_AUTO_TEST_CASE(secret_string_holds_exactly_its_capacity)
+{
+    auto s = lacme::secret_string::with_capacity(3);
+    BOOST_TEST((s.push_back('a') && s.push_back('b') && s.push_back('c')));
+    BOOST_TEST(!s.push_back('d'));  // whatever room the page has left
+    BOOST_TEST(s.reveal() == "abc");
+    BOOST_TEST(std::string(s.c_str()) == "abc");
+    s.pop_back();
+    BOOST_TEST(s.reveal() == "ab");
+}
+
 BOOST_AUTO_TEST_CASE(secrets_live_in_locked_memory_left_out_of_core_dumps)
 {
     temp_dir dir;
