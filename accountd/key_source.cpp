@@ -1,6 +1,7 @@
 #include "accountd/key_source.hpp"
 
 #include "accountd/file_signer.hpp"
+#include "accountd/pkcs11_signer.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
@@ -8,7 +9,7 @@
 #include "common/secret_input.hpp"
 #include "common/unique_fd.hpp"
 #include "pkcs11/list_keys.hpp"
-#include "pkcs11/pkcs11_signer.hpp"
+#include "pkcs11/pin_source.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ file_signer::passphrase_source passphrase_for(const settings& s, const std::stri
             return read_secret_file(percent_expander::for_current_process().expand(*s.passphrase_file));
         if (!have_terminal())
             throw error("the key is encrypted: set passphrase-file or run lacme-accountd on a terminal");
-        return prompt_secret("Passphrase for " + key_path);
+        return prompt_secret("Passphrase for " + key_path + ": ");
     };
 }
 
@@ -79,13 +80,13 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
     }
     if (method == "pkcs11") {
         // The whole value is the RFC 7512 URI; the token signs, the key never leaves it.
-        pkcs11::signer_options options;
+        pkcs11::load_options options;
         if (s.pkcs11_module)
             options.module = expander.expand(*s.pkcs11_module);
         if (s.pin_file)
             options.key.pin_file = expander.expand(*s.pin_file);
         options.key.warn = [&log](std::string_view message) { log.info(message); };
-        auto key = std::make_unique<pkcs11::pkcs11_signer>(privkey, std::move(options));
+        auto key = std::make_unique<pkcs11_signer>(privkey, std::move(options));
         log.debug("Using PKCS#11 " + key->description());
         return key;
     }
@@ -97,11 +98,16 @@ int list_pkcs11_keys(const settings& s, std::ostream& out)
     const auto expander = percent_expander::for_current_process();
     const pkcs11::module mod(s.pkcs11_module ? expander.expand(*s.pkcs11_module)
                                              : std::string(pkcs11::default_module()));
-    std::optional<pkcs11::locked_pin> pin;
-    if (s.pin_file)
-        pin.emplace(pkcs11::read_pin_file(expander.expand(*s.pin_file)));
+    // Only the configured key's token gets its PIN (pin-value, pin-source or pin-file).
+    std::optional<pkcs11::uri> selection;
+    std::optional<secret_string> pin;
+    if (s.privkey && s.privkey->starts_with("pkcs11:")) {
+        selection = pkcs11::uri::parse(*s.privkey);
+        pin = pkcs11::configured_pin(*selection, s.pin_file ? expander.expand(*s.pin_file) : std::string());
+    }
     pkcs11::list_options options;
-    options.pin = pin ? &pin->secret() : nullptr;
+    options.selection = selection ? &*selection : nullptr;
+    options.pin = pin ? &*pin : nullptr;
     pkcs11::list_keys(mod, options, out);
     return 0;
 }

@@ -14,7 +14,9 @@ namespace lacme::accountd {
 std::unique_ptr<signer> open_signer(const settings& s, logger& log);
 
 // --list-keys: the tokens and keys the PKCS#11 module (--pkcs11-module, default p11-kit's proxy)
-// offers, with their URIs; logs in with pin-file when set, so private keys show too.
+// offers, with their URIs. Logs in only to the tokens a pkcs11: privkey selects, with that key's
+// PIN (pin-value, pin-source, pin-file), so their private keys show too; never twice after a
+// rejected PIN.
 int list_pkcs11_keys(const settings& s, std::ostream& out);
 
 }  // namespace lacme::accountd

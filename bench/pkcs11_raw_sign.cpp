@@ -34,13 +34,9 @@ int main(int argc, char** argv)
         const int count = std::stoi(argv[4]);
         std::optional<module> mod(std::in_place, argv[1]);
         const token_slot t = select_token(*mod, u);
-        std::optional<locked_pin> pin;
-        if (u.pin_value())
-            pin.emplace(std::string(*u.pin_value()));
-        else if (u.pin_source())
-            pin.emplace(read_pin_source(*u.pin_source()));
+        const auto pin = configured_pin(u, {});
         std::optional<session> anchor(std::in_place, *mod, t.slot);
-        std::optional<login> logged_in(std::in_place, *anchor, pin ? &pin->secret() : nullptr);
+        std::optional<login> logged_in(std::in_place, *anchor, pin ? &*pin : nullptr);
         const CK_OBJECT_HANDLE key = select_private_key(*anchor, u, describe(t));
         const bool rsa = anchor->attribute_ulong(key, CKA_KEY_TYPE) == CKK_RSA;
         const auto params = anchor->attribute(key, CKA_EC_PARAMS);

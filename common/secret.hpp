@@ -1,41 +1,48 @@
-// Holds PINs and passphrases: wiped with OPENSSL_cleanse when destroyed, never copied implicitly.
+// Holds PINs, passphrases and private key PEM: in pages of its own, locked out of swap (mlock)
+// and left out of core dumps (MADV_DONTDUMP) where the system allows, wiped with OPENSSL_cleanse
+// when destroyed, never copied implicitly. The buffer never moves, so no stale copy is left
+// behind when the secret grows or is moved.
 #pragma once
 
-#include <openssl/crypto.h>
-
+#include <cstddef>
 #include <string>
-#include <utility>
+#include <string_view>
 
 namespace lacme {
 
 class secret_string {
 public:
-    secret_string() = default;
-    explicit secret_string(std::string value) : value_(std::move(value)) {}
-    secret_string(secret_string&& other) noexcept : value_(std::move(other.value_)) { other.wipe(); }
-    secret_string& operator=(secret_string&& other) noexcept
-    {
-        wipe();
-        value_ = std::move(other.value_);
-        other.wipe();
-        return *this;
-    }
+    secret_string() noexcept = default;
+    // Copies value into locked memory.
+    explicit secret_string(std::string_view value);
+    // Copies value into locked memory, then wipes value's own buffer.
+    explicit secret_string(std::string&& value);
+    // Empty, with room for capacity bytes, for readers that write straight into locked memory.
+    static secret_string with_capacity(std::size_t capacity);
+
+    secret_string(secret_string&& other) noexcept;
+    secret_string& operator=(secret_string&& other) noexcept;
     secret_string(const secret_string&) = delete;
     secret_string& operator=(const secret_string&) = delete;
     ~secret_string() { wipe(); }
 
-    [[nodiscard]] const std::string& reveal() const noexcept { return value_; }
-    [[nodiscard]] bool empty() const noexcept { return value_.empty(); }
+    [[nodiscard]] std::string_view reveal() const noexcept { return {data_ ? data_ : "", size_}; }
+    // NUL-terminated, for C interfaces.
+    [[nodiscard]] const char* c_str() const noexcept { return data_ ? data_ : ""; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
-    void wipe() noexcept
-    {
-        if (!value_.empty())
-            OPENSSL_cleanse(value_.data(), value_.size());
-        value_.clear();
-    }
+    // Appends c; false (and nothing appended) when the capacity is used up.
+    [[nodiscard]] bool push_back(char c) noexcept;
+    void pop_back() noexcept;
+    // Overwrites the secret and releases its memory; the secret is then empty.
+    void wipe() noexcept;
 
 private:
-    std::string value_;
+    char* data_ = nullptr;
+    std::size_t mapped_ = 0;    // whole pages, more than capacity_ (room for the terminating NUL)
+    std::size_t capacity_ = 0;  // as asked, whatever the page size
+    std::size_t size_ = 0;
 };
 
 }  // namespace lacme

@@ -26,6 +26,12 @@ bool error::reopenable() const noexcept
     }
 }
 
+bool error::pin_rejected() const noexcept
+{
+    return rv_ == CKR_PIN_INCORRECT || rv_ == CKR_PIN_INVALID || rv_ == CKR_PIN_LEN_RANGE || rv_ == CKR_PIN_EXPIRED ||
+           rv_ == CKR_PIN_LOCKED;
+}
+
 std::string rv_name(CK_RV rv)
 {
 #define LACME_CKR(name) \

@@ -18,8 +18,11 @@ public:
 
     [[nodiscard]] CK_RV rv() const noexcept { return rv_; }
     // The token logged out, the session vanished, the key handle went stale or the device went
-    // away: worth one re-open, re-login and retry (PKCS11-NOTES.md).
+    // away: worth one re-open, re-login and retry (doc/pkcs11.md, "Token behaviour notes").
     [[nodiscard]] bool reopenable() const noexcept;
+    // The token refused the PIN (wrong, expired, locked, malformed): offering it again would
+    // only spend another of the few tries before the token locks.
+    [[nodiscard]] bool pin_rejected() const noexcept;
 
 private:
     CK_RV rv_;

@@ -2,17 +2,20 @@
 // account key, each with the PKCS#11 URI to put in privkey=.
 #pragma once
 
+#include "common/secret.hpp"
 #include "pkcs11/module.hpp"
-#include "pkcs11/pin_source.hpp"
+#include "pkcs11/uri.hpp"
 
-#include <optional>
 #include <ostream>
 
 namespace lacme::pkcs11 {
 
 struct list_options {
-    // When given, tokens that need a login are logged in to, so private keys show up too;
-    // without a PIN, key pairs are found through their public key objects.
+    // The configured key's URI and its PIN: tokens the URI selects are logged in to, so their
+    // private keys show too. Every other token is listed without a login (the PIN is not
+    // theirs), and so is every token after one refused the PIN (it is never offered again).
+    // Without both, no token is logged in to: key pairs show through their public key objects.
+    const uri* selection = nullptr;
     const secret_string* pin = nullptr;
 };
 

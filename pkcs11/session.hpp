@@ -1,6 +1,6 @@
 // RAII for a PKCS#11 session and for a user login, plus the attribute and object-search calls
-// made through a session. A session is used by one thread at a time (PKCS11-NOTES.md); the
-// module must outlive every session opened through it.
+// made through a session. A session is used by one thread at a time (doc/pkcs11.md, "Token
+// behaviour notes"); the module must outlive every session opened through it.
 #pragma once
 
 #include "common/secret.hpp"

@@ -18,12 +18,6 @@ constexpr std::array<std::uint8_t, 19> sha256_digest_info = {0x30, 0x31, 0x30, 0
                                                              0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
                                                              0x01, 0x05, 0x00, 0x04, 0x20};
 
-bool is_pin_error(CK_RV rv)
-{
-    return rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID || rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_EXPIRED ||
-           rv == CKR_PIN_LOCKED;
-}
-
 std::string pin_flags(CK_FLAGS flags)
 {
     if (flags & CKF_USER_PIN_LOCKED)
@@ -45,19 +39,12 @@ std::vector<CK_MECHANISM_TYPE> mechanisms(const module& mod, CK_SLOT_ID slot)
     return list;
 }
 
-locked_pin pin_from(std::string_view value)
-{
-    std::string s;
-    s.reserve(256);  // heap buffer, so the lock covers where the PIN stays
-    s.assign(value);
-    return locked_pin(std::move(s));
-}
-
 }  // namespace
 
 token_key::token_key(const module& mod, uri u, key_options options)
     : mod_(mod), uri_(std::move(u)), options_(std::move(options))
 {
+    warn_if_pin_file_shared();
     const std::lock_guard lock(mutex_);
     connect_locked(true);
 }
@@ -85,45 +72,46 @@ std::uint64_t token_key::reconnects() const
 const secret_string* token_key::pin_locked(const token_slot& t)
 {
     if (pin_)
-        return &pin_->secret();
+        return &*pin_;
     if (protected_path_)
         return nullptr;
-    if (auto value = uri_.pin_value()) {
-        pin_.emplace(pin_from(*value));
-    } else if (auto source = uri_.pin_source()) {
-        pin_.emplace(read_pin_source(*source));
-    } else if (!options_.pin_file.empty()) {
-        pin_.emplace(read_pin_file(options_.pin_file));
-        struct stat st {};
-        if (options_.warn && ::stat(options_.pin_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
-            options_.warn("PIN file " + options_.pin_file + " is readable by group or others (chmod 0600 it)");
-    } else if (t.token.flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
+    pin_ = configured_pin(uri_, options_.pin_file);
+    if (!pin_ && (t.token.flags & CKF_PROTECTED_AUTHENTICATION_PATH)) {
         // PIN pad: the token asks the user itself.
         protected_path_ = true;
         return nullptr;
-    } else if (options_.allow_prompt) {
-        if (auto typed = prompt_pin_if_interactive("PIN for PKCS#11 token '" + padded(t.token.label) + "': "))
-            pin_.emplace(std::move(*typed));
     }
+    if (!pin_ && options_.allow_prompt)
+        pin_ = prompt_pin_if_interactive("PIN for PKCS#11 token '" + padded(t.token.label) + "': ");
     if (!pin_)
         throw error("token " + describe(t) +
                     " needs a PIN: add pin-source=file:PATH to the URI, set pin-file, or run on a terminal");
-    return &pin_->secret();
+    return &*pin_;
 }
 
-[[noreturn]] void token_key::login_failed_locked(const error& e, const token_slot& t)
+void token_key::warn_if_pin_file_shared() const
 {
-    std::string message = "login to token " + describe(t) + " failed: " + e.what();
-    if (is_pin_error(e.rv())) {
-        // Tokens lock after a few failures: this PIN is never offered again by this process.
+    struct stat st {};
+    if (options_.warn && !options_.pin_file.empty() && ::stat(options_.pin_file.c_str(), &st) == 0 &&
+        (st.st_mode & 077) != 0)
+        options_.warn("PIN file " + options_.pin_file + " is readable by group or others (chmod 0600 it)");
+}
+
+[[noreturn]] void token_key::login_failed_locked(const error& e, CK_SLOT_ID slot, const std::string& what)
+{
+    std::string message = what + " failed: " + e.what();
+    if (e.pin_rejected()) {
+        // Tokens lock after a few failures: this PIN is never offered again by this process, on
+        // any login path (user login, re-login, per-signature login).
         message += "; not retried";
         CK_TOKEN_INFO now{};
-        if (mod_.functions()->C_GetTokenInfo(t.slot, &now) == CKR_OK)
+        if (mod_.functions()->C_GetTokenInfo(slot, &now) == CKR_OK)
             if (auto flags = pin_flags(now.flags); !flags.empty())
                 message += "; " + flags;
         broken_ = message;
         broken_rv_ = e.rv();
         pin_.reset();
+        uri_.wipe_pin_value();
     }
     throw error(message, e.rv());
 }
@@ -143,7 +131,7 @@ void token_key::login_locked(const session& anchor, const token_slot& t)
     try {
         login_.emplace(anchor, pin);
     } catch (const error& e) {
-        login_failed_locked(e, t);
+        login_failed_locked(e, t.slot, "login to token " + describe(t));
     }
 }
 
@@ -289,7 +277,11 @@ std::vector<std::uint8_t> token_key::sign_once(const session& s, CK_OBJECT_HANDL
         const std::lock_guard lock(mutex_);
         if (!broken_.empty())
             throw error(broken_, broken_rv_);
-        context_login(s, pin_ ? &pin_->secret() : nullptr);
+        try {
+            context_login(s, pin_ ? &*pin_ : nullptr);
+        } catch (const error& e) {
+            login_failed_locked(e, s.slot(), "per-signature login for " + description_);
+        }
     }
     // Sized from the key, so C_Sign never answers CKR_BUFFER_TOO_SMALL (which would leave the
     // operation active).

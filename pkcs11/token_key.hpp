@@ -1,9 +1,10 @@
 // The account key on a PKCS#11 token: selected by URI, logged in, signing JWS inputs from many
 // threads. Each signature runs on its own session taken from a small pool (sessions are never
 // shared between threads); one extra "anchor" session is kept open because closing a token's
-// last session logs it out. On the errors PKCS11-NOTES.md lists (logout, vanished session,
-// re-plugged device) the key re-selects the token, logs in again and retries once. A rejected
-// PIN is never tried again.
+// last session logs it out. On the errors doc/pkcs11.md lists under "Token behaviour notes"
+// (logout, vanished session, re-plugged device) the key re-selects the token, logs in again and
+// retries once. A rejected PIN is never tried again, on any login path: it is wiped and every
+// later sign() fails at once with the token's answer.
 #pragma once
 
 #include "common/jwk.hpp"
@@ -79,7 +80,8 @@ private:
     void connect_locked(bool first);
     void login_locked(const session& anchor, const token_slot& t);
     const secret_string* pin_locked(const token_slot& t);
-    [[noreturn]] void login_failed_locked(const error& e, const token_slot& t);
+    void warn_if_pin_file_shared() const;
+    [[noreturn]] void login_failed_locked(const error& e, CK_SLOT_ID slot, const std::string& what);
     lease acquire(std::uint64_t& generation);
     void release(lease& l, bool reusable) noexcept;
     void reconnect(std::uint64_t failed_generation, std::string_view why);
@@ -87,7 +89,7 @@ private:
     std::vector<std::uint8_t> sign_once(const session& s, CK_OBJECT_HANDLE key, std::span<const std::uint8_t> data);
 
     const module& mod_;
-    const uri uri_;
+    uri uri_;  // changes only to wipe a refused pin-value
     key_options options_;
 
     // Fixed once constructed.
@@ -101,7 +103,7 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable session_freed_;
-    std::optional<locked_pin> pin_;
+    std::optional<secret_string> pin_;
     bool protected_path_ = false;
     bool connected_ = false;
     std::uint64_t generation_ = 0;
@@ -111,7 +113,8 @@ private:
     std::optional<login> login_;  // after anchor_: logs out before the anchor session closes
     std::vector<session> idle_;
     std::size_t leased_ = 0;
-    // Set when the token rejected the PIN or the key changed: every later sign() fails with it.
+    // Set when the token rejected the PIN (any login) or the key changed: every later sign()
+    // fails with it.
     std::string broken_;
     CK_RV broken_rv_ = CKR_OK;
 };

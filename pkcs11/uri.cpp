@@ -2,6 +2,10 @@
 
 #include "pkcs11/error.hpp"
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -30,28 +34,43 @@ uri::uri() : uri_(p11_kit_uri_new())
 
 std::string uri::redact(std::string_view text)
 {
-    std::string out(text);
-    const auto query = out.find('?');
-    if (query == std::string::npos)
-        return out;
-    for (auto pos = query; (pos = out.find("pin-value=", pos)) != std::string::npos;) {
-        pos += 10;
-        const auto end = std::min(out.find('&', pos), out.size());
-        out.replace(pos, end - pos, "***");
+    // p11-kit takes pin-value both in the query (…?pin-value=1234&…) and in the path
+    // (…;pin-value=1234;…): hide every occurrence, matched without regard to case. The result is
+    // built piece by piece, so the PIN is never copied into it (not even past its end).
+    constexpr std::string_view name = "pin-value=";
+    const auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
+    const auto query = text.find('?');
+    std::string out;
+    for (std::size_t pos = 0;;) {
+        const auto found = std::search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), name.begin(),
+                                       name.end(), same);
+        if (found == text.end())
+            return out.append(text.substr(pos));
+        const auto value = static_cast<std::size_t>(found - text.begin()) + name.size();
+        const bool in_query = query != std::string_view::npos && value > query;
+        const auto end = std::min(text.find_first_of(in_query ? "&" : ";?", value), text.size());
+        out.append(text.substr(pos, value - pos)).append("***");
+        pos = end;
     }
-    return out;
 }
 
 uri uri::parse(std::string_view text)
 {
     uri result;
-    const std::string raw(text);
     result.text_ = redact(text);
+    // Copies that may hold the PIN stay in locked memory; p11-kit's own copy is wiped below.
+    const secret_string raw(text);
     const int rv = p11_kit_uri_parse(raw.c_str(), P11_KIT_URI_FOR_ANY, result.uri_.get());
     if (rv != P11_KIT_URI_OK)
         throw error("invalid PKCS#11 URI '" + result.text_ + "': " + std::string(uri_result_name(rv)));
     if (p11_kit_uri_any_unrecognized(result.uri_.get()))
         throw error("PKCS#11 URI '" + result.text_ + "' has attributes this program does not know");
+    if (const char* pin = p11_kit_uri_get_pin_value(result.uri_.get())) {
+        result.pin_value_.emplace(std::string_view(pin));
+        // p11-kit frees its copy without wiping it: overwrite it first.
+        OPENSSL_cleanse(const_cast<char*>(pin), std::strlen(pin));
+        p11_kit_uri_set_pin_value(result.uri_.get(), nullptr);
+    }
     return result;
 }
 
@@ -69,8 +88,7 @@ std::string_view uri::module_name() const noexcept
 
 std::optional<std::string_view> uri::pin_value() const noexcept
 {
-    const char* v = p11_kit_uri_get_pin_value(uri_.get());
-    return v ? std::optional<std::string_view>(v) : std::nullopt;
+    return pin_value_ ? std::optional<std::string_view>(pin_value_->reveal()) : std::nullopt;
 }
 
 std::optional<std::string_view> uri::pin_source() const noexcept

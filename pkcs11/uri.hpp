@@ -2,6 +2,8 @@
 // the module to load and where the PIN comes from.
 #pragma once
 
+#include "common/secret.hpp"
+
 #include <p11-kit/pkcs11.h>
 #include <p11-kit/uri.h>
 
@@ -28,6 +30,8 @@ public:
     [[nodiscard]] std::string_view module_name() const noexcept;
     [[nodiscard]] std::optional<std::string_view> pin_value() const noexcept;
     [[nodiscard]] std::optional<std::string_view> pin_source() const noexcept;
+    // Wipes the pin-value held since parse(), e.g. once the token refused it.
+    void wipe_pin_value() noexcept { pin_value_.reset(); }
     [[nodiscard]] std::optional<CK_SLOT_ID> slot_id() const noexcept;
 
     [[nodiscard]] bool matches(const CK_INFO& module_info) const noexcept;
@@ -43,7 +47,8 @@ public:
     static std::string format(const CK_TOKEN_INFO& token, std::span<const std::uint8_t> id = {},
                               std::string_view label = {}, std::optional<CK_OBJECT_CLASS> cls = {});
 
-    // text without the value of pin-value (a PIN in a URI must not reach an error message).
+    // text without the value of any pin-value, in the path or the query (a PIN in a URI must not
+    // reach an error message).
     static std::string redact(std::string_view text);
 
 private:
@@ -52,6 +57,8 @@ private:
     };
     std::unique_ptr<P11KitUri, deleter> uri_;
     std::string text_;
+    // Taken out of p11-kit's unwiped memory into locked memory.
+    std::optional<secret_string> pin_value_;
 };
 
 }  // namespace lacme::pkcs11

@@ -78,19 +78,22 @@ std::string describe(const token_slot& t)
            ", serial " + padded(t.token.serialNumber) + ", slot " + std::to_string(t.slot) + ")";
 }
 
+bool selects(const module& mod, const uri& u, const token_slot& t)
+{
+    if (auto id = u.slot_id(); id && *id != t.slot)
+        return false;
+    return u.matches(mod.info()) && u.matches(slot_info(mod, t.slot)) && u.matches(t.token);
+}
+
 token_slot select_token(const module& mod, const uri& u)
 {
     if (!u.matches(mod.info()))
         throw error("PKCS#11 URI '" + u.text() + "' does not match module " + mod.path() + " (library-* attributes)");
     const auto tokens = list_tokens(mod);
     std::vector<token_slot> matches;
-    for (const auto& t : tokens) {
-        if (auto id = u.slot_id(); id && *id != t.slot)
-            continue;
-        if (!u.matches(slot_info(mod, t.slot)) || !u.matches(t.token))
-            continue;
-        matches.push_back(t);
-    }
+    for (const auto& t : tokens)
+        if (selects(mod, u, t))
+            matches.push_back(t);
     if (matches.size() > 1 && !u.names_token()) {
         std::vector<token_slot> with_object;
         for (const auto& t : matches)

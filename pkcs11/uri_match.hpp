@@ -22,6 +22,9 @@ std::vector<token_slot> list_tokens(const module& mod);
 // "'acme' (SoftHSM project SoftHSM v2, serial 1a2b..., slot 7)"
 std::string describe(const token_slot& t);
 
+// Do u's module, slot and token attributes all match t? (Its object attributes are not looked at.)
+bool selects(const module& mod, const uri& u, const token_slot& t);
+
 // The single token u selects (module info, slot and token attributes). When several match and
 // the URI names no token, the one on which an object with the URI's label/id is visible before
 // login wins, if exactly one does. Throws pkcs11::error listing the candidates otherwise.

@@ -1,7 +1,6 @@
 // Choosing token and key by URI: every selector, no match and several matches (errors listing
 // what exists), and --list-keys output.
 #include "pkcs11/list_keys.hpp"
-#include "pkcs11/pkcs11_signer.hpp"
 #include "softhsm_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -39,7 +38,7 @@ BOOST_FIXTURE_TEST_SUITE(pkcs11_selection, two_tokens)
 
 BOOST_AUTO_TEST_CASE(selects_by_label_id_serial_model_manufacturer)
 {
-    const auto alg_of = [](const std::string& u) { return pkcs11_signer(u, test_options()).algorithm(); };
+    const auto alg_of = [](const std::string& u) { return test_signer(u, test_options()).algorithm(); };
     BOOST_TEST(alg_of("pkcs11:token=acme;object=account;type=private?pin-value=1234") == jws_algorithm::es256);
     BOOST_TEST(alg_of("pkcs11:token=spare;object=account?pin-value=1234") == jws_algorithm::es384);
     BOOST_TEST(alg_of("pkcs11:token=acme;id=%05?pin-value=1234") == jws_algorithm::rs256);
@@ -55,10 +54,10 @@ BOOST_AUTO_TEST_CASE(module_from_uri_name_or_p11kit_proxy)
     auto o = test_options();
     o.module.clear();
     // module-name=softhsm2: the module p11-kit has registered under that name.
-    pkcs11_signer by_name("pkcs11:token=spare;id=%02?module-name=softhsm2&pin-value=1234", o);
+    test_signer by_name("pkcs11:token=spare;id=%02?module-name=softhsm2&pin-value=1234", o);
     BOOST_TEST(by_name.algorithm() == jws_algorithm::es384);
     // Nothing named: p11-kit's proxy, which forwards to every registered module (SoftHSM here).
-    pkcs11_signer by_proxy("pkcs11:token=acme;object=account?pin-value=1234", o);
+    test_signer by_proxy("pkcs11:token=acme;object=account?pin-value=1234", o);
     BOOST_TEST(by_proxy.algorithm() == jws_algorithm::es256);
     const auto key = public_key_from_jwk(by_proxy.jwk());
     BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", by_proxy.sign("a.b")));
@@ -72,13 +71,13 @@ BOOST_AUTO_TEST_CASE(selects_by_slot_id)
         if (padded(t.token.label) == "spare")
             spare = t.slot;
     m.finalize();
-    pkcs11_signer signer("pkcs11:slot-id=" + std::to_string(spare) + ";object=account?pin-value=1234", test_options());
+    test_signer signer("pkcs11:slot-id=" + std::to_string(spare) + ";object=account?pin-value=1234", test_options());
     BOOST_TEST(signer.algorithm() == jws_algorithm::es384);
 }
 
 BOOST_AUTO_TEST_CASE(no_such_token_lists_tokens)
 {
-    const auto message = error_message([] { pkcs11_signer("pkcs11:token=nope;object=account?pin-value=1234", test_options()); });
+    const auto message = error_message([] { test_signer("pkcs11:token=nope;object=account?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "no token matches"), message);
     BOOST_TEST(contains(message, "'acme'"), message);
     BOOST_TEST(contains(message, "'spare'"), message);
@@ -90,7 +89,7 @@ BOOST_AUTO_TEST_CASE(no_such_token_lists_tokens)
 
 BOOST_AUTO_TEST_CASE(no_such_object_lists_keys)
 {
-    const auto message = error_message([] { pkcs11_signer("pkcs11:token=acme;object=nope?pin-value=1234", test_options()); });
+    const auto message = error_message([] { test_signer("pkcs11:token=acme;object=nope?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "no private key matches"), message);
     BOOST_TEST(contains(message, "label 'account', id 02, EC P-256 private key"), message);
     BOOST_TEST(contains(message, "label 'other', id 05, RSA-2048 private key"), message);
@@ -98,7 +97,7 @@ BOOST_AUTO_TEST_CASE(no_such_object_lists_keys)
 
 BOOST_AUTO_TEST_CASE(ambiguous_object_lists_candidates)
 {
-    const auto message = error_message([] { pkcs11_signer("pkcs11:token=spare;object=twin?pin-value=1234", test_options()); });
+    const auto message = error_message([] { test_signer("pkcs11:token=spare;object=twin?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "several private keys match"), message);
     BOOST_TEST(contains(message, "id 07"), message);
     BOOST_TEST(contains(message, "id 08"), message);
@@ -107,19 +106,19 @@ BOOST_AUTO_TEST_CASE(ambiguous_object_lists_candidates)
 BOOST_AUTO_TEST_CASE(ambiguous_token_lists_candidates)
 {
     // "account" exists on both tokens: no guessing.
-    const auto message = error_message([] { pkcs11_signer("pkcs11:object=account?pin-value=1234", test_options()); });
+    const auto message = error_message([] { test_signer("pkcs11:object=account?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "several tokens match"), message);
     BOOST_TEST(contains(message, "'acme'"), message);
     BOOST_TEST(contains(message, "'spare'"), message);
     // "other" is visible (as a public key) on one token only: that token is meant.
-    pkcs11_signer signer("pkcs11:object=other?pin-value=1234", test_options());
+    test_signer signer("pkcs11:object=other?pin-value=1234", test_options());
     BOOST_TEST(signer.algorithm() == jws_algorithm::rs256);
 }
 
 BOOST_AUTO_TEST_CASE(type_must_be_private)
 {
     const auto message =
-        error_message([] { pkcs11_signer("pkcs11:token=acme;object=account;type=public?pin-value=1234", test_options()); });
+        error_message([] { test_signer("pkcs11:token=acme;object=account;type=public?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "type=private"), message);
 }
 
@@ -139,13 +138,14 @@ BOOST_AUTO_TEST_CASE(list_keys_prints_usable_uris)
 
     const secret_string pin(std::string("1234"));
     std::ostringstream with_pin;
-    BOOST_TEST(list_keys(m, {&pin}, with_pin) == 5u);
+    const uri both = uri::parse("pkcs11:object=account");  // no token attribute: selects both tokens
+    BOOST_TEST(list_keys(m, {&both, &pin}, with_pin) == 5u);
     BOOST_TEST(contains(with_pin.str(), "EC P-256 private key [ES256]"), with_pin.str());
     BOOST_TEST(!contains(with_pin.str(), "not visible"), with_pin.str());
 
     // Every URI printed selects its key.
     m.finalize();
-    pkcs11_signer signer("pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial=" + acme_serial +
+    test_signer signer("pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial=" + acme_serial +
                              ";token=acme;id=%05;object=other;type=private?pin-value=1234",
                          test_options());
     BOOST_TEST(signer.algorithm() == jws_algorithm::rs256);

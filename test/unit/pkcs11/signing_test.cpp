@@ -1,7 +1,6 @@
 // Signatures made on a SoftHSM token, verified with OpenSSL against the JWK the token gives:
 // RSA-2048 (both mechanisms), P-256, P-384, keys imported from OpenSSL, 8 threads at once,
 // re-login after a forced logout, and CKA_ALWAYS_AUTHENTICATE keys.
-#include "pkcs11/pkcs11_signer.hpp"
 #include "softhsm_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -23,7 +22,7 @@ std::string input(int i)
     return "eyJhbGciOiJFUzI1NiIsIm5vbmNlIjoibiIsInVybCI6InUifQ." + base64url_encode(std::to_string(i));
 }
 
-void expect_verifies(pkcs11_signer& signer, int count = 5)
+void expect_verifies(test_signer& signer, int count = 5)
 {
     const auto key = public_key_from_jwk(signer.jwk());
     for (int i = 0; i < count; ++i) {
@@ -43,7 +42,7 @@ BOOST_AUTO_TEST_CASE(rsa_2048_sha256_rsa_pkcs)
     softhsm hsm;
     hsm.generate_rsa(hsm.init_token("acme"), {"account", {0x01}});
     hsm.release_module();
-    pkcs11_signer signer(pin_uri, test_options());
+    test_signer signer(pin_uri, test_options());
     BOOST_TEST(signer.algorithm() == jws_algorithm::rs256);
     BOOST_TEST(signer.key().mechanism() == CKM_SHA256_RSA_PKCS);
     BOOST_TEST(signer.jwk().at("kty") == "RSA");
@@ -59,7 +58,7 @@ BOOST_AUTO_TEST_CASE(rsa_fallback_over_digest_info)
     hsm.release_module();
     auto o = test_options();
     o.key.rsa = rsa_mechanism::rsa_pkcs;
-    pkcs11_signer signer(pin_uri, o);
+    test_signer signer(pin_uri, o);
     BOOST_TEST(signer.key().mechanism() == CKM_RSA_PKCS);
     expect_verifies(signer);
 }
@@ -72,14 +71,14 @@ BOOST_AUTO_TEST_CASE(ecdsa_p256_and_p384_raw_r_s)
     hsm.generate_ec(slot, {"p384", {0x03}}, "P-384");
     hsm.release_module();
     {
-        pkcs11_signer signer("pkcs11:token=acme;object=p256?pin-value=1234", test_options());
+        test_signer signer("pkcs11:token=acme;object=p256?pin-value=1234", test_options());
         BOOST_TEST(signer.algorithm() == jws_algorithm::es256);
         BOOST_TEST(signer.jwk().at("crv") == "P-256");
         BOOST_TEST(signer.sign(input(0)).size() == 64u);
         expect_verifies(signer);
     }
     {
-        pkcs11_signer signer("pkcs11:token=acme;id=%03?pin-value=1234", test_options());
+        test_signer signer("pkcs11:token=acme;id=%03?pin-value=1234", test_options());
         BOOST_TEST(signer.algorithm() == jws_algorithm::es384);
         BOOST_TEST(signer.jwk().at("crv") == "P-384");
         BOOST_TEST(signer.sign(input(0)).size() == 96u);
@@ -99,7 +98,7 @@ BOOST_AUTO_TEST_CASE(jwk_matches_openssl_for_imported_keys)
         hsm.import_key(slot, {"imported" + std::to_string(i), {static_cast<std::uint8_t>(0x10 + i)}}, keys[i].get());
     hsm.release_module();
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        pkcs11_signer signer("pkcs11:token=acme;object=imported" + std::to_string(i) + "?pin-value=1234",
+        test_signer signer("pkcs11:token=acme;object=imported" + std::to_string(i) + "?pin-value=1234",
                              test_options());
         const auto expected = account_public_key_from(keys[i].get());
         BOOST_TEST(canonical_json(signer.jwk()) == canonical_json(expected.jwk));
@@ -124,21 +123,17 @@ BOOST_AUTO_TEST_CASE(jwk_from_certificate_or_private_key_without_public_object)
     hsm.import_key(slot, {"lonely", {0x23}}, ec.get(), false);  // EC, nothing to read the point from
     hsm.release_module();
     for (const auto& [label, key] : {std::pair{"ec", ec.get()}, std::pair{"rsa", rsa.get()}}) {
-        pkcs11_signer signer(std::string("pkcs11:token=acme;object=") + label + "?pin-value=1234", test_options());
+        test_signer signer(std::string("pkcs11:token=acme;object=") + label + "?pin-value=1234", test_options());
         BOOST_TEST(canonical_json(signer.jwk()) == canonical_json(account_public_key_from(key).jwk), label);
         BOOST_TEST(jws_verify(key, signer.algorithm(), input(3), signer.sign(input(3))), label);
     }
-    const std::string message = error_message([] { pkcs11_signer("pkcs11:token=acme;object=lonely?pin-value=1234", test_options()); });
+    const std::string message = error_message([] { test_signer("pkcs11:token=acme;object=lonely?pin-value=1234", test_options()); });
     BOOST_TEST(message.find("no public key found on the token") != std::string::npos, message);
 }
 
-BOOST_AUTO_TEST_CASE(eight_threads_500_signatures_each)
+BOOST_FIXTURE_TEST_CASE(eight_threads_500_signatures_each, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
-    pkcs11_signer signer(pin_uri, test_options());
+    test_signer signer(pin_uri, test_options());
     const auto key = public_key_from_jwk(signer.jwk());
     std::atomic<int> good{0}, bad{0}, failed{0};
     std::vector<std::thread> threads;
@@ -166,7 +161,7 @@ BOOST_AUTO_TEST_CASE(rsa_concurrent_signatures_verify)
     softhsm hsm;
     hsm.generate_rsa(hsm.init_token("acme"), {"account", {0x01}});
     hsm.release_module();
-    pkcs11_signer signer(pin_uri, test_options());
+    test_signer signer(pin_uri, test_options());
     const auto key = public_key_from_jwk(signer.jwk());
     std::atomic<int> good{0};
     std::vector<std::thread> threads;
@@ -183,13 +178,9 @@ BOOST_AUTO_TEST_CASE(rsa_concurrent_signatures_verify)
     BOOST_TEST(good.load() == 320);
 }
 
-BOOST_AUTO_TEST_CASE(relogin_after_forced_logout)
+BOOST_FIXTURE_TEST_CASE(relogin_after_forced_logout, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
-    pkcs11_signer signer(pin_uri, test_options());
+    test_signer signer(pin_uri, test_options());
     expect_verifies(signer, 2);
     BOOST_TEST(signer.key().reconnects() == 0u);
 
@@ -206,13 +197,9 @@ BOOST_AUTO_TEST_CASE(relogin_after_forced_logout)
     BOOST_TEST(signer.key().reconnects() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(relogin_while_threads_sign)
+BOOST_FIXTURE_TEST_CASE(relogin_while_threads_sign, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
-    pkcs11_signer signer(pin_uri, test_options());
+    test_signer signer(pin_uri, test_options());
     const auto key = public_key_from_jwk(signer.jwk());
     module other(softhsm_module);
     std::atomic<int> good{0}, failed{0};
@@ -285,24 +272,20 @@ BOOST_AUTO_TEST_CASE(always_authenticate_key)
     }
     hsm.release_module();
     {
-        pkcs11_signer signer(pin_uri, test_options());
+        test_signer signer(pin_uri, test_options());
         BOOST_TEST(signer.key().always_authenticate());
         expect_verifies(signer, 3);
     }
     {
-        pkcs11_signer signer("pkcs11:token=acme;object=rsa9c?pin-value=1234", test_options());
+        test_signer signer("pkcs11:token=acme;object=rsa9c?pin-value=1234", test_options());
         BOOST_TEST(signer.key().always_authenticate());
         expect_verifies(signer, 2);
     }
 }
 
-BOOST_AUTO_TEST_CASE(token_removed_mid_run)
+BOOST_FIXTURE_TEST_CASE(token_removed_mid_run, token_with_p256_key)
 {
-    softhsm hsm;
-    const auto slot = hsm.init_token("acme");
-    hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
-    hsm.release_module();
-    pkcs11_signer signer(pin_uri, test_options());
+    test_signer signer(pin_uri, test_options());
     expect_verifies(signer, 1);
     // The token directory disappears (as when a device is unplugged) and the sessions go.
     std::filesystem::remove_all(hsm.dir() / "tokens");

@@ -11,7 +11,7 @@
 #include "common/openssl_ptr.hpp"
 #include "pkcs11/error.hpp"
 #include "pkcs11/module.hpp"
-#include "pkcs11/pkcs11_signer.hpp"
+#include "pkcs11/loaded_key.hpp"
 #include "pkcs11/session.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -295,10 +295,30 @@ private:
     std::unique_ptr<module> module_;
 };
 
+// The usual test token: "acme" with a P-256 key "account" (id 02), the module left to the code
+// under test.
+struct token_with_p256_key {
+    softhsm hsm;
+    CK_SLOT_ID slot;
+    token_with_p256_key() : slot(hsm.init_token("acme"))
+    {
+        hsm.generate_ec(slot, {"account", {0x02}}, "P-256");
+        hsm.release_module();
+    }
+};
+
+// A loaded key with the token key's operations at hand, as the tests use them.
+struct test_signer : loaded_key {
+    using loaded_key::loaded_key;
+    [[nodiscard]] jws_algorithm algorithm() const noexcept { return key().algorithm(); }
+    [[nodiscard]] const nlohmann::json& jwk() const noexcept { return key().jwk(); }
+    [[nodiscard]] std::vector<std::uint8_t> sign(std::string_view input) { return key().sign(input); }
+};
+
 // Options for a signer in tests: SoftHSM, and never a prompt on a terminal.
-inline signer_options test_options()
+inline load_options test_options()
 {
-    signer_options o;
+    load_options o;
     o.module = softhsm_module;
     o.key.allow_prompt = false;
     return o;

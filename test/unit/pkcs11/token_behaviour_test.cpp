@@ -2,7 +2,8 @@
 // locked PIN, the final-try warning, a PIN pad (protected authentication path), a reader whose
 // C_GetSlotList fails (ykcs11 without pcscd), a device removed in the middle of a signature, and
 // one context-specific login per signature for CKA_ALWAYS_AUTHENTICATE keys.
-#include "pkcs11/pkcs11_signer.hpp"
+#include "pkcs11/list_keys.hpp"
+#include "pkcs11/pin_source.hpp"
 #include "softhsm_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -41,12 +42,13 @@ struct shim_token {
     ~shim_token()
     {
         for (const char* v : {"LACME_SHIM_TOKEN_FLAGS", "LACME_SHIM_PINPAD_PIN", "LACME_SHIM_SLOTLIST_RV",
-                              "LACME_SHIM_FAIL_SIGN_FILE", "LACME_SHIM_LOGINS_FILE", "LACME_SHIM_MAX_SESSIONS"})
+                              "LACME_SHIM_FAIL_SIGN_FILE", "LACME_SHIM_LOGINS_FILE", "LACME_SHIM_MAX_SESSIONS",
+                              "LACME_SHIM_REJECT_LOGIN"})
             ::unsetenv(v);
     }
-    signer_options options()
+    load_options options()
     {
-        signer_options o;
+        load_options o;
         o.module = LACME_P11_TEST_SHIM;
         o.key.allow_prompt = false;
         o.key.warn = [this](std::string_view w) { warnings.emplace_back(w); };
@@ -65,7 +67,7 @@ BOOST_FIXTURE_TEST_SUITE(pkcs11_token_behaviour, shim_token)
 
 BOOST_AUTO_TEST_CASE(shim_forwards_to_softhsm)
 {
-    pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    test_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
     const auto key = public_key_from_jwk(signer.jwk());
     BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", signer.sign("a.b")));
     BOOST_TEST(login_log() == "1 pin\n");
@@ -74,7 +76,7 @@ BOOST_AUTO_TEST_CASE(shim_forwards_to_softhsm)
 BOOST_AUTO_TEST_CASE(locked_pin_is_reported_without_trying)
 {
     ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_LOCKED).c_str(), 1);
-    const auto message = error_message([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    const auto message = error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
     BOOST_TEST(contains(message, "the user PIN is locked"), message);
     BOOST_TEST(login_log().empty());  // no C_Login at all: it could only make things worse
 }
@@ -82,7 +84,7 @@ BOOST_AUTO_TEST_CASE(locked_pin_is_reported_without_trying)
 BOOST_AUTO_TEST_CASE(final_try_is_reported)
 {
     ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_FINAL_TRY).c_str(), 1);
-    const auto message = error_message([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=0000", options()); });
+    const auto message = error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=0000", options()); });
     BOOST_TEST(contains(message, "CKR_PIN_INCORRECT; not retried; one more wrong PIN will lock the token"), message);
     BOOST_REQUIRE(warnings.size() == 1u);
     BOOST_TEST(contains(warnings.front(), "one more wrong PIN will lock the token"), warnings.front());
@@ -95,14 +97,14 @@ BOOST_AUTO_TEST_CASE(protected_authentication_path)
     ::setenv("LACME_SHIM_PINPAD_PIN", "1234", 1);
     {
         // No PIN anywhere: the PIN pad is used (C_Login with no PIN).
-        pkcs11_signer signer("pkcs11:token=acme;object=account", options());
+        test_signer signer("pkcs11:token=acme;object=account", options());
         BOOST_TEST(signer.sign("a.b").size() == 64u);
         BOOST_TEST(login_log() == "1 pinpad\n");
     }
     std::filesystem::remove(logins);
     {
         // ...also for the per-signature login of an always-authenticate key.
-        pkcs11_signer signer("pkcs11:token=acme;object=always", options());
+        test_signer signer("pkcs11:token=acme;object=always", options());
         BOOST_TEST(signer.sign("a.b").size() == 64u);
         BOOST_TEST(login_log() == "1 pinpad\n2 pinpad\n");
     }
@@ -111,14 +113,14 @@ BOOST_AUTO_TEST_CASE(protected_authentication_path)
 BOOST_AUTO_TEST_CASE(slot_list_device_error_means_no_token)
 {
     ::setenv("LACME_SHIM_SLOTLIST_RV", hex(CKR_DEVICE_ERROR).c_str(), 1);
-    const auto message = error_message([this] { pkcs11_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    const auto message = error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
     BOOST_TEST(contains(message, "no PKCS#11 token reachable"), message);
     BOOST_TEST(contains(message, "CKR_DEVICE_ERROR; is pcscd running"), message);
 }
 
 BOOST_AUTO_TEST_CASE(device_removed_during_sign_reopens_and_retries_once)
 {
-    pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    test_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
     const auto key = public_key_from_jwk(signer.jwk());
     const auto trigger = hsm.dir() / "fail-sign";
     ::setenv("LACME_SHIM_FAIL_SIGN_FILE", trigger.c_str(), 1);
@@ -134,7 +136,7 @@ BOOST_AUTO_TEST_CASE(device_removed_during_sign_reopens_and_retries_once)
 BOOST_AUTO_TEST_CASE(single_session_token_serialises_signatures)
 {
     ::setenv("LACME_SHIM_MAX_SESSIONS", "1", 1);
-    pkcs11_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    test_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
     const auto key = public_key_from_jwk(signer.jwk());
     std::atomic<int> good{0};
     std::vector<std::thread> threads;
@@ -159,10 +161,99 @@ BOOST_AUTO_TEST_CASE(single_session_token_serialises_signatures)
 
 BOOST_AUTO_TEST_CASE(context_login_after_every_sign_init)
 {
-    pkcs11_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
+    test_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
     for (int i = 0; i < 3; ++i)
         BOOST_TEST(signer.sign("a.b").size() == 64u);
     BOOST_TEST(login_log() == "1 pin\n2 pin\n2 pin\n2 pin\n");
+}
+
+// Signing requests from several accountd connections at once (they share one key): every one
+// fails, each with the token's answer.
+std::vector<std::string> sign_from_threads(test_signer& signer, int requests)
+{
+    std::vector<std::string> errors(static_cast<std::size_t>(requests));
+    std::vector<std::thread> threads;
+    for (auto& e : errors)
+        threads.emplace_back([&signer, &e] { e = error_message([&] { (void)signer.sign("a.b"); }); });
+    for (auto& th : threads)
+        th.join();
+    return errors;
+}
+
+BOOST_AUTO_TEST_CASE(rejected_context_specific_pin_is_never_offered_again)
+{
+    test_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
+    ::setenv("LACME_SHIM_REJECT_LOGIN", std::to_string(CKU_CONTEXT_SPECIFIC).c_str(), 1);
+    for (const auto& e : sign_from_threads(signer, 4)) {
+        BOOST_TEST(contains(e, "CKR_PIN_INCORRECT"), e);
+        BOOST_TEST(contains(e, "not retried"), e);
+    }
+    // One user login at start-up, then a single context-specific try: a PIV card blocks after three.
+    BOOST_TEST(login_log() == "1 pin\n2 pin\n");
+}
+
+BOOST_AUTO_TEST_CASE(rejected_pin_on_relogin_is_never_offered_again)
+{
+    test_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    BOOST_TEST(signer.sign("a.b").size() == 64u);
+    // The token goes away and comes back with another PIN: the re-login is rejected.
+    const auto trigger = hsm.dir() / "fail-sign";
+    ::setenv("LACME_SHIM_FAIL_SIGN_FILE", trigger.c_str(), 1);
+    ::setenv("LACME_SHIM_REJECT_LOGIN", std::to_string(CKU_USER).c_str(), 1);
+    write_file(trigger, "");
+    // One request at a time: the first meets the failure (then the refused re-login); in
+    // parallel, others could still sign on the old sessions before it.
+    for (int request = 0; request < 4; ++request) {
+        const auto e = error_message([&] { (void)signer.sign("a.b"); });
+        BOOST_TEST(contains(e, "CKR_PIN_INCORRECT; not retried"), e);
+    }
+    BOOST_TEST(login_log() == "1 pin\n1 pin\n");
+    BOOST_TEST(signer.key().reconnects() == 1u);
+}
+
+// --list-keys with the configured key's URI and PIN, on two tokens that both need a login.
+struct shim_two_tokens : shim_token {
+    shim_two_tokens()
+    {
+        hsm.reload_module();
+        hsm.generate_ec(hsm.init_token("other"), {"account", {0x02}}, "P-256");
+        hsm.release_module();
+    }
+    std::string list(const std::string& configured)
+    {
+        const module m(LACME_P11_TEST_SHIM);
+        const uri selection = uri::parse(configured);
+        const auto pin = configured_pin(selection, {});
+        std::ostringstream out;
+        list_keys(m, {&selection, pin ? &*pin : nullptr}, out);
+        return out.str();
+    }
+    static std::size_t count(const std::string& haystack, const std::string& needle)
+    {
+        std::size_t n = 0;
+        for (auto pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1))
+            ++n;
+        return n;
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(list_keys_logs_in_only_to_the_configured_token, shim_two_tokens)
+{
+    const std::string out = list("pkcs11:token=acme;object=account?pin-value=1234");
+    BOOST_TEST(login_log() == "1 pin\n");  // the other token never saw the PIN
+    BOOST_TEST(count(out, "EC P-256 private key [ES256]") == 2u, out);  // acme's, after login
+    BOOST_TEST(count(out, "private key not visible without login") == 1u, out);  // other's
+}
+
+BOOST_FIXTURE_TEST_CASE(list_keys_never_retries_a_rejected_pin, shim_two_tokens)
+{
+    ::setenv("LACME_SHIM_REJECT_LOGIN", std::to_string(CKU_USER).c_str(), 1);
+    // Selects both tokens: the first refusal ends every login; both are still listed.
+    const std::string out = list("pkcs11:object=account?pin-value=0000");
+    BOOST_TEST(login_log() == "1 pin\n");
+    BOOST_TEST(count(out, "CKR_PIN_INCORRECT; not retried") == 1u, out);
+    BOOST_TEST(count(out, "private key not visible without login") == 3u, out);
+    BOOST_TEST(out.find("0000") == std::string::npos, out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,8 @@
 //   LACME_SHIM_FAIL_SIGN_FILE  a file: while it exists, C_Sign removes it and fails once with
 //                              CKR_DEVICE_REMOVED (a re-plugged token)
 //   LACME_SHIM_LOGINS_FILE     a file to which every C_Login appends its user type
+//   LACME_SHIM_REJECT_LOGIN    a user type (1 CKU_USER, 2 CKU_CONTEXT_SPECIFIC) whose C_Login
+//                              fails with CKR_PIN_INCORRECT without reaching SoftHSM
 //   LACME_SHIM_MAX_SESSIONS    ulMaxSessionCount to report and enforce (CKR_SESSION_COUNT)
 // Test code: the function table is process-global because the PKCS#11 ABI makes it so.
 #include <p11-kit/pkcs11.h>
@@ -86,6 +88,8 @@ CK_RV shim_login(CK_SESSION_HANDLE h, CK_USER_TYPE user, CK_UTF8CHAR* pin, CK_UL
             std::fprintf(f, "%lu %s\n", user, pin ? "pin" : "pinpad");
             std::fclose(f);
         }
+    if (const char* reject = std::getenv("LACME_SHIM_REJECT_LOGIN"); reject && std::strtoul(reject, nullptr, 10) == user)
+        return CKR_PIN_INCORRECT;
     if (pin == nullptr)
         if (const char* pad = std::getenv("LACME_SHIM_PINPAD_PIN"))
             return target->C_Login(h, user, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pad)), std::strlen(pad));
