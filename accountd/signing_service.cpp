@@ -13,10 +13,10 @@ std::string describe_request(const signing_input_check& request)
 }  // namespace
 
 signing_service::signing_service(signer& key, logger& log, std::optional<std::string> keyid)
-    : key_(key), log_(log)
+    : key_(key), log_(log), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
 {
     accountd_greeting g;
-    g.alg = std::string(jws_algorithm_name(key.algorithm()));
+    g.alg = identity_.alg;
     g.jwk_thumbprint = jwk_thumbprint(key.jwk());
     if (keyid && !keyid->empty())
         g.kid = keyid;
@@ -26,11 +26,12 @@ signing_service::signing_service(signer& key, logger& log, std::optional<std::st
 
 std::optional<signing_input_check> signing_service::admit(std::string_view connection_id, std::string_view line)
 {
-    auto request = check_signing_input(line);
+    auto request = check_signing_input(line, identity_);
     if (request.verdict == signing_input_verdict::ok)
         return request;
     std::string message = "[" + std::string(connection_id) + "] NOSIGN [" + std::string(describe(request.verdict)) + "]";
-    if (request.verdict == signing_input_verdict::invalid_header)
+    if (request.verdict != signing_input_verdict::malformed_header &&
+        request.verdict != signing_input_verdict::malformed_payload)
         message += " " + describe_request(request);
     log_.info(message);
     return std::nullopt;

@@ -32,6 +32,7 @@ public:
 private:
     signer& key_;
     logger& log_;
+    signing_key_identity identity_;
     std::string greeting_;
 };
 

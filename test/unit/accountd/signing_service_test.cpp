@@ -42,9 +42,10 @@ std::unique_ptr<file_signer> signer_for(EVP_PKEY* key)
     return file_signer::from_pem(lacme::test::private_key_pem(key, lacme::test::pem_format::pkcs8), "test key", {});
 }
 
+// A request naming fixed_signer's key (RS256) by its kid.
 std::string valid_line()
 {
-    const json header = {{"alg", "ES256"},
+    const json header = {{"alg", "RS256"},
                          {"nonce", "bm9uY2U"},
                          {"url", "https://acme.example/acme/new-order"},
                          {"kid", "https://acme.example/acme/acct/1"}};
@@ -130,6 +131,7 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
     logger log(log_level::info);
     signing_service service(key, log, std::nullopt);
     const std::string header = base64url_encode(std::string_view(R"({"alg":"ES256","url":"u","jwk":{}})"));
+    const std::string wrong_alg = base64url_encode(std::string_view(R"({"alg":"ES256","kid":"k","nonce":"n","url":"u"})"));
     const struct {
         std::string line;
         std::string logged;
@@ -140,6 +142,9 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
         {header + ".e30",  // no nonce
          "[c7] NOSIGN [invalid JWS Protected Header] header=base64url({\"alg\":\"ES256\",\"url\":\"u\",\"jwk\":{}}) "
          "payload=base64url({})\n"},
+        {wrong_alg + ".e30",  // fixed_signer's key is RS256
+         "[c7] NOSIGN [JWS alg is not the account key's] header=base64url({\"alg\":\"ES256\",\"kid\":\"k\","
+         "\"nonce\":\"n\",\"url\":\"u\"}) payload=base64url({})\n"},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT(c.line)
@@ -185,7 +190,7 @@ BOOST_AUTO_TEST_CASE(signed_lines_verify_for_each_key_type)
 BOOST_AUTO_TEST_CASE(log_signed_reports_the_request_at_verbose_level_only)
 {
     fixed_signer key;
-    const auto request = lacme::check_signing_input(valid_line());
+    const auto request = lacme::check_signing_input(valid_line(), {"RS256", key.jwk()});
     {
         logger log(log_level::verbose);
         signing_service service(key, log, std::nullopt);
@@ -211,7 +216,7 @@ BOOST_AUTO_TEST_CASE(quiet_logfile_still_records_signatures)
     log.open_logfile(dir.file("accountd.log"));
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
-    service.log_signed("5", lacme::check_signing_input(valid_line()));
+    service.log_signed("5", lacme::check_signing_input(valid_line(), {"RS256", key.jwk()}));
     BOOST_TEST(captured.text().empty());
     const std::string logged = lacme::test::read_file(dir.file("accountd.log"));
     BOOST_TEST(logged.find("[5] SIGNED header=base64url(") != std::string::npos, logged);
