@@ -3,14 +3,9 @@
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <csignal>
-#include <cstring>
 
 namespace lacme::accountd {
 namespace {
@@ -46,8 +41,7 @@ uv_handle_ptr<uv_any_handle> open_stream(uv_loop_t* loop, int fd, bool readable)
 
 }  // namespace
 
-loop_worker::loop_worker(signing_service& service, std::atomic<std::uint64_t>& next_id, std::size_t max_connections)
-    : service_(service), next_id_(next_id), max_connections_(max_connections)
+loop_worker::loop_worker(signing_service& service, worker_pool_state& pool) : service_(service), pool_(pool)
 {
     check_uv(uv_loop_init(&loop_), "uv_loop_init");
     wakeup_ = make_uv_handle<uv_async_t>();
@@ -78,7 +72,7 @@ void loop_worker::watch_signals(std::function<void()> on_signal)
                      handle.get(),
                      [](uv_signal_t* h, int) {
                          auto* self = static_cast<loop_worker*>(h->data);
-                         if (self->listener_)
+                         if (self->acceptor_)
                              self->service_.log().verbose("Shutting down and closing lacme Account Key Manager");
                          if (self->on_signal_)
                              self->on_signal_();
@@ -92,42 +86,18 @@ void loop_worker::watch_signals(std::function<void()> on_signal)
 
 void loop_worker::accept_on(int listen_fd, std::vector<loop_worker*> workers)
 {
-    listen_fd_ = listen_fd;
     workers_ = std::move(workers);
-    const int flags = ::fcntl(listen_fd, F_GETFL);
-    if (flags < 0 || ::fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) != 0)
-        throw_errno("fcntl(O_NONBLOCK)");
-    listener_ = make_uv_handle<uv_poll_t>();
-    check_uv(uv_poll_init(&loop_, listener_.get(), listen_fd), "uv_poll_init");
-    listener_->data = this;
-    check_uv(uv_poll_start(listener_.get(), UV_READABLE,
-                           [](uv_poll_t* h, int status, int) {
-                               auto* self = static_cast<loop_worker*>(h->data);
-                               if (status != 0)
-                                   self->service_.log().info(std::string("Error: accept: ") + uv_strerror(status));
-                               else
-                                   self->accept_connections();
-                           }),
-             "uv_poll_start");
+    acceptor_ = std::make_unique<connection_acceptor>(&loop_, listen_fd, pool_.slots, service_.log(),
+                                                      [this](unique_fd fd) { hand_on(std::move(fd)); });
 }
 
-void loop_worker::accept_connections()
+void loop_worker::hand_on(unique_fd fd)
 {
-    for (;;) {
-        unique_fd fd(::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-        if (!fd) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                service_.log().info(std::string("Error: accept: ") + std::strerror(errno));
-            return;
-        }
-        loop_worker* target = workers_[next_worker_++ % workers_.size()];
-        if (target == this)
-            serve_accepted(std::move(fd));
-        else
-            target->adopt(std::move(fd));
-    }
+    loop_worker* target = workers_[next_worker_++ % workers_.size()];
+    if (target == this)
+        serve_accepted(std::move(fd));
+    else
+        target->adopt(std::move(fd));
 }
 
 void loop_worker::adopt(unique_fd fd)
@@ -162,15 +132,12 @@ void loop_worker::drain_inbox()
 
 void loop_worker::serve_accepted(unique_fd fd)
 {
-    const std::string id = std::to_string(next_id_++);
-    if (connections_.size() >= max_connections_) {
-        service_.log().info("[" + id + "] Refusing connection: too many connections open");
-        return;  // fd's destructor closes it
-    }
+    const std::string id = std::to_string(pool_.next_id++);
     auto client = make_uv_handle<uv_any_handle>();
     check_uv(uv_pipe_init(&loop_, &client->pipe, 0), "uv_pipe_init");
     if (const int rc = uv_pipe_open(&client->pipe, fd.get()); rc != 0) {
         service_.log().info("[" + id + "] Error: " + uv_strerror(rc));
+        pool_.slots.give_back();
         return;
     }
     (void)fd.release();  // the pipe handle owns it now
@@ -183,6 +150,7 @@ void loop_worker::serve_stdio()
     stdio_ = true;
     auto in = open_stream(&loop_, STDIN_FILENO, true);
     auto out = open_stream(&loop_, STDOUT_FILENO, false);
+    pool_.slots.take();
     add_connection(std::to_string(::getpid()), std::move(in), std::move(out));
 }
 
@@ -194,7 +162,8 @@ int loop_worker::run()
 
 void loop_worker::add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out)
 {
-    auto conn = std::make_unique<connection>(service_, std::move(id), std::move(in), std::move(out),
+    const connection::options options{pool_.idle_timeout, read_buffer_};
+    auto conn = std::make_unique<connection>(service_, std::move(id), std::move(in), std::move(out), options,
                                              [this](connection& c, bool refused) { retire(c, refused); });
     connection& ref = *conn;
     connections_.emplace(&ref, std::move(conn));
@@ -212,6 +181,7 @@ void loop_worker::retire(connection& conn, bool refused)
         exit_status_ = 1;
     retired_.push_back(std::move(it->second));
     connections_.erase(it);
+    pool_.slots.give_back();
     uv_idle_start(reaper_.get(), [](uv_idle_t* h) {
         auto* self = static_cast<loop_worker*>(h->data);
         uv_idle_stop(h);
@@ -230,7 +200,7 @@ void loop_worker::stop()
         conn->stop();
     connections_.clear();
     retired_.clear();
-    listener_.reset();
+    acceptor_.reset();
     signals_.clear();
     reaper_.reset();
     wakeup_.reset();
