@@ -134,7 +134,7 @@ void connection::on_read(ssize_t nread, const uv_buf_t* buf)
 void connection::refuse_later(std::string_view reason)
 {
     // Requests before the bad line are still answered; nothing after it is read.
-    service_.log().info("[" + id_ + "] NOSIGN [" + std::string(reason) + "]");
+    service_.log_refusal(id_, reason);
     pending_.emplace_back(std::nullopt);
     pause_reading(input_state::ended);
 }

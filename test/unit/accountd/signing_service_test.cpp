@@ -10,6 +10,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 using lacme::base64url_decode;
 using lacme::base64url_encode;
 using lacme::jws_algorithm;
@@ -128,7 +130,7 @@ BOOST_AUTO_TEST_CASE(admit_accepts_a_valid_request)
 BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
 {
     fixed_signer key;
-    logger log(log_level::info);
+    logger log(log_level::verbose);
     signing_service service(key, log, std::nullopt);
     const std::string header = base64url_encode(std::string_view(R"({"alg":"ES256","url":"u","jwk":{}})"));
     const std::string wrong_alg = base64url_encode(std::string_view(R"({"alg":"ES256","kid":"k","nonce":"n","url":"u"})"));
@@ -154,6 +156,59 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
             BOOST_TEST(captured.text() == c.logged);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(nosign_and_signed_lines_are_escaped_and_cut)
+{
+    fixed_signer key;
+    logger log(log_level::verbose);
+    signing_service service(key, log, std::nullopt);
+    const std::string forged = "\n[9] SIGNED header=base64url({}) payload=base64url({})\x1b[2J\r";
+    const std::string header_text = R"({"alg":"RS256","nonce":")" + forged + R"(","url":"u","kid":"k"})";
+    const std::string payload_text = forged + std::string(5000, 'A');
+    const std::string line = base64url_encode(header_text) + "." + base64url_encode(payload_text);
+    {
+        const lacme::test::stderr_capture captured;
+        BOOST_TEST(!service.admit("c1", line));  // raw control bytes in a JSON string: invalid
+        const std::string text = captured.text();
+        BOOST_TEST(text.starts_with("[c1] NOSIGN [invalid JWS Protected Header] header=base64url({\"alg\""));
+        BOOST_TEST(text.find("\\x0a[9] SIGNED") != std::string::npos, text);
+        BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 1);
+        BOOST_TEST(text.find_first_of(std::string("\x1b\r\0", 3)) == std::string::npos);
+        BOOST_TEST(text.size() < 2 * 1024 + 100);  // header and payload cut at 1 KiB each
+    }
+    {
+        const lacme::test::stderr_capture captured;
+        service.log_signed("c2", {lacme::signing_input_verdict::ok, header_text, payload_text});
+        const std::string text = captured.text();
+        BOOST_TEST(text.starts_with("[c2] SIGNED header=base64url("));
+        BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 1);
+        BOOST_TEST(text.find('\x1b') == std::string::npos);
+        BOOST_TEST(text.size() < 2 * 1024 + 100);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(nosign_lines_are_rate_limited)
+{
+    fixed_signer key;
+    logger log(log_level::verbose);
+    signing_service service(key, log, std::nullopt);
+    const lacme::test::stderr_capture captured;
+    for (int i = 0; i < 50; ++i)
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+    const std::string text = captured.text();
+    BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 10, text);  // the burst, then one a second
+}
+
+BOOST_AUTO_TEST_CASE(quiet_logs_one_refusal_summary_a_minute)
+{
+    fixed_signer key;
+    logger log(log_level::info);  // --quiet
+    signing_service service(key, log, std::nullopt);
+    const lacme::test::stderr_capture captured;
+    for (int i = 0; i < 20; ++i)
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+    BOOST_TEST(captured.text() == "[c0] NOSIGN [malformed JWS Protected Header]; details at the verbose level\n");
 }
 
 BOOST_AUTO_TEST_CASE(sign_returns_a_crlf_terminated_base64url_line)
