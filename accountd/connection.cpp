@@ -1,6 +1,6 @@
 #include "accountd/connection.hpp"
 
-#include "common/error.hpp"
+#include "common/uv/error.hpp"
 
 namespace lacme::accountd {
 namespace {
@@ -29,22 +29,21 @@ struct connection::sign_job {
     bool failed = false;
 };
 
-connection::connection(signing_service& service, std::string id, uv_handle_ptr<uv_any_handle> input,
-                       uv_handle_ptr<uv_any_handle> output, options opts, finished_callback on_finished)
+connection::connection(signing_service& service, std::string id, uv::handle_ptr<uv_stream_t> input,
+                       uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished)
     : service_(service),
       id_(std::move(id)),
       input_(std::move(input)),
       output_(std::move(output)),
-      idle_timer_(make_uv_handle<uv_timer_t>()),
+      idle_timer_(uv::make_handle<uv_timer_t>()),
       options_(opts),
       on_finished_(std::move(on_finished)),
       lines_(accountd_max_line)
 {
-    input_->handle.data = this;
+    input_->data = this;
     if (output_)
-        output_->handle.data = this;
-    if (const int rc = uv_timer_init(input_->handle.loop, idle_timer_.get()); rc != 0)
-        throw error(std::string("uv_timer_init: ") + uv_strerror(rc));
+        output_->data = this;
+    uv::check(uv_timer_init(input_->loop, idle_timer_.get()), "uv_timer_init");
     idle_timer_->data = this;
 }
 
@@ -65,7 +64,7 @@ void connection::start_reading()
 {
     input_state_ = input_state::reading;
     const int rc = uv_read_start(
-        as_stream(input_.get()),
+        input_.get(),
         [](uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
             const std::span<char> buffer = static_cast<connection*>(handle->data)->options_.read_buffer;
             *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
@@ -84,7 +83,7 @@ void connection::pause_reading(input_state why)
     if (input_state_ == input_state::ended)
         return;
     if (input_state_ == input_state::reading && input_)
-        uv_read_stop(as_stream(input_.get()));
+        uv_read_stop(input_.get());
     input_state_ = why;
 }
 
@@ -194,7 +193,7 @@ void connection::queue_signature(std::string line, signing_input_check request)
     job->request = std::move(request);
     job->req.data = job.get();
     const int rc = uv_queue_work(
-        input_->handle.loop, &job->req,
+        input_->loop, &job->req,
         [](uv_work_t* req) {
             auto* j = static_cast<sign_job*>(req->data);
             try {
@@ -279,7 +278,7 @@ void connection::on_written()
 
 uv_stream_t* connection::output_stream() const noexcept
 {
-    return as_stream(output_ ? output_.get() : input_.get());
+    return output_ ? output_.get() : input_.get();
 }
 
 void connection::finish(bool refused)
@@ -321,7 +320,7 @@ void connection::update_idle_timer()
     const bool input_awaited = phase_ == phase::answering && pending_.empty() && input_state_ == input_state::reading;
     if (!output_waits && !input_awaited)
         uv_timer_stop(idle_timer_.get());
-    else if (!uv_is_active(reinterpret_cast<uv_handle_t*>(idle_timer_.get())))
+    else if (!uv_is_active(uv::as_handle(idle_timer_.get())))
         uv_timer_start(
             idle_timer_.get(), [](uv_timer_t* timer) { static_cast<connection*>(timer->data)->on_idle_timeout(); },
             static_cast<std::uint64_t>(options_.idle_timeout.count()) * 1000, 0);

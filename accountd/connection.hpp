@@ -7,7 +7,7 @@
 #pragma once
 
 #include "accountd/signing_service.hpp"
-#include "accountd/uv_handle.hpp"
+#include "common/uv/handle.hpp"
 #include "common/line_buffer.hpp"
 
 #include <uv.h>
@@ -36,8 +36,8 @@ public:
     };
 
     // input and output may be the same stream (a socket) or two (stdin, stdout).
-    connection(signing_service& service, std::string id, uv_handle_ptr<uv_any_handle> input,
-               uv_handle_ptr<uv_any_handle> output, options opts, finished_callback on_finished);
+    connection(signing_service& service, std::string id, uv::handle_ptr<uv_stream_t> input,
+               uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished);
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
     ~connection();
@@ -85,9 +85,9 @@ private:
 
     signing_service& service_;
     std::string id_;
-    uv_handle_ptr<uv_any_handle> input_;
-    uv_handle_ptr<uv_any_handle> output_;  // empty when input_ is also the output
-    uv_handle_ptr<uv_timer_t> idle_timer_;
+    uv::handle_ptr<uv_stream_t> input_;
+    uv::handle_ptr<uv_stream_t> output_;  // empty when input_ is also the output
+    uv::handle_ptr<uv_timer_t> idle_timer_;
     options options_;
     finished_callback on_finished_;
     line_buffer lines_;

@@ -1,6 +1,7 @@
 #include "accountd/connection_acceptor.hpp"
 
 #include "common/error.hpp"
+#include "common/uv/error.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -14,12 +15,6 @@ namespace {
 
 constexpr std::uint64_t resource_retry_ms = 1000;
 
-void check_uv(int rc, std::string_view what)
-{
-    if (rc != 0)
-        throw error(std::string(what) + ": " + uv_strerror(rc));
-}
-
 }  // namespace
 
 connection_acceptor::connection_acceptor(uv_loop_t* loop, int listen_fd, connection_slots& slots, logger& log,
@@ -28,18 +23,18 @@ connection_acceptor::connection_acceptor(uv_loop_t* loop, int listen_fd, connect
       slots_(slots),
       log_(log),
       hand_on_(std::move(hand_on)),
-      listener_(make_uv_handle<uv_poll_t>()),
-      retry_(make_uv_handle<uv_timer_t>()),
-      slot_freed_(make_uv_handle<uv_async_t>())
+      listener_(uv::make_handle<uv_poll_t>()),
+      retry_(uv::make_handle<uv_timer_t>()),
+      slot_freed_(uv::make_handle<uv_async_t>())
 {
     const int flags = ::fcntl(listen_fd, F_GETFL);
     if (flags < 0 || ::fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) != 0)
         throw_errno("fcntl(O_NONBLOCK)");
-    check_uv(uv_poll_init(loop, listener_.get(), listen_fd), "uv_poll_init");
+    uv::check(uv_poll_init(loop, listener_.get(), listen_fd), "uv_poll_init");
     listener_->data = this;
-    check_uv(uv_timer_init(loop, retry_.get()), "uv_timer_init");
+    uv::check(uv_timer_init(loop, retry_.get()), "uv_timer_init");
     retry_->data = this;
-    check_uv(uv_async_init(loop, slot_freed_.get(),
+    uv::check(uv_async_init(loop, slot_freed_.get(),
                            [](uv_async_t* h) { static_cast<connection_acceptor*>(h->data)->resume(); }),
              "uv_async_init");
     slot_freed_->data = this;
@@ -55,7 +50,7 @@ void connection_acceptor::resume()
 {
     state_ = state::accepting;
     uv_timer_stop(retry_.get());
-    check_uv(uv_poll_start(listener_.get(), UV_READABLE,
+    uv::check(uv_poll_start(listener_.get(), UV_READABLE,
                            [](uv_poll_t* h, int status, int) {
                                auto* self = static_cast<connection_acceptor*>(h->data);
                                if (status != 0)

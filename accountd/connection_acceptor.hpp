@@ -6,7 +6,7 @@
 #pragma once
 
 #include "accountd/connection_slots.hpp"
-#include "accountd/uv_handle.hpp"
+#include "common/uv/handle.hpp"
 #include "common/log.hpp"
 #include "common/unique_fd.hpp"
 
@@ -39,9 +39,9 @@ private:
     dispatch hand_on_;
     state state_ = state::accepting;
     bool pause_logged_ = false;  // until the backlog is empty again
-    uv_handle_ptr<uv_poll_t> listener_;
-    uv_handle_ptr<uv_timer_t> retry_;      // resource shortage: try again even if nothing closes
-    uv_handle_ptr<uv_async_t> slot_freed_;  // sent by the thread that gave a slot back
+    uv::handle_ptr<uv_poll_t> listener_;
+    uv::handle_ptr<uv_timer_t> retry_;      // resource shortage: try again even if nothing closes
+    uv::handle_ptr<uv_async_t> slot_freed_;  // sent by the thread that gave a slot back
 };
 
 }  // namespace lacme::accountd

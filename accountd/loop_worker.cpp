@@ -1,7 +1,7 @@
 #include "accountd/loop_worker.hpp"
 
 #include "common/error.hpp"
-#include "common/unique_fd.hpp"
+#include "common/uv/error.hpp"
 
 #include <unistd.h>
 
@@ -10,30 +10,25 @@
 namespace lacme::accountd {
 namespace {
 
-void check_uv(int rc, std::string_view what)
-{
-    if (rc != 0)
-        throw error(std::string(what) + ": " + uv_strerror(rc));
-}
-
 // Wraps an inherited fd (stdin/stdout) in the stream type libuv needs for what it is.
-uv_handle_ptr<uv_any_handle> open_stream(uv_loop_t* loop, int fd, bool readable)
+uv::handle_ptr<uv_stream_t> open_stream(uv_loop_t* loop, int fd, bool readable)
 {
     const uv_handle_type type = uv_guess_handle(fd);
     if (type != UV_NAMED_PIPE && type != UV_TCP && type != UV_TTY)
         throw error("--stdio needs stdin and stdout to be pipes, sockets or a terminal (fd " + std::to_string(fd) + ")");
-    auto handle = make_uv_handle<uv_any_handle>();
+    auto handle = uv::make_handle<uv_stream_t>(type);
+    const std::string what = "opening fd " + std::to_string(fd);
     switch (type) {
     case UV_NAMED_PIPE:
-        check_uv(uv_pipe_init(loop, &handle->pipe, 0), "uv_pipe_init");
-        check_uv(uv_pipe_open(&handle->pipe, fd), "opening fd " + std::to_string(fd));
+        uv::check(uv_pipe_init(loop, reinterpret_cast<uv_pipe_t*>(handle.get()), 0), "uv_pipe_init");
+        uv::check(uv_pipe_open(reinterpret_cast<uv_pipe_t*>(handle.get()), fd), what);
         break;
     case UV_TCP:
-        check_uv(uv_tcp_init(loop, &handle->tcp), "uv_tcp_init");
-        check_uv(uv_tcp_open(&handle->tcp, fd), "opening fd " + std::to_string(fd));
+        uv::check(uv_tcp_init(loop, reinterpret_cast<uv_tcp_t*>(handle.get())), "uv_tcp_init");
+        uv::check(uv_tcp_open(reinterpret_cast<uv_tcp_t*>(handle.get()), fd), what);
         break;
     default:
-        check_uv(uv_tty_init(loop, &handle->tty, fd, readable ? 1 : 0), "opening tty fd " + std::to_string(fd));
+        uv::check(uv_tty_init(loop, reinterpret_cast<uv_tty_t*>(handle.get()), fd, readable ? 1 : 0), what);
         break;
     }
     return handle;
@@ -41,56 +36,41 @@ uv_handle_ptr<uv_any_handle> open_stream(uv_loop_t* loop, int fd, bool readable)
 
 }  // namespace
 
-loop_worker::loop_worker(signing_service& service, worker_pool_state& pool) : service_(service), pool_(pool)
+loop_worker::loop_worker(signing_service& service, worker_pool_state& pool)
+    : service_(service), pool_(pool), wakeup_(uv::make_handle<uv_async_t>()), reaper_(uv::make_handle<uv_idle_t>())
 {
-    check_uv(uv_loop_init(&loop_), "uv_loop_init");
-    wakeup_ = make_uv_handle<uv_async_t>();
-    check_uv(uv_async_init(&loop_, wakeup_.get(), [](uv_async_t* h) { static_cast<loop_worker*>(h->data)->drain_inbox(); }),
-             "uv_async_init");
+    uv::check(uv_async_init(loop_.get(), wakeup_.get(),
+                            [](uv_async_t* h) { static_cast<loop_worker*>(h->data)->drain_inbox(); }),
+              "uv_async_init");
     wakeup_->data = this;
-    reaper_ = make_uv_handle<uv_idle_t>();
-    check_uv(uv_idle_init(&loop_, reaper_.get()), "uv_idle_init");
+    uv::check(uv_idle_init(loop_.get(), reaper_.get()), "uv_idle_init");
     reaper_->data = this;
 }
 
 loop_worker::~loop_worker()
 {
     stop();
-    // Let close callbacks run so every handle is freed before the loop goes away.
-    uv_run(&loop_, UV_RUN_DEFAULT);
-    uv_loop_close(&loop_);
+    // Signatures still computing on the worker pool complete before the loop goes away.
+    loop_.run();
 }
 
 void loop_worker::watch_signals(std::function<void()> on_signal)
 {
-    on_signal_ = std::move(on_signal);
-    for (const int signum : {SIGINT, SIGTERM}) {
-        auto handle = make_uv_handle<uv_signal_t>();
-        check_uv(uv_signal_init(&loop_, handle.get()), "uv_signal_init");
-        handle->data = this;
-        check_uv(uv_signal_start(
-                     handle.get(),
-                     [](uv_signal_t* h, int) {
-                         auto* self = static_cast<loop_worker*>(h->data);
-                         if (self->acceptor_)
-                             self->service_.log().verbose("Shutting down and closing lacme Account Key Manager");
-                         if (self->on_signal_)
-                             self->on_signal_();
-                         self->stop();
-                     },
-                     signum),
-                 "uv_signal_start");
-        signals_.push_back(std::move(handle));
-    }
+    signals_.emplace(loop_.get(), std::initializer_list<int>{SIGINT, SIGTERM}, [this, on_signal](int) {
+        if (acceptor_)
+            service_.log().verbose("Shutting down and closing lacme Account Key Manager");
+        if (on_signal)
+            on_signal();
+        stop();
+    });
 }
 
 void loop_worker::accept_on(int listen_fd, std::vector<loop_worker*> workers)
 {
     workers_ = std::move(workers);
-    acceptor_ = std::make_unique<connection_acceptor>(&loop_, listen_fd, pool_.slots, service_.log(),
+    acceptor_ = std::make_unique<connection_acceptor>(loop_.get(), listen_fd, pool_.slots, service_.log(),
                                                       [this](unique_fd fd) { hand_on(std::move(fd)); });
 }
-
 void loop_worker::hand_on(unique_fd fd)
 {
     loop_worker* target = workers_[next_worker_++ % workers_.size()];
@@ -133,9 +113,10 @@ void loop_worker::drain_inbox()
 void loop_worker::serve_accepted(unique_fd fd)
 {
     const std::string id = std::to_string(pool_.next_id++);
-    auto client = make_uv_handle<uv_any_handle>();
-    check_uv(uv_pipe_init(&loop_, &client->pipe, 0), "uv_pipe_init");
-    if (const int rc = uv_pipe_open(&client->pipe, fd.get()); rc != 0) {
+    auto client = uv::make_handle<uv_stream_t>(UV_NAMED_PIPE);
+    auto* pipe = reinterpret_cast<uv_pipe_t*>(client.get());
+    uv::check(uv_pipe_init(loop_.get(), pipe, 0), "uv_pipe_init");
+    if (const int rc = uv_pipe_open(pipe, fd.get()); rc != 0) {
         service_.log().info("[" + id + "] Error: " + uv_strerror(rc));
         pool_.slots.give_back();
         return;
@@ -148,19 +129,19 @@ void loop_worker::serve_accepted(unique_fd fd)
 void loop_worker::serve_stdio()
 {
     stdio_ = true;
-    auto in = open_stream(&loop_, STDIN_FILENO, true);
-    auto out = open_stream(&loop_, STDOUT_FILENO, false);
+    auto in = open_stream(loop_.get(), STDIN_FILENO, true);
+    auto out = open_stream(loop_.get(), STDOUT_FILENO, false);
     pool_.slots.take();
     add_connection(std::to_string(::getpid()), std::move(in), std::move(out));
 }
 
 int loop_worker::run()
 {
-    check_uv(uv_run(&loop_, UV_RUN_DEFAULT), "event loop");
+    loop_.run();
     return exit_status_;
 }
 
-void loop_worker::add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out)
+void loop_worker::add_connection(std::string id, uv::handle_ptr<uv_stream_t> in, uv::handle_ptr<uv_stream_t> out)
 {
     const connection::options options{pool_.idle_timeout, read_buffer_};
     auto conn = std::make_unique<connection>(service_, std::move(id), std::move(in), std::move(out), options,
@@ -201,7 +182,8 @@ void loop_worker::stop()
     connections_.clear();
     retired_.clear();
     acceptor_.reset();
-    signals_.clear();
+    if (signals_)
+        signals_->stop();  // not reset: stop() may run inside the watcher's callback
     reaper_.reset();
     wakeup_.reset();
 }

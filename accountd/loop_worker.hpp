@@ -8,8 +8,10 @@
 #include "accountd/connection_acceptor.hpp"
 #include "accountd/connection_slots.hpp"
 #include "accountd/signing_service.hpp"
-#include "accountd/uv_handle.hpp"
 #include "common/unique_fd.hpp"
+#include "common/uv/handle.hpp"
+#include "common/uv/loop.hpp"
+#include "common/uv/signal_watcher.hpp"
 
 #include <uv.h>
 
@@ -20,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace lacme::accountd {
@@ -61,26 +64,25 @@ private:
     void hand_on(unique_fd fd);
     void serve_accepted(unique_fd fd);
     void drain_inbox();
-    void add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out);
+    void add_connection(std::string id, uv::handle_ptr<uv_stream_t> in, uv::handle_ptr<uv_stream_t> out);
     void retire(connection& conn, bool refused);
     void stop();
 
     signing_service& service_;
     worker_pool_state& pool_;
-    uv_loop_t loop_{};
+    uv::loop loop_;  // first: the handles below close before it
     bool stdio_ = false;
     bool stopped_ = false;
     int exit_status_ = 0;
-    std::function<void()> on_signal_;
     std::vector<loop_worker*> workers_;  // accepting worker only: where connections go
     std::size_t next_worker_ = 0;
     std::unique_ptr<connection_acceptor> acceptor_;
-    uv_handle_ptr<uv_async_t> wakeup_;  // new connections in the inbox, or a stop request
+    uv::handle_ptr<uv_async_t> wakeup_;  // new connections in the inbox, or a stop request
     std::mutex inbox_mutex_;
     std::vector<unique_fd> inbox_;
     std::atomic<bool> stop_requested_{false};
-    uv_handle_ptr<uv_idle_t> reaper_;  // frees finished connections outside their callbacks
-    std::vector<uv_handle_ptr<uv_signal_t>> signals_;
+    uv::handle_ptr<uv_idle_t> reaper_;  // frees finished connections outside their callbacks
+    std::optional<uv::signal_watcher> signals_;
     // Reads land here and are consumed at once, so the loop's connections share it.
     std::vector<char> read_buffer_ = std::vector<char>(64 * 1024);
     std::map<connection*, std::unique_ptr<connection>> connections_;
