@@ -4,18 +4,12 @@
 # and is served as soon as any connection closes, whichever worker it was on.
 source "$(dirname "$0")/lib.sh"
 t_require python3
-peer() { python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
-mkdir -p "$T/run"; chmod 0700 "$T/run"
-sock="$T/run/S.lacme"
-t_keygen "$T/p256.key" p256
-
-t_bg "$T/accountd.log" "$ACCOUNTD" --privkey="file:$T/p256.key" --socket="$sock" --quiet
-t_wait_for "socket" test -S "$sock"
-out=$(peer "$sock" cap 512)
+t_accountd_daemon --quiet
+out=$(t_accountd_peer "$sock" cap 512)
 [ "$out" = OK ] || t_fail "$out"
 [ "$(grep -c 'Too many connections (512 open)' "$T/accountd.log")" -ge 1 ] || t_fail "reaching the cap was not logged"
 [ "$(wc -l <"$T/accountd.log")" -le 5 ] || t_fail "log flood at the cap: $(wc -l <"$T/accountd.log") lines"
 t_pass "512 connections served, the 513th waits and is served when any of them closes"
-[ "$(peer "$sock" sign 3)" = OK ] || t_fail "daemon no longer serves"
+[ "$(t_accountd_peer "$sock" sign 3)" = OK ] || t_fail "daemon no longer serves"
 t_pass "the daemon serves normally afterwards"
 t_done

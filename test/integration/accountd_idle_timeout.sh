@@ -4,30 +4,24 @@
 # write side); a peer that keeps sending requests stays. The config key works too, and
 # --stdio exits on an idle peer.
 source "$(dirname "$0")/lib.sh"
-t_require python3; t_require lacme-accountd
-peer() { python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
-mkdir -p "$T/run"; chmod 0700 "$T/run"
-sock="$T/run/S.lacme"
-t_keygen "$T/p256.key" p256
+t_require python3
+t_accountd_daemon --idle-timeout=1
 
-t_bg "$T/accountd.log" "$ACCOUNTD" --privkey="file:$T/p256.key" --socket="$sock" --idle-timeout=1
-t_wait_for "socket" test -S "$sock"
-
-[ "$(peer "$sock" idle 4)" = CLOSED ] || t_fail "an idle peer was not dropped"
+[ "$(t_accountd_peer "$sock" idle 4)" = CLOSED ] || t_fail "an idle peer was not dropped"
 grep -q 'Closing connection: no progress for 1 s' "$T/accountd.log" || t_fail "idle drop not logged"
 t_pass "a peer that sends nothing is dropped after the idle timeout"
 
-[ "$(peer "$sock" trickle 4)" = CLOSED ] || t_fail "a trickling peer was not dropped"
+[ "$(t_accountd_peer "$sock" trickle 4)" = CLOSED ] || t_fail "a trickling peer was not dropped"
 t_pass "bytes of an unfinished line do not count as progress"
 
-[ "$(peer "$sock" steady 5 0.6)" = OK ] || t_fail "a peer sending a request every 0.6 s was dropped"
+[ "$(t_accountd_peer "$sock" steady 5 0.6)" = OK ] || t_fail "a peer sending a request every 0.6 s was dropped"
 t_pass "each request restarts the idle timeout (5 requests 0.6 s apart over a 1 s timeout)"
 
-out=$(peer "$sock" no-read 40000 3)
+out=$(t_accountd_peer "$sock" no-read 40000 3)
 [[ $out == CLOSED* ]] || t_fail "a peer that never reads was not dropped: $out"
 t_pass "a peer that never reads its answers is dropped (write timeout): $out"
-kill -0 "$T_LAST_PID" || t_fail "daemon died"
-[ "$(peer "$sock" sign 3)" = OK ] || t_fail "daemon no longer serves"
+kill -0 "$daemon" || t_fail "daemon died"
+[ "$(t_accountd_peer "$sock" sign 3)" = OK ] || t_fail "daemon no longer serves"
 
 printf 'privkey = file:%s\nidle-timeout = 1\n' "$T/p256.key" >"$T/idle.conf"
 start=$(date +%s)

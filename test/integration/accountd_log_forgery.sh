@@ -3,13 +3,7 @@
 # escaped, so an embedded "\n[9] SIGNED ..." or a terminal escape stays inside its own line.
 source "$(dirname "$0")/lib.sh"
 t_require python3
-peer() { python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
-mkdir -p "$T/run"; chmod 0700 "$T/run"
-sock="$T/run/S.lacme"
-t_keygen "$T/p256.key" p256
-
-t_bg "$T/accountd.log" "$ACCOUNTD" --privkey="file:$T/p256.key" --socket="$sock"
-t_wait_for "socket" test -S "$sock"
+t_accountd_daemon
 
 # One valid request whose payload carries the forgery (signed), then one whose header does
 # (raw control bytes in a JSON string: refused).
@@ -22,9 +16,9 @@ bad_header = b'{"alg":"ES256","nonce":"' + forged + b'","url":"u","kid":"k"}'
 print((b64(header) + b"." + b64(forged) + b"\r\n" + b64(bad_header) + b"." + b64(b"{}") + b"\r\n").hex())
 PY
 )
-out=$(peer "$sock" send-raw "$hex")
+out=$(t_accountd_peer "$sock" send-raw "$hex")
 [[ $out == CLOSED* ]] || t_fail "the refused request did not close the connection: $out"
-kill -TERM "$T_LAST_PID"; wait "$T_LAST_PID" || true
+kill -TERM "$daemon"; wait "$daemon" || true
 
 log="$T/accountd.log"
 # Starting, Accepted, SIGNED, NOSIGN, Connection terminated, Shutting down: nothing else.
