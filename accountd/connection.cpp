@@ -56,6 +56,8 @@ connection::~connection()
 void connection::start()
 {
     write(service_.greeting());
+    if (phase_ == phase::closing)
+        return;
     start_reading();
     update_idle_timer();
 }
@@ -248,8 +250,9 @@ void connection::write(std::string data)
     request->req.data = request.get();
     const int rc = uv_write(&request->req, output_stream(), &buf, 1, [](uv_write_t* req, int status) {
         const std::unique_ptr<write_request> done(static_cast<write_request*>(req->data));
-        if (status == UV_ECANCELED)
-            return;  // the stream was closed: its connection may be gone
+        // Closing the stream runs the callbacks still due, possibly after its connection is gone.
+        if (status == UV_ECANCELED || uv_is_closing(uv::as_handle(req->handle)))
+            return;
         auto* self = static_cast<connection*>(req->handle->data);
         if (status != 0) {
             self->service_.log().verbose("[" + self->id_ + "] Error: write: " + uv_strerror(status));
