@@ -47,14 +47,15 @@ std::optional<signing_input_check> signing_service::admit(std::string_view conne
 void signing_service::log_refusal(std::string_view connection_id, std::string_view reason,
                                   const signing_input_check* request)
 {
+    const std::lock_guard lock(refusals_mutex_);
     if (!log_.enabled(log_level::verbose)) {
-        if (const auto dropped = refusal_summaries_.allow())
+        if (const auto dropped = refusal_summaries_.admit("NOSIGN"))
             log_.info("[" + std::string(connection_id) + "] NOSIGN [" + std::string(reason) + "]" + not_logged(*dropped) +
                       "; details at the verbose level");
     }
     if (!log_.wants(log_level::verbose))
         return;
-    if (const auto dropped = refusal_details_.allow())
+    if (const auto dropped = refusal_details_.admit("NOSIGN"))
         log_.verbose("[" + std::string(connection_id) + "] NOSIGN [" + std::string(reason) + "]" +
                      (request ? " " + describe_request(*request) : "") + not_logged(*dropped));
 }

@@ -5,8 +5,9 @@
 #include "accountd/signer.hpp"
 #include "common/accountd_protocol.hpp"
 #include "common/log.hpp"
-#include "common/log_throttle.hpp"
+#include "common/rate_limiter.hpp"
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,8 +41,9 @@ private:
     logger& log_;
     signing_key_identity identity_;
     std::string greeting_;
-    log_throttle refusal_details_{10, std::chrono::seconds(1)};
-    log_throttle refusal_summaries_{1, std::chrono::minutes(1)};
+    std::mutex refusals_mutex_;  // the limiters below serve every worker thread
+    rate_limiter refusal_details_{10, std::chrono::seconds(1)};
+    rate_limiter refusal_summaries_{1, std::chrono::minutes(1)};
 };
 
 }  // namespace lacme::accountd
