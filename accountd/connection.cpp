@@ -1,6 +1,6 @@
 #include "accountd/connection.hpp"
 
-#include "common/error.hpp"
+#include "common/uv/error.hpp"
 
 namespace lacme::accountd {
 namespace {
@@ -17,52 +17,58 @@ constexpr std::size_t max_unsent_bytes = 64 * 1024;
 
 }  // namespace
 
-// A signature computed on the worker pool. Holds copies of everything it needs, and a token
-// telling whether the connection still exists when the result comes back.
+// A signature computed on the worker pool. Holds copies of everything it needs; the connection
+// clears `owner` if it goes away first.
 struct connection::sign_job {
     uv_work_t req{};
-    connection* owner;  // touched on the loop thread only, and only while *alive
+    connection* owner;  // touched on the loop thread only
     const signing_service* service;
-    std::shared_ptr<bool> alive;
     std::string line;
     signing_input_check request;
     std::string response;
     bool failed = false;
 };
 
-connection::connection(signing_service& service, std::string id, uv_handle_ptr<uv_any_handle> input,
-                       uv_handle_ptr<uv_any_handle> output, finished_callback on_finished)
+connection::connection(signing_service& service, std::string id, uv::handle_ptr<uv_stream_t> input,
+                       uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished)
     : service_(service),
       id_(std::move(id)),
       input_(std::move(input)),
       output_(std::move(output)),
+      idle_timer_(uv::make_handle<uv_timer_t>()),
+      options_(opts),
       on_finished_(std::move(on_finished)),
       lines_(accountd_max_line)
 {
-    input_->handle.data = this;
+    input_->data = this;
     if (output_)
-        output_->handle.data = this;
+        output_->data = this;
+    uv::check(uv_timer_init(input_->loop, idle_timer_.get()), "uv_timer_init");
+    idle_timer_->data = this;
 }
 
 connection::~connection()
 {
-    *alive_ = false;
+    if (in_flight_ != nullptr)
+        in_flight_->owner = nullptr;
 }
 
 void connection::start()
 {
     write(service_.greeting());
+    if (phase_ == phase::closing)
+        return;
     start_reading();
+    update_idle_timer();
 }
 
 void connection::start_reading()
 {
-    reading_ = true;
+    input_state_ = input_state::reading;
     const int rc = uv_read_start(
-        as_stream(input_.get()),
+        input_.get(),
         [](uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
-            // Each read is consumed before the next one starts, so one buffer serves them all.
-            auto& buffer = static_cast<connection*>(handle->data)->read_buffer_;
+            const std::span<char> buffer = static_cast<connection*>(handle->data)->options_.read_buffer;
             *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
         },
         [](uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -74,78 +80,82 @@ void connection::start_reading()
     }
 }
 
-void connection::stop_reading()
+void connection::pause_reading(input_state why)
 {
-    reading_ = false;
-    if (input_)
-        uv_read_stop(as_stream(input_.get()));
+    if (input_state_ == input_state::ended)
+        return;
+    if (input_state_ == input_state::reading && input_)
+        uv_read_stop(input_.get());
+    input_state_ = why;
 }
 
 void connection::stop()
 {
-    stop_reading();
+    pause_reading(input_state::ended);
+    idle_timer_.reset();
     input_.reset();
     output_.reset();
 }
 
 void connection::on_read(ssize_t nread, const uv_buf_t* buf)
 {
-    if (finished_)
+    if (phase_ == phase::closing)
         return;
     if (nread < 0) {
         if (nread != UV_EOF)
             service_.log().verbose("[" + id_ + "] Error: read: " + uv_strerror(static_cast<int>(nread)));
-        eof_ = true;
-        stop_reading();
-        if (!signing_)
-            process_next();
-        return;
-    }
-    lines_.append(std::string_view(buf->base, static_cast<std::size_t>(nread)));
-    while (auto line = lines_.next()) {
-        if (line->bare_newline) {
-            refuse_later("line not terminated by CRLF");
-            break;
+        pause_reading(input_state::ended);
+    } else {
+        lines_.append(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+        bool complete_line = false;
+        while (auto line = lines_.next()) {
+            complete_line = true;
+            if (line->bare_newline) {
+                refuse_later("line not terminated by CRLF");
+                break;
+            }
+            if (line->text.size() > accountd_max_line) {
+                refuse_later("line too long");
+                break;
+            }
+            pending_.emplace_back(std::move(line->text));
         }
-        if (line->text.size() > accountd_max_line) {
+        if (input_state_ != input_state::ended && lines_.overflowed())
             refuse_later("line too long");
-            break;
-        }
-        pending_.emplace_back(std::move(line->text));
+        if (complete_line)
+            peer_progressed();
+        if (pending_.size() >= max_pending_requests)
+            pause_reading(input_state::paused);  // resumed by process_next() once the backlog is answered
     }
-    if (!refused_ && lines_.overflowed())
-        refuse_later("line too long");
-    if (reading_ && pending_.size() >= max_pending_requests)
-        stop_reading();  // resumed by process_next() once the backlog is answered
-    if (!signing_)
+    if (phase_ == phase::answering)
         process_next();
+    update_idle_timer();
 }
 
 void connection::refuse_later(std::string_view reason)
 {
     // Requests before the bad line are still answered; nothing after it is read.
-    service_.log().info("[" + id_ + "] NOSIGN [" + std::string(reason) + "]");
+    service_.log_refusal(id_, reason);
     pending_.emplace_back(std::nullopt);
-    refused_ = true;
-    stop_reading();
+    pause_reading(input_state::ended);
 }
 
 void connection::process_next()
 {
     // A loop, not recursion: a peer may pipeline thousands of requests in one read.
-    while (!finished_ && !signing_) {
+    while (phase_ == phase::answering) {
         if (pending_.empty()) {
-            if (eof_)
+            if (input_state_ == input_state::ended)
                 finish(false);
             return;
         }
         if (uv_stream_get_write_queue_size(output_stream()) > max_unsent_bytes) {
-            waiting_for_writes_ = true;  // the write callback calls us again
+            phase_ = phase::waiting_for_writes;  // on_written() resumes
             return;
         }
         std::optional<std::string> next = std::move(pending_.front());
         pending_.pop_front();
-        if (!reading_ && !eof_ && !refused_ && pending_.size() < max_pending_requests / 2)
+        if (input_state_ == input_state::paused && pending_.size() < max_pending_requests / 2)
             start_reading();
         if (!next) {
             finish(true);
@@ -156,21 +166,24 @@ void connection::process_next()
             finish(true);
             return;
         }
-        if (service_.signs_inline()) {
-            std::string response;
-            bool failed = false;
-            try {
-                response = service_.sign(*next);
-            } catch (const std::exception& e) {
-                response = e.what();
-                failed = true;
-            }
-            deliver(std::move(response), *request, failed);
-            continue;
-        }
-        queue_signature(std::move(*next), std::move(*request));
-        return;
+        if (service_.signs_inline())
+            sign_inline(*next, *request);
+        else
+            queue_signature(std::move(*next), std::move(*request));
     }
+}
+
+void connection::sign_inline(const std::string& line, const signing_input_check& request)
+{
+    std::string response;
+    bool failed = false;
+    try {
+        response = service_.sign(line);
+    } catch (const std::exception& e) {
+        response = e.what();
+        failed = true;
+    }
+    deliver(std::move(response), request, failed);
 }
 
 void connection::queue_signature(std::string line, signing_input_check request)
@@ -178,12 +191,11 @@ void connection::queue_signature(std::string line, signing_input_check request)
     auto job = std::make_unique<sign_job>();
     job->owner = this;
     job->service = &service_;
-    job->alive = alive_;
     job->line = std::move(line);
     job->request = std::move(request);
     job->req.data = job.get();
     const int rc = uv_queue_work(
-        input_->handle.loop, &job->req,
+        input_->loop, &job->req,
         [](uv_work_t* req) {
             auto* j = static_cast<sign_job*>(req->data);
             try {
@@ -195,26 +207,31 @@ void connection::queue_signature(std::string line, signing_input_check request)
         },
         [](uv_work_t* req, int) {
             const std::unique_ptr<sign_job> j(static_cast<sign_job*>(req->data));
-            if (!*j->alive)
-                return;
-            connection& self = *j->owner;
-            self.signing_ = false;
-            self.deliver(std::move(j->response), j->request, j->failed);
-            self.process_next();
+            if (j->owner != nullptr)
+                j->owner->on_signed(*j);
         });
     if (rc != 0) {
         service_.log().info("[" + id_ + "] Error: queueing signature: " + uv_strerror(rc));
         finish(false);
         return;
     }
-    (void)job.release();  // owned by the work request until its completion callback
-    signing_ = true;
+    in_flight_ = job.release();  // owned by the work request until its completion callback
+    phase_ = phase::signing;
+}
+
+void connection::on_signed(sign_job& job)
+{
+    in_flight_ = nullptr;
+    if (phase_ != phase::signing)
+        return;  // closed meanwhile (timeout)
+    phase_ = phase::answering;
+    deliver(std::move(job.response), job.request, job.failed);
+    process_next();
+    update_idle_timer();
 }
 
 void connection::deliver(std::string response, const signing_input_check& request, bool failed)
 {
-    if (finished_)
-        return;
     if (failed) {
         // The key store failed (token removed, ...): say so and drop this peer, keep serving.
         service_.log().info("[" + id_ + "] Error: signing failed: " + response);
@@ -233,13 +250,16 @@ void connection::write(std::string data)
     request->req.data = request.get();
     const int rc = uv_write(&request->req, output_stream(), &buf, 1, [](uv_write_t* req, int status) {
         const std::unique_ptr<write_request> done(static_cast<write_request*>(req->data));
-        if (status == UV_ECANCELED)
-            return;  // the stream was closed: its connection may be gone
+        // Closing the stream runs the callbacks still due, possibly after its connection is gone.
+        if (status == UV_ECANCELED || uv_is_closing(uv::as_handle(req->handle)))
+            return;
         auto* self = static_cast<connection*>(req->handle->data);
-        if (self->waiting_for_writes_) {
-            self->waiting_for_writes_ = false;
-            self->process_next();
+        if (status != 0) {
+            self->service_.log().verbose("[" + self->id_ + "] Error: write: " + uv_strerror(status));
+            self->finish(false);
+            return;
         }
+        self->on_written();
     });
     if (rc != 0) {
         service_.log().verbose("[" + id_ + "] Error: write: " + uv_strerror(rc));
@@ -249,33 +269,78 @@ void connection::write(std::string data)
     (void)request.release();  // freed by the write callback, also when the write is cancelled
 }
 
+void connection::on_written()
+{
+    peer_progressed();
+    if (phase_ == phase::waiting_for_writes) {
+        phase_ = phase::answering;
+        process_next();
+    }
+    update_idle_timer();
+}
+
 uv_stream_t* connection::output_stream() const noexcept
 {
-    return as_stream(output_ ? output_.get() : input_.get());
+    return output_ ? output_.get() : input_.get();
 }
 
 void connection::finish(bool refused)
 {
-    if (finished_)
+    if (phase_ == phase::closing)
         return;
-    finished_ = true;
+    phase_ = phase::closing;
     refused_ = refused;
-    stop_reading();
+    pause_reading(input_state::ended);
     // Flush queued writes (the last signature, the greeting) before closing: uv_close alone
     // would cancel them.
     shutdown_req_.data = this;
-    const int rc = uv_shutdown(&shutdown_req_, output_stream(),
-                               [](uv_shutdown_t* req, int status) {
-                                   if (status == UV_ECANCELED)
-                                       return;  // stop() closed the stream; the owner is gone
-                                   auto* self = static_cast<connection*>(req->data);
-                                   self->stop();
-                                   self->on_finished_(*self, self->refused_);
-                               });
-    if (rc != 0) {
-        stop();
-        on_finished_(*this, refused);
+    const int rc = uv_shutdown(&shutdown_req_, output_stream(), [](uv_shutdown_t* req, int status) {
+        if (status == UV_ECANCELED)
+            return;  // stop() closed the stream; the owner is gone
+        static_cast<connection*>(req->data)->close_now();
+    });
+    if (rc != 0)
+        close_now();
+}
+
+void connection::close_now()
+{
+    stop();
+    on_finished_(*this, refused_);
+}
+
+void connection::peer_progressed()
+{
+    if (idle_timer_)
+        uv_timer_stop(idle_timer_.get());
+}
+
+void connection::update_idle_timer()
+{
+    if (!idle_timer_ || options_.idle_timeout.count() == 0)
+        return;
+    const bool output_waits = uv_stream_get_write_queue_size(output_stream()) > 0;
+    const bool input_awaited = phase_ == phase::answering && pending_.empty() && input_state_ == input_state::reading;
+    if (!output_waits && !input_awaited)
+        uv_timer_stop(idle_timer_.get());
+    else if (!uv_is_active(uv::as_handle(idle_timer_.get())))
+        uv_timer_start(
+            idle_timer_.get(), [](uv_timer_t* timer) { static_cast<connection*>(timer->data)->on_idle_timeout(); },
+            static_cast<std::uint64_t>(options_.idle_timeout.count()) * 1000, 0);
+}
+
+void connection::on_idle_timeout()
+{
+    service_.log().verbose("[" + id_ + "] Closing connection: no progress for " +
+                           std::to_string(options_.idle_timeout.count()) + " s");
+    if (phase_ != phase::closing && uv_stream_get_write_queue_size(output_stream()) == 0) {
+        finish(true);  // nothing left to flush: closes at once
+        return;
     }
+    // The peer does not take what we sent: flushing would wait for ever.
+    phase_ = phase::closing;
+    refused_ = true;
+    close_now();
 }
 
 }  // namespace lacme::accountd

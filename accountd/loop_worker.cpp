@@ -1,44 +1,34 @@
 #include "accountd/loop_worker.hpp"
 
 #include "common/error.hpp"
-#include "common/unique_fd.hpp"
+#include "common/uv/error.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <csignal>
-#include <cstring>
 
 namespace lacme::accountd {
 namespace {
 
-void check_uv(int rc, std::string_view what)
-{
-    if (rc != 0)
-        throw error(std::string(what) + ": " + uv_strerror(rc));
-}
-
 // Wraps an inherited fd (stdin/stdout) in the stream type libuv needs for what it is.
-uv_handle_ptr<uv_any_handle> open_stream(uv_loop_t* loop, int fd, bool readable)
+uv::handle_ptr<uv_stream_t> open_stream(uv_loop_t* loop, int fd, bool readable)
 {
     const uv_handle_type type = uv_guess_handle(fd);
     if (type != UV_NAMED_PIPE && type != UV_TCP && type != UV_TTY)
         throw error("--stdio needs stdin and stdout to be pipes, sockets or a terminal (fd " + std::to_string(fd) + ")");
-    auto handle = make_uv_handle<uv_any_handle>();
+    auto handle = uv::make_handle<uv_stream_t>(type);
+    const std::string what = "opening fd " + std::to_string(fd);
     switch (type) {
     case UV_NAMED_PIPE:
-        check_uv(uv_pipe_init(loop, &handle->pipe, 0), "uv_pipe_init");
-        check_uv(uv_pipe_open(&handle->pipe, fd), "opening fd " + std::to_string(fd));
+        uv::check(uv_pipe_init(loop, reinterpret_cast<uv_pipe_t*>(handle.get()), 0), "uv_pipe_init");
+        uv::check(uv_pipe_open(reinterpret_cast<uv_pipe_t*>(handle.get()), fd), what);
         break;
     case UV_TCP:
-        check_uv(uv_tcp_init(loop, &handle->tcp), "uv_tcp_init");
-        check_uv(uv_tcp_open(&handle->tcp, fd), "opening fd " + std::to_string(fd));
+        uv::check(uv_tcp_init(loop, reinterpret_cast<uv_tcp_t*>(handle.get())), "uv_tcp_init");
+        uv::check(uv_tcp_open(reinterpret_cast<uv_tcp_t*>(handle.get()), fd), what);
         break;
     default:
-        check_uv(uv_tty_init(loop, &handle->tty, fd, readable ? 1 : 0), "opening tty fd " + std::to_string(fd));
+        uv::check(uv_tty_init(loop, reinterpret_cast<uv_tty_t*>(handle.get()), fd, readable ? 1 : 0), what);
         break;
     }
     return handle;
@@ -46,88 +36,48 @@ uv_handle_ptr<uv_any_handle> open_stream(uv_loop_t* loop, int fd, bool readable)
 
 }  // namespace
 
-loop_worker::loop_worker(signing_service& service, std::atomic<std::uint64_t>& next_id, std::size_t max_connections)
-    : service_(service), next_id_(next_id), max_connections_(max_connections)
+loop_worker::loop_worker(signing_service& service, worker_pool_state& pool)
+    : service_(service), pool_(pool), wakeup_(uv::make_handle<uv_async_t>()), reaper_(uv::make_handle<uv_idle_t>())
 {
-    check_uv(uv_loop_init(&loop_), "uv_loop_init");
-    wakeup_ = make_uv_handle<uv_async_t>();
-    check_uv(uv_async_init(&loop_, wakeup_.get(), [](uv_async_t* h) { static_cast<loop_worker*>(h->data)->drain_inbox(); }),
-             "uv_async_init");
+    uv::check(uv_async_init(loop_.get(), wakeup_.get(),
+                            [](uv_async_t* h) { static_cast<loop_worker*>(h->data)->drain_inbox(); }),
+              "uv_async_init");
     wakeup_->data = this;
-    reaper_ = make_uv_handle<uv_idle_t>();
-    check_uv(uv_idle_init(&loop_, reaper_.get()), "uv_idle_init");
+    uv::check(uv_idle_init(loop_.get(), reaper_.get()), "uv_idle_init");
     reaper_->data = this;
 }
 
 loop_worker::~loop_worker()
 {
     stop();
-    // Let close callbacks run so every handle is freed before the loop goes away.
-    uv_run(&loop_, UV_RUN_DEFAULT);
-    uv_loop_close(&loop_);
+    // Signatures still computing on the worker pool complete before the loop goes away.
+    loop_.run();
 }
 
 void loop_worker::watch_signals(std::function<void()> on_signal)
 {
-    on_signal_ = std::move(on_signal);
-    for (const int signum : {SIGINT, SIGTERM}) {
-        auto handle = make_uv_handle<uv_signal_t>();
-        check_uv(uv_signal_init(&loop_, handle.get()), "uv_signal_init");
-        handle->data = this;
-        check_uv(uv_signal_start(
-                     handle.get(),
-                     [](uv_signal_t* h, int) {
-                         auto* self = static_cast<loop_worker*>(h->data);
-                         if (self->listener_)
-                             self->service_.log().verbose("Shutting down and closing lacme Account Key Manager");
-                         if (self->on_signal_)
-                             self->on_signal_();
-                         self->stop();
-                     },
-                     signum),
-                 "uv_signal_start");
-        signals_.push_back(std::move(handle));
-    }
+    signals_.emplace(loop_.get(), std::initializer_list<int>{SIGINT, SIGTERM}, [this, on_signal](int) {
+        if (acceptor_)
+            service_.log().verbose("Shutting down and closing lacme Account Key Manager");
+        if (on_signal)
+            on_signal();
+        stop();
+    });
 }
 
 void loop_worker::accept_on(int listen_fd, std::vector<loop_worker*> workers)
 {
-    listen_fd_ = listen_fd;
     workers_ = std::move(workers);
-    const int flags = ::fcntl(listen_fd, F_GETFL);
-    if (flags < 0 || ::fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) != 0)
-        throw_errno("fcntl(O_NONBLOCK)");
-    listener_ = make_uv_handle<uv_poll_t>();
-    check_uv(uv_poll_init(&loop_, listener_.get(), listen_fd), "uv_poll_init");
-    listener_->data = this;
-    check_uv(uv_poll_start(listener_.get(), UV_READABLE,
-                           [](uv_poll_t* h, int status, int) {
-                               auto* self = static_cast<loop_worker*>(h->data);
-                               if (status != 0)
-                                   self->service_.log().info(std::string("Error: accept: ") + uv_strerror(status));
-                               else
-                                   self->accept_connections();
-                           }),
-             "uv_poll_start");
+    acceptor_ = std::make_unique<connection_acceptor>(loop_.get(), listen_fd, pool_.slots, service_.log(),
+                                                      [this](unique_fd fd) { hand_on(std::move(fd)); });
 }
-
-void loop_worker::accept_connections()
+void loop_worker::hand_on(unique_fd fd)
 {
-    for (;;) {
-        unique_fd fd(::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-        if (!fd) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                service_.log().info(std::string("Error: accept: ") + std::strerror(errno));
-            return;
-        }
-        loop_worker* target = workers_[next_worker_++ % workers_.size()];
-        if (target == this)
-            serve_accepted(std::move(fd));
-        else
-            target->adopt(std::move(fd));
-    }
+    loop_worker* target = workers_[next_worker_++ % workers_.size()];
+    if (target == this)
+        serve_accepted(std::move(fd));
+    else
+        target->adopt(std::move(fd));
 }
 
 void loop_worker::adopt(unique_fd fd)
@@ -162,15 +112,13 @@ void loop_worker::drain_inbox()
 
 void loop_worker::serve_accepted(unique_fd fd)
 {
-    const std::string id = std::to_string(next_id_++);
-    if (connections_.size() >= max_connections_) {
-        service_.log().info("[" + id + "] Refusing connection: too many connections open");
-        return;  // fd's destructor closes it
-    }
-    auto client = make_uv_handle<uv_any_handle>();
-    check_uv(uv_pipe_init(&loop_, &client->pipe, 0), "uv_pipe_init");
-    if (const int rc = uv_pipe_open(&client->pipe, fd.get()); rc != 0) {
+    const std::string id = std::to_string(pool_.next_id++);
+    auto client = uv::make_handle<uv_stream_t>(UV_NAMED_PIPE);
+    auto* pipe = reinterpret_cast<uv_pipe_t*>(client.get());
+    uv::check(uv_pipe_init(loop_.get(), pipe, 0), "uv_pipe_init");
+    if (const int rc = uv_pipe_open(pipe, fd.get()); rc != 0) {
         service_.log().info("[" + id + "] Error: " + uv_strerror(rc));
+        pool_.slots.give_back();
         return;
     }
     (void)fd.release();  // the pipe handle owns it now
@@ -181,20 +129,22 @@ void loop_worker::serve_accepted(unique_fd fd)
 void loop_worker::serve_stdio()
 {
     stdio_ = true;
-    auto in = open_stream(&loop_, STDIN_FILENO, true);
-    auto out = open_stream(&loop_, STDOUT_FILENO, false);
+    auto in = open_stream(loop_.get(), STDIN_FILENO, true);
+    auto out = open_stream(loop_.get(), STDOUT_FILENO, false);
+    pool_.slots.take();
     add_connection(std::to_string(::getpid()), std::move(in), std::move(out));
 }
 
 int loop_worker::run()
 {
-    check_uv(uv_run(&loop_, UV_RUN_DEFAULT), "event loop");
+    loop_.run();
     return exit_status_;
 }
 
-void loop_worker::add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out)
+void loop_worker::add_connection(std::string id, uv::handle_ptr<uv_stream_t> in, uv::handle_ptr<uv_stream_t> out)
 {
-    auto conn = std::make_unique<connection>(service_, std::move(id), std::move(in), std::move(out),
+    const connection::options options{pool_.idle_timeout, read_buffer_};
+    auto conn = std::make_unique<connection>(service_, std::move(id), std::move(in), std::move(out), options,
                                              [this](connection& c, bool refused) { retire(c, refused); });
     connection& ref = *conn;
     connections_.emplace(&ref, std::move(conn));
@@ -212,6 +162,7 @@ void loop_worker::retire(connection& conn, bool refused)
         exit_status_ = 1;
     retired_.push_back(std::move(it->second));
     connections_.erase(it);
+    pool_.slots.give_back();
     uv_idle_start(reaper_.get(), [](uv_idle_t* h) {
         auto* self = static_cast<loop_worker*>(h->data);
         uv_idle_stop(h);
@@ -230,8 +181,9 @@ void loop_worker::stop()
         conn->stop();
     connections_.clear();
     retired_.clear();
-    listener_.reset();
-    signals_.clear();
+    acceptor_.reset();
+    if (signals_)
+        signals_->stop();  // not reset: stop() may run inside the watcher's callback
     reaper_.reset();
     wakeup_.reset();
 }

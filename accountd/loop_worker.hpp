@@ -5,25 +5,43 @@
 #pragma once
 
 #include "accountd/connection.hpp"
+#include "accountd/connection_acceptor.hpp"
+#include "accountd/connection_slots.hpp"
 #include "accountd/signing_service.hpp"
-#include "accountd/uv_handle.hpp"
 #include "common/unique_fd.hpp"
+#include "common/uv/handle.hpp"
+#include "common/uv/loop.hpp"
+#include "common/uv/signal_watcher.hpp"
 
 #include <uv.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace lacme::accountd {
 
+// What the workers of one daemon share; thread-safe.
+struct worker_pool_state {
+    worker_pool_state(std::size_t max_connections, std::chrono::seconds timeout)
+        : slots(max_connections), idle_timeout(timeout)
+    {
+    }
+
+    connection_slots slots;
+    std::atomic<std::uint64_t> next_id{0};
+    const std::chrono::seconds idle_timeout;
+};
+
 class loop_worker {
 public:
-    loop_worker(signing_service& service, std::atomic<std::uint64_t>& next_id, std::size_t max_connections);
+    loop_worker(signing_service& service, worker_pool_state& pool);
     loop_worker(const loop_worker&) = delete;
     loop_worker& operator=(const loop_worker&) = delete;
     ~loop_worker();
@@ -43,31 +61,30 @@ public:
     void request_stop();
 
 private:
-    void accept_connections();
+    void hand_on(unique_fd fd);
     void serve_accepted(unique_fd fd);
     void drain_inbox();
-    void add_connection(std::string id, uv_handle_ptr<uv_any_handle> in, uv_handle_ptr<uv_any_handle> out);
+    void add_connection(std::string id, uv::handle_ptr<uv_stream_t> in, uv::handle_ptr<uv_stream_t> out);
     void retire(connection& conn, bool refused);
     void stop();
 
     signing_service& service_;
-    std::atomic<std::uint64_t>& next_id_;
-    std::size_t max_connections_;
-    uv_loop_t loop_{};
+    worker_pool_state& pool_;
+    uv::loop loop_;  // first: the handles below close before it
     bool stdio_ = false;
     bool stopped_ = false;
     int exit_status_ = 0;
-    std::function<void()> on_signal_;
-    int listen_fd_ = -1;
     std::vector<loop_worker*> workers_;  // accepting worker only: where connections go
     std::size_t next_worker_ = 0;
-    uv_handle_ptr<uv_poll_t> listener_;
-    uv_handle_ptr<uv_async_t> wakeup_;  // new connections in the inbox, or a stop request
+    std::unique_ptr<connection_acceptor> acceptor_;
+    uv::handle_ptr<uv_async_t> wakeup_;  // new connections in the inbox, or a stop request
     std::mutex inbox_mutex_;
     std::vector<unique_fd> inbox_;
     std::atomic<bool> stop_requested_{false};
-    uv_handle_ptr<uv_idle_t> reaper_;  // frees finished connections outside their callbacks
-    std::vector<uv_handle_ptr<uv_signal_t>> signals_;
+    uv::handle_ptr<uv_idle_t> reaper_;  // frees finished connections outside their callbacks
+    std::optional<uv::signal_watcher> signals_;
+    // Reads land here and are consumed at once, so the loop's connections share it.
+    std::vector<char> read_buffer_ = std::vector<char>(64 * 1024);
     std::map<connection*, std::unique_ptr<connection>> connections_;
     std::vector<std::unique_ptr<connection>> retired_;
 };

@@ -64,10 +64,11 @@ int run(int argc, char** argv)
         return list_pkcs11_keys(s, std::cout);
     const auto key = open_signer(s, log);
     signing_service service(*key, log, s.keyid);
+    const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);
     if (s.stdio)
-        return serve_stdio(service);
+        return serve_stdio(service, idle_timeout);
     socket_listener listener(expander.expand(s.socket.value_or("%t/S.lacme")));
-    return serve_socket(service, listener);
+    return serve_socket(service, listener, idle_timeout);
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 #include "accountd/loop_worker.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -15,14 +14,14 @@ constexpr std::size_t max_connections = 512;
 
 }  // namespace
 
-int serve_socket(signing_service& service, socket_listener& listener)
+int serve_socket(signing_service& service, socket_listener& listener, std::chrono::seconds idle_timeout)
 {
     const std::size_t count = std::max(1u, std::thread::hardware_concurrency());
-    std::atomic<std::uint64_t> next_id{0};
+    worker_pool_state pool(max_connections, idle_timeout);
     std::vector<std::unique_ptr<loop_worker>> workers;
     std::vector<loop_worker*> targets;
     for (std::size_t i = 0; i < count; ++i) {
-        workers.push_back(std::make_unique<loop_worker>(service, next_id, max_connections / count));
+        workers.push_back(std::make_unique<loop_worker>(service, pool));
         targets.push_back(workers.back().get());
     }
     workers.front()->accept_on(listener.fd(), targets);
@@ -46,10 +45,10 @@ int serve_socket(signing_service& service, socket_listener& listener)
     return status;
 }
 
-int serve_stdio(signing_service& service)
+int serve_stdio(signing_service& service, std::chrono::seconds idle_timeout)
 {
-    std::atomic<std::uint64_t> next_id{0};
-    loop_worker worker(service, next_id, 1);
+    worker_pool_state pool(1, idle_timeout);
+    loop_worker worker(service, pool);
     worker.watch_signals({});
     worker.serve_stdio();
     return worker.run();

@@ -5,10 +5,13 @@
 #include "accountd/signing_service.hpp"
 #include "accountd/socket_listener.hpp"
 
+#include <chrono>
+
 namespace lacme::accountd {
 
-// Both return the exit status.
-int serve_socket(signing_service& service, socket_listener& listener);
-int serve_stdio(signing_service& service);
+// Both return the exit status. A peer that makes no progress for idle_timeout (0: no limit)
+// is dropped.
+int serve_socket(signing_service& service, socket_listener& listener, std::chrono::seconds idle_timeout);
+int serve_stdio(signing_service& service, std::chrono::seconds idle_timeout);
 
 }  // namespace lacme::accountd

@@ -7,6 +7,8 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
+#include <charconv>
+
 namespace lacme::accountd {
 namespace {
 
@@ -19,7 +21,18 @@ enum option_id {
     opt_version,
     opt_pkcs11_module,
     opt_list_keys,
+    opt_idle_timeout,
 };
+
+// Seconds, at most a day: a longer wait is a mistake, not a setting.
+std::chrono::seconds parse_seconds(std::string_view name, std::string_view text)
+{
+    unsigned long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 86400)
+        throw error("invalid value '" + std::string(text) + "' for " + std::string(name) + " (seconds, 0 to 86400)");
+    return std::chrono::seconds(value);
+}
 
 void set_if_unset(std::optional<std::string>& target, const std::optional<std::string>& value)
 {
@@ -32,6 +45,7 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
 std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
+           "       [--idle-timeout=SECONDS]\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
            "Consult the manpage for more information.\n";
 }
@@ -49,6 +63,7 @@ settings parse_command_line(int argc, char** argv)
         {"version", no_argument, nullptr, opt_version},
         {"pkcs11-module", required_argument, nullptr, opt_pkcs11_module},
         {"list-keys", no_argument, nullptr, opt_list_keys},
+        {"idle-timeout", required_argument, nullptr, opt_idle_timeout},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -72,6 +87,7 @@ settings parse_command_line(int argc, char** argv)
         case opt_version: s.version = true; break;
         case opt_pkcs11_module: s.pkcs11_module = optarg; break;
         case opt_list_keys: s.list_keys = true; break;
+        case opt_idle_timeout: s.idle_timeout = parse_seconds("--idle-timeout", optarg); break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -98,7 +114,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     const auto config = ini_config::read_file(path);
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file"}}});
+                    "pin-file", "idle-timeout"}}});
     set_if_unset(s.privkey, config.get("", "privkey"));
     set_if_unset(s.gpg, config.get("", "gpg"));
     set_if_unset(s.socket, config.get("", "socket"));
@@ -107,6 +123,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.passphrase_file, config.get("", "passphrase-file"));
     set_if_unset(s.pkcs11_module, config.get("", "pkcs11-module"));
     set_if_unset(s.pin_file, config.get("", "pin-file"));
+    if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
+        s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)
         s.quiet = parse_yes_no("quiet", *quiet);
     config_was_read = true;

@@ -1,6 +1,7 @@
 // lacme-accountd's settings: command line (as lacme-accountd 0.8) merged over the config file.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct settings {
     std::optional<std::string> passphrase_file;  // ours: passphrase of an encrypted PEM key
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
+    std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
     bool stdio = false;
     bool quiet = false;
     bool debug = false;
@@ -34,5 +36,8 @@ settings parse_command_line(int argc, char** argv);
 void merge_config_file(settings& s, bool& config_was_read);
 
 std::string usage_text();
+
+// A peer that makes no progress for this long is disconnected (--idle-timeout, idle-timeout).
+inline constexpr std::chrono::seconds default_idle_timeout{300};
 
 }  // namespace lacme::accountd

@@ -1,22 +1,31 @@
 #include "accountd/signing_service.hpp"
 
 #include "common/base64url.hpp"
+#include "common/text.hpp"
 
 namespace lacme::accountd {
 namespace {
 
+constexpr std::size_t max_logged_bytes = 1024;  // of the header, and of the payload
+
 std::string describe_request(const signing_input_check& request)
 {
-    return "header=base64url(" + request.header + ") payload=base64url(" + request.payload + ")";
+    return "header=base64url(" + printable_for_log(request.header, max_logged_bytes) + ") payload=base64url(" +
+           printable_for_log(request.payload, max_logged_bytes) + ")";
+}
+
+std::string not_logged(std::uint64_t dropped)
+{
+    return dropped == 0 ? "" : " (" + std::to_string(dropped) + " more refused, not logged)";
 }
 
 }  // namespace
 
 signing_service::signing_service(signer& key, logger& log, std::optional<std::string> keyid)
-    : key_(key), log_(log)
+    : key_(key), log_(log), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
 {
     accountd_greeting g;
-    g.alg = std::string(jws_algorithm_name(key.algorithm()));
+    g.alg = identity_.alg;
     g.jwk_thumbprint = jwk_thumbprint(key.jwk());
     if (keyid && !keyid->empty())
         g.kid = keyid;
@@ -26,14 +35,29 @@ signing_service::signing_service(signer& key, logger& log, std::optional<std::st
 
 std::optional<signing_input_check> signing_service::admit(std::string_view connection_id, std::string_view line)
 {
-    auto request = check_signing_input(line);
+    auto request = check_signing_input(line, identity_);
     if (request.verdict == signing_input_verdict::ok)
         return request;
-    std::string message = "[" + std::string(connection_id) + "] NOSIGN [" + std::string(describe(request.verdict)) + "]";
-    if (request.verdict == signing_input_verdict::invalid_header)
-        message += " " + describe_request(request);
-    log_.info(message);
+    const bool decoded = request.verdict != signing_input_verdict::malformed_header &&
+                         request.verdict != signing_input_verdict::malformed_payload;
+    log_refusal(connection_id, describe(request.verdict), decoded ? &request : nullptr);
     return std::nullopt;
+}
+
+void signing_service::log_refusal(std::string_view connection_id, std::string_view reason,
+                                  const signing_input_check* request)
+{
+    const std::lock_guard lock(refusals_mutex_);
+    if (!log_.enabled(log_level::verbose)) {
+        if (const auto dropped = refusal_summaries_.admit("NOSIGN"))
+            log_.info("[" + std::string(connection_id) + "] NOSIGN [" + std::string(reason) + "]" + not_logged(*dropped) +
+                      "; details at the verbose level");
+    }
+    if (!log_.wants(log_level::verbose))
+        return;
+    if (const auto dropped = refusal_details_.admit("NOSIGN"))
+        log_.verbose("[" + std::string(connection_id) + "] NOSIGN [" + std::string(reason) + "]" +
+                     (request ? " " + describe_request(*request) : "") + not_logged(*dropped));
 }
 
 std::string signing_service::sign(std::string_view line) const

@@ -5,7 +5,9 @@
 #include "accountd/signer.hpp"
 #include "common/accountd_protocol.hpp"
 #include "common/log.hpp"
+#include "common/rate_limiter.hpp"
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,12 +29,21 @@ public:
     [[nodiscard]] std::string sign(std::string_view line) const;
     [[nodiscard]] bool signs_inline() const noexcept { return key_.signs_without_blocking(); }
 
+    // What a peer sent is logged escaped (no control byte reaches the log) and cut at 1 KiB.
     void log_signed(std::string_view connection_id, const signing_input_check& request);
+    // NOSIGN, at the verbose level and at most 10 lines at once then one a second (a peer can
+    // trigger them at will). Under --quiet only a summary, at most once a minute, at info level.
+    void log_refusal(std::string_view connection_id, std::string_view reason,
+                     const signing_input_check* request = nullptr);
 
 private:
     signer& key_;
     logger& log_;
+    signing_key_identity identity_;
     std::string greeting_;
+    std::mutex refusals_mutex_;  // the limiters below serve every worker thread
+    rate_limiter refusal_details_{10, std::chrono::seconds(1)};
+    rate_limiter refusal_summaries_{1, std::chrono::minutes(1)};
 };
 
 }  // namespace lacme::accountd

@@ -12,6 +12,17 @@ bool has_non_null(const nlohmann::json& object, const char* key)
     return it != object.end() && !it->is_null();
 }
 
+signing_input_verdict check_names_key(const nlohmann::json& header, const signing_key_identity& key)
+{
+    if (header.at("alg") != key.alg)
+        return signing_input_verdict::wrong_algorithm;
+    if (has_non_null(header, "jwk") && header.at("jwk") != key.jwk)
+        return signing_input_verdict::foreign_jwk;
+    if (has_non_null(header, "kid") && !header.at("kid").is_string())
+        return signing_input_verdict::kid_not_string;
+    return signing_input_verdict::ok;
+}
+
 }  // namespace
 
 std::string format_accountd_greeting(const accountd_greeting& greeting)
@@ -48,7 +59,8 @@ accountd_greeting parse_accountd_greeting(std::string_view first_line, std::stri
     return greeting;
 }
 
-signing_input_check check_signing_input(std::string_view line)
+
+signing_input_check check_signing_input(std::string_view line, const signing_key_identity& key)
 {
     signing_input_check result{signing_input_verdict::ok, {}, {}};
     const std::size_t dot = line.find('.');
@@ -69,6 +81,8 @@ signing_input_check check_signing_input(std::string_view line)
     if (!json.is_object() || !has_non_null(json, "alg") || !has_non_null(json, "nonce") ||
         !has_non_null(json, "url") || !(has_non_null(json, "jwk") || has_non_null(json, "kid")))
         result.verdict = signing_input_verdict::invalid_header;
+    else
+        result.verdict = check_names_key(json, key);
     return result;
 }
 
@@ -79,6 +93,9 @@ std::string_view describe(signing_input_verdict verdict) noexcept
     case signing_input_verdict::malformed_header: return "malformed JWS Protected Header";
     case signing_input_verdict::malformed_payload: return "malformed JWS Payload";
     case signing_input_verdict::invalid_header: return "invalid JWS Protected Header";
+    case signing_input_verdict::wrong_algorithm: return "JWS alg is not the account key's";
+    case signing_input_verdict::foreign_jwk: return "JWS jwk is not the account key";
+    case signing_input_verdict::kid_not_string: return "JWS kid is not a string";
     }
     return {};
 }

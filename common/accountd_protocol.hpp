@@ -33,7 +33,23 @@ std::string format_accountd_greeting(const accountd_greeting& greeting);
 // An absent alg means RS256, as Perl's client assumes for old daemons.
 accountd_greeting parse_accountd_greeting(std::string_view first_line, std::string_view jwk_line);
 
-enum class signing_input_verdict { ok, malformed_header, malformed_payload, invalid_header };
+enum class signing_input_verdict {
+    ok,
+    malformed_header,
+    malformed_payload,
+    invalid_header,
+    // Ours, beyond lacme 0.8.2: a request that names another key is a confused (or hostile)
+    // client, and the CA would reject its signature anyway.
+    wrong_algorithm,
+    foreign_jwk,
+    kid_not_string,
+};
+
+// The account key as signing inputs must name it.
+struct signing_key_identity {
+    std::string alg;     // JWS alg, e.g. "ES256"
+    nlohmann::json jwk;  // public members only
+};
 
 struct signing_input_check {
     signing_input_verdict verdict;
@@ -42,8 +58,10 @@ struct signing_input_check {
 };
 
 // Validates one signing input (without CRLF) as lacme 0.8.2 does: base64url header, base64url
-// payload (empty allowed: POST-as-GET), header a JSON object with alg, nonce, url and jwk or kid.
-signing_input_check check_signing_input(std::string_view line);
+// payload (empty allowed: POST-as-GET), header a JSON object with alg, nonce, url and jwk or kid;
+// and then that the header names key: its alg, its own JWK when jwk is present (compared as
+// JSON values, so member order does not matter), and a string kid when kid is present.
+signing_input_check check_signing_input(std::string_view line, const signing_key_identity& key);
 
 std::string_view describe(signing_input_verdict verdict) noexcept;
 

@@ -118,6 +118,19 @@ t_keygen() {
     chmod 0600 "$file"
 }
 
+# t_accountd_daemon ARGS...: lacme-accountd ARGS with a fresh P-256 key ($T/p256.key) on $sock
+# (in a mode-0700 $T/run), logging to $T/accountd.log; its PID in $daemon.
+# t_accountd_peer ARGS...: test/integration/accountd_peer.py.
+t_accountd_daemon() {
+    mkdir -p "$T/run"; chmod 0700 "$T/run"
+    sock="$T/run/S.lacme"
+    [ -f "$T/p256.key" ] || t_keygen "$T/p256.key" p256
+    t_bg "$T/accountd.log" "$ACCOUNTD" --privkey="file:$T/p256.key" --socket="$sock" "$@"
+    daemon=$T_LAST_PID
+    t_wait_for "accountd socket" test -S "$sock"
+}
+t_accountd_peer() { python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
+
 # t_softhsm_init LABEL: a fresh SoftHSM token (SO PIN 12345678, user PIN 1234) in $T/softhsm.
 t_softhsm_init() {
     t_require softhsm2-util; t_require pkcs11-tool

@@ -150,6 +150,15 @@ BOOST_AUTO_TEST_CASE(positional_arguments_are_errors)
     BOOST_TEST(parse_error({"extra", "--quiet"}) == "unexpected argument extra");
 }
 
+BOOST_AUTO_TEST_CASE(idle_timeout_option)
+{
+    BOOST_TEST(!parse({}).idle_timeout);
+    BOOST_TEST(parse({"--idle-timeout=30"}).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 30);
+    BOOST_TEST(parse({"--idle-timeout", "86400"}).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 86400);
+    BOOST_TEST(parse_error({"--idle-timeout=1.5"}) == "invalid value '1.5' for --idle-timeout (seconds, 0 to 86400)");
+    BOOST_TEST(parse_error({"--idle-timeout=+3"}) == "invalid value '+3' for --idle-timeout (seconds, 0 to 86400)");
+}
+
 BOOST_AUTO_TEST_CASE(stdio_and_socket_are_mutually_exclusive)
 {
     BOOST_TEST(parse_error({"--stdio", "--socket=/run/S.lacme"}) == "--stdio and --socket are mutually exclusive");
@@ -192,7 +201,8 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
                      "quiet = Yes\n"
                      "passphrase-file = /etc/lacme/passphrase\n"
                      "pkcs11-module = /usr/lib/softhsm/libsofthsm2.so\n"
-                     "pin-file = /etc/lacme/pin\n");
+                     "pin-file = /etc/lacme/pin\n"
+                     "idle-timeout = 60\n");
     settings cli;
     cli.config = path;
     bool was_read = false;
@@ -207,6 +217,7 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
     BOOST_TEST(s.passphrase_file.value_or("") == "/etc/lacme/passphrase");
     BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
     BOOST_TEST(s.pin_file.value_or("") == "/etc/lacme/pin");
+    BOOST_TEST(s.idle_timeout.value_or(std::chrono::seconds(-1)).count() == 60);
 }
 
 BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)
@@ -246,6 +257,30 @@ BOOST_AUTO_TEST_CASE(quiet_setting_values)
 
     write_file(path, "quiet = maybe\n");
     BOOST_TEST(error_message([&] { (void)merged(cli); }) == "invalid value 'maybe' for quiet (expected Yes or No)");
+}
+
+BOOST_AUTO_TEST_CASE(idle_timeout_values)
+{
+    temp_dir dir;
+    const std::string path = dir.file("t.conf");
+    settings cli;
+    cli.config = path;
+    write_file(path, "idle-timeout = 0\n");
+    BOOST_TEST(merged(cli).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 0);
+    write_file(path, "privkey = file:/k\n");
+    BOOST_TEST(!merged(cli).idle_timeout);  // absent: the caller's default
+    for (const char* bad : {"-1", "5m", "", "86401", "99999999999999999999999"}) {
+        BOOST_TEST_CONTEXT(bad)
+        {
+            write_file(path, std::string("idle-timeout = ") + bad + "\n");
+            BOOST_TEST(error_message([&] { (void)merged(cli); }) ==
+                       "invalid value '" + std::string(bad) + "' for idle-timeout (seconds, 0 to 86400)");
+        }
+    }
+    settings timeout_cli = cli;  // the command line wins
+    timeout_cli.idle_timeout = std::chrono::seconds(7);
+    write_file(path, "idle-timeout = 60\n");
+    BOOST_TEST(merged(timeout_cli).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 7);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_an_error_naming_file_and_line)

@@ -10,6 +10,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 using lacme::base64url_decode;
 using lacme::base64url_encode;
 using lacme::jws_algorithm;
@@ -42,9 +44,10 @@ std::unique_ptr<file_signer> signer_for(EVP_PKEY* key)
     return file_signer::from_pem(lacme::test::private_key_pem(key, lacme::test::pem_format::pkcs8), "test key", {});
 }
 
+// A request naming fixed_signer's key (RS256) by its kid.
 std::string valid_line()
 {
-    const json header = {{"alg", "ES256"},
+    const json header = {{"alg", "RS256"},
                          {"nonce", "bm9uY2U"},
                          {"url", "https://acme.example/acme/new-order"},
                          {"kid", "https://acme.example/acme/acct/1"}};
@@ -127,9 +130,10 @@ BOOST_AUTO_TEST_CASE(admit_accepts_a_valid_request)
 BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
 {
     fixed_signer key;
-    logger log(log_level::info);
+    logger log(log_level::verbose);
     signing_service service(key, log, std::nullopt);
     const std::string header = base64url_encode(std::string_view(R"({"alg":"ES256","url":"u","jwk":{}})"));
+    const std::string wrong_alg = base64url_encode(std::string_view(R"({"alg":"ES256","kid":"k","nonce":"n","url":"u"})"));
     const struct {
         std::string line;
         std::string logged;
@@ -140,6 +144,9 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
         {header + ".e30",  // no nonce
          "[c7] NOSIGN [invalid JWS Protected Header] header=base64url({\"alg\":\"ES256\",\"url\":\"u\",\"jwk\":{}}) "
          "payload=base64url({})\n"},
+        {wrong_alg + ".e30",  // fixed_signer's key is RS256
+         "[c7] NOSIGN [JWS alg is not the account key's] header=base64url({\"alg\":\"ES256\",\"kid\":\"k\","
+         "\"nonce\":\"n\",\"url\":\"u\"}) payload=base64url({})\n"},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT(c.line)
@@ -149,6 +156,59 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
             BOOST_TEST(captured.text() == c.logged);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(nosign_and_signed_lines_are_escaped_and_cut)
+{
+    fixed_signer key;
+    logger log(log_level::verbose);
+    signing_service service(key, log, std::nullopt);
+    const std::string forged = "\n[9] SIGNED header=base64url({}) payload=base64url({})\x1b[2J\r";
+    const std::string header_text = R"({"alg":"RS256","nonce":")" + forged + R"(","url":"u","kid":"k"})";
+    const std::string payload_text = forged + std::string(5000, 'A');
+    const std::string line = base64url_encode(header_text) + "." + base64url_encode(payload_text);
+    {
+        const lacme::test::stderr_capture captured;
+        BOOST_TEST(!service.admit("c1", line));  // raw control bytes in a JSON string: invalid
+        const std::string text = captured.text();
+        BOOST_TEST(text.starts_with("[c1] NOSIGN [invalid JWS Protected Header] header=base64url({\"alg\""));
+        BOOST_TEST(text.find("\\x0a[9] SIGNED") != std::string::npos, text);
+        BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 1);
+        BOOST_TEST(text.find_first_of(std::string("\x1b\r\0", 3)) == std::string::npos);
+        BOOST_TEST(text.size() < 2 * 1024 + 100);  // header and payload cut at 1 KiB each
+    }
+    {
+        const lacme::test::stderr_capture captured;
+        service.log_signed("c2", {lacme::signing_input_verdict::ok, header_text, payload_text});
+        const std::string text = captured.text();
+        BOOST_TEST(text.starts_with("[c2] SIGNED header=base64url("));
+        BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 1);
+        BOOST_TEST(text.find('\x1b') == std::string::npos);
+        BOOST_TEST(text.size() < 2 * 1024 + 100);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(nosign_lines_are_rate_limited)
+{
+    fixed_signer key;
+    logger log(log_level::verbose);
+    signing_service service(key, log, std::nullopt);
+    const lacme::test::stderr_capture captured;
+    for (int i = 0; i < 50; ++i)
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+    const std::string text = captured.text();
+    BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 10, text);  // the burst, then one a second
+}
+
+BOOST_AUTO_TEST_CASE(quiet_logs_one_refusal_summary_a_minute)
+{
+    fixed_signer key;
+    logger log(log_level::info);  // --quiet
+    signing_service service(key, log, std::nullopt);
+    const lacme::test::stderr_capture captured;
+    for (int i = 0; i < 20; ++i)
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+    BOOST_TEST(captured.text() == "[c0] NOSIGN [malformed JWS Protected Header]; details at the verbose level\n");
 }
 
 BOOST_AUTO_TEST_CASE(sign_returns_a_crlf_terminated_base64url_line)
@@ -185,7 +245,7 @@ BOOST_AUTO_TEST_CASE(signed_lines_verify_for_each_key_type)
 BOOST_AUTO_TEST_CASE(log_signed_reports_the_request_at_verbose_level_only)
 {
     fixed_signer key;
-    const auto request = lacme::check_signing_input(valid_line());
+    const auto request = lacme::check_signing_input(valid_line(), {"RS256", key.jwk()});
     {
         logger log(log_level::verbose);
         signing_service service(key, log, std::nullopt);
@@ -211,7 +271,7 @@ BOOST_AUTO_TEST_CASE(quiet_logfile_still_records_signatures)
     log.open_logfile(dir.file("accountd.log"));
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
-    service.log_signed("5", lacme::check_signing_input(valid_line()));
+    service.log_signed("5", lacme::check_signing_input(valid_line(), {"RS256", key.jwk()}));
     BOOST_TEST(captured.text().empty());
     const std::string logged = lacme::test::read_file(dir.file("accountd.log"));
     BOOST_TEST(logged.find("[5] SIGNED header=base64url(") != std::string::npos, logged);

@@ -9,6 +9,8 @@
 using lacme::accountd_greeting;
 using lacme::base64url_encode;
 using lacme::check_signing_input;
+using lacme::signing_input_check;
+using lacme::signing_key_identity;
 using lacme::format_accountd_greeting;
 using lacme::parse_accountd_greeting;
 using lacme::signing_input_verdict;
@@ -19,6 +21,8 @@ namespace {
 
 const json example_jwk = {{"kty", "EC"}, {"crv", "P-256"}, {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
                           {"y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}};
+
+const signing_key_identity example_key{"ES256", example_jwk};
 
 json valid_header()
 {
@@ -38,7 +42,8 @@ std::string signing_input(const json& header, const std::string& payload = R"({"
     return raw_signing_input(header.dump(), payload);
 }
 
-signing_input_verdict verdict_of(std::string_view line) { return check_signing_input(line).verdict; }
+signing_input_check check(std::string_view line) { return check_signing_input(line, example_key); }
+signing_input_verdict verdict_of(std::string_view line) { return check(line).verdict; }
 
 // Splits the two CRLF-terminated greeting lines.
 std::pair<std::string, std::string> greeting_lines(const std::string& greeting)
@@ -58,10 +63,10 @@ BOOST_AUTO_TEST_SUITE(signing_input_validation)
 BOOST_AUTO_TEST_CASE(valid_input_with_jwk_is_accepted_and_decoded)
 {
     const std::string payload = R"({"identifiers":[{"type":"dns","value":"example.org"}]})";
-    const auto check = check_signing_input(signing_input(valid_header(), payload));
-    BOOST_TEST(check.verdict == signing_input_verdict::ok);
-    BOOST_TEST(check.header == valid_header().dump());
-    BOOST_TEST(check.payload == payload);
+    const auto result = check(signing_input(valid_header(), payload));
+    BOOST_TEST(result.verdict == signing_input_verdict::ok);
+    BOOST_TEST(result.header == valid_header().dump());
+    BOOST_TEST(result.payload == payload);
 }
 
 BOOST_AUTO_TEST_CASE(kid_without_jwk_is_accepted)
@@ -81,9 +86,9 @@ BOOST_AUTO_TEST_CASE(missing_required_member_is_invalid)
         {
             json header = valid_header();
             header.erase(member);
-            const auto check = check_signing_input(signing_input(header));
-            BOOST_TEST(check.verdict == signing_input_verdict::invalid_header);
-            BOOST_TEST(check.header == header.dump());  // decoded anyway, for the NOSIGN log
+            const auto result = check(signing_input(header));
+            BOOST_TEST(result.verdict == signing_input_verdict::invalid_header);
+            BOOST_TEST(result.header == header.dump());  // decoded anyway, for the NOSIGN log
         }
     }
 }
@@ -143,9 +148,9 @@ BOOST_AUTO_TEST_CASE(header_that_is_not_a_json_object_is_invalid)
 BOOST_AUTO_TEST_CASE(empty_payload_is_allowed_for_post_as_get)
 {
     const std::string line = base64url_encode(valid_header().dump()) + ".";
-    const auto check = check_signing_input(line);
-    BOOST_TEST(check.verdict == signing_input_verdict::ok);
-    BOOST_TEST(check.payload.empty());
+    const auto result = check(line);
+    BOOST_TEST(result.verdict == signing_input_verdict::ok);
+    BOOST_TEST(result.payload.empty());
 }
 
 BOOST_AUTO_TEST_CASE(empty_header_missing_dot_and_empty_line_are_malformed)
@@ -156,12 +161,69 @@ BOOST_AUTO_TEST_CASE(empty_header_missing_dot_and_empty_line_are_malformed)
     BOOST_TEST(verdict_of(base64url_encode(valid_header().dump())) == signing_input_verdict::malformed_header);
 }
 
+BOOST_AUTO_TEST_CASE(alg_other_than_the_keys_is_refused)
+{
+    for (const json& alg : {json("RS256"), json("ES384"), json("es256"), json("none"), json("ES256 "), json(256),
+                            json::array({"ES256"})}) {
+        BOOST_TEST_CONTEXT("alg " << alg.dump())
+        {
+            json header = valid_header();
+            header["alg"] = alg;
+            const auto result = check(signing_input(header));
+            BOOST_TEST(result.verdict == signing_input_verdict::wrong_algorithm);
+            BOOST_TEST(result.header == header.dump());  // decoded, for the NOSIGN log
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(jwk_must_be_the_keys_own_in_any_member_order)
+{
+    // Perl's client re-encodes the greeting's JWK without sorting: member order is irrelevant.
+    json header = valid_header();
+    const std::string reordered = R"({"y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","kty":"EC","crv":"P-256"})";
+    const std::string text = R"({"alg":"ES256","nonce":"n","url":"u","jwk":)" + reordered + "}";
+    BOOST_TEST(verdict_of(raw_signing_input(text, "{}")) == signing_input_verdict::ok);
+
+    json other = example_jwk;
+    other["x"] = "AAAA";
+    json with_extra = example_jwk;
+    with_extra["use"] = "sig";
+    for (const json& jwk : {other, with_extra, json::object(), json("a string"), json::array()}) {
+        BOOST_TEST_CONTEXT("jwk " << jwk.dump())
+        {
+            header["jwk"] = jwk;
+            BOOST_TEST(verdict_of(signing_input(header)) == signing_input_verdict::foreign_jwk);
+            header["kid"] = "https://acme.example/acme/acct/1";  // a kid does not excuse a foreign jwk
+            BOOST_TEST(verdict_of(signing_input(header)) == signing_input_verdict::foreign_jwk);
+            header.erase("kid");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(kid_must_be_a_string)
+{
+    json header = valid_header();
+    header.erase("jwk");
+    for (const json& kid : {json(1), json::object(), json::array({"https://acme.example/acme/acct/1"}), json(true)}) {
+        BOOST_TEST_CONTEXT("kid " << kid.dump())
+        {
+            header["kid"] = kid;
+            BOOST_TEST(verdict_of(signing_input(header)) == signing_input_verdict::kid_not_string);
+        }
+    }
+    header["kid"] = "";
+    BOOST_TEST(verdict_of(signing_input(header)) == signing_input_verdict::ok);
+}
+
 BOOST_AUTO_TEST_CASE(verdict_descriptions_match_lacme)
 {
     BOOST_TEST(lacme::describe(signing_input_verdict::ok) == "valid");
     BOOST_TEST(lacme::describe(signing_input_verdict::malformed_header) == "malformed JWS Protected Header");
     BOOST_TEST(lacme::describe(signing_input_verdict::malformed_payload) == "malformed JWS Payload");
     BOOST_TEST(lacme::describe(signing_input_verdict::invalid_header) == "invalid JWS Protected Header");
+    BOOST_TEST(lacme::describe(signing_input_verdict::wrong_algorithm) == "JWS alg is not the account key's");
+    BOOST_TEST(lacme::describe(signing_input_verdict::foreign_jwk) == "JWS jwk is not the account key");
+    BOOST_TEST(lacme::describe(signing_input_verdict::kid_not_string) == "JWS kid is not a string");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
