@@ -3,7 +3,7 @@
 #include "accountd/file_signer.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
-#include "common/fd_read.hpp"
+#include "common/fd_io.hpp"
 #include "common/percent_expand.hpp"
 #include "common/secret_input.hpp"
 #include "common/unique_fd.hpp"

@@ -5,7 +5,7 @@
 #include "client/order_flow.hpp"
 #include "client/problem_document.hpp"
 
-#include "common/fd_read.hpp"
+#include "common/fd_io.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 

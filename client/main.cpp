@@ -16,7 +16,7 @@
 #include "client/renewal_info.hpp"
 #include "client/revoke_command.hpp"
 
-#include "common/fd_read.hpp"
+#include "common/fd_io.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 

@@ -1,6 +1,7 @@
 #include "common/atomic_file.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 #include "common/path.hpp"
 #include "common/unique_fd.hpp"
 
@@ -12,21 +13,6 @@
 #include <vector>
 
 namespace lacme {
-namespace {
-
-void write_all(int fd, std::string_view data, const std::string& what)
-{
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw_errno("write " + what);
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
-}  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode)
 {

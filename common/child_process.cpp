@@ -1,12 +1,11 @@
 #include "common/child_process.hpp"
 
+#include "common/close_fds.hpp"
 #include "common/error.hpp"
-#include "common/fd_read.hpp"
+#include "common/fd_io.hpp"
 #include "common/unique_fd.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,17 +15,6 @@
 #include <optional>
 
 namespace lacme {
-
-void close_fds_from(int lowest) noexcept
-{
-#ifdef SYS_close_range
-    if (::syscall(SYS_close_range, static_cast<unsigned>(lowest), ~0U, 0) == 0)
-        return;
-#endif
-    const long max = ::sysconf(_SC_OPEN_MAX);
-    for (long fd = lowest; fd < (max > 0 ? max : 65536); ++fd)
-        ::close(static_cast<int>(fd));
-}
 
 std::string run_capturing_stdout(const std::vector<std::string>& argv, std::size_t max_output)
 {
@@ -50,7 +38,7 @@ std::string run_capturing_stdout(const std::vector<std::string>& argv, std::size
         // Child: only async-signal-safe calls until exec.
         if (::dup2(write_end.get(), STDOUT_FILENO) < 0)
             ::_exit(127);
-        close_fds_from(STDERR_FILENO + 1);
+        close_fds_except({});
         ::execvp(args[0], args.data());
         const char msg[] = "exec failed\n";
         (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);

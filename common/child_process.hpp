@@ -12,7 +12,4 @@ namespace lacme {
 // ("NAME exited with value N"). Output longer than max_output is an error.
 std::string run_capturing_stdout(const std::vector<std::string>& argv, std::size_t max_output);
 
-// Closes every fd >= lowest (after fork, before exec) so children inherit nothing by accident.
-void close_fds_from(int lowest) noexcept;
-
 }  // namespace lacme

@@ -1,9 +1,8 @@
 #include "common/ini_config.hpp"
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -12,15 +11,6 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && is_blank(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_blank(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
 // Config::Tiny drops " ; comment" (a ';' with blank on both sides and text after it).
 std::string_view strip_inline_comment(std::string_view line)
 {
@@ -28,13 +18,6 @@ std::string_view strip_inline_comment(std::string_view line)
         if (line[i] == ';' && is_blank(line[i - 1]) && is_blank(line[i + 1]))
             return line.substr(0, i - 1);
     return line;
-}
-
-std::string lowercase(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
 }
 
 }  // namespace
@@ -132,7 +115,7 @@ std::optional<std::string> ini_config::get(std::string_view section, std::string
 
 bool parse_yes_no(std::string_view key, std::string_view text)
 {
-    const std::string value = lowercase(text);
+    const std::string value = ascii_lower(text);
     if (value == "yes")
         return true;
     if (value == "no")

@@ -1,6 +1,7 @@
 #include "common/log.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,13 +14,10 @@ namespace {
 // One write(2) per line so concurrent writers never interleave within a line.
 void write_line(int fd, std::string_view line)
 {
-    while (!line.empty()) {
-        const ssize_t n = ::write(fd, line.data(), line.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;  // a log that cannot be written must not take the service down
-        line.remove_prefix(static_cast<std::size_t>(n));
+    try {
+        write_all(fd, line, "the log");
+    } catch (const error&) {
+        // a log that cannot be written must not take the service down
     }
 }
 

@@ -7,6 +7,7 @@
 #include "webserver/server.hpp"
 
 #include "common/unique_fd.hpp"
+#include "common/uv/loop.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -58,21 +59,17 @@ struct harness {
         unique_fd l(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         if (!l || ::bind(l.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(l.get(), 16) != 0)
             die("listen");
-        if (uv_loop_init(&loop) != 0)
-            die("uv_loop_init");
         server_config cfg;
         cfg.dir_fd = dir_fd.get();
         cfg.max_requests_per_connection = 20;
-        srv = std::make_unique<server>(&loop, l.release(), socket_kind::unix_stream, cfg);
+        srv = std::make_unique<server>(loop.get(), l.release(), socket_kind::unix_stream, cfg);
         srv->start();
     }
     harness(const harness&) = delete;
     harness& operator=(const harness&) = delete;
     ~harness()
     {
-        srv->stop();
-        srv.reset();  // runs the loop until every handle is closed
-        (void)uv_loop_close(&loop);
+        srv.reset();  // stops, and runs the loop until every connection is closed
         for (const char* name : {"tok", "A", "b-_1", "link", "sock"})
             (void)::unlinkat(dir_fd.get(), name, 0);
         (void)::rmdir(dir.c_str());
@@ -81,7 +78,7 @@ struct harness {
     std::string dir;
     unique_fd dir_fd;
     sockaddr_un addr{};
-    uv_loop_t loop{};
+    lacme::uv::loop loop;  // runs the server's last close callbacks when destroyed
     std::unique_ptr<server> srv;
 };
 
@@ -166,7 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         } else if (++stalls > 1000) {
             break;  // server stopped reading (pending-input limit) while we do not read
         }
-        uv_run(&h.loop, UV_RUN_NOWAIT);
+        h.loop.run_nowait();
         if (read_while_writing || stalls > 0)
             open = drain(c.get(), out);
     }
@@ -174,12 +171,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     for (int i = 0; open; ++i) {
         if (i > 100'000)
             std::abort();  // the server neither answered nor closed after our FIN
-        uv_run(&h.loop, UV_RUN_NOWAIT);
+        h.loop.run_nowait();
         open = drain(c.get(), out);
     }
     check_responses(out);
     // Let the server finish closing its side before the next input.
     for (int i = 0; i < 4; ++i)
-        uv_run(&h.loop, UV_RUN_NOWAIT);
+        h.loop.run_nowait();
     return 0;
 }

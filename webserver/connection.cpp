@@ -4,6 +4,7 @@
 #include "webserver/challenge_route.hpp"
 #include "webserver/http_response.hpp"
 #include "webserver/server.hpp"
+#include "webserver/socket_stream.hpp"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,13 +24,13 @@ namespace {
 constexpr std::size_t max_batched_output = 64 * 1024;
 constexpr std::size_t max_pending_input = 16 * 1024;
 
-std::string peer_name(const uv_handle_t* handle, socket_kind kind)
+std::string peer_name(uv_stream_t* stream, socket_kind kind)
 {
     if (kind == socket_kind::unix_stream)
         return "unix";
     sockaddr_storage addr{};
     int len = sizeof addr;
-    if (uv_tcp_getpeername(reinterpret_cast<const uv_tcp_t*>(handle), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    if (uv_tcp_getpeername(as_tcp(stream), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
         return "?";
     std::array<char, 64> buf{};
     const int rc = addr.ss_family == AF_INET6
@@ -40,22 +41,19 @@ std::string peer_name(const uv_handle_t* handle, socket_kind kind)
 
 }  // namespace
 
-connection::connection(server& srv, socket_kind kind)
-    : srv_(srv), kind_(kind), parser_(srv.config().max_head)
+connection::connection(server& srv, connection_owner& owner, socket_kind kind)
+    : srv_(srv), owner_(owner), kind_(kind), parser_(srv.config().max_head)
 {
 }
 
-void connection::accept_from(uv_stream_t* listener)
+void connection::accept_from(uv_stream_t* listener, connection_position position)
 {
-    // Init cannot fail for an unbound handle of either type; the handle then exists and every
-    // further failure goes through close().
-    if (kind_ == socket_kind::tcp)
-        (void)uv_tcp_init(srv_.loop(), &h_.tcp);
-    else
-        (void)uv_pipe_init(srv_.loop(), &h_.pipe, 0);
-    h_.handle.data = this;
+    position_ = position;
+    // Every failure from here on goes through close(), which has the owner release us.
+    stream_ = make_socket_stream(srv_.loop(), kind_);
+    stream_->data = this;
     deadline_ = srv_.now() + srv_.config().header_timeout_ms;
-    if (uv_accept(listener, &h_.stream) != 0) {
+    if (uv_accept(listener, stream_.get()) != 0) {
         close();
         return;
     }
@@ -63,7 +61,7 @@ void connection::accept_from(uv_stream_t* listener)
     // registering with epoll, and a connection-per-request client costs one loop round and an
     // epoll_ctl less. libuv is not reading this stream yet, so reading its fd directly is safe.
     uv_os_fd_t fd = -1;
-    if (uv_fileno(&h_.handle, &fd) == 0) {
+    if (uv_fileno(uv::as_handle(stream_.get()), &fd) == 0) {
         const std::span<char> buf = srv_.read_buffer();
         const ssize_t n = ::read(fd, buf.data(), buf.size());  // non-blocking: libuv accepted it so
         if (n > 0) {
@@ -81,7 +79,14 @@ void connection::start_reading()
 {
     if (reading_)
         return;
-    if (uv_read_start(&h_.stream, on_alloc, on_read) != 0) {
+    const auto on_alloc = [](uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
+        const std::span<char> b = static_cast<connection*>(handle->data)->srv_.read_buffer();
+        *buf = uv_buf_init(b.data(), static_cast<unsigned>(b.size()));
+    };
+    const auto on_read = [](uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+        static_cast<connection*>(stream->data)->on_read(nread, buf);
+    };
+    if (uv_read_start(stream_.get(), on_alloc, on_read) != 0) {
         close();
         return;
     }
@@ -92,66 +97,56 @@ void connection::close()
 {
     if (phase_ == phase::closing)
         return;
-    phase_ = phase::closing;
-    srv_.retire(*this);
-    uv_close(&h_.handle, on_close);
+    uv::close(std::move(stream_), on_closed);
+    start_closing();
 }
 
 void connection::abort()
 {
     if (phase_ == phase::closing)
         return;
-    if (kind_ != socket_kind::tcp) {
+    // Refused while our shutdown request is still queued: then a plain close will do.
+    if (kind_ != socket_kind::tcp || !uv::close_reset(stream_, on_closed)) {
         close();
         return;
     }
-    const phase was = phase_;
+    start_closing();
+}
+
+void connection::start_closing()
+{
     phase_ = phase::closing;
-    srv_.retire(*this);
-    // Refused while our shutdown request is still queued: then a plain close will do.
-    if (uv_tcp_close_reset(&h_.tcp, on_close) != 0) {
-        phase_ = was;
-        srv_.unretire(*this);
-        close();
-    }
+    owner_.retire(position_);
 }
 
-void connection::on_close(uv_handle_t* handle)
+void connection::on_closed(void* self)
 {
-    auto* self = static_cast<connection*>(handle->data);
-    self->srv_.release(*self);  // destroys *self
+    auto* c = static_cast<connection*>(self);
+    c->owner_.release(c->position_);  // destroys *c
 }
 
-void connection::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf)
+void connection::on_read(ssize_t nread, const uv_buf_t* buf)
 {
-    auto* self = static_cast<connection*>(handle->data);
-    const std::span<char> b = self->srv_.read_buffer();
-    *buf = uv_buf_init(b.data(), static_cast<unsigned>(b.size()));
-}
-
-void connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
-{
-    auto* self = static_cast<connection*>(stream->data);
-    if (nread == 0 || self->phase_ == phase::closing)
+    if (nread == 0 || phase_ == phase::closing)
         return;
     if (nread < 0) {
-        self->reading_ = false;  // libuv stops reading at EOF and on errors
-        if (nread == UV_EOF && self->phase_ == phase::writing) {
+        reading_ = false;  // libuv stops reading at EOF and on errors
+        if (nread == UV_EOF && phase_ == phase::writing) {
             // Half-closed peer still gets what it asked for, pipelined requests included.
-            self->peer_eof_ = true;
+            peer_eof_ = true;
             return;
         }
-        self->close();
+        close();
         return;
     }
-    self->handle_data({buf->base, static_cast<std::size_t>(nread)});
+    handle_data({buf->base, static_cast<std::size_t>(nread)});
 }
 
 void connection::handle_data(std::string_view data)
 {
     switch (phase_) {
     case phase::reading:
-        srv_.touch(*this);
+        owner_.touch(position_);
         process(data);
         break;
     case phase::writing:
@@ -161,7 +156,7 @@ void connection::handle_data(std::string_view data)
         }
         pending_.append(data);
         if (pending_.size() > max_pending_input) {
-            uv_read_stop(&h_.stream);
+            uv_read_stop(stream_.get());
             reading_ = false;
         }
         break;
@@ -260,14 +255,14 @@ void connection::answer_error(int status, std::string_view reason)
     append_response(out_, resp);
     if (srv_.config().debug)
         srv_.log("Bad request (" + std::string(reason) + "): " + std::to_string(status) + " from [" +
-                 peer_name(&h_.handle, kind_) + "]");
+                 peer_name(stream_.get(), kind_) + "]");
 }
 
 void connection::log_request(std::string_view method, std::string_view target, int version_minor, int status)
 {
     // The parser only lets visible ASCII through in method and target: safe to log verbatim.
     srv_.log(std::string(method) + " " + std::string(target) + " HTTP/1." + std::to_string(version_minor) + " " +
-             std::to_string(status) + " from [" + peer_name(&h_.handle, kind_) + "]");
+             std::to_string(status) + " from [" + peer_name(stream_.get(), kind_) + "]");
 }
 
 void connection::flush()
@@ -276,26 +271,26 @@ void connection::flush()
     deadline_ = srv_.now() + srv_.config().write_timeout_ms;
     const uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
     write_req_.data = this;
-    if (uv_write(&write_req_, &h_.stream, &buf, 1, on_write) != 0)
+    const auto on_write = [](uv_write_t* req, int status) { static_cast<connection*>(req->data)->on_write(status); };
+    if (uv_write(&write_req_, stream_.get(), &buf, 1, on_write) != 0)
         close();
 }
 
-void connection::on_write(uv_write_t* req, int status)
+void connection::on_write(int status)
 {
-    auto* self = static_cast<connection*>(req->data);
-    if (self->phase_ == phase::closing)
+    if (phase_ == phase::closing)
         return;  // cancelled by close()
     if (status < 0) {
-        self->close();
+        close();
         return;
     }
-    self->after_write();
+    after_write();
 }
 
 void connection::after_write()
 {
     out_.clear();
-    srv_.touch(*this);
+    owner_.touch(position_);
     if (close_after_write_) {
         // A peer that sent nothing beyond its last request gets a plain close (FIN after the
         // response); lingering costs a shutdown and another loop round per connection.
@@ -325,18 +320,16 @@ void connection::begin_linger()
     phase_ = phase::lingering;
     deadline_ = srv_.now() + srv_.config().linger_timeout_ms;
     shutdown_req_.data = this;
-    if (uv_shutdown(&shutdown_req_, &h_.stream, on_shutdown) != 0) {
+    const auto on_shutdown = [](uv_shutdown_t* req, int status) {
+        auto* self = static_cast<connection*>(req->data);
+        if (self->phase_ != phase::closing && status < 0)
+            self->close();
+    };
+    if (uv_shutdown(&shutdown_req_, stream_.get(), on_shutdown) != 0) {
         close();
         return;
     }
     start_reading();
-}
-
-void connection::on_shutdown(uv_shutdown_t* req, int status)
-{
-    auto* self = static_cast<connection*>(req->data);
-    if (self->phase_ != phase::closing && status < 0)
-        self->close();
 }
 
 }  // namespace lacme::web

@@ -1,8 +1,9 @@
 // One accepted client: reads request heads, answers each (pipelined ones batched into a single
 // write), keeps the connection alive within limits, closes it gracefully. Owned by the server's
-// connection list; it removes itself from there once libuv has closed its handle.
+// connection lists; it has itself released from there once libuv has closed its handle.
 #pragma once
 
+#include "common/uv/handle.hpp"
 #include "webserver/http_request_parser.hpp"
 #include "webserver/listen_socket.hpp"
 
@@ -15,21 +16,39 @@
 
 namespace lacme::web {
 
+class connection;
 class server;
+using connection_position = std::list<connection>::iterator;
+
+// How a connection tells the lists holding it where it is in its life. The server implements
+// it privately: nothing but its connections can move them around.
+class connection_owner {
+public:
+    virtual void touch(connection_position c) = 0;    // activity: now the most recently active
+    virtual void retire(connection_position c) = 0;   // closing: no longer counted or swept
+    virtual void release(connection_position c) = 0;  // handle closed: destroy the connection
+
+protected:
+    connection_owner() = default;
+    connection_owner(const connection_owner&) = default;
+    connection_owner& operator=(const connection_owner&) = default;
+    ~connection_owner() = default;
+};
 
 class connection {
 public:
     enum class phase { reading, writing, lingering, closing };
 
-    connection(server& srv, socket_kind kind);
+    connection(server& srv, connection_owner& owner, socket_kind kind);
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
     ~connection() = default;
 
-    // Accepts the next pending connection of listener and starts reading. On failure the
-    // connection closes itself (and is released asynchronously).
-    void accept_from(uv_stream_t* listener);
-    // Idempotent; the server releases the object from on_close.
+    // Accepts the next pending connection of listener and starts reading; position is where
+    // the owner keeps this connection. On failure the connection closes itself (and is
+    // released asynchronously).
+    void accept_from(uv_stream_t* listener, connection_position position);
+    // Idempotent; the owner releases the object once libuv has closed the handle.
     void close();
     // For peers that let a deadline pass with a response unread: a TCP reset frees the unsent
     // data at once instead of leaving the kernel to push it to a peer that does not read.
@@ -38,15 +57,11 @@ public:
     [[nodiscard]] phase current_phase() const noexcept { return phase_; }
     [[nodiscard]] std::uint64_t deadline() const noexcept { return deadline_; }
 
-    std::list<connection>::iterator self;  // position in the server's lists, set by the server
-
 private:
-    static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
-    static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
-    static void on_write(uv_write_t* req, int status);
-    static void on_shutdown(uv_shutdown_t* req, int status);
-    static void on_close(uv_handle_t* handle);
+    static void on_closed(void* self);
 
+    void on_read(ssize_t nread, const uv_buf_t* buf);
+    void on_write(int status);
     void handle_data(std::string_view data);
     void process(std::string_view data);
     void answer(const http_request& req, bool keep_alive);
@@ -55,16 +70,15 @@ private:
     void after_write();
     void begin_linger();
     void start_reading();
+    void start_closing();
     void log_request(std::string_view method, std::string_view target, int version_minor, int status);
 
     server& srv_;
+    connection_owner& owner_;
+    connection_position position_;
     socket_kind kind_;
-    union {
-        uv_handle_t handle;
-        uv_stream_t stream;
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-    } h_{};
+    uv::handle_ptr<uv_stream_t> stream_;  // a uv_tcp_t or a uv_pipe_t, as kind_ says
+    // Requests in flight point here: the connection outlives its handle (see on_closed).
     uv_write_t write_req_{};
     uv_shutdown_t shutdown_req_{};
     http_request_parser parser_;

@@ -14,7 +14,5 @@ public:
 
 // Throws error "WHAT: strerror(errno)" with the errno current at the call.
 [[noreturn]] void throw_errno(std::string_view what);
-// Throws error "WHAT: uv_strerror(code)" for a negative libuv status.
-[[noreturn]] void throw_uv(std::string_view what, int code);
 
 }  // namespace lacme::web

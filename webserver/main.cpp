@@ -1,5 +1,7 @@
 // libexec/lacme/webserver FD — serves ACME http-01 challenge responses from the current
 // directory on the listening socket FD, until SIGTERM. Interface of lacme 0.8's webserver.
+#include "common/uv/loop.hpp"
+#include "common/uv/signal_watcher.hpp"
 #include "webserver/error.hpp"
 #include "webserver/listen_socket.hpp"
 #include "webserver/server.hpp"
@@ -19,84 +21,7 @@
 namespace {
 
 using namespace lacme::web;
-
-// Owns the loop; closes it after everything on it has been closed.
-class event_loop {
-public:
-    event_loop()
-    {
-        if (const int rc = uv_loop_init(&loop_); rc != 0)
-            throw_uv("uv_loop_init", rc);
-    }
-    event_loop(const event_loop&) = delete;
-    event_loop& operator=(const event_loop&) = delete;
-    ~event_loop()
-    {
-        uv_walk(&loop_, [](uv_handle_t* h, void*) { if (!uv_is_closing(h)) uv_close(h, nullptr); }, nullptr);
-        uv_run(&loop_, UV_RUN_DEFAULT);
-        (void)uv_loop_close(&loop_);
-    }
-    uv_loop_t* get() noexcept { return &loop_; }
-
-private:
-    uv_loop_t loop_{};
-};
-
-// SIGTERM (from the master) and SIGINT stop the server; the loop then runs dry and returns.
-class stop_signals {
-public:
-    stop_signals(uv_loop_t* loop, server& srv) : loop_(loop), srv_(srv)
-    {
-        try {
-            for (auto* h : {&term_, &int_}) {
-                if (const int rc = uv_signal_init(loop, h); rc != 0)
-                    throw_uv("uv_signal_init", rc);
-                h->data = this;
-                ++open_;
-            }
-            if (const int rc = uv_signal_start(&term_, on_signal, SIGTERM); rc != 0)
-                throw_uv("uv_signal_start", rc);
-            if (const int rc = uv_signal_start(&int_, on_signal, SIGINT); rc != 0)
-                throw_uv("uv_signal_start", rc);
-        } catch (...) {
-            drain();  // no destructor for a half-built object
-            throw;
-        }
-    }
-    stop_signals(const stop_signals&) = delete;
-    stop_signals& operator=(const stop_signals&) = delete;
-    ~stop_signals() { drain(); }
-
-private:
-    static void on_signal(uv_signal_t* h, int)
-    {
-        auto* self = static_cast<stop_signals*>(h->data);
-        self->srv_.stop();
-        self->close();
-    }
-    static void on_closed(uv_handle_t* h) { static_cast<stop_signals*>(h->data)->open_--; }
-    // Unwinding before any signal came: the handles must be off the loop before their memory goes.
-    void drain()
-    {
-        close();
-        while (open_ > 0)
-            uv_run(loop_, UV_RUN_NOWAIT);
-    }
-    void close()
-    {
-        for (auto* h : {&term_, &int_}) {
-            auto* handle = reinterpret_cast<uv_handle_t*>(h);
-            if (h->data == this && !uv_is_closing(handle))
-                uv_close(handle, on_closed);
-        }
-    }
-
-    uv_loop_t* loop_;
-    server& srv_;
-    int open_ = 0;
-    uv_signal_t term_{};
-    uv_signal_t int_{};
-};
+namespace uv = lacme::uv;
 
 bool debug_from_environment()
 {
@@ -122,6 +47,18 @@ std::size_t connection_cap()
     return usable > 2 * reserve ? static_cast<std::size_t>(std::min(usable, wanted) - reserve) : 8;
 }
 
+// Nothing here ever needs to gain privileges (seccomp builds on this later), and a peer gone
+// mid-write must be EPIPE, not death.
+void restrict_process()
+{
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        throw_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    if (::sigaction(SIGPIPE, &ign, nullptr) != 0)
+        throw_errno("sigaction(SIGPIPE)");
+}
+
 int run(int argc, char** argv)
 {
     if (argc != 2)
@@ -129,28 +66,23 @@ int run(int argc, char** argv)
     const int fd = parse_fd_argument(argv[1]);
     const socket_kind kind = inspect_listen_socket(fd);
     close_other_fds(fd);
-
-    // Nothing here ever needs to gain privileges; seccomp builds on this later.
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        throw_errno("prctl(PR_SET_NO_NEW_PRIVS)");
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    if (::sigaction(SIGPIPE, &ign, nullptr) != 0)  // a peer gone mid-write is EPIPE, not death
-        throw_errno("sigaction(SIGPIPE)");
-
+    restrict_process();
     server_config cfg;
     cfg.debug = debug_from_environment();
     cfg.max_connections = connection_cap();
 
-    event_loop loop;
+    uv::loop loop;
     server srv(loop.get(), fd, kind, cfg);
-    stop_signals signals(loop.get(), srv);
+    // SIGTERM (from the master) and SIGINT stop the server; the loop then runs dry and returns.
+    uv::signal_watcher stop_signals(loop.get(), {SIGTERM, SIGINT}, [&](int) {
+        srv.stop();
+        stop_signals.stop();
+    });
     srv.start();
     if (cfg.debug)
         srv.log("Serving ACME challenges on fd " + std::to_string(fd) + " (up to " +
                 std::to_string(cfg.max_connections) + " connections)");
-    if (const int rc = uv_run(loop.get(), UV_RUN_DEFAULT); rc < 0)
-        throw_uv("uv_run", rc);
+    loop.run();
     return 0;
 }
 
@@ -160,8 +92,6 @@ int main(int argc, char** argv)
 {
     try {
         return run(argc, argv);
-    } catch (const lacme::web::error& e) {
-        std::fprintf(stderr, "webserver: %s\n", e.what());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "webserver: %s\n", e.what());
     }

@@ -1,6 +1,8 @@
 #include "webserver/server.hpp"
 
-#include "webserver/error.hpp"
+#include "common/unique_fd.hpp"
+#include "common/uv/error.hpp"
+#include "webserver/socket_stream.hpp"
 
 #include <unistd.h>
 
@@ -12,57 +14,43 @@ namespace lacme::web {
 server::server(uv_loop_t* loop, int listen_fd, socket_kind kind, server_config cfg)
     : loop_(loop), kind_(kind), cfg_(cfg)
 {
-    int rc = 0;
-    if (kind_ == socket_kind::tcp) {
-        if ((rc = uv_tcp_init(loop_, &listener_.tcp)) != 0)
-            throw_uv("uv_tcp_init", rc);
-    } else {
-        if ((rc = uv_pipe_init(loop_, &listener_.pipe, 0)) != 0)
-            throw_uv("uv_pipe_init", rc);
-    }
-    listener_.handle.data = this;
-    ++open_handles_;
-    rc = kind_ == socket_kind::tcp ? uv_tcp_open(&listener_.tcp, listen_fd) : uv_pipe_open(&listener_.pipe, listen_fd);
-    if (rc != 0)
-        ::close(listen_fd);  // not adopted by the handle, but ours all the same
-    if (rc == 0) {
-        rc = uv_timer_init(loop_, &sweep_);
-        if (rc == 0) {
-            sweep_.data = this;
-            sweep_open_ = true;
-            ++open_handles_;
-        }
-    }
-    if (rc != 0) {
-        stop();
-        while (open_handles_ > 0)
-            uv_run(loop_, UV_RUN_ONCE);
-        throw_uv("listening socket", rc);
-    }
+    unique_fd fd(listen_fd);  // ours until the listener adopts it
+    listener_ = make_socket_stream(loop_, kind_);
+    listener_->data = this;
+    uv::check(kind_ == socket_kind::tcp ? uv_tcp_open(as_tcp(listener_.get()), fd.get())
+                                        : uv_pipe_open(reinterpret_cast<uv_pipe_t*>(listener_.get()), fd.get()),
+              "listening socket");
+    (void)fd.release();
+    sweep_ = uv::make_handle<uv_timer_t>();
+    uv::check(uv_timer_init(loop_, sweep_.get()), "uv_timer_init");
+    sweep_->data = this;
 }
 
 server::~server()
 {
-    // Normally stop() ran and the loop drained; if not (exception unwinding), finish here so no
-    // libuv callback ever sees a destroyed server.
-    if (!stopping_)
-        stop();
-    while (open_handles_ > 0 || !closing_.empty())
-        uv_run(loop_, UV_RUN_ONCE);
+    stop();
+    // Closing connections wait for libuv to be done with their handles (writes in flight point
+    // into them): one more round of the loop runs those close callbacks.
+    while (!closing_.empty())
+        uv_run(loop_, UV_RUN_NOWAIT);
 }
 
 void server::start()
 {
     // Responses are whole writes: never let Nagle hold one back waiting for an ACK. Accepted
     // sockets inherit the option on Linux, which saves a setsockopt per connection.
-    if (kind_ == socket_kind::tcp) {
-        if (const int rc = uv_tcp_nodelay(&listener_.tcp, 1); rc != 0)
-            throw_uv("TCP_NODELAY", rc);
-    }
+    if (kind_ == socket_kind::tcp)
+        uv::check(uv_tcp_nodelay(as_tcp(listener_.get()), 1), "TCP_NODELAY");
     // The master listened with a backlog of 5; raise it so bursts wait in the kernel, not fail.
-    int rc = uv_listen(&listener_.stream, cfg_.backlog, on_connection);
-    if (rc != 0)
-        throw_uv("listen", rc);
+    uv::check(uv_listen(listener_.get(), cfg_.backlog,
+                        [](uv_stream_t* listener, int status) {
+                            auto* self = static_cast<server*>(listener->data);
+                            if (status < 0)  // EMFILE and friends: libuv already dropped it
+                                self->log_problem(std::string("accept: ") + uv_strerror(status));
+                            else
+                                self->accept_connection();
+                        }),
+              "listen");
 }
 
 void server::stop()
@@ -70,38 +58,27 @@ void server::stop()
     if (stopping_)
         return;
     stopping_ = true;
-    if (sweep_open_)
-        uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), on_handle_closed);
-    uv_close(&listener_.handle, on_handle_closed);
+    sweep_.reset();
+    listener_.reset();
     while (!active_.empty())
         active_.front().close();  // moves it to closing_
 }
 
-void server::on_handle_closed(uv_handle_t* handle)
+void server::accept_connection()
 {
-    static_cast<server*>(handle->data)->open_handles_--;
-}
-
-void server::on_connection(uv_stream_t* listener, int status)
-{
-    auto* self = static_cast<server*>(listener->data);
-    if (status < 0) {
-        // EMFILE and friends: libuv already dropped the pending connection.
-        self->log_problem(std::string("accept: ") + uv_strerror(status));
+    if (stopping_)
         return;
-    }
-    if (self->stopping_)
-        return;
-    bool over = self->active_.size() >= self->cfg_.max_connections;
-    if (over && self->evict_idle())
+    bool over = active_.size() >= cfg_.max_connections;
+    if (over && evict_idle())
         over = false;
     // The sweep only runs while there are connections: an idle server sleeps in epoll_wait.
     // uv_timer_start fails only on a closing handle, and we are not stopping.
-    if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&self->sweep_)))
-        (void)uv_timer_start(&self->sweep_, on_sweep, self->cfg_.sweep_interval_ms, self->cfg_.sweep_interval_ms);
-    connection& c = self->active_.emplace_back(*self, self->kind_);
-    c.self = std::prev(self->active_.end());
-    c.accept_from(listener);
+    if (!uv_is_active(uv::as_handle(sweep_.get())))
+        (void)uv_timer_start(sweep_.get(), [](uv_timer_t* t) { static_cast<server*>(t->data)->sweep(); },
+                             cfg_.sweep_interval_ms, cfg_.sweep_interval_ms);
+    connection_owner& owner = *this;  // the private base: only connections get this view
+    connection& c = active_.emplace_back(*this, owner, kind_);
+    c.accept_from(listener_.get(), std::prev(active_.end()));
     if (over)
         c.close();  // every slot is busy writing: refuse the newcomer rather than grow
 }
@@ -117,11 +94,10 @@ bool server::evict_idle()
     return false;
 }
 
-void server::on_sweep(uv_timer_t* timer)
+void server::sweep()
 {
-    auto* self = static_cast<server*>(timer->data);
-    const std::uint64_t now = uv_now(self->loop_);
-    for (auto it = self->active_.begin(); it != self->active_.end();) {
+    const std::uint64_t now = uv_now(loop_);
+    for (auto it = active_.begin(); it != active_.end();) {
         connection& c = *it++;  // close() moves c to closing_
         if (c.deadline() > now)
             continue;
@@ -130,29 +106,24 @@ void server::on_sweep(uv_timer_t* timer)
         else
             c.abort();
     }
-    if (self->active_.empty())
-        (void)uv_timer_stop(timer);
+    if (active_.empty())
+        (void)uv_timer_stop(sweep_.get());
 }
 
-void server::touch(connection& c)
+void server::touch(connection_position c)
 {
-    if (std::next(c.self) != active_.end())
-        active_.splice(active_.end(), active_, c.self);
+    if (std::next(c) != active_.end())
+        active_.splice(active_.end(), active_, c);
 }
 
-void server::retire(connection& c)
+void server::retire(connection_position c)
 {
-    closing_.splice(closing_.end(), active_, c.self);
+    closing_.splice(closing_.end(), active_, c);
 }
 
-void server::unretire(connection& c)
+void server::release(connection_position c)
 {
-    active_.splice(active_.end(), closing_, c.self);
-}
-
-void server::release(connection& c)
-{
-    closing_.erase(c.self);
+    closing_.erase(c);
 }
 
 std::string_view server::http_date()

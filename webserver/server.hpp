@@ -6,6 +6,7 @@
 // returns and the server may be destroyed.
 #pragma once
 
+#include "common/uv/handle.hpp"
 #include "webserver/connection.hpp"
 #include "webserver/listen_socket.hpp"
 #include "webserver/server_config.hpp"
@@ -14,6 +15,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <ctime>
 #include <list>
 #include <span>
@@ -22,9 +24,9 @@
 
 namespace lacme::web {
 
-class server {
+class server final : private connection_owner {
 public:
-    // Takes ownership of listen_fd (a listening socket of the given kind). Throws error.
+    // Takes ownership of listen_fd (a listening socket of the given kind). Throws lacme::error.
     server(uv_loop_t* loop, int listen_fd, socket_kind kind, server_config cfg);
     server(const server&) = delete;
     server& operator=(const server&) = delete;
@@ -49,35 +51,27 @@ public:
     // For problems a peer can make happen again and again (accept failures, a bad file behind a
     // token): at most one line a second, with a count of the lines held back.
     void log_problem(std::string_view message);
-    void touch(connection& c);        // c had activity: now the most recently active
-    void retire(connection& c);       // c is closing: no longer counted or swept
-    void unretire(connection& c);     // undoes retire() when closing could not start
-    void release(connection& c);      // c's handle is closed: destroy it
 
 private:
-    static void on_connection(uv_stream_t* listener, int status);
-    static void on_sweep(uv_timer_t* timer);
-    static void on_handle_closed(uv_handle_t* handle);
-
+    void accept_connection();
     bool evict_idle();
+    void sweep();
+
+    // connection_owner: only connections move themselves between the lists.
+    void touch(connection_position c) override;
+    void retire(connection_position c) override;
+    void release(connection_position c) override;
 
     uv_loop_t* loop_;
     socket_kind kind_;
     server_config cfg_;
-    union {
-        uv_handle_t handle;
-        uv_stream_t stream;
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-    } listener_{};
-    uv_timer_t sweep_{};
-    int open_handles_ = 0;  // listener and sweep timer
-    bool sweep_open_ = false;
+    uv::handle_ptr<uv_stream_t> listener_;  // a uv_tcp_t or a uv_pipe_t, as kind_ says
+    uv::handle_ptr<uv_timer_t> sweep_;
     std::uint64_t next_problem_log_ = 0;
     unsigned suppressed_problems_ = 0;
     bool stopping_ = false;
     std::list<connection> active_;   // least recently active first
-    std::list<connection> closing_;  // waiting for uv_close callbacks
+    std::list<connection> closing_;  // waiting for libuv to close their handles
     std::array<char, 16384> read_buffer_{};
     std::time_t date_second_ = -1;
     std::array<char, 32> date_{};

@@ -1,8 +1,8 @@
 #include "accountd/file_signer.hpp"
 
-#include "../common/error_message.hpp"
-#include "../common/printers.hpp"
-#include "../common/test_keys.hpp"
+#include "test/support/error_message.hpp"
+#include "test/support/printers.hpp"
+#include "test/support/test_keys.hpp"
 #include "common/jws_signature.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,9 +1,9 @@
 #include "accountd/key_source.hpp"
 
-#include "../common/error_message.hpp"
-#include "../common/printers.hpp"
-#include "../common/temp_dir.hpp"
-#include "../common/test_keys.hpp"
+#include "test/support/error_message.hpp"
+#include "test/support/printers.hpp"
+#include "test/support/temp_dir.hpp"
+#include "test/support/test_keys.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,9 +1,9 @@
 #include "accountd/signing_service.hpp"
 
-#include "../common/printers.hpp"
-#include "../common/stderr_capture.hpp"
-#include "../common/temp_dir.hpp"
-#include "../common/test_keys.hpp"
+#include "test/support/printers.hpp"
+#include "test/support/stderr_capture.hpp"
+#include "test/support/temp_dir.hpp"
+#include "test/support/test_keys.hpp"
 #include "accountd/file_signer.hpp"
 #include "common/base64url.hpp"
 #include "common/jws_signature.hpp"

@@ -1,8 +1,8 @@
 #include "common/accountd_protocol.hpp"
 
 #include "common/base64url.hpp"
-#include "error_message.hpp"
-#include "printers.hpp"
+#include "test/support/error_message.hpp"
+#include "test/support/printers.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 #include "common/child_process.hpp"
 
 #include "common/unique_fd.hpp"
-#include "error_message.hpp"
+#include "test/support/error_message.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,9 +1,9 @@
 #include "common/jwk.hpp"
 
 #include "common/base64url.hpp"
-#include "error_message.hpp"
-#include "printers.hpp"
-#include "test_keys.hpp"
+#include "test/support/error_message.hpp"
+#include "test/support/printers.hpp"
+#include "test/support/test_keys.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 #include "common/jws_signature.hpp"
 
-#include "error_message.hpp"
-#include "test_keys.hpp"
+#include "test/support/error_message.hpp"
+#include "test/support/test_keys.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 #include "common/percent_expand.hpp"
 
-#include "error_message.hpp"
+#include "test/support/error_message.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 #include "common/secret_input.hpp"
 
-#include "error_message.hpp"
-#include "temp_dir.hpp"
+#include "test/support/error_message.hpp"
+#include "test/support/temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -3,7 +3,7 @@
 // the options and helpers every test uses.
 #pragma once
 
-#include "../common/error_message.hpp"
+#include "test/support/error_message.hpp"
 #include "common/base64url.hpp"
 #include "common/error.hpp"
 #include "common/jwk.hpp"

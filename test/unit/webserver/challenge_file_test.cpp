@@ -1,6 +1,6 @@
 #include "webserver/challenge_file.hpp"
 
-#include "common/unique_fd.hpp"
+#include "test/unit/webserver/challenge_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -8,43 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
-using lacme::unique_fd;
 using lacme::web::challenge_file;
 using lacme::web::read_challenge_file;
 using status = challenge_file::status;
 
-namespace {
-
-struct temp_dir {
-    temp_dir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "lacme-web-test.XXXXXX").string();
-        BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-        fd = unique_fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        BOOST_REQUIRE(fd.valid());
-    }
-    ~temp_dir() { std::filesystem::remove_all(path); }
-    void write(const std::string& name, const std::string& content) const
-    {
-        std::ofstream(path / name, std::ios::binary) << content;
-    }
-    std::filesystem::path path;
-    unique_fd fd;
-};
-
-}  // namespace
+using lacme::test::challenge_dir;
 
 BOOST_AUTO_TEST_SUITE(challenge_file_suite)
 
 BOOST_AUTO_TEST_CASE(reads_regular_file)
 {
-    temp_dir d;
+    challenge_dir d;
     d.write("tok", "tok.thumbprint");
     const auto f = read_challenge_file(d.fd.get(), "tok");
     BOOST_TEST((f.st == status::found));
@@ -55,24 +32,24 @@ BOOST_AUTO_TEST_CASE(reads_regular_file)
 
 BOOST_AUTO_TEST_CASE(missing_is_not_found)
 {
-    temp_dir d;
+    challenge_dir d;
     BOOST_TEST((read_challenge_file(d.fd.get(), "nope").st == status::not_found));
 }
 
 BOOST_AUTO_TEST_CASE(symlinks_fifos_directories_and_big_files_are_refused)
 {
-    temp_dir d;
-    std::filesystem::create_symlink("/etc/passwd", d.path / "link");
+    challenge_dir d;
+    std::filesystem::create_symlink("/etc/passwd", d.path() / "link");
     auto f = read_challenge_file(d.fd.get(), "link");
     BOOST_TEST((f.st == status::refused));
     BOOST_TEST(f.content.empty());
-    std::filesystem::create_symlink("missing-target", d.path / "dangling");
+    std::filesystem::create_symlink("missing-target", d.path() / "dangling");
     BOOST_TEST((read_challenge_file(d.fd.get(), "dangling").st == status::refused));
 
-    BOOST_REQUIRE(::mkfifo((d.path / "fifo").c_str(), 0600) == 0);
+    BOOST_REQUIRE(::mkfifo((d.path() / "fifo").c_str(), 0600) == 0);
     BOOST_TEST((read_challenge_file(d.fd.get(), "fifo").st == status::refused));  // and does not hang
 
-    std::filesystem::create_directory(d.path / "dir");
+    std::filesystem::create_directory(d.path() / "dir");
     BOOST_TEST((read_challenge_file(d.fd.get(), "dir").st == status::refused));
 
     d.write("big", std::string(2000, 'x'));
@@ -82,8 +59,8 @@ BOOST_AUTO_TEST_CASE(symlinks_fifos_directories_and_big_files_are_refused)
 
 BOOST_AUTO_TEST_CASE(invalid_tokens_never_reach_the_filesystem)
 {
-    temp_dir d;
-    std::filesystem::create_directory(d.path / "sub");
+    challenge_dir d;
+    std::filesystem::create_directory(d.path() / "sub");
     d.write("sub/x", "secret");
     for (const char* t : {"sub/x", "..", ".", "", "../x"}) {
         BOOST_TEST_INFO(t);

@@ -3,6 +3,9 @@
 #include "webserver/server.hpp"
 
 #include "common/unique_fd.hpp"
+#include "common/uv/handle.hpp"
+#include "common/uv/loop.hpp"
+#include "test/unit/webserver/challenge_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -18,7 +21,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -30,30 +32,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct challenge_dir {
-    challenge_dir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "lacme-web-srv.XXXXXX").string();
-        BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-        fd = unique_fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        std::ofstream(path / "tok") << "tok.key-authorization";
-        std::ofstream(path / "big") << std::string(60'000, 'b');
-    }
-    ~challenge_dir() { std::filesystem::remove_all(path); }
-    std::filesystem::path path;
-    unique_fd fd;
-};
-
 // A server running its own loop on a thread; stopped through a uv_async (the only thread-safe
 // libuv call) and joined on destruction.
 class running_server {
 public:
     explicit running_server(server_config cfg, bool unix_socket = false)
     {
+        dir_.write("tok", "tok.key-authorization");
+        dir_.write("big", std::string(60'000, 'b'));
         unique_fd fd;
         if (unix_socket) {
-            sock_path_ = dir_.path / "sock";
+            sock_path_ = dir_.path() / "sock";
             fd = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
             sockaddr_un sa{};
             sa.sun_family = AF_UNIX;
@@ -70,22 +59,23 @@ public:
             port_ = ntohs(sa.sin_port);
         }
         BOOST_REQUIRE(::listen(fd.get(), 5) == 0);
-        BOOST_REQUIRE(uv_loop_init(&loop_) == 0);
         cfg.dir_fd = dir_.fd.get();
-        srv_ = std::make_unique<server>(&loop_, fd.release(), unix_socket ? socket_kind::unix_stream : socket_kind::tcp, cfg);
+        srv_ = std::make_unique<server>(loop_.get(), fd.release(), unix_socket ? socket_kind::unix_stream : socket_kind::tcp, cfg);
         srv_->start();
-        BOOST_REQUIRE(uv_async_init(&loop_, &stop_, on_stop) == 0);
-        stop_.data = this;
-        thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+        BOOST_REQUIRE(uv_async_init(loop_.get(), stop_.get(), [](uv_async_t* a) {
+                          auto* self = static_cast<running_server*>(a->data);
+                          self->srv_->stop();
+                          self->stop_.reset();
+                      }) == 0);
+        stop_->data = this;
+        thread_ = std::thread([this] { loop_.run(); });
     }
     running_server(const running_server&) = delete;
     running_server& operator=(const running_server&) = delete;
     ~running_server()
     {
-        uv_async_send(&stop_);
+        uv_async_send(stop_.get());
         thread_.join();
-        srv_.reset();
-        uv_loop_close(&loop_);
     }
 
     [[nodiscard]] unique_fd connect() const
@@ -109,18 +99,11 @@ public:
     }
 
 private:
-    static void on_stop(uv_async_t* a)
-    {
-        auto* self = static_cast<running_server*>(a->data);
-        self->srv_->stop();
-        uv_close(reinterpret_cast<uv_handle_t*>(a), nullptr);
-    }
-
-    challenge_dir dir_;
+    lacme::test::challenge_dir dir_;
     std::filesystem::path sock_path_;
     std::uint16_t port_ = 0;
-    uv_loop_t loop_{};
-    uv_async_t stop_{};
+    lacme::uv::loop loop_;
+    lacme::uv::handle_ptr<uv_async_t> stop_ = lacme::uv::make_handle<uv_async_t>();
     std::unique_ptr<server> srv_;
     std::thread thread_;
 };

@@ -1,5 +1,5 @@
 // Test helpers: a private temporary directory removed with everything in it, and small file
-// utilities. Header-only; shared by every unit test executable (include it by relative path).
+// utilities. Header-only; shared by every unit test executable (#include "test/support/temp_dir.hpp").
 #pragma once
 
 #include <sys/stat.h>

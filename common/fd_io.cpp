@@ -1,4 +1,4 @@
-#include "common/fd_read.hpp"
+#include "common/fd_io.hpp"
 
 #include "common/error.hpp"
 #include "common/secret.hpp"
@@ -9,6 +9,25 @@
 #include <cerrno>
 
 namespace lacme {
+
+void write_all(int fd, std::string_view bytes, std::string_view what)
+{
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw_errno("can't write " + std::string(what));
+        if (n == 0)  // only for a zero-length write, which the loop never asks for; never spin
+            throw error("can't write " + std::string(what) + ": no progress");
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void write_all(int fd, std::span<const std::byte> bytes, std::string_view what)
+{
+    write_all(fd, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), what);
+}
 
 std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool secret)
 {

@@ -1,0 +1,22 @@
+// Whole-buffer I/O on file descriptors: writing everything despite short writes and EINTR, and
+// reading to EOF with a size cap, so no input can make us buffer without bound.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace lacme {
+
+// Writes all of bytes to fd, retrying short writes and EINTR. Throws lacme::error
+// ("can't write WHAT: ...") on failure; `what` names the destination for that message.
+void write_all(int fd, std::string_view bytes, std::string_view what = "file");
+void write_all(int fd, std::span<const std::byte> bytes, std::string_view what = "file");
+
+// Reads fd to EOF. More than cap bytes is a lacme::error naming `what`. With secret set the
+// buffer is allocated once (cap bytes) and wiped on error, so no stray partial copy of the
+// contents stays on the heap; wipe the result after use (secret_string).
+std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool secret = false);
+
+}  // namespace lacme

@@ -1,0 +1,29 @@
+#include "common/uv/signal_watcher.hpp"
+
+#include "common/uv/error.hpp"
+
+#include <utility>
+
+namespace lacme::uv {
+
+signal_watcher::signal_watcher(uv_loop_t* loop, std::initializer_list<int> signums, callback on_signal)
+    : on_signal_(std::move(on_signal))
+{
+    for (const int signum : signums) {
+        auto handle = make_handle<uv_signal_t>();
+        check(uv_signal_init(loop, handle.get()), "uv_signal_init");
+        handle->data = this;
+        check(uv_signal_start(
+                  handle.get(), [](uv_signal_t* h, int received) { static_cast<signal_watcher*>(h->data)->on_signal_(received); },
+                  signum),
+              "uv_signal_start");
+        handles_.push_back(std::move(handle));
+    }
+}
+
+void signal_watcher::stop() noexcept
+{
+    handles_.clear();
+}
+
+}  // namespace lacme::uv

@@ -1,0 +1,90 @@
+#include "common/fd_io.hpp"
+
+#include "common/unique_fd.hpp"
+#include "test/support/error_message.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstddef>
+#include <string>
+#include <thread>
+
+using lacme::read_to_end;
+using lacme::unique_fd;
+using lacme::write_all;
+using lacme::test::error_message;
+
+namespace {
+
+struct pipe_pair {
+    unique_fd read_end;
+    unique_fd write_end;
+};
+
+pipe_pair make_pipe()
+{
+    int fds[2];
+    BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    return {unique_fd(fds[0]), unique_fd(fds[1])};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(fd_io)
+
+// More than a pipe's 64 KiB buffer: write(2) returns short counts and the loop must go on.
+BOOST_AUTO_TEST_CASE(write_all_writes_everything_through_short_writes)
+{
+    auto [read_end, write_end] = make_pipe();
+    std::string data(1 << 20, '\0');
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] = static_cast<char>(i * 7);
+    std::string received;
+    std::thread reader([&, fd = read_end.get()] { received = read_to_end(fd, data.size(), "the pipe"); });
+    write_all(write_end.get(), data, "the pipe");
+    write_end.reset();
+    reader.join();
+    BOOST_TEST((received == data));
+}
+
+BOOST_AUTO_TEST_CASE(write_all_takes_bytes)
+{
+    auto [read_end, write_end] = make_pipe();
+    const std::byte bytes[] = {std::byte{0}, std::byte{0xff}, std::byte{'a'}};
+    write_all(write_end.get(), bytes);
+    write_end.reset();
+    BOOST_TEST(read_to_end(read_end.get(), 16, "the pipe") == std::string("\0\xff" "a", 3));
+}
+
+BOOST_AUTO_TEST_CASE(write_all_failure_names_the_destination)
+{
+    auto [read_end, write_end] = make_pipe();
+    read_end.reset();
+    const auto previous = ::signal(SIGPIPE, SIG_IGN);
+    const std::string message = error_message([&] { write_all(write_end.get(), "x", "the pipe"); });
+    ::signal(SIGPIPE, previous);
+    BOOST_TEST(message == "can't write the pipe: Broken pipe");
+}
+
+BOOST_AUTO_TEST_CASE(read_to_end_refuses_more_than_the_cap)
+{
+    auto [read_end, write_end] = make_pipe();
+    write_all(write_end.get(), "12345");
+    write_end.reset();
+    BOOST_TEST(error_message([&] { read_to_end(read_end.get(), 4, "the input"); }) ==
+               "the input is larger than 4 bytes");
+}
+
+BOOST_AUTO_TEST_CASE(read_to_end_accepts_exactly_the_cap)
+{
+    auto [read_end, write_end] = make_pipe();
+    write_all(write_end.get(), "1234");
+    write_end.reset();
+    BOOST_TEST(read_to_end(read_end.get(), 4, "the input", true) == "1234");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
