@@ -34,6 +34,9 @@ public:
     [[nodiscard]] bool has_section(std::string_view name) const;
     [[nodiscard]] std::optional<std::string> get(std::string_view section, std::string_view key) const;
     [[nodiscard]] const std::string& origin() const noexcept { return origin_; }
+    // Every section by name, the default one ("") included, for readers whose section names are
+    // data (lacme-certs.conf).
+    [[nodiscard]] const auto& sections() const noexcept { return sections_; }
 
 private:
     std::string origin_;

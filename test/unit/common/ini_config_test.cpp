@@ -180,6 +180,21 @@ BOOST_AUTO_TEST_CASE(read_file_missing_file_is_an_error_naming_it)
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(ini_config_sections)
+
+BOOST_AUTO_TEST_CASE(lists_every_section_with_lines)
+{
+    const auto config = ini_config::parse("top = 1\n[b]\nk = v\n[a]\n[b]\nk2 = w\n", "t");
+    const auto& sections = config.sections();
+    BOOST_REQUIRE_EQUAL(sections.size(), 3u);
+    BOOST_TEST(sections.at("").values.at("top").text == "1");
+    BOOST_TEST(sections.at("a").line == 4);
+    BOOST_TEST(sections.at("b").line == 2);
+    BOOST_TEST(sections.at("b").values.at("k2").line == 6);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(yes_no)
 
 BOOST_AUTO_TEST_CASE(accepts_yes_and_no_in_any_case)

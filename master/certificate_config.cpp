@@ -1,0 +1,327 @@
+#include "master/certificate_config.hpp"
+
+#include "common/error.hpp"
+#include "common/ini_config.hpp"
+#include "master/subject_name.hpp"
+
+#include <arpa/inet.h>
+#include <sys/stat.h>
+
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace lacme::master {
+namespace {
+
+struct located_value {
+    std::string text;
+    std::string where;  // "FILE:LINE"
+};
+using raw_section = std::map<std::string, located_value, std::less<>>;
+
+constexpr std::array known_keys = {
+    "CAfile", "certificate", "certificate-chain", "certificate-key", "chmod", "chown", "hash", "keyUsage",
+    "min-days", "mode", "notify", "owner", "preferred-chain", "subject", "subjectAltName", "tlsfeature",
+};
+// lacme passes `hash` to `openssl req` only when it is one of these.
+constexpr std::array known_hashes = {"md5", "rmd160", "sha1", "sha224", "sha256", "sha384", "sha512"};
+
+std::string_view trim(std::string_view s)
+{
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+        return {};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// lacme's $RE_DOMAIN: at least two labels of [0-9a-z-], not starting or ending with '-'.
+bool is_domain_name(std::string_view name)
+{
+    int labels = 0;
+    while (true) {
+        const std::string_view label = name.substr(0, name.find('.'));
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+            return false;
+        if (!std::all_of(label.begin(), label.end(),
+                         [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'; }))
+            return false;
+        ++labels;
+        if (label.size() == name.size())
+            return labels >= 2;
+        name.remove_prefix(label.size() + 1);
+    }
+}
+
+std::optional<std::string> canonical_ip(const std::string& text)
+{
+    unsigned char bytes[16];
+    char out[INET6_ADDRSTRLEN];
+    for (const int family : {AF_INET, AF_INET6})
+        if (::inet_pton(family, text.c_str(), bytes) == 1 && ::inet_ntop(family, bytes, out, sizeof out) != nullptr)
+            return std::string(out);
+    return std::nullopt;
+}
+
+std::vector<subject_alt_name> parse_alt_names(std::string_view text)
+{
+    std::vector<subject_alt_name> names;
+    while (true) {
+        const std::size_t comma = text.find(',');
+        const std::string_view entry = trim(text.substr(0, comma));
+        const std::size_t colon = entry.find(':');
+        const std::string_view type = entry.substr(0, colon);
+        const std::string value(trim(entry.substr(colon == std::string_view::npos ? entry.size() : colon + 1)));
+        if (type == "DNS" && is_domain_name(value)) {
+            names.push_back({subject_alt_name::kind::dns, value});
+        } else if (type == "IP" && canonical_ip(value)) {
+            names.push_back({subject_alt_name::kind::ip, *canonical_ip(value)});
+        } else if (type == "DNS" || type == "IP") {
+            throw error("invalid " + std::string(type) + " name '" + value + "'");
+        } else {
+            throw error("unsupported entry '" + std::string(entry) + "' (only DNS: and IP: names)");
+        }
+        if (comma == std::string_view::npos)
+            return names;
+        text.remove_prefix(comma + 1);
+    }
+}
+
+int parse_min_days(const std::string& text)
+{
+    int days = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
+    if (ec != std::errc() || end != text.data() + text.size())
+        throw error("not an integer: '" + text + "'");
+    return days;
+}
+
+mode_t parse_mode(const std::string& text)
+{
+    if (text.empty() || text.size() > 5 || text.find_first_not_of("01234567") != std::string::npos)
+        throw error("not an octal mode: '" + text + "'");
+    const mode_t mode = static_cast<mode_t>(std::stoul(text, nullptr, 8));
+    if (mode > 07777)
+        throw error("not an octal mode: '" + text + "'");
+    return mode;
+}
+
+owner_spec parse_owner(const std::string& text)
+{
+    const std::size_t colon = text.find(':');
+    owner_spec owner{text.substr(0, colon), std::nullopt};
+    if (colon != std::string::npos)
+        owner.group = text.substr(colon + 1);
+    if (owner.user.empty() || (owner.group && owner.group->empty()))
+        throw error("expected USER[:GROUP], got '" + text + "'");
+    return owner;
+}
+
+// keyUsage and tlsfeature go into the request as `openssl req` reads them from its config;
+// letting OpenSSL parse them now reports a bad name at load time, with its line.
+void check_extension_value(int nid, const std::string& value)
+{
+    X509_EXTENSION* extension = X509V3_EXT_nconf_nid(nullptr, nullptr, nid, value.c_str());
+    if (extension == nullptr)
+        throw_openssl("invalid value '" + value + "'");
+    X509_EXTENSION_free(extension);
+}
+
+std::string check_hash(const std::string& text)
+{
+    if (std::find(known_hashes.begin(), known_hashes.end(), text) == known_hashes.end())
+        throw error("unsupported digest '" + text + "' (md5, rmd160, sha1, sha224, sha256, sha384 or sha512)");
+    return text;
+}
+
+// Applies parse to the key's value when it is set and not empty; a failure goes to errors.
+template <class Parse>
+void read_value(const raw_section& raw, std::string_view key, std::vector<std::string>& errors, Parse&& parse)
+{
+    const auto it = raw.find(key);
+    if (it == raw.end() || it->second.text.empty())
+        return;
+    try {
+        parse(it->second.text);
+    } catch (const error& e) {
+        errors.push_back(it->second.where + ": " + std::string(key) + ": " + e.what());
+    }
+}
+
+// lacme's deprecated spellings `owner` and `mode` win over `chown` and `chmod`.
+std::string_view alias_or(const raw_section& raw, std::string_view alias, std::string_view key)
+{
+    const auto it = raw.find(alias);
+    return it != raw.end() && !it->second.text.empty() ? alias : key;
+}
+
+certificate_section make_section(const std::string& name, std::string origin, const raw_section& raw)
+{
+    certificate_section s;
+    s.name = name;
+    s.origin = std::move(origin);
+    auto& errors = s.errors;
+    const auto copy_to = [](std::string& target) { return [&target](const std::string& v) { target = v; }; };
+    const auto copy_opt = [](std::optional<std::string>& target) {
+        return [&target](const std::string& v) { target = v; };
+    };
+    read_value(raw, "certificate", errors, copy_to(s.certificate));
+    read_value(raw, "certificate-chain", errors, copy_to(s.certificate_chain));
+    read_value(raw, "certificate-key", errors, copy_to(s.certificate_key));
+    read_value(raw, "min-days", errors, [&](const std::string& v) { s.min_days = parse_min_days(v); });
+    read_value(raw, "subject", errors, [&](const std::string& v) {
+        parse_subject(v);
+        s.subject = v;
+    });
+    read_value(raw, "subjectAltName", errors, [&](const std::string& v) { s.subject_alt_names = parse_alt_names(v); });
+    if (const auto it = raw.find("CAfile"); it != raw.end())
+        s.ca_file = it->second.text;
+    read_value(raw, "hash", errors, [&](const std::string& v) { s.hash = check_hash(v); });
+    read_value(raw, "keyUsage", errors, [&](const std::string& v) {
+        check_extension_value(NID_key_usage, "critical," + v);
+        s.key_usage = v;
+    });
+    read_value(raw, "tlsfeature", errors, [&](const std::string& v) {
+        check_extension_value(NID_tlsfeature, v);
+        s.tls_feature = v;
+    });
+    read_value(raw, alias_or(raw, "owner", "chown"), errors, [&](const std::string& v) { s.chown = parse_owner(v); });
+    read_value(raw, alias_or(raw, "mode", "chmod"), errors, [&](const std::string& v) { s.chmod = parse_mode(v); });
+    read_value(raw, "notify", errors, copy_opt(s.notify));
+    read_value(raw, "preferred-chain", errors, copy_opt(s.preferred_chain));
+
+    const std::string where = s.origin + ": [" + name + "]: ";
+    if (s.certificate.empty() && s.certificate_chain.empty())
+        errors.push_back(where + "'certificate' or 'certificate-chain' is required");
+    if (s.certificate_key.empty())
+        errors.push_back(where + "'certificate-key' is required");
+    if (const auto it = raw.find("subject"); it == raw.end() || it->second.text.empty())
+        errors.push_back(where + "'subject' is required");
+    else if (s.identifiers().empty())
+        errors.push_back(where + "no domain name to request (subject CN or subjectAltName)");
+    return s;
+}
+
+void check_keys(const std::string& file, const std::string& section, const ini_config::section& values)
+{
+    for (const auto& [key, value] : values.values)
+        if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end())
+            throw error(file + ":" + std::to_string(value.line) + ": unknown key '" + key + "'" +
+                        (section.empty() ? std::string() : " in section [" + section + "]"));
+}
+
+bool is_directory(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::vector<std::string> conf_files_in(const std::string& dir)
+{
+    std::error_code ec;
+    std::vector<std::string> files;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() > 5 && name.ends_with(".conf"))
+            files.push_back(dir + "/" + name);
+    }
+    if (ec)
+        throw error("can't read directory " + dir + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::vector<std::string> files_of(std::string item, std::string_view config_dir)
+{
+    if (!item.starts_with('/'))
+        item = std::string(config_dir) + "/" + item;
+    if (item.ends_with('/')) {
+        item.pop_back();
+        return conf_files_in(item);
+    }
+    return is_directory(item) ? conf_files_in(item) : std::vector<std::string>{item};
+}
+
+}  // namespace
+
+std::vector<std::string> certificate_section::identifiers() const
+{
+    std::vector<std::string> names;
+    const auto add = [&names](const std::string& name) {
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
+    };
+    try {
+        const auto entries = parse_subject(subject);
+        if (!entries.empty() && entries.back().nid == NID_commonName && is_domain_name(entries.back().value))
+            add(entries.back().value);
+    } catch (const error&) {
+        // reported in errors when the section was read
+    }
+    for (const auto& alt : subject_alt_names)
+        add(alt.value);
+    return names;
+}
+
+const std::string& certificate_section::reference_certificate() const
+{
+    return certificate_chain.empty() ? certificate : certificate_chain;
+}
+
+std::vector<certificate_section> load_certificate_sections(std::span<const std::string> items,
+                                                           std::string_view config_dir)
+{
+    raw_section defaults;
+    std::map<std::string, certificate_section> sections;
+    for (const auto& item : items) {
+        for (const auto& file : files_of(item, config_dir)) {
+            const auto config = ini_config::read_file(file);
+            const auto where = [&file](int line) { return file + ":" + std::to_string(line); };
+            for (const auto& [name, section] : config.sections()) {
+                check_keys(file, name, section);
+                if (name.empty())
+                    for (const auto& [key, value] : section.values)
+                        defaults[key] = {value.text, where(value.line)};
+            }
+            for (const auto& [name, section] : config.sections()) {
+                if (name.empty())
+                    continue;
+                raw_section raw = defaults;
+                for (const auto& [key, value] : section.values)
+                    raw[key] = {value.text, where(value.line)};
+                sections.insert_or_assign(name, make_section(name, where(section.line), raw));
+            }
+        }
+    }
+    std::vector<certificate_section> result;
+    for (auto& [name, section] : sections)
+        result.push_back(std::move(section));
+    return result;
+}
+
+std::vector<const certificate_section*> select_sections(const std::vector<certificate_section>& all,
+                                                        std::span<const std::string> names)
+{
+    std::vector<const certificate_section*> selected;
+    if (names.empty()) {
+        for (const auto& section : all)
+            selected.push_back(&section);
+        return selected;
+    }
+    for (const auto& name : names) {
+        const auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s.name == name; });
+        if (it == all.end())
+            throw error("no such certificate section [" + name + "]");
+        if (std::find(selected.begin(), selected.end(), &*it) == selected.end())
+            selected.push_back(&*it);
+    }
+    return selected;
+}
+
+}  // namespace lacme::master

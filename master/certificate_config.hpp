@@ -1,0 +1,74 @@
+// The certificate configuration (lacme-certs.conf, lacme-certs.conf.d/*.conf or --config-certs):
+// one section per certificate to issue, with lacme's keys and defaults plus ours
+// (`preferred-chain`, `IP:` entries in subjectAltName).
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lacme::master {
+
+struct subject_alt_name {
+    enum class kind { dns, ip };
+    kind type;
+    std::string value;  // an IP address in its canonical text form
+
+    bool operator==(const subject_alt_name&) const = default;
+};
+
+struct owner_spec {
+    std::string user;
+    std::optional<std::string> group;
+
+    bool operator==(const owner_spec&) const = default;
+};
+
+struct certificate_section {
+    std::string name;
+    std::string origin;  // "FILE:LINE" of the section header
+    std::string certificate;        // empty: not installed
+    std::string certificate_chain;  // empty: not installed
+    std::string certificate_key;
+    std::optional<int> min_days;
+    std::string subject;
+    std::vector<subject_alt_name> subject_alt_names;
+    std::string ca_file = "/usr/share/lacme/ca-certificates.crt";  // empty: no verification
+    std::optional<std::string> hash;
+    std::optional<std::string> key_usage;    // as written, e.g. "digitalSignature, keyEncipherment"
+    std::optional<std::string> tls_feature;  // as written, e.g. "status_request"
+    std::optional<owner_spec> chown;
+    std::optional<mode_t> chmod;
+    std::optional<std::string> notify;
+    std::optional<std::string> preferred_chain;
+    // Values that failed validation, one line each naming FILE:LINE and the key. A section with
+    // errors fails on its own; the other sections of the run go on.
+    std::vector<std::string> errors;
+
+    // The names for the new order: the subject's last CN when it is a domain name (as lacme),
+    // then every subjectAltName entry, without repeats.
+    [[nodiscard]] std::vector<std::string> identifiers() const;
+    // The installed file whose expiry decides renewal: certificate-chain if set, else certificate.
+    [[nodiscard]] const std::string& reference_certificate() const;
+};
+
+// items: the config-certs list, each already %-expanded; relative ones are relative to
+// config_dir. A directory (or an item ending in '/') contributes its *.conf files in
+// lexicographic order; other names in it are skipped. Later items take precedence: a section
+// defined again replaces the earlier one, and default-section keys apply to the sections read
+// after them. Result sorted by section name. Throws lacme::error (naming FILE:LINE and the key)
+// for an unreadable file, a syntax error or an unknown key; a bad or missing value only goes to
+// that section's errors.
+std::vector<certificate_section> load_certificate_sections(std::span<const std::string> items,
+                                                           std::string_view config_dir);
+
+// The sections named on the command line (in that order, repeats dropped), or all of them when
+// names is empty. Throws lacme::error for a name that no section has.
+std::vector<const certificate_section*> select_sections(const std::vector<certificate_section>& all,
+                                                        std::span<const std::string> names);
+
+}  // namespace lacme::master

@@ -1,0 +1,253 @@
+#include "master/certificate_config.hpp"
+
+#include "../common/error_message.hpp"
+#include "../common/temp_dir.hpp"
+#include "printers.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+
+using lacme::master::certificate_section;
+using lacme::master::load_certificate_sections;
+using lacme::master::select_sections;
+using lacme::master::subject_alt_name;
+using lacme::test::error_message;
+using lacme::test::temp_dir;
+using lacme::test::write_file;
+
+namespace {
+
+std::vector<certificate_section> load(const temp_dir& dir, std::vector<std::string> items)
+{
+    return load_certificate_sections(items, dir.path());
+}
+
+const std::string minimal = "certificate = /etc/ssl/www.pem\n"
+                            "certificate-key = /etc/ssl/www.key\n"
+                            "subject = /CN=www.example.org\n";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(certificate_config)
+
+BOOST_AUTO_TEST_CASE(reads_every_key)
+{
+    temp_dir dir;
+    write_file(dir.file("certs.conf"), "[www]\n"
+                                       "certificate = /etc/ssl/www.crt\n"
+                                       "certificate-chain = /etc/ssl/www.chain.pem\n"
+                                       "certificate-key = /etc/ssl/www.key\n"
+                                       "min-days = -3\n"
+                                       "subject = /O=Example\\/Org/CN=www.example.org\n"
+                                       "subjectAltName = DNS:www.example.org, DNS:example.org,IP:2001:DB8:0:0::1 , IP:192.0.2.7\n"
+                                       "CAfile = /etc/ssl/ca.pem\n"
+                                       "hash = sha384\n"
+                                       "keyUsage = digitalSignature, keyEncipherment\n"
+                                       "tlsfeature = status_request\n"
+                                       "chown = root:ssl-cert\n"
+                                       "chmod = 0640\n"
+                                       "notify = systemctl reload nginx\n"
+                                       "preferred-chain = ISRG Root X1\n");
+    const auto sections = load(dir, {"certs.conf"});
+    BOOST_REQUIRE_EQUAL(sections.size(), 1u);
+    const auto& s = sections[0];
+    BOOST_TEST(s.errors.empty());
+    BOOST_TEST(s.name == "www");
+    BOOST_TEST(s.origin == dir.file("certs.conf") + ":1");
+    BOOST_TEST(s.certificate == "/etc/ssl/www.crt");
+    BOOST_TEST(s.certificate_chain == "/etc/ssl/www.chain.pem");
+    BOOST_TEST(s.reference_certificate() == "/etc/ssl/www.chain.pem");
+    BOOST_TEST(s.certificate_key == "/etc/ssl/www.key");
+    BOOST_TEST(s.min_days == -3);
+    BOOST_TEST(s.subject == "/O=Example\\/Org/CN=www.example.org");
+    BOOST_TEST(s.ca_file == "/etc/ssl/ca.pem");
+    BOOST_TEST(s.hash == "sha384");
+    BOOST_TEST(s.key_usage == "digitalSignature, keyEncipherment");
+    BOOST_TEST(s.tls_feature == "status_request");
+    BOOST_TEST(s.chown->user == "root");
+    BOOST_TEST(s.chown->group == "ssl-cert");
+    BOOST_TEST(s.chmod == 0640u);
+    BOOST_TEST(s.notify == "systemctl reload nginx");
+    BOOST_TEST(s.preferred_chain == "ISRG Root X1");
+    using kind = subject_alt_name::kind;
+    BOOST_TEST((s.subject_alt_names == std::vector<subject_alt_name>{{kind::dns, "www.example.org"},
+                                                                      {kind::dns, "example.org"},
+                                                                      {kind::ip, "2001:db8::1"},
+                                                                      {kind::ip, "192.0.2.7"}}));
+    BOOST_TEST((s.identifiers() ==
+                std::vector<std::string>{"www.example.org", "example.org", "2001:db8::1", "192.0.2.7"}));
+}
+
+BOOST_AUTO_TEST_CASE(defaults_of_lacme)
+{
+    temp_dir dir;
+    write_file(dir.file("certs.conf"), "[www]\n" + minimal);
+    const auto s = load(dir, {"certs.conf"}).at(0);
+    BOOST_TEST(s.errors.empty());
+    BOOST_TEST(s.certificate_chain.empty());
+    BOOST_TEST(s.reference_certificate() == "/etc/ssl/www.pem");
+    BOOST_TEST(!s.min_days);
+    BOOST_TEST(s.ca_file == "/usr/share/lacme/ca-certificates.crt");
+    BOOST_TEST(!s.hash);
+    BOOST_TEST(!s.chown);
+    BOOST_TEST(!s.chmod);
+    BOOST_TEST(!s.notify);
+    BOOST_TEST(s.identifiers() == std::vector<std::string>{"www.example.org"});
+}
+
+BOOST_AUTO_TEST_CASE(empty_cafile_means_no_verification)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[www]\n" + minimal + "CAfile =\n");
+    BOOST_TEST(load(dir, {"c.conf"}).at(0).ca_file.empty());
+}
+
+BOOST_AUTO_TEST_CASE(deprecated_owner_and_mode_win_over_chown_and_chmod)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[www]\n" + minimal + "chown = a\nowner = b:c\nchmod = 0600\nmode = 644\n");
+    const auto s = load(dir, {"c.conf"}).at(0);
+    BOOST_TEST(s.chown->user == "b");
+    BOOST_TEST(s.chmod == 0644u);
+}
+
+BOOST_AUTO_TEST_CASE(default_section_applies_to_sections_read_after_it)
+{
+    temp_dir dir;
+    write_file(dir.file("a.conf"), "[first]\n" + minimal);
+    write_file(dir.file("b.conf"), "chmod = 0600\nCAfile = /ca.pem\n[second]\n" + minimal + "CAfile = /own.pem\n");
+    const auto sections = load(dir, {"a.conf", "b.conf"});
+    BOOST_REQUIRE_EQUAL(sections.size(), 2u);
+    BOOST_TEST(!sections[0].chmod);
+    BOOST_TEST(sections[1].chmod == 0600u);
+    BOOST_TEST(sections[1].ca_file == "/own.pem");
+}
+
+BOOST_AUTO_TEST_CASE(directory_conf_files_in_order_and_later_sections_replace_earlier)
+{
+    temp_dir dir;
+    ::mkdir(dir.file("certs.d").c_str(), 0755);
+    write_file(dir.file("main.conf"), "[www]\n" + minimal + "chmod = 0600\n[zz]\n" + minimal);
+    write_file(dir.file("certs.d/20-www.conf"), "[www]\n" + minimal + "notify = late\n");
+    write_file(dir.file("certs.d/10-www.conf"), "[www]\n" + minimal + "notify = early\n");
+    write_file(dir.file("certs.d/www.conf.dpkg-old"), "[www]\nbogus = 1\n");
+    for (const std::string item : {"certs.d/", "certs.d"}) {
+        const auto sections = load(dir, {"main.conf", item});
+        BOOST_REQUIRE_EQUAL(sections.size(), 2u);
+        BOOST_TEST(sections[0].name == "www");
+        BOOST_TEST(sections[0].notify == "late");
+        BOOST_TEST(!sections[0].chmod);  // the whole section was replaced
+        BOOST_TEST(sections[1].name == "zz");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(absolute_items_ignore_the_config_directory)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[www]\n" + minimal);
+    BOOST_TEST(load_certificate_sections(std::vector<std::string>{dir.file("c.conf")}, "/nonexistent").size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(structural_errors_name_file_line_and_key)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[www]\n" + minimal + "subjectAltNames = DNS:a.example\n");
+    BOOST_TEST(error_message([&] { load(dir, {"c.conf"}); }) ==
+               dir.file("c.conf") + ":5: unknown key 'subjectAltNames' in section [www]");
+    write_file(dir.file("d.conf"), "colour = blue\n[www]\n" + minimal);
+    BOOST_TEST(error_message([&] { load(dir, {"d.conf"}); }) == dir.file("d.conf") + ":1: unknown key 'colour'");
+    write_file(dir.file("e.conf"), "[www]\nnot a key value line\n");
+    BOOST_TEST(error_message([&] { load(dir, {"e.conf"}); }) ==
+               dir.file("e.conf") + ":2: syntax error: 'not a key value line'");
+    BOOST_TEST(error_message([&] { load(dir, {"missing.conf"}); }) ==
+               "can't open " + dir.file("missing.conf") + ": No such file or directory");
+    BOOST_TEST(error_message([&] { load(dir, {"missing.d/"}); }).starts_with("can't read directory " + dir.file("missing.d")));
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_fail_only_their_section)
+{
+    struct bad_case {
+        std::string line;
+        std::string error;
+    };
+    const std::vector<bad_case> cases = {
+        {"subjectAltName = DNS:ok.example, DNS:bad_name.example", "subjectAltName: invalid DNS name 'bad_name.example'"},
+        {"subjectAltName = DNS:*.example.org", "subjectAltName: invalid DNS name '*.example.org'"},
+        {"subjectAltName = DNS:localhost", "subjectAltName: invalid DNS name 'localhost'"},
+        {"subjectAltName = IP:300.1.1.1", "subjectAltName: invalid IP name '300.1.1.1'"},
+        {"subjectAltName = email:me@example.org", "subjectAltName: unsupported entry 'email:me@example.org' (only DNS: and IP: names)"},
+        {"min-days = ten", "min-days: not an integer: 'ten'"},
+        {"min-days = 99999999999", "min-days: not an integer: '99999999999'"},
+        {"chmod = 0689", "chmod: not an octal mode: '0689'"},
+        {"chmod = 17777", "chmod: not an octal mode: '17777'"},
+        {"chown = :wheel", "chown: expected USER[:GROUP], got ':wheel'"},
+        {"chown = root:", "chown: expected USER[:GROUP], got 'root:'"},
+        {"hash = whirlpool", "hash: unsupported digest 'whirlpool' (md5, rmd160, sha1, sha224, sha256, sha384 or sha512)"},
+        {"subject = CN=www.example.org", "subject: subject must have the form /type0=value0/type1=value1/..."},
+        {"subject = /XX=www.example.org", "subject: subject: unknown attribute type 'XX'"},
+    };
+    for (const auto& c : cases) {
+        temp_dir dir;
+        write_file(dir.file("c.conf"), "[good]\n" + minimal + "[bad]\n" + minimal + c.line + "\n");
+        const auto sections = load(dir, {"c.conf"});
+        BOOST_REQUIRE_EQUAL(sections.size(), 2u);
+        BOOST_TEST(sections[1].name == "good");
+        BOOST_TEST(sections[1].errors.empty());
+        BOOST_TEST_REQUIRE(!sections[0].errors.empty(), c.line);
+        BOOST_TEST(sections[0].errors[0] == dir.file("c.conf") + ":9: " + c.error);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(extension_values_are_checked_by_openssl)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[www]\n" + minimal + "keyUsage = digitalSignature, sign\ntlsfeature = status_typo\n");
+    const auto s = load(dir, {"c.conf"}).at(0);
+    BOOST_REQUIRE_EQUAL(s.errors.size(), 2u);
+    BOOST_TEST(s.errors[0].starts_with(dir.file("c.conf") + ":5: keyUsage: invalid value 'critical,digitalSignature, sign'"), s.errors[0]);
+    BOOST_TEST(s.errors[1].starts_with(dir.file("c.conf") + ":6: tlsfeature: invalid value 'status_typo'"), s.errors[1]);
+}
+
+BOOST_AUTO_TEST_CASE(missing_required_keys)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "\n[www]\nsubject = /O=No CN\n");
+    const auto s = load(dir, {"c.conf"}).at(0);
+    const std::string where = dir.file("c.conf") + ":2: [www]: ";
+    BOOST_TEST((s.errors == std::vector<std::string>{
+                                where + "'certificate' or 'certificate-chain' is required",
+                                where + "'certificate-key' is required",
+                                where + "no domain name to request (subject CN or subjectAltName)",
+                            }));
+    write_file(dir.file("d.conf"), "[www]\ncertificate = /a\ncertificate-key = /k\n");
+    BOOST_TEST(load(dir, {"d.conf"}).at(0).errors ==
+               std::vector<std::string>{dir.file("d.conf") + ":1: [www]: 'subject' is required"});
+}
+
+BOOST_AUTO_TEST_CASE(identifiers_take_the_last_cn_only_when_it_is_a_domain)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[a]\n" + minimal + "subjectAltName = DNS:www.example.org,DNS:b.example.org,DNS:b.example.org\n"
+                                   "[b]\ncertificate = /c\ncertificate-key = /k\nsubject = /CN=x.example/O=Org\nsubjectAltName = IP:127.0.0.1\n");
+    const auto sections = load(dir, {"c.conf"});
+    BOOST_TEST((sections[0].identifiers() == std::vector<std::string>{"www.example.org", "b.example.org"}));
+    BOOST_TEST(sections[1].identifiers() == std::vector<std::string>{"127.0.0.1"});
+}
+
+BOOST_AUTO_TEST_CASE(select_sections_by_name)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[a]\n" + minimal + "[b]\n" + minimal + "[c]\n" + minimal);
+    const auto all = load(dir, {"c.conf"});
+    BOOST_TEST(select_sections(all, {}).size() == 3u);
+    const std::vector<std::string> names{"c", "a", "c"};
+    const auto chosen = select_sections(all, names);
+    BOOST_REQUIRE_EQUAL(chosen.size(), 2u);
+    BOOST_TEST(chosen[0]->name == "c");
+    BOOST_TEST(chosen[1]->name == "a");
+    const std::vector<std::string> unknown{"a", "nope"};
+    BOOST_TEST(error_message([&] { select_sections(all, unknown); }) == "no such certificate section [nope]");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
