@@ -8,7 +8,10 @@ std::optional<std::string> run_one_client(master_loop& master, client_invocation
 {
     std::optional<client_result> result;
     client_run run(master.loop(), master.config().client, master.relay(), std::move(invocation),
-                   master.options().debug, [&](client_result r) { result = std::move(r); });
+                   master.options().debug, [&](client_result r) {
+                       result = std::move(r);
+                       master.stop();
+                   });
     master.on_interrupt([&] { run.interrupt(); });
     master.run();
     master.on_interrupt(nullptr);

@@ -1,11 +1,11 @@
 #include "master/child_spawn.hpp"
 
+#include "common/close_fds.hpp"
 #include "common/error.hpp"
 #include "common/percent_expand.hpp"
 #include "common/privilege_drop.hpp"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -24,17 +24,6 @@
 namespace lacme::master {
 namespace {
 
-// Marks every fd from lowest on close-on-exec, so exec drops them all at once while the error
-// pipe still works until then.
-void cloexec_from(int lowest) noexcept
-{
-    if (::syscall(SYS_close_range, static_cast<unsigned>(lowest), ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-        return;
-    const long max = ::sysconf(_SC_OPEN_MAX);
-    for (long fd = lowest; fd < (max > 0 ? max : 65536); ++fd)
-        ::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
-}
-
 void reset_signals()
 {
     sigset_t none;
@@ -44,13 +33,17 @@ void reset_signals()
         ::signal(signo, SIG_DFL);
 }
 
-// Puts each source on its target; sources are first moved above every target so that no
-// dup2 overwrites a source still to be placed.
-void apply_fd_map(const std::vector<fd_mapping>& map)
+// Puts each source on its target and closes every other fd but the error pipe (close-on-exec,
+// so it lives until exec). Sources and the error pipe are first moved above every target so
+// that no dup2 overwrites one of them.
+int apply_fd_map(const std::vector<fd_mapping>& map, int error_fd)
 {
-    int highest = STDERR_FILENO;
+    int highest = std::max(STDERR_FILENO, error_fd);
     for (const auto& m : map)
         highest = std::max({highest, m.target, m.source});
+    const int moved_error_fd = ::fcntl(error_fd, F_DUPFD_CLOEXEC, highest + 1);
+    if (moved_error_fd < 0)
+        throw_errno("dup");
     std::vector<fd_mapping> moved;
     for (const auto& m : map) {
         const int copy = ::fcntl(m.source, F_DUPFD_CLOEXEC, highest + 1);
@@ -66,13 +59,14 @@ void apply_fd_map(const std::vector<fd_mapping>& map)
             moved.push_back({null_fd, std_fd});
         }
     }
-    int top_target = STDERR_FILENO;
+    std::vector<int> keep = {moved_error_fd};
     for (const auto& m : moved) {
         if (::dup2(m.source, m.target) < 0)
             throw_errno("dup2");
-        top_target = std::max(top_target, m.target);
+        keep.push_back(m.target);
     }
-    cloexec_from(top_target + 1);
+    close_fds_except(keep);
+    return moved_error_fd;
 }
 
 std::vector<std::string> minimal_environment(const std::vector<std::string>& extra)
@@ -115,7 +109,13 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
     throw error(name + ": command not found");
 }
 
-[[noreturn]] void exec_child(const child_spec& spec, pid_t parent)
+[[noreturn]] void report_and_exit(int error_fd, std::string_view message) noexcept
+{
+    (void)!::write(error_fd, message.data(), std::min<std::size_t>(message.size(), 512));
+    ::_exit(127);
+}
+
+[[noreturn]] void exec_child(const child_spec& spec, pid_t parent, int error_fd)
 {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)
         ::_exit(127);  // the master died before we could tie our life to it
@@ -135,7 +135,7 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
             a = expander.expand(a);
     }
     const std::string program = resolve_program(argv.at(0), env);
-    apply_fd_map(spec.fds);
+    const int moved_error_fd = apply_fd_map(spec.fds, error_fd);
     std::vector<char*> c_argv, c_env;
     for (auto& a : argv)
         c_argv.push_back(a.data());
@@ -145,14 +145,9 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
         c_env.push_back(e.data());
     c_env.push_back(nullptr);
     ::execve(program.c_str(), c_argv.data(), c_env.data());
-    throw_errno("exec " + program);
+    report_and_exit(moved_error_fd, "exec " + program + ": " + std::strerror(errno));
 }
 
-void report_and_exit(int error_fd, std::string_view message) noexcept
-{
-    (void)!::write(error_fd, message.data(), std::min<std::size_t>(message.size(), 512));
-    ::_exit(127);
-}
 
 }  // namespace
 
@@ -244,7 +239,7 @@ child_process spawn_child(const child_spec& spec)
         throw_errno("fork");
     if (pid == 0) {
         try {
-            exec_child(spec, parent);
+            exec_child(spec, parent, error_write.get());
         } catch (const std::exception& e) {
             report_and_exit(error_write.get(), e.what());
         }

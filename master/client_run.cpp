@@ -114,13 +114,13 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay& 
             });
     }
 
-    exit_watch_ = accountd::make_uv_handle<uv_poll_t>();
+    exit_watch_ = uv::make_handle<uv_poll_t>();
     if (uv_poll_init(loop, exit_watch_.get(), child_.exit_fd()) != 0)
         throw error("uv_poll_init failed on the client's pidfd");
     exit_watch_->data = this;
     watch_exit();
 
-    timer_ = accountd::make_uv_handle<uv_timer_t>();
+    timer_ = uv::make_handle<uv_timer_t>();
     uv_timer_init(loop, timer_.get());
     timer_->data = this;
     uv_timer_start(

@@ -4,7 +4,7 @@
 // stdout), stderr shared. Dropped to [client] user/group, umask 0022, cwd the challenge dir.
 #pragma once
 
-#include "accountd/uv_handle.hpp"
+#include "common/uv/handle.hpp"
 #include "master/accountd_relay.hpp"
 #include "master/child_spawn.hpp"
 #include "master/pipe_stream.hpp"
@@ -60,8 +60,8 @@ private:
     child_process child_;
     std::unique_ptr<pipe_stream> input_;
     std::unique_ptr<pipe_stream> output_;
-    accountd::uv_handle_ptr<uv_poll_t> exit_watch_;
-    accountd::uv_handle_ptr<uv_timer_t> timer_;
+    uv::handle_ptr<uv_poll_t> exit_watch_;
+    uv::handle_ptr<uv_timer_t> timer_;
     std::string output_bytes_;
     bool output_done_ = true;
     std::optional<int> status_;

@@ -2,8 +2,9 @@
 // accountd connection (opened on first use, so a run with nothing to do contacts nobody).
 #pragma once
 
-#include "accountd/uv_handle.hpp"
 #include "common/log.hpp"
+#include "common/uv/loop.hpp"
+#include "common/uv/signal_watcher.hpp"
 #include "master/accountd_link.hpp"
 #include "master/accountd_relay.hpp"
 #include "master/command_line.hpp"
@@ -25,14 +26,16 @@ public:
     master_loop& operator=(const master_loop&) = delete;
     ~master_loop();
 
-    [[nodiscard]] uv_loop_t* loop() noexcept { return &loop_; }
+    [[nodiscard]] uv_loop_t* loop() noexcept { return loop_.get(); }
     [[nodiscard]] const settings& config() const noexcept { return settings_; }
     [[nodiscard]] const command_line& options() const noexcept { return options_; }
     [[nodiscard]] logger& log() noexcept { return log_; }
     [[nodiscard]] accountd_relay& relay();
 
-    // Runs until there is nothing left to do or a signal arrives; false after a signal.
+    // Runs until stop() or a signal; false after a signal.
     bool run();
+    // Called by whoever knows the work is done (the signal watchers would keep the loop alive).
+    void stop() noexcept { loop_.stop(); }
     [[nodiscard]] bool interrupted() const noexcept { return interrupted_signal_ != 0; }
     [[nodiscard]] int interrupted_signal() const noexcept { return interrupted_signal_; }
     // Called when a signal arrives, before the loop stops (e.g. to stop the clients).
@@ -41,11 +44,11 @@ public:
     void close_accountd();
 
 private:
-    uv_loop_t loop_{};
+    uv::loop loop_;  // first: closes last
     const settings& settings_;
     const command_line& options_;
     logger& log_;
-    std::vector<accountd::uv_handle_ptr<uv_signal_t>> signals_;
+    uv::signal_watcher signals_;
     std::optional<accountd_link> link_;
     std::unique_ptr<accountd_relay> relay_;
     std::function<void()> on_interrupt_;

@@ -38,6 +38,8 @@ void section_runner::start_more()
             j.on_done(client_result{std::string(e.what()), {}});
         }
     }
+    if (running_.empty())
+        master_.stop();  // nothing could start: run() must not wait on the signal watchers
 }
 
 }  // namespace lacme::master
