@@ -5,7 +5,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 using lacme::write_file_atomically;
 using lacme::test::error_message;
@@ -106,10 +111,67 @@ BOOST_AUTO_TEST_CASE(failed_rename_removes_the_temporary_file_and_keeps_the_orig
     ::mkdir(path.c_str(), 0755);
     lacme::test::write_file(path + "/keep", "original");
     const std::string message = error_message([&] { write_file_atomically(path, "new", 0644); });
-    BOOST_TEST(message.starts_with("rename " + path + "."), message);
+    BOOST_TEST(message.starts_with("rename " + dir.file(".target.lacme-tmp.")), message);
     BOOST_TEST(message.find(" to " + path + ": ") != std::string::npos, message);
     BOOST_TEST(dir.entries() == std::vector<std::string>{"target"});
     BOOST_TEST(read_file(path + "/keep") == "original");
+}
+
+BOOST_AUTO_TEST_CASE(owner_is_set_on_the_new_file)
+{
+    if (::geteuid() != 0)
+        return;  // only root can give a file away
+    temp_dir dir;
+    const std::string path = dir.file("owned.pem");
+    write_file_atomically(path, "x", 0640, lacme::file_owner{65534, 65534});
+    struct stat st {};
+    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+    BOOST_TEST(st.st_uid == 65534u);
+    BOOST_TEST(st.st_gid == 65534u);
+    BOOST_TEST(file_mode(path) == 0640u);
+    write_file_atomically(path, "y", 0644, lacme::file_owner{1, static_cast<gid_t>(-1)});
+    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+    BOOST_TEST(st.st_uid == 1u);
+    BOOST_TEST(st.st_gid == ::getegid());
+}
+
+BOOST_AUTO_TEST_CASE(set_id_bits_survive_the_chown)
+{
+    temp_dir dir;
+    const std::string path = dir.file("f");
+    write_file_atomically(path, "x", 02750, lacme::file_owner{::geteuid(), ::getegid()});
+    BOOST_TEST(file_mode(path) == 02750u);
+}
+
+BOOST_AUTO_TEST_CASE(abandoned_temporaries_of_the_target_are_removed_and_others_kept)
+{
+    temp_dir dir;
+    const std::string path = dir.file("www.pem");
+    lacme::test::write_file(dir.file(".www.pem.lacme-tmp.AbC123"), "left by a killed writer");
+    lacme::test::write_file(dir.file(".www.pem.lacme-tmp.LiveW1"), "being written");
+    lacme::test::write_file(dir.file(".other.pem.lacme-tmp.AbC123"), "another target's");
+    lacme::test::write_file(dir.file("www.pem.backup"), "the admin's");
+    // A live writer holds its temporary file locked.
+    const int live = ::open(dir.file(".www.pem.lacme-tmp.LiveW1").c_str(), O_RDONLY | O_CLOEXEC);
+    BOOST_REQUIRE(live >= 0);
+    BOOST_REQUIRE(::flock(live, LOCK_EX) == 0);
+    write_file_atomically(path, "new", 0644);
+    ::close(live);
+    BOOST_TEST(dir.entries() == (std::vector<std::string>{".other.pem.lacme-tmp.AbC123", ".www.pem.lacme-tmp.LiveW1",
+                                                          "www.pem", "www.pem.backup"}));
+    write_file_atomically(path, "newer", 0644);
+    BOOST_TEST(dir.entries() ==
+               (std::vector<std::string>{".other.pem.lacme-tmp.AbC123", "www.pem", "www.pem.backup"}));
+}
+
+BOOST_AUTO_TEST_CASE(relative_path_in_the_current_directory)
+{
+    temp_dir dir;
+    const std::string saved = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path());
+    write_file_atomically("plain", "x", 0600);
+    std::filesystem::current_path(saved);
+    BOOST_TEST(dir.entries() == std::vector<std::string>{"plain"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
