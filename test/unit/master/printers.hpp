@@ -1,8 +1,9 @@
-// Test helper: Boost.Test printing for the std::optional values the master's tests compare.
+// Test helper: Boost.Test printing for the std::optional and time_point values the master's tests compare.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <optional>
 #include <ostream>
 
@@ -16,6 +17,14 @@ struct print_log_value<std::optional<T>> {
             print_log_value<T>()(out, *value);
         else
             out << "<nullopt>";
+    }
+};
+
+template <class Clock, class Duration>
+struct print_log_value<std::chrono::time_point<Clock, Duration>> {
+    void operator()(std::ostream& out, const std::chrono::time_point<Clock, Duration>& value)
+    {
+        out << std::chrono::duration_cast<std::chrono::seconds>(value.time_since_epoch()).count() << "s since the epoch";
     }
 };
 

@@ -1,0 +1,27 @@
+// After issuance: check the chain the CA returned, then install it. Nothing is written unless
+// every check passes; the service key is never written.
+#pragma once
+
+#include "master/certificate_config.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lacme::master {
+
+struct installed_certificate {
+    std::chrono::system_clock::time_point expiry;
+    std::vector<std::string> paths;  // certificate, then certificate-chain (those configured)
+};
+
+// Checks, in order: the section has no configuration error; pem_chain holds certificates; the
+// leaf's public key is the service key's; the chain verifies against CAfile (purpose
+// sslserver, strict; skipped when CAfile is empty); the chown user and group exist. Then
+// writes `certificate` (the leaf) and `certificate-chain` (every certificate received) with
+// common/atomic_file, mode `chmod` or else 0644 minus the umask, owner `chown`.
+// Throws lacme::error, one line.
+installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain);
+
+}  // namespace lacme::master

@@ -1,0 +1,56 @@
+#include "master/chain_verification.hpp"
+
+#include "common/error.hpp"
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+namespace lacme::master {
+namespace {
+
+using x509_store_ctx_ptr = std::unique_ptr<X509_STORE_CTX, openssl_deleter<X509_STORE_CTX_free>>;
+// Holds pointers it does not own: freeing the stack leaves the certificates alone.
+struct stack_deleter {
+    void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_free(stack); }
+};
+using x509_stack_ptr = std::unique_ptr<STACK_OF(X509), stack_deleter>;
+
+}  // namespace
+
+x509_store_ptr load_trust_store(const std::string& ca_file)
+{
+    x509_store_ptr store(X509_STORE_new());
+    if (!store)
+        throw_openssl("X509_STORE_new");
+    if (X509_STORE_load_file(store.get(), ca_file.c_str()) != 1)
+        throw_openssl("CAfile " + ca_file + ": can't load trusted certificates");
+    STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store.get());
+    for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i)
+        if (X509_OBJECT_get_type(sk_X509_OBJECT_value(objects, i)) == X509_LU_X509)
+            return store;
+    throw error("CAfile " + ca_file + ": no certificate in it");
+}
+
+void verify_server_chain(std::span<const x509_ptr> chain, X509_STORE& trusted)
+{
+    const x509_stack_ptr untrusted(sk_X509_new_null());
+    if (!untrusted)
+        throw_openssl("sk_X509_new_null");
+    for (const auto& cert : chain.subspan(1))
+        if (sk_X509_push(untrusted.get(), cert.get()) == 0)
+            throw_openssl("sk_X509_push");
+    const x509_store_ctx_ptr ctx(X509_STORE_CTX_new());
+    if (!ctx || X509_STORE_CTX_init(ctx.get(), &trusted, chain.front().get(), untrusted.get()) != 1)
+        throw_openssl("X509_STORE_CTX_init");
+    if (X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER) != 1)
+        throw_openssl("X509_STORE_CTX_set_purpose");
+    X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_X509_STRICT);
+    if (X509_verify_cert(ctx.get()) != 1) {
+        const int code = X509_STORE_CTX_get_error(ctx.get());
+        ERR_clear_error();
+        throw error(std::string("certificate verification failed: ") + X509_verify_cert_error_string(code));
+    }
+}
+
+}  // namespace lacme::master

@@ -1,0 +1,73 @@
+#include "master/section_check.hpp"
+
+#include "common/error.hpp"
+#include "common/path.hpp"
+#include "common/user_lookup.hpp"
+#include "master/certificate_files.hpp"
+#include "master/chain_verification.hpp"
+#include "master/csr.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+
+namespace lacme::master {
+namespace {
+
+void collect(std::vector<std::string>& problems, const std::function<void()>& check)
+{
+    try {
+        check();
+    } catch (const error& e) {
+        problems.emplace_back(e.what());
+    }
+}
+
+void check_key_and_request(const certificate_section& section)
+{
+    const auto key = load_service_key(section.certificate_key);
+    build_csr(section);
+    const std::string& installed = section.reference_certificate();
+    struct stat st {};
+    if (::stat(installed.c_str(), &st) == 0 && !certificate_matches_key(*read_certificate_file(installed), *key))
+        throw error(installed + " is not a certificate for " + section.certificate_key);
+}
+
+void check_target_directory(const std::string& path)
+{
+    const std::string dir = parent_directory(path);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0)
+        throw_errno("target directory " + dir);
+    if (!S_ISDIR(st.st_mode))
+        throw error("target directory " + dir + ": not a directory");
+    if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
+        throw_errno("target directory " + dir + " is not writable");
+}
+
+}  // namespace
+
+std::vector<std::string> check_section(const certificate_section& section)
+{
+    std::vector<std::string> problems = section.errors;
+    if (!section.errors.empty())
+        return problems;  // the other checks would repeat them
+    collect(problems, [&] { check_key_and_request(section); });
+    if (!section.ca_file.empty())
+        collect(problems, [&] { load_trust_store(section.ca_file); });
+    for (const auto* path : {&section.certificate, &section.certificate_chain})
+        if (!path->empty())
+            collect(problems, [&] { check_target_directory(*path); });
+    if (section.chown) {
+        collect(problems, [&] { lookup_uid(section.chown->user); });
+        if (section.chown->group)
+            collect(problems, [&] { lookup_gid(*section.chown->group); });
+    }
+    return problems;
+}
+
+}  // namespace lacme::master

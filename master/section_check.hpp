@@ -1,0 +1,18 @@
+// `lacme check` for one certificate section: everything that can be known without the CA.
+#pragma once
+
+#include "master/certificate_config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lacme::master {
+
+// One line per problem (the caller adds the section name): the section's configuration
+// errors, then: certificate-key unreadable or not a key; a request that can't be built from it
+// (subject, hash, extensions); an installed certificate of another key; a CAfile that can't be
+// loaded; a target directory that is missing or not writable; a chown user or group that does
+// not exist. Empty when the section is fine.
+std::vector<std::string> check_section(const certificate_section& section);
+
+}  // namespace lacme::master
