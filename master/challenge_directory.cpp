@@ -66,7 +66,7 @@ void empty_directory(const std::string& path) noexcept
 challenge_directory challenge_directory::fresh(const std::string& client_user)
 {
     const char* tmp = std::getenv("TMPDIR");
-    std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/acme-challenge.XXXXXXXXXX";
+    std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/acme-challenge.XXXXXX";
     if (::mkdtemp(path.data()) == nullptr)
         throw_errno("mkdtemp(" + path + ")");
     challenge_directory dir(path, true);

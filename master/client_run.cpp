@@ -38,7 +38,7 @@ std::string temp_directory()
 
 unique_fd config_fd_for(const nlohmann::json& config)
 {
-    std::string path = temp_directory() + "/lacme-client.conf.json-XXXXXXXXXX";
+    std::string path = temp_directory() + "/lacme-client.conf.json-XXXXXX";
     unique_fd writer(::mkostemp(path.data(), O_CLOEXEC));
     if (!writer)
         throw_errno("mkstemp(" + path + ")");

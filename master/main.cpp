@@ -5,6 +5,8 @@
 #include "master/account_command.hpp"
 #include "master/command_line.hpp"
 #include "master/master_loop.hpp"
+#include "master/order_command.hpp"
+#include "master/check_command.hpp"
 #include "master/revoke_command.hpp"
 #include "master/settings.hpp"
 
@@ -20,6 +22,8 @@ constexpr int exit_usage = 2;
 
 int run_command(const command_line& cl, const settings& s, lacme::logger& log)
 {
+    if (cl.command == command_kind::check)
+        return run_check_command(s, cl, log);
     master_loop master(s, cl, log);
     switch (cl.command) {
     case command_kind::account:
@@ -27,7 +31,7 @@ int run_command(const command_line& cl, const settings& s, lacme::logger& log)
     case command_kind::revoke_cert:
         return run_revoke_command(master);
     default:
-        throw lacme::error("newOrder and check arrive with the certificate side (h6-master-certs)");
+        return run_order_command(master);
     }
 }
 
