@@ -115,12 +115,19 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
     ::_exit(127);
 }
 
-[[noreturn]] void exec_child(const child_spec& spec, pid_t parent, int error_fd)
+// Dies with the master from now on; if the master already died (before the prctl), now.
+void die_with_parent(pid_t parent) noexcept
 {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)
-        ::_exit(127);  // the master died before we could tie our life to it
+        ::_exit(127);
+}
+
+[[noreturn]] void exec_child(const child_spec& spec, pid_t parent, int error_fd)
+{
+    die_with_parent(parent);
     reset_signals();
     drop_privileges(spec.user, spec.group);
+    die_with_parent(parent);  // the kernel clears the parent-death signal when the uid/gid change
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         throw_errno("prctl(PR_SET_NO_NEW_PRIVS)");
     if (::chdir(spec.directory.c_str()) != 0)
