@@ -1,7 +1,7 @@
 #include "master/certificate_config.hpp"
 
-#include "../common/error_message.hpp"
-#include "../common/temp_dir.hpp"
+#include "test/support/error_message.hpp"
+#include "test/support/temp_dir.hpp"
 #include "printers.hpp"
 
 #include <boost/test/unit_test.hpp>

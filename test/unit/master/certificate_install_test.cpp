@@ -2,7 +2,7 @@
 
 #include "master/certificate_files.hpp"
 
-#include "../common/error_message.hpp"
+#include "test/support/error_message.hpp"
 #include "printers.hpp"
 #include "test_pki.hpp"
 

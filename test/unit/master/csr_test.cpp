@@ -1,6 +1,6 @@
 #include "master/csr.hpp"
 
-#include "../common/error_message.hpp"
+#include "test/support/error_message.hpp"
 #include "test_pki.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,7 +1,7 @@
 // common/pem_certificates, tested here where the test CA lives.
 #include "common/pem_certificates.hpp"
 
-#include "../common/error_message.hpp"
+#include "test/support/error_message.hpp"
 #include "test_pki.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,6 +1,6 @@
 #include "master/renewal.hpp"
 
-#include "../common/error_message.hpp"
+#include "test/support/error_message.hpp"
 #include "printers.hpp"
 #include "test_pki.hpp"
 

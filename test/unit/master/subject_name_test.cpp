@@ -1,6 +1,6 @@
 #include "master/subject_name.hpp"
 
-#include "../common/error_message.hpp"
+#include "test/support/error_message.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -2,8 +2,8 @@
 // certificates for given keys, and the files a certificate section points at.
 #pragma once
 
-#include "../common/temp_dir.hpp"
-#include "../common/test_keys.hpp"
+#include "test/support/temp_dir.hpp"
+#include "test/support/test_keys.hpp"
 #include "common/pem_certificates.hpp"
 
 #include <openssl/x509v3.h>
