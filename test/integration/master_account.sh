@@ -3,8 +3,7 @@
 # stdout (the account object) is lacme's stdout; the client runs as _lacme-client.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
-t_master_require_users
-t_pebble_up
+t_master_up
 t_master_file_account
 grep -q '"status" *: *"valid"' "$T/account.json" || t_fail "register printed no valid account: $(cat "$T/account.json")"
 t_pass "account --register --tos-agreed prints the new account"

@@ -5,10 +5,7 @@
 # is locked with .lacme.lock during the run, and is empty again afterwards.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
-t_master_require_users
-t_pebble_up
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up
 dir="$T/www/.well-known/acme-challenge"
 mkdir -p "$dir"; chmod 0755 "$T/www" "$T/www/.well-known"
 chown _lacme-client "$dir"

@@ -11,37 +11,21 @@ t_master_require_users() {
         t_fail "users _lacme-client/_lacme-www missing (apt-get install lacme)"
 }
 
-# t_master_conf DIR [client=CMD] [webserver=CMD] [accountd=CMD] [accountd_config=FILE]
-#   [listen=ADDR] [users=drop|keep] [extra_webserver=LINE]: DIR/lacme.conf for our master.
-# users=drop (default) keeps lacme's _lacme-client/_lacme-www/nogroup defaults.
+# t_master_up [VAR=VALUE...]: the users, pebble (arguments as t_pebble_up), and a TMPDIR in $T
+# (made traversable: the dropped children must reach the challenge dir in it).
+t_master_up() {
+    t_master_require_users
+    t_pebble_up "$@"
+    chmod 0711 "$T"
+    export TMPDIR="$T/tmp"
+    mkdir -p "$TMPDIR"
+    chmod 0711 "$TMPDIR"
+}
+
+# t_master_conf DIR [ARG...]: t_lacme_conf with our client and webserver, dropped to lacme's users.
 t_master_conf() {
     local dir=$1; shift
-    local client=$CLIENT web=$WEBSERVER accountd="" accountd_config="" listen="127.0.0.1:$HTTP01_PORT" users=drop
-    local extra_web="" arg
-    for arg in "$@"; do
-        case $arg in
-            client=*) client=${arg#client=} ;;
-            webserver=*) web=${arg#webserver=} ;;
-            accountd=*) accountd=${arg#accountd=} ;;
-            accountd_config=*) accountd_config=${arg#accountd_config=} ;;
-            listen=*) listen=${arg#listen=} ;;
-            users=*) users=${arg#users=} ;;
-            extra_webserver=*) extra_web=${arg#extra_webserver=} ;;
-            *) t_fail "t_master_conf: unknown argument $arg" ;;
-        esac
-    done
-    mkdir -p "$dir"
-    {
-        printf '[client]\nserver = %s\ncommand = %s\n' "$PEBBLE_URL" "$client"
-        [ "$users" = drop ] || printf 'user =\ngroup =\n'
-        printf '[webserver]\nlisten = %s\ncommand = %s\n' "$listen" "$web"
-        [ "$users" = drop ] || printf 'user =\ngroup =\n'
-        [ -z "$extra_web" ] || printf '%s\n' "$extra_web"
-        if [ -n "$accountd" ]; then
-            printf '[accountd]\ncommand = %s\n' "$accountd"
-            [ -z "$accountd_config" ] || printf 'config = %s\n' "$accountd_config"
-        fi
-    } >"$dir/lacme.conf"
+    t_lacme_conf "$dir" client="$CLIENT" webserver="$WEBSERVER" users=drop "$@"
 }
 
 # t_master_file_account: an account key in a file served by our accountd through the socketpair;

@@ -4,11 +4,7 @@
 # skips it (min-days), --force renews, --json reports; the challenge dir is gone afterwards.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
-t_master_require_users
-t_pebble_up
-# The dropped children must reach the challenge dir under TMPDIR (T itself is 0700).
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up
 t_master_file_account
 t_section "$T/conf/certs.conf" www p256 www.example.org example.org
 lacme() { "$LACME" --config="$T/conf/lacme.conf" "$@"; }

@@ -7,10 +7,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
 t_require lacme-accountd
 [ -x /usr/libexec/lacme/client ] && [ -x /usr/libexec/lacme/webserver ] || t_fail "Debian's lacme package is not installed"
-t_master_require_users
-t_pebble_up PEBBLE_WFE_NONCEREJECT=0   # Perl's client does not retry badNonce
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up PEBBLE_WFE_NONCEREJECT=0   # Perl's client does not retry badNonce
 t_keygen "$T/account.key" rsa2048
 printf 'privkey = file:%s\n' "$T/account.key" >"$T/accountd.conf"
 t_master_conf "$T/conf" client=/usr/libexec/lacme/client webserver=/usr/libexec/lacme/webserver \

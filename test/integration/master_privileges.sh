@@ -6,10 +6,7 @@
 # and saved fds at 10 and above, which are ignored).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
-t_master_require_users
-t_pebble_up
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up
 mkdir -m 0777 "$T/proc"
 for name in client webserver; do
     real=$CLIENT; [ "$name" = client ] || real=$WEBSERVER

@@ -4,10 +4,7 @@
 # bad one (missing key, missing system user) with exit 1, without contacting the CA.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
-t_master_require_users
-t_pebble_up
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up
 t_master_file_account
 t_section "$T/conf/certs.conf" www p256 www.example.org
 lacme() { "$LACME" --config="$T/conf/lacme.conf" "$@"; }

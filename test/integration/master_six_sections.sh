@@ -5,10 +5,7 @@
 # once, and the whole run used ONE accountd (spawned once, one connection for every client).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
-t_master_require_users
-t_pebble_up
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up
 cat >"$T/accountd-wrapper" <<SH
 #!/bin/sh
 echo started >>"$T/accountd-starts"

@@ -5,10 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
 source "$(dirname "$0")/ssh_fixture.bash"
-t_master_require_users
-t_pebble_up
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up
 t_sshd_signer
 sessions() { grep -c "Accepted publickey" "$T/sshd.log"; }
 t_master_conf "$T/conf" accountd="ssh -F $T/ssh/ssh_config -T signer lacme-accountd"

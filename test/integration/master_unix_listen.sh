@@ -4,10 +4,7 @@
 # challenges through it, and the socket file is removed at the end.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
-t_master_require_users
-t_pebble_up
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"; mkdir -p "$TMPDIR"; chmod 0711 "$TMPDIR"
+t_master_up
 sock="$T/lacme-www.socket"
 cat >"$T/proxy.py" <<'PY'
 import asyncio, os, stat, sys
