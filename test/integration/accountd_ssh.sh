@@ -4,54 +4,12 @@
 # under an authorized_keys forced command (restrict,command="lacme-accountd --stdio"), and
 # (b) through a forwarded UNIX socket (ssh -N -L local.sock:remote.sock).
 source "$(dirname "$0")/lib.sh"
-t_require sshd; t_require ssh; t_require ssh-keygen; t_require lacme
-sshd=$(command -v sshd)
-ssh_port=$((PORT0 + 10))
+source "$(dirname "$0")/ssh_fixture.bash"
+t_require lacme
 t_pebble_up PEBBLE_WFE_NONCEREJECT=0   # Perl's client drives the ACME side; it does not retry badNonce
-
-mkdir -p "$T/ssh" "$T/remote" "$T/local" /run/sshd
-chmod 0700 "$T/remote" "$T/local"
-ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/client_key"
-t_keygen "$T/remote/account.key" p256
-printf 'privkey = file:%s\n' "$T/remote/account.key" >"$T/remote/accountd.conf"
-# The signing host decides what runs: the client's requested command is ignored.
-printf 'restrict,command="%s --quiet --stdio --config=%s" %s\n' "$ACCOUNTD" "$T/remote/accountd.conf" \
-    "$(cat "$T/ssh/client_key.pub")" >"$T/ssh/authorized_keys"
-# A second key may only forward the daemon's socket.
-ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/forward_key"
-printf 'restrict,port-forwarding,command="/bin/false" %s\n' "$(cat "$T/ssh/forward_key.pub")" \
-    >>"$T/ssh/authorized_keys"
-cat >"$T/ssh/sshd_config" <<CONF
-Port $ssh_port
-ListenAddress 127.0.0.1
-HostKey $T/ssh/host_key
-AuthorizedKeysFile $T/ssh/authorized_keys
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PermitRootLogin prohibit-password
-AllowStreamLocalForwarding yes
-PidFile $T/ssh/sshd.pid
-CONF
-printf '[127.0.0.1]:%s %s\n' "$ssh_port" "$(cut -d' ' -f1,2 "$T/ssh/host_key.pub")" >"$T/ssh/known_hosts"
-for name in signer forwarder; do
-    key=$([ "$name" = signer ] && echo client_key || echo forward_key)
-    cat >>"$T/ssh/ssh_config" <<CONF
-Host $name
-  HostName 127.0.0.1
-  Port $ssh_port
-  User root
-  IdentityFile $T/ssh/$key
-  IdentitiesOnly yes
-  UserKnownHostsFile $T/ssh/known_hosts
-  StrictHostKeyChecking yes
-  BatchMode yes
-CONF
-done
-t_bg "$T/sshd.log" "$sshd" -D -e -f "$T/ssh/sshd_config"
-t_wait_for "sshd" sh -c "ssh -F '$T/ssh/ssh_config' -T signer </dev/null | head -n 1 | grep -q '^1 OK'"
+t_sshd_signer
+mkdir -p "$T/local"
+chmod 0700 "$T/local"
 
 # (a) the master spawns `ssh -T signer lacme-accountd`; the forced command runs ours remotely.
 d="$T/a"; mkdir -p "$d"

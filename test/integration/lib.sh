@@ -140,30 +140,43 @@ t_softhsm_init() {
     softhsm2-util --init-token --free --label "$1" --so-pin 12345678 --pin 1234 >/dev/null
 }
 
-# t_perl_lacme_conf DIR [client=CMD] [webserver=CMD] [accountd=CMD] [accountd_config=FILE] [socket=PATH]
-# writes DIR/lacme.conf for Debian's Perl lacme master (no privilege drop: tests run as root).
-t_perl_lacme_conf() {
+# t_lacme_conf DIR [client=CMD] [webserver=CMD] [accountd=CMD] [accountd_config=FILE]
+#   [listen=ADDR] [users=keep|drop] [extra_webserver=LINE]: DIR/lacme.conf for a lacme master
+# (Perl's or ours: same file), later arguments win. Defaults: Debian's client and webserver on
+# 127.0.0.1:HTTP01_PORT, users=keep (no privilege drop: tests run as root); users=drop keeps
+# lacme's _lacme-client/_lacme-www/nogroup defaults.
+t_lacme_conf() {
     local dir=$1; shift
-    local client=/usr/libexec/lacme/client web=/usr/libexec/lacme/webserver accountd="" accountd_config="" arg
+    local client=/usr/libexec/lacme/client web=/usr/libexec/lacme/webserver accountd="" accountd_config=""
+    local listen="127.0.0.1:$HTTP01_PORT" users=keep extra_web="" arg
     for arg in "$@"; do
         case $arg in
             client=*) client=${arg#client=} ;;
             webserver=*) web=${arg#webserver=} ;;
             accountd=*) accountd=${arg#accountd=} ;;
             accountd_config=*) accountd_config=${arg#accountd_config=} ;;
-            *) t_fail "t_perl_lacme_conf: unknown argument $arg" ;;
+            listen=*) listen=${arg#listen=} ;;
+            users=*) users=${arg#users=} ;;
+            extra_webserver=*) extra_web=${arg#extra_webserver=} ;;
+            *) t_fail "t_lacme_conf: unknown argument $arg" ;;
         esac
     done
     mkdir -p "$dir"
     {
-        printf '[client]\nserver = %s\nuser =\ngroup =\ncommand = %s\n' "$PEBBLE_URL" "$client"
-        printf '[webserver]\nlisten = 127.0.0.1:%s\nuser =\ngroup =\ncommand = %s\n' "$HTTP01_PORT" "$web"
+        printf '[client]\nserver = %s\ncommand = %s\n' "$PEBBLE_URL" "$client"
+        [ "$users" = drop ] || printf 'user =\ngroup =\n'
+        printf '[webserver]\nlisten = %s\ncommand = %s\n' "$listen" "$web"
+        [ "$users" = drop ] || printf 'user =\ngroup =\n'
+        [ -z "$extra_web" ] || printf '%s\n' "$extra_web"
         if [ -n "$accountd" ]; then
             printf '[accountd]\ncommand = %s\n' "$accountd"
             [ -z "$accountd_config" ] || printf 'config = %s\n' "$accountd_config"
         fi
     } >"$dir/lacme.conf"
 }
+
+# t_perl_lacme_conf DIR [ARG...]: t_lacme_conf for Debian's Perl lacme master.
+t_perl_lacme_conf() { t_lacme_conf "$@"; }
 
 # t_certs_conf DIR NAME DOMAIN...: DIR/certs.conf with one section NAME issuing for the domains,
 # a fresh P-256 service key, chain written to DIR/NAME.pem, verified against pebble's roots.

@@ -1,0 +1,92 @@
+#include "master/accountd_link.hpp"
+
+#include "common/error.hpp"
+#include "common/path.hpp"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace lacme::master {
+namespace {
+
+accountd_link spawn_accountd(const accountd_settings& accountd, bool debug)
+{
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+        throw_errno("socketpair");
+    unique_fd ours(pair[0]);
+    unique_fd theirs(pair[1]);
+    child_spec spec;
+    spec.argv = accountd_argv(accountd, debug);
+    spec.user = accountd.role.user;
+    spec.group = accountd.role.group;
+    spec.fds = {{theirs.get(), STDIN_FILENO}, {theirs.get(), STDOUT_FILENO}, {STDERR_FILENO, STDERR_FILENO}};
+    spec.expand_argv_after_drop = true;
+    if (const char* tty = std::getenv("GPG_TTY"))
+        spec.environment.push_back(std::string("GPG_TTY=") + tty);
+    accountd_link link{std::move(ours), spawn_child(spec)};
+    return link;
+}
+
+// lacme's checks: nobody else may write the socket's directory or use the socket.
+void require_private(const std::string& path, mode_t forbidden, std::string_view hint)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw_errno("can't stat " + path + std::string(hint));
+    if ((st.st_mode & forbidden) != 0)
+        throw error("insecure permissions on " + path);
+}
+
+accountd_link connect_accountd(const std::string& socket_path)
+{
+    require_private(parent_directory(socket_path), 0022, "");
+    require_private(socket_path, 0066, " (is lacme-accountd running?)");
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (socket_path.size() >= sizeof address.sun_path)
+        throw error("socket path too long: " + socket_path);
+    std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+    unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd)
+        throw_errno("socket");
+    int rc;
+    do
+        rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address);
+    while (rc != 0 && errno == EINTR);
+    if (rc != 0)
+        throw_errno("connect(" + socket_path + ")");
+    return accountd_link{std::move(fd), std::nullopt};
+}
+
+}  // namespace
+
+std::vector<std::string> accountd_argv(const accountd_settings& accountd, bool debug)
+{
+    std::vector<std::string> argv = accountd.role.command;
+    argv.emplace_back("--stdio");
+    if (!accountd.config.empty())
+        argv.push_back("--config=" + accountd.config);
+    if (!accountd.privkey.empty())
+        argv.push_back("--privkey=" + accountd.privkey);
+    if (accountd.quiet)
+        argv.emplace_back("--quiet");
+    if (debug)
+        argv.emplace_back("--debug");
+    return argv;
+}
+
+accountd_link open_accountd_link(const settings& s, bool debug)
+{
+    if (s.accountd)
+        return spawn_accountd(*s.accountd, debug);
+    return connect_accountd(s.socket);
+}
+
+}  // namespace lacme::master

@@ -1,0 +1,116 @@
+#include "master/accountd_relay.hpp"
+
+#include "common/accountd_protocol.hpp"
+#include "common/error.hpp"
+
+#include <sys/socket.h>
+
+namespace lacme::master {
+
+accountd_relay::accountd_relay(uv_loop_t* loop, unique_fd upstream, log_fn debug_log)
+    : upstream_(std::make_unique<pipe_stream>(loop, std::move(upstream))),
+      upstream_lines_(accountd_max_line),
+      loop_(loop),
+      debug_log_(std::move(debug_log))
+{
+    // The clients' exit watches keep the loop running; the relay only serves them.
+    upstream_->unref();
+    upstream_->on_write_error([this](int status) { fail(std::string("write to accountd: ") + uv_strerror(status)); });
+    upstream_->start_reading([this](std::string_view bytes) { on_upstream_data(bytes); },
+                             [this](int status) { on_upstream_end(status); });
+}
+
+unique_fd accountd_relay::attach_client()
+{
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+        throw_errno("socketpair");
+    unique_fd theirs(pair[1]);
+    const std::uint64_t id = next_id_++;
+    if (failure_) {
+        ::close(pair[0]);  // the client reads EOF and reports that accountd is gone
+        return theirs;
+    }
+    auto [it, inserted] = peers_.emplace(id, peer{std::make_unique<pipe_stream>(loop_, unique_fd(pair[0])),
+                                                  line_buffer(accountd_max_line)});
+    auto& stream = *it->second.stream;
+    stream.unref();
+    stream.on_write_error([this, id](int) { drop_peer(id); });
+    stream.start_reading([this, id](std::string_view bytes) { on_peer_data(id, bytes); },
+                         [this, id](int) { drop_peer(id); });
+    greet(it->second);
+    return theirs;
+}
+
+void accountd_relay::greet(peer& p) const
+{
+    if (greeting_)
+        p.stream->write(*greeting_);
+}
+
+void accountd_relay::on_upstream_data(std::string_view bytes)
+{
+    upstream_lines_.append(bytes);
+    while (auto line = upstream_lines_.next()) {
+        std::string framed = line->text + (line->bare_newline ? "\n" : "\r\n");
+        if (!greeting_) {
+            partial_greeting_ += framed;
+            if (++greeting_lines_ == 2) {
+                greeting_ = std::move(partial_greeting_);
+                for (auto& [id, p] : peers_)
+                    greet(p);
+            }
+            continue;
+        }
+        if (in_flight_.empty())
+            return fail("accountd sent an answer nobody asked for");
+        const std::uint64_t id = in_flight_.front();
+        in_flight_.pop_front();
+        if (const auto it = peers_.find(id); it != peers_.end())
+            it->second.stream->write(std::move(framed));
+    }
+    if (upstream_lines_.overflowed())
+        fail("accountd sent an overlong line");
+}
+
+void accountd_relay::on_upstream_end(int status)
+{
+    fail(status == 0 ? "accountd closed the connection" : std::string("read from accountd: ") + uv_strerror(status));
+}
+
+void accountd_relay::on_peer_data(std::uint64_t id, std::string_view bytes)
+{
+    const auto it = peers_.find(id);
+    if (it == peers_.end())
+        return;
+    auto& p = it->second;
+    p.lines.append(bytes);
+    while (auto line = p.lines.next()) {
+        if (failure_)
+            return drop_peer(id);
+        upstream_->write(line->text + (line->bare_newline ? "\n" : "\r\n"));
+        in_flight_.push_back(id);
+        ++relayed_;
+    }
+    if (p.lines.overflowed())
+        drop_peer(id);
+}
+
+void accountd_relay::drop_peer(std::uint64_t id)
+{
+    // Its answers still in flight are discarded when they arrive (their id is gone).
+    peers_.erase(id);
+}
+
+void accountd_relay::fail(std::string reason)
+{
+    if (failure_)
+        return;
+    debug_log_(reason);
+    failure_ = std::move(reason);
+    upstream_->close_after_writes();
+    peers_.clear();  // every client sees EOF and reports that accountd went away
+    in_flight_.clear();
+}
+
+}  // namespace lacme::master

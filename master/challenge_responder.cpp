@@ -1,0 +1,29 @@
+#include "master/challenge_responder.hpp"
+
+namespace lacme::master {
+namespace {
+
+challenge_directory directory_for(const settings& s, logger& log)
+{
+    if (s.webserver.challenge_directory) {
+        log.debug("Using existing webserver on " + *s.webserver.challenge_directory);
+        return challenge_directory::existing(*s.webserver.challenge_directory);
+    }
+    return challenge_directory::fresh(s.client.user);
+}
+
+}  // namespace
+
+challenge_responder::challenge_responder(const settings& s, bool debug, logger& log)
+    : directory_(directory_for(s, log))
+{
+    if (s.webserver.challenge_directory)
+        return;  // an external HTTP daemon serves the directory: no listen, no iptables
+    webservers_ = std::make_unique<webserver_listeners>(s.webserver, directory_.path(), debug);
+    for (const auto& a : webservers_->addresses())
+        log.debug("Forked ACME webserver bound to " + a.text);
+    if (s.webserver.iptables)
+        iptables_ = std::make_unique<iptables_rules>(webservers_->addresses(), log);
+}
+
+}  // namespace lacme::master

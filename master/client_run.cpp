@@ -1,0 +1,168 @@
+#include "master/client_run.hpp"
+
+#include "common/error.hpp"
+#include "common/fd_io.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace lacme::master {
+namespace {
+
+constexpr int config_target_fd = 3;
+constexpr int socket_target_fd = 4;
+
+struct pipe_pair {
+    unique_fd read;
+    unique_fd write;
+};
+
+pipe_pair make_pipe()
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw_errno("pipe");
+    return {unique_fd(fds[0]), unique_fd(fds[1])};
+}
+
+std::string temp_directory()
+{
+    const char* tmp = std::getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
+}  // namespace
+
+unique_fd config_fd_for(const nlohmann::json& config)
+{
+    std::string path = temp_directory() + "/lacme-client.conf.json-XXXXXX";
+    unique_fd writer(::mkostemp(path.data(), O_CLOEXEC));
+    if (!writer)
+        throw_errno("mkstemp(" + path + ")");
+    unique_fd reader(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    const int open_errno = errno;
+    ::unlink(path.c_str());
+    if (!reader) {
+        errno = open_errno;
+        throw_errno("open(" + path + ")");
+    }
+    write_all(writer.get(), config.dump(), path);
+    return reader;
+}
+
+client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay& relay, client_invocation invocation,
+                       bool debug, done_fn done)
+    : done_(std::move(done))
+{
+    const unique_fd config = config_fd_for(invocation.config);
+    const unique_fd socket = relay.attach_client();
+    child_spec spec;
+    spec.argv = role.command;
+    spec.argv.push_back(invocation.command);
+    spec.argv.push_back(std::to_string(config_target_fd));
+    spec.argv.push_back(std::to_string(socket_target_fd));
+    spec.argv.insert(spec.argv.end(), invocation.arguments.begin(), invocation.arguments.end());
+    spec.user = role.user;
+    spec.group = role.group;
+    spec.directory = invocation.directory;
+    spec.environment = {debug ? "DEBUG=1" : "DEBUG=0"};
+    spec.fds = {{config.get(), config_target_fd}, {socket.get(), socket_target_fd}, {STDERR_FILENO, STDERR_FILENO}};
+
+    std::optional<pipe_pair> in, out;
+    if (invocation.input) {
+        in = make_pipe();
+        spec.fds.push_back({in->read.get(), STDIN_FILENO});
+    }
+    if (invocation.capture_output) {
+        out = make_pipe();
+        spec.fds.push_back({out->write.get(), STDOUT_FILENO});
+    } else {
+        spec.fds.push_back({STDOUT_FILENO, STDOUT_FILENO});
+    }
+    child_ = spawn_child(spec);
+
+    if (in) {
+        in->read.reset();
+        input_ = std::make_unique<pipe_stream>(loop, std::move(in->write));
+        input_->on_write_error([](int) {});  // a client that exits early reports its own error
+        input_->write(std::move(*invocation.input));
+        input_->close_after_writes();
+    }
+    if (out) {
+        out->write.reset();
+        output_done_ = false;
+        output_ = std::make_unique<pipe_stream>(loop, std::move(out->read));
+        output_->start_reading(
+            [this](std::string_view bytes) {
+                if (output_bytes_.size() + bytes.size() > output_cap) {
+                    failure_ = "client output exceeds " + std::to_string(output_cap) + " bytes";
+                    child_.signal(SIGKILL);
+                    output_->stop_reading();
+                    output_done_ = true;
+                    return finish_if_done();
+                }
+                output_bytes_.append(bytes);
+            },
+            [this](int) {
+                output_done_ = true;
+                finish_if_done();
+            });
+    }
+
+    exit_watch_ = uv::make_handle<uv_poll_t>();
+    if (uv_poll_init(loop, exit_watch_.get(), child_.exit_fd()) != 0)
+        throw error("uv_poll_init failed on the client's pidfd");
+    exit_watch_->data = this;
+    watch_exit();
+
+    timer_ = uv::make_handle<uv_timer_t>();
+    uv_timer_init(loop, timer_.get());
+    timer_->data = this;
+    uv_timer_start(
+        timer_.get(),
+        [](uv_timer_t* h) {
+            auto* self = static_cast<client_run*>(h->data);
+            self->failure_ = "client timed out after " + std::to_string(deadline.count()) + " s";
+            self->child_.signal(SIGKILL);
+        },
+        std::chrono::milliseconds(deadline).count(), 0);
+}
+
+void client_run::on_exit()
+{
+    // Stop watching before reaping closes the pidfd, so libuv never touches a reused fd number.
+    uv_poll_stop(exit_watch_.get());
+    const auto status = child_.try_reap();
+    if (!status) {
+        watch_exit();
+        return;
+    }
+    status_ = status;
+    finish_if_done();
+}
+
+void client_run::watch_exit()
+{
+    uv_poll_start(exit_watch_.get(), UV_READABLE,
+                  [](uv_poll_t* h, int, int) { static_cast<client_run*>(h->data)->on_exit(); });
+}
+
+void client_run::finish_if_done()
+{
+    if (!status_ || !output_done_ || !done_)
+        return;
+    uv_timer_stop(timer_.get());
+    client_result result;
+    if (!failure_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0))
+        failure_ = "client " + describe_wait_status(*status_);
+    result.failure = failure_;
+    result.output = std::move(output_bytes_);
+    // Last statement: the callback may destroy this object.
+    std::exchange(done_, nullptr)(std::move(result));
+}
+
+}  // namespace lacme::master

@@ -1,0 +1,75 @@
+// One run of the ACME client (`command COMMAND CONFIG_FD SOCKET_FD ARGS`, lacme 0.8's interface)
+// on the master's loop: config JSON on fd 3 (read-only temp file), its private accountd
+// connection from the relay on fd 4, input on stdin, stdout captured (or the master's own
+// stdout), stderr shared. Dropped to [client] user/group, umask 0022, cwd the challenge dir.
+#pragma once
+
+#include "common/uv/handle.hpp"
+#include "master/accountd_relay.hpp"
+#include "master/child_spawn.hpp"
+#include "master/pipe_stream.hpp"
+#include "master/settings.hpp"
+
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <uv.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lacme::master {
+
+struct client_invocation {
+    std::string command;  // account, newOrder, revokeCert, renewal-info
+    std::vector<std::string> arguments;
+    nlohmann::json config;                  // written to CONFIG_FD
+    std::optional<std::string> input;       // stdin (CSR or certificate, DER); /dev/null if absent
+    bool capture_output = true;             // false: stdout is the master's stdout (account)
+    std::string directory = "/";
+};
+
+struct client_result {
+    std::optional<std::string> failure;  // one line, nullopt on success
+    std::string output;
+};
+
+class client_run {
+public:
+    using done_fn = std::function<void(client_result)>;
+    // Bounded: a client still running after this long is killed and the run fails.
+    static constexpr std::chrono::seconds deadline{900};
+    static constexpr std::size_t output_cap = 1024 * 1024;
+
+    client_run(uv_loop_t* loop, const child_role& role, accountd_relay& relay, client_invocation invocation,
+               bool debug, done_fn done);
+    client_run(const client_run&) = delete;
+    client_run& operator=(const client_run&) = delete;
+
+    [[nodiscard]] pid_t pid() const noexcept { return child_.pid(); }
+    // SIGINT/SIGTERM of the master: the client is told to stop too.
+    void interrupt() const noexcept { child_.signal(SIGTERM); }
+
+private:
+    void on_exit();
+    void watch_exit();
+    void finish_if_done();
+
+    child_process child_;
+    std::unique_ptr<pipe_stream> input_;
+    std::unique_ptr<pipe_stream> output_;
+    uv::handle_ptr<uv_poll_t> exit_watch_;
+    uv::handle_ptr<uv_timer_t> timer_;
+    std::string output_bytes_;
+    bool output_done_ = true;
+    std::optional<int> status_;
+    std::optional<std::string> failure_;
+    done_fn done_;
+};
+
+// The read-only fd of a temp file holding the JSON config, already unlinked.
+unique_fd config_fd_for(const nlohmann::json& config);
+
+}  // namespace lacme::master

@@ -1,0 +1,148 @@
+#include "master/command_line.hpp"
+
+#include <charconv>
+#include <map>
+#include <string_view>
+
+namespace lacme::master {
+namespace {
+
+std::optional<command_kind> command_named(std::string_view name)
+{
+    static const std::map<std::string_view, command_kind> commands = {
+        {"account", command_kind::account},        {"newOrder", command_kind::new_order},
+        {"new-order", command_kind::new_order},    {"new-cert", command_kind::new_order},
+        {"revokeCert", command_kind::revoke_cert}, {"revoke-cert", command_kind::revoke_cert},
+        {"check", command_kind::check},
+    };
+    const auto it = commands.find(name);
+    return it == commands.end() ? std::nullopt : std::optional(it->second);
+}
+
+long parse_integer(std::string_view option, std::string_view text, long low, long high)
+{
+    long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < low || value > high)
+        throw usage_error("Value \"" + std::string(text) + "\" invalid for option " + std::string(option));
+    return value;
+}
+
+// Walks the arguments, handing out option values from "--opt=value" or the next argument.
+class option_reader {
+public:
+    explicit option_reader(const std::vector<std::string>& args) : args_(args) {}
+
+    [[nodiscard]] bool done() const { return next_ >= args_.size(); }
+    std::string_view take() { return args_[next_++]; }
+
+    std::string value_for(std::string_view option, std::optional<std::string_view> inline_value)
+    {
+        if (inline_value)
+            return std::string(*inline_value);
+        if (done())
+            throw usage_error("Option " + std::string(option) + " requires an argument");
+        return std::string(take());
+    }
+
+private:
+    const std::vector<std::string>& args_;
+    std::size_t next_ = 0;
+};
+
+void apply_option(command_line& cl, option_reader& reader, std::string_view arg, bool& help, bool& version)
+{
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+        name = arg.substr(0, eq);
+        inline_value = arg.substr(eq + 1);
+    }
+    const auto flag = [&](bool& target) {
+        if (inline_value)
+            throw usage_error("Option " + std::string(name) + " does not take an argument");
+        target = true;
+    };
+    if (name == "--config")
+        cl.config = reader.value_for(name, inline_value);
+    else if (name == "--socket")
+        cl.socket = reader.value_for(name, inline_value);
+    else if (name == "--config-certs")
+        cl.config_certs.push_back(reader.value_for(name, inline_value));
+    else if (name == "--min-days")
+        cl.min_days = static_cast<int>(parse_integer(name, reader.value_for(name, inline_value), -1000000, 1000000));
+    else if (name == "--jobs" || name == "--max-concurrent")
+        cl.max_concurrent = static_cast<unsigned>(parse_integer(name, reader.value_for(name, inline_value), 1, 64));
+    else if (name == "--force") {
+        bool force = false;
+        flag(force);
+        cl.min_days = -1;
+    } else if (name == "--quiet" || name == "-q")
+        flag(cl.quiet);
+    else if (name == "--debug")
+        flag(cl.debug);
+    else if (name == "--register")
+        flag(cl.register_account);
+    else if (name == "--tos-agreed")
+        flag(cl.tos_agreed);
+    else if (name == "--deactivate")
+        flag(cl.deactivate);
+    else if (name == "--json")
+        flag(cl.json);
+    else if (name == "--help" || name == "-h")
+        flag(help);
+    else if (name == "--version")
+        flag(version);
+    else
+        throw usage_error("Unknown option: " + std::string(arg.substr(0, 60)));
+}
+
+}  // namespace
+
+command_line parse_command_line(const std::vector<std::string>& args)
+{
+    command_line cl;
+    bool help = false;
+    bool version = false;
+    std::vector<std::string> positional;
+    option_reader reader(args);
+    bool options_ended = false;
+    while (!reader.done()) {
+        const std::string_view arg = reader.take();
+        if (!options_ended && arg == "--")
+            options_ended = true;
+        else if (!options_ended && arg.size() > 1 && arg.front() == '-')
+            apply_option(cl, reader, arg, help, version);
+        else
+            positional.emplace_back(arg);
+    }
+    if (help || version) {
+        cl.command = help ? command_kind::help : command_kind::version;
+        return cl;
+    }
+    if (positional.empty())
+        throw usage_error("Missing command");
+    const auto command = command_named(positional.front());
+    if (!command)
+        throw usage_error("Invalid command: " + positional.front().substr(0, 60));
+    cl.command = *command;
+    cl.arguments.assign(positional.begin() + 1, positional.end());
+    if (cl.debug)
+        cl.quiet = false;
+    if (cl.command == command_kind::revoke_cert && cl.arguments.empty())
+        throw usage_error("Nothing to revoke");
+    return cl;
+}
+
+std::string usage_text()
+{
+    return "Usage: lacme [--config=FILE] [--socket=PATH] [OPTIONS] COMMAND [ARGUMENT ..]\n"
+           "Commands: account [--register] [--tos-agreed] [--deactivate] [CONTACT ..]\n"
+           "          newOrder [--config-certs=FILE] [--min-days=N|--force] [--json] [--jobs=N] [SECTION ..]\n"
+           "          revokeCert FILE [FILE ..]\n"
+           "          check [--config-certs=FILE] [SECTION ..]\n"
+           "Options: -q|--quiet, --debug, -h|--help, --version\n"
+           "Consult the manpage for more information.\n";
+}
+
+}  // namespace lacme::master

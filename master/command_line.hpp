@@ -1,0 +1,42 @@
+// lacme's command line (lacme(8)): global options, then COMMAND and its arguments. Options may
+// appear anywhere before "--", as with Perl's Getopt::Long (gnu_getopt).
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lacme::master {
+
+enum class command_kind { account, new_order, revoke_cert, check, help, version };
+
+struct command_line {
+    command_kind command = command_kind::help;
+    std::optional<std::string> config;
+    std::optional<std::string> socket;
+    bool quiet = false;
+    bool debug = false;
+    // account
+    bool register_account = false;
+    bool tos_agreed = false;
+    bool deactivate = false;
+    // newOrder
+    std::vector<std::string> config_certs;
+    std::optional<int> min_days;  // --force is -1
+    bool json = false;            // ours
+    unsigned max_concurrent = 4;  // ours: --jobs / --max-concurrent
+    std::vector<std::string> arguments;  // CONTACTs, SECTIONs or FILEs
+};
+
+// Bad usage: main prints the message and lacme's "Try 'lacme --help'" hint, exit status 2.
+class usage_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+command_line parse_command_line(const std::vector<std::string>& args);
+
+std::string usage_text();
+
+}  // namespace lacme::master

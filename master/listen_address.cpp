@@ -1,0 +1,88 @@
+#include "master/listen_address.hpp"
+
+#include "common/error.hpp"
+
+#include <arpa/inet.h>
+#include <sys/un.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace lacme::master {
+namespace {
+
+[[noreturn]] void invalid(std::string_view text)
+{
+    throw error("invalid listen address: " + std::string(text.substr(0, 100)));
+}
+
+std::uint16_t parse_port(std::string_view text, std::string_view whole)
+{
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535)
+        invalid(whole);
+    return static_cast<std::uint16_t>(value);
+}
+
+listen_address unix_address(std::string_view text)
+{
+    listen_address a;
+    auto* un = reinterpret_cast<sockaddr_un*>(&a.address);
+    if (text.size() >= sizeof un->sun_path)
+        invalid(text);
+    un->sun_family = AF_UNIX;
+    std::memcpy(un->sun_path, text.data(), text.size());
+    a.length = sizeof(sockaddr_un);
+    a.text = text;
+    return a;
+}
+
+listen_address inet_address(std::string_view host, std::uint16_t port, bool v6, std::string_view whole)
+{
+    listen_address a;
+    const std::string h(host);
+    if (v6) {
+        auto* in6 = reinterpret_cast<sockaddr_in6*>(&a.address);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        if (::inet_pton(AF_INET6, h.c_str(), &in6->sin6_addr) != 1)
+            invalid(whole);
+        a.length = sizeof(sockaddr_in6);
+        a.text = "[" + h + "]:" + std::to_string(port);
+    } else {
+        auto* in = reinterpret_cast<sockaddr_in*>(&a.address);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        if (::inet_pton(AF_INET, h.c_str(), &in->sin_addr) != 1)
+            invalid(whole);
+        a.length = sizeof(sockaddr_in);
+        a.text = h + ":" + std::to_string(port);
+    }
+    a.host = h;
+    a.port = port;
+    return a;
+}
+
+}  // namespace
+
+listen_address parse_listen_address(std::string_view text)
+{
+    if (text.starts_with('/'))
+        return unix_address(text);
+    if (text.starts_with('[')) {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos)
+            invalid(text);
+        const auto rest = text.substr(close + 1);
+        if (!rest.empty() && !rest.starts_with(':'))
+            invalid(text);
+        const std::uint16_t port = rest.empty() ? 80 : parse_port(rest.substr(1), text);
+        return inet_address(text.substr(1, close - 1), port, true, text);
+    }
+    const auto colon = text.find(':');
+    const std::uint16_t port = colon == std::string_view::npos ? 80 : parse_port(text.substr(colon + 1), text);
+    return inet_address(text.substr(0, colon), port, false, text);
+}
+
+}  // namespace lacme::master

@@ -1,0 +1,72 @@
+// sbin/lacme: reads the command line and lacme.conf, then runs the command on one event loop.
+// Exit status: 0 success, 1 a section (or the command) failed, 2 usage or configuration error.
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "master/account_command.hpp"
+#include "master/command_line.hpp"
+#include "master/master_loop.hpp"
+#include "master/order_command.hpp"
+#include "master/check_command.hpp"
+#include "master/revoke_command.hpp"
+#include "master/settings.hpp"
+
+#include <iostream>
+#include <optional>
+
+namespace {
+
+using namespace lacme::master;
+
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+int run_command(const command_line& cl, const settings& s, lacme::logger& log)
+{
+    if (cl.command == command_kind::check)
+        return run_check_command(s, cl, log);
+    master_loop master(s, cl, log);
+    switch (cl.command) {
+    case command_kind::account:
+        return run_account_command(master);
+    case command_kind::revoke_cert:
+        return run_revoke_command(master);
+    default:
+        return run_order_command(master);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    command_line cl;
+    try {
+        cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const usage_error& e) {
+        std::cerr << e.what() << "\nTry 'lacme --help' or consult the manpage for more information.\n";
+        return exit_usage;
+    }
+    if (cl.command == command_kind::help) {
+        std::cerr << usage_text();
+        return 0;
+    }
+    if (cl.command == command_kind::version) {
+        std::cout << "lacme (lacme-cpp) " LACME_VERSION "\n";
+        return 0;
+    }
+    lacme::logger log(cl.debug ? lacme::log_level::debug : cl.quiet ? lacme::log_level::info : lacme::log_level::verbose);
+    std::optional<settings> s;
+    try {
+        s = load_settings(cl);
+        log.debug("Using configuration file: " + s->config_file);
+    } catch (const lacme::error& e) {
+        log.info(std::string("Error: ") + e.what());
+        return exit_usage;
+    }
+    try {
+        return run_command(cl, *s, log);
+    } catch (const std::exception& e) {
+        log.info(std::string("Error: ") + e.what());
+        return exit_failure;
+    }
+}

@@ -1,0 +1,58 @@
+// What every command shares: the libuv loop, SIGINT/SIGTERM/SIGHUP handling, and the run's one
+// accountd connection (opened on first use, so a run with nothing to do contacts nobody).
+#pragma once
+
+#include "common/log.hpp"
+#include "common/uv/loop.hpp"
+#include "common/uv/signal_watcher.hpp"
+#include "master/accountd_link.hpp"
+#include "master/accountd_relay.hpp"
+#include "master/command_line.hpp"
+#include "master/settings.hpp"
+
+#include <uv.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace lacme::master {
+
+class master_loop {
+public:
+    master_loop(const settings& s, const command_line& cl, logger& log);
+    master_loop(const master_loop&) = delete;
+    master_loop& operator=(const master_loop&) = delete;
+    ~master_loop();
+
+    [[nodiscard]] uv_loop_t* loop() noexcept { return loop_.get(); }
+    [[nodiscard]] const settings& config() const noexcept { return settings_; }
+    [[nodiscard]] const command_line& options() const noexcept { return options_; }
+    [[nodiscard]] logger& log() noexcept { return log_; }
+    [[nodiscard]] accountd_relay& relay();
+
+    // Runs until stop() or a signal; false after a signal.
+    bool run();
+    // Called by whoever knows the work is done (the signal watchers would keep the loop alive).
+    void stop() noexcept { loop_.stop(); }
+    [[nodiscard]] bool interrupted() const noexcept { return interrupted_signal_ != 0; }
+    [[nodiscard]] int interrupted_signal() const noexcept { return interrupted_signal_; }
+    // Called when a signal arrives, before the loop stops (e.g. to stop the clients).
+    void on_interrupt(std::function<void()> callback) { on_interrupt_ = std::move(callback); }
+    // Ends the accountd connection and waits (bounded) for a spawned accountd to exit.
+    void close_accountd();
+
+private:
+    uv::loop loop_;  // first: closes last
+    const settings& settings_;
+    const command_line& options_;
+    logger& log_;
+    uv::signal_watcher signals_;
+    std::optional<accountd_link> link_;
+    std::unique_ptr<accountd_relay> relay_;
+    std::function<void()> on_interrupt_;
+    int interrupted_signal_ = 0;
+};
+
+}  // namespace lacme::master

@@ -1,0 +1,90 @@
+#include "master/notify.hpp"
+
+#include "common/error.hpp"
+#include "common/line_buffer.hpp"
+#include "common/text.hpp"
+#include "master/child_spawn.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace lacme::master {
+namespace {
+
+constexpr std::size_t max_logged_line = 4096;
+
+// Reads the command's output until it closes it or the deadline passes, logging each line.
+void log_output(int fd, std::chrono::steady_clock::time_point deadline, logger& log)
+{
+    line_buffer lines(max_logged_line);
+    char buffer[4096];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            throw error("timed out");
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
+            throw_errno("poll");
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0)
+            break;
+        lines.append(std::string_view(buffer, static_cast<std::size_t>(n)));
+        while (auto line = lines.next())
+            log.verbose("[notify] " + printable_for_log(line->text, max_logged_line));
+        if (lines.overflowed())
+            lines = line_buffer(max_logged_line);  // an endless line is dropped, not buffered
+    }
+}
+
+std::optional<std::string> run_one(const std::string& command, std::chrono::seconds timeout, logger& log)
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw_errno("pipe");
+    unique_fd read_end(fds[0]);
+    unique_fd write_end(fds[1]);
+    child_spec spec;
+    spec.argv = {"/bin/sh", "-c", command};
+    spec.fds = {{write_end.get(), STDOUT_FILENO}, {write_end.get(), STDERR_FILENO}};
+    child_process child = spawn_child(spec);
+    write_end.reset();
+    try {
+        log_output(read_end.get(), std::chrono::steady_clock::now() + timeout, log);
+    } catch (const error& e) {
+        child.terminate(std::chrono::milliseconds(1000));
+        return e.what();
+    }
+    const int status = child.reap_within(std::chrono::milliseconds(std::chrono::seconds(timeout)));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return describe_wait_status(status);
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<notify_failure> run_notify_commands(const std::vector<std::string>& commands, logger& log,
+                                                std::chrono::seconds timeout)
+{
+    std::vector<std::string> distinct;
+    for (const auto& c : commands)
+        if (std::find(distinct.begin(), distinct.end(), c) == distinct.end())
+            distinct.push_back(c);
+    std::vector<notify_failure> failures;
+    for (const auto& command : distinct) {
+        log.verbose("Running notification command `" + command + "`");
+        try {
+            if (auto reason = run_one(command, timeout, log))
+                failures.push_back({command, *reason});
+        } catch (const error& e) {
+            failures.push_back({command, e.what()});
+        }
+    }
+    return failures;
+}
+
+}  // namespace lacme::master

@@ -1,0 +1,17 @@
+// lacme newOrder [--config-certs=FILE] [--min-days=N|--force] [--json] [--jobs=N] [SECTION...]:
+// decides per section whether to renew, builds the CSRs, brings up the challenge responders
+// (only when something is to be issued), runs the clients concurrently, verifies and installs
+// each chain as it arrives, then runs the notify commands and prints the summary.
+#pragma once
+
+#include "master/master_loop.hpp"
+
+namespace lacme::master {
+
+int run_order_command(master_loop& master);
+
+// The config-certs list as lacme builds it: --config-certs, else lacme.conf's, else the
+// defaults; each item %-expanded.
+std::vector<std::string> certificate_config_items(const settings& s, const command_line& cl);
+
+}  // namespace lacme::master

@@ -1,0 +1,39 @@
+// Runs one client per section on the master's loop, at most max_concurrent at a time; a failing
+// section never stops the others. Each job's callback gets its client's result as it finishes.
+#pragma once
+
+#include "master/client_run.hpp"
+#include "master/master_loop.hpp"
+
+#include <deque>
+#include <functional>
+#include <list>
+#include <string>
+
+namespace lacme::master {
+
+class section_runner {
+public:
+    struct job {
+        std::string section;
+        client_invocation invocation;
+        std::function<void(client_result)> on_done;
+    };
+
+    section_runner(master_loop& master, unsigned max_concurrent) : master_(master), max_concurrent_(max_concurrent) {}
+
+    void add(job j) { pending_.push_back(std::move(j)); }
+    // Returns when every job has finished, or false when a signal interrupted the run (jobs not
+    // started yet are then dropped, running clients get SIGTERM).
+    bool run();
+
+private:
+    void start_more();
+
+    master_loop& master_;
+    unsigned max_concurrent_;
+    std::deque<job> pending_;
+    std::list<std::unique_ptr<client_run>> running_;
+};
+
+}  // namespace lacme::master

@@ -1,0 +1,143 @@
+#include "master/settings.hpp"
+
+#include "common/error.hpp"
+#include "common/ini_config.hpp"
+#include "common/percent_expand.hpp"
+
+#include <map>
+
+namespace lacme::master {
+namespace {
+
+using defaults = std::map<std::string, std::optional<std::string>, std::less<>>;
+
+const defaults client_defaults = {
+    {"socket", "%t/S.lacme"},
+    {"user", "_lacme-client"},
+    {"group", "nogroup"},
+    {"command", "/usr/libexec/lacme/client"},
+    {"server", std::nullopt},
+    {"timeout", std::nullopt},
+    {"SSL_verify", std::nullopt},
+    {"SSL_version", std::nullopt},
+    {"SSL_cipher_list", std::nullopt},
+    {"SSL_CAfile", std::nullopt},  // ours: CA bundle for the ACME server's TLS
+};
+const defaults webserver_defaults = {
+    {"listen", "/run/lacme-www.socket"},
+    {"challenge-directory", std::nullopt},
+    {"user", "_lacme-www"},
+    {"group", "nogroup"},
+    {"command", "/usr/libexec/lacme/webserver"},
+    {"iptables", "No"},
+};
+const defaults accountd_defaults = {
+    {"user", ""}, {"group", ""}, {"command", "/usr/bin/lacme-accountd"}, {"config", ""}, {"privkey", ""}, {"quiet", "Yes"},
+};
+
+std::set<std::string> keys_of(const defaults& d)
+{
+    std::set<std::string> keys;
+    for (const auto& [key, value] : d)
+        keys.insert(key);
+    return keys;
+}
+
+// The section's values with the defaults filled in (nullopt: unset, no default).
+defaults section_values(const ini_config& ini, std::string_view section, const defaults& d)
+{
+    defaults values;
+    for (const auto& [key, fallback] : d) {
+        auto v = ini.get(section, key);
+        values[key] = v ? v : fallback;
+    }
+    return values;
+}
+
+child_role role_from(const defaults& values, std::string_view section)
+{
+    child_role role{*values.at("user"), *values.at("group"), split_on_blanks(*values.at("command"))};
+    if (role.command.empty())
+        throw error("empty command in section [" + std::string(section) + "]");
+    return role;
+}
+
+std::vector<std::string> split_listen(std::string_view text)
+{
+    std::vector<std::string> items;
+    std::string current;
+    for (const char c : text) {
+        if (c == ',' || c == ' ' || c == '\t' || c == '\n') {
+            if (!current.empty())
+                items.push_back(std::move(current));
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    if (!current.empty())
+        items.push_back(std::move(current));
+    return items;
+}
+
+std::string read_config_path(const command_line& cl, const percent_expander& expander)
+{
+    return expander.expand(cl.config.value_or("%E/lacme/lacme.conf"));
+}
+
+}  // namespace
+
+std::vector<std::string> split_on_blanks(std::string_view text)
+{
+    std::vector<std::string> items;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto start = text.find_first_not_of(" \t\r\n\f\v", i);
+        if (start == std::string_view::npos)
+            break;
+        const auto end = std::min(text.find_first_of(" \t\r\n\f\v", start), text.size());
+        items.emplace_back(text.substr(start, end - start));
+        i = end;
+    }
+    return items;
+}
+
+settings load_settings(const command_line& cl)
+{
+    const auto expander = percent_expander::for_current_process();
+    settings s;
+    s.config_file = read_config_path(cl, expander);
+    const ini_config ini = ini_config::read_file(s.config_file);
+    ini.check({{"", {"config-certs"}},
+               {"client", keys_of(client_defaults)},
+               {"webserver", keys_of(webserver_defaults)},
+               {"accountd", keys_of(accountd_defaults)}});
+
+    if (const auto certs = ini.get("", "config-certs"))
+        s.config_certs = split_on_blanks(*certs);
+
+    const defaults client = section_values(ini, "client", client_defaults);
+    s.client = role_from(client, "client");
+    s.client_config = nlohmann::json::object();
+    for (const auto& [key, value] : client)
+        s.client_config[key] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+    s.socket = expander.expand(cl.socket.value_or(*client.at("socket")));
+
+    const defaults web = section_values(ini, "webserver", webserver_defaults);
+    s.webserver.listen = split_listen(*web.at("listen"));
+    if (const auto& dir = web.at("challenge-directory"))
+        s.webserver.challenge_directory = expander.expand(*dir);
+    s.webserver.role = role_from(web, "webserver");
+    s.webserver.iptables = parse_yes_no("iptables", *web.at("iptables"));
+    if (!s.webserver.challenge_directory && s.webserver.listen.empty())
+        throw error("'challenge-directory' option is required in section [webserver] when 'listen' is empty");
+
+    if (ini.has_section("accountd") && !cl.socket) {
+        const defaults accountd = section_values(ini, "accountd", accountd_defaults);
+        s.accountd = accountd_settings{role_from(accountd, "accountd"), *accountd.at("config"), *accountd.at("privkey"),
+                                       parse_yes_no("quiet", *accountd.at("quiet"))};
+    }
+    return s;
+}
+
+}  // namespace lacme::master

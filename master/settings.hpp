@@ -1,0 +1,53 @@
+// lacme.conf (lacme(8) "configuration file"): the default section's config-certs and the
+// [client], [webserver] and [accountd] sections, with the manual's defaults.
+#pragma once
+
+#include "master/command_line.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lacme::master {
+
+// Who a child runs as and what it executes (command split on whitespace).
+struct child_role {
+    std::string user;
+    std::string group;
+    std::vector<std::string> command;
+};
+
+struct webserver_settings {
+    std::vector<std::string> listen;                 // addresses, unparsed
+    std::optional<std::string> challenge_directory;  // %-expanded
+    child_role role;
+    bool iptables = false;
+};
+
+struct accountd_settings {
+    child_role role;  // command items are %-expanded by the child, after its privilege drop
+    std::string config;
+    std::string privkey;  // deprecated in lacme 0.8, still passed on as --privkey
+    bool quiet = true;
+};
+
+struct settings {
+    std::string config_file;                // %-expanded path of lacme.conf
+    std::vector<std::string> config_certs;  // items as written (not yet %-expanded)
+    child_role client;
+    nlohmann::json client_config;  // the [client] section as the client reads it on CONFIG_FD
+    std::string socket;            // %-expanded accountd socket, used when accountd is absent
+    webserver_settings webserver;
+    std::optional<accountd_settings> accountd;  // absent with --socket or no [accountd] section
+};
+
+// Throws lacme::error naming the file (and line) for unreadable files, unknown sections or keys,
+// bad values.
+settings load_settings(const command_line& cl);
+
+// "a b  c" → {"a", "b", "c"}: lacme's split on whitespace.
+std::vector<std::string> split_on_blanks(std::string_view text);
+
+}  // namespace lacme::master

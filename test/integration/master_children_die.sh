@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Children never outlive the master: with a client that hangs, SIGKILL the master while the
+# webserver, the client and accountd run; within 2 s none of them is left, and the next run binds
+# the same port and issues normally.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/master_lib.bash"
+t_master_up
+t_master_file_account
+t_section "$T/conf/certs.conf" www p256 www.example.org
+printf '#!/bin/sh\nexec sleep 60\n' >"$T/hanging-client"
+chmod 0755 "$T/hanging-client"
+sed "s|^command = $CLIENT|command = $T/hanging-client|" "$T/conf/lacme.conf" >"$T/conf/hang.conf"
+
+"$LACME" --config="$T/conf/hang.conf" newOrder --config-certs="$T/conf/certs.conf" 2>"$T/hang.log" &
+master=$!
+children() { ps -o pid= --ppid "$master" 2>/dev/null | tr -d ' '; }
+t_wait_for "client, webserver and accountd started" sh -c "[ \$(ps -o pid= --ppid $master | wc -l) -ge 3 ]"
+kids=$(children)
+kill -KILL "$master"
+wait "$master" 2>/dev/null || true
+for i in $(seq 20); do
+    left=""
+    # A zombie is dead (whoever adopted it reaps it when it pleases).
+    for pid in $kids; do
+        state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || continue
+        [ "$state" = Z ] || left="$left $pid"
+    done
+    [ -z "$left" ] && break
+    sleep 0.1
+done
+[ -z "$left" ] || t_fail "children still alive 2 s after the master's SIGKILL:$left ($(ps -o pid,stat,comm -p "${left# }" 2>&1))"
+t_pass "client, webserver and accountd exit when the master is SIGKILLed"
+
+rm -rf "${TMPDIR:?}"/*  # the killed run could not clean its challenge dir
+"$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/certs.conf" 2>"$T/next.log" ||
+    t_fail "next run: $(cat "$T/next.log")"
+t_verify_chain "$T/conf/www.pem" www.example.org
+t_pass "the next run binds the port again and issues"
+t_done

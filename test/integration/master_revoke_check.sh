@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Our master: revokeCert of an issued certificate (by the account key), a second revocation
+# fails with exit 1; `lacme check` passes on a good configuration and names each problem of a
+# bad one (missing key, missing system user) with exit 1, without contacting the CA.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/master_lib.bash"
+t_master_up
+t_master_file_account
+t_section "$T/conf/certs.conf" www p256 www.example.org
+lacme() { "$LACME" --config="$T/conf/lacme.conf" "$@"; }
+
+lacme check --config-certs="$T/conf/certs.conf" >"$T/check.out" 2>&1 || t_fail "check of a good config: $(cat "$T/check.out")"
+t_pass "check passes on a good configuration"
+
+lacme newOrder --config-certs="$T/conf/certs.conf" 2>"$T/order.log" || t_fail "newOrder: $(cat "$T/order.log")"
+lacme revokeCert "$T/conf/www.pem" 2>"$T/revoke.log" || t_fail "revokeCert: $(cat "$T/revoke.log")"
+grep -q "Revoking $T/conf/www.pem" "$T/revoke.log" || t_fail "no 'Revoking' line: $(cat "$T/revoke.log")"
+t_pass "revokeCert revokes an issued certificate"
+
+rc=0
+lacme revokeCert "$T/conf/www.pem" >/dev/null 2>"$T/again.log" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "alreadyRevoked" "$T/again.log" || t_fail "second revocation: exit $rc: $(cat "$T/again.log")"
+t_pass "revoking twice fails with the CA's alreadyRevoked, exit 1"
+
+rc=0
+lacme revokeCert "$T/nonexistent.pem" >/dev/null 2>"$T/nofile.log" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "nonexistent.pem" "$T/nofile.log" || t_fail "missing file: exit $rc: $(cat "$T/nofile.log")"
+t_pass "revokeCert of a missing file names it, exit 1"
+
+sed -i "s|^certificate-key = .*|certificate-key = $T/conf/missing.key|" "$T/conf/certs.conf"
+sed -i 's|^\[client\]|[client]\nuser = no-such-user-lacme|' "$T/conf/lacme.conf"
+posts=$(grep -c POST "$T/pebble.log")
+rc=0
+lacme check --config-certs="$T/conf/certs.conf" >"$T/bad.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || t_fail "check of a bad config: exit $rc: $(cat "$T/bad.out")"
+grep -q "no-such-user-lacme" "$T/bad.out" || t_fail "missing user not named: $(cat "$T/bad.out")"
+grep -q "^Error: \[www\] .*missing.key" "$T/bad.out" || t_fail "missing key not named: $(cat "$T/bad.out")"
+[ "$(grep -c POST "$T/pebble.log")" = "$posts" ] || t_fail "check contacted the CA"
+t_pass "check names a missing user and a missing key, exit 1, CA not contacted"
+
+rc=0
+lacme newOrder --config-certs="$T/conf/certs.conf" --force >/dev/null 2>"$T/nouser.log" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "no-such-user-lacme\|missing.key" "$T/nouser.log" || t_fail "bad config run: exit $rc: $(cat "$T/nouser.log")"
+t_pass "newOrder with a missing key fails that section with a one-line reason"
+t_done

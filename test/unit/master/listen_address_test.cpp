@@ -1,0 +1,37 @@
+#include "master/listen_address.hpp"
+
+#include "common/error.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace lacme::master;
+
+BOOST_AUTO_TEST_SUITE(master_listen_address)
+
+BOOST_AUTO_TEST_CASE(forms_of_lacme)
+{
+    const auto v4 = parse_listen_address("127.0.0.1:8080");
+    BOOST_TEST(v4.family() == AF_INET);
+    BOOST_TEST(v4.port == 8080);
+    BOOST_TEST(v4.text == "127.0.0.1:8080");
+    const auto v4_default = parse_listen_address("0.0.0.0");
+    BOOST_TEST(v4_default.port == 80);
+    const auto v6 = parse_listen_address("[::1]:81");
+    BOOST_TEST(v6.family() == AF_INET6);
+    BOOST_TEST(v6.host == "::1");
+    BOOST_TEST(v6.text == "[::1]:81");
+    BOOST_TEST(parse_listen_address("[::]").port == 80);
+    const auto unix_socket = parse_listen_address("/run/lacme-www.socket");
+    BOOST_TEST(unix_socket.family() == AF_UNIX);
+    BOOST_TEST(unix_socket.text == "/run/lacme-www.socket");
+}
+
+BOOST_AUTO_TEST_CASE(anything_else_is_refused)
+{
+    for (const char* bad : {"localhost:80", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:", "[::1", "[::1]x",
+                            "[nothex]:80", "relative/path", "1.2.3:80", ""})
+        BOOST_CHECK_THROW(parse_listen_address(bad), lacme::error);
+    BOOST_CHECK_THROW(parse_listen_address("/" + std::string(200, 'a')), lacme::error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,78 @@
+#include "master/settings.hpp"
+
+#include "common/error.hpp"
+#include "test/support/temp_dir.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace lacme::master;
+
+namespace {
+settings load(const lacme::test::temp_dir& dir, std::string_view text, std::optional<std::string> socket = std::nullopt)
+{
+    lacme::test::write_file(dir.file("lacme.conf"), text);
+    command_line cl;
+    cl.config = dir.file("lacme.conf");
+    cl.socket = std::move(socket);
+    return load_settings(cl);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(master_settings)
+
+BOOST_AUTO_TEST_CASE(defaults_of_the_manual)
+{
+    const lacme::test::temp_dir dir;
+    const settings s = load(dir, "");
+    BOOST_TEST(s.client.user == "_lacme-client");
+    BOOST_TEST(s.client.group == "nogroup");
+    BOOST_TEST((s.client.command == std::vector<std::string>{"/usr/libexec/lacme/client"}));
+    BOOST_TEST(s.socket == "/run/S.lacme");  // %t for root
+    BOOST_TEST((s.webserver.listen == std::vector<std::string>{"/run/lacme-www.socket"}));
+    BOOST_TEST(s.webserver.role.user == "_lacme-www");
+    BOOST_TEST(!s.webserver.iptables);
+    BOOST_TEST(!s.accountd);
+    BOOST_TEST(s.client_config["server"].is_null());
+    BOOST_TEST(s.client_config["command"] == "/usr/libexec/lacme/client");
+}
+
+BOOST_AUTO_TEST_CASE(sections_and_accountd)
+{
+    const lacme::test::temp_dir dir;
+    const settings s = load(dir,
+                            "config-certs = a.conf  b.d/\n"
+                            "[client]\nserver = https://ca/dir\nuser =\n"
+                            "[webserver]\nlisten = 127.0.0.1:80, [::]:80\niptables = Yes\n"
+                            "[accountd]\ncommand = ssh -T signer  lacme-accountd\nquiet = No\n");
+    BOOST_TEST((s.config_certs == std::vector<std::string>{"a.conf", "b.d/"}));
+    BOOST_TEST(s.client.user.empty());
+    BOOST_TEST(s.client_config["server"] == "https://ca/dir");
+    BOOST_TEST((s.webserver.listen == std::vector<std::string>{"127.0.0.1:80", "[::]:80"}));
+    BOOST_TEST(s.webserver.iptables);
+    BOOST_REQUIRE(s.accountd);
+    BOOST_TEST((s.accountd->role.command == std::vector<std::string>{"ssh", "-T", "signer", "lacme-accountd"}));
+    BOOST_TEST(!s.accountd->quiet);
+}
+
+BOOST_AUTO_TEST_CASE(socket_option_ignores_accountd)
+{
+    const lacme::test::temp_dir dir;
+    const settings s = load(dir, "[accountd]\n", "/tmp/S.x");
+    BOOST_TEST(!s.accountd);
+    BOOST_TEST(s.socket == "/tmp/S.x");
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_file_line_and_key)
+{
+    const lacme::test::temp_dir dir;
+    BOOST_CHECK_EXCEPTION(load(dir, "[client]\nbogus = 1\n"), lacme::error, [](const lacme::error& e) {
+        return std::string(e.what()).find("lacme.conf:2") != std::string::npos &&
+               std::string(e.what()).find("bogus") != std::string::npos;
+    });
+    BOOST_CHECK_THROW(load(dir, "[nosuch]\n"), lacme::error);
+    BOOST_CHECK_THROW(load(dir, "[webserver]\niptables = maybe\n"), lacme::error);
+    BOOST_CHECK_THROW(load(dir, "[webserver]\nlisten =\n"), lacme::error);  // needs challenge-directory
+    BOOST_CHECK_THROW(load(dir, "[client]\ncommand =\n"), lacme::error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
