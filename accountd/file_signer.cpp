@@ -1,6 +1,7 @@
 #include "accountd/file_signer.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "common/jws_signature.hpp"
 
 #include <openssl/err.h>

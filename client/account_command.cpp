@@ -2,12 +2,12 @@
 
 #include "client/client_config.hpp"
 #include "client/client_error.hpp"
-#include "client/order_flow.hpp"
-#include "client/problem_document.hpp"
+#include "client/account_lookup.hpp"
 
 #include "common/fd_io.hpp"
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
+#include "common/text.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -15,7 +15,6 @@
 
 #include <charconv>
 #include <cstring>
-#include <iostream>
 
 namespace lacme::client {
 namespace {
@@ -76,8 +75,8 @@ nlohmann::json roll_over_key(acme_session& session, const std::string& new_key_s
     else
         nonce = "AAAA";
     const nlohmann::json inner = sign_jws(new_key, inner_key, nonce, url, encode_payload(inner_payload));
-    const http_response r = session.post_ok({url, inner, false, {}}, "keyChange");
-    std::cerr << "Account key changed\n";
+    const http_response r = session.post_ok({.url = url, .payload = inner}, "keyChange");
+    session.log().info("Account key changed");
     return nlohmann::json::parse(r.body, nullptr, false);
 }
 
@@ -102,7 +101,7 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
         else if (a.starts_with("--new-key-socket="))
             request.new_key_socket = a.substr(17);
         else if (a.starts_with("--"))
-            throw lacme::error("account: unknown option " + sanitize_for_log(a, 60));
+            throw lacme::error("account: unknown option " + printable_for_log(a, 60));
         else
             request.contacts.push_back(a);
     }
@@ -125,7 +124,7 @@ int run_account(acme_session& session, const account_request& request, std::ostr
         std::string who;
         for (const auto& c : request.contacts)
             who += (who.empty() ? "for " : ", ") + c;
-        std::cerr << "Requesting new registration " << who << '\n';
+        session.log().info("Requesting new registration " + who);
         nlohmann::json payload = nlohmann::json::object();
         if (!request.contacts.empty())
             payload["contact"] = request.contacts;
@@ -137,8 +136,8 @@ int run_account(acme_session& session, const account_request& request, std::ostr
         else if (dir.external_account_required)
             throw lacme::error("the CA requires an external account binding (--eab-kid, --eab-hmac-key)");
         if (dir.terms_of_service)
-            std::cerr << "Terms of Service: " << sanitize_for_log(*dir.terms_of_service) << '\n';
-        const http_response r = session.post_ok({dir.new_account, payload, true, {}}, "newAccount");
+            session.log().info("Terms of Service: " + printable_for_log(*dir.terms_of_service));
+        const http_response r = session.post_ok({.url = dir.new_account, .payload = payload, .use_jwk = true}, "newAccount");
         const auto location = r.header("location");
         if (!location || location->empty())
             throw acme_error("newAccount: the CA sent no account URL (Location)");
@@ -149,21 +148,21 @@ int run_account(acme_session& session, const account_request& request, std::ostr
         if (r.status != 201 && !request.contacts.empty() &&
             (!have_account || account.value("contact", nlohmann::json()) != nlohmann::json(request.contacts))) {
             const http_response u =
-                session.post_ok({*session.kid(), nlohmann::json{{"contact", request.contacts}}, false, {}}, "account update");
+                session.post_ok({.url = *session.kid(), .payload = nlohmann::json{{"contact", request.contacts}}}, "account update");
             account = json_body(u, "account update");
         }
     } else {
         if (dir.terms_of_service)
-            std::cerr << "Terms of Service: " << sanitize_for_log(*dir.terms_of_service) << '\n';
+            session.log().info("Terms of Service: " + printable_for_log(*dir.terms_of_service));
         ensure_account_url(session, true);
         if (!request.contacts.empty()) {
             const http_response u =
-                session.post_ok({*session.kid(), nlohmann::json{{"contact", request.contacts}}, false, {}}, "account update");
+                session.post_ok({.url = *session.kid(), .payload = nlohmann::json{{"contact", request.contacts}}}, "account update");
             account = json_body(u, "account update");
             have_account = true;
         }
     }
-    std::cerr << "Key ID: " << *session.kid() << '\n';
+    session.log().info("Key ID: " + printable_for_log(*session.kid(), 200));
 
     if (!request.new_key_socket.empty()) {
         // The old key no longer works: show what the CA answered instead of asking again.
@@ -175,13 +174,13 @@ int run_account(acme_session& session, const account_request& request, std::ostr
     }
     if (request.flags & account_deactivate) {
         const http_response d =
-            session.post_ok({*session.kid(), nlohmann::json{{"status", "deactivated"}}, false, {}}, "account deactivation");
+            session.post_ok({.url = *session.kid(), .payload = nlohmann::json{{"status", "deactivated"}}}, "account deactivation");
         account = json_body(d, "account deactivation");
         have_account = true;
     }
     if (!have_account) {
         // The newAccount lookup answer has no body at some CAs; ask the account URL itself.
-        const http_response g = session.post_ok({*session.kid(), std::nullopt, false, {}}, "account");
+        const http_response g = session.post_ok({.url = *session.kid()}, "account");
         account = json_body(g, "account");
     }
     print_account(out, account, out_is_tty);

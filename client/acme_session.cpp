@@ -1,10 +1,10 @@
 #include "client/acme_session.hpp"
 
-#include "client/debug_log.hpp"
+#include "client/ca_url.hpp"
 #include "client/client_error.hpp"
 #include "client/problem_document.hpp"
 
-#include <iostream>
+#include "common/text.hpp"
 
 namespace lacme::client {
 
@@ -19,7 +19,7 @@ std::string describe_failure(const http_response& response, std::string_view wha
         line += ' ';  // not " " + string: GCC 12 -O3 -Wrestrict false positive
         line += problem->one_line();
     } else if (!media.empty())
-        line += " (" + sanitize_for_log(media, 60) + " response)";
+        line += " (" + printable_for_log(media, 60) + " response)";
     return line;
 }
 
@@ -37,14 +37,14 @@ nlohmann::json json_body(const http_response& response, std::string_view what)
     if (!json.is_object()) {
         const std::string media = response.media_type();
         throw acme_error(std::string(what) + ": the CA's response is not a JSON object" +
-                         (media.empty() ? std::string() : " (" + sanitize_for_log(media, 60) + ")"));
+                         (media.empty() ? std::string() : " (" + printable_for_log(media, 60) + ")"));
     }
     return json;
 }
 
 acme_session::acme_session(http_transport& http, accountd_connection& accountd, const client_config& config,
-                           bool debug)
-    : http_(http), accountd_(accountd), config_(config), debug_(debug)
+                           run_log& log)
+    : http_(http), accountd_(accountd), config_(config), log_(log)
 {
     if (accountd_.greeting().kid)
         kid_ = accountd_.greeting().kid;
@@ -92,7 +92,8 @@ std::optional<std::chrono::milliseconds> acme_session::transient_delay(const htt
     std::chrono::milliseconds delay = limits_.first_backoff * (1 << std::min(attempt, 6));
     if (response) {
         if (const auto ra = response->header("retry-after")) {
-            if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now())) {
+            const auto cap = limits_.longest_wait + std::chrono::seconds(1);
+            if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now(), cap)) {
                 if (*parsed > limits_.longest_wait)
                     return std::nullopt;
                 delay = std::max<std::chrono::milliseconds>(*parsed, std::chrono::milliseconds(100));
@@ -104,11 +105,18 @@ std::optional<std::chrono::milliseconds> acme_session::transient_delay(const htt
     return delay;
 }
 
+void acme_session::check_url(const std::string& url) const
+{
+    if (check_ca_url(config_.server, url) == url_origin::other)
+        log_.debug(printable_for_log(url, 200) + " is not on the directory's host");
+}
+
 void acme_session::ensure_nonces(std::size_t count)
 {
     for (int attempt = 0; nonces_.size() < count; ++attempt) {
         const std::string& url = directory().new_nonce;
-        std::vector<http_request> heads(count - nonces_.size(), http_request{"HEAD", url, {}, {}, {}});
+        check_url(url);
+        std::vector<http_request> heads(count - nonces_.size(), http_request{.method = "HEAD", .url = url});
         const auto outcomes = http_.perform_all(heads, request_timeout());
         std::string failure;
         bool transient = true;
@@ -155,13 +163,20 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
         pending.push_back(i);
 
     while (!pending.empty()) {
-        ensure_nonces(pending.size());
+        // The pool keeps only so many nonces: more requests than that go in several rounds
+        // (the responses of one round bring the nonces of the next).
+        const std::size_t round = std::min(pending.size(), nonce_pool::capacity);
+        std::vector<std::size_t> later(pending.begin() + static_cast<std::ptrdiff_t>(round), pending.end());
+        pending.resize(round);
+        ensure_nonces(round);
         std::vector<http_request> batch;
         for (const std::size_t i : pending) {
             const signed_post& p = requests[i];
+            check_url(p.url);
             const jws_key key = account_key(p.use_jwk);
             const nlohmann::json body = sign(key, p.url, encode_payload(p.payload), true);
-            batch.push_back({"POST", p.url, body.dump(), "application/jose+json", p.accept});
+            batch.push_back(
+                {.method = "POST", .url = p.url, .body = body.dump(), .content_type = "application/jose+json", .accept = p.accept});
         }
         const auto outcomes = http_.perform_all(batch, request_timeout());
 
@@ -175,8 +190,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
                 const auto delay = o.transient ? transient_delay(nullptr, s.transient++) : std::nullopt;
                 if (!delay)
                     throw transport_error(o.error);
-                if (debug_)
-                    std::cerr << debug_prefix() << "" << o.error << "; retrying\n";
+                log_.debug(o.error + "; retrying");
                 wait = std::max(wait, *delay);
                 retry.push_back(i);
                 continue;
@@ -189,8 +203,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
                 continue;
             }
             const auto problem = parse_problem_document(r.body);
-            if (debug_)
-                std::cerr << debug_prefix() << "" << describe_failure(r, requests[i].url) << '\n';
+            log_.debug(describe_failure(r, printable_for_log(requests[i].url, 200)));
             if (problem && problem->is("badNonce") && s.bad_nonce < limits_.bad_nonce) {
                 ++s.bad_nonce;
                 retry.push_back(i);
@@ -208,6 +221,7 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
         if (!retry.empty())
             sleep_for(wait);
         pending = std::move(retry);
+        pending.insert(pending.end(), later.begin(), later.end());
     }
 
     std::vector<http_response> responses;
@@ -232,8 +246,9 @@ http_response acme_session::post_ok(const signed_post& request, std::string_view
 
 http_response acme_session::get(const std::string& url, std::string_view what)
 {
+    check_url(url);
     for (int attempt = 0;; ++attempt) {
-        const http_request request{"GET", url, {}, {}, {}};
+        const http_request request{.method = "GET", .url = url};
         auto outcome = std::move(http_.perform_all(std::span(&request, 1), request_timeout()).front());
         if (outcome.response) {
             if (const auto nonce = outcome.response->header("replay-nonce"))
@@ -249,8 +264,7 @@ http_response acme_session::get(const std::string& url, std::string_view what)
                 return std::move(*outcome.response);
             throw transport_error(outcome.error);
         }
-        if (debug_)
-            std::cerr << debug_prefix() << "" << what << ": retrying\n";
+        log_.debug(std::string(what) + ": retrying");
         sleep_for(*delay);
     }
 }

@@ -11,6 +11,7 @@
 #include "client/jws_request.hpp"
 #include "client/nonce_pool.hpp"
 #include "client/retry_policy.hpp"
+#include "client/run_log.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,11 +23,13 @@
 
 namespace lacme::client {
 
+// Built with designated initializers: {.url = u, .payload = p, .accept = a}.
+// (every member has a default initializer so that -Wextra accepts the ones left out).
 struct signed_post {
-    std::string url;
-    std::optional<nlohmann::json> payload;  // nullopt: POST-as-GET (empty payload)
-    bool use_jwk = false;                   // jwk instead of kid in the protected header
-    std::string accept;                     // e.g. application/pem-certificate-chain
+    std::string url{};
+    std::optional<nlohmann::json> payload{};  // nullopt: POST-as-GET (empty payload)
+    bool use_jwk = false;                     // jwk instead of kid in the protected header
+    std::string accept{};                     // e.g. application/pem-certificate-chain
 };
 
 struct retry_limits {
@@ -40,7 +43,7 @@ struct retry_limits {
 
 class acme_session {
 public:
-    acme_session(http_transport& http, accountd_connection& accountd, const client_config& config, bool debug);
+    acme_session(http_transport& http, accountd_connection& accountd, const client_config& config, run_log& log);
 
     // Fetched on first use.
     const acme_directory& directory();
@@ -68,9 +71,13 @@ public:
                         bool with_nonce);
     [[nodiscard]] jws_key account_key(bool use_jwk) const;
 
-    [[nodiscard]] bool debug() const noexcept { return debug_; }
+    [[nodiscard]] run_log& log() const noexcept { return log_; }
+    // The `server` setting: where the CA's other URLs are checked against (client/ca_url.hpp).
+    [[nodiscard]] const std::string& directory_url() const noexcept { return config_.server; }
 
 private:
+    // check_ca_url, with a debug line for another host.
+    void check_url(const std::string& url) const;
     void ensure_nonces(std::size_t count);
     std::chrono::milliseconds request_timeout() const;
     // The delay before retrying a transient failure, or nullopt when it should not be retried.
@@ -79,7 +86,7 @@ private:
     http_transport& http_;
     accountd_connection& accountd_;
     const client_config& config_;
-    bool debug_;
+    run_log& log_;
     std::optional<acme_directory> directory_;
     std::optional<std::string> kid_;
     nonce_pool nonces_;

@@ -1,9 +1,9 @@
 #include "client/challenge_files.hpp"
 
-#include "client/debug_log.hpp"
 #include "client/retry_policy.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 
 #include <fcntl.h>
 #include <sys/inotify.h>
@@ -13,11 +13,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <iostream>
 
 namespace lacme::client {
 
-challenge_files::challenge_files()
+challenge_files::challenge_files(run_log& log) : log_(log)
 {
     // Best effort: without inotify (or read access to the cwd) we fall back to atime.
     unique_fd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
@@ -29,7 +28,7 @@ challenge_files::~challenge_files()
 {
     for (const auto& name : created_)
         if (::unlink(name.c_str()) != 0 && errno != ENOENT)
-            std::cerr << "Warning: unlink(" << name << "): " << std::strerror(errno) << '\n';
+            log_.warning("unlink(" + name + "): " + std::strerror(errno));
 }
 
 void challenge_files::write(const std::string& token, std::string_view key_authorization)
@@ -39,23 +38,14 @@ void challenge_files::write(const std::string& token, std::string_view key_autho
     unique_fd fd(::open(token.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644));
     if (!fd) {
         if (errno == EEXIST) {
-            std::cerr << "Warning: File exists: " << token << '\n';
+            log_.warning("File exists: " + token);
             return;
         }
         throw_errno("open(" + token + ")");
     }
     created_.push_back(token);
     fetches_[token] = 0;
-    std::string_view rest = key_authorization;
-    while (!rest.empty()) {
-        const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw_errno("write(" + token + ")");
-        }
-        rest.remove_prefix(static_cast<std::size_t>(n));
-    }
+    write_all(fd.get(), key_authorization, token);
     if (::close(fd.release()) != 0)
         throw_errno("close(" + token + ")");
 }
@@ -93,7 +83,7 @@ bool challenge_files::all_read_once() const
     return true;
 }
 
-void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool debug)
+void challenge_files::wait_for_fetches(std::chrono::milliseconds longest)
 {
     using namespace std::chrono_literals;
     const auto end = clock::now() + longest;
@@ -123,25 +113,23 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest, bool d
                     quiet = std::clamp<std::chrono::milliseconds>(2 * delay, 60ms, 1000ms);
                 }
             } else if (least > 0 && clock::now() - last_change >= quiet) {
-                if (debug)
-                    std::cerr << debug_prefix() << "the CA fetched every challenge file " << most << " time(s)\n";
+                log_.debug("the CA fetched every challenge file " + std::to_string(most) + " time(s)");
                 return;
             }
         } else if (all_read_once()) {
-            if (debug)
-                std::cerr << debug_prefix() << "the CA has read every challenge file\n";
+            log_.debug("the CA has read every challenge file");
             sleep_for(150ms);
             return;
         }
         sleep_for(step);
     }
-    if (debug) {
+    if (log_.debugging()) {
         std::string counts;
         for (const auto& [name, count] : fetches_) {
             counts += ' ';  // not " " + string: GCC 12 -O3 -Wrestrict false positive
             counts += std::to_string(count);
         }
-        std::cerr << debug_prefix() << "challenge fetches so far:" << counts << "; trying anyway\n";
+        log_.debug("challenge fetches so far:" + counts + "; trying anyway");
     }
 }
 

@@ -4,6 +4,8 @@
 // several vantage points, and the order is ready only once every fetch is answered.
 #pragma once
 
+#include "client/run_log.hpp"
+
 #include "common/unique_fd.hpp"
 
 #include <chrono>
@@ -16,7 +18,7 @@ namespace lacme::client {
 
 class challenge_files {
 public:
-    challenge_files();
+    explicit challenge_files(run_log& log);
     ~challenge_files();
     challenge_files(const challenge_files&) = delete;
     challenge_files& operator=(const challenge_files&) = delete;
@@ -29,12 +31,13 @@ public:
     // short quiet period (inotify), or once each was read at least once (atime, when inotify is
     // unavailable); at the latest after `longest`. Only a guess of when validation is over;
     // callers must cope with "not ready yet".
-    void wait_for_fetches(std::chrono::milliseconds longest, bool debug);
+    void wait_for_fetches(std::chrono::milliseconds longest);
 
 private:
     void drain_events();
     [[nodiscard]] bool all_read_once() const;  // atime fallback
 
+    run_log& log_;
     std::vector<std::string> created_;
     std::map<std::string, int, std::less<>> fetches_;
     unique_fd inotify_;

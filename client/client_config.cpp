@@ -1,6 +1,7 @@
 #include "client/client_config.hpp"
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -27,9 +28,7 @@ std::string value_text(const nlohmann::json& v)
 
 bool yes_no(std::string_view key, const std::string& text)
 {
-    std::string lower;
-    for (char c : text)
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = ascii_lower(text);
     if (lower == "no" || lower == "0" || lower == "false")
         return false;
     if (lower == "yes" || lower == "1" || lower == "true" || lower.empty())
@@ -73,6 +72,5 @@ client_config parse_client_config(std::string_view json_text)
     }
     return config;
 }
-
 
 }  // namespace lacme::client

@@ -1,6 +1,6 @@
 #include "client/link_header.hpp"
 
-#include <cctype>
+#include "common/text.hpp"
 
 namespace lacme::client {
 namespace {
@@ -9,14 +9,6 @@ void skip_blanks(std::string_view& s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
         s.remove_prefix(1);
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 // A quoted-string (with backslash escapes) or a token, up to ';' or ','.
@@ -95,7 +87,7 @@ std::vector<link> parse_link_header(std::string_view s)
             std::size_t n = 0;
             while (n < s.size() && s[n] != '=' && s[n] != ';' && s[n] != ',' && s[n] != ' ' && s[n] != '\t')
                 ++n;
-            const std::string name = lower(s.substr(0, n));
+            const std::string name = ascii_lower(s.substr(0, n));
             s.remove_prefix(n);
             skip_blanks(s);
             std::string value;
@@ -113,7 +105,7 @@ std::vector<link> parse_link_header(std::string_view s)
                     while (m < v.size() && v[m] != ' ' && v[m] != '\t')
                         ++m;
                     if (m > 0)
-                        rels.push_back(lower(v.substr(0, m)));
+                        rels.push_back(ascii_lower(v.substr(0, m)));
                     v.remove_prefix(m);
                 }
             }

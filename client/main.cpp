@@ -4,21 +4,22 @@
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
 //   renewal-info                                certificate (DER) on stdin, ARI window on stdout
 // Every error ends as one "Error: ..." line on stderr and exit status 1.
-#include "client/debug_log.hpp"
 #include "client/account_command.hpp"
 #include "client/accountd_connection.hpp"
 #include "client/acme_session.hpp"
 #include "client/client_config.hpp"
 #include "client/client_error.hpp"
-#include "client/http_transport.hpp"
+#include "client/curl_transport.hpp"
 #include "client/order_flow.hpp"
-#include "client/problem_document.hpp"
 #include "client/renewal_info.hpp"
 #include "client/revoke_command.hpp"
+#include "client/run_log.hpp"
 
 #include "common/fd_io.hpp"
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "common/unique_fd.hpp"
+#include "common/text.hpp"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -43,23 +44,10 @@ int parse_fd(const char* text, std::string_view what)
     int fd = -1;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), fd);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size() || fd < 0)
-        throw lacme::error("invalid " + std::string(what) + " '" + sanitize_for_log(s, 20) + "'");
+        throw lacme::error("invalid " + std::string(what) + " '" + lacme::printable_for_log(s, 20) + "'");
     if (::fcntl(fd, F_GETFD) < 0)
         lacme::throw_errno(std::string(what) + " " + std::string(s));
     return fd;
-}
-
-void write_all(int fd, std::string_view data)
-{
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            lacme::throw_errno("write to stdout");
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
 }
 
 // libcurl's process-wide setup, undone on every exit path from run().
@@ -82,17 +70,19 @@ bool debug_from_env()
     return v && *v && std::string_view(v) != "0";
 }
 
-int run(int argc, char** argv)
+int run(int argc, char** argv, lacme::logger& out)
 {
     if (argc < 4)
         throw lacme::error("usage: client COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
     const std::string command = argv[1];
     if (command != "account" && command != "newOrder" && command != "revokeCert" && command != "renewal-info")
-        throw lacme::error("unknown command '" + sanitize_for_log(command, 40) + "'");
+        throw lacme::error("unknown command '" + lacme::printable_for_log(command, 40) + "'");
     lacme::unique_fd config_fd(parse_fd(argv[2], "CONFIG_FD"));
     lacme::unique_fd socket_fd(parse_fd(argv[3], "SOCKET_FD"));
     const std::vector<std::string> args(argv + 4, argv + argc);
-    const bool debug = debug_from_env();
+    if (debug_from_env())
+        out.set_threshold(lacme::log_level::debug);
+    run_log log(out);
 
     // A dead peer on a pipe or socket must be an error return, not a silent death.
     if (::signal(SIGPIPE, SIG_IGN) == SIG_ERR)
@@ -103,11 +93,10 @@ int run(int argc, char** argv)
 
     const curl_global curl;
     accountd_connection accountd(std::move(socket_fd));
-    if (debug)
-        std::cerr << debug_prefix() << "accountd: alg " << accountd.greeting().alg
-                  << (accountd.greeting().kid ? ", kid " + *accountd.greeting().kid : std::string()) << '\n';
-    http_transport http(config.tls, http_transport::default_body_cap, debug);
-    acme_session session(http, accountd, config, debug);
+    log.debug("accountd: alg " + lacme::printable_for_log(accountd.greeting().alg, 20) +
+              (accountd.greeting().kid ? ", kid " + lacme::printable_for_log(*accountd.greeting().kid, 200) : std::string()));
+    curl_transport http(config.tls, log);
+    acme_session session(http, accountd, config, log);
     if (config.timeout.count() > 0)
         session.set_deadline(deadline::after(config.timeout));
 
@@ -122,7 +111,7 @@ int run(int argc, char** argv)
             if (a.starts_with("--replaces="))
                 request.replaces = a.substr(11);
             else if (a.starts_with("--"))
-                throw lacme::error("newOrder: unknown option " + sanitize_for_log(a, 60));
+                throw lacme::error("newOrder: unknown option " + lacme::printable_for_log(a, 60));
             else
                 request.names.push_back(a);
         }
@@ -132,7 +121,7 @@ int run(int argc, char** argv)
         if (request.csr_der.empty())
             throw lacme::error("newOrder: no CSR on stdin");
         const std::string chain = run_order(session, request);
-        write_all(STDOUT_FILENO, chain);
+        lacme::write_all(STDOUT_FILENO, chain, "stdout");
     } else if (command == "revokeCert") {
         std::optional<int> reason;
         for (const auto& a : args) {
@@ -141,15 +130,14 @@ int run(int argc, char** argv)
                 std::from_chars(a.data() + 9, a.data() + a.size(), value).ptr == a.data() + a.size() && value >= 0)
                 reason = value;
             else
-                throw lacme::error("revokeCert: unexpected argument " + sanitize_for_log(a, 60));
+                throw lacme::error("revokeCert: unexpected argument " + lacme::printable_for_log(a, 60));
         }
         run_revoke(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"), reason);
     } else {
         const auto info = fetch_renewal_info(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
-        write_all(STDOUT_FILENO, info.dump() + "\n");
+        lacme::write_all(STDOUT_FILENO, info.dump() + "\n", "stdout");
     }
-    if (debug)
-        std::cerr << debug_prefix() << "" << accountd.signatures() << " signed requests\n";
+    log.debug(std::to_string(accountd.signatures()) + " signed requests");
     return status;
 }
 
@@ -157,13 +145,14 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    lacme::logger out(lacme::log_level::verbose);
     try {
-        return run(argc, argv);
+        return run(argc, argv, out);
     } catch (const lacme::error& e) {
-        std::cerr << "Error: " << e.what() << '\n';
+        out.info(std::string("Error: ") + e.what());
     } catch (const std::exception& e) {
         // JSON type errors and allocation failures: still one line, still no abort.
-        std::cerr << "Error: " << sanitize_for_log(e.what()) << '\n';
+        out.info("Error: " + lacme::printable_for_log(e.what()));
     }
     return 1;
 }

@@ -9,7 +9,7 @@ void nonce_pool::add(std::string_view nonce)
     if (nonce.empty() || nonce.size() > 512 || !is_base64url_alphabet(nonce))
         return;
     nonces_.emplace_back(nonce);
-    if (nonces_.size() > max_kept)
+    if (nonces_.size() > capacity)
         nonces_.pop_front();
 }
 

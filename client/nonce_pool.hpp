@@ -12,6 +12,9 @@ namespace lacme::client {
 
 class nonce_pool {
 public:
+    // The most nonces kept: callers that need more at once work in batches of this size.
+    static constexpr std::size_t capacity = 32;
+
     // Ignores values that are not base64url (RFC 8555 §6.5.1) or absurdly long.
     void add(std::string_view nonce);
     // Most recent first: older nonces are likelier to have expired on the CA's side.
@@ -19,7 +22,6 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return nonces_.size(); }
 
 private:
-    static constexpr std::size_t max_kept = 32;
     std::deque<std::string> nonces_;
 };
 

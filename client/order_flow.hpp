@@ -1,10 +1,10 @@
 // newOrder (RFC 8555 §7.4): order, authorizations fetched and http-01 challenges answered in
 // parallel (already-valid ones skipped), key authorizations written to the cwd, polling with
 // Retry-After / backoff until the deadline, finalize with the CSR, chain download with
-// preferred-chain selection among Link: rel="alternate" chains.
+// preferred-chain selection among Link: rel="alternate" chains. The steps are in order_steps.
 #pragma once
 
-#include "client/acme_session.hpp"
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -21,9 +21,10 @@ struct order_request {
 // {"type":"ip"|"dns","value":...}; IPv6 addresses are normalised (RFC 8738 §3 wants RFC 5952).
 nlohmann::json identifier_for(const std::string& name);
 
-// The account URL: from accountd's greeting, else newAccount with onlyReturnExisting (one
-// signature). Throws acme_error when the key has no account and `required`.
-bool ensure_account_url(acme_session& session, bool required);
+// "a.example, b.example": how messages name the order.
+std::string names_of(const order_request& request);
+
+class acme_session;
 
 // Returns the PEM chain. Challenge files it created are removed before it returns or throws.
 std::string run_order(acme_session& session, const order_request& request);

@@ -2,6 +2,8 @@
 
 #include "client/json_member.hpp"
 
+#include "common/text.hpp"
+
 namespace lacme::client {
 namespace {
 
@@ -14,21 +16,6 @@ std::string shorten(const std::string& type)
 
 }  // namespace
 
-std::string sanitize_for_log(std::string_view text, std::size_t max_length)
-{
-    std::string out;
-    out.reserve(std::min(text.size(), max_length));
-    for (const char ch : text) {
-        if (out.size() >= max_length) {
-            out += "...";
-            break;
-        }
-        const auto c = static_cast<unsigned char>(ch);
-        out += (c < 0x20 || c == 0x7f) ? ' ' : ch;
-    }
-    return out;
-}
-
 std::string problem_document::short_type() const { return shorten(type); }
 
 bool problem_document::is(std::string_view acme_type) const
@@ -39,9 +26,9 @@ bool problem_document::is(std::string_view acme_type) const
 
 std::string problem_document::one_line() const
 {
-    std::string line = sanitize_for_log(short_type(), 100);
+    std::string line = printable_for_log(short_type(), 100);
     if (!detail.empty())
-        line += ": " + sanitize_for_log(detail);
+        line += ": " + printable_for_log(detail);
     if (!subproblems.empty())
         line += " (" + subproblems + ")";
     return line;
@@ -69,10 +56,10 @@ std::optional<problem_document> problem_from_json(const nlohmann::json& object)
             }
             std::string part;
             if (const auto id = sub.find("identifier"); id != sub.end() && id->is_object())
-                part = sanitize_for_log(string_member(*id, "type") + ":" + string_member(*id, "value"), 100) + ": ";
-            part += sanitize_for_log(shorten(string_member(sub, "type")), 100);
+                part = printable_for_log(string_member(*id, "type") + ":" + string_member(*id, "value"), 100) + ": ";
+            part += printable_for_log(shorten(string_member(sub, "type")), 100);
             if (const auto d = string_member(sub, "detail"); !d.empty())
-                part += ": " + sanitize_for_log(d, 200);
+                part += ": " + printable_for_log(d, 200);
             if (!problem.subproblems.empty())
                 problem.subproblems += "; ";
             problem.subproblems += part;

@@ -30,8 +30,4 @@ std::optional<problem_document> problem_from_json(const nlohmann::json& object);
 // From a response body; nullopt when it is not a JSON object.
 std::optional<problem_document> parse_problem_document(std::string_view body);
 
-// Makes CA-supplied text safe for a one-line terminal message: control characters (including
-// newlines and escape sequences) become spaces, and the length is capped.
-std::string sanitize_for_log(std::string_view text, std::size_t max_length = 300);
-
 }  // namespace lacme::client

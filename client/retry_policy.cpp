@@ -1,5 +1,7 @@
 #include "client/retry_policy.hpp"
 
+#include "common/text.hpp"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -84,88 +86,89 @@ private:
 bool valid(const std::tm& tm)
 {
     return tm.tm_mday >= 1 && tm.tm_mday <= 31 && tm.tm_hour <= 23 && tm.tm_min <= 59 && tm.tm_sec <= 60 &&
-           tm.tm_year >= 0 && tm.tm_year <= 8000;
+           tm.tm_year >= 0 && tm.tm_year <= 9999 - 1900;
+}
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate: separator " ", four-digit year) or
+// "Sunday, 06-Nov-94 08:49:37 GMT" (RFC 850: "-", two digits); tm_year is the year as written.
+std::optional<std::tm> comma_date(std::string_view text, std::string_view separator, std::size_t year_digits)
+{
+    std::tm tm{};
+    cursor c(text);
+    std::optional<int> day, mon, year;
+    if (!(c.skip_word() && c.literal(", ") && (day = c.number(2, 2)) && c.literal(separator) && (mon = c.month()) &&
+          c.literal(separator) && (year = c.number(year_digits, year_digits)) && c.literal(" ") && c.time_of_day(tm) &&
+          c.literal(" GMT") && c.done()))
+        return std::nullopt;
+    tm.tm_mday = *day;
+    tm.tm_mon = *mon;
+    tm.tm_year = *year;
+    return tm;
+}
+
+// asctime: "Sun Nov  6 08:49:37 1994"; tm_year is the year as written.
+std::optional<std::tm> asctime_date(std::string_view text)
+{
+    std::tm tm{};
+    cursor c(text);
+    std::optional<int> day, mon, year;
+    if (!(c.skip_word() && c.spaces() && (mon = c.month()) && c.spaces() && (day = c.number(1, 2)) && c.spaces() &&
+          c.time_of_day(tm) && c.spaces() && (year = c.number(4, 4)) && c.done()))
+        return std::nullopt;
+    tm.tm_mday = *day;
+    tm.tm_mon = *mon;
+    tm.tm_year = *year;
+    return tm;
 }
 
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text)
 {
-    std::tm tm{};
-    bool ok = false;
-    {  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        cursor c(text);
-        std::optional<int> day, mon, year;
-        ok = c.skip_word() && c.literal(", ") && (day = c.number(2, 2)) && c.literal(" ") && (mon = c.month()) &&
-             c.literal(" ") && (year = c.number(4, 4)) && c.literal(" ") && c.time_of_day(tm) && c.literal(" GMT") &&
-             c.done();
-        if (ok) {
-            tm.tm_mday = *day;
-            tm.tm_mon = *mon;
-            tm.tm_year = *year - 1900;
-        }
-    }
-    if (!ok) {  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (two-digit years: RFC 9110 §5.6.7 50-year rule, simplified)
-        tm = {};
-        cursor c(text);
-        std::optional<int> day, mon, year;
-        ok = c.skip_word() && c.literal(", ") && (day = c.number(2, 2)) && c.literal("-") && (mon = c.month()) &&
-             c.literal("-") && (year = c.number(2, 2)) && c.literal(" ") && c.time_of_day(tm) && c.literal(" GMT") &&
-             c.done();
-        if (ok) {
-            tm.tm_mday = *day;
-            tm.tm_mon = *mon;
-            tm.tm_year = *year < 70 ? *year + 100 : *year;
-        }
-    }
-    if (!ok) {  // asctime: Sun Nov  6 08:49:37 1994
-        tm = {};
-        cursor c(text);
-        std::optional<int> day, mon, year;
-        ok = c.skip_word() && c.spaces() && (mon = c.month()) && c.spaces() && (day = c.number(1, 2)) && c.spaces() &&
-             c.time_of_day(tm) && c.spaces() && (year = c.number(4, 4)) && c.done();
-        if (ok) {
-            tm.tm_mday = *day;
-            tm.tm_mon = *mon;
-            tm.tm_year = *year - 1900;
-        }
-    }
-    if (!ok || !valid(tm))
+    std::optional<std::tm> tm;
+    if ((tm = comma_date(text, " ", 4)) || (tm = asctime_date(text)))
+        tm->tm_year -= 1900;
+    else if ((tm = comma_date(text, "-", 2)))  // two-digit years: RFC 9110 §5.6.7 50-year rule, simplified
+        tm->tm_year += tm->tm_year < 70 ? 100 : 0;
+    if (!tm || !valid(*tm))
         return std::nullopt;
-    const std::time_t t = timegm(&tm);
+    const std::time_t t = timegm(&*tm);
     if (t == static_cast<std::time_t>(-1))
         return std::nullopt;
     // system_clock counts nanoseconds, so it ends in 2262: later dates (valid() allows up to
-    // 9900) saturate instead of overflowing.
+    // 9999) saturate instead of overflowing.
     using clock = std::chrono::system_clock;
     if (t >= std::chrono::duration_cast<std::chrono::seconds>(clock::time_point::max().time_since_epoch()).count())
         return clock::time_point::max();
     return clock::from_time_t(t);
 }
 
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                      std::chrono::system_clock::time_point now)
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now,
+                                                           std::chrono::milliseconds cap)
 {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
+    value = trim(value);
     if (value.empty())
         return std::nullopt;
     if (std::isdigit(static_cast<unsigned char>(value.front()))) {
         long long seconds = 0;
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
         if (ec == std::errc::result_out_of_range)
-            return std::chrono::seconds(std::chrono::seconds::max());
+            return cap;
         if (ec != std::errc() || end != value.data() + value.size())
             return std::nullopt;
+        if (seconds >= std::chrono::ceil<std::chrono::seconds>(cap).count())
+            return cap;
         return std::chrono::seconds(seconds);
     }
     const auto when = parse_http_date(value);
     if (!when)
         return std::nullopt;
     if (*when <= now)
-        return std::chrono::seconds(0);
+        return std::chrono::milliseconds(0);
+    // system_clock's nanoseconds hold 292 years either way: `*when - now` cannot overflow.
+    if (*when - now >= cap)
+        return cap;
     // Round up: waiting slightly too long is harmless, too short earns another rejection.
     return std::chrono::ceil<std::chrono::seconds>(*when - now);
 }
@@ -187,7 +190,7 @@ std::chrono::milliseconds deadline::remaining(std::chrono::milliseconds fallback
 
 bool deadline::allows(std::chrono::milliseconds delay) const
 {
-    return !end_ || clock::now() + delay < *end_;
+    return !end_ || delay < remaining(delay);
 }
 
 void sleep_for(std::chrono::milliseconds delay)

@@ -11,10 +11,13 @@ namespace lacme::client {
 
 using clock = std::chrono::steady_clock;
 
-// Delay a Retry-After value asks for, relative to `now` for HTTP-dates; a date in the past means
-// zero. nullopt for anything unparseable (callers then fall back to their backoff).
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                      std::chrono::system_clock::time_point now);
+// The one place a CA-supplied delay (Retry-After: delay-seconds or HTTP-date, relative to `now`)
+// becomes a duration: it is compared with `cap` before any chrono conversion, so neither
+// 10000000000 seconds nor a date in year 9999 can overflow; the result is at most `cap`. A
+// date in the past means zero. nullopt for anything unparseable (callers then use their backoff).
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now,
+                                                           std::chrono::milliseconds cap);
 
 // Parses an HTTP-date in any of the three formats RFC 9110 §5.6.7 requires recipients to accept
 // (IMF-fixdate, obsolete RFC 850, asctime). Exposed for tests and fuzzing.
@@ -41,7 +44,7 @@ public:
     [[nodiscard]] bool expired() const { return end_ && clock::now() >= *end_; }
     // Time left, or `fallback` when unbounded.
     [[nodiscard]] std::chrono::milliseconds remaining(std::chrono::milliseconds fallback) const;
-    // True when waiting `delay` still ends before the deadline.
+    // True when waiting `delay` still ends before the deadline (any delay: no overflow).
     [[nodiscard]] bool allows(std::chrono::milliseconds delay) const;
 
 private:

@@ -1,12 +1,9 @@
 #include "client/revoke_command.hpp"
 
-#include "client/debug_log.hpp"
+#include "client/account_lookup.hpp"
 #include "client/client_error.hpp"
-#include "client/order_flow.hpp"
 
 #include "common/base64url.hpp"
-
-#include <iostream>
 
 namespace lacme::client {
 
@@ -21,9 +18,8 @@ void run_revoke(acme_session& session, const std::string& certificate_der, std::
     nlohmann::json payload = {{"certificate", base64url_encode(certificate_der)}};
     if (reason)
         payload["reason"] = *reason;
-    session.post_ok({url, payload, !by_account, {}}, "revokeCert");
-    if (session.debug())
-        std::cerr << debug_prefix() << "certificate revoked\n";
+    session.post_ok({.url = url, .payload = payload, .use_jwk = !by_account}, "revokeCert");
+    session.log().debug("certificate revoked");
 }
 
 }  // namespace lacme::client

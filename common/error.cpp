@@ -1,7 +1,5 @@
 #include "common/error.hpp"
 
-#include <openssl/err.h>
-
 #include <cerrno>
 #include <cstring>
 
@@ -11,20 +9,6 @@ void throw_errno(std::string_view what)
 {
     const int saved = errno;
     throw error(std::string(what) + ": " + std::strerror(saved));
-}
-
-void throw_openssl(std::string_view what)
-{
-    std::string message(what);
-    // Report the earliest queued error: it is the root cause; later ones are wrappers.
-    if (unsigned long code = ERR_get_error(); code != 0) {
-        char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        message += ": ";
-        message += buf;
-    }
-    ERR_clear_error();
-    throw error(message);
 }
 
 }  // namespace lacme

@@ -17,7 +17,4 @@ public:
 // Throws lacme::error "WHAT: strerror(errno)" with the errno current at the call.
 [[noreturn]] void throw_errno(std::string_view what);
 
-// Throws lacme::error "WHAT: <OpenSSL error queue>" and clears the queue.
-[[noreturn]] void throw_openssl(std::string_view what);
-
 }  // namespace lacme

@@ -1,14 +1,23 @@
 #include "common/fd_io.hpp"
 
 #include "common/error.hpp"
-#include "common/secret.hpp"
 
-#include <openssl/crypto.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace lacme {
+namespace {
+
+// explicit_bzero rather than OPENSSL_cleanse: this file is in the library without OpenSSL.
+void wipe(std::string& data) noexcept
+{
+    ::explicit_bzero(data.data(), data.size());
+    data.clear();
+}
+
+}  // namespace
 
 void write_all(int fd, std::string_view bytes, std::string_view what)
 {
@@ -40,20 +49,20 @@ std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool sec
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            const secret_string wipe(std::move(data));
+            wipe(data);
             throw_errno("can't read " + std::string(what));
         }
         if (n == 0)
             break;
         if (data.size() + static_cast<std::size_t>(n) > cap) {
-            const secret_string wipe(std::move(data));
-            OPENSSL_cleanse(chunk, sizeof chunk);
+            wipe(data);
+            ::explicit_bzero(chunk, sizeof chunk);
             throw error(std::string(what) + " is larger than " + std::to_string(cap) + " bytes");
         }
         data.append(chunk, static_cast<std::size_t>(n));
     }
     if (secret)
-        OPENSSL_cleanse(chunk, sizeof chunk);
+        ::explicit_bzero(chunk, sizeof chunk);
     return data;
 }
 

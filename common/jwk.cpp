@@ -2,6 +2,7 @@
 
 #include "common/base64url.hpp"
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "common/openssl_ptr.hpp"
 
 #include <openssl/core_names.h>

@@ -1,6 +1,7 @@
 #include "common/jws_signature.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "common/openssl_ptr.hpp"
 
 #include <openssl/ecdsa.h>

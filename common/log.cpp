@@ -31,6 +31,30 @@ void logger::open_logfile(const std::string& path)
     logfile_ = std::move(fd);
 }
 
+void logger::set_rate_limit(unsigned burst, rate_limiter::clock::duration refill)
+{
+    const std::lock_guard lock(mutex_);
+    limiter_ = rate_limiter(burst, refill);
+}
+
+void logger::log_limited(log_level level, std::string_view kind, std::string_view message,
+                         rate_limiter::clock::time_point now)
+{
+    if (!wants(level))
+        return;
+    std::optional<std::uint64_t> held_back;
+    {
+        const std::lock_guard lock(mutex_);
+        held_back = limiter_.admit(kind, now);
+    }
+    if (!held_back)
+        return;
+    if (*held_back == 0)
+        log(level, message);
+    else
+        log(level, std::string(message) + " (" + std::to_string(*held_back) + " similar lines suppressed)");
+}
+
 void logger::log(log_level level, std::string_view message)
 {
     if (!wants(level))

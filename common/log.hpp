@@ -1,8 +1,11 @@
-// Logging with lacme's levels: info (always), verbose (hidden by --quiet), debug (--debug).
-// stderr gets what the level allows; the optional logfile also gets verbose messages under
-// --quiet, timestamped, as Perl's lacme-accountd does. Never pass secrets to it.
+// The one logger of every lacme process. Levels as lacme's: info (always), verbose (hidden by
+// --quiet), debug (--debug). stderr gets what the level allows; the optional logfile also gets
+// verbose messages under --quiet, timestamped, as Perl's lacme-accountd does. Lines a peer can
+// provoke at will go through log_limited. Never pass secrets to it; pass text from outside
+// through printable_for_log (common/text.hpp).
 #pragma once
 
+#include "common/rate_limiter.hpp"
 #include "common/unique_fd.hpp"
 
 #include <mutex>
@@ -32,9 +35,18 @@ public:
     void verbose(std::string_view message) { log(log_level::verbose, message); }
     void debug(std::string_view message) { log(log_level::debug, message); }
 
+    // Like log(), for lines a peer can make happen again and again: each `kind` (a fixed name,
+    // e.g. "nosign") passes the rate limiter's bucket, and the next line of a kind let through
+    // after some were held back ends with " (N similar lines suppressed)".
+    void log_limited(log_level level, std::string_view kind, std::string_view message,
+                     rate_limiter::clock::time_point now = rate_limiter::clock::now());
+    // Replaces the default limit (5 lines at once, then one a second per kind).
+    void set_rate_limit(unsigned burst, rate_limiter::clock::duration refill);
+
 private:
     log_level threshold_;
     unique_fd logfile_;
+    rate_limiter limiter_;
     std::mutex mutex_;
 };
 

@@ -1,29 +1,13 @@
 #include "common/percent_expand.hpp"
 
 #include "common/error.hpp"
+#include "common/user_db.hpp"
 
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <vector>
 
 namespace lacme {
-namespace {
-
-std::optional<passwd> lookup_user(uid_t uid, std::vector<char>& storage)
-{
-    storage.resize(16384);
-    passwd entry{};
-    passwd* result = nullptr;
-    if (getpwuid_r(uid, &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
-        return std::nullopt;
-    return entry;
-}
-
-}  // namespace
-
 percent_expander percent_expander::for_current_process()
 {
     return percent_expander(getuid(), getgid(), [](std::string_view name) -> std::optional<std::string> {
@@ -48,7 +32,6 @@ std::optional<std::string> percent_expander::env_or(std::string_view name, std::
 
 std::optional<std::string> percent_expander::value_of(char specifier) const
 {
-    std::vector<char> storage;
     switch (specifier) {
     case 'C':
     case 'E': {
@@ -61,22 +44,18 @@ std::optional<std::string> percent_expander::value_of(char specifier) const
             fallback = *home + (cache ? "/.cache" : "/.config");
         return env_or(cache ? "XDG_CACHE_HOME" : "XDG_CONFIG_HOME", fallback);
     }
-    case 'g': {
-        storage.resize(16384);
-        group entry{};
-        group* result = nullptr;
-        if (getgrgid_r(gid_, &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
-            return std::nullopt;
-        return std::string(entry.gr_name);
-    }
+    case 'g':
+        if (auto group = find_group(gid_))
+            return std::move(group->name);
+        return std::nullopt;
     case 'G': return std::to_string(gid_);
     case 'h':
-        if (auto user = lookup_user(uid_, storage))
-            return std::string(user->pw_dir);
+        if (auto user = find_user(uid_))
+            return std::move(user->home);
         return std::nullopt;
     case 'u':
-        if (auto user = lookup_user(uid_, storage))
-            return std::string(user->pw_name);
+        if (auto user = find_user(uid_))
+            return std::move(user->name);
         return std::nullopt;
     case 'U': return std::to_string(uid_);
     case 't': return uid_ == 0 ? std::optional<std::string>("/run") : env_or("XDG_RUNTIME_DIR", std::nullopt);

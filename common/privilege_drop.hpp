@@ -6,7 +6,11 @@
 
 namespace lacme {
 
-// Empty user/group skip that half of the drop, as lacme does. Throws lacme::error.
+// With a group, that group becomes the real, effective, saved and only supplementary group,
+// as lacme does. With a user but no group, the user's primary group and the supplementary
+// groups /etc/group gives the user (initgroups(3)) replace root's; lacme 0.8 would keep gid 0
+// and root's groups there. With a user, then uid goes to that user. Empty user and group skip
+// the drop, as lacme does. Throws lacme::error, also when a dropped privilege could be regained.
 void drop_privileges(const std::string& user, const std::string& group);
 
 }  // namespace lacme

@@ -1,32 +1,24 @@
 #include "common/user_lookup.hpp"
 
 #include "common/error.hpp"
-
-#include <grp.h>
-#include <pwd.h>
-
-#include <vector>
+#include "common/user_db.hpp"
 
 namespace lacme {
 
-gid_t lookup_gid(const std::string& group)
-{
-    std::vector<char> storage(16384);
-    struct group entry {};
-    struct group* result = nullptr;
-    if (getgrnam_r(group.c_str(), &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
-        throw error("unknown group " + group);
-    return entry.gr_gid;
-}
-
 uid_t lookup_uid(const std::string& user)
 {
-    std::vector<char> storage(16384);
-    passwd entry{};
-    passwd* result = nullptr;
-    if (getpwnam_r(user.c_str(), &entry, storage.data(), storage.size(), &result) != 0 || result == nullptr)
+    const auto entry = find_user(user);
+    if (!entry)
         throw error("unknown user " + user);
-    return entry.pw_uid;
+    return entry->uid;
+}
+
+gid_t lookup_gid(const std::string& group)
+{
+    const auto entry = find_group(group);
+    if (!entry)
+        throw error("unknown group " + group);
+    return entry->gid;
 }
 
 }  // namespace lacme

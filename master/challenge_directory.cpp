@@ -1,6 +1,7 @@
 #include "master/challenge_directory.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 #include "common/unique_fd.hpp"
 
 #include <dirent.h>
@@ -85,8 +86,7 @@ challenge_directory challenge_directory::existing(const std::string& path)
     unique_fd fd(::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd)
         throw_errno("can't create lockfile " + lock);
-    const std::string pid = std::to_string(::getpid()) + "\n";
-    (void)!::write(fd.get(), pid.data(), pid.size());
+    write_all(fd.get(), std::to_string(::getpid()) + "\n", lock);
     return challenge_directory(path, false);
 }
 

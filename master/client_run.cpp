@@ -1,6 +1,7 @@
 #include "master/client_run.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -49,9 +50,7 @@ unique_fd config_fd_for(const nlohmann::json& config)
         errno = open_errno;
         throw_errno("open(" + path + ")");
     }
-    const std::string text = config.dump();
-    if (::write(writer.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-        throw_errno("write(" + path + ")");
+    write_all(writer.get(), config.dump(), path);
     return reader;
 }
 

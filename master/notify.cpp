@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/line_buffer.hpp"
+#include "common/text.hpp"
 #include "master/child_spawn.hpp"
 
 #include <fcntl.h>
@@ -16,7 +17,7 @@ namespace {
 constexpr std::size_t max_logged_line = 4096;
 
 // Reads the command's output until it closes it or the deadline passes, logging each line.
-void log_output(int fd, const std::string& command, std::chrono::steady_clock::time_point deadline, logger& log)
+void log_output(int fd, std::chrono::steady_clock::time_point deadline, logger& log)
 {
     line_buffer lines(max_logged_line);
     char buffer[4096];
@@ -34,7 +35,7 @@ void log_output(int fd, const std::string& command, std::chrono::steady_clock::t
             break;
         lines.append(std::string_view(buffer, static_cast<std::size_t>(n)));
         while (auto line = lines.next())
-            log.verbose("[notify `" + command + "`] " + line->text);
+            log.verbose("[notify] " + printable_for_log(line->text, max_logged_line));
         if (lines.overflowed())
             lines = line_buffer(max_logged_line);  // an endless line is dropped, not buffered
     }
@@ -53,7 +54,7 @@ std::optional<std::string> run_one(const std::string& command, std::chrono::seco
     child_process child = spawn_child(spec);
     write_end.reset();
     try {
-        log_output(read_end.get(), command, std::chrono::steady_clock::now() + timeout, log);
+        log_output(read_end.get(), std::chrono::steady_clock::now() + timeout, log);
     } catch (const error& e) {
         child.terminate(std::chrono::milliseconds(1000));
         return e.what();

@@ -1,6 +1,7 @@
 #include "pkcs11/token_key.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "pkcs11/error.hpp"
 
 #include <openssl/evp.h>

@@ -11,12 +11,17 @@
   client_helper.py webserver FD
       A concurrent stand-in for lacme's webserver (`webserver FD`, FD a listening socket, cwd the
       challenge directory): a thread per connection and a large listen backlog, so no fetch waits.
+  client_helper.py http01 PORT DIR
+      The same, listening on 127.0.0.1:PORT itself and serving the challenge files in DIR.
+  client_helper.py ari-id CERT.pem
+      The RFC 9773 certificate identifier of the (first) certificate in CERT.pem.
   client_helper.py fake-ca PORT CERT KEY MODE
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
       body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
       newAccount, then accountDoesNotExist), ari (directory with renewalInfo; serves a fixed window;
       accepts any account; logs newOrder payloads to $ORDER_LOG and refuses them), stuck (an order
-      that stays pending, polled with Retry-After: 1).
+      that stays pending, polled with Retry-After: 1), order (one order shaped by environment
+      variables: huge Retry-After values, alternate chains, odd URLs; see order_ca).
 """
 import json
 import os
@@ -202,6 +207,8 @@ def cmd_fake_ca(argv):
                     return self.send(403, problem, b'{"type":"urn:ietf:params:acme:error:orderNotReady",'
                                                    b'"detail":"not yet"}', [("Retry-After", "1")])
                 return self.send(404, problem, b'{"type":"urn:ietf:params:acme:error:malformed"}')
+            if mode == "order":
+                return order_ca(self, directory)
             if mode == "ari":
                 if self.path == "/nonce":
                     return self.send(200, "text/plain", b"")
@@ -226,6 +233,56 @@ def cmd_fake_ca(argv):
                                  b'{"type":"urn:ietf:params:acme:error:malformed","detail":"no such thing"}')
             sys.exit("unknown mode " + mode)
 
+    def order_ca(h, directory):
+        """One order for wait.example with one http-01 challenge, shaped by the environment:
+        RETRY_AT=STEP and RETRY_AFTER=VALUE: that Retry-After at STEP (the others say 1):
+          pending (order polled while its challenge is validated), finalize (orderNotReady),
+          processing (after finalize), download (certificate answered 202);
+        otherwise the order is valid at finalize and /cert/1 serves the PEM file $CHAIN_PEM with
+        a Link rel="alternate" header for each of the '|'-separated $ALTERNATES;
+        ACCOUNT_URL, CHALLENGE_URL: the account's Location, the challenge's URL."""
+        at, huge = os.environ.get("RETRY_AT", ""), os.environ.get("RETRY_AFTER", "1")
+        wait = lambda step: [("Retry-After", huge if at == step else "1")]
+        problem = "application/problem+json"
+        order = {"status": "pending", "identifiers": [{"type": "dns", "value": "wait.example"}],
+                 "authorizations": [base + "/authz/1"], "finalize": base + "/finalize"}
+        if h.path == "/dir":
+            return h.send(200, "application/json", json.dumps(directory).encode())
+        if h.path == "/nonce":
+            return h.send(200, "text/plain", b"")
+        if h.path.startswith("/acct"):
+            return h.send(200, "application/json", b'{"status":"valid"}',
+                          [("Location", os.environ.get("ACCOUNT_URL", base + "/acct/1"))])
+        if h.path == "/order":
+            return h.send(201, "application/json", json.dumps(order).encode(), [("Location", base + "/order/1")])
+        if h.path == "/authz/1":
+            challenge = {"type": "http-01", "status": "pending", "token": "wait-token",
+                         "url": os.environ.get("CHALLENGE_URL", base + "/chall/1")}
+            authz = {"status": "pending", "identifier": order["identifiers"][0], "challenges": [challenge]}
+            return h.send(200, "application/json", json.dumps(authz).encode())
+        if h.path == "/chall/1":
+            return h.send(200, "application/json", b'{"type":"http-01","status":"processing"}')
+        if h.path == "/finalize" and not at:
+            order.update(status="valid", certificate=base + "/cert/1")
+            return h.send(200, "application/json", json.dumps(order).encode())
+        if h.path == "/finalize" and at in ("processing", "download"):
+            order["status"] = "processing"
+            return h.send(200, "application/json", json.dumps(order).encode(), wait("processing"))
+        if h.path == "/finalize":
+            return h.send(403, problem, b'{"type":"urn:ietf:params:acme:error:orderNotReady"}', wait("finalize"))
+        if h.path == "/order/1":
+            if at == "download":
+                order.update(status="valid", certificate=base + "/cert/1")
+            return h.send(200, "application/json", json.dumps(order).encode(), wait("pending"))
+        if h.path == "/cert/1" and at:
+            return h.send(202, "text/plain", b"", wait("download"))
+        if h.path == "/cert/1":
+            with open(os.environ["CHAIN_PEM"], "rb") as f:
+                chain = f.read()
+            links = [("Link", '<%s>;rel="alternate"' % u) for u in os.environ.get("ALTERNATES", "").split("|") if u]
+            return h.send(200, "application/pem-certificate-chain", chain, links)
+        return h.send(404, problem, b'{"type":"urn:ietf:params:acme:error:malformed"}')
+
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
@@ -233,13 +290,61 @@ def cmd_fake_ca(argv):
     server.serve_forever()
 
 
+def der_items(data):
+    """The (tag, contents) of each DER TLV in data, in order."""
+    items, i = [], 0
+    while i < len(data):
+        tag, length = data[i], data[i + 1]
+        i += 2
+        if length & 0x80:
+            n = length & 0x7f
+            length = int.from_bytes(data[i:i + n], "big")
+            i += n
+        items.append((tag, data[i:i + length]))
+        i += length
+    return items
+
+
+def ari_certificate_id(der):
+    """RFC 9773 §4.1: base64url(AKI keyIdentifier) "." base64url(serial DER contents)."""
+    import base64
+    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    tbs = der_items(der_items(der)[0][1])[0][1]
+    fields = der_items(tbs)
+    if fields[0][0] == 0xa0:  # [0] version
+        fields = fields[1:]
+    serial = fields[0][1]
+    extensions = next(v for t, v in fields if t == 0xa3)
+    for _, ext in der_items(der_items(extensions)[0][1]):
+        parts = der_items(ext)
+        if parts[0][1] == bytes([0x55, 0x1d, 0x23]):  # 2.5.29.35 authorityKeyIdentifier
+            aki = der_items(parts[-1][1])[0][1]
+            key_id = next(v for t, v in der_items(aki) if t == 0x80)
+            return b64(key_id) + "." + b64(serial)
+    sys.exit("no authorityKeyIdentifier")
+
+
+def cmd_ari_id(argv):
+    import base64
+    pem = open(argv[0]).read()
+    body = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END CERTIFICATE-----")[0]
+    print(ari_certificate_id(base64.b64decode(body)))
+
+
 def cmd_webserver(argv):
-    import re
-    listener = socket.socket(fileno=int(argv[0]))
     # Perl's master listens with a backlog of 5: pebble's 3 vantage points x 3 names overflow
     # it and a dropped SYN costs TCP's 1 s retransmission. listen(2) again raises it.
-    listener.listen(128)
-    root = os.getcwd()
+    serve_challenges(socket.socket(fileno=int(argv[0])), os.getcwd())
+
+
+def cmd_http01(argv):
+    listener = socket.create_server(("127.0.0.1", int(argv[0])))
+    serve_challenges(listener, argv[1])
+
+
+def serve_challenges(listener, root):
+    import re
+    listener.listen(1024)
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -275,4 +380,5 @@ def cmd_webserver(argv):
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    {"run": cmd_run, "count": cmd_count, "fake-ca": cmd_fake_ca, "webserver": cmd_webserver}[sys.argv[1]](sys.argv[2:])
+    {"run": cmd_run, "count": cmd_count, "fake-ca": cmd_fake_ca, "webserver": cmd_webserver,
+     "http01": cmd_http01, "ari-id": cmd_ari_id}[sys.argv[1]](sys.argv[2:])

@@ -44,12 +44,16 @@ t_pass() { _t_checks=$((_t_checks + 1)); echo "ok $_t_checks - $*"; }
 t_require() { command -v "$1" >/dev/null 2>&1 || t_fail "missing tool '$1' (run scripts/install-deps)"; }
 t_on_exit() { _t_cleanups+=("$1"); }
 
+# t_kill_at_exit PID: kill (and reap) PID at exit, for a process started some other way than
+# t_bg (e.g. a subshell that changes directory or opens fds before exec).
+t_kill_at_exit() { _t_pids+=("$1"); }
+
 # t_bg LOGFILE CMD...: run in the background, killed at exit; PID in $T_LAST_PID.
 t_bg() {
     local log=$1; shift
     "$@" >"$log" 2>&1 &
     T_LAST_PID=$!
-    _t_pids+=("$T_LAST_PID")
+    t_kill_at_exit "$T_LAST_PID"
 }
 
 # t_wait_for DESCRIPTION CMD...: poll CMD for up to 10 s.

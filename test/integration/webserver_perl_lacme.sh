@@ -86,7 +86,7 @@ t_pass "Perl lacme + our webserver on a UNIX socket behind nginx (examples/webse
 d="$T/fallback"; setup "$d"; mkdir -p "$d/empty"
 sed -i "s|^listen = .*|listen = $d/www.sock|" "$d/lacme.conf"
 (cd "$d/empty" && DEBUG=1 exec python3 "$HERE/webserver_listen.py" "$d/empty.sock" "$WEB") >"$d/empty.log" 2>&1 &
-_t_pids+=("$!")
+t_kill_at_exit "$!"
 t_wait_for "empty webserver" test -S "$d/empty.sock"
 nginx_up fallback "upstream lacme-challenges { server unix:$d/empty.sock; server unix:$d/www.sock; }
     server { listen 127.0.0.1:$HTTP01_PORT; server_name _;

@@ -18,9 +18,9 @@ mkdir -p "$T/tcp" "$T/unix"
 # Started the way lacme's master does it: socket bound by the parent, cwd = challenge dir, and
 # an extra leaked fd 7 that the webserver must close.
 (cd "$T/tcp" && exec 7<"$HERE/lib.sh" && DEBUG=1 exec python3 "$HERE/webserver_listen.py" "$TCP_ADDR" "$WEB") >"$T/tcp.log" 2>&1 &
-TCP_PID=$!; _t_pids+=("$TCP_PID")
+TCP_PID=$!; t_kill_at_exit "$TCP_PID"
 (cd "$T/unix" && exec python3 "$HERE/webserver_listen.py" "$UNIX_ADDR" "$WEB") >"$T/unix.log" 2>&1 &
-UNIX_PID=$!; _t_pids+=("$UNIX_PID")
+UNIX_PID=$!; t_kill_at_exit "$UNIX_PID"
 t_wait_for "TCP webserver" bash -c "exec 3<>/dev/tcp/${TCP_ADDR%:*}/${TCP_ADDR#*:}"
 t_wait_for "UNIX webserver" test -S "$UNIX_ADDR"
 

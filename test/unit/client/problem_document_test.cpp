@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(control_characters_never_reach_the_terminal)
     const std::string line = p->one_line();
     BOOST_TEST(line.find('\n') == std::string::npos);
     BOOST_TEST(line.find('\x1b') == std::string::npos);
-    BOOST_TEST(sanitize_for_log(std::string(1000, 'a'), 10) == "aaaaaaaaaa...");
+    BOOST_TEST(line == R"(malformed: line1\x0aline2\x1b[31mred)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

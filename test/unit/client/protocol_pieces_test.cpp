@@ -4,6 +4,7 @@
 #include "client/client_config.hpp"
 #include "client/client_error.hpp"
 #include "client/http_transport.hpp"
+#include "client/ssl_version.hpp"
 #include "client/jws_request.hpp"
 #include "client/nonce_pool.hpp"
 #include "client/order_flow.hpp"

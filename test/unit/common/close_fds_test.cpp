@@ -1,5 +1,7 @@
 #include "common/close_fds.hpp"
 
+#include "test/support/forked_child.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <fcntl.h>
@@ -8,35 +10,20 @@
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstddef>
-#include <functional>
 #include <initializer_list>
 #include <vector>
 
 using lacme::close_fds_except;
+using lacme::test::exit_status_in_child;
 
 namespace {
 
 bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
-
-// Runs check in a forked child (closing fds in the test process would break Boost.Test) and
-// returns its exit status: 0 when every expectation held, else the number of the first failed one.
-int in_child(const std::function<int()>& check)
-{
-    const pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);
-    if (pid == 0)
-        ::_exit(check());
-    int status = 0;
-    BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
-    BOOST_REQUIRE(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
 
 // An fd at a chosen number, so the test controls the gaps between kept fds.
 int open_at(int number)
@@ -88,7 +75,7 @@ BOOST_AUTO_TEST_SUITE(close_fds)
 
 BOOST_AUTO_TEST_CASE(closes_everything_above_stderr_and_keeps_the_standard_fds)
 {
-    BOOST_TEST(in_child([] {
+    BOOST_TEST(exit_status_in_child([] {
                    for (const int n : {3, 4, 10, 200})
                        open_at(n);
                    close_fds_except({});
@@ -102,7 +89,7 @@ BOOST_AUTO_TEST_CASE(closes_everything_above_stderr_and_keeps_the_standard_fds)
 // Kept fds given out of order, next to each other and far apart.
 BOOST_AUTO_TEST_CASE(keeps_exactly_the_listed_fds)
 {
-    BOOST_TEST(in_child([] {
+    BOOST_TEST(exit_status_in_child([] {
                    for (const int n : {3, 5, 6, 7, 9, 100, 101, 300})
                        open_at(n);
                    const std::array keep{300, 6, 5, 100};
@@ -119,7 +106,7 @@ BOOST_AUTO_TEST_CASE(keeps_exactly_the_listed_fds)
 
 BOOST_AUTO_TEST_CASE(keeping_a_standard_fd_or_an_unopened_number_is_harmless)
 {
-    BOOST_TEST(in_child([] {
+    BOOST_TEST(exit_status_in_child([] {
                    open_at(4);
                    const std::array keep{1, 3, 42};
                    close_fds_except(keep);
@@ -129,12 +116,12 @@ BOOST_AUTO_TEST_CASE(keeping_a_standard_fd_or_an_unopened_number_is_harmless)
 
 BOOST_AUTO_TEST_CASE(falls_back_to_proc_self_fd_without_close_range)
 {
-    BOOST_TEST(in_child([] { return closes_all_but_8_without({SYS_close_range}); }) == 0);
+    BOOST_TEST(exit_status_in_child([] { return closes_all_but_8_without({SYS_close_range}); }) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(falls_back_to_every_number_without_close_range_and_proc)
 {
-    BOOST_TEST(in_child([] { return closes_all_but_8_without({SYS_close_range, SYS_open, SYS_openat}); }) == 0);
+    BOOST_TEST(exit_status_in_child([] { return closes_all_but_8_without({SYS_close_range, SYS_open, SYS_openat}); }) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,20 @@
+#include "client/run_log.hpp"
+
+#include <string>
+
+namespace lacme::client {
+
+void run_log::debug(std::string_view message)
+{
+    if (!debugging())
+        return;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
+    out_.debug("[client +" + std::to_string(ms.count()) + "ms] " + std::string(message));
+}
+
+void run_log::warning(std::string_view message)
+{
+    out_.info("Warning: " + std::string(message));
+}
+
+}  // namespace lacme::client
