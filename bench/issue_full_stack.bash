@@ -75,6 +75,7 @@ while True:
     time.sleep(0.002)
 PY
     rss_poller=$!
+    t_kill_at_exit "$rss_poller"
     sleep 0.3
 }
 peak_rss_stop() { kill -TERM "$rss_poller"; wait "$rss_poller" || true; }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Crash safety of newOrder: LACME_CRASH_TRIALS (default 200) runs of `lacme newOrder --force`, each
 # SIGKILLed at a random instant spread over a whole run (measured first, so the kills land in
-# set-up, issuance and install alike). After every trial: no process of the run is left after 2 s,
-# the listen port is free again, the installed chain is byte-identical to the one before or is a
-# complete new chain (verifies, matches the key, configured mode 0640), the key's bytes and mode are
-# unchanged. Every 20 trials a full run must succeed and leave no temporary file beside the chain.
-# Then a full filesystem (tmpfs target dir): the install fails with one clear line, old chain intact.
+# set-up, issuance and install alike; every other one late in the run, near the install). After
+# every trial: no process of the run is left after 2 s, the listen port is free again, the
+# installed chain is byte-identical to the one before or is a complete new chain (verifies,
+# matches the key, configured mode 0640), the key's bytes and mode are unchanged. Every 20 trials
+# a full run must succeed and leave no temporary file beside the chain. Then a full filesystem
+# (tmpfs target dir): the install fails with one clear line, the old chain intact.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.bash"
 TRIALS=${LACME_CRASH_TRIALS:-200}
@@ -70,17 +71,25 @@ wait_run_gone() {
     t_fail "trial $trial: processes of the run alive 2 s after the master's SIGKILL: $left ($(ps -o pid,stat,args -p "${left// /,}" 2>&1 | tail -n +2))"
 }
 
-start=$(date +%s%N)
-"${new_order[@]}" 2>"$T/first.log" || t_fail "first newOrder: $(cat "$T/first.log")"
-run_ms=$((($(date +%s%N) - start) / 1000000))
+# The kill window: the fastest of three runs (the first ones are slower: nothing is cached yet).
+run_ms=
+for _ in 1 2 3; do
+    start=$(date +%s%N)
+    "${new_order[@]}" 2>"$T/first.log" || t_fail "newOrder: $(cat "$T/first.log")"
+    ms=$((($(date +%s%N) - start) / 1000000))
+    [ -n "$run_ms" ] && [ "$run_ms" -le "$ms" ] || run_ms=$ms
+done
 check_complete_chain "$T/target/www.pem"
-t_pass "a first run installs the chain ($run_ms ms)"
+t_pass "three runs install the chain (fastest $run_ms ms)"
 
 previous=$(sha256sum <"$T/target/www.pem")
 completed=0 replaced=0
 for trial in $(seq "$TRIALS"); do
-    # Kills spread over 0..1.1x a run: the last tenth lets some runs finish (they must succeed).
-    delay_ms=$(((RANDOM * 32768 + RANDOM) % (run_ms * 11 / 10 + 1)))
+    # Kills spread over 0..1.05x a run (the tail lets some runs finish: they must succeed); every
+    # other one from 4/5 of a run on, where the certificate is verified and installed.
+    from_ms=0
+    [ $((trial % 2)) -eq 1 ] || from_ms=$((run_ms * 4 / 5))
+    delay_ms=$((from_ms + (RANDOM * 32768 + RANDOM) % (run_ms * 21 / 20 - from_ms + 1)))
     setsid "${new_order[@]}" >/dev/null 2>"$T/trial.log" &
     master=$!
     sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
