@@ -1,6 +1,7 @@
 #include "common/pem_certificates.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>

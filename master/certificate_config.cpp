@@ -1,6 +1,7 @@
 #include "master/certificate_config.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "common/ini_config.hpp"
 #include "master/subject_name.hpp"
 

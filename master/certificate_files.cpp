@@ -1,6 +1,7 @@
 #include "master/certificate_files.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "common/pem_certificates.hpp"
 
 #include <openssl/pem.h>

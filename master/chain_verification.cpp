@@ -1,6 +1,7 @@
 #include "master/chain_verification.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 
 #include <openssl/err.h>
 #include <openssl/x509.h>

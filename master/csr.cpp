@@ -1,6 +1,7 @@
 #include "master/csr.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "master/certificate_files.hpp"
 #include "master/subject_name.hpp"
 

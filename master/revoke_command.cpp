@@ -1,6 +1,7 @@
 #include "master/revoke_command.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 #include "common/openssl_ptr.hpp"
 #include "master/account_command.hpp"
 #include "master/client_run.hpp"

@@ -1,6 +1,7 @@
 #include "master/subject_name.hpp"
 
 #include "common/error.hpp"
+#include "common/openssl_error.hpp"
 
 #include <openssl/objects.h>
 
