@@ -9,11 +9,7 @@ source "$src/test/integration/master_lib.bash"
 full_n=${BENCH_FULL_N:-10}
 sections=${BENCH_SECTIONS:-20}
 t_require uacme
-t_master_require_users
-chmod 0711 "$T"
-export TMPDIR="$T/tmp"
-mkdir -p "$TMPDIR"
-chmod 0711 "$TMPDIR"
+t_master_tmpdir
 
 # full_conf WHO MASTER_CONF_ARGS...: $T/full/WHO/lacme.conf with a file account key.
 full_conf() {
