@@ -11,15 +11,20 @@ t_master_require_users() {
         t_fail "users _lacme-client/_lacme-www missing (apt-get install lacme)"
 }
 
-# t_master_up [VAR=VALUE...]: the users, pebble (arguments as t_pebble_up), and a TMPDIR in $T
-# (made traversable: the dropped children must reach the challenge dir in it).
-t_master_up() {
+# t_master_tmpdir: the users, and a TMPDIR in $T (made traversable: the dropped children must
+# reach the challenge dir in it).
+t_master_tmpdir() {
     t_master_require_users
-    t_pebble_up "$@"
     chmod 0711 "$T"
     export TMPDIR="$T/tmp"
     mkdir -p "$TMPDIR"
     chmod 0711 "$TMPDIR"
+}
+
+# t_master_up [VAR=VALUE...]: t_master_tmpdir and pebble (arguments as t_pebble_up).
+t_master_up() {
+    t_master_tmpdir
+    t_pebble_up "$@"
 }
 
 # t_master_conf DIR [ARG...]: t_lacme_conf with our client and webserver, dropped to lacme's users.

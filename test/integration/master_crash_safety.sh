@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Crash safety of newOrder: LACME_CRASH_TRIALS (default 200) runs of `lacme newOrder --force`, each
+# SIGKILLed at a random instant spread over a whole run (measured first, so the kills land in
+# set-up, issuance and install alike; every other one late in the run, near the install). After
+# every trial: no process of the run is left after 2 s, the listen port is free again, the
+# installed chain is byte-identical to the one before or is a complete new chain (verifies,
+# matches the key, configured mode 0640), the key's bytes and mode are unchanged. Every 20 trials
+# a full run must succeed and leave no temporary file beside the chain. Then a full filesystem
+# (tmpfs target dir): the install fails with one clear line, the old chain intact.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/master_lib.bash"
+TRIALS=${LACME_CRASH_TRIALS:-200}
+t_master_up
+t_master_file_account
+mkdir -p "$T/target"
+t_keygen "$T/target/www.key" p256
+cat >"$T/conf/certs.conf" <<CONF
+[www]
+certificate-key = $T/target/www.key
+certificate-chain = $T/target/www.pem
+chmod = 0640
+subject = /CN=www.example.org
+subjectAltName = DNS:www.example.org,DNS:example.org
+CAfile = $PEBBLE_ROOTS
+CONF
+new_order=("$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/certs.conf" --force)
+key_state() { printf '%s %s' "$(stat -c %a "$T/target/www.key")" "$(sha256sum <"$T/target/www.key")"; }
+key_before=$(key_state)
+
+# The chain at $1 is a complete certificate chain for the service key, with mode 0640.
+check_complete_chain() {
+    local chain=$1
+    [ "$(stat -c %a "$chain")" = 640 ] || t_fail "$chain has mode $(stat -c %a "$chain"), not 0640"
+    [ "$(grep -c -- '-----END CERTIFICATE-----' "$chain")" -ge 2 ] || t_fail "$chain is not a full chain"
+    [ "$(tail -c 26 "$chain")" = "-----END CERTIFICATE-----" ] || t_fail "$chain is torn at its end"
+    openssl verify -CAfile "$T/pebble/root.pem" -untrusted "$chain" "$chain" >/dev/null 2>&1 ||
+        t_fail "$chain does not verify against pebble's root"
+    [ "$(openssl x509 -in "$chain" -noout -pubkey)" = "$(openssl pkey -in "$T/target/www.key" -pubout)" ] ||
+        t_fail "$chain does not match the service key"
+}
+
+# Only the key, the chain and no temporary file in the target dir.
+check_no_temporaries() {
+    local files
+    files=$(ls -A "$T/target" | tr '\n' ' ')
+    [ "$files" = "www.key www.pem " ] || t_fail "target dir holds more than the key and the chain: $files"
+}
+
+# Processes of the master's run: its process group, and anything whose command line names our
+# configuration or temp dirs (pebble's own command line names $T/pebble, not these).
+run_processes() {
+    local pgid=$1 pid
+    pgrep -g "$pgid" || true
+    for pid in $(pgrep -f -- "$T/(conf|tmp|accountd)" || true); do echo "$pid"; done
+}
+alive() {  # the PIDs given that are alive and not zombies
+    local pid state
+    for pid in "$@"; do
+        state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || continue
+        [ "$state" = Z ] || echo "$pid"
+    done
+}
+wait_run_gone() {
+    local pgid=$1 left
+    for _ in $(seq 20); do
+        # shellcheck disable=SC2046  # one PID per word
+        left=$(alive $(run_processes "$pgid") | tr '\n' ' ')
+        [ -z "$left" ] && return 0
+        sleep 0.1
+    done
+    t_fail "trial $trial: processes of the run alive 2 s after the master's SIGKILL: $left ($(ps -o pid,stat,args -p "${left// /,}" 2>&1 | tail -n +2))"
+}
+
+# The kill window: the fastest of three runs (the first ones are slower: nothing is cached yet).
+run_ms=
+for _ in 1 2 3; do
+    start=$(date +%s%N)
+    "${new_order[@]}" 2>"$T/first.log" || t_fail "newOrder: $(cat "$T/first.log")"
+    ms=$((($(date +%s%N) - start) / 1000000))
+    [ -n "$run_ms" ] && [ "$run_ms" -le "$ms" ] || run_ms=$ms
+done
+check_complete_chain "$T/target/www.pem"
+t_pass "three runs install the chain (fastest $run_ms ms)"
+
+previous=$(sha256sum <"$T/target/www.pem")
+completed=0 replaced=0
+for trial in $(seq "$TRIALS"); do
+    # Kills spread over 0..1.05x a run (the tail lets some runs finish: they must succeed); every
+    # other one from 4/5 of a run on, where the certificate is verified and installed.
+    from_ms=0
+    [ $((trial % 2)) -eq 1 ] || from_ms=$((run_ms * 4 / 5))
+    delay_ms=$((from_ms + (RANDOM * 32768 + RANDOM) % (run_ms * 21 / 20 - from_ms + 1)))
+    setsid "${new_order[@]}" >/dev/null 2>"$T/trial.log" &
+    master=$!
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    if kill -KILL "$master" 2>/dev/null; then
+        wait "$master" 2>/dev/null || true
+    else
+        wait "$master" || t_fail "trial $trial: a run that was not killed failed: $(cat "$T/trial.log")"
+        completed=$((completed + 1))
+    fi
+    wait_run_gone "$master"
+    ! ss -Hltn "sport = :$HTTP01_PORT" | grep -q . || t_fail "trial $trial: port $HTTP01_PORT still listened on"
+    [ "$(key_state)" = "$key_before" ] || t_fail "trial $trial: the key file's bytes or mode changed"
+    current=$(sha256sum <"$T/target/www.pem")
+    if [ "$current" != "$previous" ]; then
+        check_complete_chain "$T/target/www.pem"
+        replaced=$((replaced + 1))
+        previous=$current
+    fi
+    # A killed run cannot remove its challenge dir; it is fresh (mkdtemp) each run, so it only
+    # costs space: clear it so that the successful runs' own cleanup stays observable.
+    rm -rf "${TMPDIR:?}"/*
+    if [ $((trial % 20)) -eq 0 ]; then
+        "${new_order[@]}" 2>"$T/next.log" || t_fail "trial $trial: the run after a kill failed: $(cat "$T/next.log")"
+        check_complete_chain "$T/target/www.pem"
+        check_no_temporaries
+        [ -z "$(ls -A "$TMPDIR")" ] || t_fail "trial $trial: a successful run left $(ls -A "$TMPDIR") in TMPDIR"
+        previous=$(sha256sum <"$T/target/www.pem")
+    fi
+done
+t_pass "$TRIALS SIGKILLed runs ($completed finished before the kill, $replaced replaced the chain): no process left, port free, chain old or complete new, key untouched"
+
+"${new_order[@]}" 2>"$T/last.log" || t_fail "run after the trials: $(cat "$T/last.log")"
+check_complete_chain "$T/target/www.pem"
+check_no_temporaries
+t_pass "the next successful run installs and leaves no temporary file"
+
+# Full filesystem: a 256 KiB tmpfs holding the chain, filled up.
+mkdir -p "$T/full"
+mount -t tmpfs -o size=256k,mode=0755 tmpfs "$T/full" || t_fail "cannot mount a tmpfs (the test needs root)"
+t_on_exit "umount '$T/full'"
+cp -p "$T/target/www.pem" "$T/full/www.pem"
+sed "s|^certificate-chain = .*|certificate-chain = $T/full/www.pem|" "$T/conf/certs.conf" >"$T/conf/full.conf"
+dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null || true
+old=$(sha256sum <"$T/full/www.pem")
+rc=0
+"$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/full.conf" --force >/dev/null 2>"$T/full.log" || rc=$?
+[ "$rc" -eq 1 ] || t_fail "full filesystem: exit $rc, expected 1: $(cat "$T/full.log")"
+grep -q '^\[www\] FAILED: .*No space left on device' "$T/full.log" || t_fail "full filesystem: no clear error: $(cat "$T/full.log")"
+[ "$(grep -c 'No space left' "$T/full.log")" -le 2 ] || t_fail "full filesystem: error repeated: $(cat "$T/full.log")"
+[ "$(sha256sum <"$T/full/www.pem")" = "$old" ] || t_fail "full filesystem: the old chain changed"
+[ "$(ls -A "$T/full" | tr '\n' ' ')" = "filler www.pem " ] || t_fail "full filesystem: left $(ls -A "$T/full")"
+t_pass "full filesystem: install fails with a one-line error, old chain intact, no temporary file"
+t_done
