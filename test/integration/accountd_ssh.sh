@@ -4,7 +4,7 @@
 # under an authorized_keys forced command (restrict,command="lacme-accountd --stdio"), and
 # (b) through a forwarded UNIX socket (ssh -N -L local.sock:remote.sock).
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/ssh_fixture.bash"
+source "$(dirname "$0")/ssh_lib.sh"
 t_require lacme
 t_pebble_up PEBBLE_WFE_NONCEREJECT=0   # Perl's client drives the ACME side; it does not retry badNonce
 t_sshd_signer

@@ -2,7 +2,7 @@
 # Our master: account --register --tos-agreed, then contact update, then show; the client's
 # stdout (the account object) is lacme's stdout; the client runs as _lacme-client.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 t_master_file_account
 grep -q '"status" *: *"valid"' "$T/account.json" || t_fail "register printed no valid account: $(cat "$T/account.json")"

@@ -6,7 +6,7 @@
 # user. Each: exit 2 (configuration) or 1 (the section failed), one line naming the cause, and
 # nothing installed (an existing certificate left byte-identical).
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 t_master_file_account
 mkdir -p "$T/target"

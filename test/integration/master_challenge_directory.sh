@@ -4,7 +4,7 @@
 # HTTP daemon (python's http.server here) serves. The directory must be empty (else refused),
 # is locked with .lacme.lock during the run, and is empty again afterwards.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 dir="$T/www/.well-known/acme-challenge"
 mkdir -p "$dir"; chmod 0755 "$T/www" "$T/www/.well-known"

@@ -3,7 +3,7 @@
 # webserver, the client and accountd run; within 2 s none of them is left, and the next run binds
 # the same port and issues normally.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 t_master_file_account
 t_section "$T/conf/certs.conf" www p256 www.example.org

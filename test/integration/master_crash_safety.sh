@@ -8,7 +8,7 @@
 # a full run must succeed and leave no temporary file beside the chain. Then a full filesystem
 # (tmpfs target dir): the install fails with one clear line, the old chain intact.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 TRIALS=${LACME_CRASH_TRIALS:-200}
 t_master_up
 t_master_file_account

@@ -3,7 +3,7 @@
 # client (as _lacme-client), webserver (as _lacme-www) and accountd (file key); a second run
 # skips it (min-days), --force renews, --json reports; the challenge dir is gone afterwards.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 t_master_file_account
 t_section "$T/conf/certs.conf" www p256 www.example.org example.org

@@ -4,7 +4,7 @@
 # register, then two sections issued concurrently through the one shared accountd connection,
 # then revokeCert.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_require lacme-accountd
 [ -x /usr/libexec/lacme/client ] && [ -x /usr/libexec/lacme/webserver ] || t_fail "Debian's lacme package is not installed"
 t_master_up PEBBLE_WFE_NONCEREJECT=0   # Perl's client does not retry badNonce

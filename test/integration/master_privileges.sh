@@ -5,7 +5,7 @@
 # shell that records its /proc entry and then execs the real program (dash keeps its script
 # and saved fds at 10 and above, which are ignored).
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 mkdir -m 0777 "$T/proc"
 for name in client webserver; do

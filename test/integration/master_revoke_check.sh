@@ -3,7 +3,7 @@
 # fails with exit 1; `lacme check` passes on a good configuration and names each problem of a
 # bad one (missing key, missing system user) with exit 1, without contacting the CA.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 t_master_file_account
 t_section "$T/conf/certs.conf" www p256 www.example.org

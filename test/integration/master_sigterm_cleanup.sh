@@ -2,7 +2,7 @@
 # SIGTERM to our master while a client hangs: it stops the client, the webserver and accountd,
 # removes the challenge directory and the client's config file, and exits 1, promptly.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 t_master_file_account
 t_section "$T/conf/certs.conf" www p256 www.example.org

@@ -4,7 +4,7 @@
 # installed, the bad one fails alone, exit 1, one summary line each, the notify command ran
 # once, and the whole run used ONE accountd (spawned once, one connection for every client).
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 cat >"$T/accountd-wrapper" <<SH
 #!/bin/sh

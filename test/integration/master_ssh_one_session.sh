@@ -3,8 +3,8 @@
 # 6-section run, each open exactly ONE SSH session (the master relays every client's signing
 # requests over the one connection), counted in sshd's log.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
-source "$(dirname "$0")/ssh_fixture.bash"
+source "$(dirname "$0")/master_lib.sh"
+source "$(dirname "$0")/ssh_lib.sh"
 t_master_up
 t_sshd_signer
 sessions() { grep -c "Accepted publickey" "$T/sshd.log"; }

@@ -3,7 +3,7 @@
 # umask 0111) for a front HTTP daemon (a small TCP->UNIX proxy here), our webserver answers the
 # challenges through it, and the socket file is removed at the end.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/master_lib.bash"
+source "$(dirname "$0")/master_lib.sh"
 t_master_up
 sock="$T/lacme-www.socket"
 cat >"$T/proxy.py" <<'PY'

@@ -5,7 +5,7 @@
 # time of FULL_N single-section 2-name issuances each; one run of SECTIONS sections, ours vs
 # Perl; peak RSS (VmHWM) of each of our processes. Children drop to lacme's system users.
 # Uses from bench/issue: T, build, src, one's output format, median.
-source "$src/test/integration/master_lib.bash"
+source "$src/test/integration/master_lib.sh"
 full_n=${BENCH_FULL_N:-10}
 sections=${BENCH_SECTIONS:-20}
 t_require uacme
