@@ -3,6 +3,7 @@
 #include "common/close_fds.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/fd_pair.hpp"
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
@@ -20,11 +21,7 @@ std::string run_capturing_stdout(const std::vector<std::string>& argv, std::size
 {
     if (argv.empty() || argv.front().empty())
         throw error("empty command");
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        throw_errno("pipe");
-    unique_fd read_end(fds[0]);
-    unique_fd write_end(fds[1]);
+    auto [read_end, write_end] = make_pipe();
 
     std::vector<char*> args;
     for (const auto& a : argv)

@@ -1,6 +1,7 @@
 #include "master/accountd_link.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_pair.hpp"
 #include "common/path.hpp"
 
 #include <sys/socket.h>
@@ -17,11 +18,7 @@ namespace {
 
 accountd_link spawn_accountd(const accountd_settings& accountd, bool debug)
 {
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-        throw_errno("socketpair");
-    unique_fd ours(pair[0]);
-    unique_fd theirs(pair[1]);
+    auto [ours, theirs] = make_socket_pair();
     child_spec spec;
     spec.argv = accountd_argv(accountd, debug);
     spec.user = accountd.role.user;

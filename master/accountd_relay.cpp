@@ -2,6 +2,7 @@
 
 #include "common/accountd_protocol.hpp"
 #include "common/error.hpp"
+#include "common/fd_pair.hpp"
 
 #include <sys/socket.h>
 
@@ -22,16 +23,11 @@ accountd_relay::accountd_relay(uv_loop_t* loop, unique_fd upstream, log_fn debug
 
 unique_fd accountd_relay::attach_client()
 {
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-        throw_errno("socketpair");
-    unique_fd theirs(pair[1]);
+    auto [ours, theirs] = make_socket_pair();
     const std::uint64_t id = next_id_++;
-    if (failure_) {
-        ::close(pair[0]);  // the client reads EOF and reports that accountd is gone
-        return theirs;
-    }
-    auto [it, inserted] = peers_.emplace(id, peer{std::make_unique<pipe_stream>(loop_, unique_fd(pair[0])),
+    if (failure_)
+        return std::move(theirs);  // ours closes here: the client reads EOF and reports that accountd is gone
+    auto [it, inserted] = peers_.emplace(id, peer{std::make_unique<pipe_stream>(loop_, std::move(ours)),
                                                   line_buffer(accountd_max_line)});
     auto& stream = *it->second.stream;
     stream.unref();
@@ -39,7 +35,7 @@ unique_fd accountd_relay::attach_client()
     stream.start_reading([this, id](std::string_view bytes) { on_peer_data(id, bytes); },
                          [this, id](int) { drop_peer(id); });
     greet(it->second);
-    return theirs;
+    return std::move(theirs);
 }
 
 void accountd_relay::greet(peer& p) const

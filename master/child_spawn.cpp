@@ -2,6 +2,7 @@
 
 #include "common/close_fds.hpp"
 #include "common/error.hpp"
+#include "common/fd_pair.hpp"
 #include "common/percent_expand.hpp"
 #include "common/privilege_drop.hpp"
 
@@ -235,11 +236,7 @@ child_process spawn_child(const child_spec& spec)
 {
     if (spec.argv.empty() || spec.argv.front().empty())
         throw error("empty command");
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
-        throw_errno("pipe");
-    unique_fd error_read(pipe_fds[0]);
-    unique_fd error_write(pipe_fds[1]);
+    auto [error_read, error_write] = make_pipe();
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0)

@@ -1,6 +1,7 @@
 #include "master/client_run.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_pair.hpp"
 #include "common/fd_io.hpp"
 
 #include <fcntl.h>
@@ -15,19 +16,6 @@ namespace {
 
 constexpr int config_target_fd = 3;
 constexpr int socket_target_fd = 4;
-
-struct pipe_pair {
-    unique_fd read;
-    unique_fd write;
-};
-
-pipe_pair make_pipe()
-{
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        throw_errno("pipe");
-    return {unique_fd(fds[0]), unique_fd(fds[1])};
-}
 
 std::string temp_directory()
 {
@@ -72,7 +60,7 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay& 
     spec.environment = {debug ? "DEBUG=1" : "DEBUG=0"};
     spec.fds = {{config.get(), config_target_fd}, {socket.get(), socket_target_fd}, {STDERR_FILENO, STDERR_FILENO}};
 
-    std::optional<pipe_pair> in, out;
+    std::optional<pipe_ends> in, out;
     if (invocation.input) {
         in = make_pipe();
         spec.fds.push_back({in->read.get(), STDIN_FILENO});

@@ -1,6 +1,7 @@
 #include "master/notify.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_pair.hpp"
 #include "common/line_buffer.hpp"
 #include "common/text.hpp"
 #include "master/child_spawn.hpp"
@@ -43,11 +44,7 @@ void log_output(int fd, std::chrono::steady_clock::time_point deadline, logger& 
 
 std::optional<std::string> run_one(const std::string& command, std::chrono::seconds timeout, logger& log)
 {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        throw_errno("pipe");
-    unique_fd read_end(fds[0]);
-    unique_fd write_end(fds[1]);
+    auto [read_end, write_end] = make_pipe();
     child_spec spec;
     spec.argv = {"/bin/sh", "-c", command};
     spec.fds = {{write_end.get(), STDOUT_FILENO}, {write_end.get(), STDERR_FILENO}};

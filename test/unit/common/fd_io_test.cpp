@@ -1,6 +1,6 @@
 #include "common/fd_io.hpp"
 
-#include "common/unique_fd.hpp"
+#include "common/fd_pair.hpp"
 #include "test/support/error_message.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -13,26 +13,10 @@
 #include <string>
 #include <thread>
 
+using lacme::make_pipe;
 using lacme::read_to_end;
-using lacme::unique_fd;
 using lacme::write_all;
 using lacme::test::error_message;
-
-namespace {
-
-struct pipe_pair {
-    unique_fd read_end;
-    unique_fd write_end;
-};
-
-pipe_pair make_pipe()
-{
-    int fds[2];
-    BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-    return {unique_fd(fds[0]), unique_fd(fds[1])};
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(fd_io)
 
