@@ -178,14 +178,16 @@ t_lacme_conf() {
 # t_perl_lacme_conf DIR [ARG...]: t_lacme_conf for Debian's Perl lacme master.
 t_perl_lacme_conf() { t_lacme_conf "$@"; }
 
-# t_certs_conf DIR NAME DOMAIN...: DIR/certs.conf with one section NAME issuing for the domains,
-# a fresh P-256 service key, chain written to DIR/NAME.pem, verified against pebble's roots.
-t_certs_conf() {
-    local dir=$1 name=$2; shift 2
-    [ -f "$dir/$name.key" ] || t_keygen "$dir/$name.key" p256
+# t_section FILE NAME KEYTYPE DOMAIN...: appends a certificate section to FILE (key generated
+# beside it, chain installed as DIR/NAME.pem).
+t_section() {
+    local file=$1 name=$2 type=$3; shift 3
+    local dir
+    dir=$(dirname "$file")
+    [ -f "$dir/$name.key" ] || t_keygen "$dir/$name.key" "$type"
     local san="" d
     for d in "$@"; do san="${san:+$san,}DNS:$d"; done
-    cat >"$dir/certs.conf" <<CONF
+    cat >>"$file" <<CONF
 [$name]
 certificate-key = $dir/$name.key
 certificate-chain = $dir/$name.pem
@@ -193,6 +195,13 @@ subject = /CN=$1
 subjectAltName = $san
 CAfile = $PEBBLE_ROOTS
 CONF
+}
+
+# t_certs_conf DIR NAME DOMAIN...: DIR/certs.conf with the one section NAME (a P-256 key).
+t_certs_conf() {
+    local dir=$1 name=$2; shift 2
+    : >"$dir/certs.conf"
+    t_section "$dir/certs.conf" "$name" p256 "$@"
 }
 
 # t_verify_chain CHAIN DOMAIN...: the chain verifies against pebble's roots and names the domains.

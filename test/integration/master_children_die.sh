@@ -5,23 +5,13 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
 t_master_up
-t_master_file_account
-t_section "$T/conf/certs.conf" www p256 www.example.org
-printf '#!/bin/sh\nexec sleep 60\n' >"$T/hanging-client"
-chmod 0755 "$T/hanging-client"
-sed "s|^command = $CLIENT|command = $T/hanging-client|" "$T/conf/lacme.conf" >"$T/conf/hang.conf"
-
-"$LACME" --config="$T/conf/hang.conf" newOrder --config-certs="$T/conf/certs.conf" 2>"$T/hang.log" &
-master=$!
-children() { ps -o pid= --ppid "$master" 2>/dev/null | tr -d ' '; }
-t_wait_for "client, webserver and accountd started" sh -c "[ \$(ps -o pid= --ppid $master | wc -l) -ge 3 ]"
-kids=$(children)
-kill -KILL "$master"
-wait "$master" 2>/dev/null || true
+t_master_hanging_run
+kill -KILL "$MASTER_PID"
+wait "$MASTER_PID" 2>/dev/null || true
 for i in $(seq 20); do
     left=""
     # A zombie is dead (whoever adopted it reaps it when it pleases).
-    for pid in $kids; do
+    for pid in $MASTER_CHILDREN; do
         state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || continue
         [ "$state" = Z ] || left="$left $pid"
     done

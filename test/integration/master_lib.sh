@@ -43,21 +43,18 @@ t_master_file_account() {
         t_fail "register: $(cat "$T/register.log")"
 }
 
-# t_section FILE NAME KEYTYPE DOMAIN...: appends a certificate section to FILE (key generated
-# beside it, chain installed as DIR/NAME.pem).
-t_section() {
-    local file=$1 name=$2 type=$3; shift 3
-    local dir
-    dir=$(dirname "$file")
-    [ -f "$dir/$name.key" ] || t_keygen "$dir/$name.key" "$type"
-    local san="" d
-    for d in "$@"; do san="${san:+$san,}DNS:$d"; done
-    cat >>"$file" <<CONF
-[$name]
-certificate-key = $dir/$name.key
-certificate-chain = $dir/$name.pem
-subject = /CN=$1
-subjectAltName = $san
-CAfile = $PEBBLE_ROOTS
-CONF
+
+# t_master_hanging_run: starts our master in the background on one section whose client hangs,
+# and returns once the client, the webserver and accountd run. Sets MASTER_PID and
+# MASTER_CHILDREN (their pids); the master's stderr goes to $T/hang.log.
+t_master_hanging_run() {
+    t_master_file_account
+    t_section "$T/conf/certs.conf" www p256 www.example.org
+    printf '#!/bin/sh\nexec sleep 60\n' >"$T/hanging-client"
+    chmod 0755 "$T/hanging-client"
+    sed "s|^command = $CLIENT|command = $T/hanging-client|" "$T/conf/lacme.conf" >"$T/conf/hang.conf"
+    "$LACME" --config="$T/conf/hang.conf" newOrder --config-certs="$T/conf/certs.conf" 2>"$T/hang.log" &
+    MASTER_PID=$!
+    t_wait_for "client, webserver and accountd started" sh -c "[ \$(ps -o pid= --ppid $MASTER_PID | wc -l) -ge 3 ]"
+    MASTER_CHILDREN=$(ps -o pid= --ppid "$MASTER_PID" | tr -d ' ')
 }
