@@ -2,6 +2,7 @@
 
 #include "common/base64url.hpp"
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 #include "common/jwk.hpp"
 
 #include <sys/socket.h>
@@ -43,19 +44,7 @@ std::string accountd_connection::sign(std::string_view signing_input)
 {
     std::string line(signing_input);
     line += "\r\n";
-    std::string_view rest(line);
-    while (!rest.empty()) {
-        // send(MSG_NOSIGNAL) where possible so a vanished accountd is an error, not SIGPIPE.
-        ssize_t n = ::send(fd_.get(), rest.data(), rest.size(), MSG_NOSIGNAL);
-        if (n < 0 && errno == ENOTSOCK)
-            n = ::write(fd_.get(), rest.data(), rest.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw_errno("write to lacme-accountd");
-        }
-        rest.remove_prefix(static_cast<std::size_t>(n));
-    }
+    write_all(fd_.get(), line, "to lacme-accountd");
     std::string signature = read_line();
     if (signature.empty() || !is_base64url_alphabet(signature))
         throw lacme::error("lacme-accountd refused to sign or sent an invalid signature");

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,8 +22,19 @@ void wipe(std::string& data) noexcept
 
 void write_all(int fd, std::string_view bytes, std::string_view what)
 {
+    // send(MSG_NOSIGNAL) on sockets, so a vanished peer is an error here rather than SIGPIPE.
+    bool socket = true;
     while (!bytes.empty()) {
-        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        ssize_t n = -1;
+        if (socket) {
+            n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (n < 0 && errno == ENOTSOCK) {
+                socket = false;
+                continue;
+            }
+        } else {
+            n = ::write(fd, bytes.data(), bytes.size());
+        }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)

@@ -10,7 +10,8 @@
 namespace lacme {
 
 // Writes all of bytes to fd, retrying short writes and EINTR. Throws lacme::error
-// ("can't write WHAT: ...") on failure; `what` names the destination for that message.
+// ("can't write WHAT: ...") on failure; `what` names the destination for that message. A socket
+// whose peer has gone is that error (EPIPE), never SIGPIPE.
 void write_all(int fd, std::string_view bytes, std::string_view what = "file");
 void write_all(int fd, std::span<const std::byte> bytes, std::string_view what = "file");
 

@@ -2,6 +2,8 @@
 
 #include "pkcs11/error.hpp"
 
+#include "common/text.hpp"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -10,15 +12,6 @@
 
 namespace lacme::pkcs11 {
 namespace {
-
-std::string trim(std::string_view s)
-{
-    const auto first = s.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = s.find_last_not_of(" \t\r");
-    return std::string(s.substr(first, last - first + 1));
-}
 
 // The "module:" line of p11-kit's NAME.module registration file, if there is one. Relative module
 // paths are relative to p11-kit's module directory, as p11-kit resolves them.
@@ -36,7 +29,7 @@ std::string registered_module(std::string_view name)
         while (in && std::getline(in, line)) {
             if (!line.starts_with("module:"))
                 continue;
-            std::string value = trim(std::string_view(line).substr(7));
+            std::string value(trim(std::string_view(line).substr(7)));
             if (!value.empty() && value.front() != '/')
                 value = std::string(LACME_P11_MODULE_PATH) + "/" + value;
             return value;
