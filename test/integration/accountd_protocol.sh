@@ -5,7 +5,6 @@
 # alive and serving others throughout.
 source "$(dirname "$0")/lib.sh"
 t_require python3; t_require lacme-accountd; t_require xxd
-peer() { python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
 mkdir -p "$T/run"; chmod 0700 "$T/run"
 sock="$T/run/S.lacme"
 
@@ -84,27 +83,27 @@ daemon=$T_LAST_PID
 t_wait_for "socket" test -S "$sock"
 [ "$(stat -c %a "$sock")" = 600 ] || t_fail "socket mode $(stat -c %a "$sock")"
 t_expect_fail "a live socket is not clobbered" "in use by a running lacme-accountd" "$ACCOUNTD" --privkey="file:$T/p256.key" --socket="$sock"
-[ "$(peer "$sock" sign 3)" = OK ] || t_fail "signing failed"
+[ "$(t_accountd_peer "$sock" sign 3)" = OK ] || t_fail "signing failed"
 t_pass "daemon signs on a mode-0600 socket"
 
-[ "$(peer "$sock" send-raw "$(printf 'garbage\r\n' | xxd -p)")" = CLOSED ] || t_fail "garbage line not refused"
+[ "$(t_accountd_peer "$sock" send-raw "$(printf 'garbage\r\n' | xxd -p)")" = CLOSED ] || t_fail "garbage line not refused"
 grep -q 'NOSIGN \[malformed JWS Protected Header\]' "$T/accountd.log" || t_fail "garbage not logged as NOSIGN"
 hdr=$(printf '{"alg":"ES256","url":"u","kid":"k"}' | base64 -w0 | tr '+/' '-_' | tr -d =)
-[ "$(peer "$sock" send-raw "$(printf '%s.\r\n' "$hdr" | xxd -p)")" = CLOSED ] || t_fail "header without nonce not refused"
+[ "$(t_accountd_peer "$sock" send-raw "$(printf '%s.\r\n' "$hdr" | xxd -p)")" = CLOSED ] || t_fail "header without nonce not refused"
 grep -q 'NOSIGN \[invalid JWS Protected Header\]' "$T/accountd.log" || t_fail "missing nonce not logged"
-[ "$(peer "$sock" send-raw "$(printf 'abc.d\x00f\r\n' | xxd -p)")" = CLOSED ] || t_fail "NUL in payload not refused"
-[ "$(peer "$sock" send-raw "$(printf 'abc.def\n' | xxd -p)")" = CLOSED ] || t_fail "bare LF not refused"
+[ "$(t_accountd_peer "$sock" send-raw "$(printf 'abc.d\x00f\r\n' | xxd -p)")" = CLOSED ] || t_fail "NUL in payload not refused"
+[ "$(t_accountd_peer "$sock" send-raw "$(printf 'abc.def\n' | xxd -p)")" = CLOSED ] || t_fail "bare LF not refused"
 t_pass "malformed signing inputs are refused and the connection closed"
 
-[ "$(peer "$sock" huge 1048576)" = CLOSED ] || t_fail "1 MB line was not refused"
+[ "$(t_accountd_peer "$sock" huge 1048576)" = CLOSED ] || t_fail "1 MB line was not refused"
 grep -q 'NOSIGN \[line too long\]' "$T/accountd.log" || t_fail "overlong line not logged"
 t_pass "a 1 MB line is refused without buffering it"
 
-[ "$(peer "$sock" pipeline 1000)" = OK ] || t_fail "1000 pipelined requests were not all answered"
+[ "$(t_accountd_peer "$sock" pipeline 1000)" = OK ] || t_fail "1000 pipelined requests were not all answered"
 t_pass "1000 pipelined requests all answered (the daemon reads them in bounded batches)"
 
-[ "$(peer "$sock" half)" = OK ] || t_fail "half-line peer"
-[ "$(peer "$sock" concurrent 8 50)" = OK ] || t_fail "concurrent peers failed"
+[ "$(t_accountd_peer "$sock" half)" = OK ] || t_fail "half-line peer"
+[ "$(t_accountd_peer "$sock" concurrent 8 50)" = OK ] || t_fail "concurrent peers failed"
 kill -0 "$daemon" || t_fail "daemon died"
 t_pass "after hostile peers the daemon still serves 8 concurrent connections"
 
