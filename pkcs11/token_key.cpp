@@ -133,11 +133,12 @@ void token_key::login_locked(const session& anchor, const token_slot& t)
     } catch (const error& e) {
         refuse_locked(e);
     }
-    if (!pin_) {
+    const bool first_login = !pin_;
+    // Before the warning: a PIN rejected in an earlier run ends here, with one line.
+    const secret_string* pin = pin_locked(t);
+    if (first_login)
         if (auto flags = pin_flags_text(t.token); !flags.empty() && options_.warn)
             options_.warn("token " + describe(t) + ": " + flags);
-    }
-    const secret_string* pin = pin_locked(t);
     try {
         login_.emplace(anchor, pin);
     } catch (const error& e) {

@@ -19,7 +19,7 @@ export LACME_SHIM_LOGINS_FILE="$T/logins"
 state="$T/state/lacme-accountd"
 printf 'privkey = pkcs11:token=acme;id=%%02\npin-file = %s\npkcs11-module = %s\npin-state-dir = %s\n' \
     "$T/pin" "$shim" "$state" >"$T/accountd.conf"
-run() { "$ACCOUNTD" --config="$T/accountd.conf" --stdio "$@" </dev/null 2>&1 | cat; return "${PIPESTATUS[0]}"; }
+run() { : | "$ACCOUNTD" --config="$T/accountd.conf" --stdio "$@" 2>&1 | cat; return "${PIPESTATUS[1]}"; }
 
 out=$(run) && t_fail "a wrong PIN was accepted: $out"
 grep -q "CKR_PIN_INCORRECT; not retried; recorded in $state/pin-rejections" <<<"$out" || t_fail "first run: $out"
