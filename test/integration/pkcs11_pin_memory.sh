@@ -6,11 +6,7 @@
 # configured URI names, honours the same record, and a key URI it prints, pasted as privkey, signs.
 # The test shim module forwards to SoftHSM and records every C_Login.
 source "$(dirname "$0")/lib.sh"
-[ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
-load="$BUILD/bench/accountd-load"
-[ -x "$load" ] || t_fail "missing $load (build the project first)"
-shim="$BUILD/pkcs11/liblacme_p11_test_shim.so"
-[ -f "$shim" ] || t_fail "missing $shim (build lacme_p11_test_shim)"
+t_pkcs11_shim
 t_softhsm_init acme
 pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen \
     --key-type EC:prime256v1 --id 02 --label account >/dev/null 2>&1 || t_fail "keygen"
