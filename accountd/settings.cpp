@@ -22,6 +22,9 @@ enum option_id {
     opt_pkcs11_module,
     opt_list_keys,
     opt_idle_timeout,
+    opt_policy,
+    opt_authorized_keys_line,
+    opt_from,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -40,6 +43,24 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
         target = value;
 }
 
+// --authorized-keys-line takes --policy, maybe --from, and exactly one PUBKEY_FILE; nothing else
+// takes a positional argument or --from.
+void check_authorized_keys_line(settings& s, int rest_count, char** rest)
+{
+    if (!s.authorized_keys_line) {
+        if (rest_count > 0)
+            throw error(std::string("unexpected argument ") + rest[0]);
+        if (s.from)
+            throw error("--from only goes with --authorized-keys-line");
+        return;
+    }
+    if (rest_count != 1)
+        throw error("--authorized-keys-line takes one PUBKEY_FILE");
+    if (!s.policy)
+        throw error("--authorized-keys-line needs --policy=FILE");
+    s.public_key_file = rest[0];
+}
+
 }  // namespace
 
 std::string usage_text()
@@ -47,6 +68,7 @@ std::string usage_text()
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
            "       [--idle-timeout=SECONDS]\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
+           "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
            "Consult the manpage for more information.\n";
 }
 
@@ -64,6 +86,9 @@ settings parse_command_line(int argc, char** argv)
         {"pkcs11-module", required_argument, nullptr, opt_pkcs11_module},
         {"list-keys", no_argument, nullptr, opt_list_keys},
         {"idle-timeout", required_argument, nullptr, opt_idle_timeout},
+        {"policy", required_argument, nullptr, opt_policy},
+        {"authorized-keys-line", no_argument, nullptr, opt_authorized_keys_line},
+        {"from", required_argument, nullptr, opt_from},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -88,6 +113,9 @@ settings parse_command_line(int argc, char** argv)
         case opt_pkcs11_module: s.pkcs11_module = optarg; break;
         case opt_list_keys: s.list_keys = true; break;
         case opt_idle_timeout: s.idle_timeout = parse_seconds("--idle-timeout", optarg); break;
+        case opt_policy: s.policy = optarg; break;
+        case opt_authorized_keys_line: s.authorized_keys_line = true; break;
+        case opt_from: s.from = optarg; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -96,8 +124,7 @@ settings parse_command_line(int argc, char** argv)
         }
         }
     }
-    if (optind < argc)
-        throw error(std::string("unexpected argument ") + argv[optind]);
+    check_authorized_keys_line(s, argc - optind, argv + optind);
     if (s.stdio && s.socket)
         throw error("--stdio and --socket are mutually exclusive");
     return s;
