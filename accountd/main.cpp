@@ -1,6 +1,7 @@
 // lacme-accountd: holds the ACME account key and signs JWS signing inputs for the lacme client,
 // on a UNIX socket or on stdin/stdout (--stdio, behind the master's socketpair or `ssh -T`).
 #include "accountd/key_source.hpp"
+#include "accountd/policy_file.hpp"
 #include "accountd/server.hpp"
 #include "accountd/settings.hpp"
 #include "accountd/signing_service.hpp"
@@ -8,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/percent_expand.hpp"
+#include "ssh/caller_identity.hpp"
 
 #include <sys/resource.h>
 
@@ -43,6 +45,10 @@ int run(int argc, char** argv)
         std::cout << usage_text();
         return 0;
     }
+    if (s.check_policy) {
+        std::cout << describe(read_signing_policy(*s.check_policy));
+        return 0;
+    }
     if (s.version) {
         std::cout << program << " (lacme-cpp) " << LACME_VERSION << ", protocol version "
                   << accountd_protocol_version << "\n";
@@ -62,8 +68,19 @@ int run(int argc, char** argv)
     disable_core_dumps();
     if (s.list_keys)
         return list_pkcs11_keys(s, std::cout);
+    // Before the key: a bad policy must not cost a PIN prompt.
+    std::optional<signing_guard> guard;
+    if (s.policy || s.audit_log) {
+        std::optional<signing_policy> policy;
+        if (s.policy)
+            policy = read_signing_policy(expander.expand(*s.policy));
+        std::optional<std::string> audit;
+        if (s.audit_log)
+            audit = *s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log);
+        guard.emplace(std::move(policy), audit, ssh::describe(ssh::caller_from_environment()), log);
+    }
     const auto key = open_signer(s, log);
-    signing_service service(*key, log, s.keyid);
+    signing_service service(*key, log, s.keyid, guard ? &*guard : nullptr);
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);
     if (s.stdio)
         return serve_stdio(service, idle_timeout);

@@ -19,6 +19,9 @@ struct settings {
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
+    std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
+    std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"
+    std::optional<std::string> check_policy;     // ours: validate this policy file and exit
     bool stdio = false;
     bool quiet = false;
     bool debug = false;
