@@ -19,7 +19,9 @@ struct settings {
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
-    std::optional<std::string> policy;           // ours: what callers may have signed
+    std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
+    std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"
+    std::optional<std::string> check_policy;     // ours: validate this policy file and exit
     std::optional<std::string> from;             // ours: --authorized-keys-line's from= patterns
     std::optional<std::string> public_key_file;  // ours: --authorized-keys-line's PUBKEY_FILE
     bool stdio = false;

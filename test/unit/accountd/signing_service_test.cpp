@@ -120,10 +120,12 @@ BOOST_AUTO_TEST_CASE(admit_accepts_a_valid_request)
     logger log(log_level::info);
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
-    const auto request = service.admit("1", valid_line());
-    BOOST_REQUIRE(request);
-    BOOST_TEST(request->verdict == lacme::signing_input_verdict::ok);
-    BOOST_TEST(request->payload == R"({"identifiers":[]})");
+    const auto admitted = service.admit("1", valid_line());
+    BOOST_REQUIRE(admitted.request);
+    BOOST_TEST(admitted.request->input.verdict == lacme::signing_input_verdict::ok);
+    BOOST_TEST(admitted.request->input.payload == R"({"identifiers":[]})");
+    BOOST_TEST(!admitted.request->grant.audited);
+    BOOST_TEST(admitted.refusal_line.empty());
     BOOST_TEST(captured.text().empty());
 }
 
@@ -152,7 +154,7 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
         BOOST_TEST_CONTEXT(c.line)
         {
             const lacme::test::stderr_capture captured;
-            BOOST_TEST(!service.admit("c7", c.line));
+            BOOST_TEST(!service.admit("c7", c.line).request);
             BOOST_TEST(captured.text() == c.logged);
         }
     }
@@ -169,7 +171,7 @@ BOOST_AUTO_TEST_CASE(nosign_and_signed_lines_are_escaped_and_cut)
     const std::string line = base64url_encode(header_text) + "." + base64url_encode(payload_text);
     {
         const lacme::test::stderr_capture captured;
-        BOOST_TEST(!service.admit("c1", line));  // raw control bytes in a JSON string: invalid
+        BOOST_TEST(!service.admit("c1", line).request);  // raw control bytes in a JSON string: invalid
         const std::string text = captured.text();
         BOOST_TEST(text.starts_with("[c1] NOSIGN [invalid JWS Protected Header] header=base64url({\"alg\""));
         BOOST_TEST(text.find("\\x0a[9] SIGNED") != std::string::npos, text);
@@ -195,7 +197,7 @@ BOOST_AUTO_TEST_CASE(nosign_lines_are_rate_limited)
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
     for (int i = 0; i < 50; ++i)
-        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage").request);
     const std::string text = captured.text();
     BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 10, text);  // the burst, then one a second
 }
@@ -207,7 +209,7 @@ BOOST_AUTO_TEST_CASE(quiet_logs_one_refusal_summary_a_minute)
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
     for (int i = 0; i < 20; ++i)
-        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage").request);
     BOOST_TEST(captured.text() == "[c0] NOSIGN [malformed JWS Protected Header]; details at the verbose level\n");
 }
 
