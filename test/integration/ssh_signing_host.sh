@@ -53,10 +53,12 @@ unit_command() {
 }
 t_bg "$T/accountd-web2.log" bash -c "exec $(unit_command lacme-accountd@.service)"
 t_wait_for "web2's accountd socket" test -S "$SIGNER_HOME/run/web2.sock"
+accepts() { python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$1"; }
+refuses() { ! accepts "$1"; }
 start_forward() {
     t_bg "$T/forward-$1.log" bash -c "exec $(unit_command lacme-forward@.service)"
     forward=$T_LAST_PID
-    t_wait_for "the socket forwarded to web2" test -S "$WEB_RUN/S.lacme"
+    t_wait_for "the socket forwarded to web2" accepts "$WEB_RUN/S.lacme"
 }
 start_forward 1
 [ "$(stat -c %a "$WEB_RUN/S.lacme")" = 600 ] || t_fail "forwarded socket mode $(stat -c %a "$WEB_RUN/S.lacme")"
@@ -71,6 +73,8 @@ t_pass "web2 issued through the socket forwarded by ssh -N -R (the units' comman
 
 kill -9 "$forward"
 wait "$forward" 2>/dev/null || true
+t_wait_for "sshd to drop the killed forward" refuses "$WEB_RUN/S.lacme"
+[ -S "$WEB_RUN/S.lacme" ] || t_fail "no stale socket left behind: nothing for StreamLocalBindUnlink to do"
 start_forward 2
 order_web2 second
 t_pass "a forward restarted after its ssh was killed binds over the stale socket (StreamLocalBindUnlink)"
