@@ -16,6 +16,13 @@ line=$(cat "$SIGNER_HOME/.ssh/authorized_keys")
 [ "$line" = "restrict,from=\"127.0.0.1\",command=\"$ACCOUNTD --quiet --stdio --config=$SIGNER_HOME/lacme-accountd.conf --policy=$SIGNER_HOME/policies/web1.policy\" $(cat "$SIGNER_HOME/keys/web1.pub")" ] ||
     t_fail "unexpected authorized_keys line: $line"
 t_pass "doc sections 1-5 as written: token, policy, --authorized-keys-line, lacme.conf, registration over ssh -T"
+printf '[policy]\nlabel = bad\nidentifers = web1.example.org\n' >"$T/bad.policy"
+t_expect_fail "--authorized-keys-line refuses a malformed policy (file:line)" \
+    "^lacme-accountd: Error: $T/bad.policy:3: unknown key 'identifers'" \
+    "$ACCOUNTD" --authorized-keys-line --policy="$T/bad.policy" "$SIGNER_HOME/keys/web1.pub"
+t_expect_fail "--authorized-keys-line refuses a from= pattern it cannot quote" "is not an sshd pattern-list" \
+    "$ACCOUNTD" --authorized-keys-line --policy="$SIGNER_HOME/policies/web1.policy" --from='127.0.0.1",command="sh' \
+    "$SIGNER_HOME/keys/web1.pub"
 
 # (a) web1 orders through ssh -T.
 t_section "$T/web1/certs.conf" www p256 web1.example.org www.web1.example.org
