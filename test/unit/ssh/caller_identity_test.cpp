@@ -32,6 +32,8 @@ BOOST_AUTO_TEST_CASE(address_from_ssh_connection_values)
     BOOST_TEST(address_from_ssh_connection("127.0.0.1 0 127.0.0.1 22") == "");
     BOOST_TEST(address_from_ssh_connection("127.0.0.1 -1 127.0.0.1 22") == "");
     BOOST_TEST(address_from_ssh_connection("127.0.0.1\n 40022 127.0.0.1 22") == "");
+    // inet_pton reads a C string: what follows a NUL must not ride along (found by fuzz_ssh_identity).
+    BOOST_TEST(address_from_ssh_connection(std::string_view("127.0.0.1\0\x1b[2J 40022 127.0.0.1 22", 33)) == "");
     BOOST_TEST(address_from_ssh_connection("127.0.0.1 40022 127.0.0.1 22" + std::string(300, ' ')) == "");
 }
 
