@@ -45,7 +45,11 @@ note=$(SSH_ORIGINAL_COMMAND="rm -rf /x" "$ACCOUNTD" --debug --stdio --config="$S
 grep -qF 'ignoring the command the SSH client asked for ("rm -rf /x")' <<<"$note" || t_fail "no debug note: $note"
 t_pass "the forced command ignores SSH_ORIGINAL_COMMAND and says so at debug level"
 
-# (b) web2: the socket variant, from the doc and the systemd units.
+# (b) web2: the socket variant, from the doc and the systemd units (which systemd accepts).
+t_require systemd-analyze
+mkdir "$T/units"
+for unit in lacme-accountd lacme-forward; do cp "$SRC/examples/systemd/$unit@.service" "$T/units/$unit@web2.service"; done
+out=$(systemd-analyze verify --man=no "$T/units/"*@web2.service 2>&1) && [ -z "$out" ] || t_fail "systemd-analyze verify: $out"
 t_doc_run signer-forward
 ssh-keyscan -p "$SSH_PORT" 127.0.0.1 >"$SIGNER_HOME/.ssh/known_hosts" 2>/dev/null
 printf 'restrict,port-forwarding,command="/bin/false" %s\n' "$(cat "$SIGNER_HOME/.ssh/forward_key.pub")" \
@@ -76,7 +80,7 @@ order_web2() {
     t_verify_chain "$T/web2/$1.pem" web2.example.org
 }
 order_web2 first
-t_pass "web2 issued through the socket forwarded by ssh -N -R (the units' commands; lacme's socket checks pass)"
+t_pass "web2 issued through the socket forwarded by ssh -N -R (the units' commands, units accepted by systemd-analyze; lacme's socket checks pass)"
 
 kill -9 "$forward"
 wait "$forward" 2>/dev/null || true
