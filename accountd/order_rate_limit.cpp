@@ -18,22 +18,20 @@ namespace lacme::accountd {
 namespace {
 
 constexpr std::chrono::seconds window{3600};
-// The lock is held for one small read and one small write; longer is a stuck process.
-constexpr std::chrono::seconds lock_timeout{5};
 constexpr std::size_t max_state_bytes = 64 * 1024;
 
 // The returned descriptor holds the lock until it is closed.
-unique_fd lock_exclusively(const std::string& path)
+unique_fd lock_exclusively(const std::string& path, std::chrono::milliseconds timeout)
 {
     unique_fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600));
     if (!fd)
         throw_errno("can't open " + path);
-    const auto deadline = std::chrono::steady_clock::now() + lock_timeout;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR)
             throw_errno("can't lock " + path);
         if (std::chrono::steady_clock::now() > deadline)
-            throw error("can't lock " + path + ": held for more than 5 s");
+            throw error("can't lock " + path + ": held for more than " + std::to_string(timeout.count()) + " ms");
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return fd;
@@ -66,16 +64,18 @@ std::vector<std::int64_t> read_times(const std::string& path)
 
 }  // namespace
 
-order_rate_limit::order_rate_limit(std::string state_directory, std::string label, unsigned max_per_hour)
+order_rate_limit::order_rate_limit(std::string state_directory, std::string label, unsigned max_per_hour,
+                                   std::chrono::milliseconds lock_timeout)
     : lock_path_(state_directory + "/" + label + ".lock"),
       state_path_(state_directory + "/" + label + ".orders"),
-      max_per_hour_(max_per_hour)
+      max_per_hour_(max_per_hour),
+      lock_timeout_(lock_timeout)
 {
 }
 
 bool order_rate_limit::admit(std::chrono::system_clock::time_point now)
 {
-    const unique_fd lock = lock_exclusively(lock_path_);
+    const unique_fd lock = lock_exclusively(lock_path_, lock_timeout_);
     const std::int64_t t = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     std::string kept;
     std::size_t count = 0;

@@ -18,6 +18,12 @@ usage: accountd_peer.py SOCKET ACTION [ARG]
                       those dealt to the same worker, 20 more greeted; print OK
   emfile C PID        C connections at once on a daemon short of fds: some greeted, PID's CPU
                       time stays low while the rest wait, and closing frees the way; print OK
+  ask URL KIND JSON   send one signing input (kid-headed, or jwk-headed when KIND is "jwk",
+                      JSON the payload, "" for POST-as-GET); print SIGNED, the NOSIGN line
+                      (a policy refusal, which must end in a bare LF and be followed by the
+                      close), or CLOSED
+  line URL KIND JSON [JWK]  print that signing input, CRLF-terminated, without connecting
+                      (SOCKET is ignored: for piping into --stdio)
 """
 import base64, json, os, select, socket, sys, threading, time
 
@@ -28,6 +34,28 @@ def signing_input(i: int) -> bytes:
     header = b64(json.dumps({"alg": "ES256", "nonce": f"n{i}", "url": "https://ca/x", "kid": "https://ca/acct/1"}).encode())
     payload = b64(json.dumps({"i": i}).encode())
     return f"{header}.{payload}\r\n".encode()
+
+def crafted_input(url: str, kind: str, payload: str, jwk: dict) -> bytes:
+    header = {"alg": "ES256", "nonce": "n", "url": url}
+    if kind == "jwk":
+        header["jwk"] = jwk
+    else:
+        header["kid"] = "https://ca.example/acct/1"
+    return f"{b64(json.dumps(header).encode())}.{b64(payload.encode())}\r\n".encode()
+
+def answer_of(f) -> str:
+    """SIGNED, the NOSIGN line of a policy refusal, or CLOSED; anything else is a failure."""
+    line = f.readline()
+    if not line:
+        return "CLOSED"
+    if line.startswith(b"NOSIGN ") and line.endswith(b"\n") and not line.endswith(b"\r\n"):
+        if f.read() != b"":
+            raise SystemExit("data after the NOSIGN line")
+        return line.decode().rstrip("\n")
+    sig = line[:-2]
+    if line.endswith(b"\r\n") and sig and all(c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" for c in sig):
+        return "SIGNED"
+    raise SystemExit(f"unexpected answer {line!r}")
 
 def connect(path: str) -> socket.socket:
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -229,6 +257,14 @@ def main() -> None:
             s.sendall(signing_input(i))
             read_line(f)
         print("OK")
+    elif action == "ask":
+        s = connect(path); f = s.makefile("rb")
+        read_line(f)
+        jwk = json.loads(read_line(f))
+        s.sendall(crafted_input(args[0], args[1], args[2], jwk))
+        print(answer_of(f))
+    elif action == "line":
+        sys.stdout.buffer.write(crafted_input(args[0], args[1], args[2], json.loads(args[3]) if len(args) > 3 else {}))
     elif action == "no-read":
         print(do_no_read(path, int(args[0]), float(args[1])))
     elif action == "cap":

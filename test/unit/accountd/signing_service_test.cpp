@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <sstream>
 
 using lacme::base64url_decode;
 using lacme::base64url_encode;
@@ -52,6 +53,28 @@ std::string valid_line()
                          {"url", "https://acme.example/acme/new-order"},
                          {"kid", "https://acme.example/acme/acct/1"}};
     return base64url_encode(header.dump()) + "." + base64url_encode(std::string_view(R"({"identifiers":[]})"));
+}
+
+std::string order_line(std::string_view name)
+{
+    const json header = {{"alg", "RS256"}, {"nonce", "bm9uY2U"}, {"url", "https://acme.example/acme/new-order"},
+                         {"kid", "https://acme.example/acme/acct/1"}};
+    const json payload = {{"identifiers", {{{"type", "dns"}, {"value", name}}}}};
+    return base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
+}
+
+lacme::accountd::signing_policy web1_policy(const std::string& extra = "")
+{
+    return lacme::accountd::parse_signing_policy("[policy]\nlabel = web1\nidentifiers = *.example.org\n" + extra, "p");
+}
+
+std::vector<json> audit_lines(const std::string& path)
+{
+    std::vector<json> lines;
+    std::istringstream in(lacme::test::read_file(path));
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(json::parse(line));
+    return lines;
 }
 
 }  // namespace
@@ -278,6 +301,78 @@ BOOST_AUTO_TEST_CASE(quiet_logfile_still_records_signatures)
     const std::string logged = lacme::test::read_file(dir.file("accountd.log"));
     BOOST_TEST(logged.find("[5] SIGNED header=base64url(") != std::string::npos, logged);
     BOOST_TEST(lacme::test::file_mode(dir.file("accountd.log")) == 0600u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(signing_service_with_guard)
+
+BOOST_AUTO_TEST_CASE(policy_refusal_sends_a_nosign_line_and_is_audited)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    const lacme::test::temp_dir dir;
+    lacme::accountd::signing_guard guard(web1_policy(), dir.file("audit"), "192.0.2.1 port 4", log);
+    signing_service service(key, log, std::nullopt, &guard);
+    const lacme::test::stderr_capture captured;
+    const auto refused = service.admit("c1", order_line("evil.example"));
+    BOOST_TEST(!refused.request);
+    BOOST_TEST(refused.refusal_line == "NOSIGN identifier dns:evil.example not allowed by policy \"web1\"\n");
+    BOOST_TEST(captured.text().find("[c1] NOSIGN [identifier dns:evil.example not allowed") != std::string::npos);
+    const auto lines = audit_lines(dir.file("audit"));
+    BOOST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0]["outcome"] == "refused");
+    BOOST_TEST(lines[0]["label"] == "web1");
+    BOOST_TEST(lines[0]["caller"] == "192.0.2.1 port 4");
+    BOOST_TEST(lines[0]["identifiers"] == json::array({"dns:evil.example"}));
+}
+
+BOOST_AUTO_TEST_CASE(allowed_request_is_audited_when_released)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    const lacme::test::temp_dir dir;
+    lacme::accountd::signing_guard guard(web1_policy(), dir.file("audit"), "local", log);
+    signing_service service(key, log, std::nullopt, &guard);
+    const auto admitted = service.admit("c1", order_line("www.example.org"));
+    BOOST_REQUIRE(admitted.request);
+    BOOST_TEST(admitted.request->grant.audited);
+    BOOST_TEST(audit_lines(dir.file("audit")).empty());  // not before the signature exists
+    BOOST_TEST(!service.release("c1", *admitted.request));
+    const auto lines = audit_lines(dir.file("audit"));
+    BOOST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0]["outcome"] == "signed");
+    BOOST_TEST(lines[0]["operation"] == "order");
+    BOOST_TEST(lines[0]["identifiers"] == json::array({"dns:www.example.org"}));
+}
+
+BOOST_AUTO_TEST_CASE(unwritable_audit_log_refuses_the_signature)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    lacme::accountd::signing_guard guard(std::nullopt, std::string("/dev/full"), "local", log);
+    signing_service service(key, log, std::nullopt, &guard);
+    const lacme::test::stderr_capture captured;
+    const auto admitted = service.admit("c1", valid_line());
+    BOOST_REQUIRE(admitted.request);  // no policy: everything allowed
+    BOOST_TEST(service.release("c1", *admitted.request).value_or("") == "NOSIGN audit log cannot be written\n");
+    BOOST_TEST(captured.text().find("can't write audit log /dev/full") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_refuses_the_order_past_the_limit_only)
+{
+    fixed_signer key;
+    logger log(log_level::info);
+    const lacme::test::temp_dir dir;
+    lacme::accountd::signing_guard guard(
+        web1_policy("max-orders-per-hour = 1\nstate-directory = " + dir.path() + "\n"), std::nullopt, "local", log);
+    signing_service service(key, log, std::nullopt, &guard);
+    const lacme::test::stderr_capture captured;
+    BOOST_TEST(service.admit("c1", order_line("a.example.org")).request.has_value());
+    BOOST_TEST(service.admit("c1", order_line("evil.example")).refusal_line.find("not allowed") != std::string::npos);
+    BOOST_TEST(service.admit("c2", order_line("b.example.org")).refusal_line ==
+               "NOSIGN newOrder rate limit of policy \"web1\" reached (1 per hour)\n");
+    BOOST_TEST(service.admit("c2", valid_line()).refusal_line.find("request not recognized") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
