@@ -76,17 +76,22 @@ t_doc_block() {
         inside { print }' "$SRC/doc/signing-host.md"
 }
 
-# t_doc_run NAME: runs that block as written (bash, -e), with this shell's variables and `lacme`
-# being our master; its output in $T/doc-NAME.log.
+# t_doc_run NAME: runs that block as written (bash, -e: every command must succeed), with this
+# shell's variables and `lacme` being our master; its output in $T/doc-NAME.log.
 t_doc_run() {
-    local block
+    local block rc
     block=$(t_doc_block "$1")
     [ -n "$block" ] || t_fail "doc/signing-host.md has no block '$1'"
+    # Not `( ... ) || t_fail`: bash ignores -e inside a command whose status is tested.
+    set +e
     (
         lacme() { "$LACME" "$@"; }
         set -euo pipefail
         eval "$block"
-    ) >"$T/doc-$1.log" 2>&1 || t_fail "doc/signing-host.md block '$1' failed: $(cat "$T/doc-$1.log")"
+    ) >"$T/doc-$1.log" 2>&1
+    rc=$?
+    set -e
+    [ "$rc" -eq 0 ] || t_fail "doc/signing-host.md block '$1' failed: $(cat "$T/doc-$1.log")"
 }
 
 # t_debian_lacme_conf DIR: t_master_conf DIR, plus the two lines of Debian's lacme.conf that
