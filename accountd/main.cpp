@@ -9,12 +9,15 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/percent_expand.hpp"
+#include "ssh/authorized_keys_line.hpp"
 #include "ssh/caller_identity.hpp"
+#include "ssh/forced_command.hpp"
 
 #include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -27,6 +30,16 @@ void disable_core_dumps()
     const rlimit none{0, 0};
     if (::setrlimit(RLIMIT_CORE, &none) != 0)
         lacme::throw_errno("setrlimit(RLIMIT_CORE)");
+}
+
+// The line names this very binary, so that the forced command runs what the operator ran; a
+// policy that would make every connection fail is refused now rather than at the first order.
+int print_authorized_keys_line(const lacme::accountd::settings& s)
+{
+    (void)lacme::accountd::read_signing_policy(*s.policy);
+    const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
+    std::cout << lacme::ssh::authorized_keys_line({self, *s.policy, s.config, s.from, *s.public_key_file}) << "\n";
+    return 0;
 }
 
 int run(int argc, char** argv)
@@ -55,6 +68,9 @@ int run(int argc, char** argv)
         return 0;
     }
 
+    if (s.authorized_keys_line)
+        return print_authorized_keys_line(s);
+
     logger log(s.debug ? log_level::debug : log_level::verbose);
     bool config_read = false;
     merge_config_file(s, config_read);
@@ -82,8 +98,11 @@ int run(int argc, char** argv)
     const auto key = open_signer(s, log);
     signing_service service(*key, log, s.keyid, guard ? &*guard : nullptr);
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);
-    if (s.stdio)
+    if (s.stdio) {
+        if (const auto note = ssh::ignored_command_note_from_environment())
+            log.debug(*note);
         return serve_stdio(service, idle_timeout);
+    }
     socket_listener listener(expander.expand(s.socket.value_or("%t/S.lacme")));
     return serve_socket(service, listener, idle_timeout);
 }

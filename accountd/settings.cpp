@@ -25,6 +25,8 @@ enum option_id {
     opt_policy,
     opt_audit_log,
     opt_check_policy,
+    opt_authorized_keys_line,
+    opt_from,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -43,6 +45,24 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
         target = value;
 }
 
+// --authorized-keys-line takes --policy, maybe --from, and exactly one PUBKEY_FILE; nothing else
+// takes a positional argument or --from.
+void check_authorized_keys_line(settings& s, int rest_count, char** rest)
+{
+    if (!s.authorized_keys_line) {
+        if (rest_count > 0)
+            throw error(std::string("unexpected argument ") + rest[0]);
+        if (s.from)
+            throw error("--from only goes with --authorized-keys-line");
+        return;
+    }
+    if (rest_count != 1)
+        throw error("--authorized-keys-line takes one PUBKEY_FILE");
+    if (!s.policy)
+        throw error("--authorized-keys-line needs --policy=FILE");
+    s.public_key_file = rest[0];
+}
+
 }  // namespace
 
 std::string usage_text()
@@ -51,6 +71,7 @@ std::string usage_text()
            "       [--idle-timeout=SECONDS] [--policy=FILE] [--audit-log=FILE|syslog]\n"
            "       lacme-accountd --check-policy=FILE\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
+           "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
            "Consult the manpage for more information.\n";
 }
 
@@ -71,6 +92,8 @@ settings parse_command_line(int argc, char** argv)
         {"policy", required_argument, nullptr, opt_policy},
         {"audit-log", required_argument, nullptr, opt_audit_log},
         {"check-policy", required_argument, nullptr, opt_check_policy},
+        {"authorized-keys-line", no_argument, nullptr, opt_authorized_keys_line},
+        {"from", required_argument, nullptr, opt_from},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -98,6 +121,8 @@ settings parse_command_line(int argc, char** argv)
         case opt_policy: s.policy = optarg; break;
         case opt_audit_log: s.audit_log = optarg; break;
         case opt_check_policy: s.check_policy = optarg; break;
+        case opt_authorized_keys_line: s.authorized_keys_line = true; break;
+        case opt_from: s.from = optarg; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -106,8 +131,7 @@ settings parse_command_line(int argc, char** argv)
         }
         }
     }
-    if (optind < argc)
-        throw error(std::string("unexpected argument ") + argv[optind]);
+    check_authorized_keys_line(s, argc - optind, argv + optind);
     if (s.stdio && s.socket)
         throw error("--stdio and --socket are mutually exclusive");
     return s;

@@ -42,6 +42,8 @@ std::vector<std::string_view> split_spaces(std::string_view text)
 
 bool is_ip_address(std::string_view text)
 {
+    if (text.find('\0') != std::string_view::npos)
+        return false;  // inet_pton would stop at it and accept what comes before
     const std::string copy(text);
     unsigned char buffer[sizeof(in6_addr)];
     return ::inet_pton(AF_INET, copy.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, copy.c_str(), buffer) == 1;

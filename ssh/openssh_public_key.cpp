@@ -70,13 +70,15 @@ std::optional<openssh_public_key> parse_openssh_public_key(std::string_view line
     if (type.empty() || type.size() > max_type_length || !std::all_of(type.begin(), type.end(), is_type_char))
         return std::nullopt;
     const auto rest = line.substr(type_end + 1);
-    const auto base64 = rest.substr(0, rest.find(' '));
+    const auto base64_end = rest.find(' ');
+    const auto base64 = rest.substr(0, base64_end);
     if (base64.size() > max_public_key_base64)
         return std::nullopt;
     const auto blob = base64_decode(base64);
     if (!blob || blob_type(*blob) != type)
         return std::nullopt;
-    return openssh_public_key{std::string(type), std::string(base64)};
+    const auto comment = base64_end == std::string_view::npos ? std::string_view() : rest.substr(base64_end + 1);
+    return openssh_public_key{std::string(type), std::string(base64), std::string(comment)};
 }
 
 std::string fingerprint(const openssh_public_key& key)

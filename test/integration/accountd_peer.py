@@ -2,6 +2,8 @@
 """A scriptable lacme-accountd peer for the protocol tests (stdlib only).
 
 usage: accountd_peer.py SOCKET ACTION [ARG]
+  SOCKET is a UNIX socket path, or exec:COMMAND for a peer reached through a command that speaks
+  the protocol on its standard input and output (e.g. ssh -T to a forced-command lacme-accountd)
   greeting            print the two greeting lines
   sign N              send N valid signing inputs, check each answer is base64url, print OK
   send-raw HEX        send raw bytes; print what comes back until the daemon closes (or TIMEOUT)
@@ -22,10 +24,11 @@ usage: accountd_peer.py SOCKET ACTION [ARG]
                       JSON the payload, "" for POST-as-GET); print SIGNED, the NOSIGN line
                       (a policy refusal, which must end in a bare LF and be followed by the
                       close), or CLOSED
+  ask-kill URL KIND JSON  ask, then SIGKILL the exec: command (a client killed mid-order)
   line URL KIND JSON [JWK]  print that signing input, CRLF-terminated, without connecting
                       (SOCKET is ignored: for piping into --stdio)
 """
-import base64, json, os, select, socket, sys, threading, time
+import base64, json, os, select, socket, subprocess, sys, threading, time
 
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -57,7 +60,15 @@ def answer_of(f) -> str:
         return "SIGNED"
     raise SystemExit(f"unexpected answer {line!r}")
 
+commands = []  # the exec: transports started, waited for (or killed) before exiting
+
 def connect(path: str) -> socket.socket:
+    if path.startswith("exec:"):
+        s, theirs = socket.socketpair()
+        commands.append(subprocess.Popen(["sh", "-c", path[len("exec:"):]], stdin=theirs, stdout=theirs))
+        theirs.close()
+        s.settimeout(10)
+        return s
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(10)
     s.connect(path)
@@ -257,12 +268,16 @@ def main() -> None:
             s.sendall(signing_input(i))
             read_line(f)
         print("OK")
-    elif action == "ask":
+    elif action in ("ask", "ask-kill"):
         s = connect(path); f = s.makefile("rb")
         read_line(f)
         jwk = json.loads(read_line(f))
         s.sendall(crafted_input(args[0], args[1], args[2], jwk))
         print(answer_of(f))
+        if action == "ask-kill":
+            for command in commands:
+                command.kill()
+        f.close(); s.close()
     elif action == "line":
         sys.stdout.buffer.write(crafted_input(args[0], args[1], args[2], json.loads(args[3]) if len(args) > 3 else {}))
     elif action == "no-read":
@@ -273,6 +288,8 @@ def main() -> None:
         print(do_emfile(path, int(args[0]), int(args[1])))
     else:
         raise SystemExit(f"unknown action {action}")
+    for command in commands:
+        command.wait(timeout=10)
 
 if __name__ == "__main__":
     main()

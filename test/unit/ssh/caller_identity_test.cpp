@@ -32,6 +32,8 @@ BOOST_AUTO_TEST_CASE(address_from_ssh_connection_values)
     BOOST_TEST(address_from_ssh_connection("127.0.0.1 0 127.0.0.1 22") == "");
     BOOST_TEST(address_from_ssh_connection("127.0.0.1 -1 127.0.0.1 22") == "");
     BOOST_TEST(address_from_ssh_connection("127.0.0.1\n 40022 127.0.0.1 22") == "");
+    // inet_pton reads a C string: what follows a NUL must not ride along (found by fuzz_ssh_identity).
+    BOOST_TEST(address_from_ssh_connection(std::string_view("127.0.0.1\0\x1b[2J 40022 127.0.0.1 22", 33)) == "");
     BOOST_TEST(address_from_ssh_connection("127.0.0.1 40022 127.0.0.1 22" + std::string(300, ' ')) == "");
 }
 
@@ -62,6 +64,22 @@ BOOST_AUTO_TEST_CASE(caller_from_values_and_files)
     BOOST_TEST(local.key.empty());
     BOOST_TEST(describe(local) == "local");
     BOOST_TEST(describe(caller_from("192.0.2.7 51000 192.0.2.1 22", std::nullopt)) == "192.0.2.7 port 51000");
+}
+
+BOOST_AUTO_TEST_CASE(caller_from_the_environment)
+{
+    const temp_dir dir;
+    write_file(dir.file("auth"), "publickey " + std::string(ed25519_key) + "\n");
+    {
+        const lacme::test::scoped_env connection("SSH_CONNECTION", "198.51.100.4 40100 198.51.100.1 22");
+        const lacme::test::scoped_env auth("SSH_USER_AUTH", dir.file("auth").c_str());
+        const auto caller = lacme::ssh::caller_from_environment();
+        BOOST_TEST(caller.address == "198.51.100.4 40100");
+        BOOST_TEST(caller.key == ed25519_key);
+    }
+    const lacme::test::scoped_env no_connection("SSH_CONNECTION", nullptr);
+    const lacme::test::scoped_env no_auth("SSH_USER_AUTH", nullptr);
+    BOOST_TEST(describe(lacme::ssh::caller_from_environment()) == "local");
 }
 
 BOOST_AUTO_TEST_CASE(unreadable_or_hostile_auth_files_give_no_key)

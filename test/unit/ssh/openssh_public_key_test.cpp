@@ -29,6 +29,7 @@ BOOST_AUTO_TEST_CASE(keys_with_and_without_comment_and_padding)
     BOOST_REQUIRE(ed);
     BOOST_TEST(ed->type == "ssh-ed25519");
     BOOST_TEST(ed->text() == ed25519_key);
+    BOOST_TEST(ed->comment == "web1@example");
     BOOST_TEST(fingerprint(*ed) == ed25519_fingerprint);
     const auto ec = parse_openssh_public_key(ecdsa_key);
     BOOST_REQUIRE(ec);
