@@ -9,7 +9,6 @@
 namespace lacme::accountd {
 namespace {
 
-using x509_req_ptr = std::unique_ptr<X509_REQ, openssl_deleter<X509_REQ_free>>;
 using general_names_ptr = std::unique_ptr<GENERAL_NAMES, openssl_deleter<GENERAL_NAMES_free>>;
 using extensions_ptr = std::unique_ptr<STACK_OF(X509_EXTENSION), decltype([](STACK_OF(X509_EXTENSION) * s) {
                                            sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
@@ -77,24 +76,26 @@ bool add_common_names(const X509_NAME* subject, std::vector<identifier>& out)
     return true;
 }
 
-std::optional<std::string> der_of(std::string_view base64url_der)
+// The object of type T (d2i: its DER decoder) that fills the whole decoded input, or null.
+template <class T, auto D2i, auto Free>
+std::unique_ptr<T, openssl_deleter<Free>> decode_whole(std::string_view base64url_der)
 {
-    auto der = base64url_decode(base64url_der);
+    const auto der = base64url_decode(base64url_der);
     if (!der || der->empty())
-        return std::nullopt;
-    return der;
+        return nullptr;
+    const auto* p = reinterpret_cast<const unsigned char*>(der->data());
+    std::unique_ptr<T, openssl_deleter<Free>> object(D2i(nullptr, &p, static_cast<long>(der->size())));
+    if (object && p != reinterpret_cast<const unsigned char*>(der->data()) + der->size())
+        object.reset();  // trailing bytes
+    return object;
 }
 
 }  // namespace
 
 std::optional<std::vector<identifier>> csr_names(std::string_view base64url_der)
 {
-    const auto der = der_of(base64url_der);
-    if (!der)
-        return std::nullopt;
-    const auto* p = reinterpret_cast<const unsigned char*>(der->data());
-    const x509_req_ptr request(d2i_X509_REQ(nullptr, &p, static_cast<long>(der->size())));
-    if (!request || p != reinterpret_cast<const unsigned char*>(der->data()) + der->size())
+    const auto request = decode_whole<X509_REQ, d2i_X509_REQ, X509_REQ_free>(base64url_der);
+    if (!request)
         return std::nullopt;
     std::vector<identifier> names;
     if (!add_common_names(X509_REQ_get_subject_name(request.get()), names))
@@ -115,12 +116,8 @@ std::optional<std::vector<identifier>> csr_names(std::string_view base64url_der)
 
 std::optional<std::vector<identifier>> certificate_names(std::string_view base64url_der)
 {
-    const auto der = der_of(base64url_der);
-    if (!der)
-        return std::nullopt;
-    const auto* p = reinterpret_cast<const unsigned char*>(der->data());
-    const x509_ptr certificate(d2i_X509(nullptr, &p, static_cast<long>(der->size())));
-    if (!certificate || p != reinterpret_cast<const unsigned char*>(der->data()) + der->size())
+    const auto certificate = decode_whole<X509, d2i_X509, X509_free>(base64url_der);
+    if (!certificate)
         return std::nullopt;
     std::vector<identifier> names;
     if (!add_common_names(X509_get_subject_name(certificate.get()), names))

@@ -90,6 +90,9 @@ signing_policy policy_from(const ini_config& config)
     if (const auto s = find(config, "ca"); s.value) {
         if (!s.value->text.starts_with("https://") && !s.value->text.starts_with("http://"))
             throw s.fail("ca is not an http(s) URL: '" + printable_for_log(s.value->text) + "'");
+        // A prefix check: without the slash, https://ca.example would also match https://ca.example.evil/.
+        if (!s.value->text.ends_with('/'))
+            throw s.fail("ca must end with '/': '" + printable_for_log(s.value->text) + "'");
         policy.ca = s.value->text;
     }
     if (const auto s = find(config, "identifiers"); s.value) {

@@ -72,6 +72,8 @@ BOOST_AUTO_TEST_CASE(every_mistake_names_file_and_line)
     BOOST_TEST(error_of("[policy]\nlabel = ../x\n") ==
                "p.conf:2: invalid label '../x' (letters, digits, '.', '_', '-')");
     BOOST_TEST(error_of("[policy]\nca = ftp://x/\nlabel = a\n") == "p.conf:2: ca is not an http(s) URL: 'ftp://x/'");
+    BOOST_TEST(error_of("[policy]\nlabel = a\nca = https://ca.example\n") ==
+               "p.conf:3: ca must end with '/': 'https://ca.example'");
     BOOST_TEST(error_of("[policy]\nidentifiers = a.example\n") == "p.conf: [policy] has no label");
     BOOST_TEST(error_of("") == "p.conf: no [policy] section");
     BOOST_TEST(error_of("[policy]\nlabel\n") == "p.conf:2: syntax error: 'label'");

@@ -307,13 +307,25 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(signing_service_with_guard)
 
+// A signing_service behind a guard with this policy and audit log, logging at info level.
+struct guarded_service {
+    guarded_service(std::optional<lacme::accountd::signing_policy> policy, std::optional<std::string> audit,
+                    std::string caller = "local")
+        : guard(std::move(policy), audit, std::move(caller), log), service(key, log, std::nullopt, &guard)
+    {
+    }
+
+    fixed_signer key;
+    logger log{log_level::info};
+    lacme::accountd::signing_guard guard;
+    signing_service service;
+};
+
 BOOST_AUTO_TEST_CASE(policy_refusal_sends_a_nosign_line_and_is_audited)
 {
-    fixed_signer key;
-    logger log(log_level::info);
     const lacme::test::temp_dir dir;
-    lacme::accountd::signing_guard guard(web1_policy(), dir.file("audit"), "192.0.2.1 port 4", log);
-    signing_service service(key, log, std::nullopt, &guard);
+    guarded_service g(web1_policy(), dir.file("audit"), "192.0.2.1 port 4");
+    signing_service& service = g.service;
     const lacme::test::stderr_capture captured;
     const auto refused = service.admit("c1", order_line("evil.example"));
     BOOST_TEST(!refused.request);
@@ -329,11 +341,9 @@ BOOST_AUTO_TEST_CASE(policy_refusal_sends_a_nosign_line_and_is_audited)
 
 BOOST_AUTO_TEST_CASE(allowed_request_is_audited_when_released)
 {
-    fixed_signer key;
-    logger log(log_level::info);
     const lacme::test::temp_dir dir;
-    lacme::accountd::signing_guard guard(web1_policy(), dir.file("audit"), "local", log);
-    signing_service service(key, log, std::nullopt, &guard);
+    guarded_service g(web1_policy(), dir.file("audit"));
+    signing_service& service = g.service;
     const auto admitted = service.admit("c1", order_line("www.example.org"));
     BOOST_REQUIRE(admitted.request);
     BOOST_TEST(admitted.request->grant.audited);
@@ -348,10 +358,8 @@ BOOST_AUTO_TEST_CASE(allowed_request_is_audited_when_released)
 
 BOOST_AUTO_TEST_CASE(unwritable_audit_log_refuses_the_signature)
 {
-    fixed_signer key;
-    logger log(log_level::info);
-    lacme::accountd::signing_guard guard(std::nullopt, std::string("/dev/full"), "local", log);
-    signing_service service(key, log, std::nullopt, &guard);
+    guarded_service g(std::nullopt, std::string("/dev/full"));
+    signing_service& service = g.service;
     const lacme::test::stderr_capture captured;
     const auto admitted = service.admit("c1", valid_line());
     BOOST_REQUIRE(admitted.request);  // no policy: everything allowed
@@ -361,12 +369,9 @@ BOOST_AUTO_TEST_CASE(unwritable_audit_log_refuses_the_signature)
 
 BOOST_AUTO_TEST_CASE(rate_limit_refuses_the_order_past_the_limit_only)
 {
-    fixed_signer key;
-    logger log(log_level::info);
     const lacme::test::temp_dir dir;
-    lacme::accountd::signing_guard guard(
-        web1_policy("max-orders-per-hour = 1\nstate-directory = " + dir.path() + "\n"), std::nullopt, "local", log);
-    signing_service service(key, log, std::nullopt, &guard);
+    guarded_service g(web1_policy("max-orders-per-hour = 1\nstate-directory = " + dir.path() + "\n"), std::nullopt);
+    signing_service& service = g.service;
     const lacme::test::stderr_capture captured;
     BOOST_TEST(service.admit("c1", order_line("a.example.org")).request.has_value());
     BOOST_TEST(service.admit("c1", order_line("evil.example")).refusal_line.find("not allowed") != std::string::npos);
