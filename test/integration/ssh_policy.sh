@@ -5,7 +5,7 @@
 # our master and pebble: allowed names issue; each refusal (a name outside the policy in a
 # newOrder or in a finalize CSR, revoking another name's certificate, deactivation, keyChange and
 # contact update without the operation, the rate limit reached in a second SSH session, a url
-# outside `ca`) happens before anything is signed for it, and shows as a NOSIGN log line, an
+# outside `ca`, a policy file broken on the signer) happens before anything is signed for it, and shows as a NOSIGN log line, an
 # audit record with its label and reason, and one line in lacme's output where lacme asked.
 # Last, an SSH client killed in the middle of an order: the signer's process exits, the state
 # directory holds no partial file, and the next order succeeds.
@@ -137,6 +137,18 @@ sed "s|^server = https://127.0.0.1:|server = https://localhost:|" "$T/web1/lacme
 lacme_refused "a url outside the policy's ca" web1 lookup \
     "url https://localhost:$PORT0/sign-me-up is outside the ca allowed by policy \"web1\"" \
     "$LACME" --config="$T/web1/other-ca.conf" account
+
+# A policy file broken after its authorized_keys line was made: the signer refuses to start, and
+# its file:line error reaches the web host through ssh.
+cp "$SIGNER_HOME/policies/web4.policy" "$T/web4.policy.good"
+sed -i 's/^identifiers = /identifers = /' "$SIGNER_HOME/policies/web4.policy"
+mark=$(audit_mark)
+out=$("$LACME" --config="$T/web4/lacme.conf" account 2>&1) && t_fail "lacme ran with a broken policy: $out"
+grep -qF "lacme-accountd: Error: $SIGNER_HOME/policies/web4.policy:4: unknown key 'identifers'" <<<"$out" ||
+    t_fail "no file:line error from the signer: $out"
+[ "$(audit_mark)" = "$mark" ] || t_fail "the signer audited requests under a broken policy: $(audit_since "$mark")"
+cp "$T/web4.policy.good" "$SIGNER_HOME/policies/web4.policy"
+t_pass "a malformed policy on the signer: lacme shows the signer's file:line error, nothing signed"
 
 # The SSH client killed in the middle of an order (after its newOrder was signed).
 signer_pids() {
