@@ -5,9 +5,10 @@
 # our master and pebble: allowed names issue; each refusal (a name outside the policy in a
 # newOrder or in a finalize CSR, revoking another name's certificate, deactivation, keyChange and
 # contact update without the operation, the rate limit reached in a second SSH session, a url
-# outside `ca`, a policy file broken on the signer) happens before anything is signed for it, and shows as a NOSIGN log line, an
-# audit record with its label and reason, and one line in lacme's output where lacme asked.
-# Last, an SSH client killed in the middle of an order: the signer's process exits, the state
+# outside `ca`) happens before anything is signed for it, and shows as a NOSIGN log line, an
+# audit record with its label and reason, and one line in lacme's output where lacme asked. A
+# policy file broken on the signer: its file:line error reaches lacme, nothing is signed. Last,
+# an SSH client killed in the middle of an order: the signer's process exits, the state
 # directory holds no partial file, and the next order succeeds.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
