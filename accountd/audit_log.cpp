@@ -66,12 +66,15 @@ audit_log::~audit_log()
 void audit_log::write(const audit_record& record)
 {
     const std::string line = format_audit_record(record);
-    const std::lock_guard lock(mutex_);
     if (!file_) {
         ::syslog(LOG_AUTHPRIV | (record.signed_ ? LOG_INFO : LOG_WARNING), "%s", line.c_str());
         return;
     }
-    write_all(file_.get(), line + "\n", "audit log " + path_);
+    {
+        const std::lock_guard lock(mutex_);  // one whole line at a time
+        write_all(file_.get(), line + "\n", "audit log " + path_);
+    }
+    // Outside the lock: the event loops' syncs overlap, and each covers every line written before it.
     if (::fdatasync(file_.get()) != 0)
         throw_errno("can't sync audit log " + path_);
 }

@@ -41,8 +41,8 @@ public:
     void write(const audit_record& record);
 
 private:
-    std::mutex mutex_;
-    unique_fd file_;  // invalid: syslog
+    std::mutex mutex_;  // of the file; syslog(3) is thread-safe
+    unique_fd file_;    // invalid: syslog
     std::string path_;
 };
 

@@ -6,6 +6,8 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 using lacme::accountd::audit_log;
 using lacme::accountd::audit_record;
 using lacme::accountd::format_audit_record;
@@ -62,6 +64,13 @@ BOOST_AUTO_TEST_CASE(unopenable_or_unwritable_is_an_error)
     audit_log full("/dev/full");
     BOOST_TEST(lacme::test::error_message([&] { full.write({t0, "a", "local", "get", {}, true, {}}); })
                    .starts_with("can't write audit log /dev/full"));
+}
+
+BOOST_AUTO_TEST_CASE(syslog_destination_takes_records)
+{
+    audit_log log("syslog");  // no file named "syslog" is created
+    log.write({t0, "a", "local", "get", {}, true, {}});
+    BOOST_TEST(::access("syslog", F_OK) != 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
