@@ -24,6 +24,11 @@ enum option_id {
     opt_idle_timeout,
     opt_pin_state_dir,
     opt_allow_final_pin_try,
+    opt_policy,
+    opt_audit_log,
+    opt_check_policy,
+    opt_authorized_keys_line,
+    opt_from,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -42,13 +47,34 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
         target = value;
 }
 
+// --authorized-keys-line takes --policy, maybe --from, and exactly one PUBKEY_FILE; nothing else
+// takes a positional argument or --from.
+void check_authorized_keys_line(settings& s, int rest_count, char** rest)
+{
+    if (!s.authorized_keys_line) {
+        if (rest_count > 0)
+            throw error(std::string("unexpected argument ") + rest[0]);
+        if (s.from)
+            throw error("--from only goes with --authorized-keys-line");
+        return;
+    }
+    if (rest_count != 1)
+        throw error("--authorized-keys-line takes one PUBKEY_FILE");
+    if (!s.policy)
+        throw error("--authorized-keys-line needs --policy=FILE");
+    s.public_key_file = rest[0];
+}
+
 }  // namespace
 
 std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
            "       [--idle-timeout=SECONDS] [--pin-state-dir=DIR] [--allow-final-pin-try]\n"
+           "       [--policy=FILE] [--audit-log=FILE|syslog]\n"
+           "       lacme-accountd --check-policy=FILE\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
+           "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
            "Consult the manpage for more information.\n";
 }
 
@@ -68,6 +94,11 @@ settings parse_command_line(int argc, char** argv)
         {"idle-timeout", required_argument, nullptr, opt_idle_timeout},
         {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
         {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
+        {"policy", required_argument, nullptr, opt_policy},
+        {"audit-log", required_argument, nullptr, opt_audit_log},
+        {"check-policy", required_argument, nullptr, opt_check_policy},
+        {"authorized-keys-line", no_argument, nullptr, opt_authorized_keys_line},
+        {"from", required_argument, nullptr, opt_from},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -94,6 +125,11 @@ settings parse_command_line(int argc, char** argv)
         case opt_idle_timeout: s.idle_timeout = parse_seconds("--idle-timeout", optarg); break;
         case opt_pin_state_dir: s.pin_state_dir = optarg; break;
         case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
+        case opt_policy: s.policy = optarg; break;
+        case opt_audit_log: s.audit_log = optarg; break;
+        case opt_check_policy: s.check_policy = optarg; break;
+        case opt_authorized_keys_line: s.authorized_keys_line = true; break;
+        case opt_from: s.from = optarg; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -102,8 +138,7 @@ settings parse_command_line(int argc, char** argv)
         }
         }
     }
-    if (optind < argc)
-        throw error(std::string("unexpected argument ") + argv[optind]);
+    check_authorized_keys_line(s, argc - optind, argv + optind);
     if (s.stdio && s.socket)
         throw error("--stdio and --socket are mutually exclusive");
     return s;
@@ -120,7 +155,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     const auto config = ini_config::read_file(path);
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file", "idle-timeout", "pin-state-dir", "allow-final-pin-try"}}});
+                    "pin-file", "idle-timeout", "pin-state-dir", "allow-final-pin-try", "policy", "audit-log"}}});
     set_if_unset(s.privkey, config.get("", "privkey"));
     set_if_unset(s.gpg, config.get("", "gpg"));
     set_if_unset(s.socket, config.get("", "socket"));
@@ -130,6 +165,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.pkcs11_module, config.get("", "pkcs11-module"));
     set_if_unset(s.pin_file, config.get("", "pin-file"));
     set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
+    set_if_unset(s.policy, config.get("", "policy"));
+    set_if_unset(s.audit_log, config.get("", "audit-log"));
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)

@@ -21,6 +21,11 @@ struct settings {
     std::optional<std::string> pin_file;         // ours: token PIN
     std::optional<std::string> pin_state_dir;    // ours: PINs tokens rejected, across runs
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
+    std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
+    std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"
+    std::optional<std::string> check_policy;     // ours: validate this policy file and exit
+    std::optional<std::string> from;             // ours: --authorized-keys-line's from= patterns
+    std::optional<std::string> public_key_file;  // ours: --authorized-keys-line's PUBKEY_FILE
     bool stdio = false;
     bool quiet = false;
     bool debug = false;
@@ -28,6 +33,7 @@ struct settings {
     bool version = false;
     bool list_keys = false;                      // ours: list PKCS#11 keys and exit
     bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
+    bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a
