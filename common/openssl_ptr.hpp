@@ -21,6 +21,13 @@ using evp_md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, openssl_deleter<EVP_MD_CTX_fr
 using bio_ptr = std::unique_ptr<BIO, openssl_deleter<BIO_free_all>>;
 using bignum_ptr = std::unique_ptr<BIGNUM, openssl_deleter<BN_free>>;
 using x509_ptr = std::unique_ptr<X509, openssl_deleter<X509_free>>;
+using x509_req_ptr = std::unique_ptr<X509_REQ, openssl_deleter<X509_REQ_free>>;
+
+// A stack of certificate extensions that owns them (X509_REQ_get_extensions' result).
+struct x509_extensions_deleter {
+    void operator()(STACK_OF(X509_EXTENSION) * s) const noexcept { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
+};
+using x509_extensions_ptr = std::unique_ptr<STACK_OF(X509_EXTENSION), x509_extensions_deleter>;
 using ecdsa_sig_ptr = std::unique_ptr<ECDSA_SIG, openssl_deleter<ECDSA_SIG_free>>;
 
 }  // namespace lacme
