@@ -10,9 +10,6 @@ namespace lacme::accountd {
 namespace {
 
 using general_names_ptr = std::unique_ptr<GENERAL_NAMES, openssl_deleter<GENERAL_NAMES_free>>;
-using extensions_ptr = std::unique_ptr<STACK_OF(X509_EXTENSION), decltype([](STACK_OF(X509_EXTENSION) * s) {
-                                           sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
-                                       })>;
 
 // Far beyond any CA's limit (Let's Encrypt: 100 names); bounds the work for hostile input.
 constexpr int max_names = 4096;
@@ -100,7 +97,7 @@ std::optional<std::vector<identifier>> csr_names(std::string_view base64url_der)
     std::vector<identifier> names;
     if (!add_common_names(X509_REQ_get_subject_name(request.get()), names))
         return std::nullopt;
-    const extensions_ptr extensions(X509_REQ_get_extensions(request.get()));
+    const x509_extensions_ptr extensions(X509_REQ_get_extensions(request.get()));
     if (!extensions)
         return names;
     for (int i = 0; i < sk_X509_EXTENSION_num(extensions.get()); ++i) {

@@ -71,6 +71,40 @@ unsigned parse_rate(const setting& s)
     return value;
 }
 
+std::string parse_label(const setting& s)
+{
+    if (!is_label(s.value->text))
+        throw s.fail("invalid label '" + printable_for_log(s.value->text) + "' (letters, digits, '.', '_', '-')");
+    return s.value->text;
+}
+
+std::string parse_ca(const setting& s)
+{
+    const std::string& url = s.value->text;
+    if (!url.starts_with("https://") && !url.starts_with("http://"))
+        throw s.fail("ca is not an http(s) URL: '" + printable_for_log(url) + "'");
+    // A prefix check: without the slash, https://ca.example would also match https://ca.example.evil/.
+    if (!url.ends_with('/'))
+        throw s.fail("ca must end with '/': '" + printable_for_log(url) + "'");
+    return url;
+}
+
+identifier_patterns parse_identifiers(const setting& s)
+{
+    try {
+        return identifier_patterns::parse(s.value->text);
+    } catch (const error& e) {
+        throw s.fail(e.what());
+    }
+}
+
+std::string parse_state_directory(const setting& s)
+{
+    if (!s.value->text.starts_with('/'))
+        throw s.fail("state-directory is not an absolute path");
+    return s.value->text;
+}
+
 signing_policy policy_from(const ini_config& config)
 {
     const std::string& origin = config.origin();
@@ -79,40 +113,25 @@ signing_policy policy_from(const ini_config& config)
                    {"label", "ca", "identifiers", "operations", "max-orders-per-hour", "state-directory"}}});
     if (!config.has_section(section))
         throw error(origin + ": no [policy] section");
-    signing_policy policy;
-    policy.operations = {"order"};
-    if (const auto s = find(config, "label"); !s.value)
+    const auto label = find(config, "label");
+    if (!label.value)
         throw error(origin + ": [policy] has no label");
-    else if (!is_label(s.value->text))
-        throw s.fail("invalid label '" + printable_for_log(s.value->text) + "' (letters, digits, '.', '_', '-')");
-    else
-        policy.label = s.value->text;
-    if (const auto s = find(config, "ca"); s.value) {
-        if (!s.value->text.starts_with("https://") && !s.value->text.starts_with("http://"))
-            throw s.fail("ca is not an http(s) URL: '" + printable_for_log(s.value->text) + "'");
-        // A prefix check: without the slash, https://ca.example would also match https://ca.example.evil/.
-        if (!s.value->text.ends_with('/'))
-            throw s.fail("ca must end with '/': '" + printable_for_log(s.value->text) + "'");
-        policy.ca = s.value->text;
-    }
-    if (const auto s = find(config, "identifiers"); s.value) {
-        try {
-            policy.identifiers = identifier_patterns::parse(s.value->text);
-        } catch (const error& e) {
-            throw s.fail(e.what());
-        }
-    }
+    signing_policy policy;
+    policy.label = parse_label(label);
+    policy.operations = {"order"};
+    if (const auto s = find(config, "ca"); s.value)
+        policy.ca = parse_ca(s);
+    if (const auto s = find(config, "identifiers"); s.value)
+        policy.identifiers = parse_identifiers(s);
     if (const auto s = find(config, "operations"); s.value)
         policy.operations = parse_operations(s);
-    if (const auto s = find(config, "max-orders-per-hour"); s.value)
+    if (const auto s = find(config, "state-directory"); s.value)
+        policy.state_directory = parse_state_directory(s);
+    if (const auto s = find(config, "max-orders-per-hour"); s.value) {
         policy.max_orders_per_hour = parse_rate(s);
-    if (const auto s = find(config, "state-directory"); s.value) {
-        if (!s.value->text.starts_with('/'))
-            throw s.fail("state-directory is not an absolute path");
-        policy.state_directory = s.value->text;
+        if (policy.max_orders_per_hour > 0 && !policy.state_directory)
+            throw s.fail("max-orders-per-hour needs a state-directory");
     }
-    if (policy.max_orders_per_hour > 0 && !policy.state_directory)
-        throw find(config, "max-orders-per-hour").fail("max-orders-per-hour needs a state-directory");
     return policy;
 }
 

@@ -23,6 +23,13 @@ using bignum_ptr = std::unique_ptr<BIGNUM, openssl_deleter<BN_free>>;
 using x509_ptr = std::unique_ptr<X509, openssl_deleter<X509_free>>;
 using evp_mac_ptr = std::unique_ptr<EVP_MAC, openssl_deleter<EVP_MAC_free>>;
 using evp_mac_ctx_ptr = std::unique_ptr<EVP_MAC_CTX, openssl_deleter<EVP_MAC_CTX_free>>;
+using x509_req_ptr = std::unique_ptr<X509_REQ, openssl_deleter<X509_REQ_free>>;
+
+// A stack of certificate extensions that owns them (X509_REQ_get_extensions' result).
+struct x509_extensions_deleter {
+    void operator()(STACK_OF(X509_EXTENSION) * s) const noexcept { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
+};
+using x509_extensions_ptr = std::unique_ptr<STACK_OF(X509_EXTENSION), x509_extensions_deleter>;
 using ecdsa_sig_ptr = std::unique_ptr<ECDSA_SIG, openssl_deleter<ECDSA_SIG_free>>;
 
 }  // namespace lacme

@@ -12,11 +12,6 @@
 namespace lacme::master {
 namespace {
 
-using x509_req_ptr = std::unique_ptr<X509_REQ, openssl_deleter<X509_REQ_free>>;
-using extensions_ptr = std::unique_ptr<STACK_OF(X509_EXTENSION), decltype([](STACK_OF(X509_EXTENSION)* s) {
-                                           sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
-                                       })>;
-
 std::string alt_names_value(const std::vector<subject_alt_name>& names)
 {
     std::string value;
@@ -41,7 +36,7 @@ void add_extensions(X509_REQ* request, const certificate_section& section)
 {
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, nullptr, nullptr, request, nullptr, 0);
-    const extensions_ptr extensions(sk_X509_EXTENSION_new_null());
+    const x509_extensions_ptr extensions(sk_X509_EXTENSION_new_null());
     if (!extensions)
         throw_openssl("sk_X509_EXTENSION_new_null");
     add_extension(extensions.get(), ctx, NID_basic_constraints, "critical, CA:FALSE");

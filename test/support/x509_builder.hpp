@@ -54,15 +54,12 @@ std::string der(T* object)
 inline std::string der_csr(std::string_view cn, std::string_view san)
 {
     using namespace x509_detail;
-    const std::unique_ptr<X509_REQ, openssl_deleter<X509_REQ_free>> req(X509_REQ_new());
+    const x509_req_ptr req(X509_REQ_new());
     X509_REQ_set_version(req.get(), X509_REQ_VERSION_1);
     X509_REQ_set_subject_name(req.get(), subject(cn).get());
     X509_REQ_set_pubkey(req.get(), shared_p256());
     if (!san.empty()) {
-        const std::unique_ptr<STACK_OF(X509_EXTENSION), decltype([](STACK_OF(X509_EXTENSION) * s) {
-                                  sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
-                              })>
-            exts(sk_X509_EXTENSION_new_null());
+        const x509_extensions_ptr exts(sk_X509_EXTENSION_new_null());
         sk_X509_EXTENSION_push(exts.get(), san_extension(san).release());
         X509_REQ_add_extensions(req.get(), exts.get());
     }
