@@ -4,10 +4,10 @@
 // stdout), stderr shared. Dropped to [client] user/group, umask 0022, cwd the challenge dir.
 #pragma once
 
+#include "common/child_process.hpp"
 #include "common/uv/handle.hpp"
 #include "common/uv/stream.hpp"
 #include "master/accountd_relay.hpp"
-#include "master/child_spawn.hpp"
 #include "master/settings.hpp"
 
 #include <nlohmann/json.hpp>
