@@ -16,6 +16,8 @@ struct stream::core {
     done_fn on_written;
     status_fn on_write_error;
     done_fn on_ended;
+    status_fn on_shutdown;
+    done_fn on_closed;
     std::span<char> buffer;
     std::vector<char> own_buffer;
     uv_shutdown_t shutdown{};
@@ -33,12 +35,18 @@ struct write_request {
     std::string bytes;
 };
 
-void on_closed(void* data)
+void core_closed(void* data)
 {
     auto* c = static_cast<stream::core*>(data);
     c->closing = false;
-    if (c->detached)
+    if (c->detached) {
         const std::unique_ptr<stream::core> freed(c);
+        return;
+    }
+    if (!c->on_closed)
+        return;
+    const stream::done_fn notify = std::move(c->on_closed);
+    notify();  // last: it may destroy the stream, and with it c
 }
 
 void close_handle(stream::core& c) noexcept
@@ -46,7 +54,7 @@ void close_handle(stream::core& c) noexcept
     if (!c.handle)
         return;
     c.closing = c.handle->loop != nullptr;  // an uninitialised handle is freed at once
-    uv::close(std::move(c.handle), on_closed);
+    uv::close(std::move(c.handle), core_closed);
 }
 
 void on_shutdown(uv_shutdown_t* req, int status)
@@ -54,6 +62,13 @@ void on_shutdown(uv_shutdown_t* req, int status)
     auto* c = static_cast<stream::core*>(req->data);
     if (status == UV_ECANCELED)
         return;  // closed meanwhile
+    if (!c->ending) {
+        if (!c->detached && c->on_shutdown) {
+            const stream::status_fn notify = std::move(c->on_shutdown);
+            notify(status);
+        }
+        return;
+    }
     close_handle(*c);
     if (c->detached || !c->on_ended)
         return;
@@ -61,13 +76,18 @@ void on_shutdown(uv_shutdown_t* req, int status)
     notify();
 }
 
+bool start_shutdown(stream::core& c) noexcept
+{
+    c.shutdown.data = &c;
+    return uv_shutdown(&c.shutdown, c.handle.get(), on_shutdown) == 0;
+}
+
 // False when libuv refuses the shutdown: the handle is then closed at once.
 bool start_end(stream::core& c) noexcept
 {
     c.ending = true;
     uv_read_stop(c.handle.get());
-    c.shutdown.data = &c;
-    if (uv_shutdown(&c.shutdown, c.handle.get(), on_shutdown) == 0)
+    if (start_shutdown(c))
         return true;
     close_handle(c);
     return false;
@@ -199,16 +219,48 @@ void stream::end(done_fn on_ended)
     notify();  // last: it may destroy this object
 }
 
-void stream::close() noexcept
+bool stream::shutdown(status_fn on_done)
 {
-    if (core_)
-        close_handle(*core_);
+    core* c = core_.get();
+    if (c == nullptr || !c->handle || c->ending)
+        return false;
+    if (!start_shutdown(*c))
+        return false;
+    c->on_shutdown = std::move(on_done);  // libuv never calls back before uv_shutdown returns
+    return true;
+}
+
+void stream::close(done_fn on_closed) noexcept
+{
+    if (!core_ || !core_->handle)
+        return;
+    core_->on_closed = std::move(on_closed);
+    close_handle(*core_);
+}
+
+bool stream::reset(done_fn on_closed) noexcept
+{
+    core* c = core_.get();
+    if (c == nullptr || !c->handle)
+        return false;
+    c->on_closed = std::move(on_closed);
+    if (!close_reset(c->handle, core_closed)) {
+        c->on_closed = nullptr;
+        return false;
+    }
+    c->closing = true;
+    return true;
 }
 
 void stream::unref() noexcept
 {
     if (core_ && core_->handle)
         uv_unref(as_handle(core_->handle.get()));
+}
+
+uv_stream_t* stream::handle() noexcept
+{
+    return core_ ? core_->handle.get() : nullptr;
 }
 
 bool stream::is_open() const noexcept

@@ -51,15 +51,25 @@ public:
     // Bytes libuv could not hand to the kernel yet (flow control against a peer that does not read).
     [[nodiscard]] std::size_t unsent_bytes() const noexcept;
 
-    // Stops reading, lets the queued writes finish, half-closes (a socket's FIN), closes; then
-    // on_ended, unless the object is gone by then (at once if the stream cannot be shut down).
-    // Idempotent.
+    // After the queued writes, half-closes (a socket's FIN); reading goes on (a peer's last
+    // bytes are drained). on_done(status) once it is done, unless the stream is closed or the
+    // object gone by then. False when libuv refuses (the stream is closing, or shutting down).
+    [[nodiscard]] bool shutdown(status_fn on_done);
+    // Stops reading, lets the queued writes finish, half-closes, closes; then on_ended, unless
+    // the object is gone by then (at once if the stream cannot be shut down). Idempotent.
     void end(done_fn on_ended = {});
-    // Closes now, dropping the queued writes. Idempotent.
-    void close() noexcept;
+    // Closes now, dropping the queued writes; on_closed runs from the loop once libuv is done
+    // with the handle (the owner may then destroy the object). Idempotent.
+    void close(done_fn on_closed = {}) noexcept;
+    // A TCP stream closed with a reset (RST, unsent data dropped) instead of a FIN; on_closed as
+    // for close(). False, and the stream still open, when libuv refuses (a shutdown queued).
+    [[nodiscard]] bool reset(done_fn on_closed) noexcept;
     // Reading this stream alone does not keep the loop running (queued writes still do).
     void unref() noexcept;
     [[nodiscard]] bool is_open() const noexcept;
+    // For the libuv calls this class does not wrap (uv_accept into it, uv_tcp_getpeername,
+    // uv_fileno); nullptr once closing.
+    [[nodiscard]] uv_stream_t* handle() noexcept;
 
     struct core;  // the libuv side, defined in the .cpp
 

@@ -4,9 +4,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <optional>
 #include <string>
@@ -197,6 +200,81 @@ BOOST_AUTO_TEST_CASE(an_unreferenced_reader_does_not_keep_the_loop_running)
     s.unref();
     loop.run();  // returns although nothing was read: the test would hang otherwise
     BOOST_TEST(s.is_open());
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_sends_end_of_stream_after_the_writes_and_reading_goes_on)
+{
+    uv::loop loop;
+    auto [ours, theirs] = make_pair();
+    auto s = uv::stream::open(loop.get(), std::move(ours), 1024);
+    std::string received;
+    std::optional<int> shut, ended;
+    BOOST_REQUIRE_EQUAL(s.start_reading([&](std::string_view b) { received.append(b); },
+                                        [&](int status) { ended = status; }),
+                        0);
+    BOOST_REQUIRE(s.write("response"));
+    BOOST_REQUIRE(s.shutdown([&](int status) { shut = status; }));
+    BOOST_TEST(!s.shutdown([](int) {}));  // one at a time
+    loop.run_nowait();
+    loop.run_nowait();
+    // The peer has the response and our end of stream, and may still send its last bytes.
+    char buf[64];
+    BOOST_REQUIRE_EQUAL(::read(theirs.get(), buf, sizeof buf), 8);
+    BOOST_TEST(std::string(buf, 8) == "response");
+    BOOST_TEST(::read(theirs.get(), buf, sizeof buf) == 0);
+    BOOST_REQUIRE_EQUAL(::write(theirs.get(), "late", 4), 4);
+    theirs.reset();
+    loop.run();
+    BOOST_TEST(shut.value_or(-1) == 0);
+    BOOST_TEST(received == "late");
+    BOOST_TEST(ended.value_or(-1) == 0);
+    s.close();
+    loop.run();
+}
+
+BOOST_AUTO_TEST_CASE(the_closed_callback_runs_once_libuv_is_done_and_may_destroy_the_stream)
+{
+    uv::loop loop;
+    auto [ours, theirs] = make_pair();
+    std::optional<uv::stream> s = uv::stream::open(loop.get(), std::move(ours), 1024);
+    int closed = 0;
+    s->close([&] {
+        ++closed;
+        s.reset();
+    });
+    s->close([&] { ++closed; });  // already closing: ignored
+    BOOST_TEST(closed == 0);
+    loop.run();
+    BOOST_TEST(closed == 1);
+    BOOST_TEST(!s.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(reset_closes_a_tcp_stream_with_a_reset)
+{
+    uv::loop loop;
+    // A connected TCP pair on loopback: a listener, a client socket, the accepted stream.
+    const unique_fd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    BOOST_REQUIRE_EQUAL(::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    BOOST_REQUIRE_EQUAL(::listen(listener.get(), 1), 0);
+    BOOST_REQUIRE_EQUAL(::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    const unique_fd peer(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    BOOST_REQUIRE_EQUAL(::connect(peer.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    auto tcp = uv::make_handle<uv_stream_t>(UV_TCP);
+    BOOST_REQUIRE_EQUAL(uv_tcp_init(loop.get(), reinterpret_cast<uv_tcp_t*>(tcp.get())), 0);
+    BOOST_REQUIRE_EQUAL(uv_tcp_open(reinterpret_cast<uv_tcp_t*>(tcp.get()), ::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC)), 0);
+    uv::stream s(std::move(tcp), 1024);
+    bool closed = false;
+    BOOST_REQUIRE(s.reset([&] { closed = true; }));
+    BOOST_TEST(!s.is_open());
+    loop.run();
+    BOOST_TEST(closed);
+    char c;
+    BOOST_TEST(::read(peer.get(), &c, 1) == -1);
+    BOOST_TEST(errno == ECONNRESET);
 }
 
 BOOST_AUTO_TEST_CASE(opening_a_bad_fd_is_an_error)
