@@ -21,12 +21,18 @@ struct settings {
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
+    std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
+    std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"
+    std::optional<std::string> check_policy;     // ours: validate this policy file and exit
+    std::optional<std::string> from;             // ours: --authorized-keys-line's from= patterns
+    std::optional<std::string> public_key_file;  // ours: --authorized-keys-line's PUBKEY_FILE
     bool stdio = false;
     bool quiet = false;
     bool debug = false;
     bool help = false;
     bool version = false;
     bool list_keys = false;                      // ours: list PKCS#11 keys and exit
+    bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a

@@ -132,12 +132,16 @@ t_accountd_daemon() {
 }
 t_accountd_peer() { timeout 120 python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
 
-# t_softhsm_init LABEL: a fresh SoftHSM token (SO PIN 12345678, user PIN 1234) in $T/softhsm.
-t_softhsm_init() {
+# t_softhsm_conf: SoftHSM keeps its tokens in $T/softhsm (SOFTHSM2_CONF exported).
+# t_softhsm_init LABEL: that and a fresh token (SO PIN 12345678, user PIN 1234).
+t_softhsm_conf() {
     t_require softhsm2-util; t_require pkcs11-tool
     mkdir -p "$T/softhsm/tokens"
     echo "directories.tokendir = $T/softhsm/tokens" >"$T/softhsm/softhsm2.conf"
     export SOFTHSM2_CONF="$T/softhsm/softhsm2.conf"
+}
+t_softhsm_init() {
+    t_softhsm_conf
     softhsm2-util --init-token --free --label "$1" --so-pin 12345678 --pin 1234 >/dev/null
 }
 

@@ -172,6 +172,20 @@ BOOST_AUTO_TEST_CASE(stdio_and_socket_are_mutually_exclusive)
     BOOST_TEST(parse_error({"--socket", "/run/S.lacme", "--stdio"}) == "--stdio and --socket are mutually exclusive");
 }
 
+BOOST_AUTO_TEST_CASE(authorized_keys_line_options)
+{
+    const settings s = parse({"--authorized-keys-line", "--policy=/p", "--from=192.0.2.0/24", "web1.pub"});
+    BOOST_TEST(s.authorized_keys_line);
+    BOOST_TEST(s.policy.value_or("") == "/p");
+    BOOST_TEST(s.from.value_or("") == "192.0.2.0/24");
+    BOOST_TEST(s.public_key_file.value_or("") == "web1.pub");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p"}) == "--authorized-keys-line takes one PUBKEY_FILE");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p", "a", "b"}) ==
+               "--authorized-keys-line takes one PUBKEY_FILE");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "web1.pub"}) == "--authorized-keys-line needs --policy=FILE");
+    BOOST_TEST(parse_error({"--from=192.0.2.1", "--stdio"}) == "--from only goes with --authorized-keys-line");
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_parse_leaves_no_state_behind)
 {
     // getopt keeps its position inside "-xq" after rejecting 'x'; the next parse must start
