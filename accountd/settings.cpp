@@ -27,6 +27,8 @@ enum option_id {
     opt_check_policy,
     opt_authorized_keys_line,
     opt_from,
+    opt_pin_state_dir,
+    opt_allow_final_pin_try,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -69,6 +71,7 @@ std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
            "       [--idle-timeout=SECONDS] [--policy=FILE] [--audit-log=FILE|syslog]\n"
+           "       [--pin-state-dir=DIR] [--allow-final-pin-try]\n"
            "       lacme-accountd --check-policy=FILE\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
            "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
@@ -94,6 +97,8 @@ settings parse_command_line(int argc, char** argv)
         {"check-policy", required_argument, nullptr, opt_check_policy},
         {"authorized-keys-line", no_argument, nullptr, opt_authorized_keys_line},
         {"from", required_argument, nullptr, opt_from},
+        {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
+        {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -123,6 +128,8 @@ settings parse_command_line(int argc, char** argv)
         case opt_check_policy: s.check_policy = optarg; break;
         case opt_authorized_keys_line: s.authorized_keys_line = true; break;
         case opt_from: s.from = optarg; break;
+        case opt_pin_state_dir: s.pin_state_dir = optarg; break;
+        case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -148,7 +155,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     const auto config = ini_config::read_file(path);
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file", "idle-timeout", "policy", "audit-log"}}});
+                    "pin-file", "idle-timeout", "policy", "audit-log", "pin-state-dir",
+                    "allow-final-pin-try"}}});
     if (auto privkey = config.get("", "privkey"); privkey && !s.privkey)
         s.privkey.emplace(std::move(*privkey));
     set_if_unset(s.gpg, config.get("", "gpg"));
@@ -160,10 +168,13 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.pin_file, config.get("", "pin-file"));
     set_if_unset(s.policy, config.get("", "policy"));
     set_if_unset(s.audit_log, config.get("", "audit-log"));
+    set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)
         s.quiet = parse_yes_no("quiet", *quiet);
+    if (const auto allow = config.get("", "allow-final-pin-try"); allow && !s.allow_final_pin_try)
+        s.allow_final_pin_try = parse_yes_no("allow-final-pin-try", *allow);
     config_was_read = true;
 }
 
