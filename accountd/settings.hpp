@@ -1,6 +1,8 @@
 // lacme-accountd's settings: command line (as lacme-accountd 0.8) merged over the config file.
 #pragma once
 
+#include "common/secret.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -11,7 +13,7 @@ namespace lacme::accountd {
 
 struct settings {
     std::optional<std::string> config;        // --config
-    std::optional<std::string> privkey;       // file:PATH, gpg:PATH or pkcs11:URI
+    std::optional<secret_string> privkey;     // file:PATH, gpg:PATH or pkcs11:URI (may hold a pin-value)
     std::optional<std::string> socket;        // --socket / socket
     std::optional<std::string> gpg;           // gpg command line for gpg: keys
     std::optional<std::string> logfile;
@@ -32,8 +34,8 @@ struct settings {
     bool help = false;
     bool version = false;
     bool list_keys = false;                      // ours: list PKCS#11 keys and exit
-    bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
     bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
+    bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a
