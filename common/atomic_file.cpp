@@ -99,6 +99,13 @@ void staged_file::commit()
     remove_abandoned_temporaries(path_);
 }
 
+bool is_staged_temporary_of(const std::string& temp_path, const std::string& path)
+{
+    const std::string prefix = temp_prefix(path);
+    return temp_path.size() == prefix.size() + 6 && temp_path.starts_with(prefix) &&
+           temp_path.find('/', prefix.size()) == std::string::npos;
+}
+
 void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,
                            std::optional<file_owner> owner)
 {

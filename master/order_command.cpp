@@ -118,6 +118,8 @@ order_plan plan_orders(const std::vector<const certificate_section*>& sections, 
                 throw error(section->errors.front());
             if (const auto problems = installation_problems(*section); !problems.empty())
                 throw error(problems.front());
+            for (const auto& path : finish_interrupted_install(*section))
+                log.info("[" + section->name + "] completed the interrupted install of " + path);
             const renewal_decision decision = decide_renewal(*section, cl.min_days, false, now);
             plan_section(*section, decision, index, results, plan.orders, log);
             if (!decision.renew && decision.expiry)
