@@ -5,15 +5,12 @@
 namespace lacme::accountd {
 namespace {
 
-struct write_request {
-    uv_write_t req{};
-    std::string data;
-};
-
 // Flow control against a peer that sends faster than it reads: stop reading while this many
 // requests wait, and stop signing while this many response bytes wait to be sent.
 constexpr std::size_t max_pending_requests = 16;
 constexpr std::size_t max_unsent_bytes = 64 * 1024;
+// What may wait in a stream's write queue at all: the backlog above plus one answer, and more.
+constexpr std::size_t max_queued_bytes = 1024 * 1024;
 
 }  // namespace
 
@@ -33,17 +30,21 @@ connection::connection(signing_service& service, std::string id, uv::handle_ptr<
                        uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished)
     : service_(service),
       id_(std::move(id)),
-      input_(std::move(input)),
-      output_(std::move(output)),
+      loop_(input->loop),
+      input_(std::move(input), max_queued_bytes),
       idle_timer_(uv::make_handle<uv_timer_t>()),
       options_(opts),
       on_finished_(std::move(on_finished)),
       lines_(accountd_max_line)
 {
-    input_->data = this;
-    if (output_)
-        output_->data = this;
-    uv::check(uv_timer_init(input_->loop, idle_timer_.get()), "uv_timer_init");
+    if (output)
+        output_.emplace(std::move(output), max_queued_bytes);
+    this->output().on_write_done([this] { on_written(); },
+                                 [this](int status) {
+                                     service_.log().verbose("[" + id_ + "] Error: write: " + uv_strerror(status));
+                                     finish(false);
+                                 });
+    uv::check(uv_timer_init(loop_, idle_timer_.get()), "uv_timer_init");
     idle_timer_->data = this;
 }
 
@@ -65,15 +66,8 @@ void connection::start()
 void connection::start_reading()
 {
     input_state_ = input_state::reading;
-    const int rc = uv_read_start(
-        input_.get(),
-        [](uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
-            const std::span<char> buffer = static_cast<connection*>(handle->data)->options_.read_buffer;
-            *buf = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
-        },
-        [](uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-            static_cast<connection*>(stream->data)->on_read(nread, buf);
-        });
+    const int rc = input_.start_reading([this](std::string_view data) { on_read(data); },
+                                        [this](int status) { on_read_end(status); }, options_.read_buffer);
     if (rc != 0) {
         service_.log().info("[" + id_ + "] Error: read: " + uv_strerror(rc));
         finish(false);
@@ -84,8 +78,8 @@ void connection::pause_reading(input_state why)
 {
     if (input_state_ == input_state::ended)
         return;
-    if (input_state_ == input_state::reading && input_)
-        uv_read_stop(input_.get());
+    if (input_state_ == input_state::reading)
+        input_.stop_reading();
     input_state_ = why;
 }
 
@@ -93,40 +87,50 @@ void connection::stop()
 {
     pause_reading(input_state::ended);
     idle_timer_.reset();
-    input_.reset();
-    output_.reset();
+    input_.close();
+    if (output_)
+        output_->close();
 }
 
-void connection::on_read(ssize_t nread, const uv_buf_t* buf)
+void connection::on_read(std::string_view data)
 {
     if (phase_ == phase::closing)
         return;
-    if (nread < 0) {
-        if (nread != UV_EOF)
-            service_.log().verbose("[" + id_ + "] Error: read: " + uv_strerror(static_cast<int>(nread)));
-        pause_reading(input_state::ended);
-    } else {
-        lines_.append(std::string_view(buf->base, static_cast<std::size_t>(nread)));
-        bool complete_line = false;
-        while (auto line = lines_.next()) {
-            complete_line = true;
-            if (line->bare_newline) {
-                refuse_later("line not terminated by CRLF");
-                break;
-            }
-            if (line->text.size() > accountd_max_line) {
-                refuse_later("line too long");
-                break;
-            }
-            pending_.emplace_back(std::move(line->text));
+    lines_.append(data);
+    bool complete_line = false;
+    while (auto line = lines_.next()) {
+        complete_line = true;
+        if (line->bare_newline) {
+            refuse_later("line not terminated by CRLF");
+            break;
         }
-        if (input_state_ != input_state::ended && lines_.overflowed())
+        if (line->text.size() > accountd_max_line) {
             refuse_later("line too long");
-        if (complete_line)
-            peer_progressed();
-        if (pending_.size() >= max_pending_requests)
-            pause_reading(input_state::paused);  // resumed by process_next() once the backlog is answered
+            break;
+        }
+        pending_.emplace_back(std::move(line->text));
     }
+    if (input_state_ != input_state::ended && lines_.overflowed())
+        refuse_later("line too long");
+    if (complete_line)
+        peer_progressed();
+    if (pending_.size() >= max_pending_requests)
+        pause_reading(input_state::paused);  // resumed by process_next() once the backlog is answered
+    after_input();
+}
+
+void connection::on_read_end(int status)
+{
+    if (phase_ == phase::closing)
+        return;
+    if (status != 0)
+        service_.log().verbose("[" + id_ + "] Error: read: " + uv_strerror(status));
+    pause_reading(input_state::ended);
+    after_input();
+}
+
+void connection::after_input()
+{
     if (phase_ == phase::answering)
         process_next();
     update_idle_timer();
@@ -149,7 +153,7 @@ void connection::process_next()
                 finish(false);
             return;
         }
-        if (uv_stream_get_write_queue_size(output_stream()) > max_unsent_bytes) {
+        if (output().unsent_bytes() > max_unsent_bytes) {
             phase_ = phase::waiting_for_writes;  // on_written() resumes
             return;
         }
@@ -195,7 +199,7 @@ void connection::queue_signature(std::string line, signing_input_check request)
     job->request = std::move(request);
     job->req.data = job.get();
     const int rc = uv_queue_work(
-        input_->loop, &job->req,
+        loop_, &job->req,
         [](uv_work_t* req) {
             auto* j = static_cast<sign_job*>(req->data);
             try {
@@ -244,29 +248,11 @@ void connection::deliver(std::string response, const signing_input_check& reques
 
 void connection::write(std::string data)
 {
-    auto request = std::make_unique<write_request>();
-    request->data = std::move(data);
-    uv_buf_t buf = uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
-    request->req.data = request.get();
-    const int rc = uv_write(&request->req, output_stream(), &buf, 1, [](uv_write_t* req, int status) {
-        const std::unique_ptr<write_request> done(static_cast<write_request*>(req->data));
-        // Closing the stream runs the callbacks still due, possibly after its connection is gone.
-        if (status == UV_ECANCELED || uv_is_closing(uv::as_handle(req->handle)))
-            return;
-        auto* self = static_cast<connection*>(req->handle->data);
-        if (status != 0) {
-            self->service_.log().verbose("[" + self->id_ + "] Error: write: " + uv_strerror(status));
-            self->finish(false);
-            return;
-        }
-        self->on_written();
-    });
-    if (rc != 0) {
-        service_.log().verbose("[" + id_ + "] Error: write: " + uv_strerror(rc));
+    if (!output().write(std::move(data))) {
+        service_.log().verbose("[" + id_ + "] Error: write: output closed or over " +
+                               std::to_string(max_queued_bytes) + " bytes");
         finish(false);
-        return;
     }
-    (void)request.release();  // freed by the write callback, also when the write is cancelled
 }
 
 void connection::on_written()
@@ -279,9 +265,9 @@ void connection::on_written()
     update_idle_timer();
 }
 
-uv_stream_t* connection::output_stream() const noexcept
+uv::stream& connection::output() noexcept
 {
-    return output_ ? output_.get() : input_.get();
+    return output_ ? *output_ : input_;
 }
 
 void connection::finish(bool refused)
@@ -291,16 +277,9 @@ void connection::finish(bool refused)
     phase_ = phase::closing;
     refused_ = refused;
     pause_reading(input_state::ended);
-    // Flush queued writes (the last signature, the greeting) before closing: uv_close alone
-    // would cancel them.
-    shutdown_req_.data = this;
-    const int rc = uv_shutdown(&shutdown_req_, output_stream(), [](uv_shutdown_t* req, int status) {
-        if (status == UV_ECANCELED)
-            return;  // stop() closed the stream; the owner is gone
-        static_cast<connection*>(req->data)->close_now();
-    });
-    if (rc != 0)
-        close_now();
+    // Flush queued writes (the last signature, the greeting) before closing: closing alone
+    // would drop them.
+    output().end([this] { close_now(); });
 }
 
 void connection::close_now()
@@ -319,7 +298,7 @@ void connection::update_idle_timer()
 {
     if (!idle_timer_ || options_.idle_timeout.count() == 0)
         return;
-    const bool output_waits = uv_stream_get_write_queue_size(output_stream()) > 0;
+    const bool output_waits = output().unsent_bytes() > 0;
     const bool input_awaited = phase_ == phase::answering && pending_.empty() && input_state_ == input_state::reading;
     if (!output_waits && !input_awaited)
         uv_timer_stop(idle_timer_.get());
@@ -333,7 +312,7 @@ void connection::on_idle_timeout()
 {
     service_.log().verbose("[" + id_ + "] Closing connection: no progress for " +
                            std::to_string(options_.idle_timeout.count()) + " s");
-    if (phase_ != phase::closing && uv_stream_get_write_queue_size(output_stream()) == 0) {
+    if (phase_ != phase::closing && output().unsent_bytes() == 0) {
         finish(true);  // nothing left to flush: closes at once
         return;
     }

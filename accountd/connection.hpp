@@ -8,6 +8,7 @@
 
 #include "accountd/signing_service.hpp"
 #include "common/uv/handle.hpp"
+#include "common/uv/stream.hpp"
 #include "common/line_buffer.hpp"
 
 #include <uv.h>
@@ -64,8 +65,10 @@ private:
 
     void start_reading();
     void pause_reading(input_state why);
-    [[nodiscard]] uv_stream_t* output_stream() const noexcept;
-    void on_read(ssize_t nread, const uv_buf_t* buf);
+    [[nodiscard]] uv::stream& output() noexcept;
+    void on_read(std::string_view data);
+    void on_read_end(int status);
+    void after_input();
     void process_next();
     void sign_inline(const std::string& line, const signing_input_check& request);
     void queue_signature(std::string line, signing_input_check request);
@@ -85,14 +88,14 @@ private:
 
     signing_service& service_;
     std::string id_;
-    uv::handle_ptr<uv_stream_t> input_;
-    uv::handle_ptr<uv_stream_t> output_;  // empty when input_ is also the output
+    uv_loop_t* loop_;
+    uv::stream input_;
+    std::optional<uv::stream> output_;  // empty when input_ is also the output
     uv::handle_ptr<uv_timer_t> idle_timer_;
     options options_;
     finished_callback on_finished_;
     line_buffer lines_;
     std::deque<std::optional<std::string>> pending_;  // nullopt: refuse, then close
-    uv_shutdown_t shutdown_req_{};
     phase phase_ = phase::answering;
     input_state input_state_ = input_state::ended;  // until start()
     bool refused_ = false;                            // how the connection ends

@@ -56,11 +56,12 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
 {
     if (!s.privkey)
         throw error("'privkey' is not specified");
-    const std::string& privkey = *s.privkey;
+    // Only a pkcs11: URI can hold a secret (pin-value), and it never reaches an error message.
+    const std::string_view privkey = s.privkey->reveal();
     const auto colon = privkey.find(':');
-    const std::string method = privkey.substr(0, colon);
-    if (colon == std::string::npos || colon + 1 == privkey.size())
-        throw error("unsupported method: " + privkey);
+    const std::string_view method = privkey.substr(0, colon);
+    if (colon == std::string_view::npos || colon + 1 == privkey.size())
+        throw error("unsupported method: " + std::string(privkey));
     const auto expander = percent_expander::for_current_process();
     if (method == "file") {
         const std::string path = expander.expand(privkey.substr(colon + 1));
@@ -90,7 +91,7 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
         log.debug("Using PKCS#11 " + key->description());
         return key;
     }
-    throw error("unsupported method: " + privkey);
+    throw error("unsupported method: " + std::string(privkey));
 }
 
 int list_pkcs11_keys(const settings& s, std::ostream& out)
@@ -101,8 +102,8 @@ int list_pkcs11_keys(const settings& s, std::ostream& out)
     // Only the configured key's token gets its PIN (pin-value, pin-source or pin-file).
     std::optional<pkcs11::uri> selection;
     std::optional<secret_string> pin;
-    if (s.privkey && s.privkey->starts_with("pkcs11:")) {
-        selection = pkcs11::uri::parse(*s.privkey);
+    if (s.privkey && s.privkey->reveal().starts_with("pkcs11:")) {
+        selection = pkcs11::uri::parse(s.privkey->reveal());
         pin = pkcs11::configured_pin(*selection, s.pin_file ? expander.expand(*s.pin_file) : std::string());
     }
     pkcs11::list_options options;

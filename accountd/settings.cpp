@@ -78,7 +78,7 @@ settings parse_command_line(int argc, char** argv)
             break;
         switch (c) {
         case opt_config: s.config = optarg; break;
-        case opt_privkey: s.privkey = optarg; break;
+        case opt_privkey: s.privkey.emplace(std::string_view(optarg)); break;
         case opt_socket: s.socket = optarg; break;
         case opt_stdio: s.stdio = true; break;
         case 'q': s.quiet = true; break;
@@ -115,7 +115,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
                     "pin-file", "idle-timeout"}}});
-    set_if_unset(s.privkey, config.get("", "privkey"));
+    if (auto privkey = config.get("", "privkey"); privkey && !s.privkey)
+        s.privkey.emplace(std::move(*privkey));
     set_if_unset(s.gpg, config.get("", "gpg"));
     set_if_unset(s.socket, config.get("", "socket"));
     set_if_unset(s.logfile, config.get("", "logfile"));

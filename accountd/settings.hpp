@@ -1,6 +1,8 @@
 // lacme-accountd's settings: command line (as lacme-accountd 0.8) merged over the config file.
 #pragma once
 
+#include "common/secret.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -10,7 +12,7 @@ namespace lacme::accountd {
 
 struct settings {
     std::optional<std::string> config;        // --config
-    std::optional<std::string> privkey;       // file:PATH, gpg:PATH or pkcs11:URI
+    std::optional<secret_string> privkey;     // file:PATH, gpg:PATH or pkcs11:URI (may hold a pin-value)
     std::optional<std::string> socket;        // --socket / socket
     std::optional<std::string> gpg;           // gpg command line for gpg: keys
     std::optional<std::string> logfile;

@@ -46,11 +46,25 @@ unique_fd connect_unix(const std::string& path)
 
 void print_account(std::ostream& out, const nlohmann::json& account, bool tty)
 {
-    out << (tty ? account.dump(4) : account.dump()) << '\n';
+    out << account_json_text(account, tty) << '\n';
     out.flush();
     if (!out)
         throw lacme::error("can't write the account object to stdout");
 }
+
+}  // namespace
+
+std::string account_json_text(const nlohmann::json& account, bool pretty)
+{
+    // ensure_ascii escapes everything beyond ASCII and nlohmann escapes the C0 controls; DEL is
+    // the one terminal-relevant byte left, and it can only stand inside a string.
+    std::string text = account.dump(pretty ? 4 : -1, ' ', true, nlohmann::json::error_handler_t::replace);
+    for (std::size_t at = text.find('\x7f'); at != std::string::npos; at = text.find('\x7f', at))
+        text.replace(at, 1, "\\u007f");
+    return text;
+}
+
+namespace {
 
 // RFC 8555 §7.3.5: outer JWS signed with the old key (kid), inner with the new key (jwk).
 nlohmann::json roll_over_key(acme_session& session, const std::string& new_key_socket)

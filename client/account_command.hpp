@@ -4,6 +4,8 @@
 
 #include "client/acme_session.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,6 +27,10 @@ inline constexpr unsigned account_deactivate = 0x04;
 // Parses the arguments after FLAGS: --eab-kid=, --eab-hmac-key=FILE, --new-key-socket=PATH,
 // then contacts. Throws lacme::error.
 account_request parse_account_arguments(const std::vector<std::string>& args);
+
+// The account object as printed: JSON (indented when pretty) in printable ASCII only, whatever
+// the CA put in its strings (no terminal escape, no DEL, no raw UTF-8).
+std::string account_json_text(const nlohmann::json& account, bool pretty);
 
 // Prints the account object on `out`; returns the exit status.
 int run_account(acme_session& session, const account_request& request, std::ostream& out, bool out_is_tty);

@@ -1,10 +1,8 @@
 #include "client/pem_chain.hpp"
 
 #include "client/client_error.hpp"
-#include "common/openssl_ptr.hpp"
+#include "common/pem_certificates.hpp"
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 namespace lacme::client {
@@ -12,25 +10,11 @@ namespace {
 
 std::vector<x509_ptr> read_chain(std::string_view pem)
 {
-    std::vector<x509_ptr> certs;
-    bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    if (!bio)
-        throw acme_error("out of memory reading the certificate chain");
-    while (true) {
-        x509_ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-        if (!cert) {
-            const unsigned long err = ERR_peek_last_error();
-            ERR_clear_error();
-            // Running out of PEM blocks is the normal end; anything else is a broken chain.
-            if (ERR_GET_REASON(err) != PEM_R_NO_START_LINE || certs.empty())
-                throw acme_error("the CA's certificate chain is not valid PEM");
-            break;
-        }
-        certs.push_back(std::move(cert));
-        if (certs.size() > 20)
-            throw acme_error("the CA's certificate chain is too long");
+    try {
+        return read_pem_certificates(pem);
+    } catch (const lacme::error& e) {
+        throw acme_error(std::string("the CA's certificate chain: ") + e.what());
     }
-    return certs;
 }
 
 std::string common_name(const X509_NAME* name)

@@ -3,8 +3,8 @@
 // UNIX socket after lacme's permission checks.
 #pragma once
 
+#include "common/child_process.hpp"
 #include "common/unique_fd.hpp"
-#include "master/child_spawn.hpp"
 #include "master/settings.hpp"
 
 #include <optional>

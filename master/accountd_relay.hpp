@@ -6,7 +6,7 @@
 
 #include "common/line_buffer.hpp"
 #include "common/unique_fd.hpp"
-#include "master/pipe_stream.hpp"
+#include "common/uv/stream.hpp"
 
 #include <uv.h>
 
@@ -14,7 +14,6 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -34,7 +33,7 @@ public:
 
 private:
     struct peer {
-        std::unique_ptr<pipe_stream> stream;
+        uv::stream stream;
         line_buffer lines;
     };
 
@@ -45,7 +44,7 @@ private:
     void greet(peer& p) const;
     void fail(std::string reason);
 
-    std::unique_ptr<pipe_stream> upstream_;
+    uv::stream upstream_;
     line_buffer upstream_lines_;
     std::optional<std::string> greeting_;  // both lines, CRLF-terminated, once received
     std::string partial_greeting_;

@@ -85,30 +85,22 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
 
     if (in) {
         in->read.reset();
-        input_ = std::make_unique<pipe_stream>(loop, std::move(in->write));
-        input_->on_write_error([](int) {});  // a client that exits early reports its own error
-        input_->write(std::move(*invocation.input));
-        input_->close_after_writes();
+        // A client that exits before reading its input reports its own error.
+        input_ = uv::stream::open(loop, std::move(in->write), invocation.input->size());
+        (void)input_->write(std::move(*invocation.input));
+        input_->end();
     }
     if (out) {
         out->write.reset();
         output_done_ = false;
-        output_ = std::make_unique<pipe_stream>(loop, std::move(out->read));
-        output_->start_reading(
-            [this](std::string_view bytes) {
-                if (output_bytes_.size() + bytes.size() > output_cap) {
-                    failure_ = "client output exceeds " + std::to_string(output_cap) + " bytes";
-                    child_.signal(SIGKILL);
-                    output_->stop_reading();
-                    output_done_ = true;
-                    return finish_if_done();
-                }
-                output_bytes_.append(bytes);
-            },
-            [this](int) {
-                output_done_ = true;
-                finish_if_done();
-            });
+        output_ = uv::stream::open(loop, std::move(out->read), 0);
+        const int status = output_->start_reading([this](std::string_view bytes) { on_output(bytes); },
+                                                  [this](int) {
+                                                      output_done_ = true;
+                                                      finish_if_done();
+                                                  });
+        if (status != 0)
+            throw error(std::string("reading the client's output: ") + uv_strerror(status));
     }
 
     exit_watch_ = uv::make_handle<uv_poll_t>();
@@ -128,6 +120,19 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
             self->child_.signal(SIGKILL);
         },
         std::chrono::milliseconds(deadline).count(), 0);
+}
+
+void client_run::on_output(std::string_view bytes)
+{
+    if (output_bytes_.size() + bytes.size() <= output_cap) {
+        output_bytes_.append(bytes);
+        return;
+    }
+    failure_ = "client output exceeds " + std::to_string(output_cap) + " bytes";
+    child_.signal(SIGKILL);
+    output_->stop_reading();
+    output_done_ = true;
+    finish_if_done();
 }
 
 void client_run::on_exit()

@@ -4,10 +4,10 @@
 // stdout), stderr shared (or /dev/null). Dropped to [client] user/group, umask 0022, cwd the challenge dir.
 #pragma once
 
+#include "common/child_process.hpp"
 #include "common/uv/handle.hpp"
+#include "common/uv/stream.hpp"
 #include "master/accountd_relay.hpp"
-#include "master/child_spawn.hpp"
-#include "master/pipe_stream.hpp"
 #include "master/settings.hpp"
 
 #include <nlohmann/json.hpp>
@@ -56,13 +56,14 @@ public:
     void interrupt() const noexcept { child_.signal(SIGTERM); }
 
 private:
+    void on_output(std::string_view bytes);
     void on_exit();
     void watch_exit();
     void finish_if_done();
 
     child_process child_;
-    std::unique_ptr<pipe_stream> input_;
-    std::unique_ptr<pipe_stream> output_;
+    std::optional<uv::stream> input_;
+    std::optional<uv::stream> output_;
     uv::handle_ptr<uv_poll_t> exit_watch_;
     uv::handle_ptr<uv_timer_t> timer_;
     std::string output_bytes_;

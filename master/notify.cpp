@@ -1,10 +1,10 @@
 #include "master/notify.hpp"
 
+#include "common/child_process.hpp"
 #include "common/error.hpp"
 #include "common/fd_pair.hpp"
 #include "common/line_buffer.hpp"
 #include "common/text.hpp"
-#include "master/child_spawn.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

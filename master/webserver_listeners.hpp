@@ -4,8 +4,8 @@
 // UNIX socket files are unlinked when this goes away.
 #pragma once
 
+#include "common/child_process.hpp"
 #include "common/unique_fd.hpp"
-#include "master/child_spawn.hpp"
 #include "master/listen_address.hpp"
 #include "master/settings.hpp"
 

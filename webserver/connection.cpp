@@ -23,11 +23,15 @@ namespace {
 // connection stays bounded whatever the peer sends.
 constexpr std::size_t max_batched_output = 64 * 1024;
 constexpr std::size_t max_pending_input = 16 * 1024;
+// One write at a time, of what process() batched: at most max_batched_output plus one response.
+constexpr std::size_t max_response_head = 1024;
 
 std::string peer_name(uv_stream_t* stream, socket_kind kind)
 {
     if (kind == socket_kind::unix_stream)
         return "unix";
+    if (stream == nullptr)
+        return "?";
     sockaddr_storage addr{};
     int len = sizeof addr;
     if (uv_tcp_getpeername(as_tcp(stream), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
@@ -50,10 +54,16 @@ void connection::accept_from(uv_stream_t* listener, connection_position position
 {
     position_ = position;
     // Every failure from here on goes through close(), which has the owner release us.
-    stream_ = make_socket_stream(srv_.loop(), kind_);
-    stream_->data = this;
+    stream_.emplace(make_socket_stream(srv_.loop(), kind_),
+                    max_batched_output + srv_.config().max_challenge_size + max_response_head);
+    stream_->on_write_done(
+        [this] {
+            if (phase_ != phase::closing)
+                after_write();
+        },
+        [this](int) { close(); });
     deadline_ = srv_.now() + srv_.config().header_timeout_ms;
-    if (uv_accept(listener, stream_.get()) != 0) {
+    if (uv_accept(listener, stream_->handle()) != 0) {
         close();
         return;
     }
@@ -61,7 +71,7 @@ void connection::accept_from(uv_stream_t* listener, connection_position position
     // registering with epoll, and a connection-per-request client costs one loop round and an
     // epoll_ctl less. libuv is not reading this stream yet, so reading its fd directly is safe.
     uv_os_fd_t fd = -1;
-    if (uv_fileno(uv::as_handle(stream_.get()), &fd) == 0) {
+    if (uv_fileno(uv::as_handle(stream_->handle()), &fd) == 0) {
         const std::span<char> buf = srv_.read_buffer();
         const ssize_t n = ::read(fd, buf.data(), buf.size());  // non-blocking: libuv accepted it so
         if (n > 0) {
@@ -79,14 +89,8 @@ void connection::start_reading()
 {
     if (reading_)
         return;
-    const auto on_alloc = [](uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
-        const std::span<char> b = static_cast<connection*>(handle->data)->srv_.read_buffer();
-        *buf = uv_buf_init(b.data(), static_cast<unsigned>(b.size()));
-    };
-    const auto on_read = [](uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-        static_cast<connection*>(stream->data)->on_read(nread, buf);
-    };
-    if (uv_read_start(stream_.get(), on_alloc, on_read) != 0) {
+    if (stream_->start_reading([this](std::string_view data) { handle_data(data); },
+                               [this](int status) { on_read_end(status); }, srv_.read_buffer()) != 0) {
         close();
         return;
     }
@@ -97,7 +101,7 @@ void connection::close()
 {
     if (phase_ == phase::closing)
         return;
-    uv::close(std::move(stream_), on_closed);
+    stream_->close([this] { on_closed(); });
     start_closing();
 }
 
@@ -106,7 +110,7 @@ void connection::abort()
     if (phase_ == phase::closing)
         return;
     // Refused while our shutdown request is still queued: then a plain close will do.
-    if (kind_ != socket_kind::tcp || !uv::close_reset(stream_, on_closed)) {
+    if (kind_ != socket_kind::tcp || !stream_->reset([this] { on_closed(); })) {
         close();
         return;
     }
@@ -119,27 +123,22 @@ void connection::start_closing()
     owner_.retire(position_);
 }
 
-void connection::on_closed(void* self)
+void connection::on_closed()
 {
-    auto* c = static_cast<connection*>(self);
-    c->owner_.release(c->position_);  // destroys *c
+    owner_.release(position_);  // destroys *this
 }
 
-void connection::on_read(ssize_t nread, const uv_buf_t* buf)
+void connection::on_read_end(int status)
 {
-    if (nread == 0 || phase_ == phase::closing)
+    if (phase_ == phase::closing)
         return;
-    if (nread < 0) {
-        reading_ = false;  // libuv stops reading at EOF and on errors
-        if (nread == UV_EOF && phase_ == phase::writing) {
-            // Half-closed peer still gets what it asked for, pipelined requests included.
-            peer_eof_ = true;
-            return;
-        }
-        close();
+    reading_ = false;  // the stream stops reading at end of stream and on errors
+    if (status == 0 && phase_ == phase::writing) {
+        // Half-closed peer still gets what it asked for, pipelined requests included.
+        peer_eof_ = true;
         return;
     }
-    handle_data({buf->base, static_cast<std::size_t>(nread)});
+    close();
 }
 
 void connection::handle_data(std::string_view data)
@@ -156,7 +155,7 @@ void connection::handle_data(std::string_view data)
         }
         pending_.append(data);
         if (pending_.size() > max_pending_input) {
-            uv_read_stop(stream_.get());
+            stream_->stop_reading();
             reading_ = false;
         }
         break;
@@ -256,36 +255,24 @@ void connection::answer_error(int status, std::string_view reason)
     append_response(out_, resp);
     if (srv_.config().debug)
         srv_.log().debug("Bad request (" + std::string(reason) + "): " + std::to_string(status) + " from [" +
-                 peer_name(stream_.get(), kind_) + "]");
+                 peer_name(stream_->handle(), kind_) + "]");
 }
 
 void connection::log_request(std::string_view method, std::string_view target, int version_minor, int status)
 {
     // The parser only lets visible ASCII through in method and target: safe to log verbatim.
     srv_.log().debug(std::string(method) + " " + std::string(target) + " HTTP/1." + std::to_string(version_minor) + " " +
-             std::to_string(status) + " from [" + peer_name(stream_.get(), kind_) + "]");
+             std::to_string(status) + " from [" + peer_name(stream_->handle(), kind_) + "]");
 }
 
 void connection::flush()
 {
     phase_ = phase::writing;
     deadline_ = srv_.now() + srv_.config().write_timeout_ms;
-    const uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
-    write_req_.data = this;
-    const auto on_write = [](uv_write_t* req, int status) { static_cast<connection*>(req->data)->on_write(status); };
-    if (uv_write(&write_req_, stream_.get(), &buf, 1, on_write) != 0)
+    const bool queued = stream_->write(std::move(out_));
+    out_.clear();
+    if (!queued)
         close();
-}
-
-void connection::on_write(int status)
-{
-    if (phase_ == phase::closing)
-        return;  // cancelled by close()
-    if (status < 0) {
-        close();
-        return;
-    }
-    after_write();
 }
 
 void connection::after_write()
@@ -320,13 +307,10 @@ void connection::begin_linger()
     // can destroy the response in flight: send our FIN, then drain until the peer's.
     phase_ = phase::lingering;
     deadline_ = srv_.now() + srv_.config().linger_timeout_ms;
-    shutdown_req_.data = this;
-    const auto on_shutdown = [](uv_shutdown_t* req, int status) {
-        auto* self = static_cast<connection*>(req->data);
-        if (self->phase_ != phase::closing && status < 0)
-            self->close();
-    };
-    if (uv_shutdown(&shutdown_req_, stream_.get(), on_shutdown) != 0) {
+    if (!stream_->shutdown([this](int status) {
+            if (phase_ != phase::closing && status < 0)
+                close();
+        })) {
         close();
         return;
     }

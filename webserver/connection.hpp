@@ -3,7 +3,7 @@
 // connection lists; it has itself released from there once libuv has closed its handle.
 #pragma once
 
-#include "common/uv/handle.hpp"
+#include "common/uv/stream.hpp"
 #include "webserver/http_request_parser.hpp"
 #include "webserver/listen_socket.hpp"
 
@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,10 +59,8 @@ public:
     [[nodiscard]] std::uint64_t deadline() const noexcept { return deadline_; }
 
 private:
-    static void on_closed(void* self);
-
-    void on_read(ssize_t nread, const uv_buf_t* buf);
-    void on_write(int status);
+    void on_closed();
+    void on_read_end(int status);
     void handle_data(std::string_view data);
     void process(std::string_view data);
     void answer(const http_request& req, bool keep_alive);
@@ -77,10 +76,9 @@ private:
     connection_owner& owner_;
     connection_position position_;
     socket_kind kind_;
-    uv::handle_ptr<uv_stream_t> stream_;  // a uv_tcp_t or a uv_pipe_t, as kind_ says
-    // Requests in flight point here: the connection outlives its handle (see on_closed).
-    uv_write_t write_req_{};
-    uv_shutdown_t shutdown_req_{};
+    // A uv_tcp_t or a uv_pipe_t, as kind_ says; from accept_from() on. The connection outlives
+    // its handle (see on_closed).
+    std::optional<uv::stream> stream_;
     http_request_parser parser_;
     std::string out_;      // responses being written
     std::string pending_;  // bytes received while writing: the next pipelined requests

@@ -120,7 +120,8 @@ t_keygen() {
 
 # t_accountd_daemon ARGS...: lacme-accountd ARGS with a fresh P-256 key ($T/p256.key) on $sock
 # (in a mode-0700 $T/run), logging to $T/accountd.log; its PID in $daemon.
-# t_accountd_peer ARGS...: test/integration/accountd_peer.py.
+# t_accountd_peer ARGS...: test/integration/accountd_peer.py, killed after 120 s (a hung daemon
+# fails the test instead of stalling CI; exit status 124 then).
 t_accountd_daemon() {
     mkdir -p "$T/run"; chmod 0700 "$T/run"
     sock="$T/run/S.lacme"
@@ -129,7 +130,7 @@ t_accountd_daemon() {
     daemon=$T_LAST_PID
     t_wait_for "accountd socket" test -S "$sock"
 }
-t_accountd_peer() { python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
+t_accountd_peer() { timeout 120 python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
 
 # t_softhsm_init LABEL: a fresh SoftHSM token (SO PIN 12345678, user PIN 1234) in $T/softhsm.
 t_softhsm_init() {

@@ -73,7 +73,7 @@ out=$(timeout 20 "$load" "$sock" 2 5 2>&1) && t_fail "signing without the token 
 grep -q "no token matches" "$T/accountd-acct-p256.log" || t_fail "no clear error in the log: $(tail -3 "$T/accountd-acct-p256.log")"
 t_pass "token gone: signing fails with a clear error, nothing hangs"
 # The daemon is still there for new peers: it greets them (the JWK is known without the token).
-out=$(timeout 20 python3 "$SRC/test/integration/accountd_peer.py" "$sock" greeting 2>&1) ||
+out=$(t_accountd_peer "$sock" greeting 2>&1) ||
     t_fail "no greeting after the token vanished: $out"
 grep -q '"alg":"ES256"' <<<"$out" || t_fail "bad greeting after the token vanished: $out"
 t_pass "token gone: the daemon keeps serving new connections"

@@ -40,11 +40,11 @@ BOOST_AUTO_TEST_CASE(privkey_must_be_set_and_have_a_known_method)
 {
     settings s;
     BOOST_TEST(open_error(s) == "'privkey' is not specified");
-    s.privkey = "/etc/lacme/account.key";
+    s.privkey.emplace(std::string_view("/etc/lacme/account.key"));
     BOOST_TEST(open_error(s) == "unsupported method: /etc/lacme/account.key");
-    s.privkey = "file:";
+    s.privkey.emplace(std::string_view("file:"));
     BOOST_TEST(open_error(s) == "unsupported method: file:");
-    s.privkey = "ssh:/key";
+    s.privkey.emplace(std::string_view("ssh:/key"));
     BOOST_TEST(open_error(s) == "unsupported method: ssh:/key");
 }
 
@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(file_method_loads_a_pem_key)
     temp_dir dir;
     write_file(dir.file("account.key"), private_key_pem(lacme::test::shared_p384(), pem_format::traditional));
     settings s;
-    s.privkey = "file:" + dir.file("account.key");
+    s.privkey.emplace("file:" + dir.file("account.key"));
     const auto signer = open(s);
     BOOST_TEST(signer->algorithm() == jws_algorithm::es384);
     BOOST_TEST(signer->jwk() == lacme::account_public_key_from(lacme::test::shared_p384()).jwk);
@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(file_method_path_is_percent_expanded)
     write_file(dir.file("account.key"), private_key_pem(lacme::test::shared_p256(), pem_format::pkcs8));
     const lacme::test::scoped_env tmpdir("TMPDIR", dir.path().c_str());
     settings s;
-    s.privkey = "file:%T/account.key";
+    s.privkey.emplace(std::string_view("file:%T/account.key"));
     BOOST_TEST(open(s)->algorithm() == jws_algorithm::es256);
 }
 
@@ -73,15 +73,15 @@ BOOST_AUTO_TEST_CASE(file_method_errors_name_the_file)
 {
     temp_dir dir;
     settings s;
-    s.privkey = "file:" + dir.file("absent.key");
+    s.privkey.emplace("file:" + dir.file("absent.key"));
     BOOST_TEST(open_error(s) == "can't open " + dir.file("absent.key") + ": No such file or directory");
 
     write_file(dir.file("garbage.key"), "not a key\n");
-    s.privkey = "file:" + dir.file("garbage.key");
+    s.privkey.emplace("file:" + dir.file("garbage.key"));
     BOOST_TEST(open_error(s) == dir.file("garbage.key") + ": not a PEM private key");
 
     write_file(dir.file("huge.key"), std::string(1024 * 1024 + 1, 'A'));
-    s.privkey = "file:" + dir.file("huge.key");
+    s.privkey.emplace("file:" + dir.file("huge.key"));
     BOOST_TEST(open_error(s) == dir.file("huge.key") + " is larger than 1048576 bytes");
 }
 
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(encrypted_file_key_uses_the_passphrase_file)
     write_file(dir.file("account.key"), private_key_pem(lacme::test::shared_p256(), pem_format::pkcs8, "s3cret pass"));
     write_file(dir.file("passphrase"), "s3cret pass\r\n");
     settings s;
-    s.privkey = "file:" + dir.file("account.key");
+    s.privkey.emplace("file:" + dir.file("account.key"));
     s.passphrase_file = dir.file("passphrase");
     BOOST_TEST(open(s)->algorithm() == jws_algorithm::es256);
 
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(gpg_method_runs_the_configured_command)
     write_file(fake_gpg, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\nfor last; do :; done\ncat \"$last\"\n");
     ::chmod(fake_gpg.c_str(), 0755);
     settings s;
-    s.privkey = "gpg:" + key_path;
+    s.privkey.emplace("gpg:" + key_path);
     s.gpg = fake_gpg + "  --homedir /nonexistent";
     const auto signer = open(s);
     BOOST_TEST(signer->algorithm() == jws_algorithm::rs256);
@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(gpg_failure_is_an_error)
 {
     temp_dir dir;
     settings s;
-    s.privkey = "gpg:" + dir.file("account.key.gpg");
+    s.privkey.emplace("gpg:" + dir.file("account.key.gpg"));
     s.gpg = "false";
     BOOST_TEST(open_error(s) == "false exited with value 1");
 }

@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <initializer_list>
 
 using lacme::accountd::merge_config_file;
@@ -46,8 +47,14 @@ std::string parse_error(std::initializer_list<const char*> args)
     return error_message([&] { (void)parse(args); });
 }
 
-settings merged(settings s, bool* was_read = nullptr)
+// The settings of a command line naming config (and whatever `cli` sets besides) once the file
+// is merged. Settings are built afresh each time: they hold a secret, so they cannot be copied.
+settings merged(const std::string& config, const std::function<void(settings&)>& cli = {}, bool* was_read = nullptr)
 {
+    settings s;
+    s.config = config;
+    if (cli)
+        cli(s);
     bool read = false;
     merge_config_file(s, read);
     if (was_read != nullptr)
@@ -78,7 +85,7 @@ BOOST_AUTO_TEST_CASE(options_with_equals_sign)
     const settings s = parse({"--config=/etc/acc.conf", "--privkey=file:/k.pem", "--socket=/run/S.lacme",
                               "--pkcs11-module=/usr/lib/softhsm/libsofthsm2.so"});
     BOOST_TEST(s.config.value_or("") == "/etc/acc.conf");
-    BOOST_TEST(s.privkey.value_or("") == "file:/k.pem");
+    BOOST_TEST(s.privkey->reveal() == "file:/k.pem");
     BOOST_TEST(s.socket.value_or("") == "/run/S.lacme");
     BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
 }
@@ -88,7 +95,7 @@ BOOST_AUTO_TEST_CASE(options_with_separate_argument)
     const settings s = parse({"--config", "/etc/acc.conf", "--privkey", "gpg:/k.gpg", "--socket", "/run/S.lacme",
                               "--pkcs11-module", "/m.so"});
     BOOST_TEST(s.config.value_or("") == "/etc/acc.conf");
-    BOOST_TEST(s.privkey.value_or("") == "gpg:/k.gpg");
+    BOOST_TEST(s.privkey->reveal() == "gpg:/k.gpg");
     BOOST_TEST(s.socket.value_or("") == "/run/S.lacme");
     BOOST_TEST(s.pkcs11_module.value_or("") == "/m.so");
 }
@@ -96,7 +103,7 @@ BOOST_AUTO_TEST_CASE(options_with_separate_argument)
 BOOST_AUTO_TEST_CASE(value_keeps_equals_signs_and_semicolons)
 {
     const settings s = parse({"--privkey=pkcs11:token=acme;object=account?pin-source=/p"});
-    BOOST_TEST(s.privkey.value_or("") == "pkcs11:token=acme;object=account?pin-source=/p");
+    BOOST_TEST(s.privkey->reveal() == "pkcs11:token=acme;object=account?pin-source=/p");
 }
 
 BOOST_AUTO_TEST_CASE(flags)
@@ -124,7 +131,7 @@ BOOST_AUTO_TEST_CASE(unambiguous_abbreviations_are_accepted)
 {
     // Perl's Getopt::Long, which lacme-accountd 0.8 uses, accepts unique prefixes too.
     const settings s = parse({"--priv=file:/k", "--conf=/c", "--std"});
-    BOOST_TEST(s.privkey.value_or("") == "file:/k");
+    BOOST_TEST(s.privkey->reveal() == "file:/k");
     BOOST_TEST(s.config.value_or("") == "/c");
     BOOST_TEST(s.stdio);
 }
@@ -203,12 +210,10 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
                      "pkcs11-module = /usr/lib/softhsm/libsofthsm2.so\n"
                      "pin-file = /etc/lacme/pin\n"
                      "idle-timeout = 60\n");
-    settings cli;
-    cli.config = path;
     bool was_read = false;
-    const settings s = merged(cli, &was_read);
+    const settings s = merged(path, {}, &was_read);
     BOOST_TEST(was_read);
-    BOOST_TEST(s.privkey.value_or("") == "file:/etc/lacme/account.key");
+    BOOST_TEST(s.privkey->reveal() == "file:/etc/lacme/account.key");
     BOOST_TEST(s.gpg.value_or("") == "gpg --quiet --no-tty");
     BOOST_TEST(s.socket.value_or("") == "/run/lacme/S.lacme");
     BOOST_TEST(s.logfile.value_or("") == "/var/log/lacme-accountd.log");
@@ -225,12 +230,11 @@ BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)
     temp_dir dir;
     const std::string path = dir.file("a.conf");
     write_file(path, "privkey = file:/from/file\nsocket = /from/file.sock\nkeyid = kid-from-file\n");
-    settings cli;
-    cli.config = path;
-    cli.privkey = "file:/from/cli";
-    cli.socket = "/from/cli.sock";
-    const settings s = merged(cli);
-    BOOST_TEST(s.privkey.value_or("") == "file:/from/cli");
+    const settings s = merged(path, [](settings& cli) {
+        cli.privkey.emplace(std::string_view("file:/from/cli"));
+        cli.socket = "/from/cli.sock";
+    });
+    BOOST_TEST(s.privkey->reveal() == "file:/from/cli");
     BOOST_TEST(s.socket.value_or("") == "/from/cli.sock");
     BOOST_TEST(s.keyid.value_or("") == "kid-from-file");  // unset on the command line
 }
@@ -239,48 +243,41 @@ BOOST_AUTO_TEST_CASE(quiet_setting_values)
 {
     temp_dir dir;
     const std::string path = dir.file("q.conf");
-    settings cli;
-    cli.config = path;
 
     write_file(path, "quiet = no\n");
-    BOOST_TEST(!merged(cli).quiet);
+    BOOST_TEST(!merged(path).quiet);
     write_file(path, "quiet = YES\n");
-    BOOST_TEST(merged(cli).quiet);
+    BOOST_TEST(merged(path).quiet);
     write_file(path, "privkey = file:/k\n");
-    BOOST_TEST(!merged(cli).quiet);  // absent: not quiet
+    BOOST_TEST(!merged(path).quiet);  // absent: not quiet
 
     // --quiet on the command line is not undone by the file.
-    settings quiet_cli = cli;
-    quiet_cli.quiet = true;
     write_file(path, "quiet = No\n");
-    BOOST_TEST(merged(quiet_cli).quiet);
+    BOOST_TEST(merged(path, [](settings& cli) { cli.quiet = true; }).quiet);
 
     write_file(path, "quiet = maybe\n");
-    BOOST_TEST(error_message([&] { (void)merged(cli); }) == "invalid value 'maybe' for quiet (expected Yes or No)");
+    BOOST_TEST(error_message([&] { (void)merged(path); }) == "invalid value 'maybe' for quiet (expected Yes or No)");
 }
 
 BOOST_AUTO_TEST_CASE(idle_timeout_values)
 {
     temp_dir dir;
     const std::string path = dir.file("t.conf");
-    settings cli;
-    cli.config = path;
     write_file(path, "idle-timeout = 0\n");
-    BOOST_TEST(merged(cli).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 0);
+    BOOST_TEST(merged(path).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 0);
     write_file(path, "privkey = file:/k\n");
-    BOOST_TEST(!merged(cli).idle_timeout);  // absent: the caller's default
+    BOOST_TEST(!merged(path).idle_timeout);  // absent: the caller's default
     for (const char* bad : {"-1", "5m", "", "86401", "99999999999999999999999"}) {
         BOOST_TEST_CONTEXT(bad)
         {
             write_file(path, std::string("idle-timeout = ") + bad + "\n");
-            BOOST_TEST(error_message([&] { (void)merged(cli); }) ==
+            BOOST_TEST(error_message([&] { (void)merged(path); }) ==
                        "invalid value '" + std::string(bad) + "' for idle-timeout (seconds, 0 to 86400)");
         }
     }
-    settings timeout_cli = cli;  // the command line wins
-    timeout_cli.idle_timeout = std::chrono::seconds(7);
-    write_file(path, "idle-timeout = 60\n");
-    BOOST_TEST(merged(timeout_cli).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 7);
+    write_file(path, "idle-timeout = 60\n");  // the command line wins
+    const auto seven = [](settings& cli) { cli.idle_timeout = std::chrono::seconds(7); };
+    BOOST_TEST(merged(path, seven).idle_timeout.value_or(std::chrono::seconds(-1)).count() == 7);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_an_error_naming_file_and_line)
@@ -288,9 +285,7 @@ BOOST_AUTO_TEST_CASE(unknown_key_is_an_error_naming_file_and_line)
     temp_dir dir;
     const std::string path = dir.file("bad.conf");
     write_file(path, "privkey = file:/k\n\n; comment\nprivkye = file:/typo\n");
-    settings cli;
-    cli.config = path;
-    BOOST_TEST(error_message([&] { (void)merged(cli); }) == path + ":4: unknown key 'privkye'");
+    BOOST_TEST(error_message([&] { (void)merged(path); }) == path + ":4: unknown key 'privkye'");
 }
 
 BOOST_AUTO_TEST_CASE(sections_are_errors)
@@ -298,17 +293,13 @@ BOOST_AUTO_TEST_CASE(sections_are_errors)
     temp_dir dir;
     const std::string path = dir.file("bad.conf");
     write_file(path, "privkey = file:/k\n[accountd]\nquiet = Yes\n");
-    settings cli;
-    cli.config = path;
-    BOOST_TEST(error_message([&] { (void)merged(cli); }) == path + ":2: unknown section [accountd]");
+    BOOST_TEST(error_message([&] { (void)merged(path); }) == path + ":2: unknown section [accountd]");
 }
 
 BOOST_AUTO_TEST_CASE(missing_explicit_config_is_an_error)
 {
     temp_dir dir;
-    settings cli;
-    cli.config = dir.file("absent.conf");
-    BOOST_TEST(error_message([&] { (void)merged(cli); }) ==
+    BOOST_TEST(error_message([&] { (void)merged(dir.file("absent.conf")); }) ==
                "can't open " + dir.file("absent.conf") + ": No such file or directory");
 }
 
@@ -317,10 +308,8 @@ BOOST_AUTO_TEST_CASE(explicit_config_path_is_percent_expanded)
     temp_dir dir;
     write_file(dir.file("acc.conf"), "keyid = expanded\n");
     const lacme::test::scoped_env tmpdir("TMPDIR", dir.path().c_str());
-    settings cli;
-    cli.config = "%T/acc.conf";
     bool was_read = false;
-    const settings s = merged(cli, &was_read);
+    const settings s = merged("%T/acc.conf", {}, &was_read);
     BOOST_TEST(was_read);
     BOOST_TEST(s.keyid.value_or("") == "expanded");
 }
