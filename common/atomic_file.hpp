@@ -41,6 +41,9 @@ private:
     unique_fd fd_;
 };
 
+// fsync of the directory holding path, so that a rename or unlink in it is durable.
+void sync_parent_directory(const std::string& path);
+
 // Whether temp_path has the name a staged_file of path gets (the same directory, ".NAME.lacme-tmp.XXXXXX").
 bool is_staged_temporary_of(const std::string& temp_path, const std::string& path);
 

@@ -2,7 +2,6 @@
 
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
-#include "common/path.hpp"
 #include "common/unique_fd.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,19 +18,11 @@ namespace {
 
 constexpr std::size_t max_journal_size = 64 * 1024;
 
-void sync_directory_of(const std::string& path)
-{
-    const std::string dir = parent_directory(path);
-    const unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd || ::fsync(fd.get()) != 0)
-        throw_errno("fsync " + dir);
-}
-
 void remove_journal(const std::string& path)
 {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         throw_errno("unlink " + path);
-    sync_directory_of(path);
+    sync_parent_directory(path);
 }
 
 bool is_regular_file(const std::string& path)
@@ -86,7 +77,7 @@ std::vector<std::string> complete_interrupted_install(const std::string& journal
             continue;  // renamed before the crash
         if (::rename(from.c_str(), to.c_str()) != 0)
             throw_errno("rename " + from + " to " + to);
-        sync_directory_of(to);
+        sync_parent_directory(to);
         replaced.push_back(to);
     }
     remove_journal(journal_path);

@@ -5,27 +5,21 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
-
-#include <fstream>
-#include <sstream>
+#include <unistd.h>
 
 using lacme::master::run_notify_commands;
+using lacme::test::read_file;
 using lacme::test::temp_dir;
 
 namespace {
 
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Alive and not a zombie (an orphan's reaper may be slow to reap).
 bool running(pid_t pid)
 {
-    const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+    if (::access(path.c_str(), F_OK) != 0)
+        return false;  // already reaped
+    const std::string stat = read_file(path);
     const auto paren = stat.rfind(')');
     return paren != std::string::npos && stat.size() > paren + 2 && stat[paren + 2] != 'Z';
 }
