@@ -88,7 +88,8 @@ std::string replaced_certificate_id(const certificate_section& section, logger& 
     }
 }
 
-// Renew (CSR and job) or skip, per the decision; the result at index says which.
+// Renew (CSR and job) or skip, per the decision; the result at index says which. A section to
+// renew whose certificate could not be installed fails here, before the CA is asked for it.
 void plan_section(const certificate_section& section, const renewal_decision& decision, std::size_t index,
                   std::vector<section_result>& results, std::vector<order_job>& orders, logger& log)
 {
@@ -97,10 +98,16 @@ void plan_section(const certificate_section& section, const renewal_decision& de
         return;
     }
     log.debug("[" + section.name + "] renewing: " + decision.reason);
-    const auto der = build_csr(section);
-    results[index] = failed(section.name, "not issued");  // until the client succeeds
-    orders.push_back({&section, index, std::string(der.begin(), der.end()),
-                      decision.expiry ? replaced_certificate_id(section, log) : std::string()});
+    try {
+        if (const auto problems = installation_problems(section); !problems.empty())
+            throw error(problems.front());
+        const auto der = build_csr(section);
+        results[index] = failed(section.name, "not issued");  // until the client succeeds
+        orders.push_back({&section, index, std::string(der.begin(), der.end()),
+                          decision.expiry ? replaced_certificate_id(section, log) : std::string()});
+    } catch (const error& e) {
+        results[index] = failed(section.name, e.what());
+    }
 }
 
 // Renewal decision (min-days) and the checks that need no CA for each section; fills results
@@ -116,8 +123,6 @@ order_plan plan_orders(const std::vector<const certificate_section*>& sections, 
         try {
             if (!section->errors.empty())
                 throw error(section->errors.front());
-            if (const auto problems = installation_problems(*section); !problems.empty())
-                throw error(problems.front());
             for (const auto& path : finish_interrupted_install(*section))
                 log.info("[" + section->name + "] completed the interrupted install of " + path);
             const renewal_decision decision = decide_renewal(*section, cl.min_days, false, now);
