@@ -21,7 +21,7 @@ struct connection::sign_job {
     connection* owner;  // touched on the loop thread only
     const signing_service* service;
     std::string line;
-    signing_input_check request;
+    admitted_request request;
     std::string response;
     bool failed = false;
 };
@@ -165,19 +165,21 @@ void connection::process_next()
             finish(true);
             return;
         }
-        auto request = service_.admit(id_, *next);
-        if (!request) {
+        auto admission = service_.admit(id_, *next);
+        if (!admission.request) {
+            if (!admission.refusal_line.empty())
+                write(std::move(admission.refusal_line));
             finish(true);
             return;
         }
         if (service_.signs_inline())
-            sign_inline(*next, *request);
+            sign_inline(*next, *admission.request);
         else
-            queue_signature(std::move(*next), std::move(*request));
+            queue_signature(std::move(*next), std::move(*admission.request));
     }
 }
 
-void connection::sign_inline(const std::string& line, const signing_input_check& request)
+void connection::sign_inline(const std::string& line, const admitted_request& request)
 {
     std::string response;
     bool failed = false;
@@ -190,7 +192,7 @@ void connection::sign_inline(const std::string& line, const signing_input_check&
     deliver(std::move(response), request, failed);
 }
 
-void connection::queue_signature(std::string line, signing_input_check request)
+void connection::queue_signature(std::string line, admitted_request request)
 {
     auto job = std::make_unique<sign_job>();
     job->owner = this;
@@ -234,7 +236,7 @@ void connection::on_signed(sign_job& job)
     update_idle_timer();
 }
 
-void connection::deliver(std::string response, const signing_input_check& request, bool failed)
+void connection::deliver(std::string response, const admitted_request& request, bool failed)
 {
     if (failed) {
         // The key store failed (token removed, ...): say so and drop this peer, keep serving.
@@ -242,7 +244,11 @@ void connection::deliver(std::string response, const signing_input_check& reques
         finish(false);
         return;
     }
-    service_.log_signed(id_, request);
+    if (auto refusal = service_.release(id_, request)) {
+        write(std::move(*refusal));
+        finish(true);
+        return;
+    }
     write(std::move(response));
 }
 

@@ -70,11 +70,11 @@ private:
     void on_read_end(int status);
     void after_input();
     void process_next();
-    void sign_inline(const std::string& line, const signing_input_check& request);
-    void queue_signature(std::string line, signing_input_check request);
+    void sign_inline(const std::string& line, const admitted_request& request);
+    void queue_signature(std::string line, admitted_request request);
     void on_signed(sign_job& job);
     // Sends a signature (or drops the peer if signing failed).
-    void deliver(std::string response, const signing_input_check& request, bool failed);
+    void deliver(std::string response, const admitted_request& request, bool failed);
     void write(std::string data);
     void on_written();
     // Flushes what is queued, then closes.

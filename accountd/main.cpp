@@ -1,6 +1,7 @@
 // lacme-accountd: holds the ACME account key and signs JWS signing inputs for the lacme client,
 // on a UNIX socket or on stdin/stdout (--stdio, behind the master's socketpair or `ssh -T`).
 #include "accountd/key_source.hpp"
+#include "accountd/policy_file.hpp"
 #include "accountd/server.hpp"
 #include "accountd/settings.hpp"
 #include "accountd/signing_service.hpp"
@@ -8,11 +9,15 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/percent_expand.hpp"
+#include "ssh/authorized_keys_line.hpp"
+#include "ssh/caller_identity.hpp"
+#include "ssh/forced_command.hpp"
 
 #include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -25,6 +30,16 @@ void disable_core_dumps()
     const rlimit none{0, 0};
     if (::setrlimit(RLIMIT_CORE, &none) != 0)
         lacme::throw_errno("setrlimit(RLIMIT_CORE)");
+}
+
+// The line names this very binary, so that the forced command runs what the operator ran; a
+// policy that would make every connection fail is refused now rather than at the first order.
+int print_authorized_keys_line(const lacme::accountd::settings& s)
+{
+    (void)lacme::accountd::read_signing_policy(*s.policy);
+    const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
+    std::cout << lacme::ssh::authorized_keys_line({self, *s.policy, s.config, s.from, *s.public_key_file}) << "\n";
+    return 0;
 }
 
 int run(int argc, char** argv)
@@ -43,11 +58,18 @@ int run(int argc, char** argv)
         std::cout << usage_text();
         return 0;
     }
+    if (s.check_policy) {
+        std::cout << describe(read_signing_policy(*s.check_policy));
+        return 0;
+    }
     if (s.version) {
         std::cout << program << " (lacme-cpp) " << LACME_VERSION << ", protocol version "
                   << accountd_protocol_version << "\n";
         return 0;
     }
+
+    if (s.authorized_keys_line)
+        return print_authorized_keys_line(s);
 
     logger log(s.debug ? log_level::debug : log_level::verbose);
     bool config_read = false;
@@ -62,11 +84,25 @@ int run(int argc, char** argv)
     disable_core_dumps();
     if (s.list_keys)
         return list_pkcs11_keys(s, std::cout);
+    // Before the key: a bad policy must not cost a PIN prompt.
+    std::optional<signing_guard> guard;
+    if (s.policy || s.audit_log) {
+        std::optional<signing_policy> policy;
+        if (s.policy)
+            policy = read_signing_policy(expander.expand(*s.policy));
+        std::optional<std::string> audit;
+        if (s.audit_log)
+            audit = *s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log);
+        guard.emplace(std::move(policy), audit, ssh::describe(ssh::caller_from_environment()), log);
+    }
     const auto key = open_signer(s, log);
-    signing_service service(*key, log, s.keyid);
+    signing_service service(*key, log, s.keyid, guard ? &*guard : nullptr);
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);
-    if (s.stdio)
+    if (s.stdio) {
+        if (const auto note = ssh::ignored_command_note_from_environment())
+            log.debug(*note);
         return serve_stdio(service, idle_timeout);
+    }
     socket_listener listener(expander.expand(s.socket.value_or("%t/S.lacme")));
     return serve_socket(service, listener, idle_timeout);
 }

@@ -22,6 +22,13 @@ enum option_id {
     opt_pkcs11_module,
     opt_list_keys,
     opt_idle_timeout,
+    opt_policy,
+    opt_audit_log,
+    opt_check_policy,
+    opt_authorized_keys_line,
+    opt_from,
+    opt_pin_state_dir,
+    opt_allow_final_pin_try,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -40,13 +47,34 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
         target = value;
 }
 
+// --authorized-keys-line takes --policy, maybe --from, and exactly one PUBKEY_FILE; nothing else
+// takes a positional argument or --from.
+void check_authorized_keys_line(settings& s, int rest_count, char** rest)
+{
+    if (!s.authorized_keys_line) {
+        if (rest_count > 0)
+            throw error(std::string("unexpected argument ") + rest[0]);
+        if (s.from)
+            throw error("--from only goes with --authorized-keys-line");
+        return;
+    }
+    if (rest_count != 1)
+        throw error("--authorized-keys-line takes one PUBKEY_FILE");
+    if (!s.policy)
+        throw error("--authorized-keys-line needs --policy=FILE");
+    s.public_key_file = rest[0];
+}
+
 }  // namespace
 
 std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
-           "       [--idle-timeout=SECONDS]\n"
+           "       [--idle-timeout=SECONDS] [--policy=FILE] [--audit-log=FILE|syslog]\n"
+           "       [--pin-state-dir=DIR] [--allow-final-pin-try]\n"
+           "       lacme-accountd --check-policy=FILE\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
+           "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
            "Consult the manpage for more information.\n";
 }
 
@@ -64,6 +92,13 @@ settings parse_command_line(int argc, char** argv)
         {"pkcs11-module", required_argument, nullptr, opt_pkcs11_module},
         {"list-keys", no_argument, nullptr, opt_list_keys},
         {"idle-timeout", required_argument, nullptr, opt_idle_timeout},
+        {"policy", required_argument, nullptr, opt_policy},
+        {"audit-log", required_argument, nullptr, opt_audit_log},
+        {"check-policy", required_argument, nullptr, opt_check_policy},
+        {"authorized-keys-line", no_argument, nullptr, opt_authorized_keys_line},
+        {"from", required_argument, nullptr, opt_from},
+        {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
+        {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -88,6 +123,13 @@ settings parse_command_line(int argc, char** argv)
         case opt_pkcs11_module: s.pkcs11_module = optarg; break;
         case opt_list_keys: s.list_keys = true; break;
         case opt_idle_timeout: s.idle_timeout = parse_seconds("--idle-timeout", optarg); break;
+        case opt_policy: s.policy = optarg; break;
+        case opt_audit_log: s.audit_log = optarg; break;
+        case opt_check_policy: s.check_policy = optarg; break;
+        case opt_authorized_keys_line: s.authorized_keys_line = true; break;
+        case opt_from: s.from = optarg; break;
+        case opt_pin_state_dir: s.pin_state_dir = optarg; break;
+        case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -96,8 +138,7 @@ settings parse_command_line(int argc, char** argv)
         }
         }
     }
-    if (optind < argc)
-        throw error(std::string("unexpected argument ") + argv[optind]);
+    check_authorized_keys_line(s, argc - optind, argv + optind);
     if (s.stdio && s.socket)
         throw error("--stdio and --socket are mutually exclusive");
     return s;
@@ -114,7 +155,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     const auto config = ini_config::read_file(path);
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file", "idle-timeout"}}});
+                    "pin-file", "idle-timeout", "policy", "audit-log", "pin-state-dir",
+                    "allow-final-pin-try"}}});
     if (auto privkey = config.get("", "privkey"); privkey && !s.privkey)
         s.privkey.emplace(std::move(*privkey));
     set_if_unset(s.gpg, config.get("", "gpg"));
@@ -124,10 +166,15 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.passphrase_file, config.get("", "passphrase-file"));
     set_if_unset(s.pkcs11_module, config.get("", "pkcs11-module"));
     set_if_unset(s.pin_file, config.get("", "pin-file"));
+    set_if_unset(s.policy, config.get("", "policy"));
+    set_if_unset(s.audit_log, config.get("", "audit-log"));
+    set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)
         s.quiet = parse_yes_no("quiet", *quiet);
+    if (const auto allow = config.get("", "allow-final-pin-try"); allow && !s.allow_final_pin_try)
+        s.allow_final_pin_try = parse_yes_no("allow-final-pin-try", *allow);
     config_was_read = true;
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lacme::accountd {
@@ -20,13 +21,21 @@ struct settings {
     std::optional<std::string> passphrase_file;  // ours: passphrase of an encrypted PEM key
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
+    std::optional<std::string> pin_state_dir;    // ours: PINs tokens rejected, across runs
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
+    std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
+    std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"
+    std::optional<std::string> check_policy;     // ours: validate this policy file and exit
+    std::optional<std::string> from;             // ours: --authorized-keys-line's from= patterns
+    std::optional<std::string> public_key_file;  // ours: --authorized-keys-line's PUBKEY_FILE
     bool stdio = false;
     bool quiet = false;
     bool debug = false;
     bool help = false;
     bool version = false;
     bool list_keys = false;                      // ours: list PKCS#11 keys and exit
+    bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
+    bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a
@@ -41,5 +50,8 @@ std::string usage_text();
 
 // A peer that makes no progress for this long is disconnected (--idle-timeout, idle-timeout).
 inline constexpr std::chrono::seconds default_idle_timeout{300};
+
+// Where rejected token PINs are remembered (--pin-state-dir, pin-state-dir), before %-expansion.
+inline constexpr std::string_view default_pin_state_dir = "%C/lacme-accountd";
 
 }  // namespace lacme::accountd

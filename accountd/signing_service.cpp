@@ -19,10 +19,17 @@ std::string not_logged(std::uint64_t dropped)
     return dropped == 0 ? "" : " (" + std::to_string(dropped) + " more refused, not logged)";
 }
 
+// A bare LF, not CRLF: Perl's client then stops at its "s/\r\n\z// or die" instead of sending
+// the line to the CA as a signature (doc/accountd-protocol.md).
+std::string nosign_line(std::string_view reason)
+{
+    return "NOSIGN " + printable_for_log(reason) + "\n";
+}
+
 }  // namespace
 
-signing_service::signing_service(signer& key, logger& log, std::optional<std::string> keyid)
-    : key_(key), log_(log), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
+signing_service::signing_service(signer& key, logger& log, std::optional<std::string> keyid, signing_guard* guard)
+    : key_(key), log_(log), guard_(guard), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
 {
     accountd_greeting g;
     g.alg = identity_.alg;
@@ -33,14 +40,34 @@ signing_service::signing_service(signer& key, logger& log, std::optional<std::st
     greeting_ = format_accountd_greeting(g);
 }
 
-std::optional<signing_input_check> signing_service::admit(std::string_view connection_id, std::string_view line)
+admission signing_service::admit(std::string_view connection_id, std::string_view line)
 {
     auto request = check_signing_input(line, identity_);
-    if (request.verdict == signing_input_verdict::ok)
-        return request;
-    const bool decoded = request.verdict != signing_input_verdict::malformed_header &&
-                         request.verdict != signing_input_verdict::malformed_payload;
-    log_refusal(connection_id, describe(request.verdict), decoded ? &request : nullptr);
+    if (request.verdict != signing_input_verdict::ok) {
+        const bool decoded = request.verdict != signing_input_verdict::malformed_header &&
+                             request.verdict != signing_input_verdict::malformed_payload;
+        log_refusal(connection_id, describe(request.verdict), decoded ? &request : nullptr);
+        return {};
+    }
+    if (guard_ == nullptr)
+        return {admitted_request{std::move(request), {}}, {}};
+    auto verdict = guard_->authorize(request);
+    if (verdict.refusal) {
+        log_refusal(connection_id, *verdict.refusal, &request);
+        return {std::nullopt, nosign_line(*verdict.refusal)};
+    }
+    return {admitted_request{std::move(request), std::move(verdict.grant)}, {}};
+}
+
+std::optional<std::string> signing_service::release(std::string_view connection_id, const admitted_request& request)
+{
+    if (guard_ != nullptr) {
+        if (auto refusal = guard_->record_signature(request.grant)) {
+            log_refusal(connection_id, *refusal, &request.input);
+            return nosign_line(*refusal);
+        }
+    }
+    log_signed(connection_id, request.input);
     return std::nullopt;
 }
 

@@ -2,6 +2,8 @@
 """A scriptable lacme-accountd peer for the protocol tests (stdlib only).
 
 usage: accountd_peer.py SOCKET ACTION [ARG]
+  SOCKET is a UNIX socket path, or exec:COMMAND for a peer reached through a command that speaks
+  the protocol on its standard input and output (e.g. ssh -T to a forced-command lacme-accountd)
   greeting            print the two greeting lines
   sign N              send N valid signing inputs, check each answer is base64url, print OK
   send-raw HEX        send raw bytes; print what comes back until the daemon closes (or TIMEOUT)
@@ -18,8 +20,15 @@ usage: accountd_peer.py SOCKET ACTION [ARG]
                       those dealt to the same worker, 20 more greeted; print OK
   emfile C PID        C connections at once on a daemon short of fds: some greeted, PID's CPU
                       time stays low while the rest wait, and closing frees the way; print OK
+  ask URL KIND JSON   send one signing input (kid-headed, or jwk-headed when KIND is "jwk",
+                      JSON the payload, "" for POST-as-GET); print SIGNED, the NOSIGN line
+                      (a policy refusal, which must end in a bare LF and be followed by the
+                      close), or CLOSED
+  ask-kill URL KIND JSON  ask, then SIGKILL the exec: command (a client killed mid-order)
+  line URL KIND JSON [JWK]  print that signing input, CRLF-terminated, without connecting
+                      (SOCKET is ignored: for piping into --stdio)
 """
-import base64, json, os, select, socket, sys, threading, time
+import base64, json, os, select, socket, subprocess, sys, threading, time
 
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -29,7 +38,37 @@ def signing_input(i: int) -> bytes:
     payload = b64(json.dumps({"i": i}).encode())
     return f"{header}.{payload}\r\n".encode()
 
+def crafted_input(url: str, kind: str, payload: str, jwk: dict) -> bytes:
+    header = {"alg": "ES256", "nonce": "n", "url": url}
+    if kind == "jwk":
+        header["jwk"] = jwk
+    else:
+        header["kid"] = "https://ca.example/acct/1"
+    return f"{b64(json.dumps(header).encode())}.{b64(payload.encode())}\r\n".encode()
+
+def answer_of(f) -> str:
+    """SIGNED, the NOSIGN line of a policy refusal, or CLOSED; anything else is a failure."""
+    line = f.readline()
+    if not line:
+        return "CLOSED"
+    if line.startswith(b"NOSIGN ") and line.endswith(b"\n") and not line.endswith(b"\r\n"):
+        if f.read() != b"":
+            raise SystemExit("data after the NOSIGN line")
+        return line.decode().rstrip("\n")
+    sig = line[:-2]
+    if line.endswith(b"\r\n") and sig and all(c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" for c in sig):
+        return "SIGNED"
+    raise SystemExit(f"unexpected answer {line!r}")
+
+commands = []  # the exec: transports started, waited for (or killed) before exiting
+
 def connect(path: str) -> socket.socket:
+    if path.startswith("exec:"):
+        s, theirs = socket.socketpair()
+        commands.append(subprocess.Popen(["sh", "-c", path[len("exec:"):]], stdin=theirs, stdout=theirs))
+        theirs.close()
+        s.settimeout(10)
+        return s
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(10)
     s.connect(path)
@@ -229,6 +268,18 @@ def main() -> None:
             s.sendall(signing_input(i))
             read_line(f)
         print("OK")
+    elif action in ("ask", "ask-kill"):
+        s = connect(path); f = s.makefile("rb")
+        read_line(f)
+        jwk = json.loads(read_line(f))
+        s.sendall(crafted_input(args[0], args[1], args[2], jwk))
+        print(answer_of(f))
+        if action == "ask-kill":
+            for command in commands:
+                command.kill()
+        f.close(); s.close()
+    elif action == "line":
+        sys.stdout.buffer.write(crafted_input(args[0], args[1], args[2], json.loads(args[3]) if len(args) > 3 else {}))
     elif action == "no-read":
         print(do_no_read(path, int(args[0]), float(args[1])))
     elif action == "cap":
@@ -237,6 +288,8 @@ def main() -> None:
         print(do_emfile(path, int(args[0]), int(args[1])))
     else:
         raise SystemExit(f"unknown action {action}")
+    for command in commands:
+        command.wait(timeout=10)
 
 if __name__ == "__main__":
     main()

@@ -132,13 +132,28 @@ t_accountd_daemon() {
 }
 t_accountd_peer() { timeout 120 python3 "$SRC/test/integration/accountd_peer.py" "$@"; }
 
-# t_softhsm_init LABEL: a fresh SoftHSM token (SO PIN 12345678, user PIN 1234) in $T/softhsm.
-t_softhsm_init() {
+# t_softhsm_conf: SoftHSM keeps its tokens in $T/softhsm (SOFTHSM2_CONF exported).
+# t_softhsm_init LABEL: that and a fresh token (SO PIN 12345678, user PIN 1234).
+t_softhsm_conf() {
     t_require softhsm2-util; t_require pkcs11-tool
     mkdir -p "$T/softhsm/tokens"
     echo "directories.tokendir = $T/softhsm/tokens" >"$T/softhsm/softhsm2.conf"
     export SOFTHSM2_CONF="$T/softhsm/softhsm2.conf"
+}
+t_softhsm_init() {
+    t_softhsm_conf
     softhsm2-util --init-token --free --label "$1" --so-pin 12345678 --pin 1234 >/dev/null
+}
+
+# t_pkcs11_shim: $shim, the test PKCS#11 module that forwards to SoftHSM and fakes what SoftHSM
+# cannot (LACME_SHIM_* variables, see test/unit/pkcs11/shim/p11_shim.cpp), and $load, the
+# accountd load client.
+t_pkcs11_shim() {
+    [ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
+    load="$BUILD/bench/accountd-load"
+    [ -x "$load" ] || t_fail "missing $load (build the project first)"
+    shim="$BUILD/pkcs11/liblacme_p11_test_shim.so"
+    [ -f "$shim" ] || t_fail "missing $shim (build lacme_p11_test_shim)"
 }
 
 # t_lacme_conf DIR [client=CMD] [webserver=CMD] [accountd=CMD] [accountd_config=FILE]

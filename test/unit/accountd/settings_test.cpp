@@ -172,6 +172,20 @@ BOOST_AUTO_TEST_CASE(stdio_and_socket_are_mutually_exclusive)
     BOOST_TEST(parse_error({"--socket", "/run/S.lacme", "--stdio"}) == "--stdio and --socket are mutually exclusive");
 }
 
+BOOST_AUTO_TEST_CASE(authorized_keys_line_options)
+{
+    const settings s = parse({"--authorized-keys-line", "--policy=/p", "--from=192.0.2.0/24", "web1.pub"});
+    BOOST_TEST(s.authorized_keys_line);
+    BOOST_TEST(s.policy.value_or("") == "/p");
+    BOOST_TEST(s.from.value_or("") == "192.0.2.0/24");
+    BOOST_TEST(s.public_key_file.value_or("") == "web1.pub");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p"}) == "--authorized-keys-line takes one PUBKEY_FILE");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p", "a", "b"}) ==
+               "--authorized-keys-line takes one PUBKEY_FILE");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "web1.pub"}) == "--authorized-keys-line needs --policy=FILE");
+    BOOST_TEST(parse_error({"--from=192.0.2.1", "--stdio"}) == "--from only goes with --authorized-keys-line");
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_parse_leaves_no_state_behind)
 {
     // getopt keeps its position inside "-xq" after rejecting 'x'; the next parse must start
@@ -209,7 +223,9 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
                      "passphrase-file = /etc/lacme/passphrase\n"
                      "pkcs11-module = /usr/lib/softhsm/libsofthsm2.so\n"
                      "pin-file = /etc/lacme/pin\n"
-                     "idle-timeout = 60\n");
+                     "idle-timeout = 60\n"
+                     "pin-state-dir = /var/lib/lacme/pins\n"
+                     "allow-final-pin-try = yes\n");
     bool was_read = false;
     const settings s = merged(path, {}, &was_read);
     BOOST_TEST(was_read);
@@ -223,6 +239,18 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
     BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
     BOOST_TEST(s.pin_file.value_or("") == "/etc/lacme/pin");
     BOOST_TEST(s.idle_timeout.value_or(std::chrono::seconds(-1)).count() == 60);
+    BOOST_TEST(s.pin_state_dir.value_or("") == "/var/lib/lacme/pins");
+    BOOST_TEST(s.allow_final_pin_try);
+}
+
+BOOST_AUTO_TEST_CASE(pin_options)
+{
+    const settings none = parse({});
+    BOOST_TEST(!none.pin_state_dir.has_value());
+    BOOST_TEST(!none.allow_final_pin_try);
+    const settings s = parse({"--pin-state-dir=%C/pins", "--allow-final-pin-try"});
+    BOOST_TEST(s.pin_state_dir.value_or("") == "%C/pins");
+    BOOST_TEST(s.allow_final_pin_try);
 }
 
 BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)

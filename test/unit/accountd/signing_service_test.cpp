@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <sstream>
 
 using lacme::base64url_decode;
 using lacme::base64url_encode;
@@ -52,6 +53,28 @@ std::string valid_line()
                          {"url", "https://acme.example/acme/new-order"},
                          {"kid", "https://acme.example/acme/acct/1"}};
     return base64url_encode(header.dump()) + "." + base64url_encode(std::string_view(R"({"identifiers":[]})"));
+}
+
+std::string order_line(std::string_view name)
+{
+    const json header = {{"alg", "RS256"}, {"nonce", "bm9uY2U"}, {"url", "https://acme.example/acme/new-order"},
+                         {"kid", "https://acme.example/acme/acct/1"}};
+    const json payload = {{"identifiers", {{{"type", "dns"}, {"value", name}}}}};
+    return base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
+}
+
+lacme::accountd::signing_policy web1_policy(const std::string& extra = "")
+{
+    return lacme::accountd::parse_signing_policy("[policy]\nlabel = web1\nidentifiers = *.example.org\n" + extra, "p");
+}
+
+std::vector<json> audit_lines(const std::string& path)
+{
+    std::vector<json> lines;
+    std::istringstream in(lacme::test::read_file(path));
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(json::parse(line));
+    return lines;
 }
 
 }  // namespace
@@ -120,10 +143,12 @@ BOOST_AUTO_TEST_CASE(admit_accepts_a_valid_request)
     logger log(log_level::info);
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
-    const auto request = service.admit("1", valid_line());
-    BOOST_REQUIRE(request);
-    BOOST_TEST(request->verdict == lacme::signing_input_verdict::ok);
-    BOOST_TEST(request->payload == R"({"identifiers":[]})");
+    const auto admitted = service.admit("1", valid_line());
+    BOOST_REQUIRE(admitted.request);
+    BOOST_TEST(admitted.request->input.verdict == lacme::signing_input_verdict::ok);
+    BOOST_TEST(admitted.request->input.payload == R"({"identifiers":[]})");
+    BOOST_TEST(!admitted.request->grant.audited);
+    BOOST_TEST(admitted.refusal_line.empty());
     BOOST_TEST(captured.text().empty());
 }
 
@@ -152,7 +177,7 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
         BOOST_TEST_CONTEXT(c.line)
         {
             const lacme::test::stderr_capture captured;
-            BOOST_TEST(!service.admit("c7", c.line));
+            BOOST_TEST(!service.admit("c7", c.line).request);
             BOOST_TEST(captured.text() == c.logged);
         }
     }
@@ -169,7 +194,7 @@ BOOST_AUTO_TEST_CASE(nosign_and_signed_lines_are_escaped_and_cut)
     const std::string line = base64url_encode(header_text) + "." + base64url_encode(payload_text);
     {
         const lacme::test::stderr_capture captured;
-        BOOST_TEST(!service.admit("c1", line));  // raw control bytes in a JSON string: invalid
+        BOOST_TEST(!service.admit("c1", line).request);  // raw control bytes in a JSON string: invalid
         const std::string text = captured.text();
         BOOST_TEST(text.starts_with("[c1] NOSIGN [invalid JWS Protected Header] header=base64url({\"alg\""));
         BOOST_TEST(text.find("\\x0a[9] SIGNED") != std::string::npos, text);
@@ -195,7 +220,7 @@ BOOST_AUTO_TEST_CASE(nosign_lines_are_rate_limited)
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
     for (int i = 0; i < 50; ++i)
-        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage").request);
     const std::string text = captured.text();
     BOOST_TEST(std::count(text.begin(), text.end(), '\n') == 10, text);  // the burst, then one a second
 }
@@ -207,7 +232,7 @@ BOOST_AUTO_TEST_CASE(quiet_logs_one_refusal_summary_a_minute)
     signing_service service(key, log, std::nullopt);
     const lacme::test::stderr_capture captured;
     for (int i = 0; i < 20; ++i)
-        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage"));
+        BOOST_TEST(!service.admit("c" + std::to_string(i), "garbage").request);
     BOOST_TEST(captured.text() == "[c0] NOSIGN [malformed JWS Protected Header]; details at the verbose level\n");
 }
 
@@ -276,6 +301,83 @@ BOOST_AUTO_TEST_CASE(quiet_logfile_still_records_signatures)
     const std::string logged = lacme::test::read_file(dir.file("accountd.log"));
     BOOST_TEST(logged.find("[5] SIGNED header=base64url(") != std::string::npos, logged);
     BOOST_TEST(lacme::test::file_mode(dir.file("accountd.log")) == 0600u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(signing_service_with_guard)
+
+// A signing_service behind a guard with this policy and audit log, logging at info level.
+struct guarded_service {
+    guarded_service(std::optional<lacme::accountd::signing_policy> policy, std::optional<std::string> audit,
+                    std::string caller = "local")
+        : guard(std::move(policy), audit, std::move(caller), log), service(key, log, std::nullopt, &guard)
+    {
+    }
+
+    fixed_signer key;
+    logger log{log_level::info};
+    lacme::accountd::signing_guard guard;
+    signing_service service;
+};
+
+BOOST_AUTO_TEST_CASE(policy_refusal_sends_a_nosign_line_and_is_audited)
+{
+    const lacme::test::temp_dir dir;
+    guarded_service g(web1_policy(), dir.file("audit"), "192.0.2.1 port 4");
+    signing_service& service = g.service;
+    const lacme::test::stderr_capture captured;
+    const auto refused = service.admit("c1", order_line("evil.example"));
+    BOOST_TEST(!refused.request);
+    BOOST_TEST(refused.refusal_line == "NOSIGN identifier dns:evil.example not allowed by policy \"web1\"\n");
+    BOOST_TEST(captured.text().find("[c1] NOSIGN [identifier dns:evil.example not allowed") != std::string::npos);
+    const auto lines = audit_lines(dir.file("audit"));
+    BOOST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0]["outcome"] == "refused");
+    BOOST_TEST(lines[0]["label"] == "web1");
+    BOOST_TEST(lines[0]["caller"] == "192.0.2.1 port 4");
+    BOOST_TEST(lines[0]["identifiers"] == json::array({"dns:evil.example"}));
+}
+
+BOOST_AUTO_TEST_CASE(allowed_request_is_audited_when_released)
+{
+    const lacme::test::temp_dir dir;
+    guarded_service g(web1_policy(), dir.file("audit"));
+    signing_service& service = g.service;
+    const auto admitted = service.admit("c1", order_line("www.example.org"));
+    BOOST_REQUIRE(admitted.request);
+    BOOST_TEST(admitted.request->grant.audited);
+    BOOST_TEST(audit_lines(dir.file("audit")).empty());  // not before the signature exists
+    BOOST_TEST(!service.release("c1", *admitted.request));
+    const auto lines = audit_lines(dir.file("audit"));
+    BOOST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0]["outcome"] == "signed");
+    BOOST_TEST(lines[0]["operation"] == "order");
+    BOOST_TEST(lines[0]["identifiers"] == json::array({"dns:www.example.org"}));
+}
+
+BOOST_AUTO_TEST_CASE(unwritable_audit_log_refuses_the_signature)
+{
+    guarded_service g(std::nullopt, std::string("/dev/full"));
+    signing_service& service = g.service;
+    const lacme::test::stderr_capture captured;
+    const auto admitted = service.admit("c1", valid_line());
+    BOOST_REQUIRE(admitted.request);  // no policy: everything allowed
+    BOOST_TEST(service.release("c1", *admitted.request).value_or("") == "NOSIGN audit log cannot be written\n");
+    BOOST_TEST(captured.text().find("can't write audit log /dev/full") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_refuses_the_order_past_the_limit_only)
+{
+    const lacme::test::temp_dir dir;
+    guarded_service g(web1_policy("max-orders-per-hour = 1\nstate-directory = " + dir.path() + "\n"), std::nullopt);
+    signing_service& service = g.service;
+    const lacme::test::stderr_capture captured;
+    BOOST_TEST(service.admit("c1", order_line("a.example.org")).request.has_value());
+    BOOST_TEST(service.admit("c1", order_line("evil.example")).refusal_line.find("not allowed") != std::string::npos);
+    BOOST_TEST(service.admit("c2", order_line("b.example.org")).refusal_line ==
+               "NOSIGN newOrder rate limit of policy \"web1\" reached (1 per hour)\n");
+    BOOST_TEST(service.admit("c2", valid_line()).refusal_line.find("request not recognized") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,6 @@
 // Nonce pool, JWS request bodies and EAB, accountd connection, directory, config, identifiers.
 #include "client/accountd_connection.hpp"
+#include "test/support/error_message.hpp"
 #include "client/acme_directory.hpp"
 #include "client/client_config.hpp"
 #include "client/client_error.hpp"
@@ -132,6 +133,22 @@ BOOST_AUTO_TEST_CASE(accountd_refusal_is_an_error)
     const std::string greeting = "2 OK\r\n{}\r\n";
     BOOST_REQUIRE(::write(theirs.get(), greeting.data(), greeting.size()) == static_cast<ssize_t>(greeting.size()));
     BOOST_CHECK_THROW(accountd_connection{lacme::unique_fd(sv[0])}, lacme::error);
+}
+
+BOOST_AUTO_TEST_CASE(accountd_policy_refusal_names_its_reason_on_one_line)
+{
+    int sv[2];
+    BOOST_REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    lacme::unique_fd theirs(sv[1]);
+    // As lacme-accountd sends it: a bare LF, a hostile byte or two escaped on our side.
+    const std::string exchange = "1 OK {\"alg\":\"ES256\"}\r\n{\"kty\":\"EC\"}\r\n"
+                                 "NOSIGN identifier dns:evil.example not allowed\x1b[2J by policy \"web1\"\n";
+    BOOST_REQUIRE(::write(theirs.get(), exchange.data(), exchange.size()) == static_cast<ssize_t>(exchange.size()));
+    accountd_connection conn{lacme::unique_fd(sv[0])};
+    const std::string message = lacme::test::error_message([&] { (void)conn.sign("aGVhZA.cGF5"); });
+    BOOST_TEST(message == "lacme-accountd refused to sign: identifier dns:evil.example not allowed\\x1b[2J by "
+                          "policy \"web1\"");
+    BOOST_TEST(conn.signatures() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(directory_parsing)

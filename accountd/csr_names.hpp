@@ -1,0 +1,21 @@
+// The names a CSR (finalize) or a certificate (revokeCert) would vouch for, read with OpenSSL
+// from the base64url DER that ACME carries: every subjectAltName entry and every subject CN.
+// What the policy must allow before accountd signs for them.
+#pragma once
+
+#include "accountd/identifier_match.hpp"
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace lacme::accountd {
+
+// DNS SANs and CNs as "dns" (a CN that is an IP address as "ip"), IP SANs as "ip" in their
+// canonical text form, any other SAN type as an identifier of that type (which no policy
+// allows). nullopt when the input is not base64url DER of the expected object, has trailing
+// bytes or names more than a few thousand things.
+std::optional<std::vector<identifier>> csr_names(std::string_view base64url_der);
+std::optional<std::vector<identifier>> certificate_names(std::string_view base64url_der);
+
+}  // namespace lacme::accountd

@@ -1,0 +1,94 @@
+#include "accountd/order_rate_limit.hpp"
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+#include "common/fd_io.hpp"
+#include "common/unique_fd.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <thread>
+#include <vector>
+
+namespace lacme::accountd {
+namespace {
+
+constexpr std::chrono::seconds window{3600};
+constexpr std::size_t max_state_bytes = 64 * 1024;
+
+// The returned descriptor holds the lock until it is closed.
+unique_fd lock_exclusively(const std::string& path, std::chrono::milliseconds timeout)
+{
+    unique_fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600));
+    if (!fd)
+        throw_errno("can't open " + path);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            throw_errno("can't lock " + path);
+        if (std::chrono::steady_clock::now() > deadline)
+            throw error("can't lock " + path + ": held for more than " + std::to_string(timeout.count()) + " ms");
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return fd;
+}
+
+// Unix times, one a line; a missing file is an empty list.
+std::vector<std::int64_t> read_times(const std::string& path)
+{
+    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+    if (!fd) {
+        if (errno == ENOENT)
+            return {};
+        throw_errno("can't open " + path);
+    }
+    const std::string text = read_to_end(fd.get(), max_state_bytes, path);
+    std::vector<std::int64_t> times;
+    for (std::size_t start = 0; start < text.size();) {
+        const std::size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            throw error(path + ": corrupt (no final newline)");
+        std::int64_t t = 0;
+        const auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + end, t);
+        if (ec != std::errc() || ptr != text.data() + end)
+            throw error(path + ": corrupt (not a time on line " + std::to_string(times.size() + 1) + ")");
+        times.push_back(t);
+        start = end + 1;
+    }
+    return times;
+}
+
+}  // namespace
+
+order_rate_limit::order_rate_limit(std::string state_directory, std::string label, unsigned max_per_hour,
+                                   std::chrono::milliseconds lock_timeout)
+    : lock_path_(state_directory + "/" + label + ".lock"),
+      state_path_(state_directory + "/" + label + ".orders"),
+      max_per_hour_(max_per_hour),
+      lock_timeout_(lock_timeout)
+{
+}
+
+bool order_rate_limit::admit(std::chrono::system_clock::time_point now)
+{
+    const unique_fd lock = lock_exclusively(lock_path_, lock_timeout_);
+    const std::int64_t t = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    std::string kept;
+    std::size_t count = 0;
+    for (const std::int64_t time : read_times(state_path_)) {
+        if (time > t - window.count()) {
+            kept += std::to_string(time) + "\n";
+            ++count;
+        }
+    }
+    if (count >= max_per_hour_)
+        return false;
+    write_file_atomically(state_path_, kept + std::to_string(t) + "\n", 0600);
+    return true;
+}
+
+}  // namespace lacme::accountd

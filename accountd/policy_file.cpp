@@ -1,0 +1,146 @@
+#include "accountd/policy_file.hpp"
+
+#include "common/error.hpp"
+#include "common/ini_config.hpp"
+#include "common/text.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace lacme::accountd {
+namespace {
+
+constexpr std::string_view section = "policy";
+const std::set<std::string, std::less<>> known_operations = {"order", "revoke", "account", "deactivate", "keychange"};
+// More than one newOrder a second all hour long is no web host's renewal schedule.
+constexpr unsigned max_rate = 3600;
+
+// The setting's value and, for errors, where it is.
+struct setting {
+    const ini_config::value* value = nullptr;
+    std::string where;
+
+    [[nodiscard]] error fail(std::string_view message) const { return error(where + ": " + std::string(message)); }
+};
+
+setting find(const ini_config& config, std::string_view key)
+{
+    const auto& sections = config.sections();
+    const auto it = sections.find(section);
+    if (it == sections.end())
+        return {};
+    const auto v = it->second.values.find(std::string(key));
+    if (v == it->second.values.end())
+        return {};
+    return {&v->second, config.origin() + ":" + std::to_string(v->second.line)};
+}
+
+bool is_label(std::string_view text)
+{
+    return !text.empty() && text.size() <= 64 && text.front() != '.' && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+               c == '-';
+    });
+}
+
+std::set<std::string, std::less<>> parse_operations(const setting& s)
+{
+    std::set<std::string, std::less<>> result;
+    std::string_view text = s.value->text;
+    while (!(text = trim(text)).empty()) {
+        const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
+        const std::string name = ascii_lower(text.substr(0, end));
+        text.remove_prefix(end);
+        if (!known_operations.contains(name))
+            throw s.fail("unknown operation '" + printable_for_log(name) +
+                         "' (order, revoke, account, deactivate, keychange)");
+        result.insert(name);
+    }
+    if (result.empty())
+        throw s.fail("operations is empty");
+    return result;
+}
+
+unsigned parse_rate(const setting& s)
+{
+    unsigned value = 0;
+    const std::string& text = s.value->text;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max_rate)
+        throw s.fail("invalid max-orders-per-hour '" + printable_for_log(text) + "' (0 to 3600)");
+    return value;
+}
+
+signing_policy policy_from(const ini_config& config)
+{
+    const std::string& origin = config.origin();
+    config.check({{"", {}},
+                  {std::string(section),
+                   {"label", "ca", "identifiers", "operations", "max-orders-per-hour", "state-directory"}}});
+    if (!config.has_section(section))
+        throw error(origin + ": no [policy] section");
+    signing_policy policy;
+    policy.operations = {"order"};
+    if (const auto s = find(config, "label"); !s.value)
+        throw error(origin + ": [policy] has no label");
+    else if (!is_label(s.value->text))
+        throw s.fail("invalid label '" + printable_for_log(s.value->text) + "' (letters, digits, '.', '_', '-')");
+    else
+        policy.label = s.value->text;
+    if (const auto s = find(config, "ca"); s.value) {
+        if (!s.value->text.starts_with("https://") && !s.value->text.starts_with("http://"))
+            throw s.fail("ca is not an http(s) URL: '" + printable_for_log(s.value->text) + "'");
+        // A prefix check: without the slash, https://ca.example would also match https://ca.example.evil/.
+        if (!s.value->text.ends_with('/'))
+            throw s.fail("ca must end with '/': '" + printable_for_log(s.value->text) + "'");
+        policy.ca = s.value->text;
+    }
+    if (const auto s = find(config, "identifiers"); s.value) {
+        try {
+            policy.identifiers = identifier_patterns::parse(s.value->text);
+        } catch (const error& e) {
+            throw s.fail(e.what());
+        }
+    }
+    if (const auto s = find(config, "operations"); s.value)
+        policy.operations = parse_operations(s);
+    if (const auto s = find(config, "max-orders-per-hour"); s.value)
+        policy.max_orders_per_hour = parse_rate(s);
+    if (const auto s = find(config, "state-directory"); s.value) {
+        if (!s.value->text.starts_with('/'))
+            throw s.fail("state-directory is not an absolute path");
+        policy.state_directory = s.value->text;
+    }
+    if (policy.max_orders_per_hour > 0 && !policy.state_directory)
+        throw find(config, "max-orders-per-hour").fail("max-orders-per-hour needs a state-directory");
+    return policy;
+}
+
+}  // namespace
+
+signing_policy parse_signing_policy(std::string_view text, const std::string& origin)
+{
+    return policy_from(ini_config::parse(text, origin));
+}
+
+signing_policy read_signing_policy(const std::string& path)
+{
+    return policy_from(ini_config::read_file(path));
+}
+
+std::string describe(const signing_policy& policy)
+{
+    std::string ids;
+    for (const auto& pattern : policy.identifiers.text())
+        ids += (ids.empty() ? "" : " ") + pattern;
+    std::string ops;
+    for (const auto& op : policy.operations)
+        ops += (ops.empty() ? "" : " ") + op;
+    return "label: " + policy.label + "\nca: " + policy.ca.value_or("(any)") +
+           "\nidentifiers: " + (ids.empty() ? "(none)" : ids) + "\noperations: " + ops +
+           " (and always: get, challenge, lookup)\nmax-orders-per-hour: " +
+           (policy.max_orders_per_hour == 0 ? "no limit" : std::to_string(policy.max_orders_per_hour)) +
+           "\nstate-directory: " + policy.state_directory.value_or("(none)") + "\n";
+}
+
+}  // namespace lacme::accountd

@@ -1,0 +1,17 @@
+// Boost.Test printers for the policy types of accountd's unit tests.
+#pragma once
+
+#include "accountd/identifier_match.hpp"
+#include "accountd/signing_request_classifier.hpp"
+
+#include <ostream>
+
+namespace lacme::accountd {
+
+inline std::ostream& operator<<(std::ostream& out, const identifier& id) { return out << to_string(id); }
+inline std::ostream& operator<<(std::ostream& out, operation op)
+{
+    return out << operation_name(op) << "#" << static_cast<int>(op);
+}
+
+}  // namespace lacme::accountd
