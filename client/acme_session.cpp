@@ -42,12 +42,19 @@ nlohmann::json json_body(const http_response& response, std::string_view what)
     return json;
 }
 
-acme_session::acme_session(http_transport& http, accountd_connection& accountd, const client_config& config,
+acme_session::acme_session(http_transport& http, accountd_connection* accountd, const client_config& config,
                            run_log& log)
     : http_(http), accountd_(accountd), config_(config), log_(log)
 {
-    if (accountd_.greeting().kid)
-        kid_ = accountd_.greeting().kid;
+    if (accountd_ && accountd_->greeting().kid)
+        kid_ = accountd_->greeting().kid;
+}
+
+accountd_connection& acme_session::accountd() const
+{
+    if (!accountd_)
+        throw lacme::error("this command has no lacme-accountd connection to sign with");
+    return *accountd_;
 }
 
 std::chrono::milliseconds acme_session::request_timeout() const
@@ -71,13 +78,13 @@ const acme_directory& acme_session::directory()
 jws_key acme_session::account_key(bool use_jwk) const
 {
     jws_key key;
-    key.alg = accountd_.greeting().alg;
+    key.alg = accountd().greeting().alg;
     if (!use_jwk) {
         if (!kid_)
             throw lacme::error("account URL unknown (no account for this key?)");
         key.kid = kid_;
     } else {
-        key.jwk = accountd_.greeting().jwk;
+        key.jwk = accountd().greeting().jwk;
         if (key.jwk.empty())
             throw lacme::error("lacme-accountd sent an empty JWK (its 'keyid' setting): can't sign this request");
     }
@@ -147,7 +154,7 @@ nlohmann::json acme_session::sign(const jws_key& key, std::string_view url, cons
         ensure_nonces(1);
         nonce = *nonces_.take();
     }
-    return sign_jws(accountd_, key, nonce, url, encoded_payload);
+    return sign_jws(accountd(), key, nonce, url, encoded_payload);
 }
 
 std::vector<http_response> acme_session::post_all(std::span<const signed_post> requests)

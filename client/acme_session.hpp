@@ -43,14 +43,17 @@ struct retry_limits {
 
 class acme_session {
 public:
-    acme_session(http_transport& http, accountd_connection& accountd, const client_config& config, run_log& log);
+    // accountd: null for a command that signs nothing (renewal-info), which then needs no
+    // accountd at all.
+    acme_session(http_transport& http, accountd_connection* accountd, const client_config& config, run_log& log);
 
     // Fetched on first use.
     const acme_directory& directory();
 
     [[nodiscard]] const std::optional<std::string>& kid() const noexcept { return kid_; }
     void set_kid(std::string kid) { kid_ = std::move(kid); }
-    [[nodiscard]] accountd_connection& accountd() noexcept { return accountd_; }
+    // Throws lacme::error when the session has no accountd connection.
+    [[nodiscard]] accountd_connection& accountd() const;
     [[nodiscard]] nonce_pool& nonces() noexcept { return nonces_; }
 
     void set_deadline(deadline d) { deadline_ = d; }
@@ -84,7 +87,7 @@ private:
     std::optional<std::chrono::milliseconds> transient_delay(const http_response* response, int attempt) const;
 
     http_transport& http_;
-    accountd_connection& accountd_;
+    accountd_connection* accountd_;
     const client_config& config_;
     run_log& log_;
     std::optional<acme_directory> directory_;

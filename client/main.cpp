@@ -3,6 +3,7 @@
 //   newOrder [--replaces=ARI-CERT-ID] NAME...   CSR (DER) on stdin, PEM chain on stdout
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
 //   renewal-info                                certificate (DER) on stdin, ARI window on stdout
+//                                               (SOCKET_FD is not used: nothing is signed)
 // Every error ends as one "Error: ..." line on stderr and exit status 1.
 #include "client/account_command.hpp"
 #include "client/accountd_connection.hpp"
@@ -29,6 +30,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,11 +94,17 @@ int run(int argc, char** argv, lacme::logger& out)
     config_fd.reset();
 
     const curl_global curl;
-    accountd_connection accountd(std::move(socket_fd));
-    log.debug("accountd: alg " + lacme::printable_for_log(accountd.greeting().alg, 20) +
-              (accountd.greeting().kid ? ", kid " + lacme::printable_for_log(*accountd.greeting().kid, 200) : std::string()));
+    // renewal-info signs nothing: a run with nothing to renew never needs accountd (no SSH or
+    // token login), and its SOCKET_FD is not read.
+    std::optional<accountd_connection> accountd;
+    if (command != "renewal-info") {
+        accountd.emplace(std::move(socket_fd));
+        log.debug("accountd: alg " + lacme::printable_for_log(accountd->greeting().alg, 20) +
+                  (accountd->greeting().kid ? ", kid " + lacme::printable_for_log(*accountd->greeting().kid, 200)
+                                            : std::string()));
+    }
     curl_transport http(config.tls, log);
-    acme_session session(http, accountd, config, log);
+    acme_session session(http, accountd ? &*accountd : nullptr, config, log);
     if (config.timeout.count() > 0)
         session.set_deadline(deadline::after(config.timeout));
 
@@ -137,7 +145,8 @@ int run(int argc, char** argv, lacme::logger& out)
         const auto info = fetch_renewal_info(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
         lacme::write_all(STDOUT_FILENO, info.dump() + "\n", "stdout");
     }
-    log.debug(std::to_string(accountd.signatures()) + " signed requests");
+    if (accountd)
+        log.debug(std::to_string(accountd->signatures()) + " signed requests");
     return status;
 }
 

@@ -3,92 +3,19 @@
 #include "client/client_error.hpp"
 #include "client/retry_policy.hpp"
 
-#include "common/base64url.hpp"
-#include "common/openssl_ptr.hpp"
-
-#include <openssl/bn.h>
-#include <openssl/x509v3.h>
-
-#include <ctime>
+#include "common/renewal_info.hpp"
 
 namespace lacme::client {
-namespace {
-
-// RFC 3339 date-time to seconds since the epoch (fractions and offsets honoured).
-std::optional<long long> parse_rfc3339(std::string_view s)
-{
-    std::tm tm{};
-    int consumed = 0;
-    const std::string text(s.substr(0, 64));
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
-        return std::nullopt;
-    std::string_view rest = std::string_view(text).substr(static_cast<std::size_t>(consumed));
-    if (!rest.empty() && rest.front() == '.') {
-        rest.remove_prefix(1);
-        while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9')
-            rest.remove_prefix(1);
-    }
-    long long offset = 0;
-    if (rest == "Z" || rest == "z") {
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-        int h = 0, m = 0;
-        if (std::sscanf(std::string(rest.substr(1)).c_str(), "%2d:%2d", &h, &m) != 2)
-            return std::nullopt;
-        offset = (rest[0] == '+' ? 1 : -1) * (h * 3600LL + m * 60LL);
-    } else {
-        return std::nullopt;
-    }
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-        tm.tm_sec > 60)
-        return std::nullopt;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    const std::time_t t = timegm(&tm);
-    return static_cast<long long>(t) - offset;
-}
-
-}  // namespace
-
-std::string ari_certificate_id(std::string_view der)
-{
-    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    x509_ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    if (!cert)
-        throw acme_error("renewal-info: the certificate is not valid DER");
-    const ASN1_OCTET_STRING* keyid = X509_get0_authority_key_id(cert.get());
-    if (!keyid || ASN1_STRING_length(keyid) <= 0)
-        throw acme_error("renewal-info: the certificate has no Authority Key Identifier");
-    const std::string aki(reinterpret_cast<const char*>(ASN1_STRING_get0_data(keyid)),
-                          static_cast<std::size_t>(ASN1_STRING_length(keyid)));
-    // The serial's DER content octets: big-endian two's complement, so a leading zero byte
-    // when the top bit is set.
-    bignum_ptr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
-    if (!bn)
-        throw acme_error("renewal-info: unreadable serial number");
-    std::string serial(static_cast<std::size_t>(BN_num_bytes(bn.get())), '\0');
-    BN_bn2bin(bn.get(), reinterpret_cast<unsigned char*>(serial.data()));
-    if (serial.empty() || (static_cast<unsigned char>(serial.front()) & 0x80))
-        serial.insert(serial.begin(), '\0');
-    return base64url_encode(aki) + "." + base64url_encode(serial);
-}
-
 nlohmann::json parse_renewal_info(std::string_view body)
 {
-    const auto json = nlohmann::json::parse(body, nullptr, false);
+    auto json = nlohmann::json::parse(body, nullptr, false);
     if (!json.is_object())
         throw acme_error("renewalInfo: the CA's response is not a JSON object");
-    const auto window = json.find("suggestedWindow");
-    if (window == json.end() || !window->is_object())
-        throw acme_error("renewalInfo: no suggestedWindow");
-    const auto start = window->find("start");
-    const auto end = window->find("end");
-    if (start == window->end() || end == window->end() || !start->is_string() || !end->is_string())
-        throw acme_error("renewalInfo: suggestedWindow lacks start or end");
-    const auto s = parse_rfc3339(start->get<std::string>());
-    const auto e = parse_rfc3339(end->get<std::string>());
-    if (!s || !e || *s >= *e)
-        throw acme_error("renewalInfo: invalid suggestedWindow");
+    try {
+        suggested_window(json);
+    } catch (const lacme::error& e) {
+        throw acme_error(e.what());
+    }
     return json;
 }
 

@@ -1,5 +1,5 @@
-// ACME Renewal Information (RFC 9773): the certificate identifier and the suggested renewal
-// window the CA publishes for it.
+// ACME Renewal Information (RFC 9773): fetching the suggested renewal window the CA publishes
+// for a certificate (identifier and window checks in common/renewal_info).
 #pragma once
 
 #include "client/acme_session.hpp"
@@ -8,10 +8,6 @@
 #include <string_view>
 
 namespace lacme::client {
-
-// base64url(AKI keyIdentifier) "." base64url(serial number DER content octets), from a DER
-// certificate. Throws acme_error when the certificate has no usable AKI.
-std::string ari_certificate_id(std::string_view certificate_der);
 
 // Checks the renewalInfo response: a JSON object whose suggestedWindow has RFC 3339 start and
 // end with start < end. Returns the object; throws acme_error otherwise.

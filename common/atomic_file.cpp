@@ -92,11 +92,23 @@ void staged_file::commit()
         throw_errno("rename " + temp_path_ + " to " + path_);
     if (::close(fd_.release()) != 0)
         throw_errno("close " + path_);
-    const std::string dir = parent_directory(path_);
+    sync_parent_directory(path_);
+    remove_abandoned_temporaries(path_);
+}
+
+void sync_parent_directory(const std::string& path)
+{
+    const std::string dir = parent_directory(path);
     const unique_fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dirfd || ::fsync(dirfd.get()) != 0)
         throw_errno("fsync " + dir);
-    remove_abandoned_temporaries(path_);
+}
+
+bool is_staged_temporary_of(const std::string& temp_path, const std::string& path)
+{
+    const std::string prefix = temp_prefix(path);
+    return temp_path.size() == prefix.size() + 6 && temp_path.starts_with(prefix) &&
+           temp_path.find('/', prefix.size()) == std::string::npos;
 }
 
 void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,

@@ -32,11 +32,20 @@ public:
 
     void commit();
 
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] const std::string& temp_path() const noexcept { return temp_path_; }
+
 private:
     std::string path_;
     std::string temp_path_;
     unique_fd fd_;
 };
+
+// fsync of the directory holding path, so that a rename or unlink in it is durable.
+void sync_parent_directory(const std::string& path);
+
+// Whether temp_path has the name a staged_file of path gets (the same directory, ".NAME.lacme-tmp.XXXXXX").
+bool is_staged_temporary_of(const std::string& temp_path, const std::string& path);
 
 // staged_file then commit. The temporary file is ".NAME.lacme-tmp.XXXXXX" in the target's directory, locked (flock)
 // while it is written. A writer killed before its rename leaves one behind: the next write of

@@ -7,7 +7,7 @@ namespace lacme::master {
 std::optional<std::string> run_one_client(master_loop& master, client_invocation invocation)
 {
     std::optional<client_result> result;
-    client_run run(master.loop(), master.config().client, master.relay(), std::move(invocation),
+    client_run run(master.loop(), master.config().client, &master.relay(), std::move(invocation),
                    master.options().debug, [&](client_result r) {
                        result = std::move(r);
                        master.stop();

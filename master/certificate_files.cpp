@@ -71,4 +71,15 @@ bool certificate_matches_key(const X509& certificate, const EVP_PKEY& key)
     return public_key != nullptr && EVP_PKEY_eq(public_key, &key) == 1;
 }
 
+std::string der_of(X509& certificate)
+{
+    unsigned char* der = nullptr;
+    const int length = i2d_X509(&certificate, &der);
+    if (length <= 0)
+        throw_openssl("i2d_X509");
+    std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+    OPENSSL_free(der);
+    return bytes;
+}
+
 }  // namespace lacme::master

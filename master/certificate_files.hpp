@@ -15,6 +15,9 @@ evp_pkey_ptr load_service_key(const std::string& path);
 // The first certificate of a PEM file. Throws lacme::error naming path.
 x509_ptr read_certificate_file(const std::string& path);
 
+// The certificate in DER, as the client reads it on stdin.
+std::string der_of(X509& certificate);
+
 std::chrono::system_clock::time_point expiry_of(const X509& certificate);
 
 bool certificate_matches_key(const X509& certificate, const EVP_PKEY& key);

@@ -7,6 +7,7 @@
 #include "common/user_db.hpp"
 #include "master/certificate_files.hpp"
 #include "master/chain_verification.hpp"
+#include "master/install_journal.hpp"
 
 #include <sys/stat.h>
 
@@ -48,6 +49,12 @@ file_owner resolve_owner(const owner_spec& owner)
     return {user->uid, group->gid};
 }
 
+std::vector<std::string> finish_interrupted_install(const certificate_section& section)
+{
+    return complete_interrupted_install(install_journal_path(section.reference_certificate()),
+                                        {section.certificate, section.certificate_chain});
+}
+
 installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain)
 {
     if (!section.errors.empty())
@@ -75,8 +82,14 @@ installed_certificate verify_and_install(const certificate_section& section, std
         staged.emplace_back(section.certificate_chain, all, mode, owner);
         installed.paths.push_back(section.certificate_chain);
     }
+    // Two files: journaled, so that a crash between the renames is completed by the next run.
+    std::optional<install_journal> journal;
+    if (staged.size() > 1)
+        journal.emplace(install_journal_path(section.reference_certificate()), staged);
     for (auto& file : staged)
         file.commit();
+    if (journal)
+        journal->complete();
     return installed;
 }
 

@@ -25,8 +25,13 @@ file_owner resolve_owner(const owner_spec& owner);
 // sslserver, strict; skipped when CAfile is empty); the chown user and group exist. Then
 // writes `certificate` (the leaf) and `certificate-chain` (every certificate received) to
 // temporary files with common/atomic_file, and renames them over the targets once both are
-// written; mode `chmod` or else 0644 minus the umask, owner `chown`.
+// written (journaled, see install_journal); mode `chmod` or else 0644 minus the umask, owner
+// `chown`.
 // Throws lacme::error, one line.
 installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain);
+
+// Completes the renames of an install of this section that a crash interrupted (install_journal);
+// returns the files it replaced. Run before the section's certificates are read.
+std::vector<std::string> finish_interrupted_install(const certificate_section& section);
 
 }  // namespace lacme::master

@@ -23,7 +23,7 @@ challenge_responder::challenge_responder(const settings& s, bool debug, logger& 
     for (const auto& a : webservers_->addresses())
         log.debug("Forked ACME webserver bound to " + a.text);
     if (s.webserver.iptables)
-        iptables_ = std::make_unique<iptables_rules>(webservers_->addresses(), log);
+        iptables_ = std::make_unique<iptables_rules>(webservers_->firewall_addresses(), log, runtime_directory());
 }
 
 }  // namespace lacme::master

@@ -4,40 +4,34 @@
 #include "common/path.hpp"
 #include "master/certificate_config.hpp"
 #include "master/order_command.hpp"
+#include "master/role_accounts.hpp"
 #include "master/section_check.hpp"
 
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 namespace lacme::master {
 namespace {
 
-void check_role(const char* section, const child_role& role, bool check_command_path, std::vector<std::string>& problems)
+// Commands looked up in PATH (ssh -T ...) or %-expanded later are checked when they run.
+void check_command_path(const char* section, const child_role& role, std::vector<std::string>& problems)
 {
-    const std::string where = std::string("[") + section + "] ";
-    if (!role.user.empty() && ::getpwnam(role.user.c_str()) == nullptr)
-        problems.push_back(where + "user " + role.user + " does not exist");
-    if (!role.group.empty() && ::getgrnam(role.group.c_str()) == nullptr)
-        problems.push_back(where + "group " + role.group + " does not exist");
-    // Commands looked up in PATH (ssh -T ...) or %-expanded later are checked when they run.
     const std::string& program = role.command.front();
-    if (check_command_path && program.starts_with('/') && ::access(program.c_str(), X_OK) != 0)
-        problems.push_back(where + "command " + program + " is not executable");
+    if (program.starts_with('/') && program.find('%') == std::string::npos && ::access(program.c_str(), X_OK) != 0)
+        problems.push_back(std::string("[") + section + "] command " + program + " is not executable");
 }
 
 }  // namespace
 
 std::vector<std::string> check_settings(const settings& s)
 {
-    std::vector<std::string> problems;
-    check_role("client", s.client, true, problems);
+    std::vector<std::string> problems = missing_role_accounts(s, true);
+    check_command_path("client", s.client, problems);
     if (!s.webserver.challenge_directory)
-        check_role("webserver", s.webserver.role, true, problems);
+        check_command_path("webserver", s.webserver.role, problems);
     else if (::access(s.webserver.challenge_directory->c_str(), W_OK | X_OK) != 0)
         problems.push_back("[webserver] challenge-directory " + *s.webserver.challenge_directory + " is not writable");
     if (s.accountd)
-        check_role("accountd", s.accountd->role, s.accountd->role.command.front().find('%') == std::string::npos, problems);
+        check_command_path("accountd", s.accountd->role, problems);
     return problems;
 }
 

@@ -23,6 +23,14 @@ std::string temp_directory()
     return tmp && *tmp ? tmp : "/tmp";
 }
 
+unique_fd open_dev_null()
+{
+    unique_fd fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!fd)
+        throw_errno("open(/dev/null)");
+    return fd;
+}
+
 }  // namespace
 
 unique_fd config_fd_for(const nlohmann::json& config)
@@ -42,12 +50,12 @@ unique_fd config_fd_for(const nlohmann::json& config)
     return reader;
 }
 
-client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay& relay, client_invocation invocation,
+client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* relay, client_invocation invocation,
                        bool debug, done_fn done)
     : done_(std::move(done))
 {
     const unique_fd config = config_fd_for(invocation.config);
-    const unique_fd socket = relay.attach_client();
+    const unique_fd socket = relay ? relay->attach_client() : open_dev_null();
     child_spec spec;
     spec.argv = role.command;
     spec.argv.push_back(invocation.command);
@@ -58,7 +66,9 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay& 
     spec.group = role.group;
     spec.directory = invocation.directory;
     spec.environment = {debug ? "DEBUG=1" : "DEBUG=0"};
-    spec.fds = {{config.get(), config_target_fd}, {socket.get(), socket_target_fd}, {STDERR_FILENO, STDERR_FILENO}};
+    spec.fds = {{config.get(), config_target_fd}, {socket.get(), socket_target_fd}};
+    if (invocation.show_errors || debug)
+        spec.fds.push_back({STDERR_FILENO, STDERR_FILENO});
 
     std::optional<pipe_ends> in, out;
     if (invocation.input) {

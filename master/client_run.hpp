@@ -1,7 +1,7 @@
 // One run of the ACME client (`command COMMAND CONFIG_FD SOCKET_FD ARGS`, lacme 0.8's interface)
 // on the master's loop: config JSON on fd 3 (read-only temp file), its private accountd
 // connection from the relay on fd 4, input on stdin, stdout captured (or the master's own
-// stdout), stderr shared. Dropped to [client] user/group, umask 0022, cwd the challenge dir.
+// stdout), stderr shared (or /dev/null). Dropped to [client] user/group, umask 0022, cwd the challenge dir.
 #pragma once
 
 #include "common/child_process.hpp"
@@ -28,6 +28,8 @@ struct client_invocation {
     nlohmann::json config;                  // written to CONFIG_FD
     std::optional<std::string> input;       // stdin (CSR or certificate, DER); /dev/null if absent
     bool capture_output = true;             // false: stdout is the master's stdout (account)
+    bool show_errors = true;                // false: stderr is /dev/null unless --debug (a failure is expected)
+    bool signs = true;                      // false (renewal-info): no accountd connection is opened for it
     std::string directory = "/";
 };
 
@@ -43,7 +45,8 @@ public:
     static constexpr std::chrono::seconds deadline{900};
     static constexpr std::size_t output_cap = 1024 * 1024;
 
-    client_run(uv_loop_t* loop, const child_role& role, accountd_relay& relay, client_invocation invocation,
+    // relay: null for an invocation that signs nothing (SOCKET_FD is then /dev/null).
+    client_run(uv_loop_t* loop, const child_role& role, accountd_relay* relay, client_invocation invocation,
                bool debug, done_fn done);
     client_run(const client_run&) = delete;
     client_run& operator=(const client_run&) = delete;

@@ -85,4 +85,18 @@ listen_address parse_listen_address(std::string_view text)
     return inet_address(text.substr(0, colon), port, false, text);
 }
 
+std::optional<listen_address> ipv4_side(const listen_address& a)
+{
+    if (a.family() != AF_INET6)
+        return std::nullopt;
+    const auto& addr = reinterpret_cast<const sockaddr_in6*>(&a.address)->sin6_addr;
+    if (IN6_IS_ADDR_UNSPECIFIED(&addr))
+        return inet_address("0.0.0.0", a.port, false, a.text);
+    if (!IN6_IS_ADDR_V4MAPPED(&addr))
+        return std::nullopt;
+    char text[INET_ADDRSTRLEN];
+    ::inet_ntop(AF_INET, &addr.s6_addr[12], text, sizeof text);
+    return inet_address(text, a.port, false, a.text);
+}
+
 }  // namespace lacme::master

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,9 @@ struct listen_address {
 
 // Throws lacme::error "invalid address: ..." for anything else.
 listen_address parse_listen_address(std::string_view text);
+
+// The IPv4 address a dual-stack (not IPV6_V6ONLY) socket bound to a also accepts, as lacme
+// opens it in iptables: 0.0.0.0 for ::, a.b.c.d for ::ffff:a.b.c.d; nullopt otherwise.
+std::optional<listen_address> ipv4_side(const listen_address& a);
 
 }  // namespace lacme::master

@@ -8,6 +8,7 @@
 #include "master/order_command.hpp"
 #include "master/check_command.hpp"
 #include "master/revoke_command.hpp"
+#include "master/role_accounts.hpp"
 #include "master/settings.hpp"
 
 #include <iostream>
@@ -24,6 +25,11 @@ int run_command(const command_line& cl, const settings& s, lacme::logger& log)
 {
     if (cl.command == command_kind::check)
         return run_check_command(s, cl, log);
+    if (const auto missing = missing_role_accounts(s, cl.command == command_kind::new_order); !missing.empty()) {
+        for (const auto& m : missing)
+            log.info("Error: " + m);
+        return exit_usage;
+    }
     master_loop master(s, cl, log);
     switch (cl.command) {
     case command_kind::account:

@@ -16,24 +16,40 @@ namespace lacme::master {
 namespace {
 
 constexpr std::size_t max_logged_line = 4096;
+// After the shell exits, how long its output is still read: a daemon it started in the background
+// may keep the pipe open for its whole life.
+constexpr std::chrono::milliseconds output_grace{500};
 
-// Reads the command's output until it closes it or the deadline passes, logging each line.
-void log_output(int fd, std::chrono::steady_clock::time_point deadline, logger& log)
+using steady_clock = std::chrono::steady_clock;
+
+// Logs the command's output line by line until the pipe closes, or until output_grace after the
+// shell itself exited (exit_fd readable). Throws "timed out" at the deadline.
+void log_output(int fd, int exit_fd, steady_clock::time_point deadline, logger& log)
 {
     line_buffer lines(max_logged_line);
     char buffer[4096];
+    bool exited = false;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_clock::now());
+        if (left.count() <= 0) {
+            if (exited)
+                return;  // output still open, held by what the command left running
             throw error("timed out");
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
+        }
+        pollfd p[2] = {{fd, POLLIN, 0}, {exited ? -1 : exit_fd, POLLIN, 0}};
+        if (::poll(p, 2, static_cast<int>(left.count())) < 0 && errno != EINTR)
             throw_errno("poll");
+        if (p[1].revents != 0) {
+            exited = true;
+            deadline = std::min(deadline, steady_clock::now() + output_grace);
+        }
+        if (p[0].revents == 0)
+            continue;
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n <= 0)
-            break;
+            return;
         lines.append(std::string_view(buffer, static_cast<std::size_t>(n)));
         while (auto line = lines.next())
             log.verbose("[notify] " + printable_for_log(line->text, max_logged_line));
@@ -51,7 +67,7 @@ std::optional<std::string> run_one(const std::string& command, std::chrono::seco
     child_process child = spawn_child(spec);
     write_end.reset();
     try {
-        log_output(read_end.get(), std::chrono::steady_clock::now() + timeout, log);
+        log_output(read_end.get(), child.exit_fd(), steady_clock::now() + timeout, log);
     } catch (const error& e) {
         child.terminate(std::chrono::milliseconds(1000));
         return e.what();

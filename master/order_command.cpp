@@ -3,13 +3,16 @@
 #include "common/error.hpp"
 #include "common/path.hpp"
 #include "common/percent_expand.hpp"
+#include "common/renewal_info.hpp"
 #include "master/certificate_config.hpp"
+#include "master/certificate_files.hpp"
 #include "master/certificate_install.hpp"
 #include "master/challenge_responder.hpp"
 #include "master/csr.hpp"
 #include "master/notify.hpp"
 #include "master/renewal.hpp"
 #include "master/run_summary.hpp"
+#include "master/section_check.hpp"
 #include "master/section_runner.hpp"
 
 #include <iostream>
@@ -25,51 +28,141 @@ section_result failed(const std::string& section, std::string error)
     return {section, section_status::failed, std::nullopt, {}, std::move(error)};
 }
 
-// A section that passed the renewal decision and has its CSR: the client's input.
+// A section to issue, with its CSR, and the ARI identifier of the certificate it replaces
+// (empty when there is none, or it has no Authority Key Identifier).
 struct order_job {
     const certificate_section* section;
     std::size_t result_index;
     std::string csr;
+    std::string replaces;
 };
 
-client_invocation order_invocation(const settings& s, const certificate_section& section, std::string csr,
-                                   const std::string& challenge_dir)
+// A section whose installed certificate min-days keeps: the CA's renewal window may still say
+// otherwise (RFC 9773).
+struct window_lookup {
+    const certificate_section* section;
+    std::size_t result_index;
+    std::string certificate_der;
+};
+
+struct order_plan {
+    std::vector<order_job> orders;
+    std::vector<window_lookup> lookups;
+};
+
+client_invocation order_invocation(const settings& s, order_job job, const std::string& challenge_dir)
 {
     client_invocation invocation;
     invocation.command = "newOrder";
-    invocation.arguments = section.identifiers();
+    if (!job.replaces.empty())
+        invocation.arguments.push_back("--replaces=" + job.replaces);
+    const auto names = job.section->identifiers();
+    invocation.arguments.insert(invocation.arguments.end(), names.begin(), names.end());
     invocation.config = s.client_config;
-    if (section.preferred_chain)
-        invocation.config["preferred-chain"] = *section.preferred_chain;
-    invocation.input = std::move(csr);
+    if (job.section->preferred_chain)
+        invocation.config["preferred-chain"] = *job.section->preferred_chain;
+    invocation.input = std::move(job.csr);
     invocation.directory = challenge_dir;
     return invocation;
 }
 
-// Renewal decision and CSR for each section; fills results for those that end here.
-std::vector<order_job> prepare_jobs(const std::vector<const certificate_section*>& sections, const command_line& cl,
-                                    std::vector<section_result>& results, logger& log)
+client_invocation window_invocation(const settings& s, std::string certificate_der)
 {
-    std::vector<order_job> jobs;
+    client_invocation invocation;
+    invocation.command = "renewal-info";
+    invocation.config = s.client_config;
+    invocation.input = std::move(certificate_der);
+    invocation.show_errors = false;  // a CA without ARI (or Perl's client) is the common case
+    invocation.signs = false;
+    return invocation;
+}
+
+// The ARI identifier of the installed certificate, empty if it has none.
+std::string replaced_certificate_id(const certificate_section& section, logger& log)
+{
+    try {
+        return ari_certificate_id(der_of(*read_certificate_file(section.reference_certificate())));
+    } catch (const error& e) {
+        log.debug("[" + section.name + "] no ARI identifier for the installed certificate: " + e.what());
+        return {};
+    }
+}
+
+// Renew (CSR and job) or skip, per the decision; the result at index says which. A section to
+// renew whose certificate could not be installed fails here, before the CA is asked for it.
+void plan_section(const certificate_section& section, const renewal_decision& decision, std::size_t index,
+                  std::vector<section_result>& results, std::vector<order_job>& orders, logger& log)
+{
+    if (!decision.renew) {
+        results[index] = {section.name, section_status::skipped, decision.expiry, {}, decision.reason};
+        return;
+    }
+    log.debug("[" + section.name + "] renewing: " + decision.reason);
+    try {
+        if (const auto problems = installation_problems(section); !problems.empty())
+            throw error(problems.front());
+        const auto der = build_csr(section);
+        results[index] = failed(section.name, "not issued");  // until the client succeeds
+        orders.push_back({&section, index, std::string(der.begin(), der.end()),
+                          decision.expiry ? replaced_certificate_id(section, log) : std::string()});
+    } catch (const error& e) {
+        results[index] = failed(section.name, e.what());
+    }
+}
+
+// Renewal decision (min-days) and the checks that need no CA for each section; fills results
+// for those that end here.
+order_plan plan_orders(const std::vector<const certificate_section*>& sections, const command_line& cl,
+                       std::vector<section_result>& results, logger& log)
+{
+    order_plan plan;
     const auto now = std::chrono::system_clock::now();
     for (const auto* section : sections) {
+        results.push_back(failed(section->name, "not issued"));
+        const std::size_t index = results.size() - 1;
         try {
             if (!section->errors.empty())
                 throw error(section->errors.front());
+            for (const auto& path : finish_interrupted_install(*section))
+                log.info("[" + section->name + "] completed the interrupted install of " + path);
             const renewal_decision decision = decide_renewal(*section, cl.min_days, false, now);
-            if (!decision.renew) {
-                results.push_back({section->name, section_status::skipped, decision.expiry, {}, decision.reason});
-                continue;
-            }
-            log.debug("[" + section->name + "] renewing: " + decision.reason);
-            const auto der = build_csr(*section);
-            results.push_back(failed(section->name, "not issued"));  // until the client succeeds
-            jobs.push_back({section, results.size() - 1, std::string(der.begin(), der.end())});
+            plan_section(*section, decision, index, results, plan.orders, log);
+            if (!decision.renew && decision.expiry)
+                plan.lookups.push_back({section, index, der_of(*read_certificate_file(section->reference_certificate()))});
         } catch (const error& e) {
-            results.push_back(failed(section->name, e.what()));
+            results[index] = failed(section->name, e.what());
         }
     }
-    return jobs;
+    return plan;
+}
+
+// Asks the CA for each lookup's renewal window (the client's renewal-info) and moves to
+// plan.orders the sections whose window has started. No window (a CA without ARI, a client
+// without renewal-info) leaves the min-days decision alone. False when a signal interrupted.
+bool look_up_renewal_windows(master_loop& master, order_plan& plan, std::vector<section_result>& results)
+{
+    if (plan.lookups.empty())
+        return true;
+    auto& log = master.log();
+    section_runner runner(master, master.options().max_concurrent);
+    for (auto& lookup : plan.lookups) {
+        runner.add({lookup.section->name, window_invocation(master.config(), std::move(lookup.certificate_der)),
+                    [&, section = lookup.section, index = lookup.result_index](client_result r) {
+                        const std::string tag = "[" + section->name + "] ";
+                        try {
+                            if (r.failure)
+                                throw error("renewal-info " + *r.failure);
+                            const auto window = suggested_window(nlohmann::json::parse(r.output, nullptr, false));
+                            const auto decision = decide_renewal(*section, master.options().min_days, false,
+                                                                 std::chrono::system_clock::now(), window);
+                            plan_section(*section, decision, index, results, plan.orders, log);
+                        } catch (const error& e) {
+                            log.debug(tag + "no renewal window from the CA: " + e.what());
+                        }
+                    }});
+    }
+    plan.lookups.clear();
+    return runner.run();
 }
 
 void install_chain(const certificate_section& section, const client_result& client, section_result& result, logger& log)
@@ -129,8 +222,9 @@ int run_order_command(master_loop& master)
     }
 
     std::vector<section_result> results;
-    std::vector<order_job> jobs = prepare_jobs(sections, cl, results, log);
-    if (!jobs.empty()) {
+    order_plan plan = plan_orders(sections, cl, results, log);
+    auto& jobs = plan.orders;
+    if (look_up_renewal_windows(master, plan, results) && !jobs.empty()) {
         std::optional<challenge_responder> responder;
         try {
             responder.emplace(s, cl.debug, log);
@@ -141,16 +235,18 @@ int run_order_command(master_loop& master)
         }
         section_runner runner(master, cl.max_concurrent);
         for (auto& job : jobs) {
-            log.debug("[" + job.section->name + "] Will request authorization for the order's identifiers");
-            runner.add({job.section->name, order_invocation(s, *job.section, std::move(job.csr), responder->directory()),
-                        [&, section = job.section, index = job.result_index](client_result r) {
-                            install_chain(*section, r, results[index], log);
-                        }});
+            const certificate_section* section = job.section;
+            const std::size_t index = job.result_index;
+            log.debug("[" + section->name + "] Will request authorization for the order's identifiers");
+            runner.add({section->name, order_invocation(s, std::move(job), responder->directory()),
+                        [&, section, index](client_result r) { install_chain(*section, r, results[index], log); }});
         }
-        if (!jobs.empty() && !runner.run())
-            log.info("Interrupted by signal " + std::to_string(master.interrupted_signal()));
-        master.close_accountd();
+        if (!jobs.empty())
+            runner.run();
     }
+    if (master.interrupted())
+        log.info("Interrupted by signal " + std::to_string(master.interrupted_signal()));
+    master.close_accountd();
     run_notify(sections, results, log);
 
     for (const auto& r : results)

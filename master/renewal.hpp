@@ -2,6 +2,7 @@
 // certificate, plus ours: the CA's ARI renewal window.
 #pragma once
 
+#include "common/renewal_info.hpp"
 #include "master/certificate_config.hpp"
 
 #include <chrono>
@@ -12,12 +13,6 @@ namespace lacme::master {
 
 using time_point = std::chrono::system_clock::time_point;
 
-// The suggestedWindow of the CA's renewalInfo for the installed certificate.
-struct renewal_window {
-    time_point start;
-    time_point end;
-};
-
 struct renewal_decision {
     bool renew;
     std::string reason;  // e.g. "no certificate installed yet", "expires in 74 days"
@@ -27,7 +22,8 @@ struct renewal_decision {
 // The installed certificate is certificate-chain if set, else certificate (as lacme). min-days
 // is the command line's if given, else the section's, else 21; force means -1. Renew when no
 // certificate can be read there, when min-days is negative, when it expires within min-days
-// days, or when the CA's renewal window has started. An installed certificate whose key is not
+// days, or when the CA's renewal window (ari: the suggestedWindow of its renewalInfo for the
+// installed certificate) has started. An installed certificate whose key is not
 // certificate-key is an error unless min-days is negative (replacing the key is then deliberate).
 // Throws lacme::error (unreadable service key, key mismatch).
 renewal_decision decide_renewal(const certificate_section& section, std::optional<int> min_days_cli, bool force,

@@ -7,7 +7,4 @@ namespace lacme::master {
 
 int run_revoke_command(master_loop& master);
 
-// The first certificate of a PEM file as DER; throws lacme::error naming the file.
-std::string certificate_der_from_pem_file(const std::string& path);
-
 }  // namespace lacme::master

@@ -57,6 +57,14 @@ std::vector<std::string> check_section(const certificate_section& section)
     if (!section.errors.empty())
         return problems;  // the other checks would repeat them
     collect(problems, [&] { check_key_and_request(section); });
+    const auto more = installation_problems(section);
+    problems.insert(problems.end(), more.begin(), more.end());
+    return problems;
+}
+
+std::vector<std::string> installation_problems(const certificate_section& section)
+{
+    std::vector<std::string> problems;
     if (!section.ca_file.empty())
         collect(problems, [&] { load_trust_store(section.ca_file); });
     for (const auto* path : {&section.certificate, &section.certificate_chain})

@@ -15,4 +15,8 @@ namespace lacme::master {
 // not exist. Empty when the section is fine.
 std::vector<std::string> check_section(const certificate_section& section);
 
+// The part of check_section that newOrder runs before ordering, so that the CA never issues a
+// certificate that could not be installed: CAfile, target directories, chown user and group.
+std::vector<std::string> installation_problems(const certificate_section& section);
+
 }  // namespace lacme::master

@@ -31,7 +31,8 @@ void section_runner::start_more()
             start_more();
         };
         try {
-            *slot = std::make_unique<client_run>(master_.loop(), master_.config().client, master_.relay(),
+            accountd_relay* relay = j.invocation.signs ? &master_.relay() : nullptr;
+            *slot = std::make_unique<client_run>(master_.loop(), master_.config().client, relay,
                                                  std::move(j.invocation), master_.options().debug, std::move(on_done));
         } catch (const error& e) {
             running_.erase(slot);

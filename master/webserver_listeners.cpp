@@ -36,15 +36,27 @@ unique_fd bind_listener(const listen_address& a)
     return fd;
 }
 
+bool is_dual_stack(int fd)
+{
+    int v6only = 1;
+    socklen_t size = sizeof v6only;
+    if (::getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &size) != 0)
+        throw_errno("getsockopt(IPV6_V6ONLY)");
+    return v6only == 0;
+}
+
 }  // namespace
 
 webserver_listeners::webserver_listeners(const webserver_settings& web, const std::string& challenge_dir, bool debug)
 {
     for (const auto& text : web.listen)
         addresses_.push_back(parse_listen_address(text));
+    firewall_ = addresses_;
     for (const auto& a : addresses_) {
         listener l;
         l.socket = bind_listener(a);
+        if (const auto v4 = ipv4_side(a); v4 && is_dual_stack(l.socket.get()))
+            firewall_.push_back(*v4);
         if (a.family() == AF_UNIX)
             l.unix_path = a.text;
         child_spec spec;

@@ -21,6 +21,8 @@ public:
     ~webserver_listeners();
 
     [[nodiscard]] const std::vector<listen_address>& addresses() const noexcept { return addresses_; }
+    // What iptables must open: the addresses, and the IPv4 side of each dual-stack IPv6 socket.
+    [[nodiscard]] const std::vector<listen_address>& firewall_addresses() const noexcept { return firewall_; }
 
 private:
     struct listener {
@@ -29,6 +31,7 @@ private:
         std::string unix_path;  // unlinked at the end
     };
     std::vector<listen_address> addresses_;
+    std::vector<listen_address> firewall_;
     std::vector<listener> listeners_;
 };
 

@@ -18,8 +18,8 @@
   client_helper.py fake-ca PORT CERT KEY MODE
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
       body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
-      newAccount, then accountDoesNotExist), ari (directory with renewalInfo; serves a fixed window;
-      accepts any account; logs newOrder payloads to $ORDER_LOG and refuses them), stuck (an order
+      newAccount, then accountDoesNotExist), ari (directory with renewalInfo; serves the window $ARI_START..$ARI_END,
+      2030-01-01..02 by default; accepts any account; logs newOrder payloads to $ORDER_LOG and refuses them), stuck (an order
       that stays pending, polled with Retry-After: 1), order (one order shaped by environment
       variables: huge Retry-After values, alternate chains, odd URLs; see order_ca).
 """
@@ -226,7 +226,8 @@ def cmd_fake_ca(argv):
                 if self.path.startswith("/renewal-info/"):
                     with open(os.environ.get("ARI_LOG", "/dev/null"), "a") as f:
                         f.write(self.path[len("/renewal-info/"):] + "\n")
-                    w = {"suggestedWindow": {"start": "2030-01-01T00:00:00Z", "end": "2030-01-02T00:00:00Z"},
+                    w = {"suggestedWindow": {"start": os.environ.get("ARI_START", "2030-01-01T00:00:00Z"),
+                                             "end": os.environ.get("ARI_END", "2030-01-02T00:00:00Z")},
                          "explanationURL": "https://example.org/why"}
                     return self.send(200, "application/json", json.dumps(w).encode(), [("Retry-After", "21600")])
                 return self.send(404, "application/problem+json",

@@ -4,7 +4,9 @@
 # set-up, issuance and install alike; every other one late in the run, near the install). After
 # every trial: no process of the run is left after 2 s, the listen port is free again, the
 # installed chain is byte-identical to the one before or is a complete new chain (verifies,
-# matches the key, configured mode 0640), the key's bytes and mode are unchanged. Every 20 trials
+# matches the key, configured mode 0640), the key's bytes and mode are unchanged, and the
+# certificate file is the chain's leaf — at once, or after the next run completed the install
+# the kill interrupted between the two renames (its journal names them). Every 20 trials
 # a full run must succeed and leave no temporary file beside the chain. Then a full filesystem
 # (tmpfs target dir): the install fails with one clear line, the old chain intact.
 source "$(dirname "$0")/lib.sh"
@@ -17,6 +19,7 @@ t_keygen "$T/target/www.key" p256
 cat >"$T/conf/certs.conf" <<CONF
 [www]
 certificate-key = $T/target/www.key
+certificate = $T/target/www.crt
 certificate-chain = $T/target/www.pem
 chmod = 0640
 subject = /CN=www.example.org
@@ -39,11 +42,25 @@ check_complete_chain() {
         t_fail "$chain does not match the service key"
 }
 
-# Only the key, the chain and no temporary file in the target dir.
+# Only the key, the certificate, the chain and no temporary file or journal in the target dir.
 check_no_temporaries() {
     local files
     files=$(ls -A "$T/target" | tr '\n' ' ')
-    [ "$files" = "www.key www.pem " ] || t_fail "target dir holds more than the key and the chain: $files"
+    [ "$files" = "www.crt www.key www.pem " ] || t_fail "target dir holds more than the key and the certificates: $files"
+}
+
+# The certificate file is the chain's leaf, with mode 0640. After a kill between the renames,
+# the journal says so and the next run (a skipping one) completes the install first.
+check_paired() {
+    if [ -e "$T/target/.www.pem.lacme-install" ]; then
+        "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/certs.conf" 2>"$T/complete.log" ||
+            t_fail "trial $trial: the run completing the install failed: $(cat "$T/complete.log")"
+        completions=$((completions + 1))
+    fi
+    [ "$(stat -c %a "$T/target/www.crt")" = 640 ] || t_fail "www.crt has mode $(stat -c %a "$T/target/www.crt")"
+    [ "$(openssl x509 -in "$T/target/www.crt" -outform DER | sha256sum)" = \
+        "$(openssl x509 -in "$T/target/www.pem" -outform DER | sha256sum)" ] ||
+        t_fail "trial $trial: www.crt is not the leaf of www.pem"
 }
 
 # Processes of the master's run: its process group, and anything whose command line names our
@@ -83,7 +100,7 @@ check_complete_chain "$T/target/www.pem"
 t_pass "three runs install the chain (fastest $run_ms ms)"
 
 previous=$(sha256sum <"$T/target/www.pem")
-completed=0 replaced=0
+completed=0 replaced=0 completions=0
 for trial in $(seq "$TRIALS"); do
     # Kills spread over 0..1.05x a run (the tail lets some runs finish: they must succeed); every
     # other one from 4/5 of a run on, where the certificate is verified and installed.
@@ -102,6 +119,7 @@ for trial in $(seq "$TRIALS"); do
     wait_run_gone "$master"
     ! ss -Hltn "sport = :$HTTP01_PORT" | grep -q . || t_fail "trial $trial: port $HTTP01_PORT still listened on"
     [ "$(key_state)" = "$key_before" ] || t_fail "trial $trial: the key file's bytes or mode changed"
+    check_paired
     current=$(sha256sum <"$T/target/www.pem")
     if [ "$current" != "$previous" ]; then
         check_complete_chain "$T/target/www.pem"
@@ -119,7 +137,7 @@ for trial in $(seq "$TRIALS"); do
         previous=$(sha256sum <"$T/target/www.pem")
     fi
 done
-t_pass "$TRIALS SIGKILLed runs ($completed finished before the kill, $replaced replaced the chain): no process left, port free, chain old or complete new, key untouched"
+t_pass "$TRIALS SIGKILLed runs ($completed finished before the kill, $replaced replaced the chain, $completions completed by the next run): no process left, port free, chain old or complete new and paired with the certificate, key untouched"
 
 "${new_order[@]}" 2>"$T/last.log" || t_fail "run after the trials: $(cat "$T/last.log")"
 check_complete_chain "$T/target/www.pem"

@@ -44,11 +44,12 @@ t_master_file_account() {
 }
 
 
-# t_master_hanging_run: starts our master in the background on one section whose client hangs,
-# and returns once the client, the webserver and accountd run. Sets MASTER_PID and
-# MASTER_CHILDREN (their pids); the master's stderr goes to $T/hang.log.
+# t_master_hanging_run [CONF_ARG...]: starts our master in the background on one section whose
+# client hangs (lacme.conf from t_master_file_account CONF_ARG...), and returns once the client,
+# the webserver and accountd run. Sets MASTER_PID and MASTER_CHILDREN (their pids); the master's
+# stderr goes to $T/hang.log.
 t_master_hanging_run() {
-    t_master_file_account
+    t_master_file_account "$@"
     t_section "$T/conf/certs.conf" www p256 www.example.org
     printf '#!/bin/sh\nexec sleep 60\n' >"$T/hanging-client"
     chmod 0755 "$T/hanging-client"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Our master: revokeCert of an issued certificate (by the account key), a second revocation
 # fails with exit 1; `lacme check` passes on a good configuration and names each problem of a
-# bad one (missing key, missing system user) with exit 1, without contacting the CA.
+# bad one (missing key, CAfile, target dir, chown user, system user) with exit 1, without
+# contacting the CA; newOrder with a missing system user is a configuration error (exit 2).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
 t_master_up
@@ -27,19 +28,24 @@ lacme revokeCert "$T/nonexistent.pem" >/dev/null 2>"$T/nofile.log" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "nonexistent.pem" "$T/nofile.log" || t_fail "missing file: exit $rc: $(cat "$T/nofile.log")"
 t_pass "revokeCert of a missing file names it, exit 1"
 
-sed -i "s|^certificate-key = .*|certificate-key = $T/conf/missing.key|" "$T/conf/certs.conf"
+sed -i -e "s|^certificate-key = .*|certificate-key = $T/conf/missing.key|" -e "s|^CAfile = .*|CAfile = $T/missing-ca.pem|" \
+    -e "s|^certificate-chain = .*|certificate-chain = $T/no-such-dir/www.pem|" "$T/conf/certs.conf"
+echo "chown = no-such-owner-lacme" >>"$T/conf/certs.conf"
 sed -i 's|^\[client\]|[client]\nuser = no-such-user-lacme|' "$T/conf/lacme.conf"
 posts=$(grep -c POST "$T/pebble.log")
 rc=0
 lacme check --config-certs="$T/conf/certs.conf" >"$T/bad.out" 2>&1 || rc=$?
 [ "$rc" -eq 1 ] || t_fail "check of a bad config: exit $rc: $(cat "$T/bad.out")"
 grep -q "no-such-user-lacme" "$T/bad.out" || t_fail "missing user not named: $(cat "$T/bad.out")"
-grep -q "^Error: \[www\] .*missing.key" "$T/bad.out" || t_fail "missing key not named: $(cat "$T/bad.out")"
+for cause in missing.key missing-ca.pem "target directory $T/no-such-dir" "unknown user no-such-owner-lacme"; do
+    grep -q "^Error: \[www\] .*$cause" "$T/bad.out" || t_fail "check does not name $cause: $(cat "$T/bad.out")"
+done
 [ "$(grep -c POST "$T/pebble.log")" = "$posts" ] || t_fail "check contacted the CA"
-t_pass "check names a missing user and a missing key, exit 1, CA not contacted"
+t_pass "check names a missing user, key, CAfile, target dir and chown user, exit 1, CA not contacted"
 
 rc=0
 lacme newOrder --config-certs="$T/conf/certs.conf" --force >/dev/null 2>"$T/nouser.log" || rc=$?
-[ "$rc" -eq 1 ] && grep -q "no-such-user-lacme\|missing.key" "$T/nouser.log" || t_fail "bad config run: exit $rc: $(cat "$T/nouser.log")"
-t_pass "newOrder with a missing key fails that section with a one-line reason"
+[ "$rc" -eq 2 ] && [ "$(cat "$T/nouser.log")" = "Error: [client] user no-such-user-lacme does not exist" ] ||
+    t_fail "missing user: exit $rc: $(cat "$T/nouser.log")"
+t_pass "newOrder with a missing system user: exit 2, one line naming it"
 t_done

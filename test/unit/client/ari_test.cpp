@@ -1,69 +1,11 @@
 #include "client/client_error.hpp"
 #include "client/renewal_info.hpp"
 
-#include "common/base64url.hpp"
-#include "common/openssl_ptr.hpp"
-
 #include <boost/test/unit_test.hpp>
-#include <openssl/x509v3.h>
 
 using namespace lacme::client;
 
-namespace {
-
-// A self-signed certificate whose AKI equals its SKI, with the given serial.
-std::string make_certificate(long serial, bool with_aki)
-{
-    lacme::evp_pkey_ptr key(EVP_EC_gen("P-256"));
-    BOOST_REQUIRE(key);
-    lacme::x509_ptr cert(X509_new());
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("ari test"), -1, -1, 0);
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
-    X509_set_pubkey(cert.get(), key.get());
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
-    X509_EXTENSION* ski = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_key_identifier, "hash");
-    X509_add_ext(cert.get(), ski, -1);
-    X509_EXTENSION_free(ski);
-    if (with_aki) {
-        X509_EXTENSION* aki = X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always");
-        X509_add_ext(cert.get(), aki, -1);
-        X509_EXTENSION_free(aki);
-    }
-    BOOST_REQUIRE(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0);
-    unsigned char* der = nullptr;
-    const int len = i2d_X509(cert.get(), &der);
-    std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-    OPENSSL_free(der);
-    return out;
-}
-
-}  // namespace
-
 BOOST_AUTO_TEST_SUITE(ari)
-
-BOOST_AUTO_TEST_CASE(certificate_id_matches_rfc9773_serial_encoding)
-{
-    const std::string der = make_certificate(0x87654321, true);
-    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    lacme::x509_ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(cert.get());
-    const std::string keyid(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ski)), ASN1_STRING_length(ski));
-    // RFC 9773 §4.1's example serial 0x87654321 encodes as 00 87 65 43 21: "AIdlQyE".
-    BOOST_TEST(ari_certificate_id(der) == lacme::base64url_encode(keyid) + ".AIdlQyE");
-    BOOST_TEST(ari_certificate_id(make_certificate(0x1234, true)).ends_with(".EjQ"));
-}
-
-BOOST_AUTO_TEST_CASE(certificate_without_aki_or_junk_is_refused)
-{
-    BOOST_CHECK_THROW(ari_certificate_id(make_certificate(5, false)), acme_error);
-    BOOST_CHECK_THROW(ari_certificate_id("not a certificate"), acme_error);
-}
 
 BOOST_AUTO_TEST_CASE(renewal_info_window)
 {

@@ -167,7 +167,7 @@ struct canned_ca {
     client_config config;
     lacme::logger out{lacme::log_level::info};
     run_log log{out};
-    acme_session session{http, accountd, config, log};
+    acme_session session{http, &accountd, config, log};
 };
 
 // A self-signed certificate named `cn`, as PEM.

@@ -1,6 +1,9 @@
 // The install step under SIGKILL at random instants and on a full filesystem: the target is
-// always the complete old or the complete new file, and nothing stray survives the next install.
+// always the complete old or the complete new file, the certificate and the chain are of the same
+// issuance once the next run has completed an interrupted install, and nothing stray survives
+// the next install.
 #include "master/certificate_install.hpp"
+#include "master/install_journal.hpp"
 
 #include "test/support/error_message.hpp"
 #include "test_pki.hpp"
@@ -50,13 +53,16 @@ struct fixture {
         leaf_b = lacme::pem_of(*b);
     }
 
-    // The installed files are each the complete A or B, with the configured mode; the key is untouched.
-    void check_targets(int trial) const
+    // The installed files are each the complete A or B, with the configured mode; the key is
+    // untouched. paired: the certificate is the chain's leaf.
+    void check_targets(int trial, bool paired = true) const
     {
         const std::string leaf = read_file(section.certificate);
         const std::string chain = read_file(section.certificate_chain);
         BOOST_TEST((leaf == leaf_a || leaf == leaf_b), "trial " << trial << ": torn certificate");
         BOOST_TEST((chain == chain_a || chain == chain_b), "trial " << trial << ": torn chain");
+        if (paired)
+            BOOST_TEST(((leaf == leaf_a) == (chain == chain_a)), "trial " << trial << ": certificate and chain of different issuances");
         BOOST_TEST(file_mode(section.certificate) == 0640u, "trial " << trial);
         BOOST_TEST(file_mode(section.certificate_chain) == 0640u, "trial " << trial);
         BOOST_TEST(read_file(section.certificate_key) == key_bytes, "trial " << trial);
@@ -110,11 +116,13 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
     std::mt19937 rng(seed);
     // From before the child starts to after it has surely finished (fork adds to its run time).
     std::uniform_int_distribution<long> delay(0, 2 * one_install.count() + 2000);
-    int killed = 0, stray = 0;
+    int killed = 0, stray = 0, completed = 0;
     constexpr int trials = 200;
     for (int trial = 0; trial < trials; ++trial) {
         killed += killed_during_install(f.section, trial % 2 ? f.chain_a : f.chain_b,
                                         std::chrono::microseconds(delay(rng)));
+        f.check_targets(trial, false);
+        completed += !lacme::master::finish_interrupted_install(f.section).empty();
         f.check_targets(trial);
         stray += temporaries_in(f.dir) > 0;
         verify_and_install(f.section, trial % 3 ? f.chain_a : f.chain_b);
@@ -122,9 +130,49 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
                    "seed " << seed << " trial " << trial << ": stray file after the next install");
     }
     BOOST_TEST_MESSAGE(killed << " of " << trials << " children killed before the end, " << stray
-                              << " left a temporary file");
+                              << " left a temporary file, " << completed << " an install to complete");
     BOOST_TEST(killed > 0);  // the kills did land during installs
     BOOST_TEST(killed < trials);
+}
+
+// The crash the journal is for, made deterministic: a child stages both files, journals them,
+// renames the certificate and dies before renaming the chain.
+BOOST_AUTO_TEST_CASE(a_crash_between_the_renames_is_completed_by_the_next_run)
+{
+    fixture f;
+    verify_and_install(f.section, f.chain_a);
+    const pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        std::vector<lacme::staged_file> staged;
+        staged.emplace_back(f.section.certificate, f.leaf_b, 0640, std::nullopt);
+        staged.emplace_back(f.section.certificate_chain, f.chain_b, 0640, std::nullopt);
+        const lacme::master::install_journal journal(
+            lacme::master::install_journal_path(f.section.reference_certificate()), staged);
+        staged.front().commit();
+        ::_exit(0);  // no destructor runs, as under SIGKILL
+    }
+    int status = 0;
+    BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
+    BOOST_REQUIRE(read_file(f.section.certificate) == f.leaf_b);
+    BOOST_REQUIRE(read_file(f.section.certificate_chain) == f.chain_a);
+
+    const auto replaced = lacme::master::finish_interrupted_install(f.section);
+    BOOST_TEST(replaced == std::vector<std::string>{f.section.certificate_chain});
+    BOOST_TEST(read_file(f.section.certificate_chain) == f.chain_b);
+    f.check_targets(0);
+    BOOST_TEST(f.dir.entries() == (std::vector<std::string>{"ca.pem", "www.chain.pem", "www.crt", "www.key"}));
+    BOOST_TEST(lacme::master::finish_interrupted_install(f.section).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_journal_naming_other_files_is_refused)
+{
+    fixture f;
+    verify_and_install(f.section, f.chain_a);
+    const std::string journal = lacme::master::install_journal_path(f.section.reference_certificate());
+    write_file(journal, R"([{"from":")" + f.dir.file("evil") + R"(","to":")" + f.section.certificate_key + R"("}])");
+    BOOST_CHECK_THROW(lacme::master::finish_interrupted_install(f.section), lacme::error);
+    BOOST_TEST(read_file(f.section.certificate_key) == f.key_bytes);
 }
 
 BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)

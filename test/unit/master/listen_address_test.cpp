@@ -26,6 +26,21 @@ BOOST_AUTO_TEST_CASE(forms_of_lacme)
     BOOST_TEST(unix_socket.text == "/run/lacme-www.socket");
 }
 
+// lacme opens the IPv4 side of a dual-stack socket in iptables too.
+BOOST_AUTO_TEST_CASE(ipv4_side_of_ipv6_addresses)
+{
+    const auto any = ipv4_side(parse_listen_address("[::]:8080"));
+    BOOST_REQUIRE(any.has_value());
+    BOOST_TEST(any->family() == AF_INET);
+    BOOST_TEST(any->host == "0.0.0.0");
+    BOOST_TEST(any->port == 8080);
+    const auto mapped = ipv4_side(parse_listen_address("[::ffff:192.0.2.7]"));
+    BOOST_REQUIRE(mapped.has_value());
+    BOOST_TEST(mapped->text == "192.0.2.7:80");
+    BOOST_TEST(!ipv4_side(parse_listen_address("[::1]:80")).has_value());
+    BOOST_TEST(!ipv4_side(parse_listen_address("127.0.0.1:80")).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(anything_else_is_refused)
 {
     for (const char* bad : {"localhost:80", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:", "[::1", "[::1]x",

@@ -9,7 +9,7 @@
 using lacme::master::certificate_section;
 using lacme::master::days_until;
 using lacme::master::decide_renewal;
-using lacme::master::renewal_window;
+using lacme::renewal_window;
 using lacme::test::error_message;
 using lacme::test::shared_ca;
 using lacme::test::temp_dir;

@@ -1,0 +1,87 @@
+#include "master/install_journal.hpp"
+
+#include "common/error.hpp"
+#include "common/fd_io.hpp"
+#include "common/unique_fd.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace lacme::master {
+namespace {
+
+constexpr std::size_t max_journal_size = 64 * 1024;
+
+void remove_journal(const std::string& path)
+{
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        throw_errno("unlink " + path);
+    sync_parent_directory(path);
+}
+
+bool is_regular_file(const std::string& path)
+{
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace
+
+std::string install_journal_path(const std::string& target)
+{
+    const std::string name = target.substr(target.rfind('/') + 1);
+    return target.substr(0, target.size() - name.size()) + "." + name + ".lacme-install";
+}
+
+install_journal::install_journal(std::string path, std::span<const staged_file> files) : path_(std::move(path))
+{
+    nlohmann::json renames = nlohmann::json::array();
+    for (const auto& f : files)
+        renames.push_back({{"from", f.temp_path()}, {"to", f.path()}});
+    write_file_atomically(path_, renames.dump() + "\n", 0600);
+}
+
+void install_journal::complete()
+{
+    remove_journal(path_);
+}
+
+std::vector<std::string> complete_interrupted_install(const std::string& journal_path,
+                                                      const std::vector<std::string>& targets)
+{
+    const unique_fd fd(::open(journal_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT)
+            return {};
+        throw_errno("can't open " + journal_path);
+    }
+    const auto renames = nlohmann::json::parse(read_to_end(fd.get(), max_journal_size, journal_path), nullptr, false);
+    if (!renames.is_array())
+        throw error(journal_path + ": not an install journal");
+    for (const auto& r : renames) {
+        const auto from = r.is_object() ? r.value("from", std::string()) : std::string();
+        const auto to = r.is_object() ? r.value("to", std::string()) : std::string();
+        if (std::find(targets.begin(), targets.end(), to) == targets.end() || !is_staged_temporary_of(from, to))
+            throw error(journal_path + ": unexpected rename " + from + " -> " + to);
+    }
+    std::vector<std::string> replaced;
+    for (const auto& r : renames) {
+        const std::string from = r["from"], to = r["to"];
+        if (!is_regular_file(from))
+            continue;  // renamed before the crash
+        if (::rename(from.c_str(), to.c_str()) != 0)
+            throw_errno("rename " + from + " to " + to);
+        sync_parent_directory(to);
+        replaced.push_back(to);
+    }
+    remove_journal(journal_path);
+    return replaced;
+}
+
+}  // namespace lacme::master

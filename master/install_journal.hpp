@@ -1,0 +1,40 @@
+// Files replaced together (a section's certificate and certificate-chain) must never stay half
+// replaced: a crash between their renames would pair a new certificate with the old chain.
+// Before the first rename, a journal beside the reference certificate lists every pending rename
+// (temporary file → target); it goes once all are done. The next run completes the renames a
+// crash interrupted, before it reads the certificates.
+#pragma once
+
+#include "common/atomic_file.hpp"
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lacme::master {
+
+class install_journal {
+public:
+    // Writes (and syncs) the journal at path for files, all staged and none committed yet.
+    install_journal(std::string path, std::span<const staged_file> files);
+    install_journal(const install_journal&) = delete;
+    install_journal& operator=(const install_journal&) = delete;
+
+    // Every file committed: removes the journal.
+    void complete();
+
+private:
+    std::string path_;
+};
+
+// ".NAME.lacme-install" beside target.
+std::string install_journal_path(const std::string& target);
+
+// Renames what the interrupted install recorded at journal_path left pending, then removes the
+// journal; nothing to do without one. Each target must be one of targets and each temporary
+// file its staged_file's. Returns the targets it replaced. Throws lacme::error (bad journal,
+// failed rename).
+std::vector<std::string> complete_interrupted_install(const std::string& journal_path,
+                                                      const std::vector<std::string>& targets);
+
+}  // namespace lacme::master

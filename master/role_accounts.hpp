@@ -1,0 +1,16 @@
+// The system users and groups the children run as ([client], [webserver], [accountd] user and
+// group): one missing is a configuration error, found before anything starts.
+#pragma once
+
+#include "master/settings.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lacme::master {
+
+// "[client] user _lacme-client does not exist", one line per missing user or group; the
+// webserver's only when with_webserver (newOrder without challenge-directory).
+std::vector<std::string> missing_role_accounts(const settings& s, bool with_webserver);
+
+}  // namespace lacme::master
