@@ -61,7 +61,7 @@ int run(int argc, char** argv)
 
     disable_core_dumps();
     if (s.list_keys)
-        return list_pkcs11_keys(s, std::cout);
+        return list_keys(s, std::cout);
     const auto key = open_signer(s, log);
     signing_service service(*key, log, s.keyid);
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);

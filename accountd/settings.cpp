@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
 #include "common/percent_expand.hpp"
+#include "common/text.hpp"
 
 #include <getopt.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@ enum option_id {
     opt_pkcs11_module,
     opt_list_keys,
     opt_idle_timeout,
+    opt_provider,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -46,7 +48,8 @@ std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
            "       [--idle-timeout=SECONDS]\n"
-           "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
+           "       [--provider=NAME]...\n"
+           "       lacme-accountd --list-keys [--pkcs11-module=PATH | --privkey=store:URI [--provider=NAME]...]\n"
            "Consult the manpage for more information.\n";
 }
 
@@ -64,6 +67,7 @@ settings parse_command_line(int argc, char** argv)
         {"pkcs11-module", required_argument, nullptr, opt_pkcs11_module},
         {"list-keys", no_argument, nullptr, opt_list_keys},
         {"idle-timeout", required_argument, nullptr, opt_idle_timeout},
+        {"provider", required_argument, nullptr, opt_provider},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -88,6 +92,7 @@ settings parse_command_line(int argc, char** argv)
         case opt_pkcs11_module: s.pkcs11_module = optarg; break;
         case opt_list_keys: s.list_keys = true; break;
         case opt_idle_timeout: s.idle_timeout = parse_seconds("--idle-timeout", optarg); break;
+        case opt_provider: s.providers.emplace_back(optarg); break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -114,7 +119,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     const auto config = ini_config::read_file(path);
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file", "idle-timeout"}}});
+                    "pin-file", "idle-timeout", "provider"}}});
     set_if_unset(s.privkey, config.get("", "privkey"));
     set_if_unset(s.gpg, config.get("", "gpg"));
     set_if_unset(s.socket, config.get("", "socket"));
@@ -123,6 +128,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.passphrase_file, config.get("", "passphrase-file"));
     set_if_unset(s.pkcs11_module, config.get("", "pkcs11-module"));
     set_if_unset(s.pin_file, config.get("", "pin-file"));
+    if (const auto providers = config.get("", "provider"); providers && s.providers.empty())
+        s.providers = split_on_blanks(*providers);
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)

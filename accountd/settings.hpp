@@ -10,7 +10,7 @@ namespace lacme::accountd {
 
 struct settings {
     std::optional<std::string> config;        // --config
-    std::optional<std::string> privkey;       // file:PATH, gpg:PATH or pkcs11:URI
+    std::optional<std::string> privkey;       // file:PATH, gpg:PATH, pkcs11:URI or store:URI
     std::optional<std::string> socket;        // --socket / socket
     std::optional<std::string> gpg;           // gpg command line for gpg: keys
     std::optional<std::string> logfile;
@@ -18,13 +18,14 @@ struct settings {
     std::optional<std::string> passphrase_file;  // ours: passphrase of an encrypted PEM key
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
+    std::vector<std::string> providers;          // ours: OpenSSL providers for store: keys
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
     bool stdio = false;
     bool quiet = false;
     bool debug = false;
     bool help = false;
     bool version = false;
-    bool list_keys = false;                      // ours: list PKCS#11 keys and exit
+    bool list_keys = false;                      // ours: list PKCS#11 (or store:) keys and exit
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a

@@ -159,6 +159,13 @@ BOOST_AUTO_TEST_CASE(idle_timeout_option)
     BOOST_TEST(parse_error({"--idle-timeout=+3"}) == "invalid value '+3' for --idle-timeout (seconds, 0 to 86400)");
 }
 
+BOOST_AUTO_TEST_CASE(provider_option_repeats)
+{
+    BOOST_TEST(parse({}).providers.empty());
+    const std::vector<std::string> both{"tpm2", "default"};
+    BOOST_TEST(parse({"--provider=tpm2", "--provider", "default"}).providers == both);
+}
+
 BOOST_AUTO_TEST_CASE(stdio_and_socket_are_mutually_exclusive)
 {
     BOOST_TEST(parse_error({"--stdio", "--socket=/run/S.lacme"}) == "--stdio and --socket are mutually exclusive");
@@ -202,7 +209,8 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
                      "passphrase-file = /etc/lacme/passphrase\n"
                      "pkcs11-module = /usr/lib/softhsm/libsofthsm2.so\n"
                      "pin-file = /etc/lacme/pin\n"
-                     "idle-timeout = 60\n");
+                     "idle-timeout = 60\n"
+                     "provider = tpm2  default\n");
     settings cli;
     cli.config = path;
     bool was_read = false;
@@ -218,18 +226,22 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
     BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
     BOOST_TEST(s.pin_file.value_or("") == "/etc/lacme/pin");
     BOOST_TEST(s.idle_timeout.value_or(std::chrono::seconds(-1)).count() == 60);
+    const std::vector<std::string> providers{"tpm2", "default"};
+    BOOST_TEST(s.providers == providers);
 }
 
 BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)
 {
     temp_dir dir;
     const std::string path = dir.file("a.conf");
-    write_file(path, "privkey = file:/from/file\nsocket = /from/file.sock\nkeyid = kid-from-file\n");
     settings cli;
     cli.config = path;
     cli.privkey = "file:/from/cli";
     cli.socket = "/from/cli.sock";
+    cli.providers = {"cli-provider"};
+    write_file(path, "privkey = file:/from/file\nsocket = /from/file.sock\nkeyid = kid-from-file\nprovider = a b\n");
     const settings s = merged(cli);
+    BOOST_TEST(s.providers == std::vector<std::string>{"cli-provider"});
     BOOST_TEST(s.privkey.value_or("") == "file:/from/cli");
     BOOST_TEST(s.socket.value_or("") == "/from/cli.sock");
     BOOST_TEST(s.keyid.value_or("") == "kid-from-file");  // unset on the command line
