@@ -11,14 +11,10 @@
 namespace lacme::accountd {
 namespace {
 
-struct openssl_string_free {
-    void operator()(char* p) const noexcept { OPENSSL_free(p); }
-};
-
 void load_user_config(OSSL_LIB_CTX* libctx)
 {
     // OPENSSL_CONF when set (then it must load), else the system file if there is one.
-    const std::unique_ptr<char, openssl_string_free> path(CONF_get1_default_config_file());
+    const openssl_memory_ptr<char> path(CONF_get1_default_config_file());
     struct stat st {};
     if (!path || (std::getenv("OPENSSL_CONF") == nullptr && ::stat(path.get(), &st) != 0))
         return;

@@ -12,7 +12,7 @@ std::string describe_key(EVP_PKEY* key)
     const OSSL_PROVIDER* provider = EVP_PKEY_get0_provider(key);
     const std::string where = provider ? std::string(" (provider ") + OSSL_PROVIDER_get0_name(provider) + ")" : "";
     try {
-        return std::string(jws_algorithm_name(account_public_key_from(key).alg)) + where;
+        return std::string(jws_algorithm_name(account_public_key_from(public_half(key).get()).alg)) + where;
     } catch (const lacme::error& e) {
         return std::string("not usable: ") + e.what() + where;
     }

@@ -5,12 +5,27 @@
 #include "pkcs11/uri.hpp"
 
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 namespace lacme::accountd {
 
 std::string store_display_name(std::string_view uri)
 {
     return "store:" + pkcs11::uri::redact(uri);
+}
+
+evp_pkey_ptr public_half(EVP_PKEY* key)
+{
+    unsigned char* der = nullptr;
+    const int len = i2d_PUBKEY(key, &der);
+    if (len <= 0)
+        throw_openssl("encoding the public key");
+    const openssl_memory_ptr<unsigned char> owned(der);
+    const unsigned char* p = der;
+    evp_pkey_ptr pub(d2i_PUBKEY(nullptr, &p, len));
+    if (!pub)
+        throw_openssl("decoding the public key");
+    return pub;
 }
 
 store_reader::store_reader(const provider_context& providers, const std::string& uri, passphrase_source passphrase)

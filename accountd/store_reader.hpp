@@ -20,6 +20,12 @@ namespace lacme::accountd {
 // "store:URI" for messages and prompts: a PKCS#11 pin-value in the URI is hidden.
 std::string store_display_name(std::string_view uri);
 
+// The public half of a provider's key as a key of OpenSSL's default provider, through its
+// SubjectPublicKeyInfo: what providers answer for single parameters varies (tpm2-openssl gives
+// an RSA exponent of 0, the TPM's way of saying 65537), their SPKI encoding does not. Throws
+// lacme::error.
+evp_pkey_ptr public_half(EVP_PKEY* key);
+
 using store_info_ptr = std::unique_ptr<OSSL_STORE_INFO, openssl_deleter<OSSL_STORE_INFO_free>>;
 
 class store_reader {

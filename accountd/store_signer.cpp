@@ -43,7 +43,7 @@ store_signer::store_signer(const std::string& uri, const std::vector<std::string
     store_reader reader(providers_, uri, std::move(passphrase));
     key_ = load_private_key(reader);
     try {
-        auto pub = account_public_key_from(key_.get());
+        auto pub = account_public_key_from(public_half(key_.get()).get());
         alg_ = pub.alg;
         jwk_ = std::move(pub.jwk);
     } catch (const lacme::error& e) {
