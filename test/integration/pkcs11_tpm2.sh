@@ -11,7 +11,7 @@ load="$BUILD/bench/accountd-load"
 [ -x "$load" ] || t_fail "missing $load (build the project first)"
 t_swtpm_up
 t_tpm2_pkcs11_token acme
-echo 1234 >"$T/pin"; echo 0000 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pin"
+echo 1234 >"$T/pin"; echo 9876 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pin"
 mod="--pkcs11-module=$TPM2_PKCS11_MODULE"
 acd() { "$ACCOUNTD" --config=/dev/null "$mod" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
 
@@ -51,7 +51,7 @@ done
 # Last: a wrong PIN counts against the TPM's lockout, which later tests on this TPM would meet.
 t_expect_fail "wrong PIN reported once, not retried" "CKR_PIN_INCORRECT; not retried" \
     acd --privkey="pkcs11:token=acme;object=acct-p256?pin-source=file:$T/wrong-pin"
-out=$(acd --privkey="pkcs11:token=acme;object=acct-p256?pin-value=0000" 2>&1) || true
-! grep -q 0000 <<<"$out" || t_fail "the PIN appears in an error message: $out"
+out=$(acd --privkey="pkcs11:token=acme;object=acct-p256?pin-value=9876" 2>&1) || true
+! grep -q 9876 <<<"$out" || t_fail "the PIN appears in an error message: $out"
 t_pass "a wrong pin-value is not shown in the error"
 t_done

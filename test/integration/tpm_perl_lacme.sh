@@ -15,7 +15,11 @@ t_tpm_persistent_key 0x81010001 rsa2048
 t_tpm_persistent_key 0x81010002 ecc256:ecdsa
 echo 1234 >"$T/tpm/pin"; chmod 0600 "$T/tpm/pin"
 
-perl_lacme() { lacme --config="$1/lacme.conf" "${@:2}"; }
+out=$("$ACCOUNTD" --config=/dev/null --list-keys --privkey=store:handle:0x81010002 --provider=tpm2 2>&1)
+[ "$out" = "store:handle:0x81010002  private key ES256 (provider tpm2)" ] || t_fail "--list-keys store: $out"
+t_expect_fail "store: URI without the provider that serves it" "cannot open store:handle:0x81010001 \\(is the provider" \
+    "$ACCOUNTD" --config=/dev/null --stdio --privkey=store:handle:0x81010001
+t_pass "--list-keys shows the TPM key through tpm2-openssl"
 
 token="pkcs11:token=acme"
 module="module-path=$TPM2_PKCS11_MODULE"
@@ -34,12 +38,7 @@ for c in "${cases[@]}"; do
     # command line, as a site sets them for its own TPM (doc/tpm.md).
     t_perl_lacme_conf "$d" accountd="env TPM2OPENSSL_TCTI=$TPM_TCTI TPM2_PKCS11_TCTI=$TPM_TCTI \
 TPM2_PKCS11_STORE=$TPM2_PKCS11_STORE $ACCOUNTD" accountd_config="$d/accountd.conf"
-    perl_lacme "$d" account --register --tos-agreed >"$d/register.log" 2>&1 || true
-    grep -q '^Key ID: https' "$d/register.log" || t_fail "$name: registration failed: $(cat "$d/register.log")"
-    t_certs_conf "$d" www "www.$name.example.org"
-    perl_lacme "$d" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
-        t_fail "$name: newOrder failed: $(cat "$d/order.log")"
-    t_verify_chain "$d/www.pem" "www.$name.example.org"
+    t_perl_issue "$d" "$name"
     grep -q 'SIGNED header=' "$d/accountd.log" || t_fail "$name: accountd logged no signature"
     t_pass "$name TPM key, Perl lacme + our accountd --stdio ($privkey${extra:+, ${extra%% =*}})"
 done
