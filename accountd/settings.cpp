@@ -24,6 +24,8 @@ enum option_id {
     opt_list_keys,
     opt_idle_timeout,
     opt_provider,
+    opt_pin_state_dir,
+    opt_allow_final_pin_try,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -47,8 +49,7 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
 std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
-           "       [--idle-timeout=SECONDS]\n"
-           "       [--provider=NAME]...\n"
+           "       [--idle-timeout=SECONDS] [--pin-state-dir=DIR] [--allow-final-pin-try] [--provider=NAME]...\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH | --privkey=store:URI [--provider=NAME]...]\n"
            "Consult the manpage for more information.\n";
 }
@@ -68,6 +69,8 @@ settings parse_command_line(int argc, char** argv)
         {"list-keys", no_argument, nullptr, opt_list_keys},
         {"idle-timeout", required_argument, nullptr, opt_idle_timeout},
         {"provider", required_argument, nullptr, opt_provider},
+        {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
+        {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -93,6 +96,8 @@ settings parse_command_line(int argc, char** argv)
         case opt_list_keys: s.list_keys = true; break;
         case opt_idle_timeout: s.idle_timeout = parse_seconds("--idle-timeout", optarg); break;
         case opt_provider: s.providers.emplace_back(optarg); break;
+        case opt_pin_state_dir: s.pin_state_dir = optarg; break;
+        case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -119,7 +124,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     const auto config = ini_config::read_file(path);
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file", "idle-timeout", "provider"}}});
+                    "pin-file", "idle-timeout", "pin-state-dir", "allow-final-pin-try", "provider"}}});
     set_if_unset(s.privkey, config.get("", "privkey"));
     set_if_unset(s.gpg, config.get("", "gpg"));
     set_if_unset(s.socket, config.get("", "socket"));
@@ -130,10 +135,13 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.pin_file, config.get("", "pin-file"));
     if (const auto providers = config.get("", "provider"); providers && s.providers.empty())
         s.providers = split_on_blanks(*providers);
+    set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)
         s.quiet = parse_yes_no("quiet", *quiet);
+    if (const auto allow = config.get("", "allow-final-pin-try"); allow && !s.allow_final_pin_try)
+        s.allow_final_pin_try = parse_yes_no("allow-final-pin-try", *allow);
     config_was_read = true;
 }
 
