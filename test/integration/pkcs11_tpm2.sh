@@ -13,23 +13,26 @@ t_swtpm_up
 t_tpm2_pkcs11_token acme
 echo 1234 >"$T/pin"; echo 9876 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pin"
 mod="--pkcs11-module=$TPM2_PKCS11_MODULE"
-acd() { "$ACCOUNTD" --config=/dev/null "$mod" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
+# Rejected PINs are remembered in the test's own directory, not in root's cache.
+state="--pin-state-dir=$T/pin-state"
+acd() { "$ACCOUNTD" --config=/dev/null "$mod" "$state" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
 
-out=$("$ACCOUNTD" --config=/dev/null --list-keys "$mod" --privkey="pkcs11:token=acme?pin-value=1234" 2>&1)
+out=$("$ACCOUNTD" --config=/dev/null --list-keys "$mod" "$state" --privkey="pkcs11:token=acme?pin-value=1234" 2>&1)
 for label in acct-rsa acct-p256; do
-    grep -q "token=acme;id=%[0-9a-f%]*;object=$label;type=private" <<<"$out" || t_fail "--list-keys lacks $label: $out"
+    grep -A1 "label '$label'" <<<"$out" | grep -q "token=acme;id=%[0-9a-f%]*;type=private?module-path=" ||
+        t_fail "--list-keys lacks $label: $out"
 done
 grep -q '\[RS256\]' <<<"$out" && grep -q '\[ES256\]' <<<"$out" || t_fail "--list-keys lacks algorithms: $out"
 t_pass "--list-keys shows the tpm2-pkcs11 keys with their URIs"
 
 # The greeting line of a --stdio accountd whose peer hangs up at once.
-greeting() { "$ACCOUNTD" --config=/dev/null "$mod" --stdio "$@" < <(:) 2>&1 | head -1; }
+greeting() { "$ACCOUNTD" --config=/dev/null "$mod" "$state" --stdio "$@" < <(:) 2>&1 | head -1; }
 grep -q '"alg":"RS256"' <<<"$(greeting --privkey="pkcs11:token=acme;object=acct-rsa?pin-value=1234")" ||
     t_fail "pin-value: $(greeting --privkey="pkcs11:token=acme;object=acct-rsa?pin-value=1234")"
 grep -q '"alg":"ES256"' <<<"$(greeting --privkey="pkcs11:token=acme;object=acct-p256?pin-source=file:$T/pin")" ||
     t_fail "pin-source"
-printf 'privkey = pkcs11:token=acme;object=acct-p256\npin-file = %s\npkcs11-module = %s\n' "$T/pin" \
-    "$TPM2_PKCS11_MODULE" >"$T/p256.conf"
+printf 'privkey = pkcs11:token=acme;object=acct-p256\npin-file = %s\npkcs11-module = %s\npin-state-dir = %s\n' "$T/pin" \
+    "$TPM2_PKCS11_MODULE" "$T/pin-state" >"$T/p256.conf"
 grep -q '"alg":"ES256"' <<<"$(greeting --config="$T/p256.conf")" ||
     t_fail "pin-file"
 t_pass "PIN from pin-value, pin-source and pin-file"
@@ -38,8 +41,8 @@ t_pass "PIN from pin-value, pin-source and pin-file"
 mkdir -p "$T/run"; chmod 0700 "$T/run"
 for label in acct-rsa acct-p256; do
     sock="$T/run/$label.sock"
-    printf 'privkey = pkcs11:token=acme;object=%s\npin-file = %s\npkcs11-module = %s\n' "$label" "$T/pin" \
-        "$TPM2_PKCS11_MODULE" >"$T/$label.conf"
+    printf 'privkey = pkcs11:token=acme;object=%s\npin-file = %s\npkcs11-module = %s\npin-state-dir = %s\n' "$label" \
+        "$T/pin" "$TPM2_PKCS11_MODULE" "$T/pin-state" >"$T/$label.conf"
     t_bg "$T/accountd-$label.log" "$ACCOUNTD" --config="$T/$label.conf" --socket="$sock"
     t_wait_for "accountd socket for $label" test -S "$sock"
     out=$(timeout 300 "$load" "$sock" 8 500 --verify 2>&1) || t_fail "$label: $out"

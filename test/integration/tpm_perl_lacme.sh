@@ -33,7 +33,8 @@ cases=(
 for c in "${cases[@]}"; do
     IFS='|' read -r name privkey extra <<<"$c"
     d="$T/$name"; mkdir -p "$d"
-    { echo "privkey = $privkey"; [ -z "$extra" ] || echo "$extra"; echo "logfile = $d/accountd.log"; } >"$d/accountd.conf"
+    { echo "privkey = $privkey"; [ -z "$extra" ] || echo "$extra"; echo "logfile = $d/accountd.log"
+      echo "pin-state-dir = $T/pin-state"; } >"$d/accountd.conf"
     # The master clears the environment: the TPM's TCTI (and tpm2-pkcs11's store) go on the
     # command line, as a site sets them for its own TPM (doc/tpm.md).
     t_perl_lacme_conf "$d" accountd="env TPM2OPENSSL_TCTI=$TPM_TCTI TPM2_PKCS11_TCTI=$TPM_TCTI \
