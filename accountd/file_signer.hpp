@@ -2,11 +2,11 @@
 // the file: and gpg: key stores.
 #pragma once
 
+#include "accountd/passphrase_callback.hpp"
 #include "accountd/signer.hpp"
 #include "common/openssl_ptr.hpp"
 #include "common/secret.hpp"
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,7 +16,7 @@ namespace lacme::accountd {
 class file_signer final : public signer {
 public:
     // Asked only when the PEM is encrypted.
-    using passphrase_source = std::function<secret_string()>;
+    using passphrase_source = accountd::passphrase_source;
 
     // origin names the key in error messages (a path, never key material).
     static std::unique_ptr<file_signer> from_pem(std::string_view pem, const std::string& origin,

@@ -2,11 +2,15 @@
 
 #include "accountd/file_signer.hpp"
 #include "accountd/pkcs11_signer.hpp"
+#include "accountd/store_listing.hpp"
+#include "accountd/store_reader.hpp"
+#include "accountd/store_signer.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/percent_expand.hpp"
 #include "common/secret_input.hpp"
+#include "common/text.hpp"
 #include "common/unique_fd.hpp"
 #include "pkcs11/list_keys.hpp"
 #include "pkcs11/pin_source.hpp"
@@ -14,7 +18,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <sstream>
+#include <optional>
 
 namespace lacme::accountd {
 namespace {
@@ -30,24 +34,22 @@ secret_string read_key_file(const std::string& path)
     return secret_string(read_to_end(fd.get(), max_key_file, path, true));
 }
 
-std::vector<std::string> split_on_whitespace(const std::string& text)
+// file: and gpg: keys take passphrase-file; store: keys, whose provider may want a token PIN,
+// also pin-file. Without a file, the terminal.
+passphrase_source passphrase_for(std::optional<std::string> file, const std::string& key_name)
 {
-    std::istringstream in(text);
-    std::vector<std::string> words;
-    for (std::string w; in >> w;)
-        words.push_back(w);
-    return words;
-}
-
-file_signer::passphrase_source passphrase_for(const settings& s, const std::string& key_path)
-{
-    return [&s, key_path]() {
-        if (s.passphrase_file)
-            return read_secret_file(percent_expander::for_current_process().expand(*s.passphrase_file));
+    return [file = std::move(file), key_name]() {
+        if (file)
+            return read_secret_file(percent_expander::for_current_process().expand(*file));
         if (!have_terminal())
             throw error("the key is encrypted: set passphrase-file or run lacme-accountd on a terminal");
-        return prompt_secret("Passphrase for " + key_path + ": ");
+        return prompt_secret("Passphrase for " + key_name + ": ");
     };
+}
+
+std::optional<std::string> store_passphrase_file(const settings& s)
+{
+    return s.passphrase_file ? s.passphrase_file : s.pin_file;
 }
 
 pkcs11::pin_settings pin_settings_of(const settings& s, const percent_expander& expander)
@@ -72,17 +74,17 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
         const std::string path = expander.expand(privkey.substr(colon + 1));
         log.debug("Loading account key from " + path);
         const secret_string pem = read_key_file(path);
-        return file_signer::from_pem(pem.reveal(), path, passphrase_for(s, path));
+        return file_signer::from_pem(pem.reveal(), path, passphrase_for(s.passphrase_file, path));
     }
     if (method == "gpg") {
         const std::string path = expander.expand(privkey.substr(colon + 1));
-        auto command = split_on_whitespace(s.gpg.value_or("gpg --quiet"));
+        auto command = split_on_blanks(s.gpg.value_or("gpg --quiet"));
         for (const char* arg : {"-o", "-", "--decrypt", "--"})
             command.emplace_back(arg);
         command.push_back(path);
         log.debug("Decrypting account key with " + command.front());
         const secret_string pem(run_capturing_stdout(command, max_key_file));
-        return file_signer::from_pem(pem.reveal(), path, passphrase_for(s, path));
+        return file_signer::from_pem(pem.reveal(), path, passphrase_for(s.passphrase_file, path));
     }
     if (method == "pkcs11") {
         // The whole value is the RFC 7512 URI; the token signs, the key never leaves it.
@@ -97,7 +99,25 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
         log.debug("Using PKCS#11 " + key->description());
         return key;
     }
+    if (method == "store") {
+        // The rest is an OSSL_STORE URI, opened by whichever provider serves its scheme.
+        const std::string uri(privkey.substr(colon + 1));
+        auto key = std::make_unique<store_signer>(uri, s.providers,
+                                                  passphrase_for(store_passphrase_file(s), store_display_name(uri)));
+        log.debug("Using " + key->description());
+        return key;
+    }
     throw error("unsupported method: " + std::string(privkey));
+}
+
+int list_keys(const settings& s, std::ostream& out)
+{
+    if (!s.privkey || !s.privkey->reveal().starts_with("store:"))
+        return list_pkcs11_keys(s, out);
+    const std::string uri(s.privkey->reveal().substr(6));
+    const provider_context providers(s.providers);
+    list_store_objects(providers, uri, passphrase_for(store_passphrase_file(s), store_display_name(uri)), out);
+    return 0;
 }
 
 int list_pkcs11_keys(const settings& s, std::ostream& out)

@@ -83,7 +83,7 @@ int run(int argc, char** argv)
 
     disable_core_dumps();
     if (s.list_keys)
-        return list_pkcs11_keys(s, std::cout);
+        return list_keys(s, std::cout);
     // Before the key: a bad policy must not cost a PIN prompt.
     std::optional<signing_guard> guard;
     if (s.policy || s.audit_log) {

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
 #include "common/percent_expand.hpp"
+#include "common/text.hpp"
 
 #include <getopt.h>
 #include <sys/stat.h>
@@ -27,6 +28,7 @@ enum option_id {
     opt_check_policy,
     opt_authorized_keys_line,
     opt_from,
+    opt_provider,
     opt_pin_state_dir,
     opt_allow_final_pin_try,
 };
@@ -71,9 +73,9 @@ std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
            "       [--idle-timeout=SECONDS] [--policy=FILE] [--audit-log=FILE|syslog]\n"
-           "       [--pin-state-dir=DIR] [--allow-final-pin-try]\n"
+           "       [--pin-state-dir=DIR] [--allow-final-pin-try] [--provider=NAME]...\n"
            "       lacme-accountd --check-policy=FILE\n"
-           "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
+           "       lacme-accountd --list-keys [--pkcs11-module=PATH | --privkey=store:URI [--provider=NAME]...]\n"
            "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
            "Consult the manpage for more information.\n";
 }
@@ -97,6 +99,7 @@ settings parse_command_line(int argc, char** argv)
         {"check-policy", required_argument, nullptr, opt_check_policy},
         {"authorized-keys-line", no_argument, nullptr, opt_authorized_keys_line},
         {"from", required_argument, nullptr, opt_from},
+        {"provider", required_argument, nullptr, opt_provider},
         {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
         {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
         {nullptr, 0, nullptr, 0},
@@ -128,6 +131,7 @@ settings parse_command_line(int argc, char** argv)
         case opt_check_policy: s.check_policy = optarg; break;
         case opt_authorized_keys_line: s.authorized_keys_line = true; break;
         case opt_from: s.from = optarg; break;
+        case opt_provider: s.providers.emplace_back(optarg); break;
         case opt_pin_state_dir: s.pin_state_dir = optarg; break;
         case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
         default: {
@@ -156,7 +160,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
                     "pin-file", "idle-timeout", "policy", "audit-log", "pin-state-dir",
-                    "allow-final-pin-try"}}});
+                    "allow-final-pin-try", "provider"}}});
     if (auto privkey = config.get("", "privkey"); privkey && !s.privkey)
         s.privkey.emplace(std::move(*privkey));
     set_if_unset(s.gpg, config.get("", "gpg"));
@@ -168,6 +172,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.pin_file, config.get("", "pin-file"));
     set_if_unset(s.policy, config.get("", "policy"));
     set_if_unset(s.audit_log, config.get("", "audit-log"));
+    if (const auto providers = config.get("", "provider"); providers && s.providers.empty())
+        s.providers = split_on_blanks(*providers);
     set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);

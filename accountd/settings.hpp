@@ -13,7 +13,7 @@ namespace lacme::accountd {
 
 struct settings {
     std::optional<std::string> config;        // --config
-    std::optional<secret_string> privkey;     // file:PATH, gpg:PATH or pkcs11:URI (may hold a pin-value)
+    std::optional<secret_string> privkey;     // file:PATH, gpg:PATH, pkcs11:URI or store:URI (may hold a pin-value)
     std::optional<std::string> socket;        // --socket / socket
     std::optional<std::string> gpg;           // gpg command line for gpg: keys
     std::optional<std::string> logfile;
@@ -21,6 +21,7 @@ struct settings {
     std::optional<std::string> passphrase_file;  // ours: passphrase of an encrypted PEM key
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
+    std::vector<std::string> providers;          // ours: OpenSSL providers for store: keys
     std::optional<std::string> pin_state_dir;    // ours: PINs tokens rejected, across runs
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
     std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
@@ -33,7 +34,7 @@ struct settings {
     bool debug = false;
     bool help = false;
     bool version = false;
-    bool list_keys = false;                      // ours: list PKCS#11 keys and exit
+    bool list_keys = false;                      // ours: list PKCS#11 (or store:) keys and exit
     bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
     bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
 };

@@ -43,6 +43,21 @@ std::vector<std::uint8_t> ecdsa_raw_to_der(std::span<const std::uint8_t> raw)
     return out;
 }
 
+std::vector<std::uint8_t> jws_digest_sign(EVP_MD_CTX* ctx, jws_algorithm alg, std::string_view signing_input)
+{
+    const auto* data = reinterpret_cast<const unsigned char*>(signing_input.data());
+    std::size_t len = 0;
+    if (EVP_DigestSign(ctx, nullptr, &len, data, signing_input.size()) != 1)
+        throw_openssl("sizing signature");
+    std::vector<std::uint8_t> signature(len);
+    if (EVP_DigestSign(ctx, signature.data(), &len, data, signing_input.size()) != 1)
+        throw_openssl("signing");
+    signature.resize(len);
+    if (const std::size_t raw = jws_ecdsa_signature_size(alg); raw != 0)
+        return ecdsa_der_to_raw(signature, raw);
+    return signature;
+}
+
 bool jws_verify(EVP_PKEY* key, jws_algorithm alg, std::string_view signing_input,
                 std::span<const std::uint8_t> signature)
 {

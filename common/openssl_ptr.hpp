@@ -15,6 +15,14 @@ struct openssl_deleter {
     void operator()(T* p) const noexcept { Free(p); }
 };
 
+// Memory OpenSSL allocated for us (i2d_* output, strings); OPENSSL_free is a macro.
+struct openssl_free_deleter {
+    template <class T>
+    void operator()(T* p) const noexcept { OPENSSL_free(p); }
+};
+template <class T>
+using openssl_memory_ptr = std::unique_ptr<T, openssl_free_deleter>;
+
 using evp_pkey_ptr = std::unique_ptr<EVP_PKEY, openssl_deleter<EVP_PKEY_free>>;
 using evp_pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, openssl_deleter<EVP_PKEY_CTX_free>>;
 using evp_md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, openssl_deleter<EVP_MD_CTX_free>>;

@@ -63,6 +63,21 @@ std::string printable_for_log(std::string_view text, std::size_t max_bytes)
     return out;
 }
 
+std::vector<std::string> split_on_blanks(std::string_view text)
+{
+    std::vector<std::string> items;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto start = text.find_first_not_of(" \t\r\n\f\v", i);
+        if (start == std::string_view::npos)
+            break;
+        const auto end = std::min(text.find_first_of(" \t\r\n\f\v", start), text.size());
+        items.emplace_back(text.substr(start, end - start));
+        i = end;
+    }
+    return items;
+}
+
 std::string hex_lower(std::span<const std::uint8_t> bytes)
 {
     std::string out;

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lacme {
 
@@ -23,5 +24,8 @@ namespace lacme {
 // \\, so no newline, terminal escape or forged log line gets through. At most max_bytes of
 // escaped text are kept (never half an escape); a cut is marked by a trailing "...[truncated]".
 [[nodiscard]] std::string printable_for_log(std::string_view text, std::size_t max_bytes = 200);
+
+// "a b  c" → {"a", "b", "c"}: lacme's split on whitespace (commands, lists in config values).
+[[nodiscard]] std::vector<std::string> split_on_blanks(std::string_view text);
 
 }  // namespace lacme

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
 #include "common/percent_expand.hpp"
+#include "common/text.hpp"
 
 #include <map>
 
@@ -86,21 +87,6 @@ std::string read_config_path(const command_line& cl, const percent_expander& exp
 }
 
 }  // namespace
-
-std::vector<std::string> split_on_blanks(std::string_view text)
-{
-    std::vector<std::string> items;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto start = text.find_first_not_of(" \t\r\n\f\v", i);
-        if (start == std::string_view::npos)
-            break;
-        const auto end = std::min(text.find_first_of(" \t\r\n\f\v", start), text.size());
-        items.emplace_back(text.substr(start, end - start));
-        i = end;
-    }
-    return items;
-}
 
 settings load_settings(const command_line& cl)
 {

@@ -47,7 +47,4 @@ struct settings {
 // bad values.
 settings load_settings(const command_line& cl);
 
-// "a b  c" → {"a", "b", "c"}: lacme's split on whitespace.
-std::vector<std::string> split_on_blanks(std::string_view text);
-
 }  // namespace lacme::master

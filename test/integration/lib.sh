@@ -194,6 +194,19 @@ t_lacme_conf() {
 # t_perl_lacme_conf DIR [ARG...]: t_lacme_conf for Debian's Perl lacme master.
 t_perl_lacme_conf() { t_lacme_conf "$@"; }
 
+# t_perl_issue DIR NAME [ARG...]: Debian's Perl lacme, with DIR/lacme.conf (and ARGs), registers
+# the account and orders a 2-name certificate for www.NAME.example.org and NAME.example.org,
+# which must verify.
+t_perl_issue() {
+    local d=$1 name=$2
+    lacme --config="$d/lacme.conf" "${@:3}" account --register --tos-agreed >"$d/register.log" 2>&1 || true
+    grep -q '^Key ID: https' "$d/register.log" || t_fail "$name: registration failed: $(cat "$d/register.log")"
+    t_certs_conf "$d" www "www.$name.example.org" "$name.example.org"
+    lacme --config="$d/lacme.conf" "${@:3}" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+        t_fail "$name: newOrder failed: $(cat "$d/order.log")"
+    t_verify_chain "$d/www.pem" "www.$name.example.org" "$name.example.org"
+}
+
 # t_section FILE NAME KEYTYPE DOMAIN...: appends a certificate section to FILE (key generated
 # beside it, chain installed as DIR/NAME.pem).
 t_section() {

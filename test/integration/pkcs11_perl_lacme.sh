@@ -25,17 +25,6 @@ echo 1234 >"$T/softhsm/pin"; chmod 0600 "$T/softhsm/pin"
 
 perl_lacme() { lacme --config="$1/lacme.conf" "${@:2}"; }
 
-# issue DIR NAME: register the account and order a 2-name certificate through DIR/lacme.conf.
-issue() {
-    local d=$1 name=$2
-    perl_lacme "$d" "${@:3}" account --register --tos-agreed >"$d/register.log" 2>&1 || true
-    grep -q '^Key ID: https' "$d/register.log" || t_fail "$name: registration failed: $(cat "$d/register.log")"
-    t_certs_conf "$d" www "www.$name.example.org" "$name.example.org"
-    perl_lacme "$d" "${@:3}" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
-        t_fail "$name: newOrder failed: $(cat "$d/order.log")"
-    t_verify_chain "$d/www.pem" "www.$name.example.org" "$name.example.org"
-}
-
 token="pkcs11:token=acme"
 # keytype, privkey, extra config line
 cases=(
@@ -51,7 +40,7 @@ for c in "${cases[@]}"; do
     # The master spawns accountd over its socketpair (--stdio). It clears the environment, so
     # SOFTHSM2_CONF is passed on the command line (env), as a site would for its own token setup.
     t_perl_lacme_conf "$d" accountd="env SOFTHSM2_CONF=$SOFTHSM2_CONF $ACCOUNTD" accountd_config="$d/accountd.conf"
-    issue "$d" "$keytype"
+    t_perl_issue "$d" "$keytype"
     grep -q 'SIGNED header=' "$d/accountd.log" || t_fail "$keytype: accountd logged no signature"
     t_pass "$keytype key on SoftHSM, Perl lacme + our accountd --stdio (${extra:+${extra%% =*}, }$privkey)"
 done

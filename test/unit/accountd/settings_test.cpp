@@ -166,6 +166,13 @@ BOOST_AUTO_TEST_CASE(idle_timeout_option)
     BOOST_TEST(parse_error({"--idle-timeout=+3"}) == "invalid value '+3' for --idle-timeout (seconds, 0 to 86400)");
 }
 
+BOOST_AUTO_TEST_CASE(provider_option_repeats)
+{
+    BOOST_TEST(parse({}).providers.empty());
+    const std::vector<std::string> both{"tpm2", "default"};
+    BOOST_TEST(parse({"--provider=tpm2", "--provider", "default"}).providers == both);
+}
+
 BOOST_AUTO_TEST_CASE(stdio_and_socket_are_mutually_exclusive)
 {
     BOOST_TEST(parse_error({"--stdio", "--socket=/run/S.lacme"}) == "--stdio and --socket are mutually exclusive");
@@ -224,6 +231,7 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
                      "pkcs11-module = /usr/lib/softhsm/libsofthsm2.so\n"
                      "pin-file = /etc/lacme/pin\n"
                      "idle-timeout = 60\n"
+                     "provider = tpm2  default\n"
                      "pin-state-dir = /var/lib/lacme/pins\n"
                      "allow-final-pin-try = yes\n");
     bool was_read = false;
@@ -239,6 +247,8 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
     BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
     BOOST_TEST(s.pin_file.value_or("") == "/etc/lacme/pin");
     BOOST_TEST(s.idle_timeout.value_or(std::chrono::seconds(-1)).count() == 60);
+    const std::vector<std::string> providers{"tpm2", "default"};
+    BOOST_TEST(s.providers == providers);
     BOOST_TEST(s.pin_state_dir.value_or("") == "/var/lib/lacme/pins");
     BOOST_TEST(s.allow_final_pin_try);
 }
@@ -257,11 +267,13 @@ BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)
 {
     temp_dir dir;
     const std::string path = dir.file("a.conf");
-    write_file(path, "privkey = file:/from/file\nsocket = /from/file.sock\nkeyid = kid-from-file\n");
+    write_file(path, "privkey = file:/from/file\nsocket = /from/file.sock\nkeyid = kid-from-file\nprovider = a b\n");
     const settings s = merged(path, [](settings& cli) {
         cli.privkey.emplace(std::string_view("file:/from/cli"));
         cli.socket = "/from/cli.sock";
+        cli.providers = {"cli-provider"};
     });
+    BOOST_TEST(s.providers == std::vector<std::string>{"cli-provider"});
     BOOST_TEST(s.privkey->reveal() == "file:/from/cli");
     BOOST_TEST(s.socket.value_or("") == "/from/cli.sock");
     BOOST_TEST(s.keyid.value_or("") == "kid-from-file");  // unset on the command line
