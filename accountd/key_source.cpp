@@ -50,6 +50,11 @@ file_signer::passphrase_source passphrase_for(const settings& s, const std::stri
     };
 }
 
+pkcs11::pin_settings pin_settings_of(const settings& s, const percent_expander& expander)
+{
+    return {expander.expand(s.pin_state_dir.value_or(std::string(default_pin_state_dir))), s.allow_final_pin_try};
+}
+
 }  // namespace
 
 std::unique_ptr<signer> open_signer(const settings& s, logger& log)
@@ -85,6 +90,7 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
             options.module = expander.expand(*s.pkcs11_module);
         if (s.pin_file)
             options.key.pin_file = expander.expand(*s.pin_file);
+        options.key.pins = pin_settings_of(s, expander);
         options.key.warn = [&log](std::string_view message) { log.info(message); };
         auto key = std::make_unique<pkcs11_signer>(privkey, std::move(options));
         log.debug("Using PKCS#11 " + key->description());
@@ -96,18 +102,21 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
 int list_pkcs11_keys(const settings& s, std::ostream& out)
 {
     const auto expander = percent_expander::for_current_process();
-    const pkcs11::module mod(s.pkcs11_module ? expander.expand(*s.pkcs11_module)
-                                             : std::string(pkcs11::default_module()));
-    // Only the configured key's token gets its PIN (pin-value, pin-source or pin-file).
+    // Only the configured key's token gets its PIN (pin-value, pin-source or pin-file), and it is
+    // read through the module the key is signed with.
     std::optional<pkcs11::uri> selection;
     std::optional<secret_string> pin;
     if (s.privkey && s.privkey->starts_with("pkcs11:")) {
         selection = pkcs11::uri::parse(*s.privkey);
         pin = pkcs11::configured_pin(*selection, s.pin_file ? expander.expand(*s.pin_file) : std::string());
     }
+    const pkcs11::pin_policy policy(pin_settings_of(s, expander));
     pkcs11::list_options options;
     options.selection = selection ? &*selection : nullptr;
     options.pin = pin ? &*pin : nullptr;
+    options.policy = &policy;
+    const pkcs11::module mod(pkcs11::listing_module(
+        options.selection, s.pkcs11_module ? expander.expand(*s.pkcs11_module) : std::string(), options));
     pkcs11::list_keys(mod, options, out);
     return 0;
 }

@@ -22,6 +22,8 @@ enum option_id {
     opt_pkcs11_module,
     opt_list_keys,
     opt_idle_timeout,
+    opt_pin_state_dir,
+    opt_allow_final_pin_try,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -45,7 +47,7 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
 std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
-           "       [--idle-timeout=SECONDS]\n"
+           "       [--idle-timeout=SECONDS] [--pin-state-dir=DIR] [--allow-final-pin-try]\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH]\n"
            "Consult the manpage for more information.\n";
 }
@@ -64,6 +66,8 @@ settings parse_command_line(int argc, char** argv)
         {"pkcs11-module", required_argument, nullptr, opt_pkcs11_module},
         {"list-keys", no_argument, nullptr, opt_list_keys},
         {"idle-timeout", required_argument, nullptr, opt_idle_timeout},
+        {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
+        {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -88,6 +92,8 @@ settings parse_command_line(int argc, char** argv)
         case opt_pkcs11_module: s.pkcs11_module = optarg; break;
         case opt_list_keys: s.list_keys = true; break;
         case opt_idle_timeout: s.idle_timeout = parse_seconds("--idle-timeout", optarg); break;
+        case opt_pin_state_dir: s.pin_state_dir = optarg; break;
+        case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -114,7 +120,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     const auto config = ini_config::read_file(path);
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file", "idle-timeout"}}});
+                    "pin-file", "idle-timeout", "pin-state-dir", "allow-final-pin-try"}}});
     set_if_unset(s.privkey, config.get("", "privkey"));
     set_if_unset(s.gpg, config.get("", "gpg"));
     set_if_unset(s.socket, config.get("", "socket"));
@@ -123,10 +129,13 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.passphrase_file, config.get("", "passphrase-file"));
     set_if_unset(s.pkcs11_module, config.get("", "pkcs11-module"));
     set_if_unset(s.pin_file, config.get("", "pin-file"));
+    set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)
         s.quiet = parse_yes_no("quiet", *quiet);
+    if (const auto allow = config.get("", "allow-final-pin-try"); allow && !s.allow_final_pin_try)
+        s.allow_final_pin_try = parse_yes_no("allow-final-pin-try", *allow);
     config_was_read = true;
 }
 

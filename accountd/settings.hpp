@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lacme::accountd {
@@ -18,6 +19,7 @@ struct settings {
     std::optional<std::string> passphrase_file;  // ours: passphrase of an encrypted PEM key
     std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
     std::optional<std::string> pin_file;         // ours: token PIN
+    std::optional<std::string> pin_state_dir;    // ours: PINs tokens rejected, across runs
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
     bool stdio = false;
     bool quiet = false;
@@ -25,6 +27,7 @@ struct settings {
     bool help = false;
     bool version = false;
     bool list_keys = false;                      // ours: list PKCS#11 keys and exit
+    bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a
@@ -39,5 +42,8 @@ std::string usage_text();
 
 // A peer that makes no progress for this long is disconnected (--idle-timeout, idle-timeout).
 inline constexpr std::chrono::seconds default_idle_timeout{300};
+
+// Where rejected token PINs are remembered (--pin-state-dir, pin-state-dir), before %-expansion.
+inline constexpr std::string_view default_pin_state_dir = "%C/lacme-accountd";
 
 }  // namespace lacme::accountd

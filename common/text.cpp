@@ -6,6 +6,8 @@
 namespace lacme {
 namespace {
 
+constexpr char hex_digits[] = "0123456789abcdef";
+
 bool is_space(char c) noexcept
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -14,7 +16,6 @@ bool is_space(char c) noexcept
 // The printable form of one byte: itself, "\\" or "\xNN".
 std::string_view escaped(char c, std::array<char, 4>& scratch) noexcept
 {
-    static constexpr char hex[] = "0123456789abcdef";
     const auto byte = static_cast<unsigned char>(c);
     if (c == '\\')
         return "\\\\";
@@ -22,7 +23,7 @@ std::string_view escaped(char c, std::array<char, 4>& scratch) noexcept
         scratch[0] = c;
         return {scratch.data(), 1};
     }
-    scratch = {'\\', 'x', hex[byte >> 4], hex[byte & 0xf]};
+    scratch = {'\\', 'x', hex_digits[byte >> 4], hex_digits[byte & 0xf]};
     return {scratch.data(), scratch.size()};
 }
 
@@ -58,6 +59,17 @@ std::string printable_for_log(std::string_view text, std::size_t max_bytes)
             break;
         }
         out += piece;
+    }
+    return out;
+}
+
+std::string hex_lower(std::span<const std::uint8_t> bytes)
+{
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const auto b : bytes) {
+        out += hex_digits[b >> 4];
+        out += hex_digits[b & 0xf];
     }
     return out;
 }

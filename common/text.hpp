@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,6 +14,9 @@ namespace lacme {
 
 // A-Z to a-z; every other byte unchanged (no locale: header names, config values, hex).
 [[nodiscard]] std::string ascii_lower(std::string_view text);
+
+// Two lowercase hex digits per byte (key ids, fingerprints).
+[[nodiscard]] std::string hex_lower(std::span<const std::uint8_t> bytes);
 
 // Text from outside (a CA, a peer, a file) made safe for one line of a log or a terminal:
 // every byte below 0x20, DEL and every byte from 0x80 up becomes \xNN and a backslash becomes

@@ -5,11 +5,14 @@
 #include "pkcs11/session.hpp"
 #include "pkcs11/uri_match.hpp"
 
+#include <algorithm>
+#include <map>
 #include <optional>
-#include <set>
 
 namespace lacme::pkcs11 {
 namespace {
+
+using key_id = std::vector<std::uint8_t>;
 
 std::vector<CK_OBJECT_HANDLE> objects_of(const session& s, CK_OBJECT_CLASS cls)
 {
@@ -17,41 +20,110 @@ std::vector<CK_OBJECT_HANDLE> objects_of(const session& s, CK_OBJECT_CLASS cls)
     return s.find({&a, 1}, 256);
 }
 
-void show_key(const session& s, const token_slot& t, CK_OBJECT_HANDLE object, bool is_private, std::ostream& out)
+// One key pair as listed: its private key when visible, else its public key.
+struct listed_key {
+    CK_OBJECT_HANDLE object;
+    key_id id;
+    std::string label;
+    bool is_private;
+};
+
+std::vector<listed_key> key_pairs(const session& s)
 {
-    const auto id = s.attribute(object, CKA_ID).value_or(std::vector<std::uint8_t>{});
-    const auto label = s.attribute_string(object, CKA_LABEL);
-    std::string usable;
-    try {
-        usable = std::string(jws_algorithm_name(read_public_key(s, object).alg));
-    } catch (const lacme::error& e) {
-        usable = std::string("not usable: ") + e.what();
+    std::vector<listed_key> keys;
+    const auto add = [&](CK_OBJECT_HANDLE object, bool is_private) {
+        keys.push_back({object, s.attribute(object, CKA_ID).value_or(key_id{}), s.attribute_string(object, CKA_LABEL),
+                        is_private});
+    };
+    for (const auto priv : objects_of(s, CKO_PRIVATE_KEY))
+        add(priv, true);
+    const auto private_count = keys.size();
+    for (const auto pub : objects_of(s, CKO_PUBLIC_KEY)) {
+        const auto id = s.attribute(pub, CKA_ID).value_or(key_id{});
+        const auto same_id = [&](const listed_key& k) { return k.is_private && k.id == id; };
+        if (std::none_of(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(private_count), same_id))
+            add(pub, false);
     }
-    out << "    " << describe_key(s, object) << " [" << usable << "]"
-        << (is_private ? "" : " (private key not visible without login)") << "\n      "
-        << uri::format(t.token, id, label, CKO_PRIVATE_KEY) << "\n";
+    return keys;
 }
 
-// The key pairs visible on s: each named by its private key when visible, else by its public key.
-std::size_t show_keys(const session& s, const token_slot& t, std::ostream& out)
+// The URI to paste as privkey: the private key by id= (ykcs11 and OpenSC give the public and the
+// private key different labels, so object= from the public key would match nothing); object=
+// only where the id does not tell the keys apart.
+std::string key_uri(const token_slot& t, const listed_key& k, std::size_t keys_with_this_id, const list_options& options)
 {
-    std::size_t listed = 0;
-    std::set<std::vector<std::uint8_t>> seen_ids;
-    for (const auto priv : objects_of(s, CKO_PRIVATE_KEY)) {
-        seen_ids.insert(s.attribute(priv, CKA_ID).value_or(std::vector<std::uint8_t>{}));
-        show_key(s, t, priv, true, out);
-        ++listed;
+    const bool need_label = k.id.empty() || keys_with_this_id > 1;
+    return uri::format({.token = t.token,
+                        .id = k.id,
+                        .object = need_label ? std::string_view(k.label) : std::string_view(),
+                        .private_key = true,
+                        .module_name = options.module_name,
+                        .module_path = options.module_path});
+}
+
+std::size_t show_keys(const session& s, const token_slot& t, const list_options& options, std::ostream& out)
+{
+    const auto keys = key_pairs(s);
+    std::map<key_id, std::size_t> id_count;
+    for (const auto& k : keys)
+        ++id_count[k.id];
+    for (const auto& k : keys) {
+        std::string usable;
+        try {
+            usable = std::string(jws_algorithm_name(read_public_key(s, k.object).alg));
+        } catch (const lacme::error& e) {
+            usable = std::string("not usable: ") + e.what();
+        }
+        out << "    " << describe_key(s, k.object) << " [" << usable << "]"
+            << (k.is_private ? "" : " (private key not visible without login)") << "\n      "
+            << key_uri(t, k, id_count[k.id], options) << "\n";
     }
-    for (const auto pub : objects_of(s, CKO_PUBLIC_KEY)) {
-        if (seen_ids.count(s.attribute(pub, CKA_ID).value_or(std::vector<std::uint8_t>{})) != 0)
-            continue;
-        show_key(s, t, pub, false, out);
-        ++listed;
+    return keys.size();
+}
+
+// Logs in to t when the configured key's URI selects it and its PIN may be offered; otherwise
+// says why not. pin_refused: a token refused the PIN (in this listing), which is then offered
+// to no other token.
+void login_if_selected(const module& mod, const session& s, const token_slot& t, const list_options& options,
+                       const pin_policy& policy, bool& pin_refused, std::optional<login>& logged_in, std::ostream& out)
+{
+    if (!options.pin || !options.selection || pin_refused || !(t.token.flags & CKF_LOGIN_REQUIRED) ||
+        !selects(mod, *options.selection, t))
+        return;
+    try {
+        policy.check_token(t);
+        policy.check_pin(t, *options.pin);
+    } catch (const error& e) {
+        out << "    (not logged in: " << e.what() << ")\n";
+        return;
     }
-    return listed;
+    try {
+        logged_in.emplace(s, options.pin);
+        policy.accepted(t);
+    } catch (const error& e) {
+        if (!e.pin_rejected())
+            throw;
+        pin_refused = true;
+        const std::string recorded = policy.rejected(t, *options.pin);
+        out << "    (login failed: " << e.what() << "; not retried" << (recorded.empty() ? "" : "; " + recorded)
+            << "; listed without login)\n";
+    }
 }
 
 }  // namespace
+
+std::string listing_module(const uri* configured, std::string_view configured_module, list_options& options)
+{
+    const std::string_view path = configured ? configured->module_path() : std::string_view();
+    const std::string_view name = configured ? configured->module_name() : std::string_view();
+    if (!path.empty())
+        options.module_path = path;
+    else if (!name.empty())
+        options.module_name = name;
+    else if (!configured_module.empty())
+        options.module_path = configured_module;
+    return resolve_module(path, name, configured_module);
+}
 
 std::size_t list_keys(const module& mod, const list_options& options, std::ostream& out)
 {
@@ -60,25 +132,17 @@ std::size_t list_keys(const module& mod, const list_options& options, std::ostre
         out << "no initialised token found through " << mod.path() << "\n";
         return 0;
     }
+    const pin_policy this_listing_only(pin_settings{});
+    const pin_policy& policy = options.policy ? *options.policy : this_listing_only;
     std::size_t listed = 0;
     bool pin_refused = false;
     for (const auto& t : tokens) {
-        out << "token " << describe(t) << "\n  " << uri::format(t.token) << "\n";
+        out << "token " << describe(t) << "\n  " << uri::format({.token = t.token}) << "\n";
         try {
             const session s(mod, t.slot);
             std::optional<login> logged_in;
-            if (options.pin && options.selection && !pin_refused && (t.token.flags & CKF_LOGIN_REQUIRED) &&
-                !(t.token.flags & CKF_USER_PIN_LOCKED) && selects(mod, *options.selection, t)) {
-                try {
-                    logged_in.emplace(s, options.pin);
-                } catch (const error& e) {
-                    if (!e.pin_rejected())
-                        throw;
-                    pin_refused = true;
-                    out << "    (login failed: " << e.what() << "; not retried; listed without login)\n";
-                }
-            }
-            listed += show_keys(s, t, out);
+            login_if_selected(mod, s, t, options, policy, pin_refused, logged_in, out);
+            listed += show_keys(s, t, options, out);
         } catch (const error& e) {
             out << "    (cannot list: " << e.what() << ")\n";
         }

@@ -4,6 +4,7 @@
 
 #include "common/secret.hpp"
 #include "pkcs11/module.hpp"
+#include "pkcs11/pin_policy.hpp"
 #include "pkcs11/uri.hpp"
 
 #include <ostream>
@@ -17,9 +18,23 @@ struct list_options {
     // Without both, no token is logged in to: key pairs show through their public key objects.
     const uri* selection = nullptr;
     const secret_string* pin = nullptr;
+    // As for signing: a PIN a token rejected in an earlier run is not offered, nor one on its
+    // final try; a rejection is remembered. nullptr: remembered within this listing only.
+    const pin_policy* policy = nullptr;
+    // Carried into every key URI printed (?module-name= / ?module-path=), so that a URI pasted
+    // as privkey loads the module the keys were listed through.
+    std::string module_name = {};
+    std::string module_path = {};
 };
 
-// Writes one line per token and one indented line per key; returns the number of keys listed.
+// The module --list-keys reads, chosen as for signing: the configured URI's module-path= or
+// module-name=, else the configured module, else p11-kit's proxy. Sets options' module_name and
+// module_path to what the printed URIs must carry. Returns the module's path.
+std::string listing_module(const uri* configured, std::string_view configured_module, list_options& options);
+
+// Writes, per token, a line describing it and its URI, then per key a line describing it and
+// its URI: "pkcs11:serial=S;token=LABEL;id=%02;type=private" (object= too when the id does not
+// tell the key apart). Returns the number of keys listed.
 std::size_t list_keys(const module& mod, const list_options& options, std::ostream& out);
 
 }  // namespace lacme::pkcs11

@@ -18,16 +18,12 @@ constexpr std::array<std::uint8_t, 19> sha256_digest_info = {0x30, 0x31, 0x30, 0
                                                              0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
                                                              0x01, 0x05, 0x00, 0x04, 0x20};
 
-std::string pin_flags(CK_FLAGS flags)
-{
-    if (flags & CKF_USER_PIN_LOCKED)
-        return "the user PIN is now LOCKED (unlock it with the SO PIN)";
-    if (flags & CKF_USER_PIN_FINAL_TRY)
-        return "one more wrong PIN will lock the token";
-    if (flags & CKF_USER_PIN_COUNT_LOW)
-        return "an earlier wrong PIN was entered; few tries remain";
-    return {};
-}
+// C_Sign's own failure, told apart from C_SignInit's and the login's: only C_Sign's answer
+// says the key wants a login per signature, or that the key waited for a touch.
+class sign_failed : public error {
+public:
+    explicit sign_failed(CK_RV rv) : error("C_Sign: " + rv_name(rv), rv) {}
+};
 
 std::vector<CK_MECHANISM_TYPE> mechanisms(const module& mod, CK_SLOT_ID slot)
 {
@@ -42,7 +38,7 @@ std::vector<CK_MECHANISM_TYPE> mechanisms(const module& mod, CK_SLOT_ID slot)
 }  // namespace
 
 token_key::token_key(const module& mod, uri u, key_options options)
-    : mod_(mod), uri_(std::move(u)), options_(std::move(options))
+    : mod_(mod), uri_(std::move(u)), options_(std::move(options)), policy_(options_.pins)
 {
     warn_if_pin_file_shared();
     const std::lock_guard lock(mutex_);
@@ -60,7 +56,7 @@ token_key::~token_key()
 CK_SLOT_ID token_key::slot() const
 {
     const std::lock_guard lock(mutex_);
-    return slot_;
+    return token_.slot;
 }
 
 std::uint64_t token_key::reconnects() const
@@ -86,6 +82,11 @@ const secret_string* token_key::pin_locked(const token_slot& t)
     if (!pin_)
         throw error("token " + describe(t) +
                     " needs a PIN: add pin-source=file:PATH to the URI, set pin-file, or run on a terminal");
+    try {
+        policy_.check_pin(t, *pin_);
+    } catch (const error& e) {
+        refuse_locked(e);
+    }
     return &*pin_;
 }
 
@@ -97,47 +98,58 @@ void token_key::warn_if_pin_file_shared() const
         options_.warn("PIN file " + options_.pin_file + " is readable by group or others (chmod 0600 it)");
 }
 
-[[noreturn]] void token_key::login_failed_locked(const error& e, CK_SLOT_ID slot, const std::string& what)
+[[noreturn]] void token_key::refuse_locked(const error& e)
+{
+    // Whatever made the PIN unusable (rejected, locked, final try) will not get better in this run.
+    broken_ = e.what();
+    broken_rv_ = e.rv();
+    pin_.reset();
+    uri_.wipe_pin_value();
+    throw error(broken_, broken_rv_);
+}
+
+[[noreturn]] void token_key::login_failed_locked(const error& e, const std::string& what)
 {
     std::string message = what + " failed: " + e.what();
-    if (e.pin_rejected()) {
-        // Tokens lock after a few failures: this PIN is never offered again by this process, on
-        // any login path (user login, re-login, per-signature login).
-        message += "; not retried";
-        CK_TOKEN_INFO now{};
-        if (mod_.functions()->C_GetTokenInfo(slot, &now) == CKR_OK)
-            if (auto flags = pin_flags(now.flags); !flags.empty())
-                message += "; " + flags;
-        broken_ = message;
-        broken_rv_ = e.rv();
-        pin_.reset();
-        uri_.wipe_pin_value();
-    }
-    throw error(message, e.rv());
+    if (!e.pin_rejected())
+        throw error(message, e.rv());
+    // Tokens lock after a few failures: this PIN is never offered again, on any login path (user
+    // login, re-login, per-signature login), nor by a later run.
+    message += "; not retried";
+    if (pin_)
+        if (auto recorded = policy_.rejected(token_, *pin_); !recorded.empty())
+            message += "; " + recorded;
+    CK_TOKEN_INFO now{};
+    if (mod_.functions()->C_GetTokenInfo(token_.slot, &now) == CKR_OK)
+        if (auto flags = pin_flags_text(now); !flags.empty())
+            message += "; " + flags;
+    refuse_locked(error(message, e.rv()));
 }
 
 void token_key::login_locked(const session& anchor, const token_slot& t)
 {
-    if (t.token.flags & CKF_USER_PIN_LOCKED) {
-        broken_ = "token " + describe(t) + ": the user PIN is locked (unlock it with the SO PIN)";
-        broken_rv_ = CKR_PIN_LOCKED;
-        throw error(broken_, CKR_PIN_LOCKED);
+    try {
+        policy_.check_token(t);
+    } catch (const error& e) {
+        refuse_locked(e);
     }
     if (!pin_) {
-        if (auto flags = pin_flags(t.token.flags); !flags.empty() && options_.warn)
+        if (auto flags = pin_flags_text(t.token); !flags.empty() && options_.warn)
             options_.warn("token " + describe(t) + ": " + flags);
     }
     const secret_string* pin = pin_locked(t);
     try {
         login_.emplace(anchor, pin);
     } catch (const error& e) {
-        login_failed_locked(e, t.slot, "login to token " + describe(t));
+        login_failed_locked(e, "login to token " + describe(t));
     }
+    policy_.accepted(t);
 }
 
 void token_key::connect_locked(bool first)
 {
     const token_slot t = select_token(mod_, uri_);
+    token_ = t;  // before any login: a rejection is recorded against this token
     session anchor(mod_, t.slot);
     if (t.token.flags & CKF_LOGIN_REQUIRED)
         login_locked(anchor, t);
@@ -148,8 +160,15 @@ void token_key::connect_locked(bool first)
         if (!anchor.attribute_bool(key, CKA_SIGN))
             throw error("key " + describe_key(anchor, key) + " on token " + describe(t) + " may not sign (CKA_SIGN false)");
         always_authenticate_ = anchor.attribute_bool(key, CKA_ALWAYS_AUTHENTICATE);
-        if (always_authenticate_ && !login_)
-            pin_locked(t);  // the per-signature login needs the PIN even if the token did not
+        if (always_authenticate_ && !login_) {
+            // The per-signature login needs the PIN even if the token did not.
+            try {
+                policy_.check_token(t);
+            } catch (const error& e) {
+                refuse_locked(e);
+            }
+            pin_locked(t);
+        }
         const auto have = mechanisms(mod_, t.slot);
         const auto has = [&](CK_MECHANISM_TYPE m) { return std::find(have.begin(), have.end(), m) != have.end(); };
         if (public_.alg == jws_algorithm::rs256) {
@@ -183,7 +202,6 @@ void token_key::connect_locked(bool first)
             throw error(broken_);
         }
     }
-    slot_ = t.slot;
     key_ = key;
     if (single_session_)
         idle_.push_back(std::move(anchor));  // signatures take turns on the one session
@@ -206,7 +224,7 @@ token_key::lease token_key::acquire(std::uint64_t& generation)
         l.s.emplace(std::move(idle_.back()));
         idle_.pop_back();
     } else {
-        l.s.emplace(mod_, slot_);
+        l.s.emplace(mod_, token_.slot);
     }
     ++leased_;
     return l;
@@ -265,54 +283,105 @@ std::vector<std::uint8_t> token_key::to_be_signed(std::string_view signing_input
     return data;
 }
 
+void token_key::context_login_locked(const session& s)
+{
+    // Under mutex_: a PIN the token rejected meanwhile must not be offered again.
+    if (!broken_.empty())
+        throw error(broken_, broken_rv_);
+    // A key found to need this login may be on a token that did not need a user login.
+    const secret_string* pin = pin_ ? &*pin_ : protected_path_ ? nullptr : pin_locked(token_);
+    try {
+        context_login(s, pin);
+    } catch (const error& e) {
+        login_failed_locked(e, "per-signature login for " + description_);
+    }
+}
+
 std::vector<std::uint8_t> token_key::sign_once(const session& s, CK_OBJECT_HANDLE key,
-                                               std::span<const std::uint8_t> data)
+                                               std::span<const std::uint8_t> data, bool context_login)
 {
     CK_FUNCTION_LIST* fn = s.fn();
     CK_MECHANISM mechanism{mechanism_, nullptr, 0};
     check(fn->C_SignInit(s.handle(), &mechanism, key), "C_SignInit");
-    if (always_authenticate_) {
-        // CKA_ALWAYS_AUTHENTICATE (e.g. YubiKey PIV slot 9c): log in for this one operation.
-        // Under the lock: a PIN the token rejected meanwhile must not be offered again.
+    if (context_login) {
         const std::lock_guard lock(mutex_);
-        if (!broken_.empty())
-            throw error(broken_, broken_rv_);
-        try {
-            context_login(s, pin_ ? &*pin_ : nullptr);
-        } catch (const error& e) {
-            login_failed_locked(e, s.slot(), "per-signature login for " + description_);
-        }
+        context_login_locked(s);
     }
     // Sized from the key, so C_Sign never answers CKR_BUFFER_TOO_SMALL (which would leave the
     // operation active).
     std::vector<std::uint8_t> signature(public_.signature_size);
     CK_ULONG len = static_cast<CK_ULONG>(signature.size());
-    check(fn->C_Sign(s.handle(), const_cast<std::uint8_t*>(data.data()), static_cast<CK_ULONG>(data.size()),
-                     signature.data(), &len),
-          "C_Sign");
+    if (const CK_RV rv = fn->C_Sign(s.handle(), const_cast<std::uint8_t*>(data.data()),
+                                    static_cast<CK_ULONG>(data.size()), signature.data(), &len);
+        rv != CKR_OK)
+        throw sign_failed(rv);
     if (len != signature.size())
         throw error("C_Sign returned " + std::to_string(len) + " bytes, expected " + std::to_string(signature.size()));
     return signature;
 }
 
+std::vector<std::uint8_t> token_key::sign_on_lease(std::span<const std::uint8_t> data, bool context_login,
+                                                   std::uint64_t& generation)
+{
+    // One authorisation per card: from C_SignInit to C_Sign, no other signature of this key.
+    std::unique_lock serial(one_authorisation_, std::defer_lock);
+    if (context_login)
+        serial.lock();
+    lease l = acquire(generation);
+    try {
+        auto signature = sign_once(*l.s, l.key, data, context_login);
+        release(l, true);
+        return signature;
+    } catch (...) {
+        release(l, false);
+        throw;
+    }
+}
+
+std::optional<std::string> token_key::token_if_still_present() const
+{
+    const std::lock_guard lock(mutex_);
+    CK_SLOT_INFO slot{};
+    CK_TOKEN_INFO now{};
+    if (mod_.functions()->C_GetSlotInfo(token_.slot, &slot) == CKR_OK && (slot.flags & CKF_TOKEN_PRESENT) &&
+        mod_.functions()->C_GetTokenInfo(token_.slot, &now) == CKR_OK &&
+        std::equal(std::begin(now.serialNumber), std::end(now.serialNumber), std::begin(token_.token.serialNumber)))
+        return describe(token_);
+    return std::nullopt;
+}
+
 std::vector<std::uint8_t> token_key::sign(std::string_view signing_input)
 {
     const auto data = to_be_signed(signing_input);
-    for (int attempt = 0;; ++attempt) {
+    bool reconnected = false;
+    bool context_login = always_authenticate_;
+    for (;;) {
         std::uint64_t generation = 0;
         try {
-            lease l = acquire(generation);
-            try {
-                auto signature = sign_once(*l.s, l.key, data);
-                release(l, true);
-                return signature;
-            } catch (...) {
-                release(l, false);
-                throw;
-            }
+            auto signature = sign_on_lease(data, context_login, generation);
+            if (context_login && !always_authenticate_.exchange(true) && options_.warn)
+                options_.warn(description_ + " needs a login for every signature (PIN policy \"always\"); "
+                              "it now signs one signature at a time");
+            return signature;
         } catch (const error& e) {
-            if (!e.reopenable() || attempt > 0)
+            const bool in_c_sign = dynamic_cast<const sign_failed*>(&e) != nullptr;
+            // A key with PIN policy "always" that the token does not flag CKA_ALWAYS_AUTHENTICATE:
+            // one context-specific login and one retry.
+            if (in_c_sign && e.rv() == CKR_USER_NOT_LOGGED_IN && !context_login) {
+                context_login = true;
+                continue;
+            }
+            // A YubiKey whose touch policy is not "never" answers CKR_DEVICE_ERROR after waiting
+            // some 15 seconds for a touch. Re-opening would only make the user wait again.
+            if (const auto present = in_c_sign && e.rv() == CKR_DEVICE_ERROR ? token_if_still_present() : std::nullopt)
+                throw error("signing with the PKCS#11 key: C_Sign: CKR_DEVICE_ERROR on token " + *present +
+                                ", which is still present: the key was probably waiting for a touch that did not "
+                                "come; touch the key when it blinks, or use touch policy \"never\" for unattended "
+                                "renewal",
+                            e.rv());
+            if (!e.reopenable() || reconnected)
                 throw error(std::string("signing with the PKCS#11 key: ") + e.what(), e.rv());
+            reconnected = true;
             reconnect(generation, e.what());
         }
     }

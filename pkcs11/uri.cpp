@@ -24,6 +24,29 @@ std::string_view uri_result_name(int result)
     }
 }
 
+// p11-kit keeps query attributes it does not know as vendor attributes, without a word: a typo
+// such as "modul-name=" would silently load another module. Names are compared as written,
+// before percent-decoding, which is how RFC 7512 spells every standard one.
+std::string unknown_query_attributes(std::string_view text)
+{
+    static constexpr std::string_view known[] = {"module-name", "module-path", "pin-source", "pin-value"};
+    const auto question = text.find('?');
+    if (question == std::string_view::npos)
+        return {};
+    std::string unknown;
+    std::string_view query = text.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view item = query.substr(0, amp);
+        // p11-kit has refused items without '=' already.
+        const std::string_view name = item.substr(0, item.find('='));
+        if (!name.empty() && std::find(std::begin(known), std::end(known), name) == std::end(known))
+            unknown.append(unknown.empty() ? "" : ", ").append(name);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    }
+    return unknown;
+}
+
 }  // namespace
 
 uri::uri() : uri_(p11_kit_uri_new())
@@ -65,6 +88,9 @@ uri uri::parse(std::string_view text)
         throw error("invalid PKCS#11 URI '" + result.text_ + "': " + std::string(uri_result_name(rv)));
     if (p11_kit_uri_any_unrecognized(result.uri_.get()))
         throw error("PKCS#11 URI '" + result.text_ + "' has attributes this program does not know");
+    if (const auto unknown = unknown_query_attributes(result.text_); !unknown.empty())
+        throw error("PKCS#11 URI '" + result.text_ + "' has unknown query attributes: " + unknown +
+                    " (known: module-name, module-path, pin-source, pin-value)");
     if (const char* pin = p11_kit_uri_get_pin_value(result.uri_.get())) {
         result.pin_value_.emplace(std::string_view(pin));
         // p11-kit frees its copy without wiping it: overwrite it first.
@@ -134,32 +160,37 @@ bool uri::names_token() const noexcept
     return set(t->label) || set(t->manufacturerID) || set(t->model) || set(t->serialNumber);
 }
 
-std::string uri::format(const CK_TOKEN_INFO& token, std::span<const std::uint8_t> id, std::string_view label,
-                        std::optional<CK_OBJECT_CLASS> cls)
+std::string uri::format(const printed& what)
 {
+    // Model and manufacturer are left out: serial and label select the token, and the model
+    // text changes with firmware versions.
     uri u;
     CK_TOKEN_INFO* t = p11_kit_uri_get_token_info(u.uri_.get());
-    std::memcpy(t->label, token.label, sizeof t->label);
-    std::memcpy(t->manufacturerID, token.manufacturerID, sizeof t->manufacturerID);
-    std::memcpy(t->model, token.model, sizeof t->model);
-    std::memcpy(t->serialNumber, token.serialNumber, sizeof t->serialNumber);
-    if (!id.empty()) {
-        CK_ATTRIBUTE a{CKA_ID, const_cast<std::uint8_t*>(id.data()), static_cast<CK_ULONG>(id.size())};
+    std::memcpy(t->label, what.token.label, sizeof t->label);
+    std::memcpy(t->serialNumber, what.token.serialNumber, sizeof t->serialNumber);
+    if (!what.id.empty()) {
+        CK_ATTRIBUTE a{CKA_ID, const_cast<std::uint8_t*>(what.id.data()), static_cast<CK_ULONG>(what.id.size())};
         p11_kit_uri_set_attribute(u.uri_.get(), &a);
     }
-    if (!label.empty()) {
-        CK_ATTRIBUTE a{CKA_LABEL, const_cast<char*>(label.data()), static_cast<CK_ULONG>(label.size())};
+    if (!what.object.empty()) {
+        CK_ATTRIBUTE a{CKA_LABEL, const_cast<char*>(what.object.data()), static_cast<CK_ULONG>(what.object.size())};
         p11_kit_uri_set_attribute(u.uri_.get(), &a);
     }
-    CK_OBJECT_CLASS c = cls.value_or(0);
-    if (cls) {
-        CK_ATTRIBUTE a{CKA_CLASS, &c, sizeof c};
+    CK_OBJECT_CLASS private_key = CKO_PRIVATE_KEY;
+    if (what.private_key) {
+        CK_ATTRIBUTE a{CKA_CLASS, &private_key, sizeof private_key};
         p11_kit_uri_set_attribute(u.uri_.get(), &a);
     }
+    const std::string name(what.module_name), path(what.module_path);
+    if (!name.empty())
+        p11_kit_uri_set_module_name(u.uri_.get(), name.c_str());
+    if (!path.empty())
+        p11_kit_uri_set_module_path(u.uri_.get(), path.c_str());
     char* out = nullptr;
-    const P11KitUriType type = (id.empty() && label.empty() && !cls) ? P11_KIT_URI_FOR_TOKEN
-                                                                     : P11_KIT_URI_FOR_OBJECT_ON_TOKEN;
-    if (p11_kit_uri_format(u.uri_.get(), type, &out) != P11_KIT_URI_OK || out == nullptr)
+    const bool names_object = !what.id.empty() || !what.object.empty() || what.private_key;
+    if (p11_kit_uri_format(u.uri_.get(), names_object ? P11_KIT_URI_FOR_OBJECT_ON_TOKEN : P11_KIT_URI_FOR_TOKEN,
+                           &out) != P11_KIT_URI_OK ||
+        out == nullptr)
         throw error("cannot format a PKCS#11 URI");
     std::string result(out);
     std::free(out);

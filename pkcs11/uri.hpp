@@ -43,9 +43,17 @@ public:
     // Does the URI carry any token selection (token=, serial=, model=, manufacturer=)?
     [[nodiscard]] bool names_token() const noexcept;
 
-    // For printing: a URI naming this token and (optionally) an object.
-    static std::string format(const CK_TOKEN_INFO& token, std::span<const std::uint8_t> id = {},
-                              std::string_view label = {}, std::optional<CK_OBJECT_CLASS> cls = {});
+    // For printing (--list-keys): a URI that selects a token by serial= and token= (its label),
+    // optionally one of its private keys, and the module to load it with.
+    struct printed {
+        const CK_TOKEN_INFO& token;
+        std::span<const std::uint8_t> id = {};  // id=, when not empty
+        std::string_view object = {};           // object= (a label), when not empty
+        bool private_key = false;               // type=private
+        std::string_view module_name = {};      // ?module-name=, when not empty
+        std::string_view module_path = {};      // ?module-path=, when not empty
+    };
+    static std::string format(const printed& what);
 
     // text without the value of any pin-value, in the path or the query (a PIN in a URI must not
     // reach an error message).

@@ -1,23 +1,12 @@
 #include "pkcs11/uri_match.hpp"
 
+#include "common/text.hpp"
 #include "pkcs11/error.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace lacme::pkcs11 {
 namespace {
-
-std::string hex(std::span<const std::uint8_t> bytes)
-{
-    std::string out;
-    char buf[3];
-    for (const auto b : bytes) {
-        std::snprintf(buf, sizeof buf, "%02x", b);
-        out += buf;
-    }
-    return out;
-}
 
 std::string join(const std::vector<std::string>& items)
 {
@@ -117,7 +106,7 @@ std::string describe_key(const session& s, CK_OBJECT_HANDLE object)
 {
     std::string out = "label '" + s.attribute_string(object, CKA_LABEL) + "'";
     if (auto id = s.attribute(object, CKA_ID); id && !id->empty())
-        out += ", id " + hex(*id);
+        out += ", id " + hex_lower(*id);
     const auto cls = s.attribute_ulong(object, CKA_CLASS);
     const auto type = s.attribute_ulong(object, CKA_KEY_TYPE);
     if (type == CKK_RSA) {

@@ -17,16 +17,20 @@ p11 --keypairgen --key-type EC:prime256v1 --id 07 --label twin || t_fail "pkcs11
 p11 --keypairgen --key-type EC:prime256v1 --id 08 --label twin || t_fail "pkcs11-tool keygen twin"
 echo 1234 >"$T/pin"; echo 0000 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pin"
 mod="--pkcs11-module=$SOFTHSM_MODULE"
-acd() { "$ACCOUNTD" --config=/dev/null "$mod" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
+# Rejected PINs are remembered in the test's own directory, not in root's /var/cache.
+state="--pin-state-dir=$T/pin-state"
+acd() { "$ACCOUNTD" --config=/dev/null "$mod" "$state" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
 
 # --list-keys: every key with a URI that selects it (through p11-kit's proxy by default too).
 out=$("$ACCOUNTD" --config=/dev/null --list-keys "$mod")
-for label in acct-rsa acct-p256 acct-p384; do
-    grep -q "token=acme;id=%0[0-9];object=$label;type=private" <<<"$out" || t_fail "--list-keys lacks $label: $out"
+for key in acct-rsa:01 acct-p256:02 acct-p384:03; do
+    label=${key%:*} id=${key#*:}
+    grep -A1 "label '$label', id $id" <<<"$out" | grep -q "token=acme;id=%$id;type=private?module-path=" ||
+        t_fail "--list-keys lacks $label: $out"
 done
 grep -q '\[RS256\]' <<<"$out" && grep -q '\[ES384\]' <<<"$out" || t_fail "--list-keys lacks algorithms: $out"
 out=$("$ACCOUNTD" --config=/dev/null --list-keys)
-grep -q "object=acct-p256;type=private" <<<"$out" || t_fail "--list-keys via p11-kit-proxy: $out"
+grep -q "token=acme;id=%02;type=private$" <<<"$out" || t_fail "--list-keys via p11-kit-proxy: $out"
 t_pass "--list-keys prints tokens and usable keys with their URIs (explicit module and p11-kit proxy)"
 
 t_expect_fail "wrong PIN reported once, not retried" "CKR_PIN_INCORRECT; not retried" \

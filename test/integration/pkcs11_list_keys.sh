@@ -14,7 +14,10 @@ for token in acme spare; do
 done
 echo 1234 >"$T/pin"; echo 0000 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pin"
 export LACME_SHIM_LOGINS_FILE="$T/logins"
-list() { rm -f "$T/logins"; "$ACCOUNTD" --config=/dev/null --pkcs11-module="$shim" --list-keys --privkey="$1"; }
+list() {
+    rm -f "$T/logins"
+    "$ACCOUNTD" --config=/dev/null --pkcs11-module="$shim" --pin-state-dir="$T/pin-state" --list-keys --privkey="$1"
+}
 count() { grep -c -- "$1" <<<"$out"; }
 
 out=$(list "pkcs11:token=acme;object=account?pin-source=file:$T/pin") || t_fail "--list-keys: $out"

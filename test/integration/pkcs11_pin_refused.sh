@@ -14,8 +14,8 @@ t_softhsm_init acme
 pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen \
     --key-type EC:prime256v1 --id 9c --label signature --always-auth >/dev/null 2>&1 || t_fail "keygen"
 echo 1234 >"$T/pin"; chmod 0600 "$T/pin"
-printf 'privkey = pkcs11:token=acme;object=signature\npin-file = %s\npkcs11-module = %s\n' "$T/pin" "$shim" \
-    >"$T/accountd.conf"
+printf 'privkey = pkcs11:token=acme;object=signature\npin-file = %s\npkcs11-module = %s\npin-state-dir = %s\n' \
+    "$T/pin" "$shim" "$T/pin-state" >"$T/accountd.conf"
 mkdir -p "$T/run"; chmod 0700 "$T/run"
 sock="$T/run/S.lacme"
 LACME_SHIM_LOGINS_FILE="$T/logins" LACME_SHIM_REJECT_LOGIN=2 \

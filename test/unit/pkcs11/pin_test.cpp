@@ -1,7 +1,12 @@
 // PIN sources (URI pin-value, URI pin-source, pin file), a wrong PIN reported once and never
 // retried, and a missing PIN. (The terminal prompt is common's: test/unit/common/secret_input_test.cpp.)
+#include "pkcs11/pin_policy.hpp"
+#include "pkcs11/pin_rejections.hpp"
 #include "pkcs11/pin_source.hpp"
 #include "softhsm_fixture.hpp"
+#include "test/support/temp_dir.hpp"
+
+#include <cstring>
 
 #include <boost/test/unit_test.hpp>
 
@@ -93,6 +98,64 @@ BOOST_AUTO_TEST_CASE(wrong_pin_reported_once_never_retried)
     const auto second = error_message([&] { (void)signer.sign("a.b"); });
     BOOST_TEST(contains(second, "CKR_PIN_INCORRECT"), second);
     BOOST_TEST(signer.key().reconnects() == reconnects);  // no new login attempt
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+CK_TOKEN_INFO token_named(const char* manufacturer, const char* label, CK_FLAGS flags = 0)
+{
+    CK_TOKEN_INFO t{};
+    std::memset(&t, ' ', sizeof t);
+    std::memcpy(t.manufacturerID, manufacturer, std::strlen(manufacturer));
+    std::memcpy(t.label, label, std::strlen(label));
+    t.flags = flags;
+    return t;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(pkcs11_pin_policy)
+
+BOOST_AUTO_TEST_CASE(piv_tokens_are_unblocked_with_the_puk)
+{
+    const auto ykcs11 = token_named("Yubico (www.yubico.com)", "YubiKey PIV #12345678", CKF_USER_PIN_LOCKED);
+    const auto opensc = token_named("piv_II", "PIV_II (PIV Card Holder pin)", CKF_USER_PIN_LOCKED);
+    const auto softhsm = token_named("SoftHSM project", "acme", CKF_USER_PIN_LOCKED);
+    BOOST_TEST(is_piv(ykcs11));
+    BOOST_TEST(is_piv(opensc));
+    BOOST_TEST(!is_piv(softhsm));
+    BOOST_TEST(pin_flags_text(ykcs11) == "the user PIN is now LOCKED (unblock it with the PUK)");
+    BOOST_TEST(pin_flags_text(softhsm) == "the user PIN is now LOCKED (unlock it with the SO PIN)");
+    const pin_policy policy(pin_settings{});
+    const auto locked = error_message([&] { policy.check_token({0, ykcs11}); });
+    BOOST_TEST(contains(locked, "the user PIN is locked (unblock it with the PUK)"), locked);
+    BOOST_TEST(!contains(locked, "SO PIN"), locked);
+}
+
+BOOST_AUTO_TEST_CASE(rejections_are_kept_by_serial_and_keyed_hash)
+{
+    const lacme::test::temp_dir dir;
+    const pin_rejections r(dir.file("state"));
+    const secret_string wrong(std::string("0000")), other(std::string("1111"));
+    BOOST_TEST(!r.contains("12345678", wrong));  // no directory yet: nothing remembered
+    r.add("12345678", wrong);
+    r.add("12345678", wrong);  // once only
+    BOOST_TEST(r.contains("12345678", wrong));
+    BOOST_TEST(!r.contains("12345678", other));
+    BOOST_TEST(!r.contains("87654321", wrong));
+    // Another host (another key) cannot tell which PIN a line is for.
+    const pin_rejections copy(dir.file("copy"));
+    copy.add("12345678", wrong);
+    const std::string line_a = lacme::test::read_file(r.file()), line_b = lacme::test::read_file(copy.file());
+    BOOST_TEST(std::count(line_a.begin(), line_a.end(), '\n') == 1);
+    BOOST_TEST(line_a != line_b);
+    BOOST_TEST(line_a.starts_with("3132333435363738 "), line_a);  // the serial, hex
+    r.remove("87654321");
+    BOOST_TEST(r.contains("12345678", wrong));
+    r.remove("12345678");
+    BOOST_TEST(!r.contains("12345678", wrong));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -129,8 +129,10 @@ BOOST_AUTO_TEST_CASE(list_keys_prints_usable_uris)
     BOOST_TEST(list_keys(m, {}, without_pin) == 5u);
     const std::string out = without_pin.str();
     BOOST_TEST(contains(out, "token 'acme'"), out);
-    BOOST_TEST(contains(out, "pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial="), out);
-    BOOST_TEST(contains(out, "token=acme;id=%02;object=account;type=private"), out);
+    BOOST_TEST(contains(out, "\n  pkcs11:serial=" + acme_serial + ";token=acme\n"), out);
+    BOOST_TEST(contains(out, "pkcs11:serial=" + acme_serial + ";token=acme;id=%02;type=private\n"), out);
+    // The two "twin" keys differ by id: no label needed. The id alone tells them apart.
+    BOOST_TEST(contains(out, "token=spare;id=%07;type=private\n"), out);
     BOOST_TEST(contains(out, "[ES256]"), out);
     BOOST_TEST(contains(out, "[ES384]"), out);
     BOOST_TEST(contains(out, "[RS256]"), out);
@@ -139,16 +141,20 @@ BOOST_AUTO_TEST_CASE(list_keys_prints_usable_uris)
     const secret_string pin(std::string("1234"));
     std::ostringstream with_pin;
     const uri both = uri::parse("pkcs11:object=account");  // no token attribute: selects both tokens
-    BOOST_TEST(list_keys(m, {&both, &pin}, with_pin) == 5u);
+    BOOST_TEST(list_keys(m, {.selection = &both, .pin = &pin}, with_pin) == 5u);
     BOOST_TEST(contains(with_pin.str(), "EC P-256 private key [ES256]"), with_pin.str());
     BOOST_TEST(!contains(with_pin.str(), "not visible"), with_pin.str());
 
-    // Every URI printed selects its key.
+    // Every URI printed, with or without login, selects its key and signs.
     m.finalize();
-    test_signer signer("pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial=" + acme_serial +
-                             ";token=acme;id=%05;object=other;type=private?pin-value=1234",
-                         test_options());
-    BOOST_TEST(signer.algorithm() == jws_algorithm::rs256);
+    for (const auto& listing : {out, with_pin.str()}) {
+        const auto uris = printed_key_uris(listing);
+        BOOST_TEST(uris.size() == 5u, listing);
+        for (const auto& u : uris) {
+            test_signer signer(with_test_pin(u), test_options());
+            BOOST_TEST(signer.sign("a.b").size() >= 64u, u);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -23,6 +23,7 @@
 #include <fstream>
 #include <memory>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -66,6 +67,9 @@ struct key_spec {
     std::string label;
     std::vector<std::uint8_t> id;
     bool always_authenticate = false;
+    // The public key object's label when it differs (ykcs11: "Public key for ...", OpenSC:
+    // "SIGN pubkey" beside "SIGN key").
+    std::string public_label = {};
 };
 
 class softhsm {
@@ -179,7 +183,7 @@ public:
         std::vector<CK_ATTRIBUTE> pub{{CKA_CLASS, &pub_class, sizeof pub_class}, {CKA_TOKEN, &yes, 1},
                                       {CKA_VERIFY, &yes, 1}};
         add_names(priv, k);
-        add_names(pub, k);
+        add_names(pub, k, true);
         std::vector<std::vector<std::uint8_t>> keep;
         const auto bn = [&](const char* name) {
             BIGNUM* raw = nullptr;
@@ -272,10 +276,11 @@ public:
     }
 
 private:
-    static void add_names(std::vector<CK_ATTRIBUTE>& v, const key_spec& k)
+    static void add_names(std::vector<CK_ATTRIBUTE>& v, const key_spec& k, bool is_public = false)
     {
-        if (!k.label.empty())
-            v.push_back({CKA_LABEL, const_cast<char*>(k.label.data()), static_cast<CK_ULONG>(k.label.size())});
+        const std::string& label = is_public && !k.public_label.empty() ? k.public_label : k.label;
+        if (!label.empty())
+            v.push_back({CKA_LABEL, const_cast<char*>(label.data()), static_cast<CK_ULONG>(label.size())});
         if (!k.id.empty())
             v.push_back({CKA_ID, const_cast<std::uint8_t*>(k.id.data()), static_cast<CK_ULONG>(k.id.size())});
     }
@@ -283,7 +288,7 @@ private:
     void generate(CK_SLOT_ID slot, const key_spec& k, CK_MECHANISM& mech, std::vector<CK_ATTRIBUTE>& pub,
                   std::vector<CK_ATTRIBUTE>& priv)
     {
-        add_names(pub, k);
+        add_names(pub, k, true);
         add_names(priv, k);
         admin_session s(*module_, slot);
         CK_OBJECT_HANDLE pub_h, priv_h;
@@ -332,6 +337,25 @@ inline bool contains(const std::string& haystack, const std::string& needle)
 inline void write_file(const std::filesystem::path& path, const std::string& content)
 {
     std::ofstream(path) << content;
+}
+
+// The key URIs a --list-keys listing prints (the indented "pkcs11:...;type=private" lines).
+inline std::vector<std::string> printed_key_uris(const std::string& listing)
+{
+    std::vector<std::string> uris;
+    std::istringstream in(listing);
+    for (std::string line; std::getline(in, line);) {
+        const auto start = line.find("pkcs11:");
+        if (start != std::string::npos && line.find("type=private") != std::string::npos)
+            uris.push_back(line.substr(start));
+    }
+    return uris;
+}
+
+// u with the test PIN added to its query.
+inline std::string with_test_pin(const std::string& u)
+{
+    return u + (u.find('?') == std::string::npos ? "?" : "&") + "pin-value=" + user_pin;
 }
 
 using lacme::test::error_message;

@@ -1,7 +1,9 @@
 // Token behaviours SoftHSM cannot show by itself, through a forwarding test module (shim/): a
-// locked PIN, the final-try warning, a PIN pad (protected authentication path), a reader whose
-// C_GetSlotList fails (ykcs11 without pcscd), a device removed in the middle of a signature, and
-// one context-specific login per signature for CKA_ALWAYS_AUTHENTICATE keys.
+// locked PIN, the final try, a PIN pad (protected authentication path), a reader whose
+// C_GetSlotList fails (ykcs11 without pcscd), a device removed in the middle of a signature, a
+// touch that did not come, one context-specific login per signature for CKA_ALWAYS_AUTHENTICATE
+// keys (atomic, as ykcs11 keeps one authorisation per card) and for keys that need it unflagged,
+// and rejected PINs remembered across runs.
 #include "pkcs11/list_keys.hpp"
 #include "pkcs11/pin_source.hpp"
 #include "softhsm_fixture.hpp"
@@ -9,6 +11,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <sys/stat.h>
+
 #include <fstream>
 #include <thread>
 #include <sstream>
@@ -43,7 +47,8 @@ struct shim_token {
     {
         for (const char* v : {"LACME_SHIM_TOKEN_FLAGS", "LACME_SHIM_PINPAD_PIN", "LACME_SHIM_SLOTLIST_RV",
                               "LACME_SHIM_FAIL_SIGN_FILE", "LACME_SHIM_LOGINS_FILE", "LACME_SHIM_MAX_SESSIONS",
-                              "LACME_SHIM_REJECT_LOGIN"})
+                              "LACME_SHIM_REJECT_LOGIN", "LACME_SHIM_FAIL_SIGN_RV", "LACME_SHIM_ONE_AUTH",
+                              "LACME_SHIM_HIDE_ALWAYS_AUTH"})
             ::unsetenv(v);
     }
     load_options options()
@@ -81,14 +86,58 @@ BOOST_AUTO_TEST_CASE(locked_pin_is_reported_without_trying)
     BOOST_TEST(login_log().empty());  // no C_Login at all: it could only make things worse
 }
 
-BOOST_AUTO_TEST_CASE(final_try_is_reported)
+BOOST_AUTO_TEST_CASE(final_try_is_refused_unless_allowed)
 {
     ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_FINAL_TRY).c_str(), 1);
-    const auto message = error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=0000", options()); });
+    const std::string u = "pkcs11:token=acme;object=account?pin-value=0000";
+    const auto refused = error_message([&] { test_signer(u, options()); });
+    BOOST_TEST(contains(refused, "one more wrong PIN will lock it (CKF_USER_PIN_FINAL_TRY); not logging in"), refused);
+    BOOST_TEST(contains(refused, "--allow-final-pin-try"), refused);
+    BOOST_TEST(login_log().empty());
+
+    auto allowed = options();
+    allowed.key.pins.allow_final_try = true;
+    const auto message = error_message([&] { test_signer(u, allowed); });
     BOOST_TEST(contains(message, "CKR_PIN_INCORRECT; not retried; one more wrong PIN will lock the token"), message);
     BOOST_REQUIRE(warnings.size() == 1u);
     BOOST_TEST(contains(warnings.front(), "one more wrong PIN will lock the token"), warnings.front());
     BOOST_TEST(login_log() == "1 pin\n");
+}
+
+BOOST_AUTO_TEST_CASE(rejected_pin_is_remembered_across_runs)
+{
+    auto o = options();
+    const auto state = hsm.dir() / "state";
+    o.key.pins.state_dir = state.string();
+    o.key.pin_file = (hsm.dir() / "pin").string();
+    write_file(o.key.pin_file, "0000\n");
+    const std::string u = "pkcs11:token=acme;object=account";
+    const std::string file = (state / "pin-rejections").string();
+    // Each test_signer is one accountd run (what a run knows of the earlier ones is in the file).
+    const auto first = error_message([&] { test_signer(u, o); });
+    BOOST_TEST(contains(first, "C_Login: CKR_PIN_INCORRECT; not retried; recorded in " + file), first);
+    for (int run = 2; run <= 3; ++run) {
+        const auto later = error_message([&] { test_signer(u, o); });
+        BOOST_TEST(contains(later, "rejected this PIN before (recorded in " + file + "); not offering it again"), later);
+        BOOST_TEST(contains(later, "or delete " + file), later);
+    }
+    BOOST_TEST(login_log() == "1 pin\n");  // three runs, one wrong PIN offered once
+    struct stat st {};
+    BOOST_TEST((::stat(state.c_str(), &st) == 0 && (st.st_mode & 07777) == 0700));
+    BOOST_TEST((::stat(file.c_str(), &st) == 0 && (st.st_mode & 07777) == 0600));
+    BOOST_TEST((::stat((file + ".key").c_str(), &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_size == 32));
+    std::ifstream in(file);
+    const std::string recorded(std::istreambuf_iterator<char>(in), {});
+    BOOST_TEST(std::count(recorded.begin(), recorded.end(), '\n') == 1);
+    BOOST_TEST(!contains(recorded, "0000"), recorded);
+
+    // The PIN file changed: the new PIN is offered, accepted, and the old rejection forgotten.
+    write_file(o.key.pin_file, "1234\n");
+    test_signer signer(u, o);
+    BOOST_TEST(signer.sign("a.b").size() == 64u);
+    BOOST_TEST(login_log() == "1 pin\n1 pin\n");
+    std::ifstream after(file);
+    BOOST_TEST(std::string(std::istreambuf_iterator<char>(after), {}).empty());
 }
 
 BOOST_AUTO_TEST_CASE(protected_authentication_path)
@@ -180,6 +229,84 @@ std::vector<std::string> sign_from_threads(test_signer& signer, int requests)
     return errors;
 }
 
+BOOST_AUTO_TEST_CASE(always_authenticate_signatures_are_atomic)
+{
+    // One authorisation per card, as ykcs11: a login between another session's login and its
+    // C_Sign would make that C_Sign fail.
+    ::setenv("LACME_SHIM_ONE_AUTH", "1", 1);
+    test_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
+    const auto key = public_key_from_jwk(signer.jwk());
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 20; ++i) {
+                const std::string in = "a." + std::to_string(t * 100 + i);
+                try {
+                    if (jws_verify(key.get(), jws_algorithm::es256, in, signer.sign(in)))
+                        good++;
+                } catch (const std::exception& e) {
+                    BOOST_TEST_MESSAGE("failure: " << e.what());
+                }
+            }
+        });
+    for (auto& th : threads)
+        th.join();
+    BOOST_TEST(good.load() == 80);
+    BOOST_TEST(signer.key().reconnects() == 0u);
+    std::string expected = "1 pin\n";
+    for (int i = 0; i < 80; ++i)
+        expected += "2 pin\n";
+    BOOST_TEST(login_log() == expected);  // one login per signature, none retried
+}
+
+BOOST_AUTO_TEST_CASE(unflagged_always_pin_policy_key_logs_in_per_signature)
+{
+    // ykcs11's 9a key generated with PIN policy "always": not flagged, yet each C_Sign needs it.
+    ::setenv("LACME_SHIM_HIDE_ALWAYS_AUTH", "1", 1);
+    test_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
+    BOOST_TEST(!signer.key().always_authenticate());
+    const auto key = public_key_from_jwk(signer.jwk());
+    BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.b", signer.sign("a.b")));
+    BOOST_TEST(signer.key().always_authenticate());
+    BOOST_TEST(login_log() == "1 pin\n2 pin\n");
+    // Learned: the next signature logs in first, without a failed C_Sign.
+    BOOST_TEST(jws_verify(key.get(), jws_algorithm::es256, "a.c", signer.sign("a.c")));
+    BOOST_TEST(login_log() == "1 pin\n2 pin\n2 pin\n");
+    BOOST_TEST(signer.key().reconnects() == 0u);
+    BOOST_REQUIRE(warnings.size() == 1u);
+    BOOST_TEST(contains(warnings.front(), "needs a login for every signature"), warnings.front());
+}
+
+BOOST_AUTO_TEST_CASE(unflagged_key_never_retries_a_rejected_context_pin)
+{
+    ::setenv("LACME_SHIM_HIDE_ALWAYS_AUTH", "1", 1);
+    test_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
+    ::setenv("LACME_SHIM_REJECT_LOGIN", std::to_string(CKU_CONTEXT_SPECIFIC).c_str(), 1);
+    for (int request = 0; request < 3; ++request) {
+        const auto e = error_message([&] { (void)signer.sign("a.b"); });
+        BOOST_TEST(contains(e, "CKR_PIN_INCORRECT; not retried"), e);
+    }
+    BOOST_TEST(login_log() == "1 pin\n2 pin\n");
+}
+
+BOOST_AUTO_TEST_CASE(touch_timeout_is_reported_once_without_reconnecting)
+{
+    test_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
+    const auto trigger = hsm.dir() / "fail-sign";
+    ::setenv("LACME_SHIM_FAIL_SIGN_FILE", trigger.c_str(), 1);
+    ::setenv("LACME_SHIM_FAIL_SIGN_RV", hex(CKR_DEVICE_ERROR).c_str(), 1);
+    write_file(trigger, "");
+    const auto e = error_message([&] { (void)signer.sign("a.b"); });
+    BOOST_TEST(contains(e, "C_Sign: CKR_DEVICE_ERROR on token 'acme'"), e);
+    BOOST_TEST(contains(e, "touch the key"), e);
+    BOOST_TEST(!std::filesystem::exists(trigger));
+    BOOST_TEST(signer.key().reconnects() == 0u);  // no second wait for a touch
+    BOOST_TEST(login_log() == "1 pin\n");
+    BOOST_TEST(warnings.empty());
+    BOOST_TEST(signer.sign("a.b").size() == 64u);  // touched next time
+}
+
 BOOST_AUTO_TEST_CASE(rejected_context_specific_pin_is_never_offered_again)
 {
     test_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
@@ -225,7 +352,7 @@ struct shim_two_tokens : shim_token {
         const uri selection = uri::parse(configured);
         const auto pin = configured_pin(selection, {});
         std::ostringstream out;
-        list_keys(m, {&selection, pin ? &*pin : nullptr}, out);
+        list_keys(m, {.selection = &selection, .pin = pin ? &*pin : nullptr}, out);
         return out.str();
     }
     static std::size_t count(const std::string& haystack, const std::string& needle)

@@ -61,6 +61,11 @@ BOOST_AUTO_TEST_CASE(rejects_bad_uris)
     // A typo must not silently widen the selection to every key.
     BOOST_TEST(error_message([] { (void)uri::parse("pkcs11:token=acme;objekt=account"); }).find("does not know") !=
                std::string::npos);
+    // ...nor a typo in the query load another module or drop the PIN source.
+    const auto typos = error_message([] { (void)uri::parse("pkcs11:token=acme?modul-name=x&pin-sourse=/p&pin-value=1"); });
+    BOOST_TEST(typos.find("unknown query attributes: modul-name, pin-sourse (known: module-name, module-path, "
+                          "pin-source, pin-value)") != std::string::npos,
+               typos);
 }
 
 BOOST_AUTO_TEST_CASE(formats_token_and_object_uris)
@@ -69,15 +74,16 @@ BOOST_AUTO_TEST_CASE(formats_token_and_object_uris)
     std::memset(&t, ' ', sizeof t);
     std::memcpy(t.label, "acme test", 9);
     std::memcpy(t.serialNumber, "42", 2);
+    std::memcpy(t.model, "SoftHSM v2", 10);
     const std::uint8_t id[] = {0x02};
-    const std::string text = uri::format(t, id, "my key", CKO_PRIVATE_KEY);
-    BOOST_TEST(text.find("token=acme%20test") != std::string::npos, text);
-    BOOST_TEST(text.find("id=%02") != std::string::npos, text);
-    BOOST_TEST(text.find("object=my%20key") != std::string::npos, text);
-    BOOST_TEST(text.find("type=private") != std::string::npos, text);
+    BOOST_TEST(uri::format({.token = t}) == "pkcs11:serial=42;token=acme%20test");
+    const std::string text = uri::format({.token = t, .id = id, .object = "my key", .private_key = true,
+                                          .module_name = "ykcs11"});
+    BOOST_TEST(text == "pkcs11:serial=42;token=acme%20test;id=%02;object=my%20key;type=private?module-name=ykcs11");
     // What we print parses back to the same selection.
     const auto back = uri::parse(text);
     BOOST_TEST(back.matches(t));
+    BOOST_TEST(back.module_name() == "ykcs11");
 }
 
 BOOST_AUTO_TEST_CASE(resolves_modules_most_specific_first)

@@ -6,10 +6,17 @@
 //   LACME_SHIM_SLOTLIST_RV     hex CK_RV C_GetSlotList fails with (ykcs11 without pcscd)
 //   LACME_SHIM_FAIL_SIGN_FILE  a file: while it exists, C_Sign removes it and fails once with
 //                              CKR_DEVICE_REMOVED (a re-plugged token)
+//   LACME_SHIM_FAIL_SIGN_RV    hex CK_RV for that failure instead (30: CKR_DEVICE_ERROR, as
+//                              ykcs11 answers when a touch did not come)
 //   LACME_SHIM_LOGINS_FILE     a file to which every C_Login appends its user type
 //   LACME_SHIM_REJECT_LOGIN    a user type (1 CKU_USER, 2 CKU_CONTEXT_SPECIFIC) whose C_Login
 //                              fails with CKR_PIN_INCORRECT without reaching SoftHSM
 //   LACME_SHIM_MAX_SESSIONS    ulMaxSessionCount to report and enforce (CKR_SESSION_COUNT)
+//   LACME_SHIM_ONE_AUTH        set: like ykcs11, one context-specific authorisation for the whole
+//                              card: C_Sign fails with CKR_USER_NOT_LOGGED_IN unless the last
+//                              context-specific login was on its own session (each is used once)
+//   LACME_SHIM_HIDE_ALWAYS_AUTH set: CKA_ALWAYS_AUTHENTICATE reads as false (ykcs11's slot 9a
+//                              key generated with PIN policy "always"; SoftHSM still enforces it)
 // Test code: the function table is process-global because the PKCS#11 ABI makes it so.
 #include <p11-kit/pkcs11.h>
 
@@ -26,6 +33,8 @@ namespace {
 CK_FUNCTION_LIST shim_list;
 CK_FUNCTION_LIST* target = nullptr;
 std::atomic<long> open_sessions{0};
+// LACME_SHIM_ONE_AUTH: the session whose context-specific login is pending, if any.
+std::atomic<CK_SESSION_HANDLE> authorised{CK_INVALID_HANDLE};
 
 long max_sessions()
 {
@@ -90,17 +99,40 @@ CK_RV shim_login(CK_SESSION_HANDLE h, CK_USER_TYPE user, CK_UTF8CHAR* pin, CK_UL
         }
     if (const char* reject = std::getenv("LACME_SHIM_REJECT_LOGIN"); reject && std::strtoul(reject, nullptr, 10) == user)
         return CKR_PIN_INCORRECT;
-    if (pin == nullptr)
-        if (const char* pad = std::getenv("LACME_SHIM_PINPAD_PIN"))
-            return target->C_Login(h, user, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pad)), std::strlen(pad));
-    return target->C_Login(h, user, pin, len);
+    const char* pad = pin == nullptr ? std::getenv("LACME_SHIM_PINPAD_PIN") : nullptr;
+    const CK_RV rv = pad ? target->C_Login(h, user, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pad)), std::strlen(pad))
+                         : target->C_Login(h, user, pin, len);
+    if (rv == CKR_OK && user == CKU_CONTEXT_SPECIFIC && std::getenv("LACME_SHIM_ONE_AUTH"))
+        authorised = h;
+    return rv;
+}
+
+CK_RV shim_get_attribute_value(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK_ATTRIBUTE* attrs, CK_ULONG count)
+{
+    const CK_RV rv = target->C_GetAttributeValue(h, object, attrs, count);
+    if (std::getenv("LACME_SHIM_HIDE_ALWAYS_AUTH"))
+        for (CK_ULONG i = 0; i < count; ++i)
+            if (attrs[i].type == CKA_ALWAYS_AUTHENTICATE && attrs[i].pValue && attrs[i].ulValueLen == sizeof(CK_BBOOL))
+                *static_cast<CK_BBOOL*>(attrs[i].pValue) = CK_FALSE;
+    return rv;
 }
 
 CK_RV shim_sign(CK_SESSION_HANDLE h, CK_BYTE* data, CK_ULONG len, CK_BYTE* sig, CK_ULONG* sig_len)
 {
     if (const char* file = std::getenv("LACME_SHIM_FAIL_SIGN_FILE"))
-        if (::unlink(file) == 0)
-            return CKR_DEVICE_REMOVED;
+        if (::unlink(file) == 0) {
+            const unsigned long rv = env_hex("LACME_SHIM_FAIL_SIGN_RV");
+            return rv ? rv : CKR_DEVICE_REMOVED;
+        }
+    if (std::getenv("LACME_SHIM_ONE_AUTH")) {
+        // The card takes its time, as a real one does: room for another session's login.
+        ::usleep(1000);
+        CK_SESSION_HANDLE mine = h;
+        // The card's one authorisation went to another session: refused (the caller then
+        // closes this session, whose operation SoftHSM still holds).
+        if (!authorised.compare_exchange_strong(mine, CK_INVALID_HANDLE))
+            return CKR_USER_NOT_LOGGED_IN;
+    }
     return target->C_Sign(h, data, len, sig, sig_len);
 }
 
@@ -120,6 +152,7 @@ extern "C" CK_RV C_GetFunctionList(CK_FUNCTION_LIST** list)
         shim_list.C_GetTokenInfo = shim_get_token_info;
         shim_list.C_Login = shim_login;
         shim_list.C_Sign = shim_sign;
+        shim_list.C_GetAttributeValue = shim_get_attribute_value;
         shim_list.C_OpenSession = shim_open_session;
         shim_list.C_CloseSession = shim_close_session;
         shim_list.C_CloseAllSessions = shim_close_all_sessions;
