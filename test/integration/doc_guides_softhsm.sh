@@ -70,6 +70,16 @@ t_certs_conf "$T/certs" www www.guide.example.org
 t_verify_chain "$T/certs/www.pem" www.guide.example.org
 t_pass "pkcs11.md: lacme.conf and lacme-accountd.conf as written issue a certificate (accountd as nobody)"
 
+# What pkcs11.md says happens otherwise: the accountd user does not see a token root made.
+mkdir -p "$T/root-token/tokens"
+chmod 0755 "$T/root-token" "$T/root-token/tokens"
+echo "directories.tokendir = $T/root-token/tokens" >"$T/root-token/softhsm2.conf"
+chmod 0644 "$T/root-token/softhsm2.conf"
+SOFTHSM2_CONF="$T/root-token/softhsm2.conf" softhsm2-util --init-token --free --label acme --so-pin 12345678 --pin 1234 >/dev/null
+t_expect_fail "pkcs11.md: a token made by root is invisible to the accountd user" "tokens found: none" \
+    bash -c '"$@" </dev/null' - env SOFTHSM2_CONF="$T/root-token/softhsm2.conf" runuser -u nobody -- "$ACCOUNTD" \
+    --config=/dev/null --privkey='pkcs11:token=acme?module-name=softhsm2&pin-value=1234' --stdio
+
 # doc/yubikey.md: the rehearsal token shaped like ykcs11's slot 9c.
 mkdir -p "$T/yk"
 TMPDIR="$T/yk" run_guide yubikey.md
