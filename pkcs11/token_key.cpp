@@ -108,6 +108,15 @@ void token_key::warn_if_pin_file_shared() const
     throw error(broken_, broken_rv_);
 }
 
+void token_key::check_token_locked(const token_slot& t)
+{
+    try {
+        policy_.check_token(t);
+    } catch (const error& e) {
+        refuse_locked(e);
+    }
+}
+
 [[noreturn]] void token_key::login_failed_locked(const error& e, const std::string& what)
 {
     std::string message = what + " failed: " + e.what();
@@ -128,16 +137,13 @@ void token_key::warn_if_pin_file_shared() const
 
 void token_key::login_locked(const session& anchor, const token_slot& t)
 {
-    try {
-        policy_.check_token(t);
-    } catch (const error& e) {
-        refuse_locked(e);
-    }
-    if (!pin_) {
+    check_token_locked(t);
+    const bool first_login = !pin_;
+    // Before the warning: a PIN rejected in an earlier run ends here, with one line.
+    const secret_string* pin = pin_locked(t);
+    if (first_login)
         if (auto flags = pin_flags_text(t.token); !flags.empty() && options_.warn)
             options_.warn("token " + describe(t) + ": " + flags);
-    }
-    const secret_string* pin = pin_locked(t);
     try {
         login_.emplace(anchor, pin);
     } catch (const error& e) {
@@ -162,11 +168,7 @@ void token_key::connect_locked(bool first)
         always_authenticate_ = anchor.attribute_bool(key, CKA_ALWAYS_AUTHENTICATE);
         if (always_authenticate_ && !login_) {
             // The per-signature login needs the PIN even if the token did not.
-            try {
-                policy_.check_token(t);
-            } catch (const error& e) {
-                refuse_locked(e);
-            }
+            check_token_locked(t);
             pin_locked(t);
         }
         const auto have = mechanisms(mod_, t.slot);

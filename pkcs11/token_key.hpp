@@ -89,6 +89,8 @@ private:
     const secret_string* pin_locked(const token_slot& t);
     void warn_if_pin_file_shared() const;
     [[noreturn]] void refuse_locked(const error& e);
+    // Refuses (for good) a token whose PIN is locked or on its final try, unless allowed.
+    void check_token_locked(const token_slot& t);
     [[noreturn]] void login_failed_locked(const error& e, const std::string& what);
     lease acquire(std::uint64_t& generation);
     void release(lease& l, bool reusable) noexcept;
@@ -111,14 +113,14 @@ private:
     token_public_key public_{};
     std::string description_;
     CK_MECHANISM_TYPE mechanism_ = 0;
-    // Set at start from CKA_ALWAYS_AUTHENTICATE, or later when the token asks for it.
-    std::atomic<bool> always_authenticate_ = false;
-    // Held across C_SignInit, the context-specific login and C_Sign of such keys.
-    std::mutex one_authorisation_;
     std::size_t max_sessions_ = 1;
     // The token allows one session only: the anchor is also the signing session.
     bool single_session_ = false;
 
+    // Set at start from CKA_ALWAYS_AUTHENTICATE, or later when the token asks for it.
+    std::atomic<bool> always_authenticate_ = false;
+    // Held across C_SignInit, the context-specific login and C_Sign of such keys.
+    std::mutex one_authorisation_;
     mutable std::mutex mutex_;
     std::condition_variable session_freed_;
     std::optional<secret_string> pin_;

@@ -140,6 +140,17 @@ t_softhsm_init() {
     softhsm2-util --init-token --free --label "$1" --so-pin 12345678 --pin 1234 >/dev/null
 }
 
+# t_pkcs11_shim: $shim, the test PKCS#11 module that forwards to SoftHSM and fakes what SoftHSM
+# cannot (LACME_SHIM_* variables, see test/unit/pkcs11/shim/p11_shim.cpp), and $load, the
+# accountd load client.
+t_pkcs11_shim() {
+    [ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
+    load="$BUILD/bench/accountd-load"
+    [ -x "$load" ] || t_fail "missing $load (build the project first)"
+    shim="$BUILD/pkcs11/liblacme_p11_test_shim.so"
+    [ -f "$shim" ] || t_fail "missing $shim (build lacme_p11_test_shim)"
+}
+
 # t_lacme_conf DIR [client=CMD] [webserver=CMD] [accountd=CMD] [accountd_config=FILE]
 #   [listen=ADDR] [users=keep|drop] [extra_webserver=LINE]: DIR/lacme.conf for a lacme master
 # (Perl's or ours: same file), later arguments win. Defaults: Debian's client and webserver on

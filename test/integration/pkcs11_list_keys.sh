@@ -3,9 +3,7 @@
 # goes only to the token its URI selects, and a PIN a token refused is never sent again. The
 # test shim module forwards to SoftHSM and records every C_Login, so the logins can be counted.
 source "$(dirname "$0")/lib.sh"
-[ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
-shim="$BUILD/pkcs11/liblacme_p11_test_shim.so"
-[ -f "$shim" ] || t_fail "missing $shim (build lacme_p11_test_shim)"
+t_pkcs11_shim
 t_softhsm_init acme
 softhsm2-util --init-token --free --label spare --so-pin 12345678 --pin 1234 >/dev/null || t_fail "init token spare"
 for token in acme spare; do

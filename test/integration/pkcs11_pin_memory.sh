@@ -6,11 +6,7 @@
 # configured URI names, honours the same record, and a key URI it prints, pasted as privkey, signs.
 # The test shim module forwards to SoftHSM and records every C_Login.
 source "$(dirname "$0")/lib.sh"
-[ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
-load="$BUILD/bench/accountd-load"
-[ -x "$load" ] || t_fail "missing $load (build the project first)"
-shim="$BUILD/pkcs11/liblacme_p11_test_shim.so"
-[ -f "$shim" ] || t_fail "missing $shim (build lacme_p11_test_shim)"
+t_pkcs11_shim
 t_softhsm_init acme
 pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen \
     --key-type EC:prime256v1 --id 02 --label account >/dev/null 2>&1 || t_fail "keygen"
@@ -19,7 +15,7 @@ export LACME_SHIM_LOGINS_FILE="$T/logins"
 state="$T/state/lacme-accountd"
 printf 'privkey = pkcs11:token=acme;id=%%02\npin-file = %s\npkcs11-module = %s\npin-state-dir = %s\n' \
     "$T/pin" "$shim" "$state" >"$T/accountd.conf"
-run() { "$ACCOUNTD" --config="$T/accountd.conf" --stdio "$@" </dev/null 2>&1 | cat; return "${PIPESTATUS[0]}"; }
+run() { : | "$ACCOUNTD" --config="$T/accountd.conf" --stdio "$@" 2>&1 | cat; return "${PIPESTATUS[1]}"; }
 
 out=$(run) && t_fail "a wrong PIN was accepted: $out"
 grep -q "CKR_PIN_INCORRECT; not retried; recorded in $state/pin-rejections" <<<"$out" || t_fail "first run: $out"

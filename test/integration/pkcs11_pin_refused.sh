@@ -5,11 +5,7 @@
 # refusal. The shim module forwards to SoftHSM, records every C_Login and refuses the
 # CKU_CONTEXT_SPECIFIC ones.
 source "$(dirname "$0")/lib.sh"
-[ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
-load="$BUILD/bench/accountd-load"
-[ -x "$load" ] || t_fail "missing $load (build the project first)"
-shim="$BUILD/pkcs11/liblacme_p11_test_shim.so"
-[ -f "$shim" ] || t_fail "missing $shim (build lacme_p11_test_shim)"
+t_pkcs11_shim
 t_softhsm_init acme
 pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen \
     --key-type EC:prime256v1 --id 9c --label signature --always-auth >/dev/null 2>&1 || t_fail "keygen"

@@ -202,7 +202,9 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
                      "passphrase-file = /etc/lacme/passphrase\n"
                      "pkcs11-module = /usr/lib/softhsm/libsofthsm2.so\n"
                      "pin-file = /etc/lacme/pin\n"
-                     "idle-timeout = 60\n");
+                     "idle-timeout = 60\n"
+                     "pin-state-dir = /var/lib/lacme/pins\n"
+                     "allow-final-pin-try = yes\n");
     settings cli;
     cli.config = path;
     bool was_read = false;
@@ -218,6 +220,18 @@ BOOST_AUTO_TEST_CASE(explicit_config_fills_every_setting)
     BOOST_TEST(s.pkcs11_module.value_or("") == "/usr/lib/softhsm/libsofthsm2.so");
     BOOST_TEST(s.pin_file.value_or("") == "/etc/lacme/pin");
     BOOST_TEST(s.idle_timeout.value_or(std::chrono::seconds(-1)).count() == 60);
+    BOOST_TEST(s.pin_state_dir.value_or("") == "/var/lib/lacme/pins");
+    BOOST_TEST(s.allow_final_pin_try);
+}
+
+BOOST_AUTO_TEST_CASE(pin_options)
+{
+    const settings none = parse({});
+    BOOST_TEST(!none.pin_state_dir.has_value());
+    BOOST_TEST(!none.allow_final_pin_try);
+    const settings s = parse({"--pin-state-dir=%C/pins", "--allow-final-pin-try"});
+    BOOST_TEST(s.pin_state_dir.value_or("") == "%C/pins");
+    BOOST_TEST(s.allow_final_pin_try);
 }
 
 BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)

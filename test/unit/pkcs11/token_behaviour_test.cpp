@@ -66,6 +66,29 @@ struct shim_token {
     }
 };
 
+// Signatures made by `threads` threads at once, `each` per thread, that verify (ES256 keys).
+int verified_signatures_from_threads(test_signer& signer, int threads, int each)
+{
+    const auto key = public_key_from_jwk(signer.jwk());
+    std::atomic<int> good{0};
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t)
+        running.emplace_back([&, t] {
+            for (int i = 0; i < each; ++i) {
+                const std::string in = "a." + std::to_string(t * 1000 + i);
+                try {
+                    if (jws_verify(key.get(), jws_algorithm::es256, in, signer.sign(in)))
+                        good++;
+                } catch (const std::exception& e) {
+                    BOOST_TEST_MESSAGE("failure: " << e.what());
+                }
+            }
+        });
+    for (auto& th : running)
+        th.join();
+    return good.load();
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(pkcs11_token_behaviour, shim_token)
@@ -186,24 +209,7 @@ BOOST_AUTO_TEST_CASE(single_session_token_serialises_signatures)
 {
     ::setenv("LACME_SHIM_MAX_SESSIONS", "1", 1);
     test_signer signer("pkcs11:token=acme;object=account?pin-value=1234", options());
-    const auto key = public_key_from_jwk(signer.jwk());
-    std::atomic<int> good{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t)
-        threads.emplace_back([&, t] {
-            for (int i = 0; i < 50; ++i) {
-                const std::string in = "a." + std::to_string(t * 100 + i);
-                try {
-                    if (jws_verify(key.get(), jws_algorithm::es256, in, signer.sign(in)))
-                        good++;
-                } catch (const std::exception& e) {
-                    BOOST_TEST_MESSAGE("failure: " << e.what());
-                }
-            }
-        });
-    for (auto& th : threads)
-        th.join();
-    BOOST_TEST(good.load() == 200);
+    BOOST_TEST(verified_signatures_from_threads(signer, 4, 50) == 200);
     BOOST_TEST(signer.key().reconnects() == 0u);
     BOOST_TEST(login_log() == "1 pin\n");
 }
@@ -235,24 +241,7 @@ BOOST_AUTO_TEST_CASE(always_authenticate_signatures_are_atomic)
     // C_Sign would make that C_Sign fail.
     ::setenv("LACME_SHIM_ONE_AUTH", "1", 1);
     test_signer signer("pkcs11:token=acme;object=always?pin-value=1234", options());
-    const auto key = public_key_from_jwk(signer.jwk());
-    std::atomic<int> good{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t)
-        threads.emplace_back([&, t] {
-            for (int i = 0; i < 20; ++i) {
-                const std::string in = "a." + std::to_string(t * 100 + i);
-                try {
-                    if (jws_verify(key.get(), jws_algorithm::es256, in, signer.sign(in)))
-                        good++;
-                } catch (const std::exception& e) {
-                    BOOST_TEST_MESSAGE("failure: " << e.what());
-                }
-            }
-        });
-    for (auto& th : threads)
-        th.join();
-    BOOST_TEST(good.load() == 80);
+    BOOST_TEST(verified_signatures_from_threads(signer, 4, 20) == 80);
     BOOST_TEST(signer.key().reconnects() == 0u);
     std::string expected = "1 pin\n";
     for (int i = 0; i < 80; ++i)

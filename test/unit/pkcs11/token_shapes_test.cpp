@@ -46,6 +46,19 @@ struct piv_shaped_tokens {
         return out.str();
     }
 
+    // Lists without and with the configured token's PIN (the key shows by its public, then its
+    // private key line), and pastes each listing's key URIs.
+    static void every_uri_signs_with_and_without_pin(const std::string& configured, const std::string& public_line,
+                                                     const std::string& private_line)
+    {
+        const std::string without = listing(configured, false);
+        BOOST_TEST(contains(without, public_line), without);
+        every_uri_signs(without, 5);
+        const std::string with = listing(configured, true);
+        BOOST_TEST(contains(with, private_line), with);
+        every_uri_signs(with, 5);
+    }
+
     // Pastes every key URI of the listing as privkey, with no module configured: the URI must
     // carry it.
     static void every_uri_signs(const std::string& out, std::size_t expected)
@@ -71,24 +84,17 @@ BOOST_FIXTURE_TEST_SUITE(pkcs11_token_shapes, piv_shaped_tokens)
 BOOST_AUTO_TEST_CASE(ykcs11_shaped_token_uris_sign)
 {
     const std::string configured = "pkcs11:token=YubiKey%20PIV%20%2312345678";
-    const std::string without = listing(configured, false);
-    BOOST_TEST(contains(without, "label 'Public key for Digital Signature', id 02"), without);
-    BOOST_TEST(contains(without, ";token=YubiKey%20PIV%20%2312345678;id=%02;type=private?module-path="), without);
-    every_uri_signs(without, 5);
-    const std::string with = listing(configured, true);
-    BOOST_TEST(contains(with, "label 'Private key for Digital Signature', id 02, EC P-256 private key"), with);
-    every_uri_signs(with, 5);
+    every_uri_signs_with_and_without_pin(configured, "label 'Public key for Digital Signature', id 02",
+                                         "label 'Private key for Digital Signature', id 02, EC P-256 private key");
+    const std::string out = listing(configured, false);
+    BOOST_TEST(contains(out, ";token=YubiKey%20PIV%20%2312345678;id=%02;type=private?module-path="), out);
 }
 
 BOOST_AUTO_TEST_CASE(opensc_shaped_token_uris_sign)
 {
-    const std::string configured = "pkcs11:token=PIV_II%20(PIV%20Card%20Holder%20pin)";
-    const std::string without = listing(configured, false);
-    BOOST_TEST(contains(without, "label 'SIGN pubkey', id 02"), without);
-    every_uri_signs(without, 5);
-    const std::string with = listing(configured, true);
-    BOOST_TEST(contains(with, "label 'SIGN key', id 02, EC P-384 private key [ES384]"), with);
-    every_uri_signs(with, 5);
+    every_uri_signs_with_and_without_pin("pkcs11:token=PIV_II%20(PIV%20Card%20Holder%20pin)",
+                                         "label 'SIGN pubkey', id 02",
+                                         "label 'SIGN key', id 02, EC P-384 private key [ES384]");
 }
 
 BOOST_AUTO_TEST_CASE(listing_uses_the_configured_uris_module)
