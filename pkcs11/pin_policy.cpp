@@ -55,7 +55,15 @@ void pin_policy::check_token(const token_slot& t) const
 
 void pin_policy::check_pin(const token_slot& t, const secret_string& pin) const
 {
-    if (rejections_ && rejections_->contains(identity(t.token), pin))
+    bool rejected_before = false;
+    try {
+        rejected_before = rejections_ && rejections_->contains(identity(t.token), pin);
+    } catch (const lacme::error& e) {
+        // Not knowing is no licence to spend one of the token's few tries.
+        throw error(std::string("cannot read the record of rejected PINs: ") + e.what() +
+                    "; not offering the PIN (fix its permissions, or set pin-state-dir)");
+    }
+    if (rejected_before)
         throw error("token " + describe(t) + " rejected this PIN before (recorded in " + rejections_->file() +
                         "); not offering it again: correct the PIN (pin-file, pin-source= or pin-value=), or delete " +
                         rejections_->file() + " if the token's PIN is now this one",

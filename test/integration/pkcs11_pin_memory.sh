@@ -44,6 +44,15 @@ out=$(run) || t_fail "right PIN: $out"
 [ ! -s "$state/pin-rejections" ] || t_fail "the accepted token's record was not cleared"
 t_pass "a changed PIN file is tried again, and its success clears the record"
 
+# A token on its final try (the shim adds CKF_USER_PIN_FINAL_TRY) is not logged in to unless allowed.
+rm -f "$T/logins"
+out=$(LACME_SHIM_TOKEN_FLAGS=20000 run) && t_fail "logged in on the final try: $out"
+grep -q "(CKF_USER_PIN_FINAL_TRY); not logging in: .*--allow-final-pin-try" <<<"$out" || t_fail "final try: $out"
+[ ! -e "$T/logins" ] || t_fail "final try, yet logins: $(cat "$T/logins")"
+out=$(LACME_SHIM_TOKEN_FLAGS=20000 run --allow-final-pin-try) || t_fail "--allow-final-pin-try: $out"
+[ "$(cat "$T/logins")" = "1 pin" ] || t_fail "--allow-final-pin-try, logins: $(cat "$T/logins")"
+t_pass "the final try is used only with --allow-final-pin-try"
+
 # --list-keys through the module named in the URI (no --pkcs11-module): the shim, which logs in.
 rm -f "$T/logins"
 out=$("$ACCOUNTD" --config=/dev/null --pin-state-dir="$state" --list-keys \

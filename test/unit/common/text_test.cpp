@@ -26,6 +26,13 @@ BOOST_AUTO_TEST_CASE(ascii_lower_changes_only_a_to_z)
     BOOST_TEST(ascii_lower("").empty());
 }
 
+BOOST_AUTO_TEST_CASE(hex_lower_gives_two_digits_per_byte)
+{
+    const std::uint8_t bytes[] = {0x00, 0x02, 0x9c, 0xff};
+    BOOST_TEST(lacme::hex_lower(bytes) == "00029cff");
+    BOOST_TEST(lacme::hex_lower({}).empty());
+}
+
 BOOST_AUTO_TEST_CASE(printable_for_log_keeps_printable_ascii)
 {
     BOOST_TEST(printable_for_log("urn:ietf:params:acme:error:badNonce ~!") == "urn:ietf:params:acme:error:badNonce ~!");
