@@ -37,7 +37,10 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     } else {
         return std::nullopt;
     }
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+    // system_clock counts nanoseconds in 64 bits (years 1678-2261): a CA's date outside the years
+    // below is hostile or broken, and must not overflow the conversion.
+    if (tm.tm_year < 1970 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+        tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
         tm.tm_sec > 60)
         return std::nullopt;
     tm.tm_year -= 1900;

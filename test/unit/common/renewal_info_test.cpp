@@ -77,4 +77,14 @@ BOOST_AUTO_TEST_CASE(suggested_window_and_rfc3339_offsets)
     BOOST_TEST(!lacme::parse_rfc3339("2025-13-01T00:00:00Z"));
 }
 
+// Found by fuzz_ca_response: years the nanosecond clock cannot hold overflowed the conversion.
+BOOST_AUTO_TEST_CASE(rfc3339_years_outside_the_clock_are_refused)
+{
+    BOOST_TEST(!lacme::parse_rfc3339("0012-01-01T00:00:00Z"));
+    BOOST_TEST(!lacme::parse_rfc3339("-999-01-01T00:00:00Z"));
+    BOOST_TEST(!lacme::parse_rfc3339("9999-12-31T23:59:59Z"));
+    BOOST_TEST(!lacme::parse_rfc3339("2025-01-01T-1:00:00Z"));
+    BOOST_TEST(lacme::parse_rfc3339("2200-12-31T23:59:59Z").has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
