@@ -18,12 +18,10 @@ using lacme::test::write_file;
 
 namespace {
 
-using req_ptr = std::unique_ptr<X509_REQ, lacme::openssl_deleter<X509_REQ_free>>;
-
-req_ptr parse_der(const std::string& der)
+lacme::x509_req_ptr parse_der(const std::string& der)
 {
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    req_ptr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
+    lacme::x509_req_ptr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
     BOOST_REQUIRE(req);
     return req;
 }
@@ -32,9 +30,9 @@ std::string tbs_of(X509_REQ* req)
 {
     unsigned char* out = nullptr;
     const int len = i2d_re_X509_REQ_tbs(req, &out);
-    std::string tbs(reinterpret_cast<char*>(out), static_cast<std::size_t>(len));
-    OPENSSL_free(out);
-    return tbs;
+    const lacme::openssl_memory_ptr<unsigned char> owned(out);
+    BOOST_REQUIRE(len > 0);
+    return std::string(reinterpret_cast<const char*>(owned.get()), static_cast<std::size_t>(len));
 }
 
 certificate_section section_with_key(const temp_dir& dir, EVP_PKEY* key)
@@ -113,12 +111,12 @@ BOOST_AUTO_TEST_CASE(without_optional_extensions)
     s.key_usage.reset();
     s.tls_feature.reset();
     const auto req = parse_der(as_string(build_csr(s)));
-    STACK_OF(X509_EXTENSION)* extensions = X509_REQ_get_extensions(req.get());
+    const lacme::x509_extensions_ptr owned_extensions(X509_REQ_get_extensions(req.get()));
+    STACK_OF(X509_EXTENSION)* extensions = owned_extensions.get();
     BOOST_TEST(sk_X509_EXTENSION_num(extensions) == 2);
     BOOST_TEST(OBJ_obj2nid(X509_EXTENSION_get_object(sk_X509_EXTENSION_value(extensions, 0))) == NID_basic_constraints);
     BOOST_TEST(X509_EXTENSION_get_critical(sk_X509_EXTENSION_value(extensions, 0)) == 1);
     BOOST_TEST(OBJ_obj2nid(X509_EXTENSION_get_object(sk_X509_EXTENSION_value(extensions, 1))) == NID_subject_key_identifier);
-    sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
     BOOST_TEST(X509_REQ_get_signature_nid(req.get()) == NID_ecdsa_with_SHA256);
 }
 
