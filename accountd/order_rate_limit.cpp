@@ -3,15 +3,14 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/file_lock.hpp"
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
-#include <thread>
 #include <vector>
 
 namespace lacme::accountd {
@@ -26,14 +25,8 @@ unique_fd lock_exclusively(const std::string& path, std::chrono::milliseconds ti
     unique_fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600));
     if (!fd)
         throw_errno("can't open " + path);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-        if (errno != EWOULDBLOCK && errno != EINTR)
-            throw_errno("can't lock " + path);
-        if (std::chrono::steady_clock::now() > deadline)
-            throw error("can't lock " + path + ": held for more than " + std::to_string(timeout.count()) + " ms");
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    if (!lock_exclusively_within(fd.get(), path, timeout))
+        throw error("can't lock " + path + ": held for more than " + std::to_string(timeout.count()) + " ms");
     return fd;
 }
 

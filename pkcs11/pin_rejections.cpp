@@ -3,6 +3,7 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/file_lock.hpp"
 #include "common/openssl_error.hpp"
 #include "common/openssl_ptr.hpp"
 #include "common/text.hpp"
@@ -11,7 +12,6 @@
 #include <fcntl.h>
 #include <openssl/core_names.h>
 #include <openssl/rand.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,7 +20,6 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
-#include <thread>
 #include <vector>
 
 namespace lacme::pkcs11 {
@@ -41,14 +40,8 @@ public:
     {
         if (!fd_)
             throw_errno("can't open " + dir);
-        const auto give_up = std::chrono::steady_clock::now() + lock_wait;
-        while (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
-            if (errno != EWOULDBLOCK && errno != EINTR)
-                throw_errno("can't lock " + dir);
-            if (std::chrono::steady_clock::now() > give_up)
-                throw error("can't lock " + dir + ": another process holds it");
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
+        if (!lock_exclusively_within(fd_.get(), dir, lock_wait))
+            throw error("can't lock " + dir + ": another process holds it");
     }
 
 private:
