@@ -33,13 +33,7 @@ unique_fd lock_exclusively(const std::string& path, std::chrono::milliseconds ti
 // Unix times, one a line; a missing file is an empty list.
 std::vector<std::int64_t> read_times(const std::string& path)
 {
-    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
-    if (!fd) {
-        if (errno == ENOENT)
-            return {};
-        throw_errno("can't open " + path);
-    }
-    const std::string text = read_to_end(fd.get(), max_state_bytes, path);
+    const std::string text = read_file_if_present(path, max_state_bytes).value_or("");
     std::vector<std::int64_t> times;
     for (std::size_t start = 0; start < text.size();) {
         const std::size_t end = text.find('\n', start);

@@ -1,7 +1,9 @@
 #include "common/fd_io.hpp"
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -76,6 +78,17 @@ std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool sec
     if (secret)
         ::explicit_bzero(chunk, sizeof chunk);
     return data;
+}
+
+std::optional<std::string> read_file_if_present(const std::string& path, std::size_t cap, bool secret)
+{
+    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+    if (!fd) {
+        if (errno == ENOENT)
+            return std::nullopt;
+        throw_errno("can't open " + path);
+    }
+    return read_to_end(fd.get(), cap, path, secret);
 }
 
 }  // namespace lacme

@@ -2,11 +2,9 @@
 
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
-#include "common/unique_fd.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,13 +53,10 @@ void install_journal::complete()
 std::vector<std::string> complete_interrupted_install(const std::string& journal_path,
                                                       const std::vector<std::string>& targets)
 {
-    const unique_fd fd(::open(journal_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) {
-        if (errno == ENOENT)
-            return {};
-        throw_errno("can't open " + journal_path);
-    }
-    const auto renames = nlohmann::json::parse(read_to_end(fd.get(), max_journal_size, journal_path), nullptr, false);
+    const auto text = read_file_if_present(journal_path, max_journal_size);
+    if (!text)
+        return {};
+    const auto renames = nlohmann::json::parse(*text, nullptr, false);
     if (!renames.is_array())
         throw error(journal_path + ": not an install journal");
     for (const auto& r : renames) {

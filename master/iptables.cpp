@@ -141,13 +141,10 @@ iptables_rules::~iptables_rules()
 
 void iptables_rules::remove_left_over()
 {
-    const unique_fd fd(::open(state_file_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) {
-        if (errno == ENOENT)
-            return;
-        throw_errno("can't open " + state_file_);
-    }
-    const auto json = nlohmann::json::parse(read_to_end(fd.get(), max_state_size, state_file_), nullptr, false);
+    const auto text = read_file_if_present(state_file_, max_state_size);
+    if (!text)
+        return;
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
     const auto rules = from_json(json.is_array() ? json : nlohmann::json(), state_file_);
     log_.verbose("Removing " + std::to_string(rules.size()) + " iptables rule(s) left by an interrupted run");
     for (auto it = rules.rbegin(); it != rules.rend(); ++it) {

@@ -54,18 +54,6 @@ bool exists(const std::string& path)
     return ::stat(path.c_str(), &st) == 0;
 }
 
-// nullopt when the file does not exist.
-std::optional<std::string> read_if_present(const std::string& path, bool secret)
-{
-    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
-    if (!fd) {
-        if (errno == ENOENT)
-            return std::nullopt;
-        throw_errno("can't open " + path);
-    }
-    return read_to_end(fd.get(), max_file_size, path, secret);
-}
-
 std::vector<std::string> lines_of(std::string_view text)
 {
     std::vector<std::string> lines;
@@ -88,7 +76,7 @@ std::string joined(const std::vector<std::string>& lines)
 
 std::optional<secret_string> read_key(const std::string& path)
 {
-    auto bytes = read_if_present(path, true);
+    auto bytes = read_file_if_present(path, max_file_size, true);
     if (!bytes)
         return std::nullopt;
     secret_string key(std::move(*bytes));
@@ -144,7 +132,7 @@ bool pin_rejections::contains(std::string_view serial, const secret_string& pin)
     if (!exists(dir_))
         return false;
     const dir_lock lock(dir_);
-    const auto text = read_if_present(file(), false);
+    const auto text = read_file_if_present(file(), max_file_size);
     const auto key = text ? read_key(file() + ".key") : std::nullopt;
     if (!key)
         return false;
@@ -163,7 +151,7 @@ void pin_rejections::add(std::string_view serial, const secret_string& pin) cons
     auto key = read_key(file() + ".key");
     if (!key)
         key = create_key(file() + ".key");
-    auto lines = lines_of(read_if_present(file(), false).value_or(""));
+    auto lines = lines_of(read_file_if_present(file(), max_file_size).value_or(""));
     const std::string line = record(*key, serial, pin);
     if (std::find(lines.begin(), lines.end(), line) != lines.end())
         return;
@@ -178,7 +166,7 @@ void pin_rejections::remove(std::string_view serial) const
     if (!exists(file()))
         return;
     const dir_lock lock(dir_);
-    auto lines = lines_of(read_if_present(file(), false).value_or(""));
+    auto lines = lines_of(read_file_if_present(file(), max_file_size).value_or(""));
     const std::string prefix = serial_field(serial) + " ";
     const auto removed = std::erase_if(lines, [&](const std::string& l) { return l.starts_with(prefix); });
     if (removed != 0)

@@ -2,6 +2,7 @@
 
 #include "common/fd_pair.hpp"
 #include "test/support/error_message.hpp"
+#include "test/support/temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -9,14 +10,18 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstddef>
 #include <string>
 #include <thread>
 
 using lacme::make_pipe;
+using lacme::read_file_if_present;
 using lacme::read_to_end;
 using lacme::write_all;
 using lacme::test::error_message;
+using lacme::test::temp_dir;
+using lacme::test::write_file;
 
 BOOST_AUTO_TEST_SUITE(fd_io)
 
@@ -69,6 +74,18 @@ BOOST_AUTO_TEST_CASE(read_to_end_accepts_exactly_the_cap)
     write_all(write_end.get(), "1234");
     write_end.reset();
     BOOST_TEST(read_to_end(read_end.get(), 4, "the input", true) == "1234");
+}
+
+BOOST_AUTO_TEST_CASE(read_file_if_present_absent_symlink_and_cap)
+{
+    temp_dir dir;
+    BOOST_TEST(!read_file_if_present(dir.file("missing"), 16).has_value());
+    write_file(dir.file("state"), "one\n");
+    BOOST_TEST(read_file_if_present(dir.file("state"), 16).value_or("") == "one\n");
+    std::filesystem::create_symlink(dir.file("state"), dir.file("link"));
+    BOOST_TEST(error_message([&] { (void)read_file_if_present(dir.file("link"), 16); })
+                   .starts_with("can't open " + dir.file("link") + ": "));
+    BOOST_TEST(!error_message([&] { (void)read_file_if_present(dir.file("state"), 2); }).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
