@@ -11,11 +11,9 @@
 #include "common/percent_expand.hpp"
 #include "common/secret_input.hpp"
 #include "common/text.hpp"
-#include "common/unique_fd.hpp"
 #include "pkcs11/list_keys.hpp"
 #include "pkcs11/pin_source.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <optional>
@@ -28,10 +26,7 @@ constexpr std::size_t max_key_file = 1024 * 1024;
 
 secret_string read_key_file(const std::string& path)
 {
-    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-    if (!fd)
-        throw_errno("can't open " + path);
-    return secret_string(read_to_end(fd.get(), max_key_file, path, true));
+    return secret_string(read_file(path, max_key_file, true));
 }
 
 // file: and gpg: keys take passphrase-file; store: keys, whose provider may want a token PIN,

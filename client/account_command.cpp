@@ -19,14 +19,6 @@
 namespace lacme::client {
 namespace {
 
-std::string read_small_file(const std::string& path)
-{
-    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-    if (!fd)
-        throw_errno("open(" + path + ")");
-    return read_to_end(fd.get(), 4096, path, true);  // an HMAC key
-}
-
 unique_fd connect_unix(const std::string& path)
 {
     sockaddr_un addr{};
@@ -122,7 +114,7 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
     if (request.eab_kid.empty() != eab_key_file.empty())
         throw lacme::error("account: --eab-kid and --eab-hmac-key go together");
     if (!eab_key_file.empty())
-        request.eab_hmac_key = read_small_file(eab_key_file);
+        request.eab_hmac_key = read_file(eab_key_file, 4096, true);  // an HMAC key
     return request;
 }
 

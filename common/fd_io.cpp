@@ -80,6 +80,14 @@ std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool sec
     return data;
 }
 
+std::string read_file(const std::string& path, std::size_t cap, bool secret)
+{
+    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (!fd)
+        throw_errno("can't open " + path);
+    return read_to_end(fd.get(), cap, path, secret);
+}
+
 std::optional<std::string> read_file_if_present(const std::string& path, std::size_t cap, bool secret)
 {
     const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));

@@ -21,6 +21,10 @@ void write_all(int fd, std::span<const std::byte> bytes, std::string_view what =
 // contents stays on the heap; wipe the result after use (secret_string).
 std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool secret = false);
 
+// read_to_end of the file at path (a configured path: symlinks followed). Failing to open it is
+// a lacme::error "can't open PATH: ...".
+std::string read_file(const std::string& path, std::size_t cap, bool secret = false);
+
 // read_to_end of the file at path, opened without following a final symlink; nullopt when it does
 // not exist (state files that only some runs leave behind). Any other failure is a lacme::error.
 std::optional<std::string> read_file_if_present(const std::string& path, std::size_t cap, bool secret = false);

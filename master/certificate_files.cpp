@@ -1,15 +1,14 @@
 #include "master/certificate_files.hpp"
 
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 #include "common/openssl_error.hpp"
 #include "common/pem_certificates.hpp"
+#include "common/secret.hpp"
 
 #include <openssl/pem.h>
 
-#include <cerrno>
 #include <ctime>
-#include <fstream>
-#include <iterator>
 
 namespace lacme::master {
 namespace {
@@ -17,30 +16,14 @@ namespace {
 // Key and certificate files are small; a bound keeps a wrong path (a device, a huge file) harmless.
 constexpr std::size_t max_file_size = 1 << 20;
 
-std::string read_small_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw_errno("can't open " + path);
-    std::string text;
-    text.resize(max_file_size + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (in.bad())
-        throw_errno("can't read " + path);
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.size() > max_file_size)
-        throw error(path + ": file too large");
-    return text;
-}
-
 int refuse_passphrase(char*, int, int, void*) { return -1; }
 
 }  // namespace
 
 evp_pkey_ptr load_service_key(const std::string& path)
 {
-    const std::string text = read_small_file(path);
-    const bio_ptr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+    const secret_string text(read_file(path, max_file_size, true));
+    const bio_ptr bio(BIO_new_mem_buf(text.reveal().data(), static_cast<int>(text.size())));
     evp_pkey_ptr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_passphrase, nullptr) : nullptr);
     if (!key)
         throw_openssl(path + ": not an unencrypted PEM private key");
@@ -49,7 +32,7 @@ evp_pkey_ptr load_service_key(const std::string& path)
 
 x509_ptr read_certificate_file(const std::string& path)
 {
-    const std::string text = read_small_file(path);
+    const std::string text = read_file(path, max_file_size);
     try {
         return std::move(read_pem_certificates(text).front());
     } catch (const error& e) {

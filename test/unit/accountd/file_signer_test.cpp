@@ -6,6 +6,11 @@
 #include "common/jws_signature.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <openssl/param_build.h>
+
+#include <initializer_list>
+#include <memory>
+#include <vector>
 
 using lacme::jws_algorithm;
 using lacme::accountd::file_signer;
@@ -45,6 +50,41 @@ const key_case key_cases[] = {
     {"P-256", lacme::test::shared_p256, jws_algorithm::es256, "-----BEGIN EC PRIVATE KEY-----"},
     {"P-384", lacme::test::shared_p384, jws_algorithm::es384, "-----BEGIN EC PRIVATE KEY-----"},
 };
+
+// A key of type `type` whose parameters named in `from_first` come from `first` and all others
+// from `second`: public and private parts of two different keys, as a damaged file would hold.
+lacme::evp_pkey_ptr spliced_key(const char* type, EVP_PKEY* first, EVP_PKEY* second,
+                                std::initializer_list<const char*> from_first,
+                                std::initializer_list<const char*> from_second, const char* group = nullptr)
+{
+    std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
+    std::vector<lacme::bignum_ptr> numbers;
+    std::vector<std::uint8_t> point;
+    const auto push = [&](EVP_PKEY* key, const char* name) {
+        if (std::string_view(name) == OSSL_PKEY_PARAM_PUB_KEY && group) {
+            point = lacme::test::ec_public_point(key);
+            BOOST_REQUIRE(OSSL_PARAM_BLD_push_octet_string(bld.get(), name, point.data(), point.size()) == 1);
+            return;
+        }
+        BIGNUM* raw = nullptr;
+        BOOST_REQUIRE(EVP_PKEY_get_bn_param(key, name, &raw) == 1);
+        numbers.emplace_back(raw);
+        BOOST_REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), name, raw) == 1);
+    };
+    if (group)
+        BOOST_REQUIRE(OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) == 1);
+    for (const char* name : from_first)
+        push(first, name);
+    for (const char* name : from_second)
+        push(second, name);
+    const std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(OSSL_PARAM_BLD_to_param(bld.get()),
+                                                                         OSSL_PARAM_free);
+    const lacme::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+    EVP_PKEY* key = nullptr;
+    BOOST_REQUIRE(ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1);
+    BOOST_REQUIRE(EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_KEYPAIR, params.get()) == 1);
+    return lacme::evp_pkey_ptr(key);
+}
 
 std::unique_ptr<file_signer> load(const std::string& pem, const file_signer::passphrase_source& source = {})
 {
@@ -144,6 +184,28 @@ BOOST_AUTO_TEST_CASE(garbage_is_not_a_pem_private_key)
     // A public key is not an account key.
     const std::string pub = lacme::test::public_key_pem(lacme::test::shared_p256());
     BOOST_TEST(error_message([&] { (void)load(pub); }) == origin + ": not a PEM private key");
+}
+
+BOOST_AUTO_TEST_CASE(key_whose_public_and_private_parts_differ_is_refused)
+{
+    const std::string expected = origin + ": invalid key (public and private parts do not match)";
+    const auto other_p256 = lacme::test::generate_ec("P-256");
+    const auto ec = spliced_key("EC", lacme::test::shared_p256(), other_p256.get(), {OSSL_PKEY_PARAM_PUB_KEY},
+                                {OSSL_PKEY_PARAM_PRIV_KEY}, "prime256v1");
+    BOOST_TEST(error_message([&] { (void)load(private_key_pem(ec.get(), pem_format::pkcs8)); }) == expected);
+
+    const auto other_rsa = lacme::test::generate_rsa(2048);
+    const auto rsa = spliced_key("RSA", lacme::test::shared_rsa2048(), other_rsa.get(),
+                                 {OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E},
+                                 {OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
+                                  OSSL_PKEY_PARAM_RSA_EXPONENT1, OSSL_PKEY_PARAM_RSA_EXPONENT2,
+                                  OSSL_PKEY_PARAM_RSA_COEFFICIENT1});
+    BOOST_TEST(error_message([&] { (void)load(private_key_pem(rsa.get(), pem_format::traditional)); }) == expected);
+
+    // The same splice of one key's own parts loads: the check is not what refused the others.
+    const auto whole = spliced_key("EC", lacme::test::shared_p256(), lacme::test::shared_p256(),
+                                   {OSSL_PKEY_PARAM_PUB_KEY}, {OSSL_PKEY_PARAM_PRIV_KEY}, "prime256v1");
+    BOOST_TEST(load(private_key_pem(whole.get(), pem_format::pkcs8))->algorithm() == jws_algorithm::es256);
 }
 
 BOOST_AUTO_TEST_CASE(truncated_pem_is_refused)
