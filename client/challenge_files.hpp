@@ -34,13 +34,18 @@ public:
     void wait_for_fetches(std::chrono::milliseconds longest);
 
 private:
-    void drain_events();
+    // Counts the fetches inotify reported since the last call; true when any was of our files.
+    bool drain_events();
+    [[nodiscard]] int fewest_fetches() const;
+    void start_watching();
+    void stop_watching() noexcept;
     [[nodiscard]] bool all_read_once() const;  // atime fallback
 
     run_log& log_;
     std::vector<std::string> created_;
     std::map<std::string, int, std::less<>> fetches_;
     unique_fd inotify_;
+    int watch_ = -1;
 };
 
 }  // namespace lacme::client

@@ -166,12 +166,13 @@ signed_post finalize_request(const nlohmann::json& order, const std::string& csr
     return {.url = string_member(order, "finalize"), .payload = nlohmann::json{{"csr", base64url_encode(csr_der)}}};
 }
 
-// The first poll interval is short: validation on a nearby CA is quick, and each poll costs a
-// signature.
+// The first poll intervals are short: validation (whose fetches were watched before finalizing)
+// and issuance on a nearby CA take milliseconds, and doubling reaches a distant CA's seconds in
+// a few polls, each of which costs a signature. A CA's Retry-After overrides both.
 tracked_order::tracked_order(acme_session& session, placed_order order, std::string names)
     : session_(session), url_(std::move(order.url)), body_(std::move(order.body)), response_(std::move(order.response)),
-      names_(std::move(names)), validation_(std::chrono::milliseconds(400), std::chrono::seconds(8)),
-      issuance_(std::chrono::milliseconds(50), std::chrono::seconds(8))
+      names_(std::move(names)), validation_(std::chrono::milliseconds(100), std::chrono::seconds(8)),
+      issuance_(std::chrono::milliseconds(10), std::chrono::seconds(8))
 {
 }
 
