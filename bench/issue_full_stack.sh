@@ -3,7 +3,8 @@
 # the whole native stack (our master, client, webserver, accountd) vs the whole Perl lacme stack
 # vs uacme (webroot hook uacme.sh into a directory served on pebble's http-01 port): median wall
 # time of FULL_N single-section 2-name issuances each; one run of SECTIONS sections, ours vs
-# Perl; peak RSS (VmHWM) of each of our processes. Children drop to lacme's system users.
+# Perl; peak RSS (VmHWM) of each of our processes, and of a bare one-request libcurl program (the
+# client's floor). Children drop to lacme's system users.
 # Uses from bench/issue: T, build, src, one's output format, median.
 source "$src/test/integration/master_lib.sh"
 full_n=${BENCH_FULL_N:-10}
@@ -121,6 +122,13 @@ done
 echo "ratio ours/perl ($sections sections): $(ratio "$(run_time ours-many)" "$(run_time perl-many)")"
 echo "Peak RSS (VmHWM) of our processes over these runs:"
 awk '{printf "  %-16s %6.1f MB\n", $1, $2 / 1024}' "$T/full/rss"
+# The client's floor: libcurl's ~30 libraries, libcrypto and libstdc++ are file-backed pages
+# every process using them maps; a bare one-request libcurl program shows what is left to ours.
+if floor_kb=$("$build/bench/https-get-floor" "$PEBBLE_URL/dir" 2>"$T/full/floor.log"); then
+    printf '  %-16s %6.1f MB  (one HTTPS GET through libcurl, C++, nothing else)\n' "floor" "$(awk -v k="$floor_kb" 'BEGIN {print k / 1024}')"
+else
+    echo "  floor: https-get-floor failed: $(cat "$T/full/floor.log")"
+fi
 for who in ours perl uacme ours-many perl-many; do
     grep -hiE 'error|fail' "$T/full/$who/errors.log" 2>/dev/null | sort | uniq -c | sort -rn | head -3 | sed "s/^/$who errors: /" || true
 done

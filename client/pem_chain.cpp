@@ -1,6 +1,7 @@
 #include "client/pem_chain.hpp"
 
 #include "client/client_error.hpp"
+#include "common/openssl_ptr.hpp"
 #include "common/pem_certificates.hpp"
 
 #include <openssl/x509.h>
@@ -27,11 +28,10 @@ std::string common_name(const X509_NAME* name)
     const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
     unsigned char* utf8 = nullptr;
     const int len = ASN1_STRING_to_UTF8(&utf8, data);
+    const lacme::openssl_memory_ptr<unsigned char> owned(utf8);
     if (len < 0)
         return {};
-    std::string cn(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
-    OPENSSL_free(utf8);
-    return cn;
+    return {reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len)};
 }
 
 }  // namespace

@@ -36,11 +36,10 @@ std::vector<std::uint8_t> ecdsa_raw_to_der(std::span<const std::uint8_t> raw)
     (void)s.release();
     unsigned char* der = nullptr;
     const int len = i2d_ECDSA_SIG(sig.get(), &der);
+    const openssl_memory_ptr<unsigned char> owned(der);
     if (len <= 0)
         throw_openssl("encoding ECDSA signature");
-    std::vector<std::uint8_t> out(der, der + len);
-    OPENSSL_free(der);
-    return out;
+    return {der, der + len};
 }
 
 std::vector<std::uint8_t> jws_digest_sign(EVP_MD_CTX* ctx, jws_algorithm alg, std::string_view signing_input)

@@ -58,11 +58,10 @@ std::string der_of(X509& certificate)
 {
     unsigned char* der = nullptr;
     const int length = i2d_X509(&certificate, &der);
+    const openssl_memory_ptr<unsigned char> owned(der);
     if (length <= 0)
         throw_openssl("i2d_X509");
-    std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
-    OPENSSL_free(der);
-    return bytes;
+    return {reinterpret_cast<const char*>(der), static_cast<std::size_t>(length)};
 }
 
 }  // namespace lacme::master
