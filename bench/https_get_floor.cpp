@@ -1,6 +1,7 @@
 // The resident-memory floor of the client's job: a C++ program that makes one HTTPS GET through
-// Debian's libcurl (system CA store, GnuTLS's implicit init skipped as in the client) and prints
-// its peak RSS (VmHWM, kB). bench/issue_full_stack.sh prints it beside the client's peak RSS.
+// Debian's libcurl (system CA store through its hashed directory and GnuTLS's implicit init
+// skipped, both as in the client) and prints its peak RSS (VmHWM, kB).
+// bench/issue_full_stack.sh prints it beside the client's peak RSS.
 // usage: https-get-floor URL
 #include <curl/curl.h>
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv)
         return 1;
     curl_easy_setopt(easy, CURLOPT_URL, argv[1]);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(easy, CURLOPT_CAINFO, static_cast<const char*>(nullptr));
     const CURLcode rc = curl_easy_perform(easy);
     curl_easy_cleanup(easy);
     curl_global_cleanup();
