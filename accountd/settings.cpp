@@ -4,11 +4,13 @@
 #include "common/ini_config.hpp"
 #include "common/percent_expand.hpp"
 #include "common/text.hpp"
+#include "pkcs11/uri.hpp"
 
 #include <getopt.h>
 #include <sys/stat.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace lacme::accountd {
 namespace {
@@ -116,7 +118,10 @@ settings parse_command_line(int argc, char** argv)
             break;
         switch (c) {
         case opt_config: s.config = optarg; break;
-        case opt_privkey: s.privkey.emplace(std::string_view(optarg)); break;
+        case opt_privkey:
+            s.privkey.emplace(std::string_view(optarg));
+            pkcs11::uri::mask_pin_values({optarg, std::strlen(optarg)});  // ps shows argv
+            break;
         case opt_socket: s.socket = optarg; break;
         case opt_stdio: s.stdio = true; break;
         case 'q': s.quiet = true; break;

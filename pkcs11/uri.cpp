@@ -55,26 +55,49 @@ uri::uri() : uri_(p11_kit_uri_new())
         throw error("p11_kit_uri_new: out of memory");
 }
 
-std::string uri::redact(std::string_view text)
+namespace {
+
+// Calls found(begin, end) with the offsets of every pin-value's value in text. p11-kit takes
+// pin-value both in the query (…?pin-value=1234&…) and in the path (…;pin-value=1234;…): every
+// occurrence counts, its name matched without regard to case.
+template <class Found>
+void for_each_pin_value(std::string_view text, Found found)
 {
-    // p11-kit takes pin-value both in the query (…?pin-value=1234&…) and in the path
-    // (…;pin-value=1234;…): hide every occurrence, matched without regard to case. The result is
-    // built piece by piece, so the PIN is never copied into it (not even past its end).
     constexpr std::string_view name = "pin-value=";
     const auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
     const auto query = text.find('?');
-    std::string out;
     for (std::size_t pos = 0;;) {
-        const auto found = std::search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), name.begin(),
-                                       name.end(), same);
-        if (found == text.end())
-            return out.append(text.substr(pos));
-        const auto value = static_cast<std::size_t>(found - text.begin()) + name.size();
+        const auto at = std::search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), name.begin(),
+                                    name.end(), same);
+        if (at == text.end())
+            return;
+        const auto value = static_cast<std::size_t>(at - text.begin()) + name.size();
         const bool in_query = query != std::string_view::npos && value > query;
-        const auto end = std::min(text.find_first_of(in_query ? "&" : ";?", value), text.size());
-        out.append(text.substr(pos, value - pos)).append("***");
-        pos = end;
+        pos = std::min(text.find_first_of(in_query ? "&" : ";?", value), text.size());
+        found(value, pos);
     }
+}
+
+}  // namespace
+
+std::string uri::redact(std::string_view text)
+{
+    // Built piece by piece, so the PIN is never copied into it (not even past its end).
+    std::string out;
+    std::size_t kept = 0;
+    for_each_pin_value(text, [&](std::size_t begin, std::size_t end) {
+        out.append(text.substr(kept, begin - kept)).append("***");
+        kept = end;
+    });
+    return out.append(text.substr(kept));
+}
+
+void uri::mask_pin_values(std::span<char> text) noexcept
+{
+    for_each_pin_value({text.data(), text.size()}, [&](std::size_t begin, std::size_t end) {
+        std::fill(text.begin() + static_cast<std::ptrdiff_t>(begin), text.begin() + static_cast<std::ptrdiff_t>(end),
+                  '*');
+    });
 }
 
 uri uri::parse(std::string_view text)

@@ -58,6 +58,9 @@ public:
     // text without the value of any pin-value, in the path or the query (a PIN in a URI must not
     // reach an error message).
     static std::string redact(std::string_view text);
+    // Overwrites the value of every pin-value in text with '*', in place and keeping its length:
+    // for a URI in argv, so the process list stops showing the PIN once we have our copy.
+    static void mask_pin_values(std::span<char> text) noexcept;
 
 private:
     struct deleter {

@@ -92,8 +92,16 @@ for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 ! kill -0 "$pid" 2>/dev/null || t_fail "accountd did not exit on SIGTERM"
 [ ! -e "$sock" ] || t_fail "accountd left its socket behind"
 t_pass "the daemon exits cleanly on SIGTERM (C_Finalize, socket removed)"
-t_bg "$T/accountd-again.log" "$ACCOUNTD" --config="$T/acct-p256.conf" --socket="$sock"
+# This time with the PIN in --privkey (a pin-value in argv): the process list shows it masked
+# once the daemon runs.
+t_bg "$T/accountd-again.log" "$ACCOUNTD" --config=/dev/null "$mod" --socket="$sock" \
+    --privkey="pkcs11:token=acme;object=acct-p256?pin-value=1234"
+pid=$T_LAST_PID
 t_wait_for "restarted accountd socket" test -S "$sock"
 out=$(timeout 20 "$load" "$sock" 2 5 --verify 2>&1) || t_fail "restarted daemon: $out"
 t_pass "token back: a restarted daemon signs again ($out)"
+cmdline=$(tr '\0' ' ' </proc/"$pid"/cmdline)
+grep -q 'object=acct-p256?pin-value=\*\*\*\* ' <<<"$cmdline" && ! grep -q 1234 <<<"$cmdline" ||
+    t_fail "the PIN in --privkey still shows in /proc/$pid/cmdline: $cmdline"
+t_pass "a pin-value in --privkey is masked in the process list (/proc/PID/cmdline)"
 t_done

@@ -53,6 +53,19 @@ BOOST_AUTO_TEST_CASE(pin_value_in_the_path_is_redacted_too)
     BOOST_TEST(message.find("PIN-VALUE=***") != std::string::npos, message);
 }
 
+BOOST_AUTO_TEST_CASE(pin_values_are_masked_in_place)
+{
+    std::string arg = "pkcs11:token=x;Pin-Value=12;object=a?pin-value=3456&module-name=m";
+    uri::mask_pin_values(arg);
+    BOOST_TEST(arg == "pkcs11:token=x;Pin-Value=**;object=a?pin-value=****&module-name=m");
+    std::string none = "pkcs11:token=x?module-name=pin-value";
+    uri::mask_pin_values(none);
+    BOOST_TEST(none == "pkcs11:token=x?module-name=pin-value");
+    std::string last = "pkcs11:object=a?pin-value=9";
+    uri::mask_pin_values(last);
+    BOOST_TEST(last == "pkcs11:object=a?pin-value=*");
+}
+
 BOOST_AUTO_TEST_CASE(rejects_bad_uris)
 {
     BOOST_TEST(error_message([] { (void)uri::parse("file:/etc/key.pem"); }).find("not a pkcs11: URI") != std::string::npos);
