@@ -57,6 +57,14 @@ void pin_policy::check_pin(const token_slot& t, const secret_string& pin) const
 {
     bool rejected_before = false;
     try {
+        if (rejections_)
+            rejections_->check_writable();
+    } catch (const std::exception& e) {
+        // A rejection this run could not record would be offered again by the next one.
+        throw error(std::string("cannot keep the record of rejected PINs: ") + e.what() +
+                    "; not offering the PIN (set pin-state-dir to a directory this user can write)");
+    }
+    try {
         rejected_before = rejections_ && rejections_->contains(identity(t.token), pin);
     } catch (const lacme::error& e) {
         // Not knowing is no licence to spend one of the token's few tries.

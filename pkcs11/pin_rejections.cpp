@@ -140,6 +140,19 @@ bool pin_rejections::contains(std::string_view serial, const secret_string& pin)
     return std::find(lines.begin(), lines.end(), record(*key, serial, pin)) != lines.end();
 }
 
+void pin_rejections::check_writable() const
+{
+    // Nothing is created here: a run whose PINs all pass leaves no trace.
+    std::filesystem::path existing(dir_);
+    while (!exists(existing.string()) && existing.has_relative_path()) {
+        existing = existing.parent_path();
+        if (existing.empty())
+            existing = ".";
+    }
+    if (::faccessat(AT_FDCWD, existing.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
+        throw_errno("can't write in " + existing.string() + (existing == dir_ ? "" : " to create " + dir_));
+}
+
 void pin_rejections::add(std::string_view serial, const secret_string& pin) const
 {
     if (!exists(dir_)) {

@@ -23,6 +23,10 @@ public:
     // Did the token with this serial reject this PIN? Throws lacme::error when the file cannot
     // be read (then nobody knows, and offering the PIN could lock the token).
     [[nodiscard]] bool contains(std::string_view serial, const secret_string& pin) const;
+    // Throws lacme::error unless this process can write in the directory, or create it (its
+    // nearest existing ancestor is writable): a rejection that could not be recorded would be
+    // offered to the token again by the next run.
+    void check_writable() const;
     void add(std::string_view serial, const secret_string& pin) const;
     // The token accepted a PIN: its earlier rejections no longer matter.
     void remove(std::string_view serial) const;

@@ -158,4 +158,28 @@ BOOST_AUTO_TEST_CASE(rejections_are_kept_by_serial_and_keyed_hash)
     BOOST_TEST(!r.contains("12345678", wrong));
 }
 
+BOOST_AUTO_TEST_CASE(a_pin_is_not_offered_when_its_rejection_could_not_be_recorded)
+{
+    const lacme::test::temp_dir dir;
+    // A state directory that does not exist yet but can be created is fine, and is not created
+    // by the check: a run whose PINs all pass leaves nothing behind.
+    const pin_rejections later(dir.file("cache/lacme-accountd"));
+    later.check_writable();
+    BOOST_TEST(dir.entries().empty());
+    // Under a regular file (as under a home directory that does not exist) it cannot be made,
+    // even by root: the policy refuses to spend one of the token's tries.
+    lacme::test::write_file(dir.file("not-a-directory"), "");
+    const std::string state = dir.file("not-a-directory/lacme-accountd");
+    const auto message = error_message([&] { pin_rejections(state).check_writable(); });
+    BOOST_TEST(contains(message, "can't write in " + dir.file("not-a-directory") + " to create " + state), message);
+    pin_settings settings;
+    settings.state_dir = state;
+    const pin_policy policy(settings);
+    const secret_string pin(std::string("1234"));
+    const auto refused = error_message([&] { policy.check_pin({0, token_named("SoftHSM project", "acme")}, pin); });
+    BOOST_TEST(contains(refused, "cannot keep the record of rejected PINs"), refused);
+    BOOST_TEST(contains(refused, "not offering the PIN (set pin-state-dir"), refused);
+    BOOST_TEST(!contains(refused, "1234"), refused);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
