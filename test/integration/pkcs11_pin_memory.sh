@@ -30,7 +30,10 @@ t_pass "three runs with the same wrong PIN file: the token saw one C_Login"
 
 [ "$(stat -c %a "$state")" = 700 ] && [ "$(stat -c %a "$state/pin-rejections")" = 600 ] &&
     [ "$(stat -c %a "$state/pin-rejections.key")" = 600 ] || t_fail "modes: $(ls -la "$state")"
-! grep -q 0000 "$state/pin-rejections" || t_fail "the PIN is in the record"
+# The record is "SERIAL-HEX HMAC-HEX" lines: nothing else, so not the PIN (a grep for 0000 would
+# also find it, by chance, inside the random-keyed HMAC's hex).
+! grep -qvE '^[0-9a-f]+ [0-9a-f]{64}$' "$state/pin-rejections" && grep -q . "$state/pin-rejections" ||
+    t_fail "the record is not serial and HMAC alone: $(cat "$state/pin-rejections")"
 t_pass "the record is private (0700 directory, 0600 files) and holds no PIN"
 
 out=$("$ACCOUNTD" --config="$T/accountd.conf" --list-keys 2>&1) || t_fail "--list-keys: $out"
