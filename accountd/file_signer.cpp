@@ -11,18 +11,15 @@
 namespace lacme::accountd {
 namespace {
 
-// One signature verified with the key's public part: refuses a key whose parts do not belong
-// together, at the cost of one signature. (EVP_PKEY_pairwise_check would also test RSA's primes
-// for primality: 40 ms at every start, for nothing a signature does not show.)
-void check_key_consistency(EVP_PKEY* key, jws_algorithm alg, const std::string& origin)
+// One signature, made by the signer as every later one will be, verified with the key's public
+// part: refuses a key whose parts do not belong together. (EVP_PKEY_pairwise_check would also
+// test RSA's primes for primality: 40 ms at every start, for nothing a signature does not show.)
+void check_key_consistency(file_signer& signer, EVP_PKEY* key, const std::string& origin)
 {
     constexpr std::string_view probe = "lacme-accountd key self-test";
-    const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, jws_algorithm_digest(alg), nullptr, key) != 1)
-        throw_openssl(origin + ": initialising signature");
     bool consistent = false;
     try {
-        consistent = jws_verify(key, alg, probe, jws_digest_sign(ctx.get(), alg, probe));
+        consistent = jws_verify(key, signer.algorithm(), probe, signer.sign(probe));
     } catch (const lacme::error&) {
     }
     ERR_clear_error();
@@ -58,8 +55,10 @@ std::unique_ptr<file_signer> file_signer::from_pem(std::string_view pem, const s
     } catch (const lacme::error& e) {
         throw error(origin + ": " + e.what());
     }
-    check_key_consistency(key.get(), pub.alg, origin);
-    return std::make_unique<file_signer>(std::move(key), std::move(pub));
+    EVP_PKEY* public_part = key.get();  // owned by the signer from here on
+    auto signer = std::make_unique<file_signer>(std::move(key), std::move(pub));
+    check_key_consistency(*signer, public_part, origin);
+    return signer;
 }
 
 file_signer::file_signer(evp_pkey_ptr key, account_public_key pub)

@@ -117,9 +117,10 @@ void challenge_files::wait_for_fetches(std::chrono::milliseconds longest)
     const auto start = clock::now();
     const auto end = start + longest;
     if (!inotify_ || fetches_.empty()) {
-        while (clock::now() < end && !all_read_once())
+        bool read = false;
+        while (!(read = all_read_once()) && clock::now() < end)
             sleep_for(20ms);
-        if (all_read_once()) {
+        if (read) {
             log_.debug("the CA has read every challenge file");
             sleep_for(150ms);  // atime says nothing of the other vantage points: leave them time
         }
