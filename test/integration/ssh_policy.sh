@@ -14,7 +14,10 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
 source "$(dirname "$0")/ssh_lib.sh"
 t_require jq
-t_master_up
+# No nonce rejection: the newOrder rate limit counts each signature of a newOrder, so a badNonce
+# retry of web4's first order would count twice against its limit of one an hour (a known
+# limitation, in the closing note of issue 11): with pebble's default 5% that failed 1 run in 20.
+t_master_up PEBBLE_WFE_NONCEREJECT=0
 t_signing_host_up
 
 # web4, set up as the doc sets up web1.
