@@ -66,8 +66,14 @@ public:
     // per entry of sans (OpenSSL's config syntax each), critical or not.
     csr_builder& san_attribute(std::initializer_list<std::string_view> sans, int nid = NID_ext_req, bool critical = false)
     {
-        if (X509_REQ_add_extensions_nid(req_.get(), extensions(sans, critical).get(), nid) != 1)
-            throw std::runtime_error("X509_REQ_add_extensions_nid");
+        // OpenSSL 3 refuses to add a second attribute of one type: added under a placeholder
+        // type, then renamed.
+        const std::string value = extensions_der(extensions(sans, critical).get());
+        if (X509_REQ_add1_attr_by_NID(req_.get(), NID_pkcs9_unstructuredAddress, V_ASN1_SEQUENCE,
+                                      reinterpret_cast<const unsigned char*>(value.data()),
+                                      static_cast<int>(value.size())) != 1 ||
+            X509_ATTRIBUTE_set1_object(last_attribute(), OBJ_nid2obj(nid)) != 1)
+            throw std::runtime_error("extension-request attribute");
         return *this;
     }
 
@@ -75,8 +81,7 @@ public:
     csr_builder& second_value(std::initializer_list<std::string_view> sans)
     {
         const std::string value = extensions_der(extensions(sans, false).get());
-        X509_ATTRIBUTE* last = X509_REQ_get_attr(req_.get(), X509_REQ_get_attr_count(req_.get()) - 1);
-        if (X509_ATTRIBUTE_set1_data(last, V_ASN1_SEQUENCE, value.data(), static_cast<int>(value.size())) != 1)
+        if (X509_ATTRIBUTE_set1_data(last_attribute(), V_ASN1_SEQUENCE, value.data(), static_cast<int>(value.size())) != 1)
             throw std::runtime_error("X509_ATTRIBUTE_set1_data");
         return *this;
     }
@@ -85,8 +90,10 @@ public:
     csr_builder& undecodable_extensions()
     {
         static constexpr unsigned char not_extensions[] = {0x30, 0x03, 0x02, 0x01, 0x01};
-        if (X509_REQ_add1_attr_by_NID(req_.get(), NID_ext_req, V_ASN1_SEQUENCE, not_extensions, sizeof not_extensions) != 1)
-            throw std::runtime_error("X509_REQ_add1_attr_by_NID");
+        if (X509_REQ_add1_attr_by_NID(req_.get(), NID_pkcs9_unstructuredAddress, V_ASN1_SEQUENCE, not_extensions,
+                                      sizeof not_extensions) != 1 ||
+            X509_ATTRIBUTE_set1_object(last_attribute(), OBJ_nid2obj(NID_ext_req)) != 1)
+            throw std::runtime_error("undecodable extension-request attribute");
         return *this;
     }
 
@@ -98,6 +105,8 @@ public:
     }
 
 private:
+    X509_ATTRIBUTE* last_attribute() { return X509_REQ_get_attr(req_.get(), X509_REQ_get_attr_count(req_.get()) - 1); }
+
     static x509_extensions_ptr extensions(std::initializer_list<std::string_view> sans, bool critical)
     {
         x509_extensions_ptr exts(sk_X509_EXTENSION_new_null());
