@@ -62,6 +62,8 @@ BOOST_AUTO_TEST_CASE(csr_any_parser_could_read_otherwise_is_nullopt)
     BOOST_TEST(read(one.san_attribute({"DNS:web1.example"})).has_value());
     csr_builder two_attributes("web1.example");
     BOOST_TEST(!read(two_attributes.san_attribute({"DNS:web1.example"}).san_attribute({"DNS:victim.example"})));
+    csr_builder empty_then_victim("web1.example");  // what Go, refusing repeated extensions, merges
+    BOOST_TEST(!read(empty_then_victim.san_attribute({}).san_attribute({"DNS:victim.example"})));
     csr_builder ms_and_standard("web1.example");
     BOOST_TEST(!read(ms_and_standard.san_attribute({"DNS:web1.example"}, NID_ms_ext_req).san_attribute({"DNS:victim.example"})));
     csr_builder two_values("web1.example");

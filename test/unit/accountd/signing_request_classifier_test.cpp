@@ -102,8 +102,9 @@ BOOST_AUTO_TEST_CASE(operation_names_are_the_policy_names)
     BOOST_TEST(operation_name(operation::challenge) == "challenge");
 }
 
-// Issue 19, finding 2: Go's encoding/json matches "VALUE" (or "valu\u017Fe"-style folds) to the
-// value field, last one wins; the policy read only the exact names of the top-level object.
+// Issue 19, finding 2: Go's encoding/json matches "VALUE" to the value field (Unicode folds too:
+// U+017F is 's', U+212A 'k'), last one wins; the policy read only the exact names of the
+// top-level object.
 BOOST_AUTO_TEST_CASE(member_names_a_ca_could_read_as_others_are_unknown)
 {
     for (const std::string payload : {
