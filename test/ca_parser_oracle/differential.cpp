@@ -4,7 +4,7 @@
 // payload accountd would sign whose CA reading names an identifier, an operation or an account
 // change the policy does not allow is a disagreement, and fails the run.
 // COUNT (default: $LACME_DIFFERENTIAL_CASES, else 12000) and the seed ($LACME_DIFFERENTIAL_SEED,
-// else 19) choose the corpus; bench/README.md describes the long mode.
+// else 19) choose the corpus; bench/ca-parser-differential is the long mode.
 #include "test/ca_parser_oracle/payload_corpus.hpp"
 
 #include "accountd/policy_decision.hpp"
