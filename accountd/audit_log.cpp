@@ -41,8 +41,14 @@ std::string format_audit_record(const audit_record& record)
     };
     if (!record.signed_)
         line["reason"] = record.reason;
-    // Invalid UTF-8 from a hostile CSR becomes U+FFFD instead of an exception.
-    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // Invalid UTF-8 from a hostile CSR becomes U+FFFD instead of an exception; everything
+    // non-ASCII (U+202E, U+0085, U+2028...) and every control character is a \uXXXX escape, so
+    // a record displays as what it is and no line-splitting reader (Python's splitlines) cuts it.
+    // nlohmann leaves DEL as it is; in a dump it can only stand inside a string.
+    std::string text = line.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+    for (std::size_t at = 0; (at = text.find('\x7f', at)) != std::string::npos;)
+        text.replace(at, 1, "\\u007f");
+    return text;
 }
 
 audit_log::audit_log(const std::string& destination)

@@ -13,6 +13,8 @@ using general_names_ptr = std::unique_ptr<GENERAL_NAMES, openssl_deleter<GENERAL
 
 // Far beyond any CA's limit (Let's Encrypt: 100 names); bounds the work for hostile input.
 constexpr int max_names = 4096;
+// Real CSRs request a handful; bounds the pairwise duplicate check.
+constexpr int max_extensions = 64;
 
 std::string string_of(const ASN1_STRING* s)
 {
@@ -73,6 +75,34 @@ bool add_common_names(const X509_NAME* subject, std::vector<identifier>& out)
     return true;
 }
 
+// The extension-request attribute's single value, read the way every CA parser reads it, or
+// nullopt. Go's crypto/x509 merges the extensions of every extensionRequest attribute and
+// ignores msExtReq; OpenSSL reads only the first of either: so at most one such attribute, with
+// exactly one value. NULL from X509_REQ_get_extensions means unreadable (OpenSSL 3 returns an
+// empty stack when there are none).
+x509_extensions_ptr requested_extensions(const X509_REQ* request)
+{
+    int attributes = 0;
+    for (const int nid : {NID_ext_req, NID_ms_ext_req})
+        for (int i = -1; (i = X509_REQ_get_attr_by_NID(request, nid, i)) >= 0;) {
+            if (++attributes > 1 || X509_ATTRIBUTE_count(X509_REQ_get_attr(request, i)) != 1)
+                return nullptr;
+        }
+    return x509_extensions_ptr(X509_REQ_get_extensions(const_cast<X509_REQ*>(request)));
+}
+
+// No extension twice (Go refuses or keeps the last; OpenSSL might read the first).
+bool extensions_distinct(const STACK_OF(X509_EXTENSION) * extensions)
+{
+    const int count = sk_X509_EXTENSION_num(extensions);
+    for (int i = 0; i < count; ++i)
+        for (int j = i + 1; j < count; ++j)
+            if (OBJ_cmp(X509_EXTENSION_get_object(sk_X509_EXTENSION_value(extensions, i)),
+                        X509_EXTENSION_get_object(sk_X509_EXTENSION_value(extensions, j))) == 0)
+                return false;
+    return true;
+}
+
 // The object of type T (d2i: its DER decoder) that fills the whole decoded input, or null.
 template <class T, auto D2i, auto Free>
 std::unique_ptr<T, openssl_deleter<Free>> decode_whole(std::string_view base64url_der)
@@ -97,9 +127,9 @@ std::optional<std::vector<identifier>> csr_names(std::string_view base64url_der)
     std::vector<identifier> names;
     if (!add_common_names(X509_REQ_get_subject_name(request.get()), names))
         return std::nullopt;
-    const x509_extensions_ptr extensions(X509_REQ_get_extensions(request.get()));
-    if (!extensions)
-        return names;
+    const x509_extensions_ptr extensions = requested_extensions(request.get());
+    if (!extensions || sk_X509_EXTENSION_num(extensions.get()) > max_extensions || !extensions_distinct(extensions.get()))
+        return std::nullopt;
     for (int i = 0; i < sk_X509_EXTENSION_num(extensions.get()); ++i) {
         X509_EXTENSION* ext = sk_X509_EXTENSION_value(extensions.get(), i);
         if (OBJ_obj2nid(X509_EXTENSION_get_object(ext)) != NID_subject_alt_name)

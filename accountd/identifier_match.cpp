@@ -32,6 +32,15 @@ std::optional<parsed_address> parse_address(std::string_view text)
     return a;
 }
 
+// ::ffff:a.b.c.d (IPv4-mapped) and ::a.b.c.d (IPv4-compatible, deprecated): Go's net.ParseIP
+// and the CA read the first as the IPv4 address a.b.c.d, whatever an IPv6 policy said.
+bool embeds_ipv4(const parsed_address& a)
+{
+    const auto zero = [](std::uint8_t b) { return b == 0; };
+    return a.length == 16 && std::all_of(a.bytes.begin(), a.bytes.begin() + 10, zero) &&
+           ((a.bytes[10] == 0xff && a.bytes[11] == 0xff) || (a.bytes[10] == 0 && a.bytes[11] == 0));
+}
+
 bool same_prefix(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b, unsigned bits)
 {
     const unsigned whole = bits / 8;
@@ -117,7 +126,7 @@ bool identifier_patterns::allows_name(std::string_view name) const
 bool identifier_patterns::allows_address(std::string_view text) const
 {
     const auto address = parse_address(text);
-    if (!address)
+    if (!address || embeds_ipv4(*address))
         return false;
     return std::any_of(networks_.begin(), networks_.end(), [&address](const network& n) {
         return n.length == address->length && same_prefix(n.address, address->bytes, n.prefix);

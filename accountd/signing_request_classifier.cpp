@@ -1,6 +1,7 @@
 #include "accountd/signing_request_classifier.hpp"
 
 #include "accountd/csr_names.hpp"
+#include "common/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,25 +17,35 @@ using json = nlohmann::json;
 // More identifiers than any CA takes in one order (Let's Encrypt: 100).
 constexpr std::size_t max_order_identifiers = 1000;
 
-// Duplicate member names are refused: the CA's JSON parser might read the other copy.
-json parse_without_duplicates(std::string_view text)
+// Go's encoding/json, the CA's decoder, matches member names to its structs' fields
+// case-insensitively, with Unicode folds (U+017F folds to 's', U+212A to 'k'), and the last
+// match wins. So, at every depth: member names are ASCII (escapes decoded), and no two in one
+// object are equal ignoring ASCII case; exact duplicates are the extreme case of that.
+bool member_name_acceptable(const std::string& name, std::set<std::string>& folded_names_of_object)
 {
-    std::vector<std::set<std::string>> keys;  // of each open object
-    bool duplicate = false;
+    if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+        return false;
+    return folded_names_of_object.insert(ascii_lower(name)).second;
+}
+
+// The parsed text, or discarded when it is no JSON or has a member name refused above.
+json parse_unambiguous(std::string_view text)
+{
+    std::vector<std::set<std::string>> names;  // of each open object, folded
+    bool ambiguous = false;
     json value = json::parse(
         text,
-        [&keys, &duplicate](int, json::parse_event_t event, json& parsed) {
+        [&names, &ambiguous](int, json::parse_event_t event, json& parsed) {
             if (event == json::parse_event_t::object_start)
-                keys.emplace_back();
+                names.emplace_back();
             else if (event == json::parse_event_t::object_end)
-                keys.pop_back();
-            else if (event == json::parse_event_t::key && !keys.empty()) {
-                duplicate = !keys.back().insert(parsed.get<std::string>()).second || duplicate;
-            }
+                names.pop_back();
+            else if (event == json::parse_event_t::key && !names.empty())
+                ambiguous = !member_name_acceptable(parsed.get<std::string>(), names.back()) || ambiguous;
             return true;
         },
         false);
-    return duplicate ? json(json::value_t::discarded) : value;
+    return ambiguous ? json(json::value_t::discarded) : value;
 }
 
 bool members_within(const json& object, std::initializer_list<std::string_view> allowed)
@@ -44,15 +55,41 @@ bool members_within(const json& object, std::initializer_list<std::string_view> 
     });
 }
 
+// Exactly these members, whatever their values.
+bool members_exactly(const json& object, std::initializer_list<std::string_view> names)
+{
+    return object.is_object() && object.size() == names.size() && members_within(object, names);
+}
+
 bool is_string_member(const json& object, const char* key)
 {
     const auto it = object.find(key);
     return it != object.end() && it->is_string();
 }
 
+// Absent, or present with a value of the right kind (never null: Go leaves the field as it was).
+bool optional_member(const json& object, const char* key, bool (json::*is_kind)() const noexcept)
+{
+    const auto it = object.find(key);
+    return it == object.end() || ((*it).*is_kind)();
+}
+
+bool all_strings(const json& array)
+{
+    return array.is_array() && std::all_of(array.begin(), array.end(), [](const json& v) { return v.is_string(); });
+}
+
+bool is_flattened_jws(const json& value)
+{
+    return members_exactly(value, {"protected", "payload", "signature"}) && is_string_member(value, "protected") &&
+           is_string_member(value, "payload") && is_string_member(value, "signature");
+}
+
+// Exactly {"type": string, "value": string}.
 bool read_identifier(const json& value, std::vector<identifier>& out)
 {
-    if (!value.is_object() || !is_string_member(value, "type") || !is_string_member(value, "value"))
+    if (!members_exactly(value, {"type", "value"}) || !is_string_member(value, "type") ||
+        !is_string_member(value, "value"))
         return false;
     out.push_back({value["type"].get<std::string>(), value["value"].get<std::string>()});
     return true;
@@ -63,6 +100,12 @@ classified_request& unknown(classified_request& r, std::string problem)
     r.op = operation::unknown;
     r.identifiers.clear();
     r.problem = std::move(problem);
+    return r;
+}
+
+classified_request& known(classified_request& r, operation op)
+{
+    r.op = op;
     return r;
 }
 
@@ -83,57 +126,59 @@ classified_request& with_names(classified_request& r, operation op, const json& 
 classified_request& classify_order(classified_request& r, const json& payload)
 {
     const json& ids = payload["identifiers"];
-    if (!members_within(payload, {"identifiers", "notBefore", "notAfter", "replaces", "profile"}))
+    if (!members_within(payload, {"identifiers", "notBefore", "notAfter", "replaces", "profile"}) ||
+        !optional_member(payload, "notBefore", &json::is_string) ||
+        !optional_member(payload, "notAfter", &json::is_string) ||
+        !optional_member(payload, "replaces", &json::is_string) || !optional_member(payload, "profile", &json::is_string))
         return unknown(r, "unexpected member in a newOrder payload");
     if (!ids.is_array() || ids.empty() || ids.size() > max_order_identifiers)
         return unknown(r, "newOrder identifiers is not an array of 1 to 1000 identifiers");
     for (const json& id : ids)
         if (!read_identifier(id, r.identifiers))
             return unknown(r, "malformed identifier in a newOrder payload");
-    r.op = operation::new_order;
-    return r;
+    return known(r, operation::new_order);
+}
+
+// newAccount or an account update: contact, termsOfServiceAgreed, externalAccountBinding,
+// onlyReturnExisting, each of its own type.
+bool is_account_payload(const json& payload)
+{
+    return members_within(payload, {"contact", "termsOfServiceAgreed", "externalAccountBinding", "onlyReturnExisting"}) &&
+           (!payload.contains("contact") || all_strings(payload["contact"])) &&
+           optional_member(payload, "termsOfServiceAgreed", &json::is_boolean) &&
+           optional_member(payload, "onlyReturnExisting", &json::is_boolean) &&
+           (!payload.contains("externalAccountBinding") || is_flattened_jws(payload["externalAccountBinding"]));
 }
 
 classified_request& classify_object(classified_request& r, const json& payload)
 {
-    if (payload.empty()) {
-        r.op = operation::challenge;
-        return r;
-    }
+    if (payload.empty())
+        return known(r, operation::challenge);
     if (payload.contains("identifiers"))
         return classify_order(r, payload);
-    if (payload.contains("identifier")) {
-        if (payload.size() != 1 || !read_identifier(payload["identifier"], r.identifiers))
+    if (members_exactly(payload, {"identifier"})) {
+        if (!read_identifier(payload["identifier"], r.identifiers))
             return unknown(r, "malformed newAuthz payload");
-        r.op = operation::new_authz;
-        return r;
+        return known(r, operation::new_authz);
     }
-    if (payload.contains("csr") && payload.size() == 1)
+    if (members_exactly(payload, {"csr"}))
         return with_names(r, operation::finalize, payload["csr"], csr_names, "CSR");
-    if (payload.contains("certificate") && members_within(payload, {"certificate", "reason"}))
+    if (payload.contains("certificate") && members_within(payload, {"certificate", "reason"})) {
+        if (!optional_member(payload, "reason", &json::is_number_unsigned))
+            return unknown(r, "revocation reason is not a number");
         return with_names(r, operation::revoke, payload["certificate"], certificate_names, "certificate");
-    if (payload.size() == 1 && payload.value("status", json()) == "deactivated") {
-        r.op = operation::deactivate;
-        return r;
     }
-    if (payload.value("onlyReturnExisting", json()) == true &&
-        members_within(payload, {"onlyReturnExisting", "contact", "termsOfServiceAgreed"})) {
-        r.op = operation::lookup;
-        return r;
-    }
-    if (members_within(payload, {"contact", "termsOfServiceAgreed", "externalAccountBinding", "onlyReturnExisting"})) {
-        r.op = operation::account;
-        return r;
-    }
-    if (payload.size() == 3 && is_string_member(payload, "protected") && is_string_member(payload, "payload") &&
-        is_string_member(payload, "signature")) {
-        r.op = operation::keychange;
-        return r;
-    }
-    if (payload.size() == 2 && payload.contains("account") && payload.contains("oldKey")) {
-        r.op = operation::keychange;
-        return r;
-    }
+    if (members_exactly(payload, {"status"}) && payload["status"] == "deactivated")
+        return known(r, operation::deactivate);
+    // RFC 8555 7.3.1: a look-up carries nothing else and is signed with the key itself (jwk).
+    if (r.jwk_headed && payload == json{{"onlyReturnExisting", true}})
+        return known(r, operation::lookup);
+    if (is_account_payload(payload))
+        return known(r, operation::account);
+    if (is_flattened_jws(payload))
+        return known(r, operation::keychange);
+    if (members_exactly(payload, {"account", "oldKey"}) && payload["account"].is_string() && payload["oldKey"].is_object())
+        return known(r, operation::keychange);
     return unknown(r, "payload of no known shape");
 }
 
@@ -160,18 +205,18 @@ std::string_view operation_name(operation op) noexcept
 classified_request classify_signing_request(std::string_view header, std::string_view payload)
 {
     classified_request r;
-    const json h = parse_without_duplicates(header);
+    const json h = parse_unambiguous(header);
     if (!h.is_object() || !is_string_member(h, "url"))
-        return unknown(r, "protected header without a url (or repeating a member)");
+        return unknown(r, "protected header without a url (or with a member name a CA could read as another)");
     r.url = h["url"].get<std::string>();
     r.jwk_headed = h.contains("jwk") && !h["jwk"].is_null();
     if (payload.empty()) {
         r.op = operation::get;
         return r;
     }
-    const json p = parse_without_duplicates(payload);
+    const json p = parse_unambiguous(payload);
     if (!p.is_object())
-        return unknown(r, "payload is not a JSON object (or repeats a member)");
+        return unknown(r, "payload is not a JSON object (or has a member name a CA could read as another)");
     return classify_object(r, p);
 }
 

@@ -4,7 +4,7 @@
 // shape decides (doc/accountd-protocol.md):
 //   empty payload                                   get (POST-as-GET)
 //   {}                                              challenge (response to a challenge)
-//   {"onlyReturnExisting": true, ...}               lookup (newAccount that creates nothing)
+//   {"onlyReturnExisting": true}, jwk-headed        lookup (newAccount that creates nothing)
 //   {"identifiers": [...], notBefore, ...}          new_order
 //   {"identifier": {...}}                           new_authz (pre-authorization)
 //   {"csr": ...}                                    finalize
@@ -13,7 +13,10 @@
 //   {"contact", "termsOfServiceAgreed", "externalAccountBinding"}   account
 //   {"protected", "payload", "signature"} (a JWS)   keychange (outer JWS, signed by the old key)
 //   {"account", "oldKey"}                           keychange (inner JWS, signed by the new key)
-// A payload with a member outside its shape's list is unknown, and refused by any policy.
+// A payload with a member outside its shape's list, at any depth, or a value of another type is
+// unknown, and refused by any policy; so is any JSON text with a non-ASCII member name or two
+// member names of one object that differ only by case: the CA's Go decoder matches names
+// case-insensitively (with Unicode folds), so it could read another member than the policy did.
 #pragma once
 
 #include "accountd/identifier_match.hpp"

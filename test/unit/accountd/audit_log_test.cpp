@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 using lacme::accountd::audit_log;
 using lacme::accountd::audit_record;
 using lacme::accountd::format_audit_record;
@@ -41,6 +43,20 @@ BOOST_AUTO_TEST_CASE(signed_record_has_no_reason_and_survives_bad_utf8)
     BOOST_TEST(j["outcome"] == "signed");
     BOOST_TEST(!j.contains("reason"));
     BOOST_TEST(j["identifiers"][0] == "dns:\xEF\xBF\xBD\n");
+}
+
+// Issue 19, finding 6: raw U+202E, U+0085, U+2028 misled displays and split records for
+// line readers that break at Unicode line ends (Python's str.splitlines).
+BOOST_AUTO_TEST_CASE(record_is_ascii_whatever_the_identifiers)
+{
+    const std::string hostile = "a\xE2\x80\xAE" "elpmaxe\xC2\x85" "b\xE2\x80\xA8" "c\x1c\x7f.example";
+    const auto line = format_audit_record({t0, "web\xE2\x80\xA8", "local", "order", {{"dns", hostile}}, false, "no \xC3\xA9"});
+    BOOST_TEST(std::all_of(line.begin(), line.end(), [](char c) { return c >= 0x20 && c < 0x7f; }));
+    BOOST_TEST(line.find("\\u202e") != std::string::npos);
+    BOOST_TEST(line.find("\\u007f") != std::string::npos);
+    const auto j = nlohmann::json::parse(line);
+    BOOST_TEST(j["identifiers"][0] == "dns:" + hostile);
+    BOOST_TEST(j["label"] == "web\xE2\x80\xA8");
 }
 
 BOOST_AUTO_TEST_CASE(file_is_appended_line_by_line_mode_0600)

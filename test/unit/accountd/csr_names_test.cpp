@@ -52,6 +52,31 @@ BOOST_AUTO_TEST_CASE(garbage_is_nullopt)
     BOOST_TEST(!certificate_names(base64url_encode(der)));
 }
 
+// Issue 19, finding 1: OpenSSL read only the first extension-request attribute, Go's
+// crypto/x509 merges them all, so "CN=web1" to accountd was "SAN=victim" to the CA.
+BOOST_AUTO_TEST_CASE(csr_any_parser_could_read_otherwise_is_nullopt)
+{
+    using lacme::test::csr_builder;
+    const auto read = [](csr_builder& csr) { return csr_names(base64url_encode(csr.der())); };
+    csr_builder one("web1.example");
+    BOOST_TEST(read(one.san_attribute({"DNS:web1.example"})).has_value());
+    csr_builder two_attributes("web1.example");
+    BOOST_TEST(!read(two_attributes.san_attribute({"DNS:web1.example"}).san_attribute({"DNS:victim.example"})));
+    csr_builder empty_then_victim("web1.example");  // what Go, refusing repeated extensions, merges
+    BOOST_TEST(!read(empty_then_victim.san_attribute({}).san_attribute({"DNS:victim.example"})));
+    csr_builder ms_and_standard("web1.example");
+    BOOST_TEST(!read(ms_and_standard.san_attribute({"DNS:web1.example"}, NID_ms_ext_req).san_attribute({"DNS:victim.example"})));
+    csr_builder two_values("web1.example");
+    BOOST_TEST(!read(two_values.san_attribute({"DNS:web1.example"}).second_value({"DNS:victim.example"})));
+    csr_builder two_sans("web1.example");
+    BOOST_TEST(!read(two_sans.san_attribute({"DNS:web1.example", "DNS:victim.example"})));
+    csr_builder undecodable("web1.example");
+    BOOST_TEST(!read(undecodable.undecodable_extensions()));
+    // Critical or not, a lone subjectAltName reads the same to every parser.
+    csr_builder critical("web1.example");
+    BOOST_TEST(read(critical.san_attribute({"DNS:web1.example"}, NID_ext_req, true)).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(certificate_names_like_csr_names)
 {
     const auto got = certificate_names(base64url_encode(lacme::test::der_certificate("example.org", "DNS:www.example.org,IP:192.0.2.1")));

@@ -92,4 +92,14 @@ BOOST_AUTO_TEST_CASE(patterns_are_kept_for_display)
     BOOST_TEST(!identifier_patterns::parse("").allows({"dns", "example.org"}));
 }
 
+// Issue 19, finding 8: ::ffff:10.1.2.3 matched an IPv6 policy and the CA ordered IPv4 10.1.2.3.
+BOOST_AUTO_TEST_CASE(ipv6_forms_of_ipv4_addresses_are_never_allowed)
+{
+    const auto p = identifier_patterns::parse("::/0 0.0.0.0/0");
+    BOOST_TEST(p.allows({"ip", "2001:db8::1"}));
+    BOOST_TEST(p.allows({"ip", "10.1.2.3"}));
+    for (const char* embedded : {"::ffff:10.1.2.3", "::FFFF:a01:203", "0:0:0:0:0:ffff:10.1.2.3", "::10.1.2.3", "::a01:203"})
+        BOOST_TEST(!p.allows({"ip", embedded}), embedded);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -102,4 +102,53 @@ BOOST_AUTO_TEST_CASE(operation_names_are_the_policy_names)
     BOOST_TEST(operation_name(operation::challenge) == "challenge");
 }
 
+// Issue 19, finding 2: Go's encoding/json matches "VALUE" to the value field (Unicode folds too:
+// U+017F is 's', U+212A 'k'), last one wins; the policy read only the exact names of the
+// top-level object.
+BOOST_AUTO_TEST_CASE(member_names_a_ca_could_read_as_others_are_unknown)
+{
+    for (const std::string payload : {
+             R"({"identifiers":[{"type":"dns","value":"web1.example","VALUE":"victim.example"}]})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example","Value":"victim.example"}]})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example","valu)" "\xC5\xBF" R"(e":"victim.example"}]})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example","\u0076alue":"victim.example"}]})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example","extra":1}]})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"IDENTIFIERS":[{"type":"dns","value":"victim.example"}]})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"Identifiers":[]})",
+             R"({"identifier":{"type":"dns","value":"web1.example","VaLuE":"victim.example"}})",
+             R"({"identifier":{"type":"dns","value":"web1.example"},"IDENTIFIER":{"type":"dns","value":"victim.example"}})",
+             R"({"identifier":{"type":"dns","value":"web1.example"},"identi)" "\xE2\x84\xAA" R"(":1})",
+             R"({"identifiers":[{"type":"dns","value":5}]})",
+             R"({"identifiers":[{"type":"dns","value":null}]})",
+             R"({"identifiers":[{"type":null,"value":"web1.example"}]})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"notBefore":null})",
+             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"notAfter":5})",
+             R"({"csr":"AAAA","CSR":"BBBB"})",
+             R"({"certificate":"AAAA","reason":"1"})",
+             R"({"contact":"mailto:a@example.org"})",
+             R"({"contact":[5]})",
+             R"({"termsOfServiceAgreed":"yes"})",
+             R"({"contact":[],"Contact":["mailto:victim@example.org"]})",
+             R"({"externalAccountBinding":{"protected":"a","payload":"b","signature":"c","x":1}})",
+             R"({"status":"deactivated","STATUS":"valid"})",
+             R"({"account":"https://ca/acct/1","oldKey":{"kty":"EC","x":"a","X":"b"}})",
+             R"({"account":5,"oldKey":{"kty":"EC"}})",
+         })
+        BOOST_TEST((op_of(payload) == operation::unknown), payload);
+    BOOST_TEST((classify_signing_request(R"({"url":"https://ok/","URL":"https://evil/"})", "").op == operation::unknown));
+    BOOST_TEST((classify_signing_request(R"({"url":"https://ok/","j)" "\xE2\x84\xAA" R"(":1})", "").op == operation::unknown));
+}
+
+// Issue 19, finding 3: {"onlyReturnExisting":true,"contact":[...]} posted to the account URL
+// replaced its contacts as a "lookup".
+BOOST_AUTO_TEST_CASE(a_lookup_is_exactly_only_return_existing_and_jwk_headed)
+{
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":true})", jwk_header) == operation::lookup);
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":true})", kid_header) == operation::account);
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"contact":["mailto:x@example.org"]})", kid_header) == operation::account);
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"contact":["mailto:x@example.org"]})", jwk_header) == operation::account);
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"termsOfServiceAgreed":true})", jwk_header) == operation::account);
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":1})", jwk_header) == operation::unknown);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
