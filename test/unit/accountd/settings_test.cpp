@@ -10,6 +10,7 @@
 
 using lacme::accountd::merge_config_file;
 using lacme::accountd::parse_command_line;
+using lacme::accountd::require_privkey;
 using lacme::accountd::settings;
 using lacme::test::error_message;
 using lacme::test::temp_dir;
@@ -352,6 +353,28 @@ BOOST_AUTO_TEST_CASE(explicit_config_path_is_percent_expanded)
     const settings s = merged("%T/acc.conf", {}, &was_read);
     BOOST_TEST(was_read);
     BOOST_TEST(s.keyid.value_or("") == "expanded");
+}
+
+// A non-root accountd started without --config reads its own ~/.config: the error must say which
+// file it looked in.
+BOOST_AUTO_TEST_CASE(missing_privkey_names_the_config_file_tried)
+{
+    temp_dir dir;
+    const lacme::test::scoped_env config_home("XDG_CONFIG_HOME", dir.path().c_str());
+    settings absent;
+    bool read = true;
+    merge_config_file(absent, read);
+    BOOST_TEST(!read);
+    BOOST_TEST(error_message([&] { require_privkey(absent, read); }) ==
+               "'privkey' is not specified: no --privkey, and no " + dir.file("lacme/lacme-accountd.conf"));
+
+    write_file(dir.file("acc.conf"), "keyid = x\n");
+    const settings without_key = merged(dir.file("acc.conf"), {}, &read);
+    BOOST_TEST(error_message([&] { require_privkey(without_key, read); }) ==
+               "'privkey' is not specified in " + dir.file("acc.conf") + " (nor with --privkey)");
+
+    const settings with_key = merged(dir.file("acc.conf"), [](settings& s) { s.privkey.emplace(std::string_view("file:/k")); });
+    BOOST_CHECK_NO_THROW(require_privkey(with_key, true));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
