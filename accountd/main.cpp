@@ -95,6 +95,7 @@ int run(int argc, char** argv)
             audit = *s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log);
         guard.emplace(std::move(policy), audit, ssh::describe(ssh::caller_from_environment()), log);
     }
+    require_privkey(s, config_read);
     const auto key = open_signer(s, log);
     signing_service service(*key, log, s.keyid, guard ? &*guard : nullptr);
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);

@@ -153,10 +153,18 @@ settings parse_command_line(int argc, char** argv)
     return s;
 }
 
+namespace {
+
+std::string config_file_path(const settings& s)
+{
+    return percent_expander::for_current_process().expand(s.config.value_or("%E/lacme/lacme-accountd.conf"));
+}
+
+}  // namespace
+
 void merge_config_file(settings& s, bool& config_was_read)
 {
-    const auto expander = percent_expander::for_current_process();
-    const std::string path = expander.expand(s.config.value_or("%E/lacme/lacme-accountd.conf"));
+    const std::string path = config_file_path(s);
     config_was_read = false;
     struct stat st {};
     if (!s.config && ::stat(path.c_str(), &st) != 0)
@@ -187,6 +195,15 @@ void merge_config_file(settings& s, bool& config_was_read)
     if (const auto allow = config.get("", "allow-final-pin-try"); allow && !s.allow_final_pin_try)
         s.allow_final_pin_try = parse_yes_no("allow-final-pin-try", *allow);
     config_was_read = true;
+}
+
+void require_privkey(const settings& s, bool config_was_read)
+{
+    if (s.privkey)
+        return;
+    const std::string path = config_file_path(s);
+    throw error(config_was_read ? "'privkey' is not specified in " + path + " (nor with --privkey)"
+                                : "'privkey' is not specified: no --privkey, and no " + path);
 }
 
 }  // namespace lacme::accountd

@@ -47,6 +47,10 @@ settings parse_command_line(int argc, char** argv);
 // exists) and fills whatever the command line left unset. Throws lacme::error naming file:line.
 void merge_config_file(settings& s, bool& config_was_read);
 
+// Throws lacme::error unless a key is set; the message names the config file merge_config_file
+// read or looked for (a non-root accountd's default is its own ~/.config, easily not the one meant).
+void require_privkey(const settings& s, bool config_was_read);
+
 std::string usage_text();
 
 // A peer that makes no progress for this long is disconnected (--idle-timeout, idle-timeout).

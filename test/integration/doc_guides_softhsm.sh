@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The SoftHSM walk-throughs of doc/pkcs11.md and doc/yubikey.md, run as written. Each guide's
 # blocks fenced as ```sh softhsm-test run in document order, as one `bash -eu -o pipefail`
-# script; a block fenced as ```ini softhsm-test:PATH is appended to PATH. The only substitutions:
-# /etc/lacme and /var/lib/lacme-accountd move into the test directory, /usr/local/bin/lacme-accountd
-# is this build's, and the user _lacme-accountd is nobody (whose group is nogroup, like a
-# `adduser --system` user's). Then the printed URIs and the guides' configuration must sign for
-# our lacme against pebble, as the user the guide runs accountd as.
+# script; a block fenced as ```ini softhsm-test:PATH is appended to PATH. The only substitutions
+# (the directories and the user, as the guides say): /etc/lacme and /var/lib/lacme-accountd move
+# into the test directory, and the user _lacme-accountd is nobody (whose group is nogroup, like a
+# `adduser --system` user's). /usr/bin/lacme-accountd is this build's in the test's private mount
+# namespace (lib.sh), so the guides name it as written. Then the printed URIs and the guides'
+# configuration must sign for our lacme against pebble, as the user the guide runs accountd as.
+T_INSTALLED_ACCOUNTD=1
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
 t_require runuser
 getent passwd nobody >/dev/null && getent group nogroup >/dev/null || t_fail "user nobody / group nogroup missing"
-[ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
 t_master_up
 root="$T/root"
 mkdir -p "$root/etc/lacme" "$T/work"
@@ -25,7 +26,7 @@ guide_script() {
         block != "" { print }
     ' "$SRC/doc/$1" | sed -e "s|/etc/lacme|$root/etc/lacme|g" \
         -e "s|/var/lib/lacme-accountd|$root/var/lib/lacme-accountd|g" \
-        -e "s|/usr/local/bin/lacme-accountd|$ACCOUNTD|g" -e "s|_lacme-accountd|nobody|g"
+        -e "s|_lacme-accountd|nobody|g"
 }
 
 # run_guide GUIDE: runs it in $T/work; its output in $T/GUIDE.log.

@@ -9,6 +9,20 @@ BUILD=${LACME_BUILD_DIR:?run through ctest (LACME_BUILD_DIR unset)}
 SRC=${LACME_SOURCE_DIR:?run through ctest (LACME_SOURCE_DIR unset)}
 PORT0=${LACME_TEST_BASEPORT:?run through ctest (LACME_TEST_BASEPORT unset)}
 ACCOUNTD="$BUILD/accountd/lacme-accountd"
+# A test that sets T_PRIVATE_MOUNTS=1 before sourcing this file runs in its own mount namespace:
+# what it mounts is gone when it ends, and no other process sees it.
+# T_INSTALLED_ACCOUNTD=1 adds /usr/bin/lacme-accountd being this build's there, as on a host
+# with this project's lacme-accountd package: the guides' blocks and the example units naming
+# that path then run as written, while the machine's Perl lacme-accountd (the other tests'
+# oracle) stays in place.
+if [ -n "${T_PRIVATE_MOUNTS:-}${T_INSTALLED_ACCOUNTD:-}" ] && [ -z "${_T_IN_MOUNT_NAMESPACE:-}" ]; then
+    exec env _T_IN_MOUNT_NAMESPACE=1 unshare --mount --propagation private -- "$BASH" "$0" "$@"
+fi
+if [ -n "${T_INSTALLED_ACCOUNTD:-}" ]; then
+    [ -x "$ACCOUNTD" ] || { echo "FAIL: missing $ACCOUNTD (build lacme-accountd)" >&2; exit 1; }
+    mount --bind "$ACCOUNTD" /usr/bin/lacme-accountd
+    ACCOUNTD=/usr/bin/lacme-accountd
+fi
 TEST_TLS_DIR=/var/lib/lacme-cpp-test
 SOFTHSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
 

@@ -113,7 +113,7 @@ t_signing_host_up() {
     SIGNER_HOST=127.0.0.1 WEB_ETC="$T/web1" WEB_RUN="$T/web2-run" WEB2_HOST=127.0.0.1 FORWARD_USER=root
     mkdir -p "$SIGNER_HOME" "$WEB_ETC" "$T/web2-home"
     local -a match
-    mapfile -t match < <(t_doc_block sshd-signer | sed 's/lacme-signer/root/'; t_doc_block sshd-web | sed 's/lacme-forward/root/')
+    mapfile -t match < <(t_doc_block sshd-signer | sed 's/_lacme-accountd/root/'; t_doc_block sshd-web | sed 's/lacme-forward/root/')
     t_sshd_up "AuthorizedKeysFile $SIGNER_HOME/.ssh/authorized_keys $T/web2-home/authorized_keys" \
         "SetEnv SOFTHSM2_CONF=$SOFTHSM2_CONF" "${match[@]}"
     SIGNER_PORT=$SSH_PORT WEB2_PORT=$SSH_PORT

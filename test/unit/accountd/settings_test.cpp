@@ -1,4 +1,5 @@
 #include "accountd/settings.hpp"
+#include "common/percent_expand.hpp"
 
 #include "test/support/error_message.hpp"
 #include "test/support/temp_dir.hpp"
@@ -10,6 +11,7 @@
 
 using lacme::accountd::merge_config_file;
 using lacme::accountd::parse_command_line;
+using lacme::accountd::require_privkey;
 using lacme::accountd::settings;
 using lacme::test::error_message;
 using lacme::test::temp_dir;
@@ -352,6 +354,26 @@ BOOST_AUTO_TEST_CASE(explicit_config_path_is_percent_expanded)
     const settings s = merged("%T/acc.conf", {}, &was_read);
     BOOST_TEST(was_read);
     BOOST_TEST(s.keyid.value_or("") == "expanded");
+}
+
+// A non-root accountd started without --config reads its own ~/.config: the error must say which
+// file it looked in.
+BOOST_AUTO_TEST_CASE(missing_privkey_names_the_config_file_tried)
+{
+    temp_dir dir;
+    const std::string default_file =
+        lacme::percent_expander::for_current_process().expand("%E/lacme/lacme-accountd.conf");
+    bool read = false;
+    BOOST_TEST(error_message([] { require_privkey(settings{}, false); }) ==
+               "'privkey' is not specified: no --privkey, and no " + default_file);
+
+    write_file(dir.file("acc.conf"), "keyid = x\n");
+    const settings without_key = merged(dir.file("acc.conf"), {}, &read);
+    BOOST_TEST(error_message([&] { require_privkey(without_key, read); }) ==
+               "'privkey' is not specified in " + dir.file("acc.conf") + " (nor with --privkey)");
+
+    const settings with_key = merged(dir.file("acc.conf"), [](settings& s) { s.privkey.emplace(std::string_view("file:/k")); });
+    BOOST_CHECK_NO_THROW(require_privkey(with_key, true));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
