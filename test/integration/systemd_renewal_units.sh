@@ -34,6 +34,7 @@ t_pass "systemd-analyze security: lacme.service exposure $score"
 # The unit's bounding set, as setpriv's list (CAP_CHOWN -> +chown).
 caps=$(unit_value "$service" CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' | paste -sd,)
 [ -n "$caps" ] || t_fail "lacme.service has no CapabilityBoundingSet"
+t_master_up
 t_master_file_account
 mkdir -p "$T/certs"
 t_certs_conf "$T/certs" www www.units.example.org
