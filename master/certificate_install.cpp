@@ -8,6 +8,7 @@
 #include "master/certificate_files.hpp"
 #include "master/chain_verification.hpp"
 #include "master/install_journal.hpp"
+#include "master/issued_leaf.hpp"
 
 #include <sys/stat.h>
 
@@ -55,16 +56,18 @@ std::vector<std::string> finish_interrupted_install(const certificate_section& s
                                         {section.certificate, section.certificate_chain});
 }
 
-installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain)
+installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain,
+                                         std::chrono::system_clock::time_point ordered_at)
 {
     if (!section.errors.empty())
         throw error(section.errors.front());
-    const auto chain = received_chain(pem_chain);
-    X509& leaf = *chain.front();
+    const auto received = received_chain(pem_chain);
+    X509& leaf = *received.front();
     if (!certificate_matches_key(leaf, *load_service_key(section.certificate_key)))
         throw error("the issued certificate's public key is not the one of " + section.certificate_key);
-    if (!section.ca_file.empty())
-        verify_server_chain(chain, *load_trust_store(section.ca_file));
+    check_issued_leaf(leaf, section, ordered_at);
+    const auto chain = section.ca_file.empty() ? issuing_prefix(received)
+                                               : verify_server_chain(received, *load_trust_store(section.ca_file));
     const auto owner = section.chown ? std::optional(resolve_owner(*section.chown)) : std::nullopt;
     const mode_t mode = mode_of(section);
 

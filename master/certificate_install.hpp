@@ -21,14 +21,17 @@ struct installed_certificate {
 file_owner resolve_owner(const owner_spec& owner);
 
 // Checks, in order: the section has no configuration error; pem_chain holds certificates; the
-// leaf's public key is the service key's; the chain verifies against CAfile (purpose
-// sslserver, strict; skipped when CAfile is empty); the chown user and group exist. Then
-// writes `certificate` (the leaf) and `certificate-chain` (every certificate received) to
-// temporary files with common/atomic_file, and renames them over the targets once both are
-// written (journaled, see install_journal); mode `chmod` or else 0644 minus the umask, owner
-// `chown`.
+// leaf's public key is the service key's; the leaf is the one ordered (check_issued_leaf: the
+// section's names, notBefore not before ordered_at minus issuance_allowance); the chain
+// verifies against CAfile (purpose sslserver, strict; skipped when CAfile is empty); the chown
+// user and group exist. Then writes `certificate` (the leaf) and `certificate-chain` (the
+// verified path without its self-signed root; without CAfile, the received certificates up to
+// the first that did not issue the one before it) to temporary files with common/atomic_file,
+// and renames them over the targets once both are written (journaled, see install_journal);
+// mode `chmod` or else 0644 minus the umask, owner `chown`.
 // Throws lacme::error, one line.
-installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain);
+installed_certificate verify_and_install(const certificate_section& section, std::string_view pem_chain,
+                                         std::chrono::system_clock::time_point ordered_at);
 
 // Completes the renames of an install of this section that a crash interrupted (install_journal);
 // returns the files it replaced. Run before the section's certificates are read.

@@ -16,6 +16,38 @@ struct stack_deleter {
     void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_free(stack); }
 };
 using x509_stack_ptr = std::unique_ptr<STACK_OF(X509), stack_deleter>;
+// Owns the certificates too (X509_STORE_CTX_get1_chain's result).
+struct owning_stack_deleter {
+    void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_pop_free(stack, X509_free); }
+};
+using owning_x509_stack_ptr = std::unique_ptr<STACK_OF(X509), owning_stack_deleter>;
+
+x509_ptr copy_of(X509& cert)
+{
+    if (X509_up_ref(&cert) != 1)
+        throw_openssl("X509_up_ref");
+    return x509_ptr(&cert);
+}
+
+bool is_self_signed(X509& cert)
+{
+    return X509_check_issued(&cert, &cert) == X509_V_OK;
+}
+
+std::vector<x509_ptr> path_of(X509_STORE_CTX& ctx)
+{
+    const owning_x509_stack_ptr verified(X509_STORE_CTX_get1_chain(&ctx));
+    if (!verified)
+        throw_openssl("X509_STORE_CTX_get1_chain");
+    std::vector<x509_ptr> path;
+    const int count = sk_X509_num(verified.get());
+    for (int i = 0; i < count; ++i) {
+        X509* cert = sk_X509_value(verified.get(), i);
+        if (i == 0 || i + 1 < count || !is_self_signed(*cert))
+            path.push_back(copy_of(*cert));
+    }
+    return path;
+}
 
 }  // namespace
 
@@ -33,7 +65,7 @@ x509_store_ptr load_trust_store(const std::string& ca_file)
     throw error("CAfile " + ca_file + ": no certificate in it");
 }
 
-void verify_server_chain(std::span<const x509_ptr> chain, X509_STORE& trusted)
+std::vector<x509_ptr> verify_server_chain(std::span<const x509_ptr> chain, X509_STORE& trusted)
 {
     const x509_stack_ptr untrusted(sk_X509_new_null());
     if (!untrusted)
@@ -52,6 +84,25 @@ void verify_server_chain(std::span<const x509_ptr> chain, X509_STORE& trusted)
         ERR_clear_error();
         throw error(std::string("certificate verification failed: ") + X509_verify_cert_error_string(code));
     }
+    return path_of(*ctx);
+}
+
+std::vector<x509_ptr> issuing_prefix(std::span<const x509_ptr> chain)
+{
+    std::vector<x509_ptr> prefix;
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        if (i > 0) {
+            X509& issuer = *chain[i];
+            X509& subject = *chain[i - 1];
+            EVP_PKEY* issuer_key = X509_get0_pubkey(&issuer);
+            if (X509_check_issued(&issuer, &subject) != X509_V_OK || issuer_key == nullptr ||
+                X509_verify(&subject, issuer_key) != 1)
+                break;
+        }
+        prefix.push_back(copy_of(*chain[i]));
+    }
+    ERR_clear_error();
+    return prefix;
 }
 
 }  // namespace lacme::master

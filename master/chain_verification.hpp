@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace lacme::master {
 
@@ -18,7 +19,14 @@ using x509_store_ptr = std::unique_ptr<X509_STORE, openssl_deleter<X509_STORE_fr
 // holds no certificate.
 x509_store_ptr load_trust_store(const std::string& ca_file);
 
-// chain: the leaf first, then the intermediates. Throws lacme::error with OpenSSL's reason.
-void verify_server_chain(std::span<const x509_ptr> chain, X509_STORE& trusted);
+// chain: the leaf first, then the intermediates. Returns the path OpenSSL verified, leaf first,
+// without its trust anchor when that is self-signed (a root: the service need not send it);
+// certificates of chain that are not on the path are not in it. Throws lacme::error with
+// OpenSSL's reason.
+std::vector<x509_ptr> verify_server_chain(std::span<const x509_ptr> chain, X509_STORE& trusted);
+
+// Without a CAfile: the certificates of chain up to the first one that did not issue the one
+// before it (by name and signature), copied.
+std::vector<x509_ptr> issuing_prefix(std::span<const x509_ptr> chain);
 
 }  // namespace lacme::master

@@ -2,32 +2,43 @@
 
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
-#include "common/unique_fd.hpp"
+#include "common/user_db.hpp"
+#include "master/directory_cleanup.hpp"
+#include "master/iptables.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <pwd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <vector>
 
 namespace lacme::master {
 namespace {
 
+constexpr int dir_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
 struct dir_closer {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
 };
 
-std::vector<std::string> entries_of(const std::string& path)
+std::vector<std::string> entries_at(int dir_fd)
 {
-    const std::unique_ptr<DIR, dir_closer> dir(::opendir(path.c_str()));
-    if (!dir)
-        throw_errno("opendir(" + path + ")");
     std::vector<std::string> names;
+    const int own = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
+    if (own < 0)
+        throw_errno("fcntl(F_DUPFD)");
+    const std::unique_ptr<DIR, dir_closer> dir(::fdopendir(own));
+    if (!dir) {
+        ::close(own);
+        throw_errno("fdopendir");
+    }
+    ::rewinddir(dir.get());
     while (const dirent* entry = ::readdir(dir.get())) {
         const std::string name = entry->d_name;
         if (name != "." && name != "..")
@@ -38,70 +49,164 @@ std::vector<std::string> entries_of(const std::string& path)
 
 uid_t uid_of(const std::string& user)
 {
-    const passwd* pw = ::getpwnam(user.c_str());
-    if (pw == nullptr)
+    const auto entry = find_user(user);
+    if (!entry)
         throw error("unknown user " + user);
-    return pw->pw_uid;
+    return entry->uid;
 }
 
-// Unlinks the (flat) directory's entries; the lock file, if any, goes last.
-void empty_directory(const std::string& path) noexcept
+struct stat stat_of(int fd, const std::string& path)
 {
-    try {
-        bool had_lock = false;
-        for (const auto& name : entries_of(path)) {
-            if (name == challenge_lock_name)
-                had_lock = true;
-            else
-                ::unlink((path + "/" + name).c_str());
-        }
-        if (had_lock)
-            ::unlink((path + "/" + challenge_lock_name).c_str());
-    } catch (const error&) {
-        // Gone or unreadable at the end of the run: nothing left that we could clean.
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        throw_errno("fstat(" + path + ")");
+    return st;
+}
+
+// Locked (LOCK_EX) while fresh directories are made or abandoned ones removed, so a scan never
+// sees a directory made but not yet locked by its run.
+class base_lock {
+public:
+    explicit base_lock(int fd) : fd_(fd)
+    {
+        if (::flock(fd_, LOCK_EX) != 0)
+            throw_errno("flock(challenge base)");
     }
+    base_lock(const base_lock&) = delete;
+    base_lock& operator=(const base_lock&) = delete;
+    ~base_lock() { ::flock(fd_, LOCK_UN); }
+
+private:
+    int fd_;
+};
+
+bool is_fresh_name(const std::string& name)
+{
+    return name.starts_with(fresh_challenge_prefix);
 }
 
 }  // namespace
 
-challenge_directory challenge_directory::fresh(const std::string& client_user)
+unique_fd open_root_private_directory(const std::string& path)
 {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/acme-challenge.XXXXXX";
-    if (::mkdtemp(path.data()) == nullptr)
-        throw_errno("mkdtemp(" + path + ")");
-    challenge_directory dir(path, true);
-    if (::chmod(path.c_str(), 0755) != 0)
+    if (::mkdir(path.c_str(), 0711) != 0 && errno != EEXIST)
+        throw_errno("mkdir(" + path + ")");
+    unique_fd fd(::open(path.c_str(), dir_flags));
+    if (!fd)
+        throw_errno("open(" + path + ")");
+    const struct stat st = stat_of(fd.get(), path);
+    if (st.st_uid != 0 || (st.st_mode & 022) != 0)
+        throw error(path + " must be root's and not writable by group or others");
+    // Made 0700 by the iptables state perhaps: adding traversal (not listing) is safe.
+    if ((st.st_mode & 0011) != 0011 && ::fchmod(fd.get(), (st.st_mode & 07777) | 0111) != 0)
         throw_errno("chmod(" + path + ")");
-    if (!client_user.empty() && ::chown(path.c_str(), uid_of(client_user), static_cast<gid_t>(-1)) != 0)
-        throw_errno("chown(" + path + ")");
-    return dir;
+    return fd;
 }
 
-challenge_directory challenge_directory::existing(const std::string& path)
+unique_fd private_base(std::string& path)
 {
-    if (!entries_of(path).empty())
+    if (::geteuid() != 0) {
+        const char* tmp = std::getenv("TMPDIR");
+        path = tmp && *tmp ? tmp : "/tmp";
+        unique_fd fd(::open(path.c_str(), dir_flags));
+        if (!fd)
+            throw_errno("open(" + path + ")");
+        return fd;
+    }
+    const std::array<std::string, 2> candidates{runtime_directory(), "/var/lib/lacme"};
+    std::string first_error;
+    for (const auto& candidate : candidates) {
+        try {
+            path = candidate;
+            return open_root_private_directory(candidate);
+        } catch (const error& e) {
+            if (first_error.empty())
+                first_error = e.what();
+        }
+    }
+    throw error("no private directory for challenge files: " + first_error);
+}
+
+int remove_abandoned_challenge_directories(int base_fd, uid_t owner) noexcept
+{
+    int removed = 0;
+    try {
+        for (const auto& name : entries_at(base_fd)) {
+            if (!is_fresh_name(name))
+                continue;
+            const unique_fd dir(::openat(base_fd, name.c_str(), dir_flags));
+            struct stat st {};
+            if (!dir || ::fstat(dir.get(), &st) != 0 || st.st_uid != owner)
+                continue;
+            if (::flock(dir.get(), LOCK_EX | LOCK_NB) != 0)
+                continue;  // a live run's
+            if (remove_directory_at(base_fd, name, dir.get()))
+                ++removed;
+        }
+    } catch (const std::exception&) {
+        // The base unreadable: nothing to clean now; the next run tries again.
+    }
+    return removed;
+}
+
+challenge_directory challenge_directory::fresh(const std::string& client_user)
+{
+    std::string base_path;
+    unique_fd base = private_base(base_path);
+    const uid_t owner = client_user.empty() ? ::geteuid() : uid_of(client_user);
+    const base_lock lock(base.get());
+    remove_abandoned_challenge_directories(base.get(), owner);
+    std::string path = base_path + "/" + fresh_challenge_prefix + "XXXXXX";
+    if (::mkdtemp(path.data()) == nullptr)
+        throw_errno("mkdtemp(" + path + ")");
+    const std::string name = path.substr(base_path.size() + 1);
+    unique_fd dir(::openat(base.get(), name.c_str(), dir_flags));
+    if (!dir) {
+        const int open_errno = errno;
+        ::unlinkat(base.get(), name.c_str(), AT_REMOVEDIR);
+        errno = open_errno;
+        throw_errno("open(" + path + ")");
+    }
+    challenge_directory made(path, std::move(dir), std::move(base), name);
+    if (::flock(made.dir_.get(), LOCK_EX | LOCK_NB) != 0)
+        throw_errno("flock(" + path + ")");
+    if (::fchmod(made.dir_.get(), 0755) != 0)
+        throw_errno("chmod(" + path + ")");
+    if (!client_user.empty() && ::fchown(made.dir_.get(), owner, static_cast<gid_t>(-1)) != 0)
+        throw_errno("chown(" + path + ")");
+    return made;
+}
+
+challenge_directory challenge_directory::existing(const std::string& path, const std::string& webserver_user)
+{
+    unique_fd dir(::open(path.c_str(), dir_flags));
+    if (!dir)
+        throw_errno("challenge-directory " + path);
+    struct stat parent {};
+    if (::fstatat(dir.get(), "..", &parent, 0) != 0)
+        throw_errno("stat(" + path + "/..)");
+    const bool trusted_owner = parent.st_uid == 0 || (!webserver_user.empty() && parent.st_uid == uid_of(webserver_user));
+    if (!trusted_owner || (parent.st_mode & S_IWOTH) != 0 || ((parent.st_mode & S_IWGRP) != 0 && parent.st_gid != 0))
+        throw error("refusing challenge-directory " + path +
+                    ": its parent is writable by a user other than root and the webserver user, who could swap it");
+    if (!entries_at(dir.get()).empty())
         throw error("refusing to use non-empty challenge directory " + path);
+    unique_fd fd(::openat(dir.get(), challenge_lock_name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
     const std::string lock = path + "/" + challenge_lock_name;
-    unique_fd fd(::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd)
         throw_errno("can't create lockfile " + lock);
     write_all(fd.get(), std::to_string(::getpid()) + "\n", lock);
-    return challenge_directory(path, false);
-}
-
-challenge_directory::challenge_directory(challenge_directory&& other) noexcept
-    : path_(std::exchange(other.path_, std::string())), owned_(other.owned_)
-{
+    return challenge_directory(path, std::move(dir), unique_fd(), {});
 }
 
 challenge_directory::~challenge_directory()
 {
-    if (path_.empty())
+    if (!dir_)
         return;
-    empty_directory(path_);
-    if (owned_)
-        ::rmdir(path_.c_str());
+    if (parent_)
+        remove_directory_at(parent_.get(), name_, dir_.get());
+    else
+        empty_directory_at(dir_.get(), challenge_lock_name);
 }
 
 }  // namespace lacme::master

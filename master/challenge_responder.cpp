@@ -7,7 +7,7 @@ challenge_directory directory_for(const settings& s, logger& log)
 {
     if (s.webserver.challenge_directory) {
         log.debug("Using existing webserver on " + *s.webserver.challenge_directory);
-        return challenge_directory::existing(*s.webserver.challenge_directory);
+        return challenge_directory::existing(*s.webserver.challenge_directory, s.webserver.role.user);
     }
     return challenge_directory::fresh(s.client.user);
 }

@@ -164,6 +164,7 @@ void client_run::finish_if_done()
         failure_ = "client " + describe_wait_status(*status_);
     result.failure = failure_;
     result.output = std::move(output_bytes_);
+    result.started = started_;
     // Last statement: the callback may destroy this object.
     std::exchange(done_, nullptr)(std::move(result));
 }

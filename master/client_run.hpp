@@ -36,6 +36,7 @@ struct client_invocation {
 struct client_result {
     std::optional<std::string> failure;  // one line, nullopt on success
     std::string output;
+    std::chrono::system_clock::time_point started;  // when the client was started
 };
 
 class client_run {
@@ -70,6 +71,7 @@ private:
     bool output_done_ = true;
     std::optional<int> status_;
     std::optional<std::string> failure_;
+    std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
     done_fn done_;
 };
 

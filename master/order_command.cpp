@@ -170,7 +170,7 @@ void install_chain(const certificate_section& section, const client_result& clie
     try {
         if (client.failure)
             throw error("couldn't issue X.509 certificate: " + *client.failure);
-        const installed_certificate installed = verify_and_install(section, client.output);
+        const installed_certificate installed = verify_and_install(section, client.output, client.started);
         result = {section.name, section_status::issued, installed.expiry, installed.paths, {}};
         log.debug(summary_line(result));
     } catch (const error& e) {

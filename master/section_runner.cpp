@@ -36,7 +36,7 @@ void section_runner::start_more()
                                                  std::move(j.invocation), master_.options().debug, std::move(on_done));
         } catch (const error& e) {
             running_.erase(slot);
-            j.on_done(client_result{std::string(e.what()), {}});
+            j.on_done(client_result{std::string(e.what()), {}, {}});
         }
     }
     if (running_.empty())

@@ -21,7 +21,6 @@ done
 [ -z "$left" ] || t_fail "children still alive 2 s after the master's SIGKILL:$left ($(ps -o pid,stat,comm -p "${left# }" 2>&1))"
 t_pass "client, webserver and accountd exit when the master is SIGKILLed"
 
-rm -rf "${TMPDIR:?}"/*  # the killed run could not clean its challenge dir
 "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/certs.conf" 2>"$T/next.log" ||
     t_fail "next run: $(cat "$T/next.log")"
 t_verify_chain "$T/conf/www.pem" www.example.org

@@ -11,12 +11,12 @@ t_master_require_users() {
         t_fail "users _lacme-client/_lacme-www missing (apt-get install lacme)"
 }
 
-# t_master_tmpdir: the users, and a TMPDIR in $T (made traversable: the dropped children must
-# reach the challenge dir in it).
+# t_master_tmpdir: the users, a TMPDIR in $T, and the master's runtime directory $T/run (where
+# it makes fresh challenge directories; made by the master itself).
 t_master_tmpdir() {
     t_master_require_users
     chmod 0711 "$T"
-    export TMPDIR="$T/tmp"
+    export TMPDIR="$T/tmp" RUNTIME_DIRECTORY="$T/run"
     mkdir -p "$TMPDIR"
     chmod 0711 "$TMPDIR"
 }

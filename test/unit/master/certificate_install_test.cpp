@@ -10,6 +10,8 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 
 using lacme::master::certificate_section;
@@ -41,7 +43,7 @@ BOOST_AUTO_TEST_CASE(installs_leaf_and_chain_with_mode_and_returns_expiry)
     const std::string key_before = read_file(s.certificate_key);
     const std::string chain = issued_chain(lacme::test::shared_p256());
     const auto certs = lacme::read_pem_certificates(chain);
-    const auto installed = verify_and_install(s, "junk from the CA\n" + chain);
+    const auto installed = verify_and_install(s, "junk from the CA\n" + chain, std::chrono::system_clock::now());
     BOOST_TEST(read_file(s.certificate) == lacme::pem_of(*certs[0]));
     BOOST_TEST(read_file(s.certificate_chain) == chain);
     BOOST_TEST(file_mode(s.certificate) == 0640u);
@@ -59,7 +61,7 @@ BOOST_AUTO_TEST_CASE(only_the_configured_files_and_default_mode_from_umask)
         auto s = section_in(dir, lacme::test::shared_rsa2048());
         (chain_only ? s.certificate : s.certificate_chain).clear();
         const mode_t saved = ::umask(027);
-        verify_and_install(s, issued_chain(lacme::test::shared_rsa2048()));
+        verify_and_install(s, issued_chain(lacme::test::shared_rsa2048()), std::chrono::system_clock::now());
         ::umask(saved);
         const std::string& written = chain_only ? s.certificate_chain : s.certificate;
         BOOST_TEST(file_mode(written) == 0640u);
@@ -75,7 +77,7 @@ BOOST_AUTO_TEST_CASE(chown_user_and_group)
     temp_dir dir;
     auto s = section_in(dir, lacme::test::shared_p256());
     s.chown = lacme::master::owner_spec{"nobody", "nogroup"};
-    verify_and_install(s, issued_chain(lacme::test::shared_p256()));
+    verify_and_install(s, issued_chain(lacme::test::shared_p256()), std::chrono::system_clock::now());
     struct stat st {};
     BOOST_REQUIRE(::stat(s.certificate.c_str(), &st) == 0);
     BOOST_TEST(st.st_uid == 65534u);
@@ -88,7 +90,7 @@ BOOST_AUTO_TEST_CASE(ed25519_and_p384_service_keys)
     for (EVP_PKEY* key : {ed.get(), lacme::test::shared_p384()}) {
         temp_dir dir;
         const auto s = section_in(dir, key);
-        verify_and_install(s, issued_chain(key));
+        verify_and_install(s, issued_chain(key), std::chrono::system_clock::now());
         BOOST_TEST(read_file(s.certificate).starts_with("-----BEGIN CERTIFICATE-----"));
     }
 }
@@ -99,7 +101,7 @@ BOOST_AUTO_TEST_CASE(empty_cafile_skips_verification)
     auto s = section_in(dir, lacme::test::shared_p256());
     s.ca_file.clear();
     const std::string leaf_only = lacme::pem_of(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org"));
-    verify_and_install(s, leaf_only);  // no intermediate: could not verify
+    verify_and_install(s, leaf_only, std::chrono::system_clock::now());  // no intermediate: could not verify
     BOOST_TEST(read_file(s.certificate_chain) == leaf_only);
 }
 
@@ -129,7 +131,17 @@ BOOST_AUTO_TEST_CASE(nothing_is_installed_when_a_check_fails)
         {"unreadable CAfile", [](auto& s, auto&, auto& dir) { s.ca_file = dir.file("missing-ca.pem"); },
          "CAfile " },
         {"expired", [](auto&, auto& chain, auto&) { chain = issued_chain(lacme::test::shared_p256(), -2); },
-         "certificate verification failed: certificate has expired"},
+         "the issued certificate is not new: valid from before "},
+        {"another name",
+         [](auto&, auto& chain, auto&) {
+             chain = shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "victim.example.org"));
+         },
+         "the issued certificate is for victim.example.org, not for the section's www.example.org"},
+        {"fewer names than ordered",
+         [](auto& s, auto&, auto&) {
+             s.subject_alt_names = {{lacme::master::subject_alt_name::kind::ip, "192.0.2.1"}};
+         },
+         "the issued certificate is for www.example.org, not for the section's 192.0.2.1, www.example.org"},
         {"missing intermediate",
          [](auto&, auto& chain, auto&) { chain = lacme::pem_of(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org")); },
          "certificate verification failed: unable to get local issuer certificate"},
@@ -157,7 +169,7 @@ BOOST_AUTO_TEST_CASE(nothing_is_installed_when_a_check_fails)
         std::string chain = issued_chain(lacme::test::shared_p256());
         f.arrange(s, chain, dir);
         const auto before = dir.entries();
-        const std::string message = error_message([&] { verify_and_install(s, chain); });
+        const std::string message = error_message([&] { verify_and_install(s, chain, std::chrono::system_clock::now()); });
         BOOST_TEST(message.starts_with(f.message), f.what << ": " << message);
         BOOST_TEST(message.find('\n') == std::string::npos);
         BOOST_TEST(read_file(s.certificate) == "old certificate\n", f.what);
@@ -166,12 +178,53 @@ BOOST_AUTO_TEST_CASE(nothing_is_installed_when_a_check_fails)
     }
 }
 
+// A compromised client replaying an earlier certificate of the same key and names: refused
+// once its notBefore is more than the allowance (CA backdating, clock difference) before the order.
+BOOST_AUTO_TEST_CASE(a_leaf_older_than_the_order_is_refused)
+{
+    temp_dir dir;
+    const auto s = section_in(dir, lacme::test::shared_p256());
+    const std::string chain = issued_chain(lacme::test::shared_p256());  // notBefore: an hour ago
+    const auto now = std::chrono::system_clock::now();
+    BOOST_TEST(error_message([&] { verify_and_install(s, chain, now + std::chrono::hours(1) + std::chrono::minutes(5)); })
+                   .starts_with("the issued certificate is not new: valid from before "));
+    BOOST_TEST(!std::filesystem::exists(s.certificate));
+    BOOST_TEST(error_message([&] { verify_and_install(s, chain, now + std::chrono::minutes(55)); }) == "<no exception>");
+}
+
+BOOST_AUTO_TEST_CASE(dns_names_match_without_regard_to_case)
+{
+    temp_dir dir;
+    auto s = section_in(dir, lacme::test::shared_p256());
+    s.subject = "/CN=WWW.Example.ORG";
+    BOOST_TEST(error_message([&] { verify_and_install(s, issued_chain(lacme::test::shared_p256()), std::chrono::system_clock::now()); }) ==
+               "<no exception>");
+}
+
+// Certificates appended by the client (here: another CA's root and an unrelated leaf) are not
+// installed: certificate-chain is the verified path, or without CAfile the part that chains.
+BOOST_AUTO_TEST_CASE(appended_certificates_are_not_installed)
+{
+    const lacme::test::test_ca other_ca;
+    const auto other_key = lacme::test::generate_ec("P-256");
+    const std::string chain = issued_chain(lacme::test::shared_p256());
+    const std::string appended = chain + other_ca.root_pem() + lacme::pem_of(*other_ca.issue(other_key.get(), "victim.example.org"));
+    for (const bool with_ca_file : {true, false}) {
+        temp_dir dir;
+        auto s = section_in(dir, lacme::test::shared_p256());
+        if (!with_ca_file)
+            s.ca_file.clear();
+        verify_and_install(s, appended, std::chrono::system_clock::now());
+        BOOST_TEST(read_file(s.certificate_chain) == chain, "CAfile: " << with_ca_file);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(unwritable_target_directory)
 {
     temp_dir dir;
     auto s = section_in(dir, lacme::test::shared_p256());
     s.certificate = dir.file("missing-dir/www.crt");
-    BOOST_TEST(error_message([&] { verify_and_install(s, issued_chain(lacme::test::shared_p256())); })
+    BOOST_TEST(error_message([&] { verify_and_install(s, issued_chain(lacme::test::shared_p256()), std::chrono::system_clock::now()); })
                    .starts_with("can't create a temporary file beside " + s.certificate));
 }
 

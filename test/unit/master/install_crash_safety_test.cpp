@@ -88,7 +88,7 @@ bool killed_during_install(const certificate_section& section, const std::string
     BOOST_REQUIRE(pid >= 0);
     if (pid == 0) {
         try {
-            verify_and_install(section, chain);
+            verify_and_install(section, chain, std::chrono::system_clock::now());
         } catch (...) {
             ::_exit(1);
         }
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_SUITE(install_crash_safety)
 BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
 {
     fixture f;
-    verify_and_install(f.section, f.chain_a);
+    verify_and_install(f.section, f.chain_a, std::chrono::system_clock::now());
     // Calibrated on a child, as the trials run (fork and exit included): on a loaded machine
     // under ASan an install in the parent says little about one in a fresh child.
     const auto start = std::chrono::steady_clock::now();
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
         completed += !lacme::master::finish_interrupted_install(f.section).empty();
         f.check_targets(trial);
         stray += temporaries_in(f.dir) > 0;
-        verify_and_install(f.section, trial % 3 ? f.chain_a : f.chain_b);
+        verify_and_install(f.section, trial % 3 ? f.chain_a : f.chain_b, std::chrono::system_clock::now());
         BOOST_TEST(f.dir.entries() == (std::vector<std::string>{"ca.pem", "www.chain.pem", "www.crt", "www.key"}),
                    "seed " << seed << " trial " << trial << ": stray file after the next install");
     }
@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
 BOOST_AUTO_TEST_CASE(a_crash_between_the_renames_is_completed_by_the_next_run)
 {
     fixture f;
-    verify_and_install(f.section, f.chain_a);
+    verify_and_install(f.section, f.chain_a, std::chrono::system_clock::now());
     const pid_t pid = ::fork();
     BOOST_REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(a_crash_between_the_renames_is_completed_by_the_next_run)
 BOOST_AUTO_TEST_CASE(a_journal_naming_other_files_is_refused)
 {
     fixture f;
-    verify_and_install(f.section, f.chain_a);
+    verify_and_install(f.section, f.chain_a, std::chrono::system_clock::now());
     const std::string journal = lacme::master::install_journal_path(f.section.reference_certificate());
     write_file(journal, R"([{"from":")" + f.dir.file("evil") + R"(","to":")" + f.section.certificate_key + R"("}])");
     BOOST_CHECK_THROW(lacme::master::finish_interrupted_install(f.section), lacme::error);
@@ -198,7 +198,7 @@ BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)
         ~unmount() { ::umount2(path.c_str(), MNT_DETACH); }
     } const guard{mount_point.path()};
     fixture f(mount_point.path());
-    verify_and_install(f.section, f.chain_a);
+    verify_and_install(f.section, f.chain_a, std::chrono::system_clock::now());
     {
         // Fill every remaining block.
         const std::string block(4096, 'x');
@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)
         if (one_page_free)
             BOOST_REQUIRE(::truncate(mount_point.file("filler").c_str(),
                                      static_cast<off_t>(std::filesystem::file_size(mount_point.file("filler")) - 4096)) == 0);
-        const std::string message = lacme::test::error_message([&] { verify_and_install(f.section, f.chain_b); });
+        const std::string message = lacme::test::error_message([&] { verify_and_install(f.section, f.chain_b, std::chrono::system_clock::now()); });
         BOOST_TEST(message.find("No space left on device") != std::string::npos, message);
         BOOST_TEST(message.find('\n') == std::string::npos);
         f.check_targets(0);
@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)
         BOOST_TEST(mount_point.entries() == (std::vector<std::string>{"filler", "www.chain.pem", "www.crt"}));
     }
     ::unlink(mount_point.file("filler").c_str());
-    verify_and_install(f.section, f.chain_b);
+    verify_and_install(f.section, f.chain_b, std::chrono::system_clock::now());
     BOOST_TEST(read_file(f.section.certificate_chain) == f.chain_b);
 }
 
