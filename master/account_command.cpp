@@ -1,21 +1,15 @@
 #include "master/account_command.hpp"
 
-#include "master/client_run.hpp"
+#include "master/section_runner.hpp"
 
 namespace lacme::master {
 
 std::optional<std::string> run_one_client(master_loop& master, client_invocation invocation)
 {
     std::optional<client_result> result;
-    client_run run(master.loop(), master.config().client, &master.relay(), std::move(invocation),
-                   master.options().debug, [&](client_result r) {
-                       result = std::move(r);
-                       master.stop();
-                   });
-    master.on_interrupt([&] { run.interrupt(); });
-    master.run();
-    master.on_interrupt(nullptr);
-    if (!result)
+    section_runner runner(master, 1);
+    runner.add({invocation.command, std::move(invocation), [&](client_result r) { result = std::move(r); }});
+    if (!runner.run())
         return "interrupted by signal " + std::to_string(master.interrupted_signal());
     return result->failure;
 }

@@ -15,14 +15,9 @@ master_loop::master_loop(const settings& s, const command_line& cl, logger& log)
     : settings_(s),
       options_(cl),
       log_(log),
-      signals_(loop_.get(), {SIGINT, SIGTERM, SIGHUP},
-               [this](int received) {
-                   interrupted_signal_ = received;
-                   if (on_interrupt_)
-                       on_interrupt_();
-                   loop_.stop();
-               })
+      signals_(loop_.get(), {SIGINT, SIGTERM, SIGHUP}, [this](int received) { interrupted_signal_ = received; })
 {
+    signals_.unref();
     // A client or accountd that goes away must be an error return, never a silent death.
     ::signal(SIGPIPE, SIG_IGN);
 }
@@ -40,13 +35,6 @@ accountd_relay& master_loop::relay()
                                                   [this](const std::string& m) { log_.debug("accountd: " + m); });
     }
     return *relay_;
-}
-
-bool master_loop::run()
-{
-    if (!interrupted())
-        loop_.run();
-    return !interrupted();
 }
 
 void master_loop::close_accountd()

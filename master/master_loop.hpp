@@ -1,5 +1,6 @@
-// What every command shares: the libuv loop, SIGINT/SIGTERM/SIGHUP handling, and the run's one
-// accountd connection (opened on first use, so a run with nothing to do contacts nobody).
+// What every command shares: the libuv loop, the record of a SIGINT/SIGTERM/SIGHUP (watched for
+// the whole run without keeping the loop alive), and the run's one accountd connection (opened on
+// first use, so a run with nothing to do contacts nobody). Whoever runs the loop runs it dry.
 #pragma once
 
 #include "common/log.hpp"
@@ -12,7 +13,6 @@
 
 #include <uv.h>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -32,14 +32,8 @@ public:
     [[nodiscard]] logger& log() noexcept { return log_; }
     [[nodiscard]] accountd_relay& relay();
 
-    // Runs until stop() or a signal; false after a signal.
-    bool run();
-    // Called by whoever knows the work is done (the signal watchers would keep the loop alive).
-    void stop() noexcept { loop_.stop(); }
     [[nodiscard]] bool interrupted() const noexcept { return interrupted_signal_ != 0; }
     [[nodiscard]] int interrupted_signal() const noexcept { return interrupted_signal_; }
-    // Called when a signal arrives, before the loop stops (e.g. to stop the clients).
-    void on_interrupt(std::function<void()> callback) { on_interrupt_ = std::move(callback); }
     // Ends the accountd connection and waits (bounded) for a spawned accountd to exit.
     void close_accountd();
 
@@ -51,7 +45,6 @@ private:
     uv::signal_watcher signals_;
     std::optional<accountd_link> link_;
     std::unique_ptr<accountd_relay> relay_;
-    std::function<void()> on_interrupt_;
     int interrupted_signal_ = 0;
 };
 

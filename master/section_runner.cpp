@@ -1,20 +1,42 @@
 #include "master/section_runner.hpp"
 
 #include "common/error.hpp"
+#include "common/uv/signal_watcher.hpp"
+
+#include <signal.h>
 
 namespace lacme::master {
 
 bool section_runner::run()
 {
-    master_.on_interrupt([this] {
-        pending_.clear();
-        for (const auto& r : running_)
-            r->interrupt();
-    });
+    if (master_.interrupted())
+        return false;
+    uv::signal_watcher signals(master_.loop(), {SIGINT, SIGTERM, SIGHUP}, [this](int) { interrupt(); });
+    signals.unref();
     start_more();
-    const bool completed = master_.run();
-    master_.on_interrupt(nullptr);
-    return completed;
+    uv_run(master_.loop(), UV_RUN_DEFAULT);
+    running_.clear();
+    grace_.reset();
+    return !master_.interrupted();
+}
+
+void section_runner::interrupt()
+{
+    if (grace_)
+        return;
+    pending_.clear();
+    for (const auto& r : running_)
+        r->interrupt();
+    grace_ = uv::make_handle<uv_timer_t>();
+    if (uv_timer_init(master_.loop(), grace_.get()) != 0) {
+        running_.clear();  // no grace then: the destructors kill the clients
+        return;
+    }
+    grace_->data = this;
+    uv_timer_start(grace_.get(), [](uv_timer_t* h) { static_cast<section_runner*>(h->data)->running_.clear(); },
+                   interrupt_grace.count(), 0);
+    // Only the clients keep the loop alive: the timer must not outlive them.
+    uv_unref(reinterpret_cast<uv_handle_t*>(grace_.get()));
 }
 
 void section_runner::start_more()
@@ -39,8 +61,6 @@ void section_runner::start_more()
             j.on_done(client_result{std::string(e.what()), {}, {}});
         }
     }
-    if (running_.empty())
-        master_.stop();  // nothing could start: run() must not wait on the signal watchers
 }
 
 }  // namespace lacme::master

@@ -1,13 +1,18 @@
 // Runs one client per section on the master's loop, at most max_concurrent at a time; a failing
 // section never stops the others. Each job's callback gets its client's result as it finishes.
+// run() owns its stopping: it runs the loop dry, and a signal (watched by run() itself) drops the
+// jobs not started yet, sends SIGTERM to the running clients and kills those left after a grace.
 #pragma once
 
+#include "common/uv/handle.hpp"
 #include "master/client_run.hpp"
 #include "master/master_loop.hpp"
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <list>
+#include <memory>
 #include <string>
 
 namespace lacme::master {
@@ -20,20 +25,25 @@ public:
         std::function<void(client_result)> on_done;
     };
 
+    // How long interrupted clients get to exit after SIGTERM before they are killed.
+    static constexpr std::chrono::milliseconds interrupt_grace{2000};
+
     section_runner(master_loop& master, unsigned max_concurrent) : master_(master), max_concurrent_(max_concurrent) {}
 
     void add(job j) { pending_.push_back(std::move(j)); }
-    // Returns when every job has finished, or false when a signal interrupted the run (jobs not
-    // started yet are then dropped, running clients get SIGTERM).
+    // Returns when every job has finished, or false when a signal interrupted the run (or came
+    // before it); the callbacks of the jobs dropped or killed then are never called.
     bool run();
 
 private:
     void start_more();
+    void interrupt();
 
     master_loop& master_;
     unsigned max_concurrent_;
     std::deque<job> pending_;
     std::list<std::unique_ptr<client_run>> running_;
+    uv::handle_ptr<uv_timer_t> grace_;
 };
 
 }  // namespace lacme::master

@@ -26,4 +26,10 @@ void signal_watcher::stop() noexcept
     handles_.clear();
 }
 
+void signal_watcher::unref() noexcept
+{
+    for (const auto& handle : handles_)
+        uv_unref(reinterpret_cast<uv_handle_t*>(handle.get()));
+}
+
 }  // namespace lacme::uv

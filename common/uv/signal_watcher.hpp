@@ -24,6 +24,8 @@ public:
 
     // Stops watching (the loop may then run dry); idempotent.
     void stop() noexcept;
+    // Watches without keeping the loop alive: the loop runs dry when the work is done.
+    void unref() noexcept;
     [[nodiscard]] bool watching() const noexcept { return !handles_.empty(); }
 
 private:

@@ -1,0 +1,239 @@
+#include "master/section_run.hpp"
+
+#include "common/error.hpp"
+#include "common/renewal_info.hpp"
+#include "master/certificate_files.hpp"
+#include "master/certificate_install.hpp"
+#include "master/csr.hpp"
+#include "master/notify.hpp"
+#include "master/renewal.hpp"
+#include "master/section_check.hpp"
+#include "master/section_runner.hpp"
+
+#include <algorithm>
+
+namespace lacme::master {
+namespace {
+
+std::string tag(const section_run& run)
+{
+    return "[" + run.config->name + "] ";
+}
+
+void fail(section_run& run, std::string error)
+{
+    run.state = section_state::failed;
+    run.detail = std::move(error);
+    run.expiry.reset();
+    run.paths.clear();
+}
+
+client_invocation order_invocation(const settings& s, section_run& run, const std::string& challenge_dir)
+{
+    client_invocation invocation;
+    invocation.command = "newOrder";
+    if (!run.replaces.empty())
+        invocation.arguments.push_back("--replaces=" + run.replaces);
+    const auto names = run.config->identifiers();
+    invocation.arguments.insert(invocation.arguments.end(), names.begin(), names.end());
+    invocation.config = s.client_config;
+    if (run.config->preferred_chain)
+        invocation.config["preferred-chain"] = *run.config->preferred_chain;
+    invocation.input = std::move(run.csr);
+    invocation.directory = challenge_dir;
+    return invocation;
+}
+
+client_invocation window_invocation(const settings& s, std::string certificate_der)
+{
+    client_invocation invocation;
+    invocation.command = "renewal-info";
+    invocation.config = s.client_config;
+    invocation.input = std::move(certificate_der);
+    invocation.show_errors = false;  // a CA without ARI (or Perl's client) is the common case
+    invocation.signs = false;
+    return invocation;
+}
+
+// The ARI identifier of the installed certificate, empty if it has none.
+std::string replaced_certificate_id(const certificate_section& section, logger& log)
+{
+    try {
+        return ari_certificate_id(der_of(*read_certificate_file(section.reference_certificate())));
+    } catch (const error& e) {
+        log.debug("[" + section.name + "] no ARI identifier for the installed certificate: " + e.what());
+        return {};
+    }
+}
+
+// Ordering (with its CSR) or kept, per the decision. A section to renew whose certificate could
+// not be installed fails here, before the CA is asked for it.
+void apply_decision(section_run& run, const renewal_decision& decision, logger& log)
+{
+    run.expiry = decision.expiry;
+    if (!decision.renew) {
+        run.state = section_state::kept;
+        run.detail = decision.reason;
+        return;
+    }
+    log.debug(tag(run) + "renewing: " + decision.reason);
+    try {
+        if (const auto problems = installation_problems(*run.config); !problems.empty())
+            throw error(problems.front());
+        const auto der = build_csr(*run.config);
+        run.csr.assign(der.begin(), der.end());
+        run.replaces = decision.expiry ? replaced_certificate_id(*run.config, log) : std::string();
+        run.state = section_state::ordering;
+    } catch (const error& e) {
+        fail(run, e.what());
+    }
+}
+
+void plan_section(section_run& run, std::optional<int> min_days, std::chrono::system_clock::time_point now,
+                  logger& log)
+{
+    const auto& section = *run.config;
+    if (!section.errors.empty())
+        throw error(section.errors.front());
+    for (const auto& path : finish_interrupted_install(section))
+        log.info(tag(run) + "completed the interrupted install of " + path);
+    const renewal_decision decision = decide_renewal(section, min_days, false, now);
+    apply_decision(run, decision, log);
+    if (run.state == section_state::kept && decision.expiry) {
+        run.installed_der = der_of(*read_certificate_file(section.reference_certificate()));
+        run.state = section_state::awaiting_window;
+    }
+}
+
+void take_window(section_run& run, const client_result& r, const command_line& cl, logger& log)
+{
+    try {
+        if (r.failure)
+            throw error("renewal-info " + *r.failure);
+        const auto window = suggested_window(nlohmann::json::parse(r.output, nullptr, false));
+        apply_decision(run, decide_renewal(*run.config, cl.min_days, false, std::chrono::system_clock::now(), window),
+                       log);
+    } catch (const error& e) {
+        log.debug(tag(run) + "no renewal window from the CA: " + e.what());
+        run.state = section_state::kept;
+    }
+}
+
+void install_chain(section_run& run, const client_result& client, logger& log)
+{
+    try {
+        if (client.failure)
+            throw error("couldn't issue X.509 certificate: " + *client.failure);
+        const installed_certificate installed = verify_and_install(*run.config, client.output, client.started);
+        run.state = section_state::issued;
+        run.expiry = installed.expiry;
+        run.paths = installed.paths;
+        log.debug(summary_line(result_of(run)));
+    } catch (const error& e) {
+        fail(run, e.what());
+    }
+}
+
+}  // namespace
+
+std::vector<section_run> section_runs(const std::vector<const certificate_section*>& sections)
+{
+    std::vector<section_run> runs;
+    runs.reserve(sections.size());
+    for (const auto* section : sections) {
+        section_run run;
+        run.config = section;
+        runs.push_back(std::move(run));
+    }
+    return runs;
+}
+
+void plan_sections(std::vector<section_run>& runs, std::optional<int> min_days, logger& log)
+{
+    const auto now = std::chrono::system_clock::now();
+    for (auto& run : runs) {
+        if (run.state != section_state::planned)
+            continue;
+        try {
+            plan_section(run, min_days, now, log);
+        } catch (const error& e) {
+            fail(run, e.what());
+        }
+    }
+}
+
+void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs)
+{
+    if (!any_in(runs, section_state::awaiting_window))
+        return;
+    section_runner runner(master, master.options().max_concurrent);
+    for (auto& run : runs)
+        if (run.state == section_state::awaiting_window)
+            runner.add({run.config->name, window_invocation(master.config(), std::move(run.installed_der)),
+                        [&](client_result r) { take_window(run, r, master.options(), master.log()); }});
+    runner.run();
+    for (auto& run : runs)
+        if (run.state == section_state::awaiting_window)
+            run.state = section_state::kept;  // interrupted: min-days decided
+}
+
+void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir)
+{
+    section_runner runner(master, master.options().max_concurrent);
+    for (auto& run : runs) {
+        if (run.state != section_state::ordering)
+            continue;
+        master.log().debug(tag(run) + "Will request authorization for the order's identifiers");
+        runner.add({run.config->name, order_invocation(master.config(), run, challenge_dir),
+                    [&](client_result r) { install_chain(run, r, master.log()); }});
+    }
+    runner.run();
+}
+
+void fail_ordering(std::vector<section_run>& runs, const std::string& reason)
+{
+    for (auto& run : runs)
+        if (run.state == section_state::ordering)
+            fail(run, reason);
+}
+
+void notify_issued(std::vector<section_run>& runs, logger& log)
+{
+    std::vector<std::string> commands;
+    for (const auto& run : runs)
+        if (run.config->notify && run.state == section_state::issued)
+            commands.push_back(*run.config->notify);
+    for (const auto& failure : run_notify_commands(commands, log)) {
+        // The certificate is installed, but the service still runs the old one: a failure.
+        for (auto& run : runs)
+            if (run.config->notify == failure.command && run.state == section_state::issued) {
+                run.state = section_state::failed;  // expiry and paths stay: they are installed
+                run.detail = "installed, but notify `" + failure.command + "` " + failure.reason;
+            }
+    }
+}
+
+bool any_in(const std::vector<section_run>& runs, section_state state)
+{
+    return std::any_of(runs.begin(), runs.end(), [&](const section_run& r) { return r.state == state; });
+}
+
+section_result result_of(const section_run& run)
+{
+    const std::string& name = run.config->name;
+    switch (run.state) {
+    case section_state::issued:
+        return {name, section_status::issued, run.expiry, run.paths, {}};
+    case section_state::kept:
+    case section_state::awaiting_window:
+        return {name, section_status::skipped, run.expiry, {}, run.detail};
+    case section_state::failed:
+        return {name, section_status::failed, run.expiry, run.paths, run.detail};
+    case section_state::planned:
+    case section_state::ordering:
+        break;
+    }
+    return {name, section_status::failed, std::nullopt, {}, "not issued"};
+}
+
+}  // namespace lacme::master
