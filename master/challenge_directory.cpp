@@ -6,7 +6,6 @@
 #include "master/directory_cleanup.hpp"
 #include "master/iptables.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -15,37 +14,12 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-#include <memory>
 #include <vector>
 
 namespace lacme::master {
 namespace {
 
 constexpr int dir_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-
-struct dir_closer {
-    void operator()(DIR* d) const noexcept { ::closedir(d); }
-};
-
-std::vector<std::string> entries_at(int dir_fd)
-{
-    std::vector<std::string> names;
-    const int own = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
-    if (own < 0)
-        throw_errno("fcntl(F_DUPFD)");
-    const std::unique_ptr<DIR, dir_closer> dir(::fdopendir(own));
-    if (!dir) {
-        ::close(own);
-        throw_errno("fdopendir");
-    }
-    ::rewinddir(dir.get());
-    while (const dirent* entry = ::readdir(dir.get())) {
-        const std::string name = entry->d_name;
-        if (name != "." && name != "..")
-            names.push_back(name);
-    }
-    return names;
-}
 
 uid_t uid_of(const std::string& user)
 {
@@ -131,7 +105,7 @@ int remove_abandoned_challenge_directories(int base_fd, uid_t owner) noexcept
 {
     int removed = 0;
     try {
-        for (const auto& name : entries_at(base_fd)) {
+        for (const auto& name : directory_entries_at(base_fd)) {
             if (!is_fresh_name(name))
                 continue;
             const unique_fd dir(::openat(base_fd, name.c_str(), dir_flags));
@@ -189,7 +163,7 @@ challenge_directory challenge_directory::existing(const std::string& path, const
     if (!trusted_owner || (parent.st_mode & S_IWOTH) != 0 || ((parent.st_mode & S_IWGRP) != 0 && parent.st_gid != 0))
         throw error("refusing challenge-directory " + path +
                     ": its parent is writable by a user other than root and the webserver user, who could swap it");
-    if (!entries_at(dir.get()).empty())
+    if (!directory_entries_at(dir.get()).empty())
         throw error("refusing to use non-empty challenge directory " + path);
     unique_fd fd(::openat(dir.get(), challenge_lock_name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
     const std::string lock = path + "/" + challenge_lock_name;

@@ -1,5 +1,6 @@
 #include "master/directory_cleanup.hpp"
 
+#include "common/error.hpp"
 #include "common/unique_fd.hpp"
 
 #include <dirent.h>
@@ -14,23 +15,22 @@
 namespace lacme::master {
 namespace {
 
-// Client-made nesting deeper than this is left in place rather than recursed into without bound.
-constexpr int max_depth = 8;
-
 struct dir_closer {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
 };
 
-std::vector<std::string> entries_at(int dir_fd)
+}  // namespace
+
+std::vector<std::string> directory_entries_at(int dir_fd)
 {
     std::vector<std::string> names;
     const int own = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
     if (own < 0)
-        return names;
+        throw_errno("fcntl(F_DUPFD)");
     const std::unique_ptr<DIR, dir_closer> dir(::fdopendir(own));
     if (!dir) {
         ::close(own);
-        return names;
+        throw_errno("fdopendir");
     }
     ::rewinddir(dir.get());  // the duplicate shares the offset of earlier reads
     while (const dirent* entry = ::readdir(dir.get())) {
@@ -39,6 +39,21 @@ std::vector<std::string> entries_at(int dir_fd)
             names.push_back(name);
     }
     return names;
+}
+
+namespace {
+
+// Client-made nesting deeper than this is left in place rather than recursed into without bound.
+constexpr int max_depth = 8;
+
+// The cleanup is best effort: a directory it cannot list is left as it is.
+std::vector<std::string> entries_or_none(int dir_fd)
+{
+    try {
+        return directory_entries_at(dir_fd);
+    } catch (const error&) {
+        return {};
+    }
 }
 
 bool same_inode(const struct stat& a, const struct stat& b)
@@ -68,7 +83,7 @@ bool empty_at(int dir_fd, const std::string& last, int depth)
     if (::fstat(dir_fd, &self) != 0)
         return false;
     bool had_last = false;
-    for (const auto& name : entries_at(dir_fd)) {
+    for (const auto& name : entries_or_none(dir_fd)) {
         if (!last.empty() && name == last) {
             had_last = true;
             continue;
@@ -78,7 +93,7 @@ bool empty_at(int dir_fd, const std::string& last, int depth)
     }
     if (had_last)
         ::unlinkat(dir_fd, last.c_str(), 0);
-    return entries_at(dir_fd).empty();
+    return entries_or_none(dir_fd).empty();
 }
 
 }  // namespace

@@ -4,8 +4,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace lacme::master {
+
+// The names in the directory open as dir_fd, without "." and ".."; throws lacme::error.
+std::vector<std::string> directory_entries_at(int dir_fd);
 
 // Unlinks the entries of the directory open as dir_fd; `last` (if present) goes after all others.
 // A subdirectory is emptied and removed only when it has the same owner as dir_fd (a directory

@@ -43,6 +43,15 @@ void swap_for_symlink(const std::string& dir, const std::string& target)
     std::filesystem::create_directory_symlink(target, dir);
 }
 
+// A directory of files the attacker wants root to empty.
+std::string victim_with_precious_file(const temp_dir& tmp)
+{
+    const std::string victim = tmp.file("victim");
+    std::filesystem::create_directory(victim);
+    write_file(victim + "/precious", "x");
+    return victim;
+}
+
 constexpr uid_t nobody = 65534;
 
 }  // namespace
@@ -52,10 +61,8 @@ BOOST_AUTO_TEST_SUITE(directory_cleanup)
 BOOST_AUTO_TEST_CASE(empties_the_held_directory_not_a_symlink_planted_in_its_place)
 {
     const temp_dir tmp;
-    const std::string dir = tmp.file("challenge"), victim = tmp.file("victim");
+    const std::string dir = tmp.file("challenge"), victim = victim_with_precious_file(tmp);
     std::filesystem::create_directory(dir);
-    std::filesystem::create_directory(victim);
-    write_file(victim + "/precious", "x");
     const unique_fd held = open_dir(dir);
     write_file(dir + "/token", "t");
     swap_for_symlink(dir, victim);
@@ -68,10 +75,8 @@ BOOST_AUTO_TEST_CASE(empties_the_held_directory_not_a_symlink_planted_in_its_pla
 BOOST_AUTO_TEST_CASE(removes_the_entry_only_while_it_is_the_held_directory)
 {
     const temp_dir tmp;
-    const std::string dir = tmp.file("challenge"), victim = tmp.file("victim");
+    const std::string dir = tmp.file("challenge"), victim = victim_with_precious_file(tmp);
     std::filesystem::create_directory(dir);
-    std::filesystem::create_directory(victim);
-    write_file(victim + "/precious", "x");
     const unique_fd parent = open_dir(tmp.path());
     const unique_fd held = open_dir(dir);
     swap_for_symlink(dir, victim);
@@ -163,10 +168,8 @@ BOOST_AUTO_TEST_CASE(abandoned_ones_are_removed_locked_and_foreign_ones_kept)
 BOOST_AUTO_TEST_CASE(an_existing_one_is_emptied_through_its_fd_even_when_swapped)
 {
     const temp_dir tmp;
-    const std::string dir = tmp.file("www/acme-challenge"), victim = tmp.file("victim");
+    const std::string dir = tmp.file("www/acme-challenge"), victim = victim_with_precious_file(tmp);
     std::filesystem::create_directories(dir);
-    std::filesystem::create_directory(victim);
-    write_file(victim + "/precious", "x");
     {
         const auto challenge = challenge_directory::existing(dir, "");
         BOOST_TEST(std::filesystem::exists(dir + "/.lacme.lock"));
