@@ -2,14 +2,13 @@
 
 #include "common/base64url.hpp"
 #include "common/openssl_ptr.hpp"
+#include "common/x509_names.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/x509v3.h>
 
 namespace lacme::accountd {
 namespace {
-
-using general_names_ptr = std::unique_ptr<GENERAL_NAMES, openssl_deleter<GENERAL_NAMES_free>>;
 
 // Far beyond any CA's limit (Let's Encrypt: 100 names); bounds the work for hostile input.
 constexpr int max_names = 4096;
@@ -21,21 +20,12 @@ std::string string_of(const ASN1_STRING* s)
     return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<std::size_t>(ASN1_STRING_length(s))};
 }
 
-std::optional<std::string> address_text(const ASN1_OCTET_STRING* bytes)
-{
-    char text[INET6_ADDRSTRLEN];
-    const int family = ASN1_STRING_length(bytes) == 4 ? AF_INET : ASN1_STRING_length(bytes) == 16 ? AF_INET6 : 0;
-    if (family == 0 || ::inet_ntop(family, ASN1_STRING_get0_data(bytes), text, sizeof text) == nullptr)
-        return std::nullopt;
-    return std::string(text);
-}
-
 identifier identifier_of(const GENERAL_NAME* name)
 {
     switch (name->type) {
     case GEN_DNS: return {"dns", string_of(name->d.dNSName)};
     case GEN_IPADD:
-        if (auto text = address_text(name->d.iPAddress))
+        if (auto text = ip_address_text(*name->d.iPAddress))
             return {"ip", *text};
         return {"ip", "(malformed)"};
     case GEN_EMAIL: return {"email", string_of(name->d.rfc822Name)};

@@ -4,6 +4,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
 
@@ -39,5 +40,12 @@ struct x509_extensions_deleter {
 };
 using x509_extensions_ptr = std::unique_ptr<STACK_OF(X509_EXTENSION), x509_extensions_deleter>;
 using ecdsa_sig_ptr = std::unique_ptr<ECDSA_SIG, openssl_deleter<ECDSA_SIG_free>>;
+using general_names_ptr = std::unique_ptr<GENERAL_NAMES, openssl_deleter<GENERAL_NAMES_free>>;
+
+// A stack of certificates that owns them (X509_STORE_CTX_get1_chain's result).
+struct x509_stack_owning_deleter {
+    void operator()(STACK_OF(X509) * s) const noexcept { sk_X509_pop_free(s, X509_free); }
+};
+using x509_owning_stack_ptr = std::unique_ptr<STACK_OF(X509), x509_stack_owning_deleter>;
 
 }  // namespace lacme

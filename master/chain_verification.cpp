@@ -16,11 +16,6 @@ struct stack_deleter {
     void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_free(stack); }
 };
 using x509_stack_ptr = std::unique_ptr<STACK_OF(X509), stack_deleter>;
-// Owns the certificates too (X509_STORE_CTX_get1_chain's result).
-struct owning_stack_deleter {
-    void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_pop_free(stack, X509_free); }
-};
-using owning_x509_stack_ptr = std::unique_ptr<STACK_OF(X509), owning_stack_deleter>;
 
 x509_ptr copy_of(X509& cert)
 {
@@ -36,7 +31,7 @@ bool is_self_signed(X509& cert)
 
 std::vector<x509_ptr> path_of(X509_STORE_CTX& ctx)
 {
-    const owning_x509_stack_ptr verified(X509_STORE_CTX_get1_chain(&ctx));
+    const x509_owning_stack_ptr verified(X509_STORE_CTX_get1_chain(&ctx));
     if (!verified)
         throw_openssl("X509_STORE_CTX_get1_chain");
     std::vector<x509_ptr> path;

@@ -2,8 +2,9 @@
 
 #include "common/error.hpp"
 #include "common/openssl_error.hpp"
+#include "common/openssl_ptr.hpp"
+#include "common/x509_names.hpp"
 
-#include <arpa/inet.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
@@ -17,24 +18,10 @@
 namespace lacme::master {
 namespace {
 
-struct general_names_deleter {
-    void operator()(GENERAL_NAMES* names) const noexcept { GENERAL_NAMES_free(names); }
-};
-
 std::string lowercase(std::string s)
 {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
-}
-
-std::string ip_text(const ASN1_OCTET_STRING& bytes)
-{
-    std::array<char, INET6_ADDRSTRLEN> text{};
-    const int length = ASN1_STRING_length(&bytes);
-    const int family = length == 4 ? AF_INET : length == 16 ? AF_INET6 : AF_UNSPEC;
-    if (family == AF_UNSPEC || ::inet_ntop(family, ASN1_STRING_get0_data(&bytes), text.data(), text.size()) == nullptr)
-        return "<bad IP address>";
-    return text.data();
 }
 
 // Every subjectAltName entry as text; kinds a certificate section cannot ask for stay visible
@@ -42,7 +29,7 @@ std::string ip_text(const ASN1_OCTET_STRING& bytes)
 std::set<std::string> names_of(const X509& leaf)
 {
     std::set<std::string> names;
-    const std::unique_ptr<GENERAL_NAMES, general_names_deleter> alt(static_cast<GENERAL_NAMES*>(
+    const general_names_ptr alt(static_cast<GENERAL_NAMES*>(
         X509_get_ext_d2i(&leaf, NID_subject_alt_name, nullptr, nullptr)));
     for (int i = 0; alt && i < sk_GENERAL_NAME_num(alt.get()); ++i) {
         const GENERAL_NAME* name = sk_GENERAL_NAME_value(alt.get(), i);
@@ -50,7 +37,7 @@ std::set<std::string> names_of(const X509& leaf)
             names.insert(lowercase(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.dNSName)),
                                                static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)))));
         else if (name->type == GEN_IPADD)
-            names.insert(ip_text(*name->d.iPAddress));
+            names.insert(ip_address_text(*name->d.iPAddress).value_or("<bad IP address>"));
         else
             names.insert("<subjectAltName of type " + std::to_string(name->type) + ">");
     }
