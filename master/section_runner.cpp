@@ -54,6 +54,8 @@ void section_runner::start_more()
         };
         try {
             accountd_relay* relay = j.invocation.signs ? &master_.relay() : nullptr;
+            if (relay && relay->failure())
+                throw error(*relay->failure());  // no client on a link known dead
             *slot = std::make_unique<client_run>(master_.loop(), master_.config().client, relay,
                                                  std::move(j.invocation), master_.options().debug, std::move(on_done));
         } catch (const error& e) {
