@@ -90,7 +90,7 @@ std::chrono::seconds parse_accountd_timeout(const std::string& text)
     constexpr auto max_seconds = client_run::deadline.count();
     std::chrono::seconds::rep seconds = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc() || end != text.data() + text.size() || seconds == 0 || seconds > max_seconds)
+    if (ec != std::errc() || end != text.data() + text.size() || seconds < 1 || seconds > max_seconds)
         throw error("invalid accountd-timeout '" + text + "' in section [client] (seconds, 1 to " +
                     std::to_string(max_seconds) + ")");
     return std::chrono::seconds(seconds);
