@@ -23,7 +23,7 @@ std::string not_logged(std::uint64_t dropped)
 // the line to the CA as a signature (doc/accountd-protocol.md).
 std::string nosign_line(std::string_view reason)
 {
-    return "NOSIGN " + printable_for_log(reason) + "\n";
+    return std::string(accountd_refusal_prefix) + printable_for_log(reason) + "\n";
 }
 
 }  // namespace

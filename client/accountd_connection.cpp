@@ -4,7 +4,6 @@
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/jwk.hpp"
-#include "common/text.hpp"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,12 +11,6 @@
 #include <cerrno>
 
 namespace lacme::client {
-namespace {
-
-// A policy refusal (doc/accountd-protocol.md): "NOSIGN <reason>" instead of a signature.
-constexpr std::string_view nosign_prefix = "NOSIGN ";
-
-}  // namespace
 
 accountd_connection::accountd_connection(unique_fd fd) : fd_(std::move(fd))
 {
@@ -53,9 +46,8 @@ std::string accountd_connection::sign(std::string_view signing_input)
     line += "\r\n";
     write_all(fd_.get(), line, "to lacme-accountd");
     std::string signature = read_line();
-    if (signature.starts_with(nosign_prefix))
-        throw lacme::error("lacme-accountd refused to sign: " +
-                           printable_for_log(std::string_view(signature).substr(nosign_prefix.size())));
+    if (auto refusal = accountd_refusal_error(signature))
+        throw lacme::error(std::move(*refusal));
     if (signature.empty() || !is_base64url_alphabet(signature))
         throw lacme::error("lacme-accountd refused to sign or sent an invalid signature");
     ++signatures_;

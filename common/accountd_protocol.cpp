@@ -2,6 +2,7 @@
 
 #include "common/base64url.hpp"
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace lacme {
 namespace {
@@ -59,6 +60,12 @@ accountd_greeting parse_accountd_greeting(std::string_view first_line, std::stri
     return greeting;
 }
 
+std::optional<std::string> accountd_refusal_error(std::string_view answer)
+{
+    if (!answer.starts_with(accountd_refusal_prefix))
+        return std::nullopt;
+    return "lacme-accountd refused to sign: " + printable_for_log(answer.substr(accountd_refusal_prefix.size()));
+}
 
 signing_input_check check_signing_input(std::string_view line, const signing_key_identity& key)
 {

@@ -33,6 +33,13 @@ std::string format_accountd_greeting(const accountd_greeting& greeting);
 // An absent alg means RS256, as Perl's client assumes for old daemons.
 accountd_greeting parse_accountd_greeting(std::string_view first_line, std::string_view jwk_line);
 
+// A policy refusal, sent in place of a signature before accountd closes the connection
+// (doc/accountd-protocol.md): "NOSIGN <reason>".
+inline constexpr std::string_view accountd_refusal_prefix = "NOSIGN ";
+// The one-line error for an answer that is a refusal ("lacme-accountd refused to sign: REASON",
+// the reason made printable), nullopt for any other answer (without its line end).
+std::optional<std::string> accountd_refusal_error(std::string_view answer);
+
 enum class signing_input_verdict {
     ok,
     malformed_header,

@@ -52,10 +52,17 @@ unique_fd config_fd_for(const nlohmann::json& config)
 
 client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* relay, client_invocation invocation,
                        bool debug, done_fn done)
-    : done_(std::move(done))
+    : relay_(relay), done_(std::move(done))
 {
     const unique_fd config = config_fd_for(invocation.config);
-    const unique_fd socket = relay ? relay->attach_client() : open_dev_null();
+    unique_fd socket;
+    if (relay) {
+        auto end = relay->attach_client();
+        socket = std::move(end.socket);
+        relay_client_ = end.id;
+    } else {
+        socket = open_dev_null();
+    }
     child_spec spec;
     spec.argv = role.command;
     spec.argv.push_back(invocation.command);
@@ -122,6 +129,11 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
         std::chrono::milliseconds(deadline).count(), 0);
 }
 
+std::optional<std::string> client_run::accountd_failure() const
+{
+    return relay_ ? relay_->failure_of(relay_client_) : std::nullopt;
+}
+
 void client_run::on_output(std::string_view bytes)
 {
     if (output_bytes_.size() + bytes.size() <= output_cap) {
@@ -161,7 +173,7 @@ void client_run::finish_if_done()
     uv_timer_stop(timer_.get());
     client_result result;
     if (!failure_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0))
-        failure_ = "client " + describe_wait_status(*status_);
+        failure_ = accountd_failure().value_or("client " + describe_wait_status(*status_));
     result.failure = failure_;
     result.output = std::move(output_bytes_);
     result.started = started_;

@@ -61,7 +61,11 @@ private:
     void on_exit();
     void watch_exit();
     void finish_if_done();
+    // Why accountd gave this client no signature (a refusal, a dead link), which is why it failed.
+    [[nodiscard]] std::optional<std::string> accountd_failure() const;
 
+    accountd_relay* relay_;
+    std::uint64_t relay_client_ = 0;
     child_process child_;
     std::optional<uv::stream> input_;
     std::optional<uv::stream> output_;

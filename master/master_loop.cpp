@@ -1,6 +1,7 @@
 #include "master/master_loop.hpp"
 
 #include "common/error.hpp"
+#include "master/accountd_link.hpp"
 
 #include <signal.h>
 
@@ -29,25 +30,21 @@ master_loop::~master_loop()
 
 accountd_relay& master_loop::relay()
 {
-    if (!relay_) {
-        link_ = open_accountd_link(settings_, options_.debug);
-        relay_ = std::make_unique<accountd_relay>(loop_.get(), std::move(link_->connection),
-                                                  [this](const std::string& m) { log_.debug("accountd: " + m); });
-    }
+    if (!relay_)
+        relay_ = std::make_unique<accountd_relay>(
+            loop_.get(), [this] { return open_accountd_link(settings_, options_.debug); }, settings_.accountd_timeout,
+            [this](const std::string& m) { log_.debug("accountd: " + m); });
     return *relay_;
 }
 
 void master_loop::close_accountd()
 {
-    if (relay_)
-        log_.debug("accountd: " + std::to_string(relay_->requests_relayed()) + " signature(s) relayed");
-    relay_.reset();  // closes our end: accountd reads EOF and exits
-    if (link_ && link_->child) {
-        const int status = link_->child->reap_within(accountd_grace);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            log_.debug("lacme-accountd " + describe_wait_status(status));
-    }
-    link_.reset();
+    if (!relay_)
+        return;
+    log_.debug("accountd: " + std::to_string(relay_->requests_relayed()) + " signature(s) relayed over " +
+               std::to_string(relay_->links_opened()) + " link(s)");
+    relay_->close(accountd_grace);
+    relay_.reset();
 }
 
 }  // namespace lacme::master

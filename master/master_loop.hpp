@@ -1,12 +1,12 @@
 // What every command shares: the libuv loop, the record of a SIGINT/SIGTERM/SIGHUP (watched for
-// the whole run without keeping the loop alive), and the run's one accountd connection (opened on
-// first use, so a run with nothing to do contacts nobody). Whoever runs the loop runs it dry.
+// the whole run without keeping the loop alive), and the run's relay to accountd (its first link
+// opened on first use, so a run with nothing to do contacts nobody). Whoever runs the loop runs
+// it dry.
 #pragma once
 
 #include "common/log.hpp"
 #include "common/uv/loop.hpp"
 #include "common/uv/signal_watcher.hpp"
-#include "master/accountd_link.hpp"
 #include "master/accountd_relay.hpp"
 #include "master/command_line.hpp"
 #include "master/settings.hpp"
@@ -14,8 +14,6 @@
 #include <uv.h>
 
 #include <memory>
-#include <optional>
-#include <vector>
 
 namespace lacme::master {
 
@@ -34,7 +32,7 @@ public:
 
     [[nodiscard]] bool interrupted() const noexcept { return interrupted_signal_ != 0; }
     [[nodiscard]] int interrupted_signal() const noexcept { return interrupted_signal_; }
-    // Ends the accountd connection and waits (bounded) for a spawned accountd to exit.
+    // Ends the accountd link and waits (bounded) for the spawned accountd processes to exit.
     void close_accountd();
 
 private:
@@ -43,7 +41,6 @@ private:
     const command_line& options_;
     logger& log_;
     uv::signal_watcher signals_;
-    std::optional<accountd_link> link_;
     std::unique_ptr<accountd_relay> relay_;
     int interrupted_signal_ = 0;
 };

@@ -44,7 +44,6 @@ void section_runner::start_more()
     while (running_.size() < max_concurrent_ && !pending_.empty()) {
         job j = std::move(pending_.front());
         pending_.pop_front();
-        master_.log().debug("[" + j.section + "] starting the client");
         auto slot = running_.emplace(running_.end());
         auto on_done = [this, slot, callback = j.on_done](client_result result) {
             callback(std::move(result));
@@ -54,6 +53,9 @@ void section_runner::start_more()
         };
         try {
             accountd_relay* relay = j.invocation.signs ? &master_.relay() : nullptr;
+            if (relay && relay->failure())
+                throw error(*relay->failure());  // no client on a link known dead
+            master_.log().debug("[" + j.section + "] starting the client");
             *slot = std::make_unique<client_run>(master_.loop(), master_.config().client, relay,
                                                  std::move(j.invocation), master_.options().debug, std::move(on_done));
         } catch (const error& e) {

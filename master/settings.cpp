@@ -4,7 +4,9 @@
 #include "common/ini_config.hpp"
 #include "common/percent_expand.hpp"
 #include "common/text.hpp"
+#include "master/client_run.hpp"
 
+#include <charconv>
 #include <map>
 
 namespace lacme::master {
@@ -22,7 +24,8 @@ const defaults client_defaults = {
     {"SSL_verify", std::nullopt},
     {"SSL_version", std::nullopt},
     {"SSL_cipher_list", std::nullopt},
-    {"SSL_CAfile", std::nullopt},  // ours: CA bundle for the ACME server's TLS
+    {"SSL_CAfile", std::nullopt},        // ours: CA bundle for the ACME server's TLS
+    {"accountd-timeout", std::nullopt},  // ours: the master's wait for each answer of accountd
 };
 const defaults webserver_defaults = {
     {"listen", "/run/lacme-www.socket"},
@@ -81,6 +84,18 @@ std::vector<std::string> split_listen(std::string_view text)
     return items;
 }
 
+// At most the client's own bound: a longer wait would never end.
+std::chrono::seconds parse_accountd_timeout(const std::string& text)
+{
+    constexpr auto max_seconds = client_run::deadline.count();
+    std::chrono::seconds::rep seconds = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc() || end != text.data() + text.size() || seconds < 1 || seconds > max_seconds)
+        throw error("invalid accountd-timeout '" + text + "' in section [client] (seconds, 1 to " +
+                    std::to_string(max_seconds) + ")");
+    return std::chrono::seconds(seconds);
+}
+
 std::string read_config_path(const command_line& cl, const percent_expander& expander)
 {
     return expander.expand(cl.config.value_or("%E/lacme/lacme.conf"));
@@ -123,6 +138,10 @@ settings load_settings(const command_line& cl)
         s.accountd = accountd_settings{role_from(accountd, "accountd"), *accountd.at("config"), *accountd.at("privkey"),
                                        parse_yes_no("quiet", *accountd.at("quiet"))};
     }
+    const auto& timeout = client.at("accountd-timeout");
+    s.accountd_timeout = timeout ? parse_accountd_timeout(*timeout)
+                         : s.accountd ? spawned_accountd_timeout
+                                      : socket_accountd_timeout;
     return s;
 }
 

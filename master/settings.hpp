@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,13 @@ struct accountd_settings {
     bool quiet = true;
 };
 
+// How long the master waits for each answer of lacme-accountd (its greeting, each signature)
+// unless [client] accountd-timeout says otherwise: a daemon's socket answers in milliseconds; a
+// spawned accountd may first have to log in over SSH and ask for a PIN or passphrase, and a
+// token may wait for a touch.
+inline constexpr std::chrono::seconds socket_accountd_timeout{30};
+inline constexpr std::chrono::seconds spawned_accountd_timeout{120};
+
 struct settings {
     std::string config_file;                // %-expanded path of lacme.conf
     std::vector<std::string> config_certs;  // items as written (not yet %-expanded)
@@ -41,6 +49,7 @@ struct settings {
     std::string socket;            // %-expanded accountd socket, used when accountd is absent
     webserver_settings webserver;
     std::optional<accountd_settings> accountd;  // absent with --socket or no [accountd] section
+    std::chrono::seconds accountd_timeout{};
 };
 
 // Throws lacme::error naming the file (and line) for unreadable files, unknown sections or keys,

@@ -315,4 +315,12 @@ BOOST_AUTO_TEST_CASE(parse_rejects_other_protocol_versions_and_malformed_lines)
                "invalid JWK from lacme-accountd");
 }
 
+BOOST_AUTO_TEST_CASE(refusal_error_names_the_printable_reason_of_a_nosign_answer_only)
+{
+    BOOST_TEST(lacme::accountd_refusal_error("NOSIGN operation deactivate not allowed\x1b[2J").value_or("") ==
+               "lacme-accountd refused to sign: operation deactivate not allowed\\x1b[2J");
+    BOOST_TEST(!lacme::accountd_refusal_error("c2lnbmF0dXJl"));
+    BOOST_TEST(!lacme::accountd_refusal_error("NOSIGNATURE"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -75,4 +75,16 @@ BOOST_AUTO_TEST_CASE(errors_name_file_line_and_key)
     BOOST_CHECK_THROW(load(dir, "[client]\ncommand =\n"), lacme::error);
 }
 
+BOOST_AUTO_TEST_CASE(accountd_timeout_defaults_to_the_link_kind_and_is_bounded)
+{
+    const lacme::test::temp_dir dir;
+    BOOST_TEST(load(dir, "").accountd_timeout == socket_accountd_timeout);
+    BOOST_TEST(load(dir, "[accountd]\n").accountd_timeout == spawned_accountd_timeout);
+    BOOST_TEST(load(dir, "[accountd]\n", "/tmp/S.x").accountd_timeout == socket_accountd_timeout);
+    BOOST_TEST(load(dir, "[client]\naccountd-timeout = 7\n[accountd]\n").accountd_timeout == std::chrono::seconds(7));
+    BOOST_TEST(load(dir, "[client]\naccountd-timeout = 900\n").accountd_timeout == std::chrono::seconds(900));
+    for (const char* bad : {"0", "901", "-1", "2s"})
+        BOOST_CHECK_THROW(load(dir, std::string("[client]\naccountd-timeout = ") + bad + "\n"), lacme::error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
