@@ -19,7 +19,7 @@ mkdir -p "$T/www/.well-known/acme-challenge"
 t_bg "$T/http01.log" python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$HTTP01_PORT"
 t_wait_for "http-01 server" bash -c "exec 3<>/dev/tcp/127.0.0.1/$HTTP01_PORT"
 t_keygen "$T/service.key" p256
-openssl req -new -key "$T/service.key" -subj "/CN=slow.example.org" -outform DER -out "$T/slow.csr" 2>/dev/null
+openssl req -new -key "$T/service.key" -subj "/CN=slow.example.org" -addext "subjectAltName=DNS:slow.example.org" -outform DER -out "$T/slow.csr" 2>/dev/null
 start=$(date +%s)
 (cd "$T/www/.well-known/acme-challenge" &&
     timeout 300 python3 "$HELPER" run --accountd "$ACCOUNTD --quiet --config=$T/accountd.conf" --config "$T/slow.json" \
