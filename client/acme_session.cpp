@@ -60,8 +60,9 @@ accountd_connection& acme_session::accountd() const
 std::chrono::milliseconds acme_session::request_timeout() const
 {
     if (deadline_.expired())
-        throw transport_error("timeout exceeded");
-    return std::min(deadline_.remaining(std::chrono::seconds(60)), std::chrono::milliseconds(std::chrono::seconds(60)));
+        throw transport_error("the run's time limit is exceeded");
+    const std::chrono::milliseconds bound = limits_.request_timeout;
+    return std::min(deadline_.remaining(bound), bound);
 }
 
 const acme_directory& acme_session::directory()

@@ -39,6 +39,9 @@ struct retry_limits {
     int transient = 3;  // 5xx, rateLimited, connection errors
     std::chrono::milliseconds first_backoff{1000};
     std::chrono::seconds longest_wait{60};  // a longer Retry-After is reported, not waited for
+    // One request (connecting: curl_transport's own 15 s): a CA slow to answer, e.g. a long
+    // finalize, is waited for; a dead one is not.
+    std::chrono::seconds request_timeout{120};
 };
 
 class acme_session {
@@ -56,6 +59,7 @@ public:
     [[nodiscard]] accountd_connection& accountd() const;
     [[nodiscard]] nonce_pool& nonces() noexcept { return nonces_; }
 
+    // The run's overall bound (client/main.cpp), not the `timeout` setting.
     void set_deadline(deadline d) { deadline_ = d; }
     [[nodiscard]] const deadline& current_deadline() const noexcept { return deadline_; }
     void set_retry_limits(retry_limits limits) { limits_ = limits; }
@@ -77,6 +81,8 @@ public:
     [[nodiscard]] run_log& log() const noexcept { return log_; }
     // The `server` setting: where the CA's other URLs are checked against (client/ca_url.hpp).
     [[nodiscard]] const std::string& directory_url() const noexcept { return config_.server; }
+    // The `timeout` setting: how long each wait for the CA may poll.
+    [[nodiscard]] std::chrono::seconds polling_limit() const noexcept { return config_.timeout; }
 
 private:
     // check_ca_url, with a debug line for another host.

@@ -19,7 +19,7 @@ struct tls_settings {
 
 struct client_config {
     std::string server{default_server};
-    std::chrono::seconds timeout{30};  // 0: no deadline (as lacme)
+    std::chrono::seconds timeout{30};  // polling limit of each wait; 0: none (as lacme)
     tls_settings tls;
     std::string preferred_chain;  // issuer CN of the chain's top certificate ("" = CA's default)
 };

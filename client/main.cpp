@@ -4,6 +4,8 @@
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
 //   renewal-info                                certificate (DER) on stdin, ARI window on stdout
 //                                               (SOCKET_FD is not used: nothing is signed)
+//   capabilities                                what lacme 0.8's client lacks, one a line, on stdout
+//                                               (lacme 0.8's client fails this command)
 // Every error ends as one "Error: ..." line on stderr and exit status 1.
 #include "client/account_command.hpp"
 #include "client/accountd_connection.hpp"
@@ -39,6 +41,9 @@ namespace {
 using namespace lacme::client;
 
 constexpr std::size_t stdin_cap = 1024 * 1024;  // a CSR or a certificate, never more
+// The whole run's bound, generous but under the master's (master/client_run.hpp: 900 s) so that
+// the client still says what it was waiting for. `timeout` only limits polling, as in lacme 0.8.
+constexpr std::chrono::seconds run_time_limit{840};
 
 int parse_fd(const char* text, std::string_view what)
 {
@@ -77,10 +82,15 @@ int run(int argc, char** argv, lacme::logger& out)
     if (argc < 4)
         throw lacme::error("usage: client COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
     const std::string command = argv[1];
-    if (command != "account" && command != "newOrder" && command != "revokeCert" && command != "renewal-info")
+    if (command != "account" && command != "newOrder" && command != "revokeCert" && command != "renewal-info" &&
+        command != "capabilities")
         throw lacme::error("unknown command '" + lacme::printable_for_log(command, 40) + "'");
     lacme::unique_fd config_fd(parse_fd(argv[2], "CONFIG_FD"));
     lacme::unique_fd socket_fd(parse_fd(argv[3], "SOCKET_FD"));
+    if (command == "capabilities") {
+        lacme::write_all(STDOUT_FILENO, "newOrder --replaces\nrenewal-info\n", "stdout");
+        return 0;
+    }
     const std::vector<std::string> args(argv + 4, argv + argc);
     if (debug_from_env())
         out.set_threshold(lacme::log_level::debug);
@@ -105,8 +115,7 @@ int run(int argc, char** argv, lacme::logger& out)
     }
     curl_transport http(config.tls, log);
     acme_session session(http, accountd ? &*accountd : nullptr, config, log);
-    if (config.timeout.count() > 0)
-        session.set_deadline(deadline::after(config.timeout));
+    session.set_deadline(deadline::after(run_time_limit));
 
     int status = 0;
     if (command == "account") {

@@ -82,18 +82,21 @@ std::optional<signed_post> prepare_challenge(acme_session& session, const nlohma
 
 }  // namespace
 
-std::chrono::milliseconds poll_delay(const acme_session& session, const http_response& response, backoff& fallback,
+std::chrono::milliseconds poll_delay(const acme_session& session, const http_response& response, polling_limit& wait,
                                      std::string_view what)
 {
     const deadline& end = session.current_deadline();
-    std::chrono::milliseconds delay = fallback.next();
+    std::chrono::milliseconds delay = wait.intervals().next();
     // With timeout = 0 a CA still gets at most a day per wait.
     const auto cap = end.remaining(std::chrono::hours(24));
     if (const auto ra = response.header("retry-after"))
         if (const auto parsed = parse_retry_after(*ra, std::chrono::system_clock::now(), cap))
             delay = std::max<std::chrono::milliseconds>(*parsed, std::chrono::milliseconds(100));
     if (!end.allows(delay))
-        throw acme_error("timeout exceeded while waiting for " + std::string(what));
+        throw acme_error("timeout exceeded while waiting for " + std::string(what) + " (the run's time limit)");
+    if (!wait.spend(delay))
+        throw acme_error("timeout exceeded while waiting for " + std::string(what) + " (timeout = " +
+                         std::to_string(wait.limit().count()) + " s of polling)");
     session.log().debug(std::string(what) + ": polling again in " + std::to_string(delay.count()) + " ms");
     return delay;
 }
@@ -171,8 +174,9 @@ signed_post finalize_request(const nlohmann::json& order, const std::string& csr
 // a few polls, each of which costs a signature. A CA's Retry-After overrides both.
 tracked_order::tracked_order(acme_session& session, placed_order order, std::string names)
     : session_(session), url_(std::move(order.url)), body_(std::move(order.body)), response_(std::move(order.response)),
-      names_(std::move(names)), validation_(std::chrono::milliseconds(100), std::chrono::seconds(8)),
-      issuance_(std::chrono::milliseconds(10), std::chrono::seconds(8))
+      names_(std::move(names)),
+      validation_(backoff(std::chrono::milliseconds(100), std::chrono::seconds(8)), session.polling_limit()),
+      issuance_(backoff(std::chrono::milliseconds(10), std::chrono::seconds(8)), session.polling_limit())
 {
 }
 
@@ -254,7 +258,7 @@ namespace {
 // The chain at `url`, RFC 8555 §7.4.2: a CA may answer 202 until it is ready.
 http_response fetch_chain(acme_session& session, const std::string& url)
 {
-    for (backoff wait(std::chrono::milliseconds(500), std::chrono::seconds(8));;) {
+    for (polling_limit wait(backoff(std::chrono::milliseconds(500), std::chrono::seconds(8)), session.polling_limit());;) {
         http_response r = session.post_ok({.url = url, .accept = pem_chain_type}, "certificate download");
         if (r.status != 202) {
             count_pem_certificates(r.body);  // refuses anything but PEM certificates

@@ -41,7 +41,7 @@ authorization_work authorize_all(acme_session& session, const nlohmann::json& or
 void wait_for_validation(acme_session& session, challenge_files& files, const authorization_work& work);
 
 // The order as it progresses: finalize, poll (after Retry-After or backoff, within the
-// session's deadline), and the verdict.
+// `timeout` polling limit and the session's deadline), and the verdict.
 class tracked_order {
 public:
     tracked_order(acme_session& session, placed_order order, std::string names);
@@ -68,8 +68,8 @@ private:
     nlohmann::json body_;
     http_response response_;
     std::string names_;
-    backoff validation_;
-    backoff issuance_;
+    polling_limit validation_;
+    polling_limit issuance_;
 };
 
 // The finalize request (RFC 8555 §7.4) for the order's CSR.
@@ -81,8 +81,9 @@ signed_post finalize_request(const nlohmann::json& order, const std::string& csr
 std::string download_chain(acme_session& session, const std::string& url, const std::string& preferred_chain);
 
 // The pause before polling again: the CA's Retry-After, clamped to what the deadline allows,
-// else `fallback`; acme_error "timeout exceeded while waiting for WHAT" past the deadline.
-std::chrono::milliseconds poll_delay(const acme_session& session, const http_response& response, backoff& fallback,
+// else the wait's next interval; acme_error "timeout exceeded while waiting for WHAT" when the
+// pause would reach the wait's polling limit or pass the session's deadline.
+std::chrono::milliseconds poll_delay(const acme_session& session, const http_response& response, polling_limit& wait,
                                      std::string_view what);
 
 }  // namespace lacme::client

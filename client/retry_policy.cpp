@@ -180,6 +180,14 @@ std::chrono::milliseconds backoff::next()
     return current;
 }
 
+bool polling_limit::spend(std::chrono::milliseconds delay)
+{
+    if (limit_.count() > 0 && spent_ + delay >= limit_)
+        return false;
+    spent_ += delay;
+    return true;
+}
+
 std::chrono::milliseconds deadline::remaining(std::chrono::milliseconds fallback) const
 {
     if (!end_)

@@ -1,6 +1,7 @@
 // When to try again: Retry-After (RFC 9110 §10.2.3, delay-seconds or HTTP-date), an exponential
-// backoff from a short first interval when the CA gives no hint, and the overall deadline that
-// the `timeout` setting imposes. Nothing here sleeps; callers ask and then wait.
+// backoff from a short first interval when the CA gives no hint, the polling limit that the
+// `timeout` setting imposes on each wait (as lacme 0.8), and the run's own overall deadline.
+// Nothing here sleeps; callers ask and then wait.
 #pragma once
 
 #include <chrono>
@@ -32,6 +33,23 @@ public:
 private:
     std::chrono::milliseconds next_;
     std::chrono::milliseconds max_;
+};
+
+// One wait for the CA (challenges, issuance, download): its intervals, and the time it has
+// spent pausing, which `timeout` bounds as lacme 0.8 does: the time the CA takes to answer
+// each request does not count (that has its own bound per request). 0: unlimited.
+class polling_limit {
+public:
+    polling_limit(backoff intervals, std::chrono::seconds limit) : intervals_(intervals), limit_(limit) {}
+    [[nodiscard]] backoff& intervals() noexcept { return intervals_; }
+    [[nodiscard]] std::chrono::seconds limit() const noexcept { return limit_; }
+    // Counts a pause of `delay`; false when it would reach the limit (nothing counted then).
+    bool spend(std::chrono::milliseconds delay);
+
+private:
+    backoff intervals_;
+    std::chrono::seconds limit_;
+    std::chrono::milliseconds spent_{0};
 };
 
 // A point in time after which the operation gives up; "none" never expires (timeout = 0).

@@ -88,12 +88,18 @@ staged_file::~staged_file()
 
 void staged_file::commit()
 {
+    if (::close(commit_holding_lock().release()) != 0)
+        throw_errno("close " + path_);
+}
+
+unique_fd staged_file::commit_holding_lock()
+{
     if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
         throw_errno("rename " + temp_path_ + " to " + path_);
-    if (::close(fd_.release()) != 0)
-        throw_errno("close " + path_);
+    unique_fd held = std::move(fd_);
     sync_parent_directory(path_);
     remove_abandoned_temporaries(path_);
+    return held;
 }
 
 void sync_parent_directory(const std::string& path)

@@ -31,6 +31,9 @@ public:
     ~staged_file();
 
     void commit();
+    // commit(), but the file stays open and flock'ed under its new name until the returned fd
+    // closes: a reader that takes the lock (LOCK_NB) knows its writer is gone.
+    [[nodiscard]] unique_fd commit_holding_lock();
 
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] const std::string& temp_path() const noexcept { return temp_path_; }

@@ -135,6 +135,8 @@ void die_with_parent(pid_t parent) noexcept
 {
     die_with_parent(parent);
     reset_signals();
+    if (spec.own_process_group && ::setpgid(0, 0) != 0)
+        throw_errno("setpgid");
     drop_privileges(spec.user, spec.group);
     die_with_parent(parent);  // the kernel clears the parent-death signal when the uid/gid change
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -222,6 +224,18 @@ int child_process::terminate(std::chrono::milliseconds grace) noexcept
     if (const auto status = try_reap())
         return *status;
     signal(SIGKILL);
+    return wait();
+}
+
+int child_process::terminate_group(std::chrono::milliseconds grace) noexcept
+{
+    if (pid_ <= 0)
+        return 0;
+    ::kill(-pid_, SIGTERM);
+    pollfd p{pidfd_.get(), POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(grace.count()));
+    // Not reaped yet (at worst a zombie): the group's id is still this child's.
+    ::kill(-pid_, SIGKILL);
     return wait();
 }
 

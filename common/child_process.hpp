@@ -31,6 +31,7 @@ struct child_spec {
     std::vector<std::string> environment;   // NAME=VALUE added to USER, LOGNAME, HOME, SHELL, PATH, TERM
     bool inherit_environment = false;       // the parent's whole environment instead (gpg's agent)
     bool expand_argv_after_drop = false;    // lacme's [accountd] command: %-specifiers of the dropped user
+    bool own_process_group = false;         // leads a new process group (terminate_group)
 };
 
 // A started child, killed (SIGKILL) and reaped by the destructor if still running.
@@ -54,6 +55,10 @@ public:
     std::optional<int> try_reap() noexcept;
     // SIGTERM, wait up to grace, then SIGKILL; returns the wait status.
     int terminate(std::chrono::milliseconds grace) noexcept;
+    // For a child spawned with own_process_group, while it runs: SIGTERM to its whole group (what
+    // a shell started dies with it), up to grace for the child to exit, then SIGKILL to the
+    // group; returns the child's wait status.
+    int terminate_group(std::chrono::milliseconds grace) noexcept;
     // Waits up to grace for the child to exit by itself, then terminate(grace).
     int reap_within(std::chrono::milliseconds grace) noexcept;
     // Waits for the child to exit, however long it takes; returns the wait status.

@@ -83,7 +83,7 @@ accountd_link open_accountd_link(const settings& s, bool debug)
 {
     if (s.accountd)
         return spawn_accountd(*s.accountd, debug);
-    return connect_accountd(s.socket);
+    return connect_accountd(accountd_socket_path(s));
 }
 
 }  // namespace lacme::master

@@ -299,23 +299,31 @@ std::vector<certificate_section> load_certificate_sections(std::span<const std::
     return result;
 }
 
-std::vector<const certificate_section*> select_sections(const std::vector<certificate_section>& all,
-                                                        std::span<const std::string> names)
+section_selection select_known_sections(const std::vector<certificate_section>& all, std::span<const std::string> names)
 {
-    std::vector<const certificate_section*> selected;
+    section_selection selection;
     if (names.empty()) {
         for (const auto& section : all)
-            selected.push_back(&section);
-        return selected;
+            selection.sections.push_back(&section);
+        return selection;
     }
     for (const auto& name : names) {
         const auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s.name == name; });
         if (it == all.end())
-            throw error("no such certificate section [" + name + "]");
-        if (std::find(selected.begin(), selected.end(), &*it) == selected.end())
-            selected.push_back(&*it);
+            selection.unknown.push_back(name);
+        else if (std::find(selection.sections.begin(), selection.sections.end(), &*it) == selection.sections.end())
+            selection.sections.push_back(&*it);
     }
-    return selected;
+    return selection;
+}
+
+std::vector<const certificate_section*> select_sections(const std::vector<certificate_section>& all,
+                                                        std::span<const std::string> names)
+{
+    section_selection selection = select_known_sections(all, names);
+    if (!selection.unknown.empty())
+        throw error("no such certificate section [" + selection.unknown.front() + "]");
+    return std::move(selection.sections);
 }
 
 }  // namespace lacme::master

@@ -67,7 +67,14 @@ std::vector<certificate_section> load_certificate_sections(std::span<const std::
                                                            std::string_view config_dir);
 
 // The sections named on the command line (in that order, repeats dropped), or all of them when
-// names is empty. Throws lacme::error for a name that no section has.
+// names is empty, and the names that no section has (lacme 0.8 warns about those and goes on).
+struct section_selection {
+    std::vector<const certificate_section*> sections;
+    std::vector<std::string> unknown;
+};
+section_selection select_known_sections(const std::vector<certificate_section>& all, std::span<const std::string> names);
+
+// select_known_sections, but a name that no section has is a lacme::error.
 std::vector<const certificate_section*> select_sections(const std::vector<certificate_section>& all,
                                                         std::span<const std::string> names);
 

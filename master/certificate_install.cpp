@@ -9,6 +9,7 @@
 #include "master/chain_verification.hpp"
 #include "master/install_journal.hpp"
 #include "master/issued_leaf.hpp"
+#include "master/pending_notify.hpp"
 
 #include <sys/stat.h>
 
@@ -85,6 +86,8 @@ installed_certificate verify_and_install(const certificate_section& section, std
         staged.emplace_back(section.certificate_chain, all, mode, owner);
         installed.paths.push_back(section.certificate_chain);
     }
+    // From the first rename on, the service needs its notify, even if this run dies first.
+    record_pending_notify(section);
     // Two files: journaled, so that a crash between the renames is completed by the next run.
     std::optional<install_journal> journal;
     if (staged.size() > 1)

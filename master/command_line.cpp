@@ -50,7 +50,14 @@ private:
     std::size_t next_ = 0;
 };
 
-void apply_option(command_line& cl, option_reader& reader, std::string_view arg, bool& help, bool& version)
+// Flags that decide something only once every option is read.
+struct deferred_flags {
+    bool help = false;
+    bool version = false;
+    bool force = false;  // wins over --min-days wherever it is (lacme 0.8)
+};
+
+void apply_option(command_line& cl, option_reader& reader, std::string_view arg, deferred_flags& deferred)
 {
     std::string_view name = arg;
     std::optional<std::string_view> inline_value;
@@ -73,11 +80,9 @@ void apply_option(command_line& cl, option_reader& reader, std::string_view arg,
         cl.min_days = static_cast<int>(parse_integer(name, reader.value_for(name, inline_value), -1000000, 1000000));
     else if (name == "--jobs" || name == "--max-concurrent")
         cl.max_concurrent = static_cast<unsigned>(parse_integer(name, reader.value_for(name, inline_value), 1, 64));
-    else if (name == "--force") {
-        bool force = false;
-        flag(force);
-        cl.min_days = -1;
-    } else if (name == "--quiet" || name == "-q")
+    else if (name == "--force")
+        flag(deferred.force);
+    else if (name == "--quiet" || name == "-q")
         flag(cl.quiet);
     else if (name == "--debug")
         flag(cl.debug);
@@ -90,9 +95,9 @@ void apply_option(command_line& cl, option_reader& reader, std::string_view arg,
     else if (name == "--json")
         flag(cl.json);
     else if (name == "--help" || name == "-h")
-        flag(help);
+        flag(deferred.help);
     else if (name == "--version")
-        flag(version);
+        flag(deferred.version);
     else
         throw usage_error("Unknown option: " + std::string(arg.substr(0, 60)));
 }
@@ -102,8 +107,7 @@ void apply_option(command_line& cl, option_reader& reader, std::string_view arg,
 command_line parse_command_line(const std::vector<std::string>& args)
 {
     command_line cl;
-    bool help = false;
-    bool version = false;
+    deferred_flags deferred;
     std::vector<std::string> positional;
     option_reader reader(args);
     bool options_ended = false;
@@ -112,14 +116,16 @@ command_line parse_command_line(const std::vector<std::string>& args)
         if (!options_ended && arg == "--")
             options_ended = true;
         else if (!options_ended && arg.size() > 1 && arg.front() == '-')
-            apply_option(cl, reader, arg, help, version);
+            apply_option(cl, reader, arg, deferred);
         else
             positional.emplace_back(arg);
     }
-    if (help || version) {
-        cl.command = help ? command_kind::help : command_kind::version;
+    if (deferred.help || deferred.version) {
+        cl.command = deferred.help ? command_kind::help : command_kind::version;
         return cl;
     }
+    if (deferred.force)
+        cl.min_days = -1;
     if (positional.empty())
         throw usage_error("Missing command");
     const auto command = command_named(positional.front());

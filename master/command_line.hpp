@@ -23,7 +23,7 @@ struct command_line {
     bool deactivate = false;
     // newOrder
     std::vector<std::string> config_certs;
-    std::optional<int> min_days;  // --force is -1
+    std::optional<int> min_days;  // --force makes it -1, whatever the order of the options
     bool json = false;            // ours
     unsigned max_concurrent = 4;  // ours: --jobs / --max-concurrent
     std::vector<std::string> arguments;  // CONTACTs, SECTIONs or FILEs

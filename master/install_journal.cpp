@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,21 +44,33 @@ install_journal::install_journal(std::string path, std::span<const staged_file> 
     nlohmann::json renames = nlohmann::json::array();
     for (const auto& f : files)
         renames.push_back({{"from", f.temp_path()}, {"to", f.path()}});
-    write_file_atomically(path_, renames.dump() + "\n", 0600);
+    lock_ = staged_file(path_, renames.dump() + "\n", 0600, std::nullopt).commit_holding_lock();
 }
 
 void install_journal::complete()
 {
     remove_journal(path_);
+    lock_.reset();
 }
 
 std::vector<std::string> complete_interrupted_install(const std::string& journal_path,
                                                       const std::vector<std::string>& targets)
 {
-    const auto text = read_file_if_present(journal_path, max_journal_size);
-    if (!text)
-        return {};
-    const auto renames = nlohmann::json::parse(*text, nullptr, false);
+    const unique_fd journal(::open(journal_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!journal) {
+        if (errno == ENOENT)
+            return {};
+        throw_errno("open " + journal_path);
+    }
+    struct stat st {};
+    if (::fstat(journal.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        throw error(journal_path + ": not an install journal");
+    if (::flock(journal.get(), LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            throw error("another lacme run is installing this certificate (" + journal_path + " is locked)");
+        throw_errno("lock " + journal_path);
+    }
+    const auto renames = nlohmann::json::parse(read_to_end(journal.get(), max_journal_size, journal_path), nullptr, false);
     if (!renames.is_array())
         throw error(journal_path + ": not an install journal");
     for (const auto& r : renames) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/atomic_file.hpp"
+#include "common/unique_fd.hpp"
 
 #include <span>
 #include <string>
@@ -25,6 +26,7 @@ public:
 
 private:
     std::string path_;
+    unique_fd lock_;  // flock'ed while the install runs: complete_interrupted_install leaves it alone
 };
 
 // ".NAME.lacme-install" beside target.
@@ -33,7 +35,7 @@ std::string install_journal_path(const std::string& target);
 // Renames what the interrupted install recorded at journal_path left pending, then removes the
 // journal; nothing to do without one. Each target must be one of targets and each temporary
 // file its staged_file's. Returns the targets it replaced. Throws lacme::error (bad journal,
-// failed rename).
+// failed rename, or a journal whose writer is still installing: another live run's).
 std::vector<std::string> complete_interrupted_install(const std::string& journal_path,
                                                       const std::vector<std::string>& targets);
 

@@ -9,6 +9,7 @@
 #include "master/check_command.hpp"
 #include "master/revoke_command.hpp"
 #include "master/role_accounts.hpp"
+#include "master/run_lock.hpp"
 #include "master/settings.hpp"
 
 #include <iostream>
@@ -20,6 +21,8 @@ using namespace lacme::master;
 
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
+// A second newOrder run of the same configuration waits this long for the first to finish.
+constexpr std::chrono::seconds run_lock_patience{10};
 
 int run_command(const command_line& cl, const settings& s, lacme::logger& log)
 {
@@ -30,6 +33,9 @@ int run_command(const command_line& cl, const settings& s, lacme::logger& log)
             log.info("Error: " + m);
         return exit_usage;
     }
+    std::optional<run_lock> lock;
+    if (cl.command == command_kind::new_order)
+        lock.emplace(s.config_file, run_lock_patience, log);
     master_loop master(s, cl, log);
     switch (cl.command) {
     case command_kind::account:

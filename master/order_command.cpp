@@ -9,6 +9,7 @@
 #include "master/section_check.hpp"
 #include "master/section_run.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace lacme::master {
@@ -36,16 +37,18 @@ int run_order_command(master_loop& master)
     const auto& s = master.config();
     auto& log = master.log();
     std::vector<certificate_section> all;
-    std::vector<const certificate_section*> sections;
+    section_selection selection;
     try {
         all = load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file));
-        sections = select_sections(all, cl.arguments);
+        selection = select_known_sections(all, cl.arguments);
     } catch (const error& e) {
         log.info(std::string("Error: ") + e.what());
         return exit_config;
     }
+    for (const auto& name : selection.unknown)
+        log.info("Warning: No such section " + name + ", skipping");  // lacme 0.8's words; exit 1
 
-    std::vector<section_run> runs = section_runs(sections);
+    std::vector<section_run> runs = section_runs(selection.sections);
     plan_sections(runs, cl.min_days, log);
     look_up_renewal_windows(master, runs);
     if (!master.interrupted() && any_in(runs, section_state::ordering)) {
@@ -60,7 +63,9 @@ int run_order_command(master_loop& master)
     if (master.interrupted())
         log.info("Interrupted by signal " + std::to_string(master.interrupted_signal()));
     master.close_accountd();
-    notify_issued(runs, log);
+    const int notify_interrupted_by = notify_installed(runs, log);
+    if (notify_interrupted_by != 0)
+        log.info("Interrupted by signal " + std::to_string(notify_interrupted_by));
 
     std::vector<section_result> results;
     for (const auto& run : runs)
@@ -69,7 +74,9 @@ int run_order_command(master_loop& master)
         log.log(r.status == section_status::failed ? log_level::info : log_level::verbose, summary_line(r));
     if (cl.json)
         std::cout << summary_json(results) << '\n';
-    return master.interrupted() ? exit_failure : exit_status(results);
+    if (master.interrupted() || notify_interrupted_by != 0 || !selection.unknown.empty())
+        return std::max(exit_failure, exit_status(results));
+    return exit_status(results);
 }
 
 }  // namespace lacme::master

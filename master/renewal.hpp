@@ -17,15 +17,16 @@ struct renewal_decision {
     bool renew;
     std::string reason;  // e.g. "no certificate installed yet", "expires in 74 days"
     std::optional<time_point> expiry;  // of the installed certificate, when there is one
+    bool key_changed = false;  // the installed certificate is not for certificate-key (rotated)
 };
 
 // The installed certificate is certificate-chain if set, else certificate (as lacme). min-days
 // is the command line's if given, else the section's, else 21; force means -1. Renew when no
 // certificate can be read there, when min-days is negative, when it expires within min-days
 // days, or when the CA's renewal window (ari: the suggestedWindow of its renewalInfo for the
-// installed certificate) has started. An installed certificate whose key is not
-// certificate-key is an error unless min-days is negative (replacing the key is then deliberate).
-// Throws lacme::error (unreadable service key, key mismatch).
+// installed certificate) has started, and when the installed certificate's key is not
+// certificate-key: the key was rotated, and the service loads the new key now.
+// Throws lacme::error (unreadable service key).
 renewal_decision decide_renewal(const certificate_section& section, std::optional<int> min_days_cli, bool force,
                                 time_point now, std::optional<renewal_window> ari = std::nullopt);
 

@@ -4,8 +4,10 @@
 #include "common/renewal_info.hpp"
 #include "master/certificate_files.hpp"
 #include "master/certificate_install.hpp"
+#include "master/client_capabilities.hpp"
 #include "master/csr.hpp"
 #include "master/notify.hpp"
+#include "master/pending_notify.hpp"
 #include "master/renewal.hpp"
 #include "master/section_check.hpp"
 #include "master/section_runner.hpp"
@@ -76,7 +78,7 @@ void apply_decision(section_run& run, const renewal_decision& decision, logger& 
         run.detail = decision.reason;
         return;
     }
-    log.debug(tag(run) + "renewing: " + decision.reason);
+    log.log(decision.key_changed ? log_level::verbose : log_level::debug, tag(run) + "renewing: " + decision.reason);
     try {
         if (const auto problems = installation_problems(*run.config); !problems.empty())
             throw error(problems.front());
@@ -134,6 +136,33 @@ void install_chain(section_run& run, const client_result& client, logger& log)
     }
 }
 
+// Whether the section's notify runs now: it has one pending (master/pending_notify.hpp), because
+// this run installed its certificate or an earlier run died before notifying. A pending record
+// of a section that no longer has a notify is dropped.
+bool notify_due(const section_run& run, logger& log)
+{
+    const auto& section = *run.config;
+    if (section.reference_certificate().empty() || !notify_pending(section))
+        return false;
+    if (!section.notify) {
+        forget_pending_notify(section, log);
+        return false;
+    }
+    if (run.state != section_state::issued)
+        log.info(tag(run) + "an earlier run installed a certificate without running its notify: running it now");
+    return true;
+}
+
+// The ARI identifiers go to the client only if it takes --replaces (lacme 0.8's does not).
+void drop_unsupported_replaces(master_loop& master, std::vector<section_run>& runs)
+{
+    const auto replaces = [](const section_run& r) { return r.state == section_state::ordering && !r.replaces.empty(); };
+    if (std::none_of(runs.begin(), runs.end(), replaces) || query_client_capabilities(master).replaces)
+        return;
+    for (auto& run : runs)
+        run.replaces.clear();
+}
+
 }  // namespace
 
 std::vector<section_run> section_runs(const std::vector<const certificate_section*>& sections)
@@ -179,6 +208,7 @@ void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs
 
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir)
 {
+    drop_unsupported_replaces(master, runs);
     section_runner runner(master, master.options().max_concurrent);
     for (auto& run : runs) {
         if (run.state != section_state::ordering)
@@ -197,20 +227,28 @@ void fail_ordering(std::vector<section_run>& runs, const std::string& reason)
             fail(run, reason);
 }
 
-void notify_issued(std::vector<section_run>& runs, logger& log)
+int notify_installed(std::vector<section_run>& runs, logger& log)
 {
+    std::vector<section_run*> notified;
     std::vector<std::string> commands;
-    for (const auto& run : runs)
-        if (run.config->notify && run.state == section_state::issued)
+    for (auto& run : runs)
+        if (notify_due(run, log)) {
+            notified.push_back(&run);
             commands.push_back(*run.config->notify);
-    for (const auto& failure : run_notify_commands(commands, log)) {
+        }
+    const notify_outcome outcome = run_notify_commands(commands, log);
+    for (section_run* run : notified) {
+        const auto failure = std::find_if(outcome.failures.begin(), outcome.failures.end(),
+                                          [&](const notify_failure& f) { return f.command == *run->config->notify; });
+        if (failure == outcome.failures.end() || failure->ran)
+            forget_pending_notify(*run->config, log);
+        if (failure == outcome.failures.end())
+            continue;
         // The certificate is installed, but the service still runs the old one: a failure.
-        for (auto& run : runs)
-            if (run.config->notify == failure.command && run.state == section_state::issued) {
-                run.state = section_state::failed;  // expiry and paths stay: they are installed
-                run.detail = "installed, but notify `" + failure.command + "` " + failure.reason;
-            }
+        run->state = section_state::failed;  // expiry and paths stay: they are installed
+        run->detail = "installed, but notify `" + failure->command + "` " + failure->reason;
     }
+    return outcome.interrupted_by;
 }
 
 bool any_in(const std::vector<section_run>& runs, section_state state)

@@ -48,12 +48,16 @@ void plan_sections(std::vector<section_run>& runs, std::optional<int> min_days, 
 void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs);
 
 // Phase 3: runs the clients for the ordering sections and installs each chain as it arrives
-// (issued or failed; a signal leaves the others ordering); fail_ordering fails them all at once (the challenge responder could not start).
+// (issued or failed; a signal leaves the others ordering); fail_ordering fails them all at once
+// (the challenge responder could not start). An ARI identifier is passed only to a client that
+// says it takes --replaces (master/client_capabilities.hpp).
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir);
 void fail_ordering(std::vector<section_run>& runs, const std::string& reason);
 
-// Phase 4: the notify commands of issued sections; a failing one fails its sections.
-void notify_issued(std::vector<section_run>& runs, logger& log);
+// Phase 4: the notify commands of the sections installed now and of those an earlier run
+// installed without notifying (master/pending_notify.hpp); a failing one fails its sections.
+// Returns the signal (SIGINT, SIGTERM, SIGHUP) that stopped the commands, or 0.
+int notify_installed(std::vector<section_run>& runs, logger& log);
 
 [[nodiscard]] bool any_in(const std::vector<section_run>& runs, section_state state);
 section_result result_of(const section_run& run);

@@ -103,6 +103,11 @@ std::string read_config_path(const command_line& cl, const percent_expander& exp
 
 }  // namespace
 
+std::string accountd_socket_path(const settings& s)
+{
+    return percent_expander::for_current_process().expand(s.socket);
+}
+
 settings load_settings(const command_line& cl)
 {
     const auto expander = percent_expander::for_current_process();
@@ -122,7 +127,7 @@ settings load_settings(const command_line& cl)
     s.client_config = nlohmann::json::object();
     for (const auto& [key, value] : client)
         s.client_config[key] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-    s.socket = expander.expand(cl.socket.value_or(*client.at("socket")));
+    s.socket = cl.socket.value_or(*client.at("socket"));
 
     const defaults web = section_values(ini, "webserver", webserver_defaults);
     s.webserver.listen = split_listen(*web.at("listen"));

@@ -46,7 +46,7 @@ struct settings {
     std::vector<std::string> config_certs;  // items as written (not yet %-expanded)
     child_role client;
     nlohmann::json client_config;  // the [client] section as the client reads it on CONFIG_FD
-    std::string socket;            // %-expanded accountd socket, used when accountd is absent
+    std::string socket;            // accountd socket as written (used when accountd is absent)
     webserver_settings webserver;
     std::optional<accountd_settings> accountd;  // absent with --socket or no [accountd] section
     std::chrono::seconds accountd_timeout{};
@@ -54,6 +54,10 @@ struct settings {
 
 // Throws lacme::error naming the file (and line) for unreadable files, unknown sections or keys,
 // bad values.
+// The accountd socket, %-expanded now: only a run that connects to it needs it to expand (the
+// default %t/S.lacme has no value for a user without XDG_RUNTIME_DIR, e.g. under cron).
+std::string accountd_socket_path(const settings& s);
+
 settings load_settings(const command_line& cl);
 
 }  // namespace lacme::master

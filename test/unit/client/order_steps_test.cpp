@@ -114,6 +114,24 @@ BOOST_AUTO_TEST_CASE(finalize_early_then_poll_until_valid)
     BOOST_TEST(fake.http.count("POST " + ca + "/order/1") == 2);
 }
 
+// Issue 23: `timeout` bounds the pauses of each wait (lacme 0.8's polling limit), whatever the
+// run's deadline; it used to be only the run's deadline.
+BOOST_AUTO_TEST_CASE(timeout_limits_the_pauses_of_a_wait)
+{
+    const auto start = std::chrono::steady_clock::now();
+    canned_ca fake;
+    fake.config.timeout = 1s;
+    fake.session.set_deadline(deadline::after(5s));
+    fake.http.answer("POST " + ca + "/order/1", canned_json(200, order_json("pending"), {{"retry-after", "0"}}));
+    tracked_order order(fake.session, {ca + "/order/1", order_json("pending"),
+                                       canned_json(200, order_json("pending"), {{"retry-after", "0"}})},
+                        "a.test");
+    BOOST_CHECK_EXCEPTION(order.poll_while({"pending"}), acme_error, [](const acme_error& e) {
+        return std::string(e.what()).find("timeout = 1 s of polling") != std::string::npos;
+    });
+    BOOST_TEST((std::chrono::steady_clock::now() - start < 3s));
+}
+
 // Issue 9: Retry-After: 10000000000 overflowed the deadline check and the client slept for
 // centuries; a date in year 9999 must end the same way, at the deadline.
 BOOST_AUTO_TEST_CASE(huge_retry_after_ends_at_the_deadline)

@@ -250,6 +250,20 @@ BOOST_AUTO_TEST_CASE(select_sections_by_name)
     BOOST_TEST(error_message([&] { select_sections(all, unknown); }) == "no such certificate section [nope]");
 }
 
+// Issue 23: an unknown SECTION is set aside (newOrder warns and processes the others, as lacme
+// 0.8), not an error for the whole run.
+BOOST_AUTO_TEST_CASE(unknown_sections_are_set_aside)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[a]\n" + minimal + "[b]\n" + minimal);
+    const auto all = load(dir, {"c.conf"});
+    const std::vector<std::string> names{"nope", "b", "gone"};
+    const auto selection = lacme::master::select_known_sections(all, names);
+    BOOST_REQUIRE_EQUAL(selection.sections.size(), 1u);
+    BOOST_TEST(selection.sections[0]->name == "b");
+    BOOST_TEST((selection.unknown == std::vector<std::string>{"nope", "gone"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(shipped_examples)

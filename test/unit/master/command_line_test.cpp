@@ -27,6 +27,15 @@ BOOST_AUTO_TEST_CASE(options_anywhere_and_aliases)
     BOOST_TEST((cl.arguments == std::vector<std::string>{"www", "mail"}));
 }
 
+// Issue 23: --force wins over --min-days whatever their order (lacme 0.8); a --min-days after
+// --force used to undo it.
+BOOST_AUTO_TEST_CASE(force_wins_over_min_days_in_any_order)
+{
+    BOOST_TEST(*parse({"newOrder", "--force", "--min-days=30"}).min_days == -1);
+    BOOST_TEST(*parse({"newOrder", "--min-days=30", "--force"}).min_days == -1);
+    BOOST_TEST(*parse({"newOrder", "--min-days", "30"}).min_days == 30);
+}
+
 BOOST_AUTO_TEST_CASE(account_flags_and_contacts)
 {
     const auto cl = parse({"--socket=/run/S.lacme", "account", "--register", "--tos-agreed", "mailto:a@b", "--debug", "-q"});

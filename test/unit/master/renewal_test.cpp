@@ -105,14 +105,17 @@ BOOST_AUTO_TEST_CASE(ari_window_started_renews_before_min_days)
     BOOST_TEST(d.reason == "the CA's renewal window has started");
 }
 
-BOOST_AUTO_TEST_CASE(certificate_of_another_key_is_an_error_unless_forced)
+// Issue 23: after certificate-key is replaced (key rotation), every run failed "not a
+// certificate for KEY (use --force)", due or not; the certificate is renewed with the new key now.
+BOOST_AUTO_TEST_CASE(certificate_of_another_key_is_renewed_now)
 {
     temp_dir dir;
     auto s = section_in(dir, 60);
     write_file(s.certificate_key, lacme::test::private_key_pem(lacme::test::shared_p384(), lacme::test::pem_format::pkcs8));
-    BOOST_TEST(error_message([&] { decide_renewal(s, std::nullopt, false, now); }) ==
-               s.certificate + " is not a certificate for " + s.certificate_key +
-                   " (use --force to replace it with one that is)");
+    const auto rotated = decide_renewal(s, std::nullopt, false, now);
+    BOOST_TEST(rotated.renew);
+    BOOST_TEST(rotated.key_changed);
+    BOOST_TEST(rotated.reason == "the certificate does not match certificate-key " + s.certificate_key);
     BOOST_TEST(decide_renewal(s, std::nullopt, true, now).renew);
     s.certificate_key = dir.file("missing.key");
     BOOST_TEST(error_message([&] { decide_renewal(s, std::nullopt, false, now); }).starts_with("can't open " + s.certificate_key));

@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_CASE(defaults_of_the_manual)
     BOOST_TEST(s.client.user == "_lacme-client");
     BOOST_TEST(s.client.group == "nogroup");
     BOOST_TEST((s.client.command == std::vector<std::string>{"/usr/libexec/lacme/client"}));
-    BOOST_TEST(s.socket == "/run/S.lacme");  // %t for root
+    BOOST_TEST(accountd_socket_path(s) == "/run/S.lacme");  // %t for root
     BOOST_TEST((s.webserver.listen == std::vector<std::string>{"/run/lacme-www.socket"}));
     BOOST_TEST(s.webserver.role.user == "_lacme-www");
     BOOST_TEST(!s.webserver.iptables);
@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(socket_option_ignores_accountd)
     const lacme::test::temp_dir dir;
     const settings s = load(dir, "[accountd]\n", "/tmp/S.x");
     BOOST_TEST(!s.accountd);
-    BOOST_TEST(s.socket == "/tmp/S.x");
+    BOOST_TEST(accountd_socket_path(s) == "/tmp/S.x");
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_file_line_and_key)
