@@ -1,5 +1,6 @@
 // The account key as lacme-accountd sees it: a public JWK and a JWS signing operation. One
-// implementation per key store (PEM file, gpg-encrypted file, PKCS#11 token).
+// implementation per key store (PEM file, gpg-encrypted file, PKCS#11 token, or an OpenSSL 3
+// provider's store such as a TPM: store_signer).
 #pragma once
 
 #include "common/jwk.hpp"

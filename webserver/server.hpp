@@ -38,7 +38,6 @@ public:
 
     [[nodiscard]] const server_config& config() const noexcept { return cfg_; }
     [[nodiscard]] uv_loop_t* loop() const noexcept { return loop_; }
-    [[nodiscard]] std::size_t connection_count() const noexcept { return active_.size(); }
     [[nodiscard]] bool stopping() const noexcept { return stopping_; }
     [[nodiscard]] std::uint64_t now() const noexcept { return uv_now(loop_); }
 

@@ -67,17 +67,11 @@ template <class T>
     return true;
 }
 
-// The base views libuv's API takes.
+// The base view libuv's API takes.
 template <class T>
 [[nodiscard]] uv_handle_t* as_handle(T* handle) noexcept
 {
     return reinterpret_cast<uv_handle_t*>(handle);
-}
-
-template <class T>
-[[nodiscard]] uv_stream_t* as_stream(T* handle) noexcept
-{
-    return reinterpret_cast<uv_stream_t*>(handle);
 }
 
 }  // namespace lacme::uv

@@ -1,5 +1,6 @@
 #include "accountd/signing_service.hpp"
 
+#include "fixed_signer.hpp"
 #include "test/support/printers.hpp"
 #include "test/support/stderr_capture.hpp"
 #include "test/support/temp_dir.hpp"
@@ -22,37 +23,15 @@ using lacme::accountd::file_signer;
 using lacme::accountd::signing_service;
 using json = nlohmann::json;
 
+using lacme::test::fixed_signer;
+using lacme::test::rfc7638_n;
+using lacme::test::valid_line;
+
 namespace {
-
-// RFC 7638 §3.1's RSA key, for a greeting whose every byte is known in advance.
-const std::string rfc7638_n =
-    "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknj"
-    "hMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQ"
-    "vRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
-
-class fixed_signer final : public lacme::accountd::signer {
-public:
-    [[nodiscard]] jws_algorithm algorithm() const noexcept override { return jws_algorithm::rs256; }
-    [[nodiscard]] const json& jwk() const noexcept override { return jwk_; }
-    [[nodiscard]] std::vector<std::uint8_t> sign(std::string_view) override { return {0xfb, 0xff, 0x00}; }
-
-private:
-    json jwk_ = {{"n", rfc7638_n}, {"kty", "RSA"}, {"e", "AQAB"}};
-};
 
 std::unique_ptr<file_signer> signer_for(EVP_PKEY* key)
 {
     return file_signer::from_pem(lacme::test::private_key_pem(key, lacme::test::pem_format::pkcs8), "test key", {});
-}
-
-// A request naming fixed_signer's key (RS256) by its kid.
-std::string valid_line()
-{
-    const json header = {{"alg", "RS256"},
-                         {"nonce", "bm9uY2U"},
-                         {"url", "https://acme.example/acme/new-order"},
-                         {"kid", "https://acme.example/acme/acct/1"}};
-    return base64url_encode(header.dump()) + "." + base64url_encode(std::string_view(R"({"identifiers":[]})"));
 }
 
 std::string order_line(std::string_view name)
