@@ -263,3 +263,8 @@ t_done() {
     [ "$_t_checks" -gt 0 ] || t_fail "no check ran"
     echo "$_t_checks passed, 0 failed"
 }
+
+# t_unit_value UNIT_FILE KEY: the value of KEY= in a systemd unit file (one line, as ours are).
+# t_unit_caps UNIT_FILE: its CapabilityBoundingSet as a setpriv list (CAP_CHOWN -> +chown).
+t_unit_value() { sed -n "s/^$2=//p" "$1"; }
+t_unit_caps() { t_unit_value "$1" CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' | paste -sd,; }
