@@ -23,7 +23,8 @@ if [ -n "${T_INSTALLED_ACCOUNTD:-}" ]; then
     mount --bind "$ACCOUNTD" /usr/bin/lacme-accountd
     ACCOUNTD=/usr/bin/lacme-accountd
 fi
-TEST_TLS_DIR=/var/lib/lacme-cpp-test
+# pebble's TLS certificate and key (scripts/setup-test-ca; scripts/demo uses a private one).
+TEST_TLS_DIR=${LACME_TEST_TLS_DIR:-/var/lib/lacme-cpp-test}
 SOFTHSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/lacme-test.XXXXXX")
@@ -171,14 +172,14 @@ t_pkcs11_shim() {
 }
 
 # t_lacme_conf DIR [client=CMD] [webserver=CMD] [accountd=CMD] [accountd_config=FILE]
-#   [listen=ADDR] [users=keep|drop] [extra_webserver=LINE]: DIR/lacme.conf for a lacme master
+#   [listen=ADDR] [users=keep|drop] [extra_client=LINE] [extra_webserver=LINE]: DIR/lacme.conf for a lacme master
 # (Perl's or ours: same file), later arguments win. Defaults: Debian's client and webserver on
 # 127.0.0.1:HTTP01_PORT, users=keep (no privilege drop: tests run as root); users=drop keeps
 # lacme's _lacme-client/_lacme-www/nogroup defaults.
 t_lacme_conf() {
     local dir=$1; shift
     local client=/usr/libexec/lacme/client web=/usr/libexec/lacme/webserver accountd="" accountd_config=""
-    local listen="127.0.0.1:$HTTP01_PORT" users=keep extra_web="" arg
+    local listen="127.0.0.1:$HTTP01_PORT" users=keep extra_client="" extra_web="" arg
     for arg in "$@"; do
         case $arg in
             client=*) client=${arg#client=} ;;
@@ -187,6 +188,7 @@ t_lacme_conf() {
             accountd_config=*) accountd_config=${arg#accountd_config=} ;;
             listen=*) listen=${arg#listen=} ;;
             users=*) users=${arg#users=} ;;
+            extra_client=*) extra_client=${arg#extra_client=} ;;
             extra_webserver=*) extra_web=${arg#extra_webserver=} ;;
             *) t_fail "t_lacme_conf: unknown argument $arg" ;;
         esac
@@ -195,6 +197,7 @@ t_lacme_conf() {
     {
         printf '[client]\nserver = %s\ncommand = %s\n' "$PEBBLE_URL" "$client"
         [ "$users" = drop ] || printf 'user =\ngroup =\n'
+        [ -z "$extra_client" ] || printf '%s\n' "$extra_client"
         printf '[webserver]\nlisten = %s\ncommand = %s\n' "$listen" "$web"
         [ "$users" = drop ] || printf 'user =\ngroup =\n'
         [ -z "$extra_web" ] || printf '%s\n' "$extra_web"
@@ -263,3 +266,8 @@ t_done() {
     [ "$_t_checks" -gt 0 ] || t_fail "no check ran"
     echo "$_t_checks passed, 0 failed"
 }
+
+# t_unit_value UNIT_FILE KEY: the value of KEY= in a systemd unit file (one line, as ours are).
+# t_unit_caps UNIT_FILE: its CapabilityBoundingSet as a setpriv list (CAP_CHOWN -> +chown).
+t_unit_value() { sed -n "s/^$2=//p" "$1"; }
+t_unit_caps() { t_unit_value "$1" CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' | paste -sd,; }

@@ -16,12 +16,11 @@ timer="$SRC/examples/systemd/lacme.timer"
 out=$(systemd-analyze verify --man=no "$service" "$timer" 2>&1) && [ -z "$out" ] || t_fail "systemd-analyze verify: $out"
 t_pass "systemd-analyze verify accepts lacme.service and lacme.timer"
 
-unit_value() { sed -n "s/^$2=//p" "$1"; }
-[ "$(unit_value "$service" ExecStart)" = "/usr/sbin/lacme newOrder" ] && [ "$(unit_value "$service" Type)" = oneshot ] ||
+[ "$(t_unit_value "$service" ExecStart)" = "/usr/sbin/lacme newOrder" ] && [ "$(t_unit_value "$service" Type)" = oneshot ] ||
     t_fail "lacme.service is not a oneshot lacme newOrder"
-[ "$(unit_value "$timer" Persistent)" = true ] && [ -n "$(unit_value "$timer" RandomizedDelaySec)" ] ||
+[ "$(t_unit_value "$timer" Persistent)" = true ] && [ -n "$(t_unit_value "$timer" RandomizedDelaySec)" ] ||
     t_fail "lacme.timer is not persistent and randomised"
-elapses=$(TZ=UTC systemd-analyze calendar --iterations=4 "$(unit_value "$timer" OnCalendar)" |
+elapses=$(TZ=UTC systemd-analyze calendar --iterations=4 "$(t_unit_value "$timer" OnCalendar)" |
     grep -oE '(elapse|Iter\. #[0-9]):.* [0-9]{2}:[0-9]{2}:[0-9]{2} UTC$' | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}' | sort | uniq -c | tr -s ' ' | paste -sd' ')
 [ "$elapses" = " 2 00:00:00  2 12:00:00" ] || t_fail "lacme.timer does not fire at 00:00 and 12:00 each day: $elapses"
 t_pass "lacme.service runs lacme newOrder once; lacme.timer twice a day, randomised, persistent"
@@ -31,8 +30,8 @@ score=$(systemd-analyze security --offline=true --no-pager "$service" 2>&1 | sed
 awk -v s="$score" 'BEGIN { exit !(s <= 4.7) }' || t_fail "lacme.service's exposure level rose to $score"
 t_pass "systemd-analyze security: lacme.service exposure $score"
 
-# The unit's bounding set, as setpriv's list (CAP_CHOWN -> +chown).
-caps=$(unit_value "$service" CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' | paste -sd,)
+# The unit's bounding set, as setpriv's list.
+caps=$(t_unit_caps "$service")
 [ -n "$caps" ] || t_fail "lacme.service has no CapabilityBoundingSet"
 t_master_up
 t_master_file_account
