@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstring>
@@ -59,14 +60,14 @@ std::string account_json_text(const nlohmann::json& account, bool pretty)
 namespace {
 
 // RFC 8555 §7.3.5: outer JWS signed with the old key (kid), inner with the new key (jwk).
-nlohmann::json roll_over_key(acme_session& session, const std::string& new_key_socket)
+nlohmann::json roll_over_key(acme_session& session, unique_fd new_key_connection)
 {
     const acme_directory& dir = session.directory();
     const std::string& url = dir.require(dir.key_change, "keyChange");
     const nlohmann::json& old_jwk = session.accountd().greeting().jwk;
     if (old_jwk.empty())
         throw lacme::error("keyChange needs the current account key's JWK (remove 'keyid' from lacme-accountd.conf)");
-    accountd_connection new_key(connect_unix(new_key_socket));
+    accountd_connection new_key(std::move(new_key_connection));
     if (new_key.greeting().jwk.empty())
         throw lacme::error("the new key's lacme-accountd sent no JWK (its 'keyid' setting)");
     jws_key inner_key;
@@ -84,6 +85,31 @@ nlohmann::json roll_over_key(acme_session& session, const std::string& new_key_s
     const http_response r = session.post_ok({.url = url, .payload = inner}, "keyChange");
     session.log().info("Account key changed");
     return nlohmann::json::parse(r.body, nullptr, false);
+}
+
+unique_fd new_key_connection(const account_request& request)
+{
+    if (request.new_key_fd)
+        return unique_fd(*request.new_key_fd);
+    return connect_unix(request.new_key_socket);
+}
+
+int parse_new_key_fd(std::string_view text)
+{
+    int fd = -1;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), fd);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || fd <= STDERR_FILENO)
+        throw lacme::error("account: --new-key-fd must be a descriptor number above 2");
+    if (::fcntl(fd, F_GETFD) < 0)
+        throw_errno("account: --new-key-fd=" + std::string(text));
+    return fd;
+}
+
+std::string read_eab_key(const std::string& source)
+{
+    if (source == "-")
+        return read_to_end(STDIN_FILENO, 4096, "the EAB MAC key on stdin", true);
+    return read_file(source, 4096, true);
 }
 
 }  // namespace
@@ -106,6 +132,8 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
             eab_key_file = a.substr(15);
         else if (a.starts_with("--new-key-socket="))
             request.new_key_socket = a.substr(17);
+        else if (a.starts_with("--new-key-fd="))
+            request.new_key_fd = parse_new_key_fd(std::string_view(a).substr(13));
         else if (a.starts_with("--"))
             throw lacme::error("account: unknown option " + printable_for_log(a, 60));
         else
@@ -114,13 +142,16 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
     if (request.eab_kid.empty() != eab_key_file.empty())
         throw lacme::error("account: --eab-kid and --eab-hmac-key go together");
     if (!eab_key_file.empty())
-        request.eab_hmac_key = read_file(eab_key_file, 4096, true);  // an HMAC key
+        request.eab_hmac_key = read_eab_key(eab_key_file);  // an HMAC key
+    if (request.new_key_fd && !request.new_key_socket.empty())
+        throw lacme::error("account: --new-key-socket and --new-key-fd are alternatives");
     return request;
 }
 
 int run_account(acme_session& session, const account_request& request, std::ostream& out, bool out_is_tty)
 {
-    if ((request.flags & account_deactivate) && !request.new_key_socket.empty())
+    const bool rollover = request.new_key_fd || !request.new_key_socket.empty();
+    if ((request.flags & account_deactivate) && rollover)
         throw lacme::error("account: deactivation and key rollover are separate operations");
     const acme_directory& dir = session.directory();
     nlohmann::json account;
@@ -170,9 +201,9 @@ int run_account(acme_session& session, const account_request& request, std::ostr
     }
     session.log().info("Key ID: " + printable_for_log(*session.kid(), 200));
 
-    if (!request.new_key_socket.empty()) {
+    if (rollover) {
         // The old key no longer works: show what the CA answered instead of asking again.
-        account = roll_over_key(session, request.new_key_socket);
+        account = roll_over_key(session, new_key_connection(request));
         have_account = account.is_object();
         if (!have_account)
             account = nlohmann::json::object();

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -16,16 +17,18 @@ struct account_request {
     unsigned flags = 0;
     std::vector<std::string> contacts;
     std::string eab_kid;
-    std::string eab_hmac_key;    // base64url text (file contents)
-    std::string new_key_socket;  // UNIX socket of an accountd holding the new key (keyChange)
+    std::string eab_hmac_key;      // base64url text (file contents)
+    std::string new_key_socket;    // UNIX socket of an accountd holding the new key (keyChange)
+    std::optional<int> new_key_fd;  // or an inherited connection to it (lacme's --rollover)
 };
 
 inline constexpr unsigned account_register = 0x01;
 inline constexpr unsigned account_tos_agreed = 0x02;
 inline constexpr unsigned account_deactivate = 0x04;
 
-// Parses the arguments after FLAGS: --eab-kid=, --eab-hmac-key=FILE, --new-key-socket=PATH,
-// then contacts. Throws lacme::error.
+// Parses the arguments after FLAGS: --eab-kid=, --eab-hmac-key=FILE ("-": stdin, so the key
+// never stands in an argv), --new-key-socket=PATH or --new-key-fd=N, then contacts. Throws
+// lacme::error.
 account_request parse_account_arguments(const std::vector<std::string>& args);
 
 // The account object as printed: JSON (indented when pretty) in printable ASCII only, whatever

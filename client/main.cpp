@@ -1,5 +1,5 @@
 // libexec/lacme/client COMMAND CONFIG_FD SOCKET_FD [ARGS]  (lacme 0.8 interface)
-//   account FLAGS [--eab-kid=KID --eab-hmac-key=FILE] [--new-key-socket=PATH] [CONTACT...]
+//   account FLAGS [--eab-kid=KID --eab-hmac-key=FILE|-] [--new-key-socket=PATH|--new-key-fd=N] [CONTACT...]
 //   newOrder [--replaces=ARI-CERT-ID] NAME...   CSR (DER) on stdin, PEM chain on stdout
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
 //   renewal-info                                certificate (DER) on stdin, ARI window on stdout

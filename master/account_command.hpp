@@ -1,4 +1,5 @@
-// lacme account [--register] [--tos-agreed] [--deactivate] [CONTACT...]: one client run whose
+// lacme account [--register] [--tos-agreed] [--deactivate] [CONTACT...], plus ours: --eab-kid/
+// --eab-hmac-key (external account binding) and --rollover (keyChange): one client run whose
 // stdout (the account object) is the master's stdout, as in lacme.
 #pragma once
 

@@ -16,21 +16,6 @@
 namespace lacme::master {
 namespace {
 
-accountd_link spawn_accountd(const accountd_settings& accountd, bool debug)
-{
-    auto [ours, theirs] = make_socket_pair();
-    child_spec spec;
-    spec.argv = accountd_argv(accountd, debug);
-    spec.user = accountd.role.user;
-    spec.group = accountd.role.group;
-    spec.fds = {{theirs.get(), STDIN_FILENO}, {theirs.get(), STDOUT_FILENO}, {STDERR_FILENO, STDERR_FILENO}};
-    spec.expand_argv_after_drop = true;
-    if (const char* tty = std::getenv("GPG_TTY"))
-        spec.environment.push_back(std::string("GPG_TTY=") + tty);
-    accountd_link link{std::move(ours), spawn_child(spec)};
-    return link;
-}
-
 // lacme's checks: nobody else may write the socket's directory or use the socket.
 void require_private(const std::string& path, mode_t forbidden, std::string_view hint)
 {
@@ -63,6 +48,21 @@ accountd_link connect_accountd(const std::string& socket_path)
 }
 
 }  // namespace
+
+accountd_link spawn_accountd(const accountd_settings& accountd, bool debug)
+{
+    auto [ours, theirs] = make_socket_pair();
+    child_spec spec;
+    spec.argv = accountd_argv(accountd, debug);
+    spec.user = accountd.role.user;
+    spec.group = accountd.role.group;
+    spec.fds = {{theirs.get(), STDIN_FILENO}, {theirs.get(), STDOUT_FILENO}, {STDERR_FILENO, STDERR_FILENO}};
+    spec.expand_argv_after_drop = true;
+    if (const char* tty = std::getenv("GPG_TTY"))
+        spec.environment.push_back(std::string("GPG_TTY=") + tty);
+    accountd_link link{std::move(ours), spawn_child(spec)};
+    return link;
+}
 
 std::vector<std::string> accountd_argv(const accountd_settings& accountd, bool debug)
 {

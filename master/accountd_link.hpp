@@ -18,6 +18,10 @@ struct accountd_link {
 
 accountd_link open_accountd_link(const settings& s, bool debug);
 
+// `[accountd] command --stdio ...` as its user, on a socketpair (the run's link, or the new
+// key's accountd of `account --rollover`).
+accountd_link spawn_accountd(const accountd_settings& accountd, bool debug);
+
 // The argv lacme runs for [accountd]: command, --stdio, --config=, --privkey=, --quiet, --debug.
 std::vector<std::string> accountd_argv(const accountd_settings& accountd, bool debug);
 

@@ -16,6 +16,7 @@ namespace {
 
 constexpr int config_target_fd = 3;
 constexpr int socket_target_fd = 4;
+constexpr int new_key_target_fd = 5;
 
 std::string temp_directory()
 {
@@ -69,11 +70,16 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
     spec.argv.push_back(std::to_string(config_target_fd));
     spec.argv.push_back(std::to_string(socket_target_fd));
     spec.argv.insert(spec.argv.end(), invocation.arguments.begin(), invocation.arguments.end());
+    if (invocation.new_key_connection) {
+        spec.argv.push_back("--new-key-fd=" + std::to_string(new_key_target_fd));
+        spec.fds.push_back({invocation.new_key_connection.get(), new_key_target_fd});
+    }
     spec.user = role.user;
     spec.group = role.group;
     spec.directory = invocation.directory;
     spec.environment = {debug ? "DEBUG=1" : "DEBUG=0"};
-    spec.fds = {{config.get(), config_target_fd}, {socket.get(), socket_target_fd}};
+    spec.fds.push_back({config.get(), config_target_fd});
+    spec.fds.push_back({socket.get(), socket_target_fd});
     if (invocation.show_errors || debug)
         spec.fds.push_back({STDERR_FILENO, STDERR_FILENO});
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/child_process.hpp"
+#include "common/unique_fd.hpp"
 #include "common/uv/handle.hpp"
 #include "common/uv/stream.hpp"
 #include "master/accountd_relay.hpp"
@@ -31,6 +32,7 @@ struct client_invocation {
     bool show_errors = true;                // false: stderr is /dev/null unless --debug (a failure is expected)
     bool signs = true;                      // false (renewal-info): no accountd connection is opened for it
     std::string directory = "/";
+    unique_fd new_key_connection;           // account --rollover: the new key's accountd, as fd 5
 };
 
 struct client_result {

@@ -92,6 +92,12 @@ void apply_option(command_line& cl, option_reader& reader, std::string_view arg,
         flag(cl.tos_agreed);
     else if (name == "--deactivate")
         flag(cl.deactivate);
+    else if (name == "--eab-kid")
+        cl.eab_kid = reader.value_for(name, inline_value);
+    else if (name == "--eab-hmac-key")
+        cl.eab_hmac_key = reader.value_for(name, inline_value);
+    else if (name == "--rollover")
+        cl.rollover = reader.value_for(name, inline_value);
     else if (name == "--json")
         flag(cl.json);
     else if (name == "--help" || name == "-h")
@@ -100,6 +106,21 @@ void apply_option(command_line& cl, option_reader& reader, std::string_view arg,
         flag(deferred.version);
     else
         throw usage_error("Unknown option: " + std::string(arg.substr(0, 60)));
+}
+
+// EAB binds a new account: both halves, and only with --register. A rollover needs the account
+// to keep its key until the CA has switched it, so it is not combined with deactivation.
+void check_account_options(const command_line& cl)
+{
+    if (cl.eab_kid.has_value() != cl.eab_hmac_key.has_value())
+        throw usage_error("--eab-kid and --eab-hmac-key go together");
+    const bool account_only = cl.eab_kid || cl.rollover;
+    if (account_only && cl.command != command_kind::account)
+        throw usage_error(std::string(cl.eab_kid ? "--eab-kid" : "--rollover") + " is an option of the account command");
+    if (cl.eab_kid && !cl.register_account)
+        throw usage_error("--eab-kid binds a new account: add --register");
+    if (cl.rollover && cl.deactivate)
+        throw usage_error("--rollover and --deactivate are separate operations");
 }
 
 }  // namespace
@@ -137,6 +158,7 @@ command_line parse_command_line(const std::vector<std::string>& args)
         cl.quiet = false;
     if (cl.command == command_kind::revoke_cert && cl.arguments.empty())
         throw usage_error("Nothing to revoke");
+    check_account_options(cl);
     return cl;
 }
 
@@ -144,6 +166,8 @@ std::string usage_text()
 {
     return "Usage: lacme [--config=FILE] [--socket=PATH] [OPTIONS] COMMAND [ARGUMENT ..]\n"
            "Commands: account [--register] [--tos-agreed] [--deactivate] [CONTACT ..]\n"
+           "          account --register [--eab-kid=KID --eab-hmac-key=FILE|-] [CONTACT ..]\n"
+           "          account --rollover=ACCOUNTD-CONFIG\n"
            "          newOrder [--config-certs=FILE] [--min-days=N|--force] [--json] [--jobs=N] [SECTION ..]\n"
            "          revokeCert FILE [FILE ..]\n"
            "          check [--config-certs=FILE] [SECTION ..]\n"

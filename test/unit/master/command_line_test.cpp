@@ -72,4 +72,18 @@ BOOST_AUTO_TEST_CASE(bad_usage_is_a_usage_error)
     BOOST_CHECK_THROW(parse({"revokeCert"}), usage_error);
 }
 
+BOOST_AUTO_TEST_CASE(account_eab_and_rollover_options)
+{
+    const auto eab = parse({"account", "--register", "--eab-kid=kid-1", "--eab-hmac-key", "/etc/lacme/eab.key", "mailto:a@b"});
+    BOOST_TEST(*eab.eab_kid == "kid-1");
+    BOOST_TEST(*eab.eab_hmac_key == "/etc/lacme/eab.key");
+    BOOST_TEST((eab.arguments == std::vector<std::string>{"mailto:a@b"}));
+    BOOST_TEST(*parse({"account", "--rollover=/etc/lacme/new.conf"}).rollover == "/etc/lacme/new.conf");
+    BOOST_CHECK_THROW(parse({"account", "--register", "--eab-kid=kid-1"}), usage_error);
+    BOOST_CHECK_THROW(parse({"account", "--register", "--eab-hmac-key=-"}), usage_error);
+    BOOST_CHECK_THROW(parse({"account", "--eab-kid=kid-1", "--eab-hmac-key=-"}), usage_error);  // no --register
+    BOOST_CHECK_THROW(parse({"account", "--rollover=new.conf", "--deactivate"}), usage_error);
+    BOOST_CHECK_THROW(parse({"newOrder", "--rollover=new.conf"}), usage_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
