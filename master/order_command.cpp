@@ -38,7 +38,10 @@ int run_order_command(master_loop& master)
     std::vector<certificate_section> all;
     std::vector<const certificate_section*> sections;
     try {
-        all = load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file));
+        std::vector<std::string> warnings;
+        all = load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file), &warnings);
+        for (const auto& w : warnings)
+            log.info("Warning: " + w);
         sections = select_sections(all, cl.arguments);
     } catch (const error& e) {
         log.info(std::string("Error: ") + e.what());
