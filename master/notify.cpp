@@ -52,7 +52,7 @@ void log_output(int fd, int exit_fd, steady_clock::time_point deadline, logger& 
             return;
         lines.append(std::string_view(buffer, static_cast<std::size_t>(n)));
         while (auto line = lines.next())
-            log.verbose("[notify] " + printable_for_log(line->text, max_logged_line));
+            log.info("[notify] " + printable_for_log(line->text, max_logged_line));
         if (lines.overflowed())
             lines = line_buffer(max_logged_line);  // an endless line is dropped, not buffered
     }
@@ -89,7 +89,7 @@ std::vector<notify_failure> run_notify_commands(const std::vector<std::string>& 
             distinct.push_back(c);
     std::vector<notify_failure> failures;
     for (const auto& command : distinct) {
-        log.verbose("Running notification command `" + command + "`");
+        log.info("Running notification command `" + command + "`");
         try {
             if (auto reason = run_one(command, timeout, log))
                 failures.push_back({command, *reason});

@@ -4,6 +4,8 @@
 #include "common/path.hpp"
 #include "common/percent_expand.hpp"
 #include "master/certificate_config.hpp"
+#include "master/certificate_files.hpp"
+#include "master/certificate_text.hpp"
 #include "master/challenge_responder.hpp"
 #include "master/run_summary.hpp"
 #include "master/section_check.hpp"
@@ -16,6 +18,22 @@ namespace {
 
 constexpr int exit_failure = 1;
 constexpr int exit_config = 2;
+
+// lacme 0.8 prints each new certificate on stdout (fingerprint and text); --json owns stdout.
+void print_issued(const std::vector<section_run>& runs, logger& log)
+{
+    for (const auto& run : runs) {
+        if (run.state != section_state::issued)
+            continue;
+        try {
+            std::cout << certificate_text(*read_certificate_file(run.config->reference_certificate()),
+                                          certificate_extensions::shown);
+        } catch (const error& e) {
+            log.info("[" + run.config->name + "] Warning: " + e.what());
+        }
+    }
+    std::cout.flush();
+}
 
 }  // namespace
 
@@ -63,13 +81,16 @@ int run_order_command(master_loop& master)
     if (master.interrupted())
         log.info("Interrupted by signal " + std::to_string(master.interrupted_signal()));
     master.close_accountd();
+    if (!cl.json)
+        print_issued(runs, log);
     notify_issued(runs, log);
 
     std::vector<section_result> results;
     for (const auto& run : runs)
         results.push_back(result_of(run));
     for (const auto& r : results)
-        log.log(r.status == section_status::failed ? log_level::info : log_level::verbose, summary_line(r));
+        // --quiet hides what lacme 0.8's hides, "valid until ..., skipping": never a renewal.
+        log.log(r.status == section_status::skipped ? log_level::verbose : log_level::info, summary_line(r));
     if (cl.json)
         std::cout << summary_json(results) << '\n';
     return master.interrupted() ? exit_failure : exit_status(results);
