@@ -185,7 +185,10 @@ certificate_section make_section(const std::string& name, std::string origin, co
         check_extension_value(NID_tlsfeature, v);
         s.tls_feature = v;
     });
-    read_value(raw, alias_or(raw, "owner", "chown"), errors, [&](const std::string& v) { s.chown = parse_owner(v); });
+    const std::string_view owner_key = alias_or(raw, "owner", "chown");
+    read_value(raw, owner_key, errors, [&](const std::string& v) { s.chown = parse_owner(v); });
+    if (const auto it = raw.find(owner_key); it != raw.end())
+        s.chown_origin = it->second.where;
     read_value(raw, alias_or(raw, "mode", "chmod"), errors, [&](const std::string& v) { s.chmod = parse_mode(v); });
     read_value(raw, "notify", errors, copy_opt(s.notify));
     read_value(raw, "preferred-chain", errors, copy_opt(s.preferred_chain));

@@ -42,6 +42,7 @@ struct certificate_section {
     std::optional<std::string> key_usage;    // as written, e.g. "digitalSignature, keyEncipherment"
     std::optional<std::string> tls_feature;  // as written, e.g. "status_request"
     std::optional<owner_spec> chown;
+    std::string chown_origin;  // "FILE:LINE" of chown (or owner)
     std::optional<mode_t> chmod;
     std::optional<std::string> notify;
     std::optional<std::string> preferred_chain;
