@@ -22,16 +22,17 @@ std::string alt_names_value(const std::vector<subject_alt_name>& names)
     return value;
 }
 
-// Every name of the order, the subject's CN included (lacme.conf(5): "the names requested are the
-// subject's last CN ..., then these entries"): a CA issues only names that the request carries in
-// subjectAltName, so a section with a CN and no subjectAltName would fail at finalize.
+// The subjectAltName entries as written, and first the subject's CN when they lack it
+// (lacme.conf(5): "the names requested are the subject's last CN ..., then these entries"): a CA
+// issues only names that the request carries in subjectAltName, so a section with a CN and no
+// subjectAltName would fail at finalize. With the CN among the entries, the request is lacme 0.8's.
 std::vector<subject_alt_name> requested_names(const certificate_section& section)
 {
-    std::vector<subject_alt_name> names;
+    std::vector<subject_alt_name> names = section.subject_alt_names;
     for (const auto& id : section.identifiers()) {
-        const auto it = std::find_if(section.subject_alt_names.begin(), section.subject_alt_names.end(),
-                                     [&](const subject_alt_name& alt) { return alt.value == id; });
-        names.push_back(it != section.subject_alt_names.end() ? *it : subject_alt_name{subject_alt_name::kind::dns, id});
+        const auto it = std::find_if(names.begin(), names.end(), [&](const subject_alt_name& alt) { return alt.value == id; });
+        if (it == names.end())
+            names.insert(names.begin(), subject_alt_name{subject_alt_name::kind::dns, id});
     }
     return names;
 }
