@@ -63,7 +63,8 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
     const auto colon = privkey.find(':');
     const std::string_view method = privkey.substr(0, colon);
     if (colon == std::string_view::npos || colon + 1 == privkey.size())
-        throw error("unsupported method: " + std::string(privkey));
+        throw error(s.privkey_origin + ": privkey: unsupported method: " + std::string(privkey) +
+                    (colon == std::string_view::npos ? " (a key file is file:" + std::string(privkey) + ")" : ""));
     const auto expander = percent_expander::for_current_process();
     if (method == "file") {
         const std::string path = expander.expand(privkey.substr(colon + 1));
@@ -102,7 +103,8 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
         log.debug("Using " + key->description());
         return key;
     }
-    throw error("unsupported method: " + std::string(privkey));
+    throw error(s.privkey_origin + ": privkey: unsupported method: " + std::string(privkey) +
+                " (file:PATH, gpg:PATH, pkcs11:URI or store:URI)");
 }
 
 int list_keys(const settings& s, std::ostream& out)

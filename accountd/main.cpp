@@ -1,6 +1,7 @@
 // lacme-accountd: holds the ACME account key and signs JWS signing inputs for the lacme client,
 // on a UNIX socket or on stdin/stdout (--stdio, behind the master's socketpair or `ssh -T`).
 #include "accountd/key_source.hpp"
+#include "accountd/order_rate_limit.hpp"
 #include "accountd/policy_file.hpp"
 #include "accountd/server.hpp"
 #include "accountd/settings.hpp"
@@ -59,7 +60,10 @@ int run(int argc, char** argv)
         return 0;
     }
     if (s.check_policy) {
-        std::cout << describe(read_signing_policy(*s.check_policy));
+        const auto policy = read_signing_policy(*s.check_policy);
+        if (policy.state_directory)
+            require_state_directory(*policy.state_directory, policy.state_directory_origin);
+        std::cout << describe(policy);
         return 0;
     }
     if (s.version) {
@@ -80,6 +84,8 @@ int run(int argc, char** argv)
         log.open_logfile(expander.expand(*s.logfile));
     if (!config_read)
         log.debug("No configuration file read");
+    for (const auto& w : s.warnings)
+        log.info("Warning: " + w);
 
     disable_core_dumps();
     if (s.list_keys)
@@ -88,8 +94,11 @@ int run(int argc, char** argv)
     std::optional<signing_guard> guard;
     if (s.policy || s.audit_log) {
         std::optional<signing_policy> policy;
-        if (s.policy)
+        if (s.policy) {
             policy = read_signing_policy(expander.expand(*s.policy));
+            if (policy->state_directory)
+                require_state_directory(*policy->state_directory, policy->state_directory_origin);
+        }
         std::optional<std::string> audit;
         if (s.audit_log)
             audit = *s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log);

@@ -7,10 +7,12 @@
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 namespace lacme::accountd {
@@ -50,6 +52,15 @@ std::vector<std::int64_t> read_times(const std::string& path)
 }
 
 }  // namespace
+
+void require_state_directory(const std::string& directory, const std::string& origin)
+{
+    struct stat st {};
+    if (::stat(directory.c_str(), &st) != 0)
+        throw error(origin + ": state-directory " + directory + ": " + std::strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        throw error(origin + ": state-directory " + directory + ": not a directory");
+}
 
 order_rate_limit::order_rate_limit(std::string state_directory, std::string label, unsigned max_per_hour,
                                    std::chrono::milliseconds lock_timeout)

@@ -10,6 +10,10 @@
 
 namespace lacme::accountd {
 
+// A policy's state-directory must exist before the first order, or every order is refused:
+// throws lacme::error "ORIGIN: state-directory DIR: REASON" when it is not a directory.
+void require_state_directory(const std::string& directory, const std::string& origin);
+
 class order_rate_limit {
 public:
     // The lock is held for one small read and one small write; held longer than lock_timeout

@@ -125,8 +125,10 @@ signing_policy policy_from(const ini_config& config)
         policy.identifiers = parse_identifiers(s);
     if (const auto s = find(config, "operations"); s.value)
         policy.operations = parse_operations(s);
-    if (const auto s = find(config, "state-directory"); s.value)
+    if (const auto s = find(config, "state-directory"); s.value) {
         policy.state_directory = parse_state_directory(s);
+        policy.state_directory_origin = s.where;
+    }
     if (const auto s = find(config, "max-orders-per-hour"); s.value) {
         policy.max_orders_per_hour = parse_rate(s);
         if (policy.max_orders_per_hour > 0 && !policy.state_directory)

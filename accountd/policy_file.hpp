@@ -19,6 +19,7 @@ struct signing_policy {
     std::set<std::string, std::less<>> operations;  // order, revoke, account, deactivate, keychange
     unsigned max_orders_per_hour = 0;               // 0: no limit
     std::optional<std::string> state_directory;     // absolute; where the order counter lives
+    std::string state_directory_origin;             // "FILE:LINE" of state-directory
 };
 
 // Throws lacme::error "ORIGIN:LINE: ..." for any mistake (unknown key, bad value, missing

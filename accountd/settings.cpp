@@ -174,8 +174,10 @@ void merge_config_file(settings& s, bool& config_was_read)
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
                     "pin-file", "idle-timeout", "policy", "audit-log", "pin-state-dir",
                     "allow-final-pin-try", "provider"}}});
-    if (auto privkey = config.get("", "privkey"); privkey && !s.privkey)
+    if (auto privkey = config.get("", "privkey"); privkey && !s.privkey) {
         s.privkey.emplace(std::move(*privkey));
+        s.privkey_origin = config.where("", "privkey");
+    }
     set_if_unset(s.gpg, config.get("", "gpg"));
     set_if_unset(s.socket, config.get("", "socket"));
     set_if_unset(s.logfile, config.get("", "logfile"));
@@ -190,10 +192,20 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
-    if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet)
-        s.quiet = parse_yes_no("quiet", *quiet);
-    if (const auto allow = config.get("", "allow-final-pin-try"); allow && !s.allow_final_pin_try)
-        s.allow_final_pin_try = parse_yes_no("allow-final-pin-try", *allow);
+    if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet) {
+        // As lacme 0.8's accountd: quiet only for "yes".
+        std::optional<std::string> warning;
+        s.quiet = lenient_yes_no(*quiet, false, warning);
+        if (warning)
+            s.warnings.push_back(config.where("", "quiet") + ": quiet: " + *warning);
+    }
+    if (const auto allow = config.get("", "allow-final-pin-try"); allow && !s.allow_final_pin_try) {
+        try {
+            s.allow_final_pin_try = parse_yes_no("allow-final-pin-try", *allow);
+        } catch (const error& e) {
+            throw error(config.where("", "allow-final-pin-try") + ": " + e.what());
+        }
+    }
     config_was_read = true;
 }
 

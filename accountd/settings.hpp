@@ -31,6 +31,10 @@ struct settings {
     std::optional<std::string> public_key_file;  // ours: --authorized-keys-line's PUBKEY_FILE
     bool stdio = false;
     bool quiet = false;
+    // "FILE:LINE: ..." for what lacme 0.8's accountd accepts and ours reads as it does (a quiet
+    // neither Yes nor No), shown as warnings.
+    std::vector<std::string> warnings;
+    std::string privkey_origin = "--privkey";  // or "FILE:LINE" of privkey, for its errors
     bool debug = false;
     bool help = false;
     bool version = false;

@@ -26,14 +26,11 @@ std::string value_text(const nlohmann::json& v)
     throw lacme::error("client configuration: unexpected value " + v.dump());
 }
 
-bool yes_no(std::string_view key, const std::string& text)
+// As lacme 0.8's client: only "No" (any case) turns verification off; anything else verifies
+// (our master warns about such values, naming their line).
+bool verify_setting(const std::string& text)
 {
-    const std::string lower = ascii_lower(text);
-    if (lower == "no" || lower == "0" || lower == "false")
-        return false;
-    if (lower == "yes" || lower == "1" || lower == "true" || lower.empty())
-        return true;
-    throw lacme::error("client configuration: " + std::string(key) + " must be Yes or No");
+    return ascii_lower(text) != "no";
 }
 
 }  // namespace
@@ -58,7 +55,7 @@ client_config parse_client_config(std::string_view json_text)
                 throw lacme::error("client configuration: timeout must be a number of seconds");
             config.timeout = std::chrono::seconds(seconds);
         } else if (key == "SSL_verify") {
-            config.tls.verify = yes_no(key, v);
+            config.tls.verify = verify_setting(v);
         } else if (key == "SSL_version") {
             config.tls.version = v;
         } else if (key == "SSL_cipher_list") {

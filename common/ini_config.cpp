@@ -113,6 +113,26 @@ std::optional<std::string> ini_config::get(std::string_view section, std::string
     return v->second.text;
 }
 
+std::string ini_config::where(std::string_view section, std::string_view key) const
+{
+    const auto s = sections_.find(section);
+    if (s != sections_.end())
+        if (const auto v = s->second.values.find(std::string(key)); v != s->second.values.end())
+            return origin_ + ":" + std::to_string(v->second.line);
+    return origin_;
+}
+
+bool lenient_yes_no(std::string_view text, bool otherwise, std::optional<std::string>& warning)
+{
+    const std::string value = ascii_lower(text);
+    warning.reset();
+    if (value == "yes" || value == "no")
+        return value == "yes";
+    warning = "'" + std::string(text) + "' is neither Yes nor No: taken as " + (otherwise ? "Yes" : "No") +
+              ", as lacme 0.8 does";
+    return otherwise;
+}
+
 bool parse_yes_no(std::string_view key, std::string_view text)
 {
     const std::string value = ascii_lower(text);

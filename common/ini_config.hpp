@@ -33,6 +33,8 @@ public:
 
     [[nodiscard]] bool has_section(std::string_view name) const;
     [[nodiscard]] std::optional<std::string> get(std::string_view section, std::string_view key) const;
+    // "FILE:LINE" of the key, or "FILE" when it is not set (its default applies), for messages.
+    [[nodiscard]] std::string where(std::string_view section, std::string_view key) const;
     [[nodiscard]] const std::string& origin() const noexcept { return origin_; }
     // Every section by name, the default one ("") included, for readers whose section names are
     // data (lacme-certs.conf).
@@ -45,5 +47,10 @@ private:
 
 // lacme's boolean settings: "Yes"/"No" (case-insensitive); anything else is an error naming key.
 bool parse_yes_no(std::string_view key, std::string_view text);
+
+// How lacme 0.8 reads a boolean: it compares with one word only (`iptables` is on for "yes",
+// `quiet` and `SSL_verify` are off for "no", case-insensitive), so any other text is `otherwise`.
+// warning is set when text is neither Yes nor No, saying how it was taken.
+bool lenient_yes_no(std::string_view text, bool otherwise, std::optional<std::string>& warning);
 
 }  // namespace lacme

@@ -185,7 +185,10 @@ certificate_section make_section(const std::string& name, std::string origin, co
         check_extension_value(NID_tlsfeature, v);
         s.tls_feature = v;
     });
-    read_value(raw, alias_or(raw, "owner", "chown"), errors, [&](const std::string& v) { s.chown = parse_owner(v); });
+    const std::string_view owner_key = alias_or(raw, "owner", "chown");
+    read_value(raw, owner_key, errors, [&](const std::string& v) { s.chown = parse_owner(v); });
+    if (const auto it = raw.find(owner_key); it != raw.end())
+        s.chown_origin = it->second.where;
     read_value(raw, alias_or(raw, "mode", "chmod"), errors, [&](const std::string& v) { s.chmod = parse_mode(v); });
     read_value(raw, "notify", errors, copy_opt(s.notify));
     read_value(raw, "preferred-chain", errors, copy_opt(s.preferred_chain));
@@ -202,12 +205,20 @@ certificate_section make_section(const std::string& name, std::string origin, co
     return s;
 }
 
-void check_keys(const std::string& file, const std::string& section, const ini_config::section& values)
+// An unknown key in a section is an error (as lacme 0.8); in the default section lacme 0.8
+// ignores it, and so do we, with a warning.
+void check_keys(const std::string& file, const std::string& section, const ini_config::section& values,
+                std::vector<std::string>* warnings)
 {
-    for (const auto& [key, value] : values.values)
-        if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end())
-            throw error(file + ":" + std::to_string(value.line) + ": unknown key '" + key + "'" +
-                        (section.empty() ? std::string() : " in section [" + section + "]"));
+    for (const auto& [key, value] : values.values) {
+        if (std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end())
+            continue;
+        const std::string where = file + ":" + std::to_string(value.line) + ": unknown key '" + key + "'";
+        if (!section.empty())
+            throw error(where + " in section [" + section + "]");
+        if (warnings)
+            warnings->push_back(where + " in the default section: ignored, as lacme 0.8 does");
+    }
 }
 
 bool is_directory(const std::string& path)
@@ -269,7 +280,8 @@ const std::string& certificate_section::reference_certificate() const
 }
 
 std::vector<certificate_section> load_certificate_sections(std::span<const std::string> items,
-                                                           std::string_view config_dir)
+                                                           std::string_view config_dir,
+                                                           std::vector<std::string>* warnings)
 {
     raw_section defaults;
     std::map<std::string, certificate_section> sections;
@@ -278,10 +290,11 @@ std::vector<certificate_section> load_certificate_sections(std::span<const std::
             const auto config = ini_config::read_file(file);
             const auto where = [&file](int line) { return file + ":" + std::to_string(line); };
             for (const auto& [name, section] : config.sections()) {
-                check_keys(file, name, section);
+                check_keys(file, name, section, warnings);
                 if (name.empty())
                     for (const auto& [key, value] : section.values)
-                        defaults[key] = {value.text, where(value.line)};
+                        if (std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end())
+                            defaults[key] = {value.text, where(value.line)};
             }
             for (const auto& [name, section] : config.sections()) {
                 if (name.empty())

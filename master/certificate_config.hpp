@@ -42,6 +42,7 @@ struct certificate_section {
     std::optional<std::string> key_usage;    // as written, e.g. "digitalSignature, keyEncipherment"
     std::optional<std::string> tls_feature;  // as written, e.g. "status_request"
     std::optional<owner_spec> chown;
+    std::string chown_origin;  // "FILE:LINE" of chown (or owner)
     std::optional<mode_t> chmod;
     std::optional<std::string> notify;
     std::optional<std::string> preferred_chain;
@@ -61,10 +62,12 @@ struct certificate_section {
 // lexicographic order; other names in it are skipped. Later items take precedence: a section
 // defined again replaces the earlier one, and default-section keys apply to the sections read
 // after them. Result sorted by section name. Throws lacme::error (naming FILE:LINE and the key)
-// for an unreadable file, a syntax error or an unknown key; a bad or missing value only goes to
-// that section's errors.
+// for an unreadable file, a syntax error or an unknown key in a section; a bad or missing value
+// only goes to that section's errors. An unknown key in a default section is ignored, as lacme
+// 0.8 does: "FILE:LINE: ..." goes to warnings when given.
 std::vector<certificate_section> load_certificate_sections(std::span<const std::string> items,
-                                                           std::string_view config_dir);
+                                                           std::string_view config_dir,
+                                                           std::vector<std::string>* warnings = nullptr);
 
 // The sections named on the command line (in that order, repeats dropped), or all of them when
 // names is empty, and the names that no section has (lacme 0.8 warns about those and goes on).

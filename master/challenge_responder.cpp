@@ -9,6 +9,7 @@ challenge_directory directory_for(const settings& s, logger& log)
         log.debug("Using existing webserver on " + *s.webserver.challenge_directory);
         return challenge_directory::existing(*s.webserver.challenge_directory, s.webserver.role.user);
     }
+    require_challenge_responder(s.webserver);
     return challenge_directory::fresh(s.client.user);
 }
 

@@ -17,7 +17,7 @@ void check_command_path(const char* section, const child_role& role, std::vector
 {
     const std::string& program = role.command.front();
     if (program.starts_with('/') && program.find('%') == std::string::npos && ::access(program.c_str(), X_OK) != 0)
-        problems.push_back(std::string("[") + section + "] command " + program + " is not executable");
+        problems.push_back(role.command_origin + ": [" + section + "] command " + program + " is not executable");
 }
 
 }  // namespace
@@ -32,14 +32,21 @@ std::vector<std::string> check_settings(const settings& s)
         problems.push_back("[webserver] challenge-directory " + *s.webserver.challenge_directory + " is not writable");
     if (s.accountd)
         check_command_path("accountd", s.accountd->role, problems);
+    try {
+        require_challenge_responder(s.webserver);
+    } catch (const error& e) {
+        problems.emplace_back(e.what());
+    }
     return problems;
 }
 
 int run_check_command(const settings& s, const command_line& cl, logger& log)
 {
     std::vector<std::string> problems = check_settings(s);
+    std::vector<std::string> warnings = s.warnings;
     try {
-        const auto all = load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file));
+        const auto all =
+            load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file), &warnings);
         for (const auto* section : select_sections(all, cl.arguments)) {
             const std::vector<std::string> found = check_section(*section);  // includes its config errors
             for (const auto& p : found)
@@ -50,9 +57,11 @@ int run_check_command(const settings& s, const command_line& cl, logger& log)
     } catch (const error& e) {
         problems.emplace_back(e.what());
     }
+    for (const auto& w : warnings)
+        log.info("Warning: " + w);
     for (const auto& p : problems)
         log.info("Error: " + p);
-    return problems.empty() ? 0 : 1;
+    return problems.empty() && warnings.empty() ? 0 : 1;
 }
 
 }  // namespace lacme::master

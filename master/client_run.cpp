@@ -80,8 +80,15 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
     spec.environment = {debug ? "DEBUG=1" : "DEBUG=0"};
     spec.fds.push_back({config.get(), config_target_fd});
     spec.fds.push_back({socket.get(), socket_target_fd});
-    if (invocation.show_errors || debug)
-        spec.fds.push_back({STDERR_FILENO, STDERR_FILENO});
+    std::optional<pipe_ends> err;
+    if (invocation.show_errors || debug) {
+        if (!invocation.section.empty()) {
+            err = make_pipe();
+            spec.fds.push_back({err->write.get(), STDERR_FILENO});
+        } else {
+            spec.fds.push_back({STDERR_FILENO, STDERR_FILENO});
+        }
+    }
 
     std::optional<pipe_ends> in, out;
     if (invocation.input) {
@@ -114,6 +121,21 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
                                                   });
         if (status != 0)
             throw error(std::string("reading the client's output: ") + uv_strerror(status));
+    }
+
+    if (err) {
+        err->write.reset();
+        errors_done_ = false;
+        error_lines_.emplace(invocation.section, STDERR_FILENO);
+        errors_ = uv::stream::open(loop, std::move(err->read), 0);
+        const int status = errors_->start_reading([this](std::string_view bytes) { error_lines_->feed(bytes); },
+                                                  [this](int) {
+                                                      error_lines_->finish();
+                                                      errors_done_ = true;
+                                                      finish_if_done();
+                                                  });
+        if (status != 0)
+            throw error(std::string("reading the client's errors: ") + uv_strerror(status));
     }
 
     exit_watch_ = uv::make_handle<uv_poll_t>();
@@ -174,12 +196,15 @@ void client_run::watch_exit()
 
 void client_run::finish_if_done()
 {
-    if (!status_ || !output_done_ || !done_)
+    if (!status_ || !output_done_ || !errors_done_ || !done_)
         return;
     uv_timer_stop(timer_.get());
     client_result result;
-    if (!failure_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0))
-        failure_ = accountd_failure().value_or("client " + describe_wait_status(*status_));
+    if (!failure_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0)) {
+        const auto reason = error_lines_ ? error_lines_->reason() : std::nullopt;
+        failure_ = accountd_failure().value_or(reason ? *reason + " (client " + describe_wait_status(*status_) + ")"
+                                                      : "client " + describe_wait_status(*status_));
+    }
     result.failure = failure_;
     result.output = std::move(output_bytes_);
     result.started = started_;

@@ -9,6 +9,7 @@
 #include "common/uv/handle.hpp"
 #include "common/uv/stream.hpp"
 #include "master/accountd_relay.hpp"
+#include "master/client_stderr.hpp"
 #include "master/settings.hpp"
 
 #include <nlohmann/json.hpp>
@@ -33,10 +34,13 @@ struct client_invocation {
     bool signs = true;                      // false (renewal-info): no accountd connection is opened for it
     std::string directory = "/";
     unique_fd new_key_connection;           // account --rollover: the new key's accountd, as fd 5
+    // The certificate section the run is for: its stderr lines are prefixed with "[SECTION] " and
+    // the last error line is the failure's reason. Empty: stderr is the master's own.
+    std::string section;
 };
 
 struct client_result {
-    std::optional<std::string> failure;  // one line, nullopt on success
+    std::optional<std::string> failure;  // one line (with the client's reason), nullopt on success
     std::string output;
     std::chrono::system_clock::time_point started;  // when the client was started
 };
@@ -71,10 +75,13 @@ private:
     child_process child_;
     std::optional<uv::stream> input_;
     std::optional<uv::stream> output_;
+    std::optional<uv::stream> errors_;
+    std::optional<client_stderr> error_lines_;
     uv::handle_ptr<uv_poll_t> exit_watch_;
     uv::handle_ptr<uv_timer_t> timer_;
     std::string output_bytes_;
     bool output_done_ = true;
+    bool errors_done_ = true;
     std::optional<int> status_;
     std::optional<std::string> failure_;
     std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();

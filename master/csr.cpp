@@ -7,6 +7,7 @@
 
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace lacme::master {
@@ -19,6 +20,21 @@ std::string alt_names_value(const std::vector<subject_alt_name>& names)
         value += (value.empty() ? "" : ",") + std::string(name.type == subject_alt_name::kind::dns ? "DNS:" : "IP:") +
                  name.value;
     return value;
+}
+
+// The subjectAltName entries as written, and first the subject's CN when they lack it
+// (lacme.conf(5): "the names requested are the subject's last CN ..., then these entries"): a CA
+// issues only names that the request carries in subjectAltName, so a section with a CN and no
+// subjectAltName would fail at finalize. With the CN among the entries, the request is lacme 0.8's.
+std::vector<subject_alt_name> requested_names(const certificate_section& section)
+{
+    std::vector<subject_alt_name> names = section.subject_alt_names;
+    for (const auto& id : section.identifiers()) {
+        const auto it = std::find_if(names.begin(), names.end(), [&](const subject_alt_name& alt) { return alt.value == id; });
+        if (it == names.end())
+            names.insert(names.begin(), subject_alt_name{subject_alt_name::kind::dns, id});
+    }
+    return names;
 }
 
 void add_extension(STACK_OF(X509_EXTENSION)* extensions, X509V3_CTX& ctx, int nid, const std::string& value)
@@ -43,8 +59,8 @@ void add_extensions(X509_REQ* request, const certificate_section& section)
     add_extension(extensions.get(), ctx, NID_subject_key_identifier, "hash");
     if (section.key_usage)
         add_extension(extensions.get(), ctx, NID_key_usage, "critical, " + *section.key_usage);
-    if (!section.subject_alt_names.empty())
-        add_extension(extensions.get(), ctx, NID_subject_alt_name, alt_names_value(section.subject_alt_names));
+    if (const auto names = requested_names(section); !names.empty())
+        add_extension(extensions.get(), ctx, NID_subject_alt_name, alt_names_value(names));
     if (section.tls_feature)
         add_extension(extensions.get(), ctx, NID_tlsfeature, *section.tls_feature);
     if (X509_REQ_add_extensions(request, extensions.get()) != 1)

@@ -71,6 +71,9 @@ int main(int argc, char** argv)
     try {
         s = load_settings(cl);
         log.debug("Using configuration file: " + s->config_file);
+        if (cl.command != command_kind::check)  // check lists them with its problems
+            for (const auto& w : s->warnings)
+                log.info("Warning: " + w);
     } catch (const lacme::error& e) {
         log.info(std::string("Error: ") + e.what());
         return exit_usage;

@@ -35,7 +35,7 @@ public:
     ~output_log()
     {
         if (dropped_ > 0)
-            log_.verbose("[notify] (" + std::to_string(dropped_) + " more bytes of output not logged)");
+            log_.info("[notify] (" + std::to_string(dropped_) + " more bytes of output not logged)");
     }
     output_log(const output_log&) = delete;
     output_log& operator=(const output_log&) = delete;
@@ -47,7 +47,7 @@ public:
         logged_ += kept;
         lines_.append(bytes.substr(0, kept));
         while (auto line = lines_.next())
-            log_.verbose("[notify] " + printable_for_log(line->text, max_logged_line));
+            log_.info("[notify] " + printable_for_log(line->text, max_logged_line));
         if (lines_.overflowed())
             lines_ = line_buffer(max_logged_line);  // an endless line is dropped, not buffered
     }
@@ -141,7 +141,7 @@ notify_outcome run_notify_commands(const std::vector<std::string>& commands, log
                 {command, "not run: interrupted by signal " + std::to_string(outcome.interrupted_by), false});
             continue;
         }
-        log.verbose("Running notification command `" + command + "`");
+        log.info("Running notification command `" + command + "`");
         try {
             if (auto reason = run_one(command, timeout, signals, outcome.interrupted_by, log))
                 outcome.failures.push_back({command, *reason});

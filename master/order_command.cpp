@@ -4,6 +4,8 @@
 #include "common/path.hpp"
 #include "common/percent_expand.hpp"
 #include "master/certificate_config.hpp"
+#include "master/certificate_files.hpp"
+#include "master/certificate_text.hpp"
 #include "master/challenge_responder.hpp"
 #include "master/run_summary.hpp"
 #include "master/section_check.hpp"
@@ -17,6 +19,22 @@ namespace {
 
 constexpr int exit_failure = 1;
 constexpr int exit_config = 2;
+
+// lacme 0.8 prints each new certificate on stdout (fingerprint and text); --json owns stdout.
+void print_issued(const std::vector<section_run>& runs, logger& log)
+{
+    for (const auto& run : runs) {
+        if (run.state != section_state::issued)
+            continue;
+        try {
+            std::cout << certificate_text(*read_certificate_file(run.config->reference_certificate()),
+                                          certificate_extensions::shown);
+        } catch (const error& e) {
+            log.info("[" + run.config->name + "] Warning: " + e.what());
+        }
+    }
+    std::cout.flush();
+}
 
 }  // namespace
 
@@ -39,7 +57,10 @@ int run_order_command(master_loop& master)
     std::vector<certificate_section> all;
     section_selection selection;
     try {
-        all = load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file));
+        std::vector<std::string> warnings;
+        all = load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file), &warnings);
+        for (const auto& w : warnings)
+            log.info("Warning: " + w);
         selection = select_known_sections(all, cl.arguments);
     } catch (const error& e) {
         log.info(std::string("Error: ") + e.what());
@@ -63,6 +84,8 @@ int run_order_command(master_loop& master)
     if (master.interrupted())
         log.info("Interrupted by signal " + std::to_string(master.interrupted_signal()));
     master.close_accountd();
+    if (!cl.json)
+        print_issued(runs, log);
     const int notify_interrupted_by = notify_installed(runs, log);
     if (notify_interrupted_by != 0)
         log.info("Interrupted by signal " + std::to_string(notify_interrupted_by));
@@ -71,7 +94,8 @@ int run_order_command(master_loop& master)
     for (const auto& run : runs)
         results.push_back(result_of(run));
     for (const auto& r : results)
-        log.log(r.status == section_status::failed ? log_level::info : log_level::verbose, summary_line(r));
+        // --quiet hides what lacme 0.8's hides, "valid until ..., skipping": never a renewal.
+        log.log(r.status == section_status::skipped ? log_level::verbose : log_level::info, summary_line(r));
     if (cl.json)
         std::cout << summary_json(results) << '\n';
     if (master.interrupted() || notify_interrupted_by != 0 || !selection.unknown.empty())

@@ -3,7 +3,10 @@
 #include "common/error.hpp"
 #include "master/account_command.hpp"
 #include "master/certificate_files.hpp"
+#include "master/certificate_text.hpp"
 #include "master/client_run.hpp"
+
+#include <iostream>
 
 namespace lacme::master {
 
@@ -11,12 +14,14 @@ int run_revoke_command(master_loop& master)
 {
     int status = 0;
     for (const auto& file : master.options().arguments) {
-        master.log().verbose("Revoking " + file);
+        master.log().info("Revoking " + file);
         client_invocation invocation;
         invocation.command = "revokeCert";
         invocation.config = master.config().client_config;
         try {
-            invocation.input = der_of(*read_certificate_file(file));
+            const auto certificate = read_certificate_file(file);
+            invocation.input = der_of(*certificate);
+            std::cout << certificate_text(*certificate, certificate_extensions::hidden) << std::flush;  // as lacme 0.8
         } catch (const error& e) {
             master.log().info(std::string("Error: ") + e.what());
             status = 1;

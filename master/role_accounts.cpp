@@ -7,11 +7,11 @@ namespace {
 
 void check_role(const char* section, const child_role& role, std::vector<std::string>& missing)
 {
-    const std::string where = std::string("[") + section + "] ";
+    const std::string where = std::string(": [") + section + "] ";
     if (!role.user.empty() && !find_user(role.user))
-        missing.push_back(where + "user " + role.user + " does not exist");
+        missing.push_back(role.user_origin + where + "user " + role.user + " does not exist");
     if (!role.group.empty() && !find_group(role.group))
-        missing.push_back(where + "group " + role.group + " does not exist");
+        missing.push_back(role.group_origin + where + "group " + role.group + " does not exist");
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 
 namespace lacme::master {
 
-// "[client] user _lacme-client does not exist", one line per missing user or group; the
+// "/etc/lacme/lacme.conf:3: [client] user _lacme-client does not exist" (the file alone for a
+// default), one line per missing user or group; the
 // webserver's only when with_webserver (newOrder without challenge-directory).
 std::vector<std::string> missing_role_accounts(const settings& s, bool with_webserver);
 

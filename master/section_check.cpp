@@ -71,7 +71,13 @@ std::vector<std::string> installation_problems(const certificate_section& sectio
         if (!path->empty())
             collect(problems, [&] { check_target_directory(*path); });
     if (section.chown)
-        collect(problems, [&] { resolve_owner(*section.chown); });
+        collect(problems, [&] {
+            try {
+                resolve_owner(*section.chown);
+            } catch (const error& e) {
+                throw error(section.chown_origin.empty() ? std::string(e.what()) : section.chown_origin + ": " + e.what());
+            }
+        });
     return problems;
 }
 

@@ -43,10 +43,11 @@ client_invocation order_invocation(const settings& s, section_run& run, const st
         invocation.config["preferred-chain"] = *run.config->preferred_chain;
     invocation.input = std::move(run.csr);
     invocation.directory = challenge_dir;
+    invocation.section = run.config->name;
     return invocation;
 }
 
-client_invocation window_invocation(const settings& s, std::string certificate_der)
+client_invocation window_invocation(const settings& s, std::string certificate_der, const std::string& section)
 {
     client_invocation invocation;
     invocation.command = "renewal-info";
@@ -54,6 +55,7 @@ client_invocation window_invocation(const settings& s, std::string certificate_d
     invocation.input = std::move(certificate_der);
     invocation.show_errors = false;  // a CA without ARI (or Perl's client) is the common case
     invocation.signs = false;
+    invocation.section = section;
     return invocation;
 }
 
@@ -198,7 +200,7 @@ void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs
     section_runner runner(master, master.options().max_concurrent);
     for (auto& run : runs)
         if (run.state == section_state::awaiting_window)
-            runner.add({run.config->name, window_invocation(master.config(), std::move(run.installed_der)),
+            runner.add({run.config->name, window_invocation(master.config(), std::move(run.installed_der), run.config->name),
                         [&](client_result r) { take_window(run, r, master.options(), master.log()); }});
     runner.run();
     for (auto& run : runs)

@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <map>
+#include <set>
 
 namespace lacme::master {
 namespace {
@@ -58,12 +59,41 @@ defaults section_values(const ini_config& ini, std::string_view section, const d
     return values;
 }
 
-child_role role_from(const defaults& values, std::string_view section)
+child_role role_from(const ini_config& ini, const defaults& values, std::string_view section)
 {
-    child_role role{*values.at("user"), *values.at("group"), split_on_blanks(*values.at("command"))};
+    child_role role{*values.at("user"), *values.at("group"), split_on_blanks(*values.at("command")),
+                    ini.where(section, "user"), ini.where(section, "group"), ini.where(section, "command")};
     if (role.command.empty())
-        throw error("empty command in section [" + std::string(section) + "]");
+        throw error(role.command_origin + ": empty command in section [" + std::string(section) + "]");
     return role;
+}
+
+// lacme 0.8 reads only config-certs from the default section and ignores every other key there.
+ini_config::schema schema_of(const ini_config& ini, std::vector<std::string>& warnings)
+{
+    std::set<std::string> default_keys;
+    for (const auto& [key, value] : ini.sections().at("").values) {
+        default_keys.insert(key);
+        if (key != "config-certs")
+            warnings.push_back(ini.origin() + ":" + std::to_string(value.line) + ": unknown key '" + key +
+                               "' in the default section: ignored, as lacme 0.8 does");
+    }
+    return {{"", default_keys},
+            {"client", keys_of(client_defaults)},
+            {"webserver", keys_of(webserver_defaults)},
+            {"accountd", keys_of(accountd_defaults)}};
+}
+
+// A boolean read as lacme 0.8 does (see lenient_yes_no), with a warning naming its line.
+bool boolean_setting(const ini_config& ini, std::string_view section, std::string_view key, const std::string& text,
+                     bool otherwise, std::vector<std::string>& warnings)
+{
+    std::optional<std::string> warning;
+    const bool value = lenient_yes_no(text, otherwise, warning);
+    if (warning)
+        warnings.push_back(ini.where(section, key) + ": [" + std::string(section) + "] " + std::string(key) + ": " +
+                           *warning);
+    return value;
 }
 
 std::vector<std::string> split_listen(std::string_view text)
@@ -114,16 +144,15 @@ settings load_settings(const command_line& cl)
     settings s;
     s.config_file = read_config_path(cl, expander);
     const ini_config ini = ini_config::read_file(s.config_file);
-    ini.check({{"", {"config-certs"}},
-               {"client", keys_of(client_defaults)},
-               {"webserver", keys_of(webserver_defaults)},
-               {"accountd", keys_of(accountd_defaults)}});
+    ini.check(schema_of(ini, s.warnings));
 
     if (const auto certs = ini.get("", "config-certs"))
         s.config_certs = split_on_blanks(*certs);
 
-    const defaults client = section_values(ini, "client", client_defaults);
-    s.client = role_from(client, "client");
+    defaults client = section_values(ini, "client", client_defaults);
+    s.client = role_from(ini, client, "client");
+    if (const auto& verify = client.at("SSL_verify"))
+        client["SSL_verify"] = boolean_setting(ini, "client", "SSL_verify", *verify, true, s.warnings) ? "Yes" : "No";
     s.client_config = nlohmann::json::object();
     for (const auto& [key, value] : client)
         s.client_config[key] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
@@ -131,23 +160,30 @@ settings load_settings(const command_line& cl)
 
     const defaults web = section_values(ini, "webserver", webserver_defaults);
     s.webserver.listen = split_listen(*web.at("listen"));
+    s.webserver.listen_origin = ini.where("webserver", "listen");
     if (const auto& dir = web.at("challenge-directory"))
         s.webserver.challenge_directory = expander.expand(*dir);
-    s.webserver.role = role_from(web, "webserver");
-    s.webserver.iptables = parse_yes_no("iptables", *web.at("iptables"));
-    if (!s.webserver.challenge_directory && s.webserver.listen.empty())
-        throw error("'challenge-directory' option is required in section [webserver] when 'listen' is empty");
+    s.webserver.role = role_from(ini, web, "webserver");
+    s.webserver.iptables = boolean_setting(ini, "webserver", "iptables", *web.at("iptables"), false, s.warnings);
 
     if (ini.has_section("accountd") && !cl.socket) {
         const defaults accountd = section_values(ini, "accountd", accountd_defaults);
-        s.accountd = accountd_settings{role_from(accountd, "accountd"), *accountd.at("config"), *accountd.at("privkey"),
-                                       parse_yes_no("quiet", *accountd.at("quiet"))};
+        s.accountd = accountd_settings{role_from(ini, accountd, "accountd"), *accountd.at("config"),
+                                       *accountd.at("privkey"),
+                                       boolean_setting(ini, "accountd", "quiet", *accountd.at("quiet"), true, s.warnings)};
     }
     const auto& timeout = client.at("accountd-timeout");
     s.accountd_timeout = timeout ? parse_accountd_timeout(*timeout)
                          : s.accountd ? spawned_accountd_timeout
                                       : socket_accountd_timeout;
     return s;
+}
+
+void require_challenge_responder(const webserver_settings& webserver)
+{
+    if (!webserver.challenge_directory && webserver.listen.empty())
+        throw error(webserver.listen_origin +
+                    ": 'challenge-directory' option is required in section [webserver] when 'listen' is empty");
 }
 
 }  // namespace lacme::master

@@ -18,10 +18,14 @@ struct child_role {
     std::string user;
     std::string group;
     std::vector<std::string> command;
+    std::string user_origin;   // "FILE:LINE" of the setting, or "FILE" for the default
+    std::string group_origin;
+    std::string command_origin;
 };
 
 struct webserver_settings {
     std::vector<std::string> listen;                 // addresses, unparsed
+    std::string listen_origin;                       // "FILE:LINE" of listen, or "FILE"
     std::optional<std::string> challenge_directory;  // %-expanded
     child_role role;
     bool iptables = false;
@@ -50,14 +54,23 @@ struct settings {
     webserver_settings webserver;
     std::optional<accountd_settings> accountd;  // absent with --socket or no [accountd] section
     std::chrono::seconds accountd_timeout{};
+    // "FILE:LINE: ..." for what lacme 0.8 accepts and ours reads as it does, but would refuse if
+    // it were new (unknown keys in the default section, booleans neither Yes nor No): shown as
+    // warnings, and `lacme check` counts them as problems.
+    std::vector<std::string> warnings;
 };
 
-// Throws lacme::error naming the file (and line) for unreadable files, unknown sections or keys,
-// bad values.
+// Throws lacme::error naming the file (and line) for unreadable files, unknown sections or keys
+// in [client], [webserver], [accountd], unusable values.
+settings load_settings(const command_line& cl);
+
 // The accountd socket, %-expanded now: only a run that connects to it needs it to expand (the
 // default %t/S.lacme has no value for a user without XDG_RUNTIME_DIR, e.g. under cron).
 std::string accountd_socket_path(const settings& s);
 
-settings load_settings(const command_line& cl);
+// newOrder needs a way to answer challenges: listen addresses or a challenge-directory. Throws
+// lacme::error naming listen's FILE:LINE when there is neither (lacme 0.8 finds out only there,
+// so `account` and `revokeCert` work without).
+void require_challenge_responder(const webserver_settings& webserver);
 
 }  // namespace lacme::master

@@ -38,7 +38,7 @@ rc=0
 lacme >/dev/null 2>"$T/renew.log" || rc=$?
 [ "$rc" -eq 1 ] || t_fail "window started: exit $rc (the fake CA issues nothing): $(cat "$T/renew.log")"
 grep -q "\"replaces\":\"$cert_id\"" "$ORDER_LOG" || t_fail "order without replaces=$cert_id: $(cat "$ORDER_LOG")"
-grep -q '^Error: newOrder: .*this fake CA issues nothing' "$T/renew.log" && grep -q '^\[www\] FAILED' "$T/renew.log" ||
+grep -q '^\[www\] Error: newOrder: .*this fake CA issues nothing' "$T/renew.log" && grep -q '^\[www\] FAILED' "$T/renew.log" ||
     t_fail "no failure lines: $(cat "$T/renew.log")"
 ! grep -q renewalInfo "$T/renew.log" || t_fail "renewal-info's lookup printed errors: $(cat "$T/renew.log")"
 [ "$(sha256sum <"$T/conf/www.pem")" = "$installed" ] || t_fail "the installed certificate changed"

@@ -85,5 +85,5 @@ expect_error "key that does not match the installed certificate: exit 1 naming i
 
 sed 's|^\[client\]|[client]\nuser = no-such-user-lacme|' "$T/conf/lacme.conf" >"$T/conf/nouser.conf"
 LACME_CONF="$T/conf/nouser.conf" expect_error "missing system user: exit 2 (configuration), one line naming it" 2 \
-    "^Error: \[client\] user no-such-user-lacme does not exist" "$good" --force
+    "^Error: $T/conf/nouser.conf:2: \[client\] user no-such-user-lacme does not exist" "$good" --force
 t_done

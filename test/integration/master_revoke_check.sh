@@ -45,7 +45,7 @@ t_pass "check names a missing user, key, CAfile, target dir and chown user, exit
 
 rc=0
 lacme newOrder --config-certs="$T/conf/certs.conf" --force >/dev/null 2>"$T/nouser.log" || rc=$?
-[ "$rc" -eq 2 ] && [ "$(cat "$T/nouser.log")" = "Error: [client] user no-such-user-lacme does not exist" ] ||
+[ "$rc" -eq 2 ] && [ "$(cat "$T/nouser.log")" = "Error: $T/conf/lacme.conf:$(grep -n '^user = no-such-user-lacme' "$T/conf/lacme.conf" | cut -d: -f1): [client] user no-such-user-lacme does not exist" ] ||
     t_fail "missing user: exit $rc: $(cat "$T/nouser.log")"
 t_pass "newOrder with a missing system user: exit 2, one line naming it"
 t_done

@@ -41,11 +41,14 @@ BOOST_AUTO_TEST_CASE(privkey_must_be_set_and_have_a_known_method)
     settings s;
     BOOST_TEST(open_error(s) == "'privkey' is not specified");
     s.privkey.emplace(std::string_view("/etc/lacme/account.key"));
-    BOOST_TEST(open_error(s) == "unsupported method: /etc/lacme/account.key");
+    s.privkey_origin = "/etc/lacme/lacme-accountd.conf:3";
+    BOOST_TEST(open_error(s) == "/etc/lacme/lacme-accountd.conf:3: privkey: unsupported method: /etc/lacme/account.key "
+                                "(a key file is file:/etc/lacme/account.key)");
     s.privkey.emplace(std::string_view("file:"));
-    BOOST_TEST(open_error(s) == "unsupported method: file:");
+    BOOST_TEST(open_error(s) == "/etc/lacme/lacme-accountd.conf:3: privkey: unsupported method: file:");
     s.privkey.emplace(std::string_view("ssh:/key"));
-    BOOST_TEST(open_error(s) == "unsupported method: ssh:/key");
+    BOOST_TEST(open_error(s) == "/etc/lacme/lacme-accountd.conf:3: privkey: unsupported method: ssh:/key "
+                                "(file:PATH, gpg:PATH, pkcs11:URI or store:URI)");
 }
 
 BOOST_AUTO_TEST_CASE(file_method_loads_a_pem_key)

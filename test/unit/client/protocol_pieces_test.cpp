@@ -188,7 +188,10 @@ BOOST_AUTO_TEST_CASE(client_config_from_lacme_master)
     BOOST_TEST(d.timeout.count() == 30);
     BOOST_TEST(d.tls.verify);
     BOOST_CHECK_THROW(parse_client_config(R"({"timeout":"soon"})"), lacme::error);
-    BOOST_CHECK_THROW(parse_client_config(R"({"SSL_verify":"maybe"})"), lacme::error);
+    // As lacme 0.8's client: only "No" turns verification off, whatever else is written.
+    BOOST_TEST(parse_client_config(R"({"SSL_verify":"maybe"})").tls.verify);
+    BOOST_TEST(parse_client_config(R"({"SSL_verify":"0"})").tls.verify);
+    BOOST_TEST(!parse_client_config(R"({"SSL_verify":"NO"})").tls.verify);
     BOOST_CHECK_THROW(parse_client_config("not json"), lacme::error);
 }
 

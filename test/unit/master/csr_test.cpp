@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 using lacme::master::build_csr;
 using lacme::master::certificate_section;
@@ -102,11 +103,31 @@ BOOST_AUTO_TEST_CASE(ecdsa_request_matches_openssl_req_and_verifies)
     }
 }
 
-BOOST_AUTO_TEST_CASE(without_optional_extensions)
+BOOST_AUTO_TEST_CASE(subject_cn_is_requested_in_subject_alt_name)
 {
     temp_dir dir;
     auto s = section_with_key(dir, lacme::test::shared_p256());
     s.subject = "/CN=www.example.org";
+    s.subject_alt_names = {{subject_alt_name::kind::dns, "example.org"}};
+    const auto req = parse_der(as_string(build_csr(s)));
+    const lacme::x509_extensions_ptr extensions(X509_REQ_get_extensions(req.get()));
+    const auto* names = static_cast<GENERAL_NAMES*>(X509V3_get_d2i(extensions.get(), NID_subject_alt_name, nullptr, nullptr));
+    BOOST_REQUIRE(names != nullptr);
+    BOOST_TEST(sk_GENERAL_NAME_num(names) == 2);
+    const auto dns = [&](int i) {
+        const auto* name = sk_GENERAL_NAME_value(names, i);
+        return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.dNSName)));
+    };
+    BOOST_TEST(dns(0) == "www.example.org");
+    BOOST_TEST(dns(1) == "example.org");
+    GENERAL_NAMES_free(const_cast<GENERAL_NAMES*>(names));
+}
+
+BOOST_AUTO_TEST_CASE(without_optional_extensions)
+{
+    temp_dir dir;
+    auto s = section_with_key(dir, lacme::test::shared_p256());
+    s.subject = "/CN=Example Service";  // not a domain name: nothing to request in subjectAltName
     s.subject_alt_names.clear();
     s.key_usage.reset();
     s.tls_feature.reset();
