@@ -3,7 +3,8 @@
 # otherwise than the policy did (a "VALUE" member, a look-up that updates contacts, an
 # IPv4-mapped address) are refused, and identifiers with U+202E, U+0085, U+2028 reach the audit
 # log as ASCII escapes that Python's str.splitlines() does not cut. (The two-attribute CSR: the
-# unit tests and ca_parser_differential, which build CSRs no openssl command writes.)
+# unit tests and ca_parser_differential, which build CSRs no openssl command writes, and
+# accountd_foreign_order against pebble.)
 source "$(dirname "$0")/lib.sh"
 t_require python3
 ca=https://ca.example/acme/
