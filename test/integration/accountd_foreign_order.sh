@@ -6,6 +6,7 @@
 # a reader of the first sees only CN=web1.example). The signer must refuse; the victim's order
 # stays ready and no certificate is issued for the victim's name. A control request (web1's own
 # newOrder) is signed through the same signer, so the refusal is the CSR's, not the setup's.
+# Then the review's other payloads, through the same signer towards pebble: refused.
 source "$(dirname "$0")/lib.sh"
 t_require python3
 t_pebble_up
@@ -15,7 +16,7 @@ cat >"$T/web1.policy" <<POLICY
 [policy]
 label = web1
 ca = ${PEBBLE_URL%dir}
-identifiers = web1.example
+identifiers = web1.example ::/0
 operations = order
 state-directory = $T/state
 POLICY
@@ -31,4 +32,8 @@ grep -qx "VICTIM ORDER ready" <<<"$out" || t_fail "the victim's order changed: $
 t_pass "finalizing another host's ready order with a two-extensionRequest CSR is refused; the order stays ready"
 cat "$T/audit.jsonl"; python3 -c "import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if any(x[\"outcome\"]==\"refused\" for x in r) else 1)" "$T/audit.jsonl" || t_fail "the refused finalize is not in the audit log"
 t_pass "the refusal is audited"
+for attack in VALUE LOOKUP-UPDATE MAPPED-IPV4; do
+    grep -q "^$attack REFUSED NOSIGN" <<<"$out" || t_fail "$attack: $(grep "^$attack " <<<"$out")"
+done
+t_pass "a second VALUE member, a look-up-shaped contact update and an IPv4-mapped address never reach pebble"
 t_done

