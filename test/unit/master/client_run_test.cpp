@@ -23,7 +23,8 @@ namespace {
 client_result run_client(const temp_dir& dir, const std::string& body, client_invocation invocation)
 {
     write_file(dir.file("client"), body);
-    const child_role role{"", "", {"/bin/sh", dir.file("client")}};
+    child_role role;
+    role.command = {"/bin/sh", dir.file("client")};
     lacme::uv::loop loop;
     std::optional<client_result> result;
     std::optional<client_run> run;
@@ -64,7 +65,7 @@ BOOST_AUTO_TEST_CASE(the_client_gets_its_command_config_input_and_directory, *ut
     const client_result r = run_client(dir,
                                        "printf '%s|' \"$@\"; cat <&3; printf '|'; cat; printf '|'; pwd\n"
                                        "[ \"$(readlink /proc/self/fd/4)\" = /dev/null ] && echo socket-is-dev-null\n",
-                                       invocation);
+                                       std::move(invocation));
     BOOST_TEST(!r.failure.has_value());
     BOOST_TEST(r.output == "newOrder|3|4|a.example|b.example|{\"server\":\"https://ca.example/dir\"}|" +
                                std::string("CSR\0bytes", 9) + "|" + dir.path() + "\nsocket-is-dev-null\n");
@@ -103,7 +104,7 @@ BOOST_AUTO_TEST_CASE(a_client_that_never_reads_its_input_just_ends, *utf::timeou
     const temp_dir dir;
     auto invocation = renewal_info();
     invocation.input = std::string(4 * 1024 * 1024, 'x');
-    const client_result r = run_client(dir, "echo not reading; exit 1\n", invocation);
+    const client_result r = run_client(dir, "echo not reading; exit 1\n", std::move(invocation));
     BOOST_TEST(r.failure.value_or("") == "client exited with value 1");
     BOOST_TEST(r.output == "not reading\n");
 }

@@ -36,6 +36,7 @@ public:
         master::accountd_settings accountd;
         accountd.role.command = {"/bin/sh", dir.file("accountd")};
         config.accountd = accountd;
+        config.accountd_timeout = master::spawned_accountd_timeout;  // as settings.cpp defaults it
     }
     master::master_loop& loop()
     {

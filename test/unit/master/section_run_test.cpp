@@ -1,4 +1,5 @@
 #include "master/section_run.hpp"
+#include "master/pending_notify.hpp"
 
 #include "master/certificate_files.hpp"
 
@@ -207,15 +208,20 @@ BOOST_AUTO_TEST_CASE(a_failing_notify_fails_the_issued_sections_it_serves, *utf:
     auto fine = failing;
     fine.name = "fine";
     fine.notify = "true";
+    fine.certificate_chain = dir.file("fine.chain.pem");
     auto kept = failing;
     kept.name = "kept";
+    kept.certificate_chain = dir.file("kept.chain.pem");
     std::vector<section_run> runs = lacme::master::section_runs({&failing, &fine, &kept});
     for (auto* run : {&runs[0], &runs[1]}) {
         run->state = section_state::issued;
         run->paths = {"/etc/ssl/x.crt"};
     }
     runs[2].state = section_state::kept;
-    lacme::master::notify_issued(runs, log);
+    // As the install does before its first rename: the notify is pending.
+    lacme::master::record_pending_notify(failing);
+    lacme::master::record_pending_notify(fine);
+    lacme::master::notify_installed(runs, log);
     BOOST_TEST(runs[0].state == section_state::failed);
     BOOST_TEST(runs[0].detail == "installed, but notify `exit 5` exited with value 5");
     BOOST_TEST((lacme::master::result_of(runs[0]).paths == std::vector<std::string>{"/etc/ssl/x.crt"}));
