@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The audit log (--audit-log, `audit-log =`): one JSON object per line for every signature and
 // every policy refusal, with the fields time, label, caller, operation, identifiers, outcome
 // and reason (refusals only). Appended to a file and fdatasync'd, or sent to syslog

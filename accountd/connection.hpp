@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One peer of lacme-accountd (a socket connection, or stdin/stdout with --stdio): sends the
 // greeting, then answers each signing input in order, one at a time (the protocol is
 // lock-step). Requests are validated on the loop; in-memory keys sign inline, token-backed keys

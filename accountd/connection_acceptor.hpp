@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Accepts connections on the listening socket, on one event loop, and hands each one on. It
 // keeps the daemon-wide connection cap: when the cap is reached, or accept4 fails (out of file
 // descriptors, memory...), it stops watching the socket (peers wait in the kernel's backlog)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The daemon-wide cap on open connections, shared by every worker thread. Only the acceptor
 // takes slots; any worker gives one back when its connection closes, and wakes the acceptor if
 // it asked to be told.

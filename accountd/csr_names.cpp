@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/csr_names.hpp"
 
 #include "common/base64url.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The names a CSR (finalize) or a certificate (revokeCert) would vouch for, read with OpenSSL
 // from the base64url DER that ACME carries: every subjectAltName entry and every subject CN.
 // What the policy must allow before accountd signs for them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Account key held in memory, loaded from PEM (PKCS#8 or traditional, optionally encrypted):
 // the file: and gpg: key stores.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The names a signing policy allows: ACME identifiers (RFC 8555 §9.7.7: "dns" and "ip"), matched
 // against a list of exact names, "*.suffix" (any name below suffix) and IP addresses or CIDR
 // blocks, IPv4 and IPv6.

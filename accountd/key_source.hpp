@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Turns the `privkey` setting into a signer: file:PATH, gpg:PATH (as lacme-accountd 0.8),
 // pkcs11:URI and store:URI (ours).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One event loop and the connections it serves. In socket mode there is one worker per core,
 // each in its own thread; the first one accepts and deals connections out in turn, so in-memory
 // keys sign on every core with no per-signature hand-off between threads. --stdio uses a

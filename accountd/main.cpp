@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme-accountd: holds the ACME account key and signs JWS signing inputs for the lacme client,
 // on a UNIX socket or on stdin/stdout (--stdio, behind the master's socketpair or `ssh -T`).
 #include "accountd/key_source.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/order_rate_limit.hpp"
 
 #include "common/atomic_file.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The newOrder rate limit of one signing policy (max-orders-per-hour), shared by every
 // accountd process that serves it: per-SSH-session --stdio processes included. The times of
 // the orders of the last hour live in STATE-DIRECTORY/LABEL.orders, replaced atomically (a

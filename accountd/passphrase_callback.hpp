@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The OpenSSL side of asking for a key's passphrase or PIN: a pem_password_cb that consults
 // lacme's passphrase source (a file or the terminal, never argv) and remembers why it failed,
 // so the caller can report that instead of OpenSSL's "bad decrypt".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The account key on a PKCS#11 token (privkey = pkcs11:...): the token signs, the key never
 // leaves it. Owns the module and the key (pkcs11::loaded_key), so it must be destroyed before
 // main returns.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Whether a signing policy lets accountd sign one signing input. Pure: no I/O, no clock, so it
 // can be fuzzed and unit-tested exhaustively; the newOrder rate limit (order_rate_limit) and
 // the audit log are applied by the caller.

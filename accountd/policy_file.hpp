@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A signing policy file (--policy, `policy =`): what one caller of lacme-accountd may have
 // signed. lacme's INI syntax, one [policy] section (man/lacme-accountd.1, POLICY):
 //   label, ca, identifiers, operations (default: order), max-orders-per-hour, state-directory.

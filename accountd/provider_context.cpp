@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/provider_context.hpp"
 
 #include "common/openssl_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The OpenSSL library context store: keys live in (privkey = store:URI, --list-keys), with the
 // providers they need loaded into it. A context of our own keeps those providers (a TPM's, an
 // HSM's) away from the rest of the process: hashing and verification elsewhere still use the

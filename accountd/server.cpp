@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/server.hpp"
 
 #include "accountd/loop_worker.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme-accountd's serving modes: a UNIX socket served by one event loop per core, or one peer
 // on stdin/stdout (--stdio). Both end cleanly on SIGINT/SIGTERM.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme-accountd's settings: command line (as lacme-accountd 0.8) merged over the config file.
 #pragma once
 

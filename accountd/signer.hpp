@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The account key as lacme-accountd sees it: a public JWK and a JWS signing operation. One
 // implementation per key store (PEM file, gpg-encrypted file, PKCS#11 token, or an OpenSSL 3
 // provider's store such as a TPM: store_signer).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What stands between an admitted signing input and its signature when a policy or an audit log
 // is configured: the policy decision and the newOrder rate limit before signing, the audit
 // record of every refusal, and of every signature before it leaves. Without either, accountd

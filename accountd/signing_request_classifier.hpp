@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a signing input asks the CA to do, read from its protected header and JSON payload
 // alone: accountd fetches nothing (it does not know the CA's directory) and trusts nothing the
 // caller says about itself. RFC 8555 gives every request a payload of its own shape, so the

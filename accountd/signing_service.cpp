@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/signing_service.hpp"
 
 #include "common/base64url.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What accountd does with each connection, independent of transport: the greeting, validation
 // of each signing input (on the event loop), and signing (on a worker thread).
 #pragma once

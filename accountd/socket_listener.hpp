@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The UNIX-domain socket lacme-accountd serves on (lacme-accountd 0.8 rules: parent directory
 // not group/other-writable, socket created mode 0600), with what 0.8 lacks: a live socket is
 // never clobbered, a stale one is replaced, and only our own socket is unlinked at exit.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --list-keys for privkey = store:URI: what the OSSL_STORE at that URI offers (a key and what
 // lies beside it, or the entries of a directory-like store), one line each, with the JWS
 // algorithm of every usable private key.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One pass over the objects an OSSL_STORE URI names (a key in a provider, a PEM file, a
 // directory), loaded in a provider_context. The providers' passphrase/PIN prompts reach lacme's
 // passphrase source (a file or the terminal, never argv): OSSL_STORE takes a UI_METHOD, which

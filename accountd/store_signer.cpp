@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/store_signer.hpp"
 
 #include "accountd/store_reader.hpp"

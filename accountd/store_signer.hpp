@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The account key in an OpenSSL 3 provider (privkey = store:URI): a TPM through tpm2-openssl
 // (store:handle:0x81000001), a token through pkcs11-provider, or simply store:file:PATH. Loaded
 // with OSSL_STORE, signed with EVP_DigestSign as file keys are; the provider keeps the private

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // accountd-load: drives a lacme-accountd socket with C concurrent connections of N signatures
 // each, verifies every signature against the JWK of the greeting (with --verify), and prints
 // the rate. Used by the benchmark (bench/accountd) and the concurrency tests.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The resident-memory floor of the client's job: a C++ program that makes one HTTPS GET through
 // Debian's libcurl (system CA store through its hashed directory and GnuTLS's implicit init
 // skipped, both as in the client) and prints its peak RSS (VmHWM, kB).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash disable=SC2154  # src, build, T, median: from bench/issue
 # Full-stack rows of bench/issue (sourced by it, after its client rows, on the same pebble):
 # the whole native stack (our master, client, webserver, accountd) vs the whole Perl lacme stack

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // pkcs11-raw-sign: the token's own signing rate, for comparison with lacme-accountd's: T threads,
 // each with its own session, call C_SignInit + C_Sign N times on the key a URI selects (the same
 // mechanisms accountd uses: CKM_SHA256_RSA_PKCS, or CKM_ECDSA over a precomputed digest).

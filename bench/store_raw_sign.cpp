@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // store-raw-sign: a provider's own signing rate, for comparison with lacme-accountd's store:
 // keys: loads the key an OSSL_STORE URI names with plain OpenSSL (the PROVIDER and "default" in a
 // library context), then calls EVP_DigestSignInit_ex + EVP_DigestSign N times in one thread, as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/account_command.hpp"
 
 #include "client/client_config.hpp"

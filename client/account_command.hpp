@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `account FLAGS [OPTIONS] [CONTACT...]` as lacme 0.8's master invokes it (FLAGS: 1 register,
 // 2 terms of service agreed, 4 deactivate), plus what lacme lacks: EAB and key rollover.
 #pragma once

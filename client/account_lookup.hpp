@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The account URL (kid) every kid-signed request needs, shared by the account, newOrder and
 // revokeCert commands.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The client's end of the accountd socket (protocol in common/accountd_protocol.hpp): reads the
 // greeting, then asks for one signature per signed ACME request and counts them.
 #pragma once

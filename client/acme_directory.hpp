@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The ACME directory object (RFC 8555 §7.1.1): resource URLs and meta fields.
 #pragma once
 

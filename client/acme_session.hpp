@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One ACME conversation with the CA: the directory, the nonce pool, the account key's identity
 // (kid or jwk), and signed requests with the bounded retries RFC 8555 calls for: badNonce
 // (§6.5) with the nonce of the error response, and 5xx / rateLimited / connection failures

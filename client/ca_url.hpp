@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Which URLs from the CA the client will send a request to (authorizations, challenges,
 // finalize, order and certificate URLs, alternates, Location, directory entries). The rule:
 // - the scheme must be http or https: nothing else (and no relative reference) gets a request,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/challenge_files.hpp"
 
 #include "client/retry_policy.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // http-01 key-authorization files in the cwd (the challenge directory the webserver serves):
 // created O_CREAT|O_EXCL|O_NOFOLLOW, removed when the order is over whatever its outcome. Also
 // watches them being read, to time the first finalize attempt: a CA validates each token from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The [client] section the master hands over on CONFIG_FD as a JSON object of strings (lacme
 // 0.8 sends every key of the section; the master has already rejected unknown ones).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The client's error layers. Each is a lacme::error (what() is the whole one-line message) so
 // main() turns any of them into "Error: ..." and exit status 1.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/curl_transport.hpp"
 
 #include "client/client_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HTTPS to the CA with libcurl: TLS settings as lacme's [client] section has them, a hard cap on
 // response bodies, and several requests in flight at once (curl multi) for the parallel
 // authorization steps. Connections are kept alive across requests.

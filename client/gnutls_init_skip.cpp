@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Debian's libcurl uses OpenSSL, yet links GnuTLS (through librtmp and libldap), and GnuTLS
 // initialises itself in a library constructor at every start of the client: ~2 ms and ~0.9 MB
 // of resident memory for a library the client never calls (its protocols are https and http

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the client needs from HTTP: several requests at once, each ending in a response or in a
 // reason why there is none. curl_transport implements it for the CA; unit tests answer with
 // canned responses.

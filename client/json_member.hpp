@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading members of CA-supplied JSON objects without trusting their types.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/jws_request.hpp"
 
 #include "common/base64url.hpp"

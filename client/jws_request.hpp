@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Flattened JWS (RFC 7515 §7.2.2) request bodies for ACME (RFC 8555 §6.2): the protected header
 // carries alg, nonce, url and either jwk (newAccount, revocation by certificate key) or kid;
 // accountd signs. Also the HS256 external account binding (§7.3.4), which the client MACs itself.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HTTP Link headers (RFC 8288) as ACME uses them: rel="alternate" for alternate certificate
 // chains, rel="index" for the directory, rel="up" for an authorization's parent.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libexec/lacme/client COMMAND CONFIG_FD SOCKET_FD [ARGS]  (lacme 0.8 interface)
 //   account FLAGS [--eab-kid=KID --eab-hmac-key=FILE|-] [--new-key-socket=PATH|--new-key-fd=N] [CONTACT...]
 //   newOrder [--replaces=ARI-CERT-ID] NAME...   CSR (DER) on stdin, PEM chain on stdout

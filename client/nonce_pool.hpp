@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Replay-Nonces from the CA (RFC 8555 §7.2): every response's nonce is kept for the next signed
 // request, so newNonce is only asked when none is left.
 #pragma once

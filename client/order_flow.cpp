@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/order_flow.hpp"
 
 #include "client/account_lookup.hpp"

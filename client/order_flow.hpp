@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // newOrder (RFC 8555 §7.4): order, authorizations fetched and http-01 challenges answered in
 // parallel (already-valid ones skipped), key authorizations written to the cwd, polling with
 // Retry-After / backoff until the deadline, finalize with the CSR, chain download with

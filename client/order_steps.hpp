@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The steps of newOrder (RFC 8555 §7.4), each a function of its own so that each can be tested
 // against canned CA responses; run_order (order_flow.cpp) climbs them in order: place the order,
 // authorize all names, finalize, poll until valid, download and choose the chain.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Certificate chains as the CA returns them (application/pem-certificate-chain) and the few
 // facts the client needs from certificates: the issuer CN at the top of a chain (for
 // preferred-chain) and the ARI certificate identifier.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/problem_document.hpp"
 
 #include "client/json_member.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RFC 7807 problem documents as ACME CAs send them (RFC 8555 §6.7), condensed into one readable
 // line: "TYPE: detail (identifier: subproblem; ...)". Parsing never throws: a CA that sends junk
 // still gets its HTTP status reported.

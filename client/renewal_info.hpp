@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ACME Renewal Information (RFC 9773): fetching the suggested renewal window the CA publishes
 // for a certificate (identifier and window checks in common/renewal_info).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // When to try again: Retry-After (RFC 9110 §10.2.3, delay-seconds or HTTP-date), an exponential
 // backoff from a short first interval when the CA gives no hint, the polling limit that the
 // `timeout` setting imposes on each wait (as lacme 0.8), and the run's own overall deadline.

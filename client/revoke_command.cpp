@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/revoke_command.hpp"
 
 #include "client/account_lookup.hpp"

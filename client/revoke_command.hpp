@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `revokeCert` (RFC 8555 §7.6): the certificate (DER) comes on stdin. Signed with the account
 // key (kid) when accountd's key has an account, else with the key itself (jwk): that is how a
 // certificate's own key revokes it when accountd is pointed at it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The client's messages, all through common's logger: notices and warnings at info level (always
 // on stderr), DEBUG=1 traces at debug level, each trace saying how far into the run it was
 // written, which is what one needs to see where an order spends its time. Callers pass only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme's SSL_version setting, in IO::Socket::SSL syntax: colon-separated protocol names, '!'
 // excludes one, SSLv23 means "all" ("SSLv23:!TLSv1:!TLSv1_1"), as curl's min/max version bits.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme-accountd wire protocol, version 1 (byte-compatible with lacme 0.8.2):
 //   server: "1 OK " GREETING-JSON "\r\n" JWK-JSON "\r\n"   (JWK is "{}" when a kid is set)
 //   client: BASE64URL(header) "." BASE64URL(payload) "\r\n"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Whole-file replacement that never leaves a half-written or missing file: write a temporary
 // file beside the target with an explicit mode (and owner), fsync it, rename it over the
 // target, fsync the directory.

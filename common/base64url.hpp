@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // base64url without padding (RFC 4648 §5, RFC 7515 §2), as JOSE uses it.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Starting child processes: the master's components (client, webserver, accountd, notify shell)
 // and helper programs (gpg, iptables). One fork+exec path: in the child die-with-parent,
 // privilege drop, no_new_privs, chdir, umask, an explicit fd map with every other fd closed, a

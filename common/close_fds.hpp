@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Closing inherited file descriptors, so a child or a daemon holds nothing by accident.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Error types shared by every component: one exception type per layer, turned into a one-line
 // message and a non-zero exit at the edge (main).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Whole-buffer I/O on file descriptors: writing everything despite short writes and EINTR, and
 // reading to EOF with a size cap, so no input can make us buffer without bound.
 #pragma once

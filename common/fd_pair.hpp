@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pairs of connected descriptors, each end owned (unique_fd) and close-on-exec, so a child
 // gets only the end it is explicitly handed.
 #pragma once

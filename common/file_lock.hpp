@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A bounded wait for an exclusive flock(2): state files shared by several processes (rate-limit
 // counters, remembered PIN rejections) are locked for one short read-modify-write, and a stuck
 // holder must not hang the caller forever.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // INI configuration files with the rules of Perl's Config::Tiny, which lacme uses: `[section]`
 // headers, `key = value` lines (surrounding blanks trimmed), `#`/`;` comment lines, " ; " inline
 // comments, later keys overriding earlier ones. Unlike Config::Tiny we remember line numbers so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JSON Web Keys (RFC 7517/7518) for account keys, their RFC 7638 thumbprints, and the JWS
 // algorithm each key type signs with.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JWS signature encodings (RFC 7518 §3.4): ECDSA signatures travel as fixed-size r||s, while
 // OpenSSL produces and verifies DER. Also a verifier, used by tests and the client's self-checks.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Splits a byte stream into CRLF-terminated lines with a hard length cap, so a peer that never
 // sends a line end cannot make us buffer without bound.
 #pragma once

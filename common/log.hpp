@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The one logger of every lacme process. Levels as lacme's: info (always), verbose (hidden by
 // --quiet), debug (--debug). stderr gets what the level allows; the optional logfile also gets
 // verbose messages under --quiet, timestamped, as Perl's lacme-accountd does. Lines a peer can

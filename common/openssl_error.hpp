@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // OpenSSL failures as lacme::error, kept apart from common/error.hpp so code without OpenSSL
 // (the webserver) links none of it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // unique_ptr aliases for the OpenSSL objects we own, so no path leaks or double-frees them.
 #pragma once
 

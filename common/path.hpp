@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Path helpers for the files and sockets we create beside others.
 #pragma once
 

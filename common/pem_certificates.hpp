@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Certificates in PEM text (a chain from the CA, an installed certificate file) read into
 // owned X509 objects, and written back.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme's %-specifiers (lacme(8) "%-specifiers"): %C %E %g %G %h %t %T %u %U %%, with the
 // root/non-root rules of the Perl implementation.
 #pragma once

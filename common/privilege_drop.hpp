@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Dropping root to a service user: supplementary groups, then gid, then uid, and a check that
 // none of them can be regained.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A token bucket per kind of event: lets bursts of `burst` events through, then one per
 // `refill` interval, and counts what it held back. Used to keep a peer that can trigger a log
 // line again and again (refused requests, accept failures) from flooding the log.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/renewal_info.hpp"
 
 #include "common/base64url.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ACME Renewal Information (RFC 9773): what both the client (which fetches it) and the master
 // (which decides on it) need: the certificate identifier and the suggested renewal window.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/secret.hpp"
 
 #include <openssl/crypto.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Holds PINs, passphrases and private key PEM: in pages of its own, locked out of swap (mlock)
 // and left out of core dumps (MADV_DONTDUMP) where the system allows, wiped with OPENSSL_cleanse
 // when destroyed, never copied implicitly. The buffer never moves, so no stale copy is left

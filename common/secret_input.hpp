@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading PINs and passphrases, from a file or a terminal, straight into locked memory
 // (secret_string), without ever putting them in argv or logs.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Small ASCII text helpers shared by the config, HTTP and log code.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Looking up users and groups (passwd and group databases, NSS included), one way for the
 // privilege drop and the %-specifiers.
 #pragma once

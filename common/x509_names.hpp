@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Text forms of X.509 subjectAltName entries, shared by accountd's CSR reading and the master's
 // check of the issued certificate, so both name an address the same way.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes lacme-accountd's connection state machine (line framing, pipelining, refusals, flow
 // control, the signing hand-off and closing) through a real connection on a socketpair,
 // single-threaded: the harness is the peer and turns the loop itself. Input: first byte picks

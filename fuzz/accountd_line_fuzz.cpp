@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes what lacme-accountd parses from its peers (the line framing and the signing-input
 // validation) and what the client parses from accountd (the greeting).
 #include "common/accountd_protocol.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Everything the client parses from a CA's HTTP response: problem documents (top level and as
 // the "error" of orders/challenges), Link headers, Retry-After / HTTP-dates, the directory, ARI
 // windows, PEM chains, and the one-line failure description built from status + Content-Type +

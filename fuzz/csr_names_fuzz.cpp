@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the OpenSSL reading of CSRs (finalize) and certificates (revokeCert) in
 // lacme-accountd's policy: DER bytes, base64url-encoded as ACME carries them.
 #include "accountd/csr_names.hpp"

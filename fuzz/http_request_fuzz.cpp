@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the webserver's request parser the way connections drive it: the same bytes fed whole
 // and in fuzzer-chosen chunks must give the same outcome; every request it accepts must satisfy
 // the invariants routing relies on; routing and response building must cope with all of them.

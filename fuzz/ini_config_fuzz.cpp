@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the INI reader used for every lacme configuration file: it must return a config or
 // throw lacme::error (with file:line), never crash or throw anything else.
 #include "common/error.hpp"

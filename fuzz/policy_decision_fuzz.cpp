@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes lacme-accountd's policy evaluator: a protected header and a payload (the input split
 // at its first newline) against a fixed policy. Never throws, and what it allows obeys the
 // policy: the url under ca, every identifier of an order, CSR or certificate allowed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes what lacme-accountd reads from sshd's environment and from operators' key files:
 // SSH_CONNECTION, the ExposeAuthInfo file and OpenSSH public key lines. Hostile input must give
 // an empty field or nullopt, never a crash; whatever is accepted must re-parse to itself and be

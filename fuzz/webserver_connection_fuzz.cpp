@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the whole connection state machine (parsing, pipelining, batching, keep-alive limits,
 // linger, half-close) through a real server on a UNIX socket, single-threaded: the harness is
 // the client and turns the loop itself. Input: first byte picks the write chunk size and

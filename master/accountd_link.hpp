@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run's one connection to lacme-accountd: a socketpair to a spawned `[accountd] command
 // --stdio ...` (possibly `ssh -T host lacme-accountd`), or a connection to an existing daemon's
 // UNIX socket after lacme's permission checks.

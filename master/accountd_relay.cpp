@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/accountd_relay.hpp"
 
 #include "common/accountd_protocol.hpp"

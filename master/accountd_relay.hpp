@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shares the run's link to lacme-accountd between concurrent clients. Each client gets its own
 // socket (the SOCKET_FD of its command line) and sees a private accountd: the greeting replayed
 // verbatim, then one answer per signing input. The master forwards whole lines only; accountd

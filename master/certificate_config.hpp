@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The certificate configuration (lacme-certs.conf, lacme-certs.conf.d/*.conf or --config-certs):
 // one section per certificate to issue, with lacme's keys and defaults plus ours
 // (`preferred-chain`, `IP:` entries in subjectAltName).

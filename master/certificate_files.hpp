@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The files a certificate section names, read as root by the master: the service key (never
 // written, never passed to a child) and an installed certificate.
 #pragma once

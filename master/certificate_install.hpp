@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // After issuance: check the chain the CA returned, then install it. Nothing is written unless
 // every check passes; the service key is never written.
 #pragma once

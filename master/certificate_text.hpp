@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What lacme 0.8 prints on standard output for each new certificate (newOrder) and each
 // certificate it revokes: `openssl x509 -noout -fingerprint -sha256 -text -certopt
 // no_header,no_version,no_pubkey,no_sigdump[,no_extensions]`, byte for byte, made in-process.

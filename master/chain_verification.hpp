@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The issued chain checked in-process the way Perl lacme runs
 // `openssl verify -trusted CAfile -untrusted INTERMEDIATES -purpose sslserver -x509_strict LEAF`.
 #pragma once

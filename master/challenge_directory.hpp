@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where the client writes challenge files for the webserver: a fresh directory (0755, owned by
 // the client user) inside a private directory only root can write (so nobody else can rename it
 // away), or lacme's `challenge-directory` (must exist and be empty, locked with `.lacme.lock`

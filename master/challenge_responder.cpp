@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/challenge_responder.hpp"
 
 namespace lacme::master {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Everything that answers http-01 challenges during a newOrder run, set up once before the
 // first client starts and torn down (in reverse order) when the run ends: the challenge
 // directory, the webservers on the listen addresses, and the optional iptables rules.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme check [--config-certs=FILE] [SECTION...] (ours): validates lacme.conf's users, groups
 // and commands, then every selected certificate section, without contacting the CA or
 // starting any child. One line per problem; exit 0 when there is none, 1 otherwise.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/client_capabilities.hpp"
 
 #include "master/section_runner.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the configured client supports beyond lacme 0.8's interface, asked once per run with
 // `client capabilities CONFIG_FD SOCKET_FD`: ours prints one feature a line; lacme 0.8's client
 // knows no such command and fails, so a client that fails has none. The master never passes a

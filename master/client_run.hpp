@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One run of the ACME client (`command COMMAND CONFIG_FD SOCKET_FD ARGS`, lacme 0.8's interface)
 // on the master's loop: config JSON on fd 3 (read-only temp file), its private accountd
 // connection from the relay on fd 4, input on stdin, stdout captured (or the master's own

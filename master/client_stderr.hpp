@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The stderr of a client run for a certificate section: each line goes on to the master's stderr
 // prefixed with "[SECTION] " (clients run concurrently: their lines interleave), and the last
 // error line is kept as the reason of a failure, for the summary line and --json. Our client ends

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme's command line (lacme(8)): global options, then COMMAND and its arguments. Options may
 // appear anywhere before "--", as with Perl's Getopt::Long (gnu_getopt).
 #pragma once

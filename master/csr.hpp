@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Certificate Signing Request of a section, built in-process the way Perl lacme's
 // `openssl req -new -key KEY [-HASH] -subj SUBJECT -reqexts v3_req` builds it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Emptying and removing a challenge directory that another user (the dropped client) can write:
 // everything is done relative to a directory fd held since the directory was made or checked,
 // never through a path, so a directory renamed away and replaced by a symlink is never followed.

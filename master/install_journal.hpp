@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Files replaced together (a section's certificate and certificate-chain) must never stay half
 // replaced: a crash between their renames would pair a new certificate with the old chain.
 // Before the first rename, a journal beside the reference certificate lists every pending rename

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SIGINT, SIGTERM and SIGHUP as a readable fd (signalfd) while the master waits outside its
 // event loop (notify commands): lacme(8) promises that these signals stop the run promptly,
 // and the event loop's own watchers only see them when the loop runs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `iptables = Yes`: temporary ACCEPT rules for the webserver's TCP listen addresses (and the
 // IPv4 side of dual-stack IPv6 sockets), inserted at the top of INPUT/OUTPUT as lacme does and
 // removed again — exactly the rules inserted, one by one with -D, so rules others added

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The leaf a client returned after a newOrder, checked to be the certificate this run ordered
 // (lacme(8) "issued certificates"): a compromised client must not get an old (perhaps revoked)
 // certificate or one for other names installed.

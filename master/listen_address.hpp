@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme's [webserver] listen items: IPV4[:PORT], [IPV6][:PORT] (port 80 by default) or the
 // absolute path of a UNIX-domain socket.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // sbin/lacme: reads the command line and lacme.conf, then runs the command on one event loop.
 // Exit status: 0 success, 1 a section (or the command) failed, 2 usage or configuration error.
 #include "common/error.hpp"

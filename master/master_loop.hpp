@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What every command shares: the libuv loop, the record of a SIGINT/SIGTERM/SIGHUP (watched for
 // the whole run without keeping the loop alive), and the run's relay to accountd (its first link
 // opened on first use, so a run with nothing to do contacts nobody). Whoever runs the loop runs

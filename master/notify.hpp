@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The sections' `notify` commands: each distinct one run once, after every install of the run,
 // through /bin/sh -c as root (lacme's behaviour), its output logged line by line (at most
 // notify_output_cap bytes in all; the rest is counted).

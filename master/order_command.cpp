@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/order_command.hpp"
 
 #include "common/error.hpp"

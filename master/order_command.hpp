@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme newOrder [--config-certs=FILE] [--min-days=N|--force] [--json] [--jobs=N] [SECTION...]:
 // decides per section whether to renew, builds the CSRs, brings up the challenge responders
 // (only when something is to be issued), runs the clients concurrently, verifies and installs

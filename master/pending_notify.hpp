@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "Installed, notify pending": a section's certificate is installed before its notify command
 // runs, so a master killed in between would leave the service on the old certificate, and the
 // next run would skip the new one as fresh. A record beside the install journal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Whether a section needs a new certificate: lacme's min-days rule on the installed
 // certificate, plus ours: the CA's ARI renewal window.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme revokeCert FILE...: each PEM certificate sent (DER) to one client run, in turn.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The system users and groups the children run as ([client], [webserver], [accountd] user and
 // group): one missing is a configuration error, found before anything starts.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One newOrder run per configuration at a time: two overlapping runs (cron and a manual run)
 // would install, journal and notify the same sections concurrently. The lock is a flock(2) on
 // the configuration file itself, opened read-only: nothing to create or clean up, released by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The outcome of `lacme newOrder` per section: one human line each, or one JSON document
 // (--json), and the exit status they imply.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `lacme check` for one certificate section: everything that can be known without the CA.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One certificate section through `lacme newOrder`: its configuration, where it stands, and what
 // it needs next (the CSR and the ARI identifier of the certificate it replaces) or ended with.
 // The phases below each move sections from one state to the next; the summary and notify read

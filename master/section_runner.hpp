@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs one client per section on the master's loop, at most max_concurrent at a time; a failing
 // section never stops the others. Each job's callback gets its client's result as it finishes.
 // run() owns its stopping: it runs the loop dry, and a signal (watched by run() itself) drops the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme.conf (lacme(8) "configuration file"): the default section's config-certs and the
 // [client], [webserver] and [accountd] sections, with the manual's defaults.
 #pragma once

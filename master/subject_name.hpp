@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The `subject` setting of a certificate section: "/type0=value0/type1=value1/..." read with the
 // rules of `openssl req -subj` (OpenSSL 3), which Perl lacme passes it to.
 #pragma once

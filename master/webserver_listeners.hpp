@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The http-01 responders: each [webserver] listen address bound by the master (UNIX sockets
 // with umask 0111, so anyone may connect), and one webserver child per address, dropped to
 // [webserver] user/group, cwd the challenge directory, `command FD`. Children get SIGTERM and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The PKCS#11 layer's error: a lacme::error whose message names the failed call and the CKR_*
 // code (e.g. "C_Login: CKR_PIN_INCORRECT"), keeping the code for callers that act on it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "pkcs11/list_keys.hpp"
 
 #include "pkcs11/error.hpp"

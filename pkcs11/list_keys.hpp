@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lacme-accountd --list-keys: the tokens a module offers and the keys on them usable as an
 // account key, each with the PKCS#11 URI to put in privkey=.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "pkcs11/loaded_key.hpp"
 
 namespace lacme::pkcs11 {

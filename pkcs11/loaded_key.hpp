@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The key a privkey URI names, together with the module it was loaded from: loads the module
 // (the URI's module-path/module-name, else the configured one, else p11-kit's proxy), selects
 // and logs in to the key, and tears both down in order (sessions, logout, C_Finalize) when

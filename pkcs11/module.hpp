@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A loaded and initialised PKCS#11 module (dlopen + C_GetFunctionList + C_Initialize). The
 // function list lives here, not in a global. Tear it down explicitly (finalize() or destruction
 // before main returns): SoftHSM crashes if C_Finalize runs after its own static destructors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "pkcs11/pin_policy.hpp"
 
 #include "pkcs11/error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // When a user PIN may be offered to a token, shared by signing and --list-keys: never a PIN the
 // token rejected before, in this run or an earlier one (pin_rejections); never on the token's
 // last try unless the user allowed it; and the words for unlocking the PIN (the PUK on PIV cards

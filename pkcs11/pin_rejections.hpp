@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The PINs tokens rejected, remembered across runs: a cron job starts a new lacme-accountd each
 // time, and three runs with the same stale PIN file would lock a YubiKey. One file of lines
 // "SERIAL-HEX HMAC-HEX" in a 0700 directory, the HMAC-SHA256 of the serial and the PIN under a

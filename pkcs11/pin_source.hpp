@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where a token PIN comes from: the URI (pin-value=, pin-source=file:...), a PIN file, or a
 // prompt on the terminal without echo. Every PIN is read straight into a lacme::secret_string
 // (locked memory, wiped on destruction, see common/secret.hpp); it is never logged.

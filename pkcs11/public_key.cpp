@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "pkcs11/public_key.hpp"
 
 #include "common/openssl_ptr.hpp"

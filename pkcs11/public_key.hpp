@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The account key's public half as a JWK, read from the token: the matching public key object
 // (CKA_MODULUS/CKA_PUBLIC_EXPONENT or CKA_EC_PARAMS/CKA_EC_POINT), else CKA_PUBLIC_KEY_INFO, the
 // private key's own RSA attributes, or a certificate with the same CKA_ID.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RAII for a PKCS#11 session and for a user login, plus the attribute and object-search calls
 // made through a session. A session is used by one thread at a time (doc/pkcs11.md, "Token
 // behaviour notes"); the module must outlive every session opened through it.

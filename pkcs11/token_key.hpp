@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The account key on a PKCS#11 token: selected by URI, logged in, signing JWS inputs from many
 // threads. Each signature runs on its own session taken from a small pool (sessions are never
 // shared between threads); one extra "anchor" session is kept open because closing a token's

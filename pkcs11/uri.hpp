@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // An RFC 7512 PKCS#11 URI, parsed by p11-kit (p11_kit_uri_*): the key's selection attributes,
 // the module to load and where the PIN comes from.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "pkcs11/uri_match.hpp"
 
 #include "common/text.hpp"

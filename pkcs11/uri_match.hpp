@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Choosing the one token and the one private key a URI names. Zero or several matches are
 // errors that list what was found, never a guess.
 #pragma once

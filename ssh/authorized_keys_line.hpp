@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `lacme-accountd --authorized-keys-line`: the authorized_keys line that lets one web host's
 // SSH key run the signer under its policy and nothing else, so operators never hand-write the
 // quoting of a forced command.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Who is on the other end of a --stdio accountd run by sshd: the client's address from
 // SSH_CONNECTION and, when sshd runs with "ExposeAuthInfo yes", the public key it authenticated
 // with (the file named by SSH_USER_AUTH). For the audit log and log lines only: the policy that

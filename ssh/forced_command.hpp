@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // accountd --stdio run by sshd as an authorized_keys forced command: sshd puts whatever the
 // client asked to run into SSH_ORIGINAL_COMMAND. We never act on it (the options that matter,
 // such as --policy, are fixed by the forced command); we only say so at debug level.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One OpenSSH public key as authorized_keys and sshd's ExposeAuthInfo write it:
 // "TYPE BASE64 [COMMENT]". Parsed strictly, since the text comes from outside (a file an
 // operator was handed, a file sshd wrote into a session a caller controls).

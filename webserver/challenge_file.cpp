@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "webserver/challenge_file.hpp"
 
 #include "common/unique_fd.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads one challenge response from the current directory. Only regular files named by a
 // validated token are read, never through a symlink, never blocking on a FIFO, size-capped.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Maps a parsed request line to what the server does with it. Matching is on the raw bytes of
 // the request-target, with no percent-decoding or path normalisation: a token is
 // [A-Za-z0-9_-]+ and nothing else, so "..", "%2e", "%2f", "?" and "/" can never reach open(2).

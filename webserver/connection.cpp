@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "webserver/connection.hpp"
 
 #include "webserver/challenge_file.hpp"

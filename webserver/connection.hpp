@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One accepted client: reads request heads, answers each (pipelined ones batched into a single
 // write), keeps the connection alive within limits, closes it gracefully. Owned by the server's
 // connection lists; it has itself released from there once libuv has closed its handle.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Incremental HTTP/1.x request-head parser: exactly what the http-01 server needs and no more.
 // It never allocates beyond the configured head size, rejects anything ambiguous (bare CR, NUL,
 // obs-fold, whitespace before ':', conflicting Content-Length) and reports the status to answer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "webserver/http_response.hpp"
 
 #include <array>

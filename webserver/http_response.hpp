@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Serialises the few responses the server ever sends. Every response carries Content-Length so
 // that keep-alive and front proxies (proxy_next_upstream http_404) never have to guess.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "webserver/listen_socket.hpp"
 
 #include "common/close_fds.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Startup checks and fd hygiene for the socket the master hands over (lacme 0.8: `webserver FD`).
 #pragma once
 

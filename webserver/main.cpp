@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libexec/lacme/webserver FD — serves ACME http-01 challenge responses from the current
 // directory on the listening socket FD, until SIGTERM. Interface of lacme 0.8's webserver.
 #include "common/error.hpp"

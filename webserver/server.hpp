@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The challenge server: owns the listening handle and every connection, enforces the global
 // limits (connection cap with eviction of the least recently active idle connection, deadlines
 // checked by one periodic sweep instead of a timer per connection).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Limits and timeouts of the challenge server. Defaults are what `webserver FD` runs with;
 // tests shrink the timeouts.
 #pragma once

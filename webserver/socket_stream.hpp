@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The libuv stream for a socket of either kind the webserver serves: a uv_tcp_t or a uv_pipe_t,
 // used through uv_stream_t.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libuv status codes as lacme::error: what failed, then libuv's message.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Owned libuv handles. libuv needs a handle's memory until its close callback has run, so every
 // handle lives in a heap block that only that callback frees: handle_ptr<T> is a unique_ptr
 // whose "delete" is uv_close, and close() also says when the handle is gone for good (for

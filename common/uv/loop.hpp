@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // An owned libuv event loop. Declare it before the handles on it: they close first, and the
 // loop's destructor runs their close callbacks before closing the loop itself.
 #pragma once

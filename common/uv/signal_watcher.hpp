@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Calls back on the loop when one of the given signals arrives (SIGINT, SIGTERM...): a handler
 // that may do anything, unlike an async-signal handler.
 #pragma once

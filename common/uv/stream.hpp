@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // An owned libuv stream (a pipe or a socket) with what each of its users needs: reads delivered
 // as chunks, a bounded queue of writes that own their bytes, and an end that flushes the queued
 // writes, half-closes, then closes, once. When the object goes away with writes still queued

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ca_parser_differential ORACLE [COUNT]: the rule of doc/accountd-protocol.md, tested. Every
 // corpus payload goes to accountd's decision (classifier, CSR reader, identifier match) under
 // two policies and to ORACLE, the CA's own Go parsers (test/ca_parser_oracle/main.go); a

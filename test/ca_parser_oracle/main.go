@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ca-parser-oracle: what an ACME CA written in Go (pebble, Boulder) would act on, for each
 // payload it is given: the payload decoded with encoding/json into the request structs those
 // CAs use, CSRs and certificates parsed with crypto/x509. Standard library only.

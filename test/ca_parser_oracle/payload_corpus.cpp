@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "test/ca_parser_oracle/payload_corpus.hpp"
 
 #include "test/support/x509_builder.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The differential check's corpus: payloads a hostile web host could send for signing, built
 // as text so that member names, duplicates, escapes and value types are exactly as chosen.
 // Every reviewed bypass (issue 19) plus seeded random mutations of every RFC 8555 shape.

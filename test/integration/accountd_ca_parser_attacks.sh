@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 19 against the built lacme-accountd: the review's payloads that the CA's Go parsers read
 # otherwise than the policy did (a "VALUE" member, a look-up that updates contacts, an
 # IPv4-mapped address) are refused, and identifiers with U+202E, U+0085, U+2028 reach the audit

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Many peers at once: 8 connections x 500 signatures on one lacme-accountd socket, for each key
 # type; every signature is verified with OpenSSL against the JWK of the greeting.
 source "$(dirname "$0")/lib.sh"

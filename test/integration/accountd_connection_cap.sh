@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme-accountd's cap of 512 open connections is one daemon-wide count, not a share per
 # worker thread: at the cap a new peer waits in the backlog (no refusal, no log line per peer)
 # and is served as soon as any connection closes, whichever worker it was on.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 19's first attack against pebble and the built lacme-accountd: two web hosts share an
 # account; web1's signer policy allows only web1.example. web1 asks its signer to finalize the
 # other host's ready order for victim.example with a CSR whose first extensionRequest attribute

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme-accountd drops peers that make no progress for --idle-timeout seconds: one that sends
 # nothing, one that trickles a line a byte at a time, one that never reads our answers (the
 # write side); a peer that keeps sending requests stays. The config key works too, and

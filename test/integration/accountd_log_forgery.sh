@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A peer cannot forge lines in lacme-accountd's log: the header and payload it sends are logged
 # escaped, so an embedded "\n[9] SIGNED ..." or a terminal escape stays inside its own line.
 source "$(dirname "$0")/lib.sh"

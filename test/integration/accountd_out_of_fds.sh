@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme-accountd short of file descriptors (prlimit --nofile=32): accept4 fails with EMFILE, and
 # the daemon must stop watching the socket until a connection closes: no busy loop, one log line,
 # and the peers kept waiting are served once others leave.

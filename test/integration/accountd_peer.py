@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A scriptable lacme-accountd peer for the protocol tests (stdlib only).
 
 usage: accountd_peer.py SOCKET ACTION [ARG]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Debian's Perl lacme (master, client, webserver) issues 2-name certificates from pebble with OUR
 # lacme-accountd holding the account key: (a) spawned by the master over its socketpair
 # (--stdio), (b) as a daemon on a UNIX socket (--socket). RSA-2048, P-256 and P-384 account keys.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme-accountd's signing policy and audit log (issue 12, accountd side), with crafted signing
 # inputs over the socket and --stdio: each operation allowed or refused as the policy says, the
 # refusal reaching the peer as one NOSIGN line, the newOrder rate limit shared by separate

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme-accountd against a scripted peer: greeting compatibility with Perl's lacme-accountd,
 # keyid, socket rules (permissions, live/stale sockets, unlink on exit), bad keys and bad
 # configuration, and hostile peers (garbage, 1 MB line, disconnect mid-line), the daemon staying

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Remote signing over OpenSSH with a real sshd on 127.0.0.1: Debian's Perl lacme issues
 # certificates with OUR lacme-accountd reached (a) as `[accountd] command = ssh -T signer ...`
 # under an authorized_keys forced command (restrict,command="lacme-accountd --stdio"), and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ARI (RFC 9773) against a fake directory (pebble 2.4 has none): renewal-info fetches
 # renewalInfo/CERTID and prints the window, newOrder --replaces sends the identifier, and a CA
 # without renewalInfo is a one-line error. CERTID is computed by client_helper.py ari-id, checked

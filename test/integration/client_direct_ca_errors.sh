@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our client against a CA that misbehaves: unreachable, junk/HTML/huge/slow answers, 5xx with
 # Retry-After, an order that never gets ready; each ends as one readable line, within `timeout`.
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What the client does with strings and URLs from the CA (a fake CA, see client_helper.py's
 # order_ca): a broken alternate-chain Link falls back to the default chain with a warning; a
 # plain http:// or non-http(s) URL from an https CA gets no request; the account URL and other CA

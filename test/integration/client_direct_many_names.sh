@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # One order for 100 names (Let's Encrypt's limit), more than the 32 nonces the client keeps:
 # its signed requests go out in rounds no larger than the nonce pool, and the certificate names
 # all 100.

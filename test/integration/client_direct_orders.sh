@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Orders by our client invoked directly against pebble: an IP identifier (RFC 8738), challenge
 # files removed afterwards, preferred-chain among Link: rel="alternate" chains, and a challenge
 # that fails naming the identifier and the CA's detail.

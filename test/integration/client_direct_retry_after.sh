@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A CA asking for an absurd wait (Retry-After: 10000000000 seconds, or a date in year 9999) at
 # each step an order waits — polling while the challenge is validated, finalize's orderNotReady,
 # polling while the certificate is issued, the certificate download's 202 — must not outlast the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Account key rollover (keyChange) to a key held by another accountd, issuance with the new key,
 # then deactivation; our client invoked directly against pebble.
 source "$(dirname "$0")/lib.sh"

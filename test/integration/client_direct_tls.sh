@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our client invoked directly (as lacme's master does) against pebble: the TLS settings lacme's
 # [client] section has (SSL_verify, SSL_version, SSL_cipher_list) and ours (SSL_CAfile).
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # External account binding (RFC 8555 §7.3.4) against pebble configured to require it: refused
 # without EAB and with a wrong MAC key (one readable line each), then registration with the
 # right HS256 key and an issuance with that account. Our client invoked directly (Perl's master

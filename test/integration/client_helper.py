@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Helpers for the client_*.sh integration tests (not a test by itself).
 
   client_helper.py run --accountd 'CMD ARG..' --config FILE [--count FILE] -- CLIENT COMMAND ARGS..

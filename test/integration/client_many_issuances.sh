@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # pebble at its default 5% nonce rejection: 30 issuances in a row under Debian's Perl master with
 # our client must all succeed (Perl's own client fails about one in five).
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # badNonce retries: pebble rejecting half of all valid nonces; every issuance must still succeed
 # (Debian's Perl master + our client + Perl accountd), and so must registration and revocation.
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Signatures per order, counted on the accountd socket under Debian's Perl master: with the
 # account URL known from accountd's greeting (keyid) and fresh authorizations, an order for n
 # names costs at most 2n+4 signatures; without keyid, one more (the account lookup). Perl's own

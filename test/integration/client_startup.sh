@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The client's start-up: Debian's libcurl drags GnuTLS in (librtmp, libldap), whose constructor
 # would initialise it at every start unless it finds the client's _gnutls_global_init_skip
 # (client/gnutls_init_skip.cpp). The dynamic linker's own trace shows which definition it bound.

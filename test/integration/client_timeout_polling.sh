@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 23 item 1: `[client] timeout` limits polling (as lacme 0.8 and lacme.conf(5) say), not
 # the whole order. Behind a proxy that holds every answer of pebble back 1 s, an order takes
 # well over `timeout = 3` s of requests and still succeeds; the client used to give up at 3 s.

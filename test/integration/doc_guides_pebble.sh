@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # doc/quick-start.md and doc/migrating-from-lacme.md, run as written against pebble (the
 # migration on a lacme 0.8 configuration with an RSA file key, an account and a certificate). Each guide's
 # blocks fenced as ```sh guide-test run in document order as one `bash -eu -o pipefail` script;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The SoftHSM walk-throughs of doc/pkcs11.md and doc/yubikey.md, run as written. Each guide's
 # blocks fenced as ```sh softhsm-test run in document order, as one `bash -eu -o pipefail`
 # script; a block fenced as ```ini softhsm-test:PATH is appended to PATH. The only substitutions

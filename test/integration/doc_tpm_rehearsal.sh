@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # doc/tpm.md's software-TPM rehearsal (the ```sh tpm-rehearsal block), run as written: swtpm,
 # the flushing wrappers, tpm2_ptool init/addtoken/addkey, and lacme-accountd --list-keys on the
 # new token. Only mktemp differs: TMPDIR is the test's directory. /usr/bin/lacme-accountd is

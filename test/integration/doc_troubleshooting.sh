@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # doc/troubleshooting.md does not rot: each documented message (a "### `MESSAGE`" heading, `…`
 # where a value goes) still exists in the sources, piece by piece; and every usage error of
 # lacme's command line is documented (a message added there without an entry fails).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A TCP proxy in front of a CA (pebble) that injects faults, for the fault tests.
 
 fault_proxy.py LISTEN_PORT TARGET_PORT --delay SECONDS

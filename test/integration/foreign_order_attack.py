@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Issue 19's first attack, end to end with pebble (not a test by itself: see
 accountd_foreign_order.sh).
 

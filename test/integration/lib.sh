@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for integration tests (sourced, not run). Each test gets:
 #   T            a private temp dir, removed on exit (set LACME_KEEP_TEST_DIR=1 to keep it)
 #   PORT0        first of 20 loopback ports reserved for this test (from ctest)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master: account --register --tos-agreed, then contact update, then show; the client's
 # stdout (the account object) is lacme's stdout; the client runs as _lacme-client.
 source "$(dirname "$0")/lib.sh"

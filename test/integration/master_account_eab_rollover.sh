@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme account --eab-kid/--eab-hmac-key and --rollover (our master, client and accountd, client
 # and webserver dropped to lacme's users) against pebble requiring EAB: the MAC key is read by
 # root from a file only root can read (or from stdin) and never stands in the client's argv;

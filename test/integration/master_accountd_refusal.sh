@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 19 finding 5: one section among several refused by lacme-accountd's policy (which allows
 # web1.example.org and names below it). accountd closes its connection after a refusal; the
 # master opens a new link (a new accountd process; a new connection to a daemon's socket) for

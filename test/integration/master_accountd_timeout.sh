@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 23 item 5: the master bounds each wait for lacme-accountd ([client] accountd-timeout, 2 s
 # here). A frozen daemon (SIGSTOP): every section fails within a few seconds with "lacme-accountd
 # did not answer in 2 s" in its summary line, the link is reopened once, and the sections queued

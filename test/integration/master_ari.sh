@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ARI-driven renewal by our master (RFC 9773), against client_helper.py's fake CA (pebble 2.4
 # serves no renewalInfo; the fake CA issues nothing, its orders log shows what was asked): a
 # certificate far from expiry is kept while the CA's window lies ahead, renewed once the window

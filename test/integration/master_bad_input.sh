@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master's newOrder on bad input (cases not covered by the other master_* tests): unknown key
 # and unknown section in the certificate config, a key file that does not parse or is a
 # directory, a key that does not match the installed certificate, a missing or wrong CAfile

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master in challenge-directory mode: no webserver is spawned; the client (as
 # _lacme-client) writes the challenge files into the configured directory, which an external
 # HTTP daemon (python's http.server here) serves. The directory must be empty (else refused),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The swapped-challenge-directory attack: the client (dropped to _lacme-client, which owns its
 # fresh challenge directory) renames that directory away and leaves a symlink to a directory of
 # root's files in its place. With TMPDIR a sticky world-writable directory (as /tmp) the rename

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What `lacme check` and `lacme-accountd --check-policy` used to pass and a run then failed on,
 # and configuration errors that did not name FILE:LINE: a section without subjectAltName issues
 # (its CN is requested as lacme.conf(5) says, and carried in the request's subjectAltName); a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Children never outlive the master: with a client that hangs, SIGKILL the master while the
 # webserver, the client and accountd run; within 2 s none of them is left, and the next run binds
 # the same port and issues normally.

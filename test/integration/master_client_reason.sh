@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Why a section failed reaches its summary line and --json: the client's reason (the CA's problem
 # document), with our client (its last "Error: " line) and with lacme 0.8's client (its last
 # stderr line), and each line the client writes on stderr is prefixed with its section.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 23 item 11: a renewal works for every mix of our and Debian's Perl master, client,
 # webserver and accountd. A renewal is where our master passes the client the ARI identifier of
 # the certificate it replaces (--replaces=ID); Perl's client took it for a name and every renewal

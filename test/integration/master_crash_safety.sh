@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Crash safety of newOrder: LACME_CRASH_TRIALS (default 200) runs of `lacme newOrder --force`, each
 # SIGKILLed at a random instant spread over a whole run (measured first, so the kills land in
 # set-up, issuance and install alike; every other one late in the run, near the install). After

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `iptables = Yes` with stand-in iptables/ip6tables first in PATH (they log their arguments) and
 # the state in $RUNTIME_DIRECTORY: a listen address [::ffff:127.0.0.1] (a dual-stack IPv6
 # socket) opens its IPv4 side too, as lacme does; every rule inserted is removed; a SIGKILLed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Configurations Debian's Perl lacme 0.8 runs keep working with our master, read as lacme 0.8
 # reads them, each with a warning naming FILE:LINE, and `lacme check` counts each as a problem:
 # unknown keys in the default section of lacme.conf and of a certificate file, booleans neither

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Helpers for the master_*.sh tests (sourced after lib.sh, not a test): OUR lacme master driving
 # our (or Perl's) client, webserver and accountd against pebble.
 LACME="$BUILD/master/lacme"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master, whole native stack: newOrder issues and installs a 2-name certificate through our
 # client (as _lacme-client), webserver (as _lacme-www) and accountd (file key); a second run
 # skips it (min-days), --force renews, --json reports; the challenge dir is gone afterwards.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master with Debian's Perl components on the other side of every interface: Perl's client
 # (/usr/libexec/lacme/client), Perl's webserver and Perl's lacme-accountd (RSA account key):
 # register, then two sections issued concurrently through the one shared accountd connection,

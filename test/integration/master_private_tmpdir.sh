@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A private TMPDIR (libpam-tmpdir's 0700 per-user directory, root's here) does not stop issuance:
 # the challenge directory is made in root's 0711 runtime directory, which the dropped client and
 # webserver can traverse, not in TMPDIR; nothing is left there after the run.

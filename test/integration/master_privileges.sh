@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master's children as seen in /proc while a run is in progress: the client and the
 # webserver run with the uid/gid/groups of _lacme-client/_lacme-www and nogroup, no_new_privs
 # set, umask 0022, and exactly their own fds (client: 0-4; webserver: 0-3). Each is wrapped in a

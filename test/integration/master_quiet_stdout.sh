@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What cron mails: our master's -q and stdout against Debian's Perl lacme 0.8 on the same files.
 # newOrder prints each new certificate on stdout as lacme 0.8 does (`openssl x509 -noout
 # -fingerprint -sha256 -text -certopt no_header,no_version,no_pubkey,no_sigdump`, byte for byte);

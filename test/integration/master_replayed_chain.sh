@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 19 finding 7 end to end: a compromised client (a `[client] command` of its own) hands the
 # master, instead of a new certificate, an old one pebble issued for the same key (the master
 # runs three hours later, under faketime, so that the certificate issued now is old), or the new

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master: revokeCert of an issued certificate (by the account key), a second revocation
 # fails with exit 1; `lacme check` passes on a good configuration and names each problem of a
 # bad one (missing key, CAfile, target dir, chown user, system user) with exit 1, without

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 23, what cron must be able to trust: a second run waits for the first and then says who
 # holds the configuration (item 4); SIGTERM during notify stops the notify with everything it
 # started and the run exits 1 promptly (items 2, 6); a master killed during notify has the notify

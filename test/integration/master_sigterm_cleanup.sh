@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SIGTERM to our master while a client hangs: it stops the client, the webserver and accountd,
 # removes the challenge directory and the client's config file, and exits 1, promptly.
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master, six sections in one run (RSA, P-256, Ed25519 keys; certificate only, chain only,
 # both; chown/chmod; a shared notify command) and a seventh with an invalid SAN: the six are
 # installed, the bad one fails alone, exit 1, one summary line each, the notify command ran

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `[accountd] command = ssh -T signer lacme-accountd` under our master: registering, then a
 # 6-section run, each open exactly ONE SSH session (the master relays every client's signing
 # requests over the one connection), counted in sshd's log.

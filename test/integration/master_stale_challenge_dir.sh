@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A SIGKILLed master cannot remove its fresh challenge directory; the next run does (the dead
 # run's flock on it is gone), but never the directory of a run that is still alive.
 source "$(dirname "$0")/lib.sh"

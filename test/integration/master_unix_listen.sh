@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our master with `listen` = a UNIX-domain socket: the master binds it with mode 0666 (lacme's
 # umask 0111) for a front HTTP daemon (a small TCP->UNIX proxy here), our webserver answers the
 # challenges through it, and the socket file is removed at the end.

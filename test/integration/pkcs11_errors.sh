@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme-accountd with PKCS#11 keys when things go wrong, and --list-keys: wrong PIN (reported
 # once, never retried), no PIN source, no such token/object, ambiguous URI, module paths that
 # are not PKCS#11 modules; the token vanishing under a running daemon (clean errors, no hang,

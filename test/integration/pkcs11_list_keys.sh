@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lacme-accountd --list-keys with two tokens that both need a login: the configured key's PIN
 # goes only to the token its URI selects, and a PIN a token refused is never sent again. The
 # test shim module forwards to SoftHSM and records every C_Login, so the logins can be counted.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Debian's Perl lacme issues certificates from pebble while OUR lacme-accountd keeps the account
 # key on a SoftHSM token (privkey = pkcs11:...): RSA-2048, P-256 and P-384 keys made with
 # pkcs11-tool as doc/pkcs11.md tells users, and a P-256 key that needs a login per signature

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A wrong PIN file must not lock a token over several runs (as cron starting lacme, and so a new
 # lacme-accountd, every day would with a YubiKey that locks after three): the token sees the wrong
 # PIN once, later runs refuse to offer it (one clear line naming the record to delete), a changed

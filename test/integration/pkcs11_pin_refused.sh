@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A key that needs a login for every signature (CKA_ALWAYS_AUTHENTICATE, as YubiKey PIV slot 9c)
 # whose per-signature login the token refuses: four connections asking one signature each make
 # exactly one such login, never four (a PIV card blocks after three), and each gets a clear

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Runs a command on a fresh pseudo-terminal and answers its PIN prompt, as a user at a terminal
 would: pkcs11_pty.py PROMPT_REGEX ANSWER LOGFILE -- COMMAND...
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Our pkcs11/ layer against a second real PKCS#11 implementation: tpm2-pkcs11 on a software TPM
 # (the SoftHSM scenarios of pkcs11_errors.sh that apply to a TPM). --list-keys; the PIN from a
 # pin-file and from the URI (pin-value, pin-source); a wrong PIN reported once and never

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A real sshd on 127.0.0.1 for the tests (sourced after lib.sh, not a test).
 #
 # t_sshd_up [LINE...]: sshd on 127.0.0.1:$SSH_PORT (sets SSH_PORT) with its own host key

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The signing policy through a real sshd, on the setup of doc/signing-host.md (t_signing_host_up:
 # web1 may only order web1.example.org and names below it) plus web4 (order revoke account
 # deactivate keychange for web4.example.org, one newOrder an hour), the account key on SoftHSM,

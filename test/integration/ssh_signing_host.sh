@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # doc/signing-host.md as written (t_signing_host_up runs its blocks), with OUR master on the web
 # hosts, the account key on SoftHSM on the signer and pebble issuing: (a) web1 through
 # `ssh -T` and the authorized_keys line made by --authorized-keys-line, the audit log naming the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A software TPM 2.0 (swtpm) for the tests (sourced after lib.sh, not a test). t_swtpm_up
 # starts a fresh one on a UNIX socket in $T/tpm, for this test only, and points tpm2-tools,
 # tpm2-openssl and tpm2-pkcs11 at it (TPM_TCTI). There is no resource manager: objects the tools

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Debian's Perl lacme issues certificates from pebble while OUR lacme-accountd keeps the account
 # key in a (software) TPM 2.0: a persistent RSA-2048 and a P-256 key (a) through the tpm2-openssl
 # provider (privkey = store:handle:0x81......, provider = tpm2), (b) through tpm2-pkcs11 as a

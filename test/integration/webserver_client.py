@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Socket-level protocol checks for the http-01 challenge server (stdlib only).
 
 usage: webserver_client.py ADDR CHALLENGE_DIR CHECK

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Binds and listens like lacme's master, then execs the webserver with the socket's fd.
 
 usage: webserver_listen.py ADDR CMD [ARG...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Debian's Perl lacme (master, client) and Perl lacme-accountd issue certificates from pebble
 # with OUR webserver as `[webserver] command`:
 #   (a) listening on 127.0.0.1:HTTP01_PORT directly (TCP socket bound by the master);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # OUR webserver at the socket level, over TCP and a UNIX socket: GET/HEAD/other methods,
 # traversal attempts (../, %2e%2e, encoded slashes, a symlink to /etc/passwd), malformed and
 # HTTP/0.9 requests, NUL bytes, huge headers, a head that never ends, pipelining, 1-byte writes,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: the message of the lacme::error a callable throws, for exact assertions.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: runs a check in a forked child, for tests that change process-wide state
 // (credentials, fds) that the test runner itself must keep.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: stream output for the enums tests compare, so Boost.Test can print them.
 #pragma once
 

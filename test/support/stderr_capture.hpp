@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: redirects the process's stderr into a temporary file for the object's lifetime,
 // so tests can assert on what was logged (and keep the test output clean).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helpers: a private temporary directory removed with everything in it, and small file
 // utilities. Header-only; shared by every unit test executable (#include "test/support/temp_dir.hpp").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helpers: account keys generated in-test with OpenSSL 3 EVP APIs (no committed key files),
 // PEM serialisation in every format accountd reads, and a signature verifier written
 // independently of common/jws_signature so the two cannot share a bug.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: DER CSRs and self-signed certificates with a chosen subject CN and
 // subjectAltName (OpenSSL's config syntax: "DNS:a.example,IP:192.0.2.1"), signed by the shared
 // P-256 test key, for code that reads names out of them.

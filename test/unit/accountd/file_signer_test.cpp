@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/file_signer.hpp"
 
 #include "test/support/error_message.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: an account key whose greeting and signature are known in advance (RFC 7638
 // §3.1's RSA public key; every signature is the bytes fb ff 00, "-_8A"), and a request line it
 // accepts. Shared by the accountd unit tests and the accountd connection fuzz target.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // accountd's event-loop actors in-process: a loop_worker accepting on a UNIX socket, its loop on
 // a thread, its connections driven by a test peer over real sockets. Short idle timeouts and a
 // small connection cap make each case take well under a few seconds.

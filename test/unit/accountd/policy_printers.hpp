@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Boost.Test printers for the policy types of accountd's unit tests.
 #pragma once
 

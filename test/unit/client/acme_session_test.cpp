@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // acme_session against canned CA responses (test/unit/client/canned_ca.hpp).
 #include "canned_ca.hpp"
 

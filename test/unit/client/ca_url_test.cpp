@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/ca_url.hpp"
 #include "client/client_error.hpp"
 

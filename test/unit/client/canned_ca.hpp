@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit-test stand-ins for the CA and accountd, so the client's steps run against canned
 // responses: a transport answering from a script (per "METHOD URL", the last answer repeats,
 // every request recorded), an accountd on a socketpair that signs anything, a temporary cwd for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Nonce pool, JWS request bodies and EAB, accountd connection, directory, config, identifiers.
 #include "client/accountd_connection.hpp"
 #include "test/support/error_message.hpp"

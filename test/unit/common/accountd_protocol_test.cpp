@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/accountd_protocol.hpp"
 
 #include "common/base64url.hpp"

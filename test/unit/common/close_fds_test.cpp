@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/close_fds.hpp"
 
 #include "test/support/forked_child.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/certificate_config.hpp"
 
 #include "test/support/error_message.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Challenge directories: emptied and removed only through the fds held since they were made or
 // checked (a directory renamed away and replaced by a symlink is never followed), made in root's
 // private directory, and left behind by a killed run only until the next run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The install step under SIGKILL at random instants and on a full filesystem: the target is
 // always the complete old or the complete new file, the certificate and the chain are of the same
 // issuance once the next run has completed an interrupted install, and nothing stray survives

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // common/pem_certificates, tested here where the test CA lives.
 #include "common/pem_certificates.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: Boost.Test printing for the std::optional and time_point values the master's tests compare.
 #pragma once
 

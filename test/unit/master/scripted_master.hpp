@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: a master_loop whose [client] command (and, when asked, [accountd] command) is a
 // small shell script written for the test, as the integration tests do for a hanging client;
 // and a bounded way to turn a loop whose handles do not keep it alive.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/section_check.hpp"
 
 #include "test_pki.hpp"

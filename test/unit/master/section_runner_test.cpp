@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/section_runner.hpp"
 
 #include "scripted_master.hpp"

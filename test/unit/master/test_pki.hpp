@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper: a two-level test CA made in-process (root and intermediate), issuing server
 // certificates for given keys, and the files a certificate section points at.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // PIN sources (URI pin-value, URI pin-source, pin file), a wrong PIN reported once and never
 // retried, and a missing PIN. (The terminal prompt is common's: test/unit/common/secret_input_test.cpp.)
 #include "pkcs11/pin_policy.hpp"

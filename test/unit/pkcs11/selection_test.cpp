@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Choosing token and key by URI: every selector, no match and several matches (errors listing
 // what exists), and --list-keys output.
 #include "pkcs11/list_keys.hpp"

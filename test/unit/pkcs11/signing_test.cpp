@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Signatures made on a SoftHSM token, verified with OpenSSL against the JWK the token gives:
 // RSA-2048 (both mechanisms), P-256, P-384, keys imported from OpenSSL, 8 threads at once,
 // re-login after a forced logout, and CKA_ALWAYS_AUTHENTICATE keys.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test helpers for the PKCS#11 unit tests: a private SoftHSM token directory per test
 // (SOFTHSM2_CONF in a temp dir), tokens and keys made through the PKCS#11 API itself, and
 // the options and helpers every test uses.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Token behaviours SoftHSM cannot show by itself, through a forwarding test module (shim/): a
 // locked PIN, the final try, a PIN pad (protected authentication path), a reader whose
 // C_GetSlotList fails (ykcs11 without pcscd), a device removed in the middle of a signature, a

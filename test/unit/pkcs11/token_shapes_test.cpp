@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --list-keys on SoftHSM tokens given the labels, ids and flags ykcs11 (YubiKey PIV) and OpenSC's
 // PIV driver expose: every key URI printed, with or without a login, pasted as privkey, signs.
 // (The public and private key labels differ on both, so a URI built from the public key's label

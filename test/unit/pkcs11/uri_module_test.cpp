@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // URI parsing and module loading: bad URIs, module resolution, files that are not modules.
 #include "pkcs11/error.hpp"
 #include "pkcs11/module.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/authorized_keys_line.hpp"
 
 #include "test/support/error_message.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/caller_identity.hpp"
 
 #include "test/support/temp_dir.hpp"

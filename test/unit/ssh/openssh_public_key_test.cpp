@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/openssh_public_key.hpp"
 
 #include "test/unit/ssh/ssh_test_keys.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // OpenSSH public keys (made with ssh-keygen) and their fingerprints, for the ssh/ unit tests.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A private challenge directory (test/support's temp_dir) with an fd on it, as server_config's
 // dir_fd and read_challenge_file take it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "webserver/challenge_file.hpp"
 
 #include "test/unit/webserver/challenge_dir.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The server in-process on real loopback sockets, with short timeouts and small limits so that
 // deadlines, eviction and keep-alive limits are exercised in well under a second each.
 #include "webserver/server.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A PKCS#11 module for tests that forwards to SoftHSM and makes it behave like tokens SoftHSM
 // cannot imitate, as told by environment variables read at each call:
 //   LACME_SHIM_TOKEN_FLAGS     hex flags ORed into CK_TOKEN_INFO.flags (CKF_USER_PIN_LOCKED,
