@@ -18,7 +18,7 @@
       The RFC 9773 certificate identifier of the (first) certificate in CERT.pem.
   client_helper.py fake-ca PORT CERT KEY MODE
       A tiny HTTPS "CA": MODE junk (directory is not JSON), html (HTML error page), huge (10 MiB
-      body), slow (never answers in time), flaky (503 + Retry-After twice on the directory, 500 once on
+      body), slow (answers {} after 5 s), flaky (503 + Retry-After twice on the directory, 500 once on
       newAccount, then accountDoesNotExist), ari (directory with renewalInfo; serves the window $ARI_START..$ARI_END,
       2030-01-01..02 by default; accepts any account; logs newOrder payloads to $ORDER_LOG and refuses them), stuck (an order
       that stays pending, polled with Retry-After: 1), order (one order shaped by environment
@@ -172,7 +172,7 @@ def cmd_fake_ca(argv):
             if mode == "huge":
                 return self.send(200, "application/json", b"[" + b" " * (10 * 1024 * 1024) + b"]")
             if mode == "slow":
-                time.sleep(30)
+                time.sleep(5)
                 return self.send(200, "application/json", b"{}")
             directory = {"newNonce": base + "/nonce", "newAccount": base + "/acct", "newOrder": base + "/order",
                          "revokeCert": base + "/revoke"}

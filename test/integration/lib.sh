@@ -58,6 +58,12 @@ trap 'exit 130' INT TERM
 t_fail() { echo "FAIL: $*" >&2; exit 1; }
 t_pass() { _t_checks=$((_t_checks + 1)); echo "ok $_t_checks - $*"; }
 t_require() { command -v "$1" >/dev/null 2>&1 || t_fail "missing tool '$1' (run scripts/install-deps)"; }
+# t_faketime OFFSET CMD...: CMD with its clock moved by OFFSET (libfaketime preloaded; an ASan
+# build accepts a preload ahead of its runtime only when told to).
+t_faketime() {
+    local offset=$1; shift
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" faketime -f "$offset" "$@"
+}
 t_on_exit() { _t_cleanups+=("$1"); }
 
 # t_kill_at_exit PID: kill (and reap) PID at exit, for a process started some other way than

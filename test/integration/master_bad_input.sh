@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Our master's newOrder on bad input (cases not covered by the other master_* tests): unknown key
 # and unknown section in the certificate config, a key file that does not parse or is a
-# directory, a key that does not match the installed certificate, a missing or wrong CAfile
+# directory, a missing or wrong CAfile
 # (verification fails), a target dir that cannot be written, an unknown chown user, an invalid
 # subject, a missing system user. Each: exit 2 (configuration) or 1 (the section failed), one
 # line naming the cause, and nothing installed (an existing certificate left byte-identical).
@@ -76,13 +76,6 @@ mount -t tmpfs -o ro,size=64k tmpfs "$T/ro" || t_fail "cannot mount a read-only 
 t_on_exit "umount '$T/ro'"
 variant "s|^certificate-chain = .*|certificate-chain = $T/ro/www.pem|"
 expect_error "read-only target dir: exit 1 naming it before ordering" 1 "\[www\] FAILED: .*ro is not writable: Read-only file system" "$T/conf/bad.conf" --force
-
-# With a certificate installed: a service key that does not match it is replaced by nothing.
-lacme newOrder --config-certs="$good" 2>"$T/good.log" || t_fail "good run: $(cat "$T/good.log")"
-t_keygen "$T/other.key" p256
-variant "s|^certificate-key = .*|certificate-key = $T/other.key|"
-expect_error "key that does not match the installed certificate: exit 1 naming it, certificate kept" 1 \
-    "\[www\] FAILED: .*www.pem is not a certificate for .*other.key" "$T/conf/bad.conf"
 
 sed 's|^\[client\]|[client]\nuser = no-such-user-lacme|' "$T/conf/lacme.conf" >"$T/conf/nouser.conf"
 LACME_CONF="$T/conf/nouser.conf" expect_error "missing system user: exit 2 (configuration), one line naming it" 2 \

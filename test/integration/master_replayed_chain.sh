@@ -29,7 +29,7 @@ SH
 chmod 0755 "$T/replay-client"
 sed "s|^command = $CLIENT|command = $T/replay-client|" "$T/conf/lacme.conf" >"$T/conf/replay.conf"
 rc=0
-faketime -f +3h "$LACME" --config="$T/conf/replay.conf" newOrder --config-certs="$c" --force 2>"$T/replay.log" || rc=$?
+t_faketime +3h "$LACME" --config="$T/conf/replay.conf" newOrder --config-certs="$c" --force 2>"$T/replay.log" || rc=$?
 [ "$rc" -eq 1 ] || t_fail "old chain replayed: exit $rc, expected 1: $(cat "$T/replay.log")"
 grep -q '^\[www\] FAILED: .*the issued certificate is not new' "$T/replay.log" ||
     t_fail "old chain replayed: $(cat "$T/replay.log")"

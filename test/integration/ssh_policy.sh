@@ -58,12 +58,13 @@ refused() {
 # lacme_refused WHAT LABEL OPERATION REASON CMD...: CMD (a lacme run) fails, printing the
 # refusal once in a short output (at most: what it does, the signer's NOSIGN line relayed by
 # ssh from its stderr, the refusal, what was not done, which may name the refusal again: a
-# section's summary line), and `refused` holds.
+# section's summary line), and `refused` holds. Only stderr counts: revokeCert prints the
+# certificate on stdout first, as lacme 0.8 does.
 lacme_refused() {
     local what=$1 label=$2 op=$3 reason=$4 mark out rc=0
     shift 4
     mark=$(audit_mark)
-    out=$("$@" 2>&1) || rc=$?
+    out=$("$@" 2>&1 >"$T/refused.stdout") || rc=$?
     [ "$rc" -ne 0 ] || t_fail "$what: lacme succeeded: $out"
     [ "$(grep -vF '] FAILED: ' <<<"$out" | grep -cF "lacme-accountd refused to sign: $reason")" = 1 ] ||
         t_fail "$what: lacme said: $out"

@@ -42,4 +42,26 @@ BOOST_AUTO_TEST_CASE(no_request_to_a_url_the_rule_refuses)
     }
 }
 
+// Issue 23 item 1: `timeout` bounds polling only. Each request is bounded by its own limit (a CA
+// slow to answer is waited for, a dead one is not) and never beyond the run's deadline.
+BOOST_AUTO_TEST_CASE(each_request_is_bounded_by_the_request_limit_and_the_run_deadline)
+{
+    using namespace std::chrono_literals;
+    canned_ca fake;
+    fake.http.answer("GET " + ca + "/order/1", canned_json(200, {{"status", "valid"}}));
+    BOOST_TEST(fake.session.get(ca + "/order/1", "order").success());
+    BOOST_TEST(fake.http.timeouts.back() == std::chrono::milliseconds(120s));
+
+    fake.session.set_retry_limits({.request_timeout = 7s});
+    BOOST_TEST(fake.session.get(ca + "/order/1", "order").success());
+    BOOST_TEST(fake.http.timeouts.back() == std::chrono::milliseconds(7s));
+
+    fake.session.set_deadline(deadline::after(2s));
+    BOOST_TEST(fake.session.get(ca + "/order/1", "order").success());
+    BOOST_TEST(fake.http.timeouts.back() <= std::chrono::milliseconds(2s));
+
+    fake.session.set_deadline(deadline::after(0ms));
+    BOOST_CHECK_THROW(fake.session.get(ca + "/order/1", "order"), std::exception);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

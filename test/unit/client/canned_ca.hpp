@@ -59,8 +59,9 @@ public:
     // No answer at all for this URL (as for an unreachable host).
     void fail(const std::string& method_url) { failing_.push_back(method_url); }
 
-    std::vector<http_outcome> perform_all(std::span<const http_request> requests, std::chrono::milliseconds) override
+    std::vector<http_outcome> perform_all(std::span<const http_request> requests, std::chrono::milliseconds timeout) override
     {
+        timeouts.push_back(timeout);
         std::vector<http_outcome> outcomes;
         for (const auto& request : requests) {
             const std::string key = request.method + " " + request.url;
@@ -83,6 +84,7 @@ public:
     }
 
     std::vector<std::string> sent;
+    std::vector<std::chrono::milliseconds> timeouts;  // one per perform_all
 
 private:
     std::map<std::string, std::deque<http_response>> answers_;
