@@ -7,6 +7,7 @@
 #include "master/certificate_install.hpp"
 #include "master/chain_verification.hpp"
 #include "master/csr.hpp"
+#include "master/target_space.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -68,9 +69,14 @@ std::vector<std::string> installation_problems(const certificate_section& sectio
     std::vector<std::string> problems;
     if (!section.ca_file.empty())
         collect(problems, [&] { load_trust_store(section.ca_file); });
+    std::vector<std::string> targets;
     for (const auto* path : {&section.certificate, &section.certificate_chain})
-        if (!path->empty())
+        if (!path->empty()) {
             collect(problems, [&] { check_target_directory(*path); });
+            targets.push_back(*path);
+        }
+    const auto space = target_space_problems(targets);
+    problems.insert(problems.end(), space.begin(), space.end());
     if (section.chown)
         collect(problems, [&] {
             try {

@@ -7,6 +7,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace lacme::master {
 namespace {
 
@@ -29,6 +31,9 @@ unique_fd bind_listener(const listen_address& a)
     if (a.family() == AF_UNIX)
         ::umask(saved);
     if (rc != 0) {
+        // Most often an overlapping run (cron and a manual one) or a web server on the port.
+        if (bind_errno == EADDRINUSE)
+            throw error("couldn't bind to " + a.text + ": address in use (another lacme run, or a web server on that address?)");
         errno = bind_errno;
         throw_errno("couldn't bind to " + a.text);
     }
