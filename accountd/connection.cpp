@@ -33,7 +33,7 @@ connection::connection(signing_service& service, std::string id, uv::handle_ptr<
       id_(std::move(id)),
       loop_(input->loop),
       input_(std::move(input), max_queued_bytes),
-      idle_timer_(std::in_place, loop_, [this] { on_idle_timeout(); }),
+      idle_timer_(uv::make_handle<uv_timer_t>()),
       options_(opts),
       on_finished_(std::move(on_finished)),
       lines_(accountd_max_line)
@@ -45,6 +45,8 @@ connection::connection(signing_service& service, std::string id, uv::handle_ptr<
                                      service_.log().verbose("[" + id_ + "] Error: write: " + uv_strerror(status));
                                      finish(false);
                                  });
+    uv::check(uv_timer_init(loop_, idle_timer_.get()), "uv_timer_init");
+    idle_timer_->data = this;
 }
 
 connection::~connection()
@@ -296,7 +298,7 @@ void connection::close_now()
 void connection::peer_progressed()
 {
     if (idle_timer_)
-        idle_timer_->stop();
+        uv_timer_stop(idle_timer_.get());
 }
 
 void connection::update_idle_timer()
@@ -306,9 +308,11 @@ void connection::update_idle_timer()
     const bool output_waits = output().unsent_bytes() > 0;
     const bool input_awaited = phase_ == phase::answering && pending_.empty() && input_state_ == input_state::reading;
     if (!output_waits && !input_awaited)
-        idle_timer_->stop();
-    else if (!idle_timer_->active())
-        idle_timer_->start(options_.idle_timeout);
+        uv_timer_stop(idle_timer_.get());
+    else if (!uv_is_active(uv::as_handle(idle_timer_.get())))
+        uv_timer_start(
+            idle_timer_.get(), [](uv_timer_t* timer) { static_cast<connection*>(timer->data)->on_idle_timeout(); },
+            static_cast<std::uint64_t>(options_.idle_timeout.count()) * 1000, 0);
 }
 
 void connection::on_idle_timeout()

@@ -9,7 +9,6 @@
 
 #include "common/log.hpp"
 #include "common/uv/handle.hpp"
-#include "common/uv/timer.hpp"
 #include "webserver/connection.hpp"
 #include "webserver/listen_socket.hpp"
 #include "webserver/server_config.hpp"
@@ -21,7 +20,6 @@
 #include <cstdint>
 #include <ctime>
 #include <list>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,7 +67,7 @@ private:
     socket_kind kind_;
     server_config cfg_;
     uv::handle_ptr<uv_stream_t> listener_;  // a uv_tcp_t or a uv_pipe_t, as kind_ says
-    std::optional<uv::timer> sweep_;
+    uv::handle_ptr<uv_timer_t> sweep_;
     logger log_;
     bool stopping_ = false;
     std::list<connection> active_;   // least recently active first
