@@ -2,12 +2,12 @@
 #include "accountd/identifier_match.hpp"
 
 #include "common/error.hpp"
+#include "common/parse_number.hpp"
 #include "common/text.hpp"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 
 namespace lacme::accountd {
@@ -82,11 +82,10 @@ identifier_patterns identifier_patterns::parse(std::string_view text)
         if (const auto address = parse_address(std::string_view(pattern).substr(0, slash))) {
             unsigned prefix = static_cast<unsigned>(address->length * 8);
             if (slash != std::string::npos) {
-                const char* first = pattern.data() + slash + 1;
-                const char* last = pattern.data() + pattern.size();
-                const auto [ptr, ec] = std::from_chars(first, last, prefix);
-                if (first == last || ec != std::errc() || ptr != last || prefix > address->length * 8)
+                const auto bits = parse_number<unsigned>(std::string_view(pattern).substr(slash + 1), 0, prefix);
+                if (!bits)
                     throw error("invalid CIDR prefix in '" + printable_for_log(pattern) + "'");
+                prefix = *bits;
             }
             result.networks_.push_back({address->bytes, address->length, prefix});
         } else if (pattern.starts_with("*.") && is_dns_name(pattern.substr(2))) {

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/file_lock.hpp"
+#include "common/parse_number.hpp"
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <vector>
 
@@ -42,11 +42,10 @@ std::vector<std::int64_t> read_times(const std::string& path)
         const std::size_t end = text.find('\n', start);
         if (end == std::string::npos)
             throw error(path + ": corrupt (no final newline)");
-        std::int64_t t = 0;
-        const auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + end, t);
-        if (ec != std::errc() || ptr != text.data() + end)
+        const auto t = parse_number<std::int64_t>(std::string_view(text).substr(start, end - start));
+        if (!t)
             throw error(path + ": corrupt (not a time on line " + std::to_string(times.size() + 1) + ")");
-        times.push_back(t);
+        times.push_back(*t);
         start = end + 1;
     }
     return times;

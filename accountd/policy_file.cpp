@@ -3,10 +3,10 @@
 
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
+#include "common/parse_number.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace lacme::accountd {
 namespace {
@@ -64,12 +64,10 @@ std::set<std::string, std::less<>> parse_operations(const setting& s)
 
 unsigned parse_rate(const setting& s)
 {
-    unsigned value = 0;
-    const std::string& text = s.value->text;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max_rate)
-        throw s.fail("invalid max-orders-per-hour '" + printable_for_log(text) + "' (0 to 3600)");
-    return value;
+    const auto value = parse_number<unsigned>(s.value->text, 0, max_rate);
+    if (!value)
+        throw s.fail("invalid max-orders-per-hour '" + printable_for_log(s.value->text) + "' (0 to 3600)");
+    return *value;
 }
 
 std::string parse_label(const setting& s)

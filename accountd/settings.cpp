@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
+#include "common/parse_number.hpp"
 #include "common/percent_expand.hpp"
 #include "common/text.hpp"
 #include "pkcs11/uri.hpp"
@@ -10,7 +11,6 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
-#include <charconv>
 #include <cstring>
 
 namespace lacme::accountd {
@@ -39,11 +39,10 @@ enum option_id {
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
 std::chrono::seconds parse_seconds(std::string_view name, std::string_view text)
 {
-    unsigned long value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 86400)
+    const auto value = parse_number<long>(text, 0, 86400);
+    if (!value)
         throw error("invalid value '" + std::string(text) + "' for " + std::string(name) + " (seconds, 0 to 86400)");
-    return std::chrono::seconds(value);
+    return std::chrono::seconds(*value);
 }
 
 void set_if_unset(std::optional<std::string>& target, const std::optional<std::string>& value)

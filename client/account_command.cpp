@@ -5,17 +5,17 @@
 #include "client/client_error.hpp"
 #include "client/account_lookup.hpp"
 
+#include "common/fd_argument.hpp"
 #include "common/fd_io.hpp"
 #include "common/error.hpp"
+#include "common/parse_number.hpp"
 #include "common/unique_fd.hpp"
 #include "common/text.hpp"
 
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstring>
 
 namespace lacme::client {
@@ -97,12 +97,9 @@ unique_fd new_key_connection(const account_request& request)
 
 int parse_new_key_fd(std::string_view text)
 {
-    int fd = -1;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), fd);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || fd <= STDERR_FILENO)
+    const int fd = parse_fd(text, "account: --new-key-fd");
+    if (fd <= STDERR_FILENO)
         throw lacme::error("account: --new-key-fd must be a descriptor number above 2");
-    if (::fcntl(fd, F_GETFD) < 0)
-        throw_errno("account: --new-key-fd=" + std::string(text));
     return fd;
 }
 
@@ -121,9 +118,10 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
     if (args.empty())
         throw lacme::error("account: missing FLAGS");
     const std::string& flags = args.front();
-    const auto [end, ec] = std::from_chars(flags.data(), flags.data() + flags.size(), request.flags);
-    if (ec != std::errc() || end != flags.data() + flags.size())
+    const auto flag_bits = parse_number<decltype(request.flags)>(flags);
+    if (!flag_bits)
         throw lacme::error("account: FLAGS must be a number");
+    request.flags = *flag_bits;
     std::string eab_key_file;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];

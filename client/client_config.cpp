@@ -2,13 +2,13 @@
 #include "client/client_config.hpp"
 
 #include "common/error.hpp"
+#include "common/parse_number.hpp"
 #include "common/text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 
 namespace lacme::client {
 namespace {
@@ -50,11 +50,10 @@ client_config parse_client_config(std::string_view json_text)
         } else if (key == "timeout") {
             if (v.empty())
                 continue;
-            long long seconds = 0;
-            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-            if (ec != std::errc() || end != v.data() + v.size() || seconds < 0 || seconds > 86400 * 7)
+            const auto seconds = parse_number<long long>(v, 0, 86400 * 7);
+            if (!seconds)
                 throw lacme::error("client configuration: timeout must be a number of seconds");
-            config.timeout = std::chrono::seconds(seconds);
+            config.timeout = std::chrono::seconds(*seconds);
         } else if (key == "SSL_verify") {
             config.tls.verify = verify_setting(v);
         } else if (key == "SSL_version") {

@@ -19,19 +19,19 @@
 #include "client/revoke_command.hpp"
 #include "client/run_log.hpp"
 
+#include "common/debug_environment.hpp"
+#include "common/fd_argument.hpp"
 #include "common/fd_io.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/parse_number.hpp"
 #include "common/unique_fd.hpp"
 #include "common/text.hpp"
 
 #include <curl/curl.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <charconv>
-#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -46,18 +46,6 @@ constexpr std::size_t stdin_cap = 1024 * 1024;  // a CSR or a certificate, never
 // the client still says what it was waiting for. `timeout` only limits polling, as in lacme 0.8.
 constexpr std::chrono::seconds run_time_limit{840};
 
-int parse_fd(const char* text, std::string_view what)
-{
-    const std::string_view s(text);
-    int fd = -1;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), fd);
-    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || fd < 0)
-        throw lacme::error("invalid " + std::string(what) + " '" + lacme::printable_for_log(s, 20) + "'");
-    if (::fcntl(fd, F_GETFD) < 0)
-        lacme::throw_errno(std::string(what) + " " + std::string(s));
-    return fd;
-}
-
 // libcurl's process-wide setup, undone on every exit path from run().
 class curl_global {
 public:
@@ -71,13 +59,6 @@ public:
     curl_global& operator=(const curl_global&) = delete;
 };
 
-bool debug_from_env()
-{
-    // lacme's master always sets DEBUG, to "0" when --debug is off.
-    const char* v = std::getenv("DEBUG");
-    return v && *v && std::string_view(v) != "0";
-}
-
 int run(int argc, char** argv, lacme::logger& out)
 {
     if (argc < 4)
@@ -86,14 +67,14 @@ int run(int argc, char** argv, lacme::logger& out)
     if (command != "account" && command != "newOrder" && command != "revokeCert" && command != "renewal-info" &&
         command != "capabilities")
         throw lacme::error("unknown command '" + lacme::printable_for_log(command, 40) + "'");
-    lacme::unique_fd config_fd(parse_fd(argv[2], "CONFIG_FD"));
-    lacme::unique_fd socket_fd(parse_fd(argv[3], "SOCKET_FD"));
+    lacme::unique_fd config_fd(lacme::parse_fd(argv[2], "CONFIG_FD"));
+    lacme::unique_fd socket_fd(lacme::parse_fd(argv[3], "SOCKET_FD"));
     if (command == "capabilities") {
         lacme::write_all(STDOUT_FILENO, "newOrder --replaces\nrenewal-info\n", "stdout");
         return 0;
     }
     const std::vector<std::string> args(argv + 4, argv + argc);
-    if (debug_from_env())
+    if (lacme::debug_from_environment())
         out.set_threshold(lacme::log_level::debug);
     run_log log(out);
 
@@ -143,11 +124,10 @@ int run(int argc, char** argv, lacme::logger& out)
     } else if (command == "revokeCert") {
         std::optional<int> reason;
         for (const auto& a : args) {
-            int value = -1;
-            if (a.starts_with("--reason=") &&
-                std::from_chars(a.data() + 9, a.data() + a.size(), value).ptr == a.data() + a.size() && value >= 0)
-                reason = value;
-            else
+            reason = a.starts_with("--reason=")
+                         ? lacme::parse_number<int>(std::string_view(a).substr(9), 0, std::numeric_limits<int>::max())
+                         : std::nullopt;
+            if (!reason)
                 throw lacme::error("revokeCert: unexpected argument " + lacme::printable_for_log(a, 60));
         }
         run_revoke(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"), reason);

@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/openssl_error.hpp"
 #include "common/ini_config.hpp"
+#include "common/parse_number.hpp"
 #include "common/text.hpp"
 #include "master/subject_name.hpp"
 
@@ -15,7 +16,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -90,21 +90,18 @@ std::vector<subject_alt_name> parse_alt_names(std::string_view text)
 
 int parse_min_days(const std::string& text)
 {
-    int days = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
-    if (ec != std::errc() || end != text.data() + text.size())
+    const auto days = parse_number<int>(text);
+    if (!days)
         throw error("not an integer: '" + text + "'");
-    return days;
+    return *days;
 }
 
 mode_t parse_mode(const std::string& text)
 {
-    if (text.empty() || text.size() > 5 || text.find_first_not_of("01234567") != std::string::npos)
+    const auto mode = parse_number<mode_t>(text, 0, 07777, 8);
+    if (!mode)
         throw error("not an octal mode: '" + text + "'");
-    const mode_t mode = static_cast<mode_t>(std::stoul(text, nullptr, 8));
-    if (mode > 07777)
-        throw error("not an octal mode: '" + text + "'");
-    return mode;
+    return *mode;
 }
 
 owner_spec parse_owner(const std::string& text)

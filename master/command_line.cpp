@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/command_line.hpp"
 
-#include <charconv>
+#include "common/parse_number.hpp"
+
 #include <map>
 #include <string_view>
 
@@ -22,11 +23,10 @@ std::optional<command_kind> command_named(std::string_view name)
 
 long parse_integer(std::string_view option, std::string_view text, long low, long high)
 {
-    long value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < low || value > high)
+    const auto value = parse_number(text, low, high);
+    if (!value)
         throw usage_error("Value \"" + std::string(text) + "\" invalid for option " + std::string(option));
-    return value;
+    return *value;
 }
 
 // Walks the arguments, handing out option values from "--opt=value" or the next argument.

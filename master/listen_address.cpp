@@ -2,11 +2,11 @@
 #include "master/listen_address.hpp"
 
 #include "common/error.hpp"
+#include "common/parse_number.hpp"
 
 #include <arpa/inet.h>
 #include <sys/un.h>
 
-#include <charconv>
 #include <cstring>
 
 namespace lacme::master {
@@ -19,11 +19,10 @@ namespace {
 
 std::uint16_t parse_port(std::string_view text, std::string_view whole)
 {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535)
+    const auto value = parse_number<std::uint16_t>(text, 1, 65535);
+    if (!value)
         invalid(whole);
-    return static_cast<std::uint16_t>(value);
+    return *value;
 }
 
 listen_address unix_address(std::string_view text)

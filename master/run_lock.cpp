@@ -4,12 +4,12 @@
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/file_lock.hpp"
+#include "common/parse_number.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <charconv>
 #include <iomanip>
 #include <sstream>
 
@@ -52,9 +52,8 @@ pid_t flock_holder(std::string_view proc_locks, dev_t device, ino_t inode)
             continue;
         if (file != wanted)
             continue;
-        pid_t value = 0;
-        if (std::from_chars(pid.data(), pid.data() + pid.size(), value).ec == std::errc())
-            return value;
+        if (const auto value = parse_number<pid_t>(pid, 1, std::numeric_limits<pid_t>::max()))
+            return *value;
     }
     return 0;
 }

@@ -3,11 +3,11 @@
 
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
+#include "common/parse_number.hpp"
 #include "common/percent_expand.hpp"
 #include "common/text.hpp"
 #include "master/client_run.hpp"
 
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -119,12 +119,11 @@ std::vector<std::string> split_listen(std::string_view text)
 std::chrono::seconds parse_accountd_timeout(const std::string& text)
 {
     constexpr auto max_seconds = client_run::deadline.count();
-    std::chrono::seconds::rep seconds = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc() || end != text.data() + text.size() || seconds < 1 || seconds > max_seconds)
+    const auto seconds = parse_number<std::chrono::seconds::rep>(text, 1, max_seconds);
+    if (!seconds)
         throw error("invalid accountd-timeout '" + text + "' in section [client] (seconds, 1 to " +
                     std::to_string(max_seconds) + ")");
-    return std::chrono::seconds(seconds);
+    return std::chrono::seconds(*seconds);
 }
 
 std::string read_config_path(const command_line& cl, const percent_expander& expander)

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/parse_number.hpp"
 #include "common/unique_fd.hpp"
 #include "ssh/openssh_public_key.hpp"
 
@@ -10,7 +11,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <vector>
 
@@ -52,9 +52,7 @@ bool is_ip_address(std::string_view text)
 
 bool is_port(std::string_view text)
 {
-    unsigned port = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-    return ec == std::errc() && end == text.data() + text.size() && text[0] != '0' && port <= 65535;
+    return !text.starts_with('0') && parse_number<unsigned>(text, 1, 65535);
 }
 
 // The file sshd wrote for this session, read with a size cap and only if it is a regular file

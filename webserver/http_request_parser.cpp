@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "webserver/http_request_parser.hpp"
 
+#include "common/parse_number.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 
 namespace lacme::web {
@@ -158,15 +158,13 @@ http_request_parser::state http_request_parser::parse_header_line(std::string_vi
 
     const std::string field = ascii_lower(name);
     if (field == "content-length") {
-        unsigned long long n = 0;
-        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-        if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() ||
-            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        const auto n = parse_number<unsigned long long>(value);
+        if (!n)
             return fail(400, "malformed Content-Length");
-        if (have_content_length_ && n != content_length_)
+        if (have_content_length_ && *n != content_length_)
             return fail(400, "conflicting Content-Length");
         have_content_length_ = true;
-        content_length_ = n;
+        content_length_ = *n;
     } else if (field == "transfer-encoding") {
         transfer_encoding_ = true;
     } else if (field == "connection") {

@@ -3,6 +3,7 @@
 
 #include "common/close_fds.hpp"
 #include "common/error.hpp"
+#include "common/fd_argument.hpp"
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
@@ -11,17 +12,13 @@
 
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <string>
 
 namespace lacme::web {
 
 int parse_fd_argument(std::string_view arg)
 {
-    int fd = -1;
-    const auto [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), fd);
-    if (arg.empty() || ec != std::errc() || ptr != arg.data() + arg.size() || arg.front() < '0' || arg.front() > '9')
-        throw error("invalid file descriptor '" + std::string(arg) + "'");
+    const int fd = parse_fd(arg, "webserver FD");
     if (fd == STDERR_FILENO)
         throw error("fd 2 is stderr, not a listening socket");
     return fd;

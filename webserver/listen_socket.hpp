@@ -8,7 +8,7 @@ namespace lacme::web {
 
 enum class socket_kind { tcp, unix_stream };
 
-// Parses the FD argument: decimal digits only, fits an int. Throws error otherwise.
+// The FD argument (common/fd_argument.hpp), and not stderr. Throws error otherwise.
 [[nodiscard]] int parse_fd_argument(std::string_view arg);
 
 // fd must be an open, listening SOCK_STREAM socket of family AF_INET, AF_INET6 or AF_UNIX;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libexec/lacme/webserver FD — serves ACME http-01 challenge responses from the current
 // directory on the listening socket FD, until SIGTERM. Interface of lacme 0.8's webserver.
+#include "common/debug_environment.hpp"
 #include "common/error.hpp"
 #include "common/uv/loop.hpp"
 #include "common/uv/signal_watcher.hpp"
@@ -14,10 +15,8 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <string_view>
 
 namespace {
 
@@ -25,13 +24,6 @@ using namespace lacme::web;
 using lacme::error;
 using lacme::throw_errno;
 namespace uv = lacme::uv;
-
-bool debug_from_environment()
-{
-    // Perl's master exports DEBUG=0 or DEBUG=1; Perl truthiness: unset, "" and "0" are false.
-    const char* v = std::getenv("DEBUG");
-    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
-}
 
 // Room for many idle connections if the hard limit allows it; the cap follows what we got.
 std::size_t connection_cap()
@@ -71,7 +63,7 @@ int run(int argc, char** argv)
     close_other_fds(fd);
     restrict_process();
     server_config cfg;
-    cfg.debug = debug_from_environment();
+    cfg.debug = lacme::debug_from_environment();
     cfg.max_connections = connection_cap();
 
     uv::loop loop;
