@@ -69,11 +69,13 @@ std::vector<std::string> installation_problems(const certificate_section& sectio
     std::vector<std::string> problems;
     if (!section.ca_file.empty())
         collect(problems, [&] { load_trust_store(section.ca_file); });
-    std::vector<std::string> targets;
+    std::vector<std::string> targets;  // the writable ones: free space means nothing in the others
     for (const auto* path : {&section.certificate, &section.certificate_chain})
         if (!path->empty()) {
+            const auto before = problems.size();
             collect(problems, [&] { check_target_directory(*path); });
-            targets.push_back(*path);
+            if (problems.size() == before)
+                targets.push_back(*path);
         }
     const auto space = target_space_problems(targets);
     problems.insert(problems.end(), space.begin(), space.end());
