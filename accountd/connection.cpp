@@ -42,7 +42,7 @@ connection::connection(signing_service& service, std::string id, uv::handle_ptr<
         output_.emplace(std::move(output), max_queued_bytes);
     this->output().on_write_done([this] { on_written(); },
                                  [this](int status) {
-                                     service_.log().verbose("[" + id_ + "] Error: write: " + uv_strerror(status));
+                                     service_.log().verbose("[" + id_ + "] " + error_text(std::string("write: ") + uv_strerror(status)));
                                      finish(false);
                                  });
     uv::check(uv_timer_init(loop_, idle_timer_.get()), "uv_timer_init");
@@ -70,7 +70,7 @@ void connection::start_reading()
     const int rc = input_.start_reading([this](std::string_view data) { on_read(data); },
                                         [this](int status) { on_read_end(status); }, options_.read_buffer);
     if (rc != 0) {
-        service_.log().info("[" + id_ + "] Error: read: " + uv_strerror(rc));
+        service_.log().info("[" + id_ + "] " + error_text(std::string("read: ") + uv_strerror(rc)));
         finish(false);
     }
 }
@@ -125,7 +125,7 @@ void connection::on_read_end(int status)
     if (phase_ == phase::closing)
         return;
     if (status != 0)
-        service_.log().verbose("[" + id_ + "] Error: read: " + uv_strerror(status));
+        service_.log().verbose("[" + id_ + "] " + error_text(std::string("read: ") + uv_strerror(status)));
     pause_reading(input_state::ended);
     after_input();
 }
@@ -218,7 +218,7 @@ void connection::queue_signature(std::string line, admitted_request request)
                 j->owner->on_signed(*j);
         });
     if (rc != 0) {
-        service_.log().info("[" + id_ + "] Error: queueing signature: " + uv_strerror(rc));
+        service_.log().info("[" + id_ + "] " + error_text(std::string("queueing signature: ") + uv_strerror(rc)));
         finish(false);
         return;
     }
@@ -241,7 +241,7 @@ void connection::deliver(std::string response, const admitted_request& request, 
 {
     if (failed) {
         // The key store failed (token removed, ...): say so and drop this peer, keep serving.
-        service_.log().info("[" + id_ + "] Error: signing failed: " + response);
+        service_.log().info("[" + id_ + "] " + error_text("signing failed: " + response));
         finish(false);
         return;
     }
@@ -256,8 +256,8 @@ void connection::deliver(std::string response, const admitted_request& request, 
 void connection::write(std::string data)
 {
     if (!output().write(std::move(data))) {
-        service_.log().verbose("[" + id_ + "] Error: write: output closed or over " +
-                               std::to_string(max_queued_bytes) + " bytes");
+        service_.log().verbose("[" + id_ + "] " + error_text("write: output closed or over " +
+                                                                 std::to_string(max_queued_bytes) + " bytes"));
         finish(false);
     }
 }

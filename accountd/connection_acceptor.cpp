@@ -95,7 +95,7 @@ void connection_acceptor::pause(state why, int error)
         log_.info(why == state::at_capacity
                       ? "Too many connections (" + std::to_string(slots_.capacity()) +
                             " open): not accepting until one closes"
-                      : std::string("Error: accept: ") + std::strerror(error) + ": not accepting until a connection closes");
+                      : error_text(std::string("accept: ") + std::strerror(error) + ": not accepting until a connection closes"));
     }
     slots_.wake_on_next_give_back([async = slot_freed_.get()] { uv_async_send(async); });
     if (why == state::out_of_resources)

@@ -118,7 +118,7 @@ void loop_worker::serve_accepted(unique_fd fd)
     auto* pipe = reinterpret_cast<uv_pipe_t*>(client.get());
     uv::check(uv_pipe_init(loop_.get(), pipe, 0), "uv_pipe_init");
     if (const int rc = uv_pipe_open(pipe, fd.get()); rc != 0) {
-        service_.log().info("[" + id + "] Error: " + uv_strerror(rc));
+        service_.log().info("[" + id + "] " + error_text(uv_strerror(rc)));
         pool_.slots.give_back();
         return;
     }

@@ -86,7 +86,7 @@ int run(int argc, char** argv)
     if (!config_read)
         log.debug("No configuration file read");
     for (const auto& w : s.warnings)
-        log.info("Warning: " + w);
+        log.warning(w);
 
     disable_core_dumps();
     if (s.list_keys)
@@ -127,7 +127,7 @@ int main(int argc, char** argv)
     try {
         return run(argc, argv);
     } catch (const std::exception& e) {
-        std::cerr << program << ": Error: " << e.what() << "\n";
+        std::cerr << program << ": " << lacme::error_text(e.what()) << "\n";
         return 1;
     }
 }

@@ -38,7 +38,7 @@ int serve_socket(signing_service& service, socket_listener& listener, std::chron
             try {
                 worker.run();
             } catch (const std::exception& e) {
-                service.log().info(std::string("Error: ") + e.what());
+                service.log().error(e.what());
             }
         });
     const int status = workers.front()->run();

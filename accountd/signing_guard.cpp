@@ -54,7 +54,7 @@ std::optional<std::string> signing_guard::check_rate(std::chrono::system_clock::
         return "newOrder rate limit of policy \"" + policy_->label + "\" reached (" +
                std::to_string(policy_->max_orders_per_hour) + " per hour)";
     } catch (const error& e) {
-        log_.info(std::string("Error: rate limit state: ") + e.what());
+        log_.error(std::string("rate limit state: ") + e.what());
         return "rate limit state of policy \"" + policy_->label + "\" unavailable";
     }
 }
@@ -68,7 +68,7 @@ void signing_guard::record_refusal(const policy_decision& decision, const std::s
         audit_->write({now, policy_ ? policy_->label : "", caller_, std::string(operation_name(decision.request.op)),
                        decision.request.identifiers, false, reason});
     } catch (const error& e) {
-        log_.info(std::string("Error: ") + e.what());  // refused anyway
+        log_.error(e.what());  // refused anyway
     }
 }
 
@@ -81,7 +81,7 @@ std::optional<std::string> signing_guard::record_signature(const authorization& 
         audit_->write({now, policy_ ? policy_->label : "", caller_, grant.operation, grant.identifiers, true, {}});
         return std::nullopt;
     } catch (const error& e) {
-        log_.info(std::string("Error: ") + e.what());
+        log_.error(e.what());
         return std::string(audit_failure);
     }
 }

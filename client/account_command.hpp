@@ -4,6 +4,7 @@
 #pragma once
 
 #include "client/acme_session.hpp"
+#include "common/account_flags.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,10 +23,6 @@ struct account_request {
     std::string new_key_socket;    // UNIX socket of an accountd holding the new key (keyChange)
     std::optional<int> new_key_fd;  // or an inherited connection to it (lacme's --rollover)
 };
-
-inline constexpr unsigned account_register = 0x01;
-inline constexpr unsigned account_tos_agreed = 0x02;
-inline constexpr unsigned account_deactivate = 0x04;
 
 // Parses the arguments after FLAGS: --eab-kid=, --eab-hmac-key=FILE ("-": stdin, so the key
 // never stands in an argv), --new-key-socket=PATH or --new-key-fd=N, then contacts. Throws

@@ -148,10 +148,10 @@ int main(int argc, char** argv)
     try {
         return run(argc, argv, out);
     } catch (const lacme::error& e) {
-        out.info(std::string("Error: ") + e.what());
+        out.error(e.what());
     } catch (const std::exception& e) {
         // JSON type errors and allocation failures: still one line, still no abort.
-        out.info("Error: " + lacme::printable_for_log(e.what()));
+        out.error(lacme::printable_for_log(e.what()));
     }
     return 1;
 }

@@ -13,9 +13,4 @@ void run_log::debug(std::string_view message)
     out_.debug("[client +" + std::to_string(ms.count()) + "ms] " + std::string(message));
 }
 
-void run_log::warning(std::string_view message)
-{
-    out_.info("Warning: " + std::string(message));
-}
-
 }  // namespace lacme::client

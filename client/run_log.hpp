@@ -19,7 +19,7 @@ public:
     [[nodiscard]] bool debugging() const noexcept { return out_.enabled(lacme::log_level::debug); }
     void debug(std::string_view message);  // "[client +123ms] message"
     void info(std::string_view message) { out_.info(message); }
-    void warning(std::string_view message);  // "Warning: message"
+    void warning(std::string_view message) { out_.warning(message); }
 
 private:
     lacme::logger& out_;

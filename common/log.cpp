@@ -24,6 +24,16 @@ void write_line(int fd, std::string_view line)
 
 }  // namespace
 
+std::string error_text(std::string_view what)
+{
+    return std::string(error_prefix) + std::string(what);
+}
+
+std::string warning_text(std::string_view what)
+{
+    return std::string(warning_prefix) + std::string(what);
+}
+
 void logger::open_logfile(const std::string& path)
 {
     unique_fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));

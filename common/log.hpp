@@ -17,6 +17,12 @@ namespace lacme {
 
 enum class log_level { info = 0, verbose = 1, debug = 2 };
 
+// lacme 0.8's prefixes of a failure's and of a skipped step's line (scripts and tests grep them).
+inline constexpr std::string_view error_prefix = "Error: ";
+inline constexpr std::string_view warning_prefix = "Warning: ";
+[[nodiscard]] std::string error_text(std::string_view what);    // "Error: what"
+[[nodiscard]] std::string warning_text(std::string_view what);  // "Warning: what"
+
 class logger {
 public:
     explicit logger(log_level threshold = log_level::verbose) : threshold_(threshold) {}
@@ -35,6 +41,9 @@ public:
     void info(std::string_view message) { log(log_level::info, message); }
     void verbose(std::string_view message) { log(log_level::verbose, message); }
     void debug(std::string_view message) { log(log_level::debug, message); }
+    // At the info level: a failure or a skipped step is always shown.
+    void error(std::string_view what) { info(error_text(what)); }
+    void warning(std::string_view what) { info(warning_text(what)); }
 
     // Like log(), for lines a peer can make happen again and again: each `kind` (a fixed name,
     // e.g. "nosign") passes the rate limiter's bucket, and the next line of a kind let through

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/account_command.hpp"
 
+#include "common/account_flags.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "master/accountd_link.hpp"
+#include "master/exit_status.hpp"
 #include "master/section_runner.hpp"
 
 #include <sys/wait.h>
@@ -51,7 +53,8 @@ std::optional<std::string> run_one_client(master_loop& master, client_invocation
 int run_account_command(master_loop& master)
 {
     const auto& cl = master.options();
-    const int flags = (cl.register_account ? 1 : 0) | (cl.tos_agreed ? 2 : 0) | (cl.deactivate ? 4 : 0);
+    const unsigned flags = (cl.register_account ? account_register : 0U) | (cl.tos_agreed ? account_tos_agreed : 0U) |
+                           (cl.deactivate ? account_deactivate : 0U);
     client_invocation invocation;
     invocation.command = "account";
     invocation.arguments.push_back(std::to_string(flags));
@@ -76,7 +79,7 @@ int run_account_command(master_loop& master)
     }
     if (failure)
         master.log().debug("account: " + *failure);  // the client has printed its own error
-    return failure ? 1 : 0;
+    return failure ? exit_failure : exit_success;
 }
 
 }  // namespace lacme::master

@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/path.hpp"
 #include "master/certificate_config.hpp"
+#include "master/exit_status.hpp"
 #include "master/order_command.hpp"
 #include "master/role_accounts.hpp"
 #include "master/section_check.hpp"
@@ -59,10 +60,10 @@ int run_check_command(const settings& s, const command_line& cl, logger& log)
         problems.emplace_back(e.what());
     }
     for (const auto& w : warnings)
-        log.info("Warning: " + w);
+        log.warning(w);
     for (const auto& p : problems)
-        log.info("Error: " + p);
-    return problems.empty() && warnings.empty() ? 0 : 1;
+        log.error(p);
+    return problems.empty() && warnings.empty() ? exit_success : exit_failure;
 }
 
 }  // namespace lacme::master

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/log.hpp"
 #include "common/text.hpp"
 
 namespace lacme::master {
@@ -35,8 +36,8 @@ void client_stderr::pass_on(std::string_view line)
     if (text.empty())
         return;
     last_line_ = text;
-    if (text.starts_with("Error: "))
-        last_error_ = text.substr(7);
+    if (text.starts_with(error_prefix))
+        last_error_ = text.substr(error_prefix.size());
     try {
         write_all(out_, prefix_ + text + "\n", "stderr");
     } catch (const error&) {

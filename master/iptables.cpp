@@ -167,7 +167,7 @@ void iptables_rules::remove_inserted() noexcept
             run(*it, "-D");
         } catch (const error& e) {
             all_removed = false;
-            log_.info(std::string("Warning: couldn't remove iptables rule: ") + e.what());
+            log_.warning(std::string("couldn't remove iptables rule: ") + e.what());
         }
     }
     inserted_.clear();

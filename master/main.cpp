@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // sbin/lacme: reads the command line and lacme.conf, then runs the command on one event loop.
-// Exit status: 0 success, 1 a section (or the command) failed, 2 usage or configuration error.
+// Exit status: master/exit_status.hpp.
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "master/account_command.hpp"
 #include "master/command_line.hpp"
+#include "master/exit_status.hpp"
 #include "master/master_loop.hpp"
 #include "master/order_command.hpp"
 #include "master/check_command.hpp"
@@ -20,8 +21,6 @@ namespace {
 
 using namespace lacme::master;
 
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
 // A second newOrder run of the same configuration waits this long for the first to finish.
 constexpr std::chrono::seconds run_lock_patience{10};
 
@@ -31,7 +30,7 @@ int run_command(const command_line& cl, const settings& s, lacme::logger& log)
         return run_check_command(s, cl, log);
     if (const auto missing = missing_role_accounts(s, cl.command == command_kind::new_order); !missing.empty()) {
         for (const auto& m : missing)
-            log.info("Error: " + m);
+            log.error(m);
         return exit_usage;
     }
     std::optional<run_lock> lock;
@@ -61,11 +60,11 @@ int main(int argc, char** argv)
     }
     if (cl.command == command_kind::help) {
         std::cerr << usage_text();
-        return 0;
+        return exit_success;
     }
     if (cl.command == command_kind::version) {
         std::cout << "lacme (lacme-cpp) " LACME_VERSION "\n";
-        return 0;
+        return exit_success;
     }
     lacme::logger log(cl.debug ? lacme::log_level::debug : cl.quiet ? lacme::log_level::info : lacme::log_level::verbose);
     std::optional<settings> s;
@@ -74,15 +73,15 @@ int main(int argc, char** argv)
         log.debug("Using configuration file: " + s->config_file);
         if (cl.command != command_kind::check)  // check lists them with its problems
             for (const auto& w : s->warnings)
-                log.info("Warning: " + w);
+                log.warning(w);
     } catch (const lacme::error& e) {
-        log.info(std::string("Error: ") + e.what());
+        log.error(e.what());
         return exit_usage;
     }
     try {
         return run_command(cl, *s, log);
     } catch (const std::exception& e) {
-        log.info(std::string("Error: ") + e.what());
+        log.error(e.what());
         return exit_failure;
     }
 }

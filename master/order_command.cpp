@@ -8,6 +8,7 @@
 #include "master/certificate_files.hpp"
 #include "master/certificate_text.hpp"
 #include "master/challenge_responder.hpp"
+#include "master/exit_status.hpp"
 #include "master/run_summary.hpp"
 #include "master/section_check.hpp"
 #include "master/section_run.hpp"
@@ -17,9 +18,6 @@
 
 namespace lacme::master {
 namespace {
-
-constexpr int exit_failure = 1;
-constexpr int exit_config = 2;
 
 // lacme 0.8 prints each new certificate on stdout (fingerprint and text); --json owns stdout.
 void print_issued(const std::vector<section_run>& runs, logger& log)
@@ -31,7 +29,7 @@ void print_issued(const std::vector<section_run>& runs, logger& log)
             std::cout << certificate_text(*read_certificate_file(run.config->reference_certificate()),
                                           certificate_extensions::shown);
         } catch (const error& e) {
-            log.info("[" + run.config->name + "] Warning: " + e.what());
+            log.info("[" + run.config->name + "] " + warning_text(e.what()));
         }
     }
     std::cout.flush();
@@ -61,14 +59,14 @@ int run_order_command(master_loop& master)
         std::vector<std::string> warnings;
         all = load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file), &warnings);
         for (const auto& w : warnings)
-            log.info("Warning: " + w);
+            log.warning(w);
         selection = select_known_sections(all, cl.arguments);
     } catch (const error& e) {
-        log.info(std::string("Error: ") + e.what());
-        return exit_config;
+        log.error(e.what());
+        return exit_usage;
     }
     for (const auto& name : selection.unknown)
-        log.info("Warning: No such section " + name + ", skipping");  // lacme 0.8's words; exit 1
+        log.warning("No such section " + name + ", skipping");  // lacme 0.8's words; exit 1
 
     std::vector<section_run> runs = section_runs(selection.sections);
     plan_sections(runs, cl.min_days, log);

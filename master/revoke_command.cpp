@@ -6,6 +6,7 @@
 #include "master/certificate_files.hpp"
 #include "master/certificate_text.hpp"
 #include "master/client_run.hpp"
+#include "master/exit_status.hpp"
 
 #include <iostream>
 
@@ -13,7 +14,7 @@ namespace lacme::master {
 
 int run_revoke_command(master_loop& master)
 {
-    int status = 0;
+    int status = exit_success;
     for (const auto& file : master.options().arguments) {
         master.log().info("Revoking " + file);
         client_invocation invocation;
@@ -24,16 +25,16 @@ int run_revoke_command(master_loop& master)
             invocation.input = der_of(*certificate);
             std::cout << certificate_text(*certificate, certificate_extensions::hidden) << std::flush;  // as lacme 0.8
         } catch (const error& e) {
-            master.log().info(std::string("Error: ") + e.what());
-            status = 1;
+            master.log().error(e.what());
+            status = exit_failure;
             continue;
         }
         if (const auto failure = run_one_client(master, std::move(invocation))) {
-            master.log().info("Warning: Couldn't revoke " + file);
-            status = 1;
+            master.log().warning("Couldn't revoke " + file);
+            status = exit_failure;
         }
         if (master.interrupted())
-            return 1;
+            return exit_failure;
     }
     return status;
 }

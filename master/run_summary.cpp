@@ -2,6 +2,7 @@
 #include "master/run_summary.hpp"
 
 #include "common/text.hpp"
+#include "master/exit_status.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -90,8 +91,8 @@ int exit_status(std::span<const section_result> results)
 {
     return std::any_of(results.begin(), results.end(),
                        [](const auto& r) { return r.status == section_status::failed; })
-               ? 1
-               : 0;
+               ? exit_failure
+               : exit_success;
 }
 
 }  // namespace lacme::master

@@ -30,7 +30,7 @@ std::string summary_line(const section_result& result);
 //   {..."status":"failed","error":"..."}]}, one line.
 std::string summary_json(std::span<const section_result> results);
 
-// 0 when no section failed, 1 otherwise (2, a usage or configuration error, is decided before).
+// exit_success when no section failed, exit_failure otherwise (master/exit_status.hpp).
 int exit_status(std::span<const section_result> results);
 
 }  // namespace lacme::master

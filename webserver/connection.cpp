@@ -225,7 +225,7 @@ void connection::answer(const http_request& req, bool keep_alive)
             // Only the master and client can put files there: this is a setup problem worth
             // seeing at the normal level, not something a stranger can trigger at will.
             srv_.log().log_limited(log_level::info, "challenge file",
-                                   "Error: challenge file " + std::string(route.token) + ": " + file.reason);
+                                   error_text("challenge file " + std::string(route.token) + ": " + file.reason));
             resp.status = 404;
             break;
         }

@@ -42,6 +42,17 @@ BOOST_AUTO_TEST_CASE(stderr_gets_what_the_threshold_allows)
     BOOST_TEST(captured.text() == "one\nfour\n");
 }
 
+BOOST_AUTO_TEST_CASE(errors_and_warnings_carry_lacme_08s_prefixes_even_under_quiet)
+{
+    const stderr_capture captured;
+    logger log(log_level::info);
+    log.error("it broke");
+    log.warning("it was skipped");
+    BOOST_TEST(captured.text() == "Error: it broke\nWarning: it was skipped\n");
+    BOOST_TEST(lacme::error_text("x") == "Error: x");
+    BOOST_TEST(lacme::warning_text("x") == "Warning: x");
+}
+
 BOOST_AUTO_TEST_CASE(the_logfile_gets_verbose_lines_under_quiet_with_a_timestamp)
 {
     const lacme::test::temp_dir dir;
