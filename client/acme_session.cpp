@@ -3,6 +3,7 @@
 
 #include "client/ca_url.hpp"
 #include "client/client_error.hpp"
+#include "client/clock_skew.hpp"
 #include "client/problem_document.hpp"
 
 #include "common/text.hpp"
@@ -72,6 +73,8 @@ const acme_directory& acme_session::directory()
         const http_response r = get(config_.server, "ACME directory " + config_.server);
         if (!r.success())
             throw_failure(r, "ACME directory " + config_.server);
+        if (const auto skew = clock_skew_warning(r.header("date"), std::chrono::system_clock::now()))
+            log_.warning(*skew);
         directory_ = acme_directory::parse(json_body(r, "ACME directory"));
     }
     return *directory_;
