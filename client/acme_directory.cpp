@@ -2,16 +2,14 @@
 #include "client/acme_directory.hpp"
 
 #include "client/client_error.hpp"
+#include "common/json_member.hpp"
 
 namespace lacme::client {
 namespace {
 
 std::string url_member(const nlohmann::json& json, const char* key)
 {
-    const auto it = json.find(key);
-    if (it == json.end() || !it->is_string())
-        return {};
-    std::string url = it->get<std::string>();
+    std::string url = string_member(json, key);
     // Only absolute http(s) URLs: anything else would be a CA bug or an attempt to reach files.
     if (!url.starts_with("https://") && !url.starts_with("http://"))
         return {};
@@ -36,8 +34,7 @@ acme_directory acme_directory::parse(const nlohmann::json& json)
         if (url->empty())
             throw acme_error(std::string("the ACME directory has no '") + name + "' resource");
     if (const auto meta = json.find("meta"); meta != json.end() && meta->is_object()) {
-        if (const auto tos = meta->find("termsOfService"); tos != meta->end() && tos->is_string())
-            dir.terms_of_service = tos->get<std::string>();
+        dir.terms_of_service = find_string_member(*meta, "termsOfService");
         if (const auto ear = meta->find("externalAccountRequired"); ear != meta->end() && ear->is_boolean())
             dir.external_account_required = ear->get<bool>();
     }

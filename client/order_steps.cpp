@@ -3,12 +3,12 @@
 
 #include "client/ca_url.hpp"
 #include "client/client_error.hpp"
-#include "client/json_member.hpp"
 #include "client/link_header.hpp"
 #include "client/pem_chain.hpp"
 #include "client/problem_document.hpp"
 
 #include "common/base64url.hpp"
+#include "common/json_member.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "client/problem_document.hpp"
 
-#include "client/json_member.hpp"
+#include "common/json_member.hpp"
 
 #include "common/text.hpp"
 

@@ -3,6 +3,7 @@
 
 #include "common/base64url.hpp"
 #include "common/error.hpp"
+#include "common/json_member.hpp"
 #include "common/text.hpp"
 
 namespace lacme {
@@ -48,12 +49,11 @@ accountd_greeting parse_accountd_greeting(std::string_view first_line, std::stri
         const auto extra = nlohmann::json::parse(first_line.substr(expected.size() + 1), nullptr, false);
         if (!extra.is_object())
             throw error("invalid greeting data from lacme-accountd");
-        if (auto it = extra.find("alg"); it != extra.end() && it->is_string())
-            greeting.alg = it->get<std::string>();
-        if (auto it = extra.find("jwk-thumbprint"); it != extra.end() && it->is_string())
-            greeting.jwk_thumbprint = it->get<std::string>();
-        if (auto it = extra.find("kid"); it != extra.end() && it->is_string() && !it->get<std::string>().empty())
-            greeting.kid = it->get<std::string>();
+        if (auto alg = find_string_member(extra, "alg"))
+            greeting.alg = std::move(*alg);
+        greeting.jwk_thumbprint = string_member(extra, "jwk-thumbprint");
+        if (auto kid = string_member(extra, "kid"); !kid.empty())
+            greeting.kid = std::move(kid);
     }
     greeting.jwk = nlohmann::json::parse(jwk_line, nullptr, false);
     if (!greeting.jwk.is_object())

@@ -3,6 +3,7 @@
 
 #include "common/base64url.hpp"
 #include "common/error.hpp"
+#include "common/json_member.hpp"
 #include "common/openssl_error.hpp"
 #include "common/openssl_ptr.hpp"
 
@@ -57,10 +58,10 @@ account_public_key ec_account_key(EVP_PKEY* key)
 
 std::string jwk_member(const nlohmann::json& jwk, const char* name)
 {
-    const auto it = jwk.find(name);
-    if (it == jwk.end() || !it->is_string())
+    const auto text = find_string_member(jwk, name);
+    if (!text)
         throw error(std::string("JWK lacks member ") + name);
-    auto decoded = base64url_decode(it->get<std::string>());
+    auto decoded = base64url_decode(*text);
     if (!decoded)
         throw error(std::string("JWK member ") + name + " is not base64url");
     return *decoded;
@@ -146,7 +147,7 @@ std::string jwk_thumbprint(const nlohmann::json& jwk)
 
 evp_pkey_ptr public_key_from_jwk(const nlohmann::json& jwk)
 {
-    const std::string kty = jwk.value("kty", "");
+    const std::string kty = string_member(jwk, "kty");
     const std::unique_ptr<OSSL_PARAM_BLD, openssl_deleter<OSSL_PARAM_BLD_free>> bld(OSSL_PARAM_BLD_new());
     if (!bld)
         throw_openssl("OSSL_PARAM_BLD_new");
@@ -163,7 +164,7 @@ evp_pkey_ptr public_key_from_jwk(const nlohmann::json& jwk)
             throw_openssl("building RSA key parameters");
     } else if (kty == "EC") {
         type = "EC";
-        const std::string crv = jwk.value("crv", "");
+        const std::string crv = string_member(jwk, "crv");
         const char* group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : nullptr;
         if (group == nullptr)
             throw error("unsupported JWK curve " + crv);

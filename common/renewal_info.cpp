@@ -3,6 +3,7 @@
 
 #include "common/base64url.hpp"
 #include "common/error.hpp"
+#include "common/json_member.hpp"
 #include "common/openssl_ptr.hpp"
 
 #include <nlohmann/json.hpp>
@@ -80,12 +81,12 @@ renewal_window suggested_window(const nlohmann::json& renewal_info)
     const auto window = renewal_info.find("suggestedWindow");
     if (window == renewal_info.end() || !window->is_object())
         throw error("renewalInfo: no suggestedWindow");
-    const auto start = window->find("start");
-    const auto end = window->find("end");
-    if (start == window->end() || end == window->end() || !start->is_string() || !end->is_string())
+    const auto start = find_string_member(*window, "start");
+    const auto end = find_string_member(*window, "end");
+    if (!start || !end)
         throw error("renewalInfo: suggestedWindow lacks start or end");
-    const auto s = parse_rfc3339(start->get<std::string>());
-    const auto e = parse_rfc3339(end->get<std::string>());
+    const auto s = parse_rfc3339(*start);
+    const auto e = parse_rfc3339(*end);
     if (!s || !e || *s >= *e)
         throw error("renewalInfo: invalid suggestedWindow");
     return {*s, *e};

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/json_member.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,28 @@ bool is_regular_file(const std::string& path)
 {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+struct pending_rename {
+    std::string from, to;
+};
+
+// The journal's renames, as written by install_journal; anything else (a member of another type
+// included: the file may be corrupted) is a bad journal.
+std::vector<pending_rename> read_renames(int journal, const std::string& journal_path)
+{
+    const auto renames = nlohmann::json::parse(read_to_end(journal, max_journal_size, journal_path), nullptr, false);
+    if (!renames.is_array())
+        throw error(journal_path + ": not an install journal");
+    std::vector<pending_rename> out;
+    for (const auto& r : renames) {
+        auto from = find_string_member(r, "from");
+        auto to = find_string_member(r, "to");
+        if (!from || !to)
+            throw error(journal_path + ": not an install journal (a rename without from and to)");
+        out.push_back({std::move(*from), std::move(*to)});
+    }
+    return out;
 }
 
 }  // namespace
@@ -71,18 +94,12 @@ std::vector<std::string> complete_interrupted_install(const std::string& journal
             throw error("another lacme run is installing this certificate (" + journal_path + " is locked)");
         throw_errno("lock " + journal_path);
     }
-    const auto renames = nlohmann::json::parse(read_to_end(journal.get(), max_journal_size, journal_path), nullptr, false);
-    if (!renames.is_array())
-        throw error(journal_path + ": not an install journal");
-    for (const auto& r : renames) {
-        const auto from = r.is_object() ? r.value("from", std::string()) : std::string();
-        const auto to = r.is_object() ? r.value("to", std::string()) : std::string();
+    const auto renames = read_renames(journal.get(), journal_path);
+    for (const auto& [from, to] : renames)
         if (std::find(targets.begin(), targets.end(), to) == targets.end() || !is_staged_temporary_of(from, to))
             throw error(journal_path + ": unexpected rename " + from + " -> " + to);
-    }
     std::vector<std::string> replaced;
-    for (const auto& r : renames) {
-        const std::string from = r["from"], to = r["to"];
+    for (const auto& [from, to] : renames) {
         if (!is_regular_file(from))
             continue;  // renamed before the crash
         if (::rename(from.c_str(), to.c_str()) != 0)

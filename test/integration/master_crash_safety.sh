@@ -8,8 +8,8 @@
 # matches the key, configured mode 0640), the key's bytes and mode are unchanged, and the
 # certificate file is the chain's leaf — at once, or after the next run completed the install
 # the kill interrupted between the two renames (its journal names them). Every 20 trials
-# a full run must succeed and leave no temporary file beside the chain. Then a full filesystem
-# (tmpfs target dir): the install fails with one clear line, the old chain intact.
+# a full run must succeed and leave no temporary file beside the chain. Then a corrupted journal
+# and a full filesystem (tmpfs target dir): each fails with one clear line, the old chain intact.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
 TRIALS=${LACME_CRASH_TRIALS:-200}
@@ -144,6 +144,21 @@ t_pass "$TRIALS SIGKILLed runs ($completed finished before the kill, $replaced r
 check_complete_chain "$T/target/www.pem"
 check_no_temporaries
 t_pass "the next successful run installs and leaves no temporary file"
+
+# A corrupted journal (a member of the wrong type): the section fails with one line naming the
+# journal, the installed files and the journal itself are left as they are.
+journal="$T/target/.www.pem.lacme-install"
+printf '[{"from":1,"to":"%s"}]\n' "$T/target/www.pem" >"$journal"
+old=$(sha256sum "$T/target/www.pem" "$T/target/www.crt")
+rc=0
+"${new_order[@]}" >/dev/null 2>"$T/journal.log" || rc=$?
+[ "$rc" -eq 1 ] || t_fail "corrupted journal: exit $rc, expected 1: $(cat "$T/journal.log")"
+[ "$(cat "$T/journal.log")" = "[www] FAILED: $journal: not an install journal (a rename without from and to)" ] ||
+    t_fail "corrupted journal: not one clear line: $(cat "$T/journal.log")"
+[ "$(sha256sum "$T/target/www.pem" "$T/target/www.crt")" = "$old" ] || t_fail "corrupted journal: the installed files changed"
+[ -e "$journal" ] || t_fail "corrupted journal: removed"
+rm "$journal"
+t_pass "corrupted journal: exit 1, one line naming it, installed files and journal left alone"
 
 # Full filesystem: a 256 KiB tmpfs holding the chain, filled up.
 mkdir -p "$T/full"

@@ -187,6 +187,25 @@ BOOST_AUTO_TEST_CASE(a_journal_naming_other_files_is_refused)
     BOOST_TEST(read_file(f.section.certificate_key) == f.key_bytes);
 }
 
+// A corrupted journal (members of the wrong type) is a bad journal, one clear error, like any
+// other: not a JSON library exception escaping as a crash. Nothing installed is touched.
+BOOST_AUTO_TEST_CASE(a_journal_with_non_string_members_is_refused_with_a_clear_error)
+{
+    fixture f;
+    verify_and_install(f.section, f.chain_a, std::chrono::system_clock::now());
+    const std::string journal = lacme::master::install_journal_path(f.section.reference_certificate());
+    for (const std::string& corrupted :
+         {std::string(R"([{"from":1,"to":")") + f.section.certificate + R"("}])",
+          R"([{"from":")" + f.section.certificate + R"(.lacme-tmp.x","to":["a"]}])", std::string(R"([{"from":null,"to":{}}])")}) {
+        write_file(journal, corrupted);
+        const std::string message =
+            lacme::test::error_message([&] { lacme::master::finish_interrupted_install(f.section); });
+        BOOST_TEST(message == journal + ": not an install journal (a rename without from and to)", corrupted << ": " << message);
+        f.check_targets(0);
+        BOOST_TEST(read_file(f.section.certificate) == f.leaf_a);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)
 {
     temp_dir mount_point;
