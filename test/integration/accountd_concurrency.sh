@@ -3,7 +3,7 @@
 # Many peers at once: 8 connections x 500 signatures on one lacme-accountd socket, for each key
 # type; every signature is verified with OpenSSL against the JWK of the greeting.
 source "$(dirname "$0")/lib.sh"
-load="$BUILD/bench/accountd-load"
+load="$BUILD/test/tools/accountd-load"
 [ -x "$load" ] || t_fail "missing $load (build the project first)"
 mkdir -p "$T/run"; chmod 0700 "$T/run"
 for keytype in rsa2048 p256 p384; do

@@ -172,7 +172,7 @@ t_softhsm_init() {
 # accountd load client.
 t_pkcs11_shim() {
     [ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
-    load="$BUILD/bench/accountd-load"
+    load="$BUILD/test/tools/accountd-load"
     [ -x "$load" ] || t_fail "missing $load (build the project first)"
     shim="$BUILD/pkcs11/liblacme_p11_test_shim.so"
     [ -f "$shim" ] || t_fail "missing $shim (build lacme_p11_test_shim)"

@@ -7,7 +7,7 @@
 # every one verified against the JWK.
 source "$(dirname "$0")/lib.sh"
 [ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
-load="$BUILD/bench/accountd-load"
+load="$BUILD/test/tools/accountd-load"
 [ -x "$load" ] || t_fail "missing $load (build the project first)"
 t_softhsm_init acme
 p11() { pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 "$@" >/dev/null 2>&1; }

@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tpm_lib.sh"
 [ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
-load="$BUILD/bench/accountd-load"
+load="$BUILD/test/tools/accountd-load"
 [ -x "$load" ] || t_fail "missing $load (build the project first)"
 t_swtpm_up
 t_tpm2_pkcs11_token acme
