@@ -33,7 +33,7 @@ connection::connection(signing_service& service, std::string id, uv::handle_ptr<
       id_(std::move(id)),
       loop_(input->loop),
       input_(std::move(input), max_queued_bytes),
-      idle_timer_(uv::make_handle<uv_timer_t>()),
+      idle_timer_(std::in_place, loop_, [this] { on_idle_timeout(); }),
       options_(opts),
       on_finished_(std::move(on_finished)),
       lines_(accountd_max_line)
@@ -45,8 +45,6 @@ connection::connection(signing_service& service, std::string id, uv::handle_ptr<
                                      service_.log().verbose("[" + id_ + "] " + error_text(std::string("write: ") + uv_strerror(status)));
                                      finish(false);
                                  });
-    uv::check(uv_timer_init(loop_, idle_timer_.get()), "uv_timer_init");
-    idle_timer_->data = this;
 }
 
 connection::~connection()
@@ -298,7 +296,7 @@ void connection::close_now()
 void connection::peer_progressed()
 {
     if (idle_timer_)
-        uv_timer_stop(idle_timer_.get());
+        idle_timer_->stop();
 }
 
 void connection::update_idle_timer()
@@ -308,11 +306,9 @@ void connection::update_idle_timer()
     const bool output_waits = output().unsent_bytes() > 0;
     const bool input_awaited = phase_ == phase::answering && pending_.empty() && input_state_ == input_state::reading;
     if (!output_waits && !input_awaited)
-        uv_timer_stop(idle_timer_.get());
-    else if (!uv_is_active(uv::as_handle(idle_timer_.get())))
-        uv_timer_start(
-            idle_timer_.get(), [](uv_timer_t* timer) { static_cast<connection*>(timer->data)->on_idle_timeout(); },
-            static_cast<std::uint64_t>(options_.idle_timeout.count()) * 1000, 0);
+        idle_timer_->stop();
+    else if (!idle_timer_->active())
+        idle_timer_->start(options_.idle_timeout);
 }
 
 void connection::on_idle_timeout()

@@ -10,6 +10,7 @@
 #include "accountd/signing_service.hpp"
 #include "common/uv/handle.hpp"
 #include "common/uv/stream.hpp"
+#include "common/uv/timer.hpp"
 #include "common/line_buffer.hpp"
 
 #include <uv.h>
@@ -92,7 +93,7 @@ private:
     uv_loop_t* loop_;
     uv::stream input_;
     std::optional<uv::stream> output_;  // empty when input_ is also the output
-    uv::handle_ptr<uv_timer_t> idle_timer_;
+    std::optional<uv::timer> idle_timer_;
     options options_;
     finished_callback on_finished_;
     line_buffer lines_;

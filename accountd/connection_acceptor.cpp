@@ -14,7 +14,7 @@
 namespace lacme::accountd {
 namespace {
 
-constexpr std::uint64_t resource_retry_ms = 1000;
+constexpr std::chrono::milliseconds resource_retry{1000};
 
 }  // namespace
 
@@ -24,17 +24,19 @@ connection_acceptor::connection_acceptor(uv_loop_t* loop, int listen_fd, connect
       slots_(slots),
       log_(log),
       hand_on_(std::move(hand_on)),
-      listener_(uv::make_handle<uv_poll_t>()),
-      retry_(uv::make_handle<uv_timer_t>()),
+      listener_(loop, listen_fd,
+                [this](int status, int) {
+                    if (status != 0)
+                        pause(state::out_of_resources, -status);
+                    else
+                        accept_pending();
+                }),
+      retry_(loop, [this] { resume(); }),
       slot_freed_(uv::make_handle<uv_async_t>())
 {
     const int flags = ::fcntl(listen_fd, F_GETFL);
     if (flags < 0 || ::fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) != 0)
         throw_errno("fcntl(O_NONBLOCK)");
-    uv::check(uv_poll_init(loop, listener_.get(), listen_fd), "uv_poll_init");
-    listener_->data = this;
-    uv::check(uv_timer_init(loop, retry_.get()), "uv_timer_init");
-    retry_->data = this;
     uv::check(uv_async_init(loop, slot_freed_.get(),
                            [](uv_async_t* h) { static_cast<connection_acceptor*>(h->data)->resume(); }),
              "uv_async_init");
@@ -50,16 +52,8 @@ connection_acceptor::~connection_acceptor()
 void connection_acceptor::resume()
 {
     state_ = state::accepting;
-    uv_timer_stop(retry_.get());
-    uv::check(uv_poll_start(listener_.get(), UV_READABLE,
-                           [](uv_poll_t* h, int status, int) {
-                               auto* self = static_cast<connection_acceptor*>(h->data);
-                               if (status != 0)
-                                   self->pause(state::out_of_resources, -status);
-                               else
-                                   self->accept_pending();
-                           }),
-             "uv_poll_start");
+    retry_.stop();
+    listener_.start(UV_READABLE);
 }
 
 void connection_acceptor::accept_pending()
@@ -89,7 +83,7 @@ void connection_acceptor::accept_pending()
 void connection_acceptor::pause(state why, int error)
 {
     state_ = why;
-    uv_poll_stop(listener_.get());
+    listener_.stop();
     if (!pause_logged_) {
         pause_logged_ = true;
         log_.info(why == state::at_capacity
@@ -99,8 +93,7 @@ void connection_acceptor::pause(state why, int error)
     }
     slots_.wake_on_next_give_back([async = slot_freed_.get()] { uv_async_send(async); });
     if (why == state::out_of_resources)
-        uv_timer_start(
-            retry_.get(), [](uv_timer_t* t) { static_cast<connection_acceptor*>(t->data)->resume(); }, resource_retry_ms, 0);
+        retry_.start(resource_retry);
     else if (!slots_.full())
         resume();  // a slot came free before we asked to be told
 }

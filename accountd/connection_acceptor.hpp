@@ -8,6 +8,8 @@
 
 #include "accountd/connection_slots.hpp"
 #include "common/uv/handle.hpp"
+#include "common/uv/poll_watcher.hpp"
+#include "common/uv/timer.hpp"
 #include "common/log.hpp"
 #include "common/unique_fd.hpp"
 
@@ -40,8 +42,8 @@ private:
     dispatch hand_on_;
     state state_ = state::accepting;
     bool pause_logged_ = false;  // until the backlog is empty again
-    uv::handle_ptr<uv_poll_t> listener_;
-    uv::handle_ptr<uv_timer_t> retry_;      // resource shortage: try again even if nothing closes
+    uv::poll_watcher listener_;
+    uv::timer retry_;                        // resource shortage: try again even if nothing closes
     uv::handle_ptr<uv_async_t> slot_freed_;  // sent by the thread that gave a slot back
 };
 

@@ -61,12 +61,10 @@ accountd_relay::accountd_relay(uv_loop_t* loop, link_opener opener, std::chrono:
       answer_timeout_(answer_timeout),
       debug_log_(std::move(debug_log)),
       upstream_lines_(accountd_max_line),
-      answer_timer_(uv::make_handle<uv_timer_t>())
+      answer_timer_(loop, [this] { on_timeout(); })
 {
-    uv::check(uv_timer_init(loop, answer_timer_.get()), "uv_timer_init");
-    answer_timer_->data = this;
     // The clients' exit watches keep the loop running; the relay only serves them.
-    uv_unref(uv::as_handle(answer_timer_.get()));
+    answer_timer_.unref();
     open_link();
 }
 
@@ -139,7 +137,7 @@ void accountd_relay::open_link()
 
 void accountd_relay::retire_link()
 {
-    uv_timer_stop(answer_timer_.get());
+    answer_timer_.stop();
     if (upstream_)
         upstream_->close();  // our end closes now: accountd reads EOF
     upstream_.reset();
@@ -170,21 +168,18 @@ bool accountd_relay::awaiting_answer() const noexcept
 void accountd_relay::arm_timer()
 {
     if (!awaiting_answer()) {
-        uv_timer_stop(answer_timer_.get());
+        answer_timer_.stop();
         return;
     }
-    if (uv_is_active(uv::as_handle(answer_timer_.get())))
-        return;
-    uv_timer_start(
-        answer_timer_.get(), [](uv_timer_t* timer) { static_cast<accountd_relay*>(timer->data)->on_timeout(); },
-        static_cast<std::uint64_t>(std::chrono::milliseconds(answer_timeout_).count()), 0);
+    if (!answer_timer_.active())
+        answer_timer_.start(answer_timeout_);
 }
 
 void accountd_relay::on_upstream_data(std::string_view bytes)
 {
     upstream_lines_.append(bytes);
     while (auto line = upstream_lines_.next()) {
-        uv_timer_stop(answer_timer_.get());
+        answer_timer_.stop();
         if (greeting_lines_ < 2) {
             if (!take_greeting_line(framed(*line)))
                 return;

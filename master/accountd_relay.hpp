@@ -22,6 +22,7 @@
 #include "common/unique_fd.hpp"
 #include "common/uv/handle.hpp"
 #include "common/uv/stream.hpp"
+#include "common/uv/timer.hpp"
 #include "master/accountd_link.hpp"
 
 #include <uv.h>
@@ -102,7 +103,7 @@ private:
     std::optional<child_process> upstream_child_;
     std::vector<child_process> retired_children_;
     line_buffer upstream_lines_;
-    uv::handle_ptr<uv_timer_t> answer_timer_;
+    uv::timer answer_timer_;
     std::optional<std::string> greeting_;  // both lines, as the first link sent them
     std::string partial_greeting_;         // of the current link
     int greeting_lines_ = 0;

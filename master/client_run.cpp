@@ -139,23 +139,14 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
             throw error(std::string("reading the client's errors: ") + uv_strerror(status));
     }
 
-    exit_watch_ = uv::make_handle<uv_poll_t>();
-    if (uv_poll_init(loop, exit_watch_.get(), child_.exit_fd()) != 0)
-        throw error("uv_poll_init failed on the client's pidfd");
-    exit_watch_->data = this;
-    watch_exit();
+    exit_watch_.emplace(loop, child_.exit_fd(), [this](int, int) { on_exit(); });
+    exit_watch_->start(UV_READABLE);
 
-    timer_ = uv::make_handle<uv_timer_t>();
-    uv_timer_init(loop, timer_.get());
-    timer_->data = this;
-    uv_timer_start(
-        timer_.get(),
-        [](uv_timer_t* h) {
-            auto* self = static_cast<client_run*>(h->data);
-            self->failure_ = "client timed out after " + std::to_string(deadline.count()) + " s";
-            self->child_.signal(SIGKILL);
-        },
-        std::chrono::milliseconds(deadline).count(), 0);
+    timer_.emplace(loop, [this] {
+        failure_ = "client timed out after " + std::to_string(deadline.count()) + " s";
+        child_.signal(SIGKILL);
+    });
+    timer_->start(deadline);
 }
 
 std::optional<std::string> client_run::accountd_failure() const
@@ -179,27 +170,21 @@ void client_run::on_output(std::string_view bytes)
 void client_run::on_exit()
 {
     // Stop watching before reaping closes the pidfd, so libuv never touches a reused fd number.
-    uv_poll_stop(exit_watch_.get());
+    exit_watch_->stop();
     const auto status = child_.try_reap();
     if (!status) {
-        watch_exit();
+        exit_watch_->start(UV_READABLE);
         return;
     }
     status_ = status;
     finish_if_done();
 }
 
-void client_run::watch_exit()
-{
-    uv_poll_start(exit_watch_.get(), UV_READABLE,
-                  [](uv_poll_t* h, int, int) { static_cast<client_run*>(h->data)->on_exit(); });
-}
-
 void client_run::finish_if_done()
 {
     if (!status_ || !output_done_ || !errors_done_ || !done_)
         return;
-    uv_timer_stop(timer_.get());
+    timer_->stop();
     client_result result;
     if (!failure_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0)) {
         const auto reason = error_lines_ ? error_lines_->reason() : std::nullopt;

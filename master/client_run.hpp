@@ -7,8 +7,9 @@
 
 #include "common/child_process.hpp"
 #include "common/unique_fd.hpp"
-#include "common/uv/handle.hpp"
+#include "common/uv/poll_watcher.hpp"
 #include "common/uv/stream.hpp"
+#include "common/uv/timer.hpp"
 #include "master/accountd_relay.hpp"
 #include "master/client_stderr.hpp"
 #include "master/settings.hpp"
@@ -66,7 +67,6 @@ public:
 private:
     void on_output(std::string_view bytes);
     void on_exit();
-    void watch_exit();
     void finish_if_done();
     // Why accountd gave this client no signature (a refusal, a dead link), which is why it failed.
     [[nodiscard]] std::optional<std::string> accountd_failure() const;
@@ -78,8 +78,8 @@ private:
     std::optional<uv::stream> output_;
     std::optional<uv::stream> errors_;
     std::optional<client_stderr> error_lines_;
-    uv::handle_ptr<uv_poll_t> exit_watch_;
-    uv::handle_ptr<uv_timer_t> timer_;
+    std::optional<uv::poll_watcher> exit_watch_;
+    std::optional<uv::timer> timer_;
     std::string output_bytes_;
     bool output_done_ = true;
     bool errors_done_ = true;

@@ -28,16 +28,15 @@ void section_runner::interrupt()
     pending_.clear();
     for (const auto& r : running_)
         r->interrupt();
-    grace_ = uv::make_handle<uv_timer_t>();
-    if (uv_timer_init(master_.loop(), grace_.get()) != 0) {
+    try {
+        grace_.emplace(master_.loop(), [this] { running_.clear(); });
+        grace_->start(interrupt_grace);
+    } catch (const error&) {
         running_.clear();  // no grace then: the destructors kill the clients
         return;
     }
-    grace_->data = this;
-    uv_timer_start(grace_.get(), [](uv_timer_t* h) { static_cast<section_runner*>(h->data)->running_.clear(); },
-                   interrupt_grace.count(), 0);
     // Only the clients keep the loop alive: the timer must not outlive them.
-    uv_unref(reinterpret_cast<uv_handle_t*>(grace_.get()));
+    grace_->unref();
 }
 
 void section_runner::start_more()

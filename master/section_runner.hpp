@@ -5,7 +5,7 @@
 // jobs not started yet, sends SIGTERM to the running clients and kills those left after a grace.
 #pragma once
 
-#include "common/uv/handle.hpp"
+#include "common/uv/timer.hpp"
 #include "master/client_run.hpp"
 #include "master/master_loop.hpp"
 
@@ -14,6 +14,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lacme::master {
@@ -44,7 +45,7 @@ private:
     unsigned max_concurrent_;
     std::deque<job> pending_;
     std::list<std::unique_ptr<client_run>> running_;
-    uv::handle_ptr<uv_timer_t> grace_;
+    std::optional<uv::timer> grace_;
 };
 
 }  // namespace lacme::master

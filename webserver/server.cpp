@@ -21,9 +21,7 @@ server::server(uv_loop_t* loop, int listen_fd, socket_kind kind, server_config c
                                         : uv_pipe_open(reinterpret_cast<uv_pipe_t*>(listener_.get()), fd.get()),
               "listening socket");
     (void)fd.release();
-    sweep_ = uv::make_handle<uv_timer_t>();
-    uv::check(uv_timer_init(loop_, sweep_.get()), "uv_timer_init");
-    sweep_->data = this;
+    sweep_.emplace(loop_, [this] { sweep(); });
 }
 
 server::~server()
@@ -73,10 +71,10 @@ void server::accept_connection()
     if (over && evict_idle())
         over = false;
     // The sweep only runs while there are connections: an idle server sleeps in epoll_wait.
-    // uv_timer_start fails only on a closing handle, and we are not stopping.
-    if (!uv_is_active(uv::as_handle(sweep_.get())))
-        (void)uv_timer_start(sweep_.get(), [](uv_timer_t* t) { static_cast<server*>(t->data)->sweep(); },
-                             cfg_.sweep_interval_ms, cfg_.sweep_interval_ms);
+    if (!sweep_->active()) {
+        const std::chrono::milliseconds interval(cfg_.sweep_interval_ms);
+        sweep_->start(interval, interval);
+    }
     connection_owner& owner = *this;  // the private base: only connections get this view
     connection& c = active_.emplace_back(*this, owner, kind_);
     c.accept_from(listener_.get(), std::prev(active_.end()));
@@ -108,7 +106,7 @@ void server::sweep()
             c.abort();
     }
     if (active_.empty())
-        (void)uv_timer_stop(sweep_.get());
+        sweep_->stop();
 }
 
 void server::touch(connection_position c)

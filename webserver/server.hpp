@@ -9,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "common/uv/handle.hpp"
+#include "common/uv/timer.hpp"
 #include "webserver/connection.hpp"
 #include "webserver/listen_socket.hpp"
 #include "webserver/server_config.hpp"
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <ctime>
 #include <list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -67,7 +69,7 @@ private:
     socket_kind kind_;
     server_config cfg_;
     uv::handle_ptr<uv_stream_t> listener_;  // a uv_tcp_t or a uv_pipe_t, as kind_ says
-    uv::handle_ptr<uv_timer_t> sweep_;
+    std::optional<uv::timer> sweep_;
     logger log_;
     bool stopping_ = false;
     std::list<connection> active_;   // least recently active first
