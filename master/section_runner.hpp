@@ -14,6 +14,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lacme::master {
@@ -46,5 +47,8 @@ private:
     std::list<std::unique_ptr<client_run>> running_;
     uv::handle_ptr<uv_timer_t> grace_;
 };
+
+// Runs one client to completion on the master's loop; returns its failure line, if any.
+std::optional<std::string> run_one_client(master_loop& master, client_invocation invocation);
 
 }  // namespace lacme::master
