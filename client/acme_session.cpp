@@ -27,10 +27,7 @@ std::string describe_failure(const http_response& response, std::string_view wha
 
 void throw_failure(const http_response& response, std::string_view what)
 {
-    std::string type;
-    if (const auto problem = parse_problem_document(response.body))
-        type = problem->type;
-    throw acme_error(describe_failure(response, what), type);
+    throw acme_error(describe_failure(response, what));
 }
 
 nlohmann::json json_body(const http_response& response, std::string_view what)

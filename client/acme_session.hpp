@@ -106,7 +106,7 @@ private:
 
 // "WHAT: HTTP 403 unauthorized: detail (subproblems)" for a failed response; never throws.
 std::string describe_failure(const http_response& response, std::string_view what);
-// Throws acme_error(describe_failure(...)) carrying the problem type.
+// Throws acme_error(describe_failure(...)).
 [[noreturn]] void throw_failure(const http_response& response, std::string_view what);
 // The body as a JSON object; acme_error naming `what` for anything else (HTML, junk, arrays).
 nlohmann::json json_body(const http_response& response, std::string_view what);

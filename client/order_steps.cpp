@@ -234,7 +234,7 @@ void tracked_order::fail_if_invalid(const authorization_work& work) const
         return;
     if (const auto e = body_.find("error"); e != body_.end())
         if (const auto problem = problem_from_json(*e))
-            throw acme_error("order for " + names_ + " is invalid: " + problem->one_line(), problem->type);
+            throw acme_error("order for " + names_ + " is invalid: " + problem->one_line());
     // The order says little; the authorizations say why.
     for (const auto& resp : session_.post_all(work.answered)) {
         const auto authz = nlohmann::json::parse(resp.body, nullptr, false);

@@ -6,7 +6,7 @@
 
 #include "client/acme_session.hpp"
 #include "client/challenge_files.hpp"
-#include "client/order_flow.hpp"
+#include "client/order_request.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -35,20 +35,20 @@ std::string common_name(const X509_NAME* name)
     return {reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len)};
 }
 
+// Issuer commonName of the last certificate in the chain (the one closest to the root), or "".
+std::string top_issuer_common_name(const std::vector<x509_ptr>& certs)
+{
+    return common_name(X509_get_issuer_name(certs.back().get()));
+}
+
 }  // namespace
 
 std::size_t count_pem_certificates(std::string_view pem) { return read_chain(pem).size(); }
 
-std::string top_issuer_common_name(std::string_view pem)
-{
-    const auto certs = read_chain(pem);
-    return common_name(X509_get_issuer_name(certs.back().get()));
-}
-
 bool chain_matches_preferred(std::string_view pem, std::string_view preferred)
 {
     const auto certs = read_chain(pem);
-    if (common_name(X509_get_issuer_name(certs.back().get())) == preferred)
+    if (top_issuer_common_name(certs) == preferred)
         return true;
     for (std::size_t i = 1; i < certs.size(); ++i)
         if (common_name(X509_get_subject_name(certs[i].get())) == preferred)

@@ -13,9 +13,6 @@ namespace lacme::client {
 // Number of certificates; throws acme_error when the text holds none or a malformed one.
 std::size_t count_pem_certificates(std::string_view pem);
 
-// Issuer commonName of the last certificate in the chain (the one closest to the root), or "".
-std::string top_issuer_common_name(std::string_view pem);
-
 // True when preferred (an issuer CN) names the top issuer, or any certificate's subject or
 // issuer CN in the chain (a cross-signed intermediate can also identify a chain).
 bool chain_matches_preferred(std::string_view pem, std::string_view preferred);

@@ -40,16 +40,6 @@ accountd_link spawn_new_key_accountd(const settings& s, const std::string& confi
 
 }  // namespace
 
-std::optional<std::string> run_one_client(master_loop& master, client_invocation invocation)
-{
-    std::optional<client_result> result;
-    section_runner runner(master, 1);
-    runner.add({invocation.command, std::move(invocation), [&](client_result r) { result = std::move(r); }});
-    if (!runner.run())
-        return "interrupted by signal " + std::to_string(master.interrupted_signal());
-    return result->failure;
-}
-
 int run_account_command(master_loop& master)
 {
     const auto& cl = master.options();

@@ -4,14 +4,10 @@
 // stdout (the account object) is the master's stdout, as in lacme.
 #pragma once
 
-#include "master/client_run.hpp"
 #include "master/master_loop.hpp"
 
 namespace lacme::master {
 
 int run_account_command(master_loop& master);
-
-// Runs one client to completion on the master's loop; returns its failure line, if any.
-std::optional<std::string> run_one_client(master_loop& master, client_invocation invocation);
 
 }  // namespace lacme::master

@@ -4,8 +4,8 @@
 #include "common/error.hpp"
 #include "common/path.hpp"
 #include "master/certificate_config.hpp"
+#include "master/certificate_config_items.hpp"
 #include "master/exit_status.hpp"
-#include "master/order_command.hpp"
 #include "master/role_accounts.hpp"
 #include "master/section_check.hpp"
 

@@ -60,7 +60,6 @@ public:
     client_run(const client_run&) = delete;
     client_run& operator=(const client_run&) = delete;
 
-    [[nodiscard]] pid_t pid() const noexcept { return child_.pid(); }
     // SIGINT/SIGTERM of the master: the client is told to stop too.
     void interrupt() const noexcept { child_.signal(SIGTERM); }
 

@@ -3,8 +3,8 @@
 
 #include "common/error.hpp"
 #include "common/path.hpp"
-#include "common/percent_expand.hpp"
 #include "master/certificate_config.hpp"
+#include "master/certificate_config_items.hpp"
 #include "master/certificate_files.hpp"
 #include "master/certificate_text.hpp"
 #include "master/challenge_responder.hpp"
@@ -36,17 +36,6 @@ void print_issued(const std::vector<section_run>& runs, logger& log)
 }
 
 }  // namespace
-
-std::vector<std::string> certificate_config_items(const settings& s, const command_line& cl)
-{
-    std::vector<std::string> items = !cl.config_certs.empty() ? cl.config_certs
-                                     : !s.config_certs.empty() ? s.config_certs
-                                                               : std::vector<std::string>{"lacme-certs.conf", "lacme-certs.conf.d/"};
-    const auto expander = percent_expander::for_current_process();
-    for (auto& item : items)
-        item = expander.expand(item);
-    return items;
-}
 
 int run_order_command(master_loop& master)
 {

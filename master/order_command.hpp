@@ -11,8 +11,4 @@ namespace lacme::master {
 
 int run_order_command(master_loop& master);
 
-// The config-certs list as lacme builds it: --config-certs, else lacme.conf's, else the
-// defaults; each item %-expanded.
-std::vector<std::string> certificate_config_items(const settings& s, const command_line& cl);
-
 }  // namespace lacme::master

@@ -25,10 +25,10 @@ long days_until(time_point expiry, time_point now)
     return std::chrono::floor<days>(expiry - now).count();
 }
 
-renewal_decision decide_renewal(const certificate_section& section, std::optional<int> min_days_cli, bool force,
-                                time_point now, std::optional<renewal_window> ari)
+renewal_decision decide_renewal(const certificate_section& section, std::optional<int> min_days_cli, time_point now,
+                                std::optional<renewal_window> ari)
 {
-    const int min_days = force ? -1 : min_days_cli.value_or(section.min_days.value_or(default_min_days));
+    const int min_days = min_days_cli.value_or(section.min_days.value_or(default_min_days));
     const std::string& path = section.reference_certificate();
     if (!is_regular_file(path))
         return {true, "no certificate installed yet", std::nullopt};

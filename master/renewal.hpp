@@ -22,14 +22,14 @@ struct renewal_decision {
 };
 
 // The installed certificate is certificate-chain if set, else certificate (as lacme). min-days
-// is the command line's if given, else the section's, else 21; force means -1. Renew when no
+// is the command line's if given (--force makes it -1), else the section's, else 21. Renew when no
 // certificate can be read there, when min-days is negative, when it expires within min-days
 // days, or when the CA's renewal window (ari: the suggestedWindow of its renewalInfo for the
 // installed certificate) has started, and when the installed certificate's key is not
 // certificate-key: the key was rotated, and the service loads the new key now.
 // Throws lacme::error (unreadable service key).
-renewal_decision decide_renewal(const certificate_section& section, std::optional<int> min_days_cli, bool force,
-                                time_point now, std::optional<renewal_window> ari = std::nullopt);
+renewal_decision decide_renewal(const certificate_section& section, std::optional<int> min_days_cli, time_point now,
+                                std::optional<renewal_window> ari = std::nullopt);
 
 // Whole days from now to expiry, rounded down (negative once expired).
 long days_until(time_point expiry, time_point now);

@@ -2,11 +2,11 @@
 #include "master/revoke_command.hpp"
 
 #include "common/error.hpp"
-#include "master/account_command.hpp"
 #include "master/certificate_files.hpp"
 #include "master/certificate_text.hpp"
 #include "master/client_run.hpp"
 #include "master/exit_status.hpp"
+#include "master/section_runner.hpp"
 
 #include <iostream>
 

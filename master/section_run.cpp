@@ -102,7 +102,7 @@ void plan_section(section_run& run, std::optional<int> min_days, std::chrono::sy
         throw error(section.errors.front());
     for (const auto& path : finish_interrupted_install(section))
         log.info(tag(run) + "completed the interrupted install of " + path);
-    const renewal_decision decision = decide_renewal(section, min_days, false, now);
+    const renewal_decision decision = decide_renewal(section, min_days, now);
     apply_decision(run, decision, log);
     if (run.state == section_state::kept && decision.expiry) {
         run.installed_der = der_of(*read_certificate_file(section.reference_certificate()));
@@ -116,7 +116,7 @@ void take_window(section_run& run, const client_result& r, const command_line& c
         if (r.failure)
             throw error("renewal-info " + *r.failure);
         const auto window = suggested_window(nlohmann::json::parse(r.output, nullptr, false));
-        apply_decision(run, decide_renewal(*run.config, cl.min_days, false, std::chrono::system_clock::now(), window),
+        apply_decision(run, decide_renewal(*run.config, cl.min_days, std::chrono::system_clock::now(), window),
                        log);
     } catch (const error& e) {
         log.debug(tag(run) + "no renewal window from the CA: " + e.what());

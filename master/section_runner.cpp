@@ -65,4 +65,14 @@ void section_runner::start_more()
     }
 }
 
+std::optional<std::string> run_one_client(master_loop& master, client_invocation invocation)
+{
+    std::optional<client_result> result;
+    section_runner runner(master, 1);
+    runner.add({invocation.command, std::move(invocation), [&](client_result r) { result = std::move(r); }});
+    if (!runner.run())
+        return "interrupted by signal " + std::to_string(master.interrupted_signal());
+    return result->failure;
+}
+
 }  // namespace lacme::master

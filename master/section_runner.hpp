@@ -48,4 +48,7 @@ private:
     std::optional<uv::timer> grace_;
 };
 
+// Runs one client to completion on the master's loop; returns its failure line, if any.
+std::optional<std::string> run_one_client(master_loop& master, client_invocation invocation);
+
 }  // namespace lacme::master

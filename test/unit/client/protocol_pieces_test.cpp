@@ -9,7 +9,7 @@
 #include "client/ssl_version.hpp"
 #include "client/jws_request.hpp"
 #include "client/nonce_pool.hpp"
-#include "client/order_flow.hpp"
+#include "client/order_request.hpp"
 
 #include "common/base64url.hpp"
 #include "common/jwk.hpp"
