@@ -295,6 +295,11 @@ child_process spawn_child(const child_spec& spec)
     return child;
 }
 
+bool exited_successfully(int status) noexcept
+{
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 std::string describe_wait_status(int status)
 {
     if (WIFEXITED(status))

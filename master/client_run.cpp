@@ -7,7 +7,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -201,7 +200,7 @@ void client_run::finish_if_done()
         return;
     uv_timer_stop(timer_.get());
     client_result result;
-    if (!failure_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0)) {
+    if (!failure_ && !exited_successfully(*status_)) {
         const auto reason = error_lines_ ? error_lines_->reason() : std::nullopt;
         failure_ = accountd_failure().value_or(reason ? *reason + " (client " + describe_wait_status(*status_) + ")"
                                                       : "client " + describe_wait_status(*status_));
