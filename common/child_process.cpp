@@ -7,10 +7,10 @@
 #include "common/fd_pair.hpp"
 #include "common/percent_expand.hpp"
 #include "common/privilege_drop.hpp"
+#include "common/user_db.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -81,12 +81,11 @@ std::vector<std::string> inherited_environment()
 
 std::vector<std::string> minimal_environment(const std::vector<std::string>& extra)
 {
-    const passwd* pw = ::getpwuid(::getuid());
-    if (pw == nullptr)
+    const auto user = find_user(::getuid());
+    if (!user)
         throw error("getpwuid(" + std::to_string(::getuid()) + "): no such user");
     std::vector<std::string> env = {
-        std::string("USER=") + pw->pw_name, std::string("LOGNAME=") + pw->pw_name,
-        std::string("HOME=") + pw->pw_dir,  std::string("SHELL=") + pw->pw_shell,
+        "USER=" + user->name, "LOGNAME=" + user->name, "HOME=" + user->home, "SHELL=" + user->shell,
         ::getuid() == 0 ? "PATH=/usr/sbin:/usr/bin:/sbin:/bin" : "PATH=/usr/bin:/bin",
     };
     if (const char* term = std::getenv("TERM"))
