@@ -2,6 +2,7 @@
 #include "common/child_process.hpp"
 
 #include "common/close_fds.hpp"
+#include "common/dev_null.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/fd_pair.hpp"
@@ -55,10 +56,9 @@ int apply_fd_map(const std::vector<fd_mapping>& map, int error_fd)
     }
     for (const int std_fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
         if (std::none_of(map.begin(), map.end(), [&](const fd_mapping& m) { return m.target == std_fd; })) {
-            const int null_fd = ::open("/dev/null", std_fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
-            if (null_fd < 0)
-                throw_errno("open /dev/null");
-            moved.push_back({null_fd, std_fd});
+            // Not close-on-exec: open may return std_fd itself, which must survive exec. Released:
+            // close_fds_except closes it once dup2 has put it on its target.
+            moved.push_back({open_dev_null(std_fd == STDIN_FILENO ? O_RDONLY : O_WRONLY).release(), std_fd});
         }
     }
     std::vector<int> keep = {moved_error_fd};

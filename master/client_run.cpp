@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/client_run.hpp"
 
+#include "common/dev_null.hpp"
 #include "common/error.hpp"
 #include "common/fd_pair.hpp"
 #include "common/fd_io.hpp"
+#include "common/path.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -17,20 +19,6 @@ namespace {
 constexpr int config_target_fd = 3;
 constexpr int socket_target_fd = 4;
 constexpr int new_key_target_fd = 5;
-
-std::string temp_directory()
-{
-    const char* tmp = std::getenv("TMPDIR");
-    return tmp && *tmp ? tmp : "/tmp";
-}
-
-unique_fd open_dev_null()
-{
-    unique_fd fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    if (!fd)
-        throw_errno("open(/dev/null)");
-    return fd;
-}
 
 }  // namespace
 
@@ -62,7 +50,7 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
         socket = std::move(end.socket);
         relay_client_ = end.id;
     } else {
-        socket = open_dev_null();
+        socket = open_dev_null(O_RDWR | O_CLOEXEC);
     }
     child_spec spec;
     spec.argv = role.command;
