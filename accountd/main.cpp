@@ -9,6 +9,7 @@
 #include "accountd/signing_service.hpp"
 #include "accountd/socket_listener.hpp"
 #include "common/error.hpp"
+#include "common/ignore_sigpipe.hpp"
 #include "common/log.hpp"
 #include "common/percent_expand.hpp"
 #include "ssh/authorized_keys_line.hpp"
@@ -17,7 +18,6 @@
 
 #include <sys/resource.h>
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -123,8 +123,8 @@ int run(int argc, char** argv)
 int main(int argc, char** argv)
 {
     // A peer that disconnects must cost us one connection, not the process.
-    std::signal(SIGPIPE, SIG_IGN);
     try {
+        lacme::ignore_sigpipe();
         return run(argc, argv);
     } catch (const std::exception& e) {
         std::cerr << program << ": " << lacme::error_text(e.what()) << "\n";

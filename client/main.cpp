@@ -23,13 +23,13 @@
 #include "common/fd_argument.hpp"
 #include "common/fd_io.hpp"
 #include "common/error.hpp"
+#include "common/ignore_sigpipe.hpp"
 #include "common/log.hpp"
 #include "common/parse_number.hpp"
 #include "common/unique_fd.hpp"
 #include "common/text.hpp"
 
 #include <curl/curl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -79,8 +79,7 @@ int run(int argc, char** argv, lacme::logger& out)
     run_log log(out);
 
     // A dead peer on a pipe or socket must be an error return, not a silent death.
-    if (::signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-        lacme::throw_errno("signal(SIGPIPE)");
+    lacme::ignore_sigpipe();
 
     const client_config config = parse_client_config(lacme::read_to_end(config_fd.get(), 64 * 1024, "CONFIG_FD"));
     config_fd.reset();

@@ -2,15 +2,16 @@
 #include "common/child_process.hpp"
 
 #include "common/close_fds.hpp"
+#include "common/dev_null.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/fd_pair.hpp"
 #include "common/percent_expand.hpp"
 #include "common/privilege_drop.hpp"
+#include "common/user_db.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -55,10 +56,9 @@ int apply_fd_map(const std::vector<fd_mapping>& map, int error_fd)
     }
     for (const int std_fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
         if (std::none_of(map.begin(), map.end(), [&](const fd_mapping& m) { return m.target == std_fd; })) {
-            const int null_fd = ::open("/dev/null", std_fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
-            if (null_fd < 0)
-                throw_errno("open /dev/null");
-            moved.push_back({null_fd, std_fd});
+            // Not close-on-exec: open may return std_fd itself, which must survive exec. Released:
+            // close_fds_except closes it once dup2 has put it on its target.
+            moved.push_back({open_dev_null(std_fd == STDIN_FILENO ? O_RDONLY : O_WRONLY).release(), std_fd});
         }
     }
     std::vector<int> keep = {moved_error_fd};
@@ -81,12 +81,11 @@ std::vector<std::string> inherited_environment()
 
 std::vector<std::string> minimal_environment(const std::vector<std::string>& extra)
 {
-    const passwd* pw = ::getpwuid(::getuid());
-    if (pw == nullptr)
+    const auto user = find_user(::getuid());
+    if (!user)
         throw error("getpwuid(" + std::to_string(::getuid()) + "): no such user");
     std::vector<std::string> env = {
-        std::string("USER=") + pw->pw_name, std::string("LOGNAME=") + pw->pw_name,
-        std::string("HOME=") + pw->pw_dir,  std::string("SHELL=") + pw->pw_shell,
+        "USER=" + user->name, "LOGNAME=" + user->name, "HOME=" + user->home, "SHELL=" + user->shell,
         ::getuid() == 0 ? "PATH=/usr/sbin:/usr/bin:/sbin:/bin" : "PATH=/usr/bin:/bin",
     };
     if (const char* term = std::getenv("TERM"))
@@ -293,6 +292,11 @@ child_process spawn_child(const child_spec& spec)
         throw error(spec.argv.front() + ": " + std::string(message, static_cast<std::size_t>(n)));
     }
     return child;
+}
+
+bool exited_successfully(int status) noexcept
+{
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 std::string describe_wait_status(int status)

@@ -72,6 +72,9 @@ private:
 
 child_process spawn_child(const child_spec& spec);
 
+// Whether a wait status is a normal exit with value 0 (anything else is a failure).
+[[nodiscard]] bool exited_successfully(int status) noexcept;
+
 // "exited with value N" / "killed by signal N" for a wait status.
 std::string describe_wait_status(int status);
 

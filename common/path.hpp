@@ -2,6 +2,7 @@
 // Path helpers for the files and sockets we create beside others.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 
 namespace lacme {
@@ -13,6 +14,13 @@ inline std::string parent_directory(const std::string& path)
     if (slash == std::string::npos)
         return ".";
     return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// $TMPDIR, or /tmp when it is unset or empty: where a non-root run puts its temporary files.
+inline std::string temp_directory()
+{
+    const char* tmp = std::getenv("TMPDIR");
+    return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
 }
 
 }  // namespace lacme

@@ -31,7 +31,7 @@ std::optional<Result> lookup(int (*get)(Key, Entry*, char*, std::size_t, Entry**
     }
 }
 
-user_entry copy_user(const passwd& p) { return {p.pw_name, p.pw_uid, p.pw_gid, p.pw_dir}; }
+user_entry copy_user(const passwd& p) { return {p.pw_name, p.pw_uid, p.pw_gid, p.pw_dir, p.pw_shell}; }
 group_entry copy_group(const group& g) { return {g.gr_name, g.gr_gid}; }
 
 }  // namespace

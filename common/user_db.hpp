@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Looking up users and groups (passwd and group databases, NSS included), one way for the
-// privilege drop and the %-specifiers.
+// privilege drop, the %-specifiers and a child's environment.
 #pragma once
 
 #include <sys/types.h>
@@ -15,6 +15,7 @@ struct user_entry {
     uid_t uid;
     gid_t gid;  // primary group
     std::string home;
+    std::string shell;
 };
 
 struct group_entry {

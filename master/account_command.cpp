@@ -8,7 +8,6 @@
 #include "master/exit_status.hpp"
 #include "master/section_runner.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace lacme::master {
@@ -64,7 +63,7 @@ int run_account_command(master_loop& master)
     const auto failure = run_one_client(master, std::move(invocation));
     if (new_key && new_key->child) {
         const int status = new_key->child->reap_within(new_key_accountd_grace);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        if (!exited_successfully(status))
             master.log().debug("the new key's lacme-accountd " + describe_wait_status(status));
     }
     if (failure)

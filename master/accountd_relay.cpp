@@ -7,7 +7,6 @@
 #include "common/uv/error.hpp"
 
 #include <signal.h>
-#include <sys/wait.h>
 
 namespace lacme::master {
 namespace {
@@ -108,7 +107,7 @@ void accountd_relay::close(std::chrono::milliseconds grace)
     in_flight_bytes_ = 0;
     for (auto& child : retired_children_) {
         const int status = child.reap_within(grace);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        if (!exited_successfully(status))
             debug_log_("lacme-accountd " + describe_wait_status(status));
     }
     retired_children_.clear();

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/path.hpp"
 #include "common/user_db.hpp"
 #include "master/directory_cleanup.hpp"
 #include "master/iptables.hpp"
@@ -81,8 +82,7 @@ unique_fd open_root_private_directory(const std::string& path)
 unique_fd private_base(std::string& path)
 {
     if (::geteuid() != 0) {
-        const char* tmp = std::getenv("TMPDIR");
-        path = tmp && *tmp ? tmp : "/tmp";
+        path = temp_directory();
         unique_fd fd(::open(path.c_str(), dir_flags));
         if (!fd)
             throw_errno("open(" + path + ")");

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/client_run.hpp"
 
+#include "common/dev_null.hpp"
 #include "common/error.hpp"
 #include "common/fd_pair.hpp"
 #include "common/fd_io.hpp"
+#include "common/path.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -18,20 +19,6 @@ namespace {
 constexpr int config_target_fd = 3;
 constexpr int socket_target_fd = 4;
 constexpr int new_key_target_fd = 5;
-
-std::string temp_directory()
-{
-    const char* tmp = std::getenv("TMPDIR");
-    return tmp && *tmp ? tmp : "/tmp";
-}
-
-unique_fd open_dev_null()
-{
-    unique_fd fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    if (!fd)
-        throw_errno("open(/dev/null)");
-    return fd;
-}
 
 }  // namespace
 
@@ -63,7 +50,7 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
         socket = std::move(end.socket);
         relay_client_ = end.id;
     } else {
-        socket = open_dev_null();
+        socket = open_dev_null(O_RDWR | O_CLOEXEC);
     }
     child_spec spec;
     spec.argv = role.command;
@@ -186,7 +173,7 @@ void client_run::finish_if_done()
         return;
     timer_->stop();
     client_result result;
-    if (!failure_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0)) {
+    if (!failure_ && !exited_successfully(*status_)) {
         const auto reason = error_lines_ ? error_lines_->reason() : std::nullopt;
         failure_ = accountd_failure().value_or(reason ? *reason + " (client " + describe_wait_status(*status_) + ")"
                                                       : "client " + describe_wait_status(*status_));

@@ -2,6 +2,7 @@
 #include "master/master_loop.hpp"
 
 #include "common/error.hpp"
+#include "common/ignore_sigpipe.hpp"
 #include "master/accountd_link.hpp"
 
 #include <signal.h>
@@ -21,7 +22,7 @@ master_loop::master_loop(const settings& s, const command_line& cl, logger& log)
 {
     signals_.unref();
     // A client or accountd that goes away must be an error return, never a silent death.
-    ::signal(SIGPIPE, SIG_IGN);
+    ignore_sigpipe();
 }
 
 master_loop::~master_loop()

@@ -117,7 +117,7 @@ std::optional<std::string> run_one(const std::string& command, std::chrono::seco
         return end.signal != 0 ? "interrupted by signal " + std::to_string(end.signal) : std::string("timed out");
     }
     const int status = child.reap_within(std::chrono::milliseconds(std::chrono::seconds(timeout)));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (!exited_successfully(status))
         return describe_wait_status(status);
     return std::nullopt;
 }

@@ -2,6 +2,7 @@
 #include "webserver/listen_socket.hpp"
 
 #include "common/close_fds.hpp"
+#include "common/dev_null.hpp"
 #include "common/error.hpp"
 #include "common/fd_argument.hpp"
 #include "common/unique_fd.hpp"
@@ -65,9 +66,7 @@ void close_other_fds(int keep_fd)
 
     // stdin and stdout: nothing to read or print; /dev/null keeps 0 and 1 from being reused by
     // accepted connections, which a stray printf would then write into.
-    unique_fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    if (!devnull)
-        throw_errno("open /dev/null");
+    unique_fd devnull = open_dev_null(O_RDWR | O_CLOEXEC);
     for (const int std_fd : {STDIN_FILENO, STDOUT_FILENO}) {
         if (std_fd == keep_fd || std_fd == devnull.get())
             continue;

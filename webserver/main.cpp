@@ -3,6 +3,7 @@
 // directory on the listening socket FD, until SIGTERM. Interface of lacme 0.8's webserver.
 #include "common/debug_environment.hpp"
 #include "common/error.hpp"
+#include "common/ignore_sigpipe.hpp"
 #include "common/uv/loop.hpp"
 #include "common/uv/signal_watcher.hpp"
 #include "webserver/listen_socket.hpp"
@@ -48,10 +49,7 @@ void restrict_process()
 {
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         throw_errno("prctl(PR_SET_NO_NEW_PRIVS)");
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    if (::sigaction(SIGPIPE, &ign, nullptr) != 0)
-        throw_errno("sigaction(SIGPIPE)");
+    lacme::ignore_sigpipe();
 }
 
 int run(int argc, char** argv)

@@ -5,6 +5,7 @@
 #include "accountd/loop_worker.hpp"
 
 #include "fixed_signer.hpp"
+#include "common/ignore_sigpipe.hpp"
 #include "test/support/temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -16,7 +17,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <signal.h>
 #include <thread>
 
 using lacme::unique_fd;
@@ -37,7 +37,7 @@ public:
     running_worker(std::size_t max_connections, std::chrono::seconds idle_timeout)
         : service_(key_, log_, std::nullopt), pool_(max_connections, idle_timeout), worker_(service_, pool_)
     {
-        ::signal(SIGPIPE, SIG_IGN);  // as accountd's main does
+        lacme::ignore_sigpipe();  // as accountd's main does
         address_.sun_family = AF_UNIX;
         std::snprintf(address_.sun_path, sizeof address_.sun_path, "%s", dir_.file("socket").c_str());
         listener_ = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -153,4 +153,18 @@ BOOST_AUTO_TEST_CASE(a_chdir_failure_comes_back_as_an_error)
                "true: chdir(/nonexistent/lacme-dir): No such file or directory");
 }
 
+// Only a normal exit with value 0 is success: a non-zero value or a signal is not.
+BOOST_AUTO_TEST_CASE(exited_successfully_only_for_exit_value_zero)
+{
+    const auto status_of = [](const std::string& script) {
+        lacme::child_spec spec;
+        spec.argv = {"sh", "-c", script};
+        return lacme::spawn_child(spec).wait();
+    };
+    BOOST_TEST(lacme::exited_successfully(status_of("exit 0")));
+    BOOST_TEST(!lacme::exited_successfully(status_of("exit 1")));
+    BOOST_TEST(!lacme::exited_successfully(status_of("exit 255")));
+    BOOST_TEST(!lacme::exited_successfully(status_of("kill -KILL $$")));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

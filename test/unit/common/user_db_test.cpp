@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <pwd.h>
+
 using lacme::find_group;
 using lacme::find_user;
 
@@ -15,6 +17,7 @@ BOOST_AUTO_TEST_CASE(finds_users_by_name_and_by_uid)
     BOOST_TEST(by_name->uid == 0u);
     BOOST_TEST(by_name->gid == 0u);
     BOOST_TEST(by_name->home == "/root");
+    BOOST_TEST(by_name->shell == ::getpwuid(0)->pw_shell);  // the passwd field as is
     const auto nobody = find_user("nobody");
     BOOST_TEST_REQUIRE(nobody.has_value());
     const auto by_uid = find_user(nobody->uid);

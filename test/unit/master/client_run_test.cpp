@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/client_run.hpp"
 
+#include "common/ignore_sigpipe.hpp"
 #include "test/support/temp_dir.hpp"
 #include "common/uv/loop.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-#include <signal.h>
 
 #include <optional>
 
@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(output_beyond_the_cap_kills_the_client, *utf::timeout(30))
 // or die of SIGPIPE on the input it could not deliver.
 BOOST_AUTO_TEST_CASE(a_client_that_never_reads_its_input_just_ends, *utf::timeout(30))
 {
-    ::signal(SIGPIPE, SIG_IGN);  // as master_loop does
+    lacme::ignore_sigpipe();  // as master_loop does
     const temp_dir dir;
     auto invocation = renewal_info();
     invocation.input = std::string(4 * 1024 * 1024, 'x');
