@@ -59,9 +59,10 @@ std::vector<std::string> target_space_problems(const std::vector<std::string>& t
     };
     std::map<std::string, directory_need> needs;
     for (const auto& target : targets) {
-        auto& need = needs[parent_directory(target)];
+        const std::string dir = parent_directory(target);
+        auto& need = needs[dir];
         if (!need.fd)
-            need.fd = unique_fd(::open(parent_directory(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            need.fd = unique_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         const std::uint64_t more = need.fd ? expected_install_size(file_size(need.fd.get(), target)) : 0;
         need.bytes = std::min(UINT64_MAX - more, need.bytes) + more;
     }
