@@ -4,9 +4,14 @@
 #include "common/debug_environment.hpp"
 #include "common/error.hpp"
 #include "common/ignore_sigpipe.hpp"
+#include "common/sandbox.hpp"
+#ifdef LACME_SANDBOX_SELFTEST
+#include "common/sandbox_selftest.hpp"
+#endif
 #include "common/uv/loop.hpp"
 #include "common/uv/signal_watcher.hpp"
 #include "webserver/listen_socket.hpp"
+#include "webserver/sandbox_policy.hpp"
 #include "webserver/server.hpp"
 
 #include <sys/prctl.h>
@@ -43,8 +48,8 @@ std::size_t connection_cap()
     return usable > 2 * reserve ? static_cast<std::size_t>(std::min(usable, wanted) - reserve) : 8;
 }
 
-// Nothing here ever needs to gain privileges (seccomp builds on this later), and a peer gone
-// mid-write must be EPIPE, not death.
+// Nothing here ever needs to gain privileges (the sandbox needs this before its filters), and a
+// peer gone mid-write must be EPIPE, not death.
 void restrict_process()
 {
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -54,8 +59,13 @@ void restrict_process()
 
 int run(int argc, char** argv)
 {
+    const bool sandboxed = !(argc > 1 && std::string_view(argv[1]) == "--no-sandbox");
+    if (!sandboxed) {
+        --argc;
+        ++argv;
+    }
     if (argc != 2)
-        throw error("usage: webserver FD  (FD: a listening TCP or UNIX socket; cwd: the challenge directory)");
+        throw error("usage: webserver [--no-sandbox] FD  (FD: a listening TCP or UNIX socket; cwd: the challenge directory)");
     const int fd = parse_fd_argument(argv[1]);
     const socket_kind kind = inspect_listen_socket(fd);
     close_other_fds(fd);
@@ -72,6 +82,14 @@ int run(int argc, char** argv)
         stop_signals.stop();
     });
     srv.start();
+    if (sandboxed) {
+        lacme::sandbox::enter(sandbox_policy());
+#ifdef LACME_SANDBOX_SELFTEST
+        lacme::sandbox::run_selftest("webserver");
+#endif
+    } else {
+        lacme::sandbox::warn_unconfined("webserver");
+    }
     if (cfg.debug)
         srv.log().debug("Serving ACME challenges on fd " + std::to_string(fd) + " (up to " +
                 std::to_string(cfg.max_connections) + " connections)");

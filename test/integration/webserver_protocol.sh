@@ -90,7 +90,7 @@ libs=$(ldd "$WEB")
 t_pass "links neither OpenSSL nor libcurl"
 
 # Bad usage: one short line, non-zero exit.
-t_expect_fail "no argument" "usage: webserver FD" "$WEB"
+t_expect_fail "no argument" "usage: webserver \\[--no-sandbox\\] FD" "$WEB"
 t_expect_fail "two arguments" "usage" "$WEB" 3 4
 t_expect_fail "non-numeric fd" "invalid file descriptor" "$WEB" 3x
 t_expect_fail "negative fd" "invalid file descriptor" "$WEB" -1
