@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lacme-accountd: holds the ACME account key and signs JWS signing inputs for the lacme client,
 // on a UNIX socket or on stdin/stdout (--stdio, behind the master's socketpair or `ssh -T`).
-#include "accountd/key_source.hpp"
-#include "accountd/order_rate_limit.hpp"
-#include "accountd/policy_file.hpp"
-#include "accountd/server.hpp"
+#include "accountd/keys/key_source.hpp"
+#include "accountd/policy/order_rate_limit.hpp"
+#include "accountd/policy/policy_file.hpp"
+#include "accountd/serving/server.hpp"
 #include "accountd/settings.hpp"
-#include "accountd/signing_service.hpp"
-#include "accountd/socket_listener.hpp"
+#include "accountd/serving/signing_service.hpp"
+#include "accountd/serving/socket_listener.hpp"
 #include "common/error.hpp"
 #include "common/ignore_sigpipe.hpp"
 #include "common/log.hpp"

@@ -6,7 +6,7 @@
 // or on the worker pool; the rest is the byte stream. Every stream ends with the peer's FIN,
 // after which the connection must answer what it can and finish: one that never does is a bug
 // (abort). Whatever it sends is the greeting, then lines ending in CRLF.
-#include "accountd/connection.hpp"
+#include "accountd/serving/connection.hpp"
 
 #include "common/unique_fd.hpp"
 #include "common/uv/loop.hpp"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the OpenSSL reading of CSRs (finalize) and certificates (revokeCert) in
 // lacme-accountd's policy: DER bytes, base64url-encoded as ACME carries them.
-#include "accountd/csr_names.hpp"
+#include "accountd/policy/csr_names.hpp"
 #include "common/base64url.hpp"
 
 #include <cstddef>

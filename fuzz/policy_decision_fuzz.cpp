@@ -2,8 +2,8 @@
 // Fuzzes lacme-accountd's policy evaluator: a protected header and a payload (the input split
 // at its first newline) against a fixed policy. Never throws, and what it allows obeys the
 // policy: the url under ca, every identifier of an order, CSR or certificate allowed.
-#include "accountd/audit_log.hpp"
-#include "accountd/policy_decision.hpp"
+#include "accountd/policy/audit_log.hpp"
+#include "accountd/policy/policy_decision.hpp"
 
 #include <algorithm>
 #include <cstddef>

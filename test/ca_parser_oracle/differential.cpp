@@ -8,7 +8,7 @@
 // else 19) choose the corpus; bench/ca-parser-differential is the long mode.
 #include "test/ca_parser_oracle/payload_corpus.hpp"
 
-#include "accountd/policy_decision.hpp"
+#include "accountd/policy/policy_decision.hpp"
 #include "common/base64url.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/audit_log.hpp"
+#include "accountd/policy/audit_log.hpp"
 
 #include "test/support/error_message.hpp"
 #include "test/support/temp_dir.hpp"

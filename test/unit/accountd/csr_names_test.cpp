@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/csr_names.hpp"
+#include "accountd/policy/csr_names.hpp"
 
 #include "test/support/x509_builder.hpp"
 #include "test/unit/accountd/policy_printers.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/file_signer.hpp"
+#include "accountd/keys/file_signer.hpp"
 
 #include "test/support/error_message.hpp"
 #include "test/support/printers.hpp"

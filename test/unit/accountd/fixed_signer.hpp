@@ -4,7 +4,7 @@
 // accepts. Shared by the accountd unit tests and the accountd connection fuzz target.
 #pragma once
 
-#include "accountd/signer.hpp"
+#include "accountd/keys/signer.hpp"
 #include "common/base64url.hpp"
 
 #include <nlohmann/json.hpp>

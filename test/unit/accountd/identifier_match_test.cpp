@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/identifier_match.hpp"
+#include "accountd/policy/identifier_match.hpp"
 
 #include "test/support/error_message.hpp"
 

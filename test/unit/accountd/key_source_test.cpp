@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/key_source.hpp"
+#include "accountd/keys/key_source.hpp"
 
 #include "test/support/error_message.hpp"
 #include "test/support/printers.hpp"

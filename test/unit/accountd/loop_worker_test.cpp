@@ -2,7 +2,7 @@
 // accountd's event-loop actors in-process: a loop_worker accepting on a UNIX socket, its loop on
 // a thread, its connections driven by a test peer over real sockets. Short idle timeouts and a
 // small connection cap make each case take well under a few seconds.
-#include "accountd/loop_worker.hpp"
+#include "accountd/serving/loop_worker.hpp"
 
 #include "fixed_signer.hpp"
 #include "common/ignore_sigpipe.hpp"

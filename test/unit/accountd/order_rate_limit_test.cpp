@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/order_rate_limit.hpp"
+#include "accountd/policy/order_rate_limit.hpp"
 
 #include "test/support/error_message.hpp"
 #include "test/support/temp_dir.hpp"

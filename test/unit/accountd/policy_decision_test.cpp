@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/policy_decision.hpp"
+#include "accountd/policy/policy_decision.hpp"
 
 #include "test/support/x509_builder.hpp"
 #include "common/base64url.hpp"

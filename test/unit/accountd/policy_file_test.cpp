@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/policy_file.hpp"
+#include "accountd/policy/policy_file.hpp"
 
 #include "test/support/error_message.hpp"
 #include "test/support/temp_dir.hpp"

@@ -2,8 +2,8 @@
 // Boost.Test printers for the policy types of accountd's unit tests.
 #pragma once
 
-#include "accountd/identifier_match.hpp"
-#include "accountd/signing_request_classifier.hpp"
+#include "accountd/policy/identifier_match.hpp"
+#include "accountd/policy/signing_request_classifier.hpp"
 
 #include <ostream>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/signing_request_classifier.hpp"
+#include "accountd/policy/signing_request_classifier.hpp"
 
 #include "test/support/x509_builder.hpp"
 #include "test/unit/accountd/policy_printers.hpp"

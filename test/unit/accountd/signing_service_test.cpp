@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "accountd/signing_service.hpp"
+#include "accountd/serving/signing_service.hpp"
 
 #include "fixed_signer.hpp"
 #include "test/support/printers.hpp"
 #include "test/support/stderr_capture.hpp"
 #include "test/support/temp_dir.hpp"
 #include "test/support/test_keys.hpp"
-#include "accountd/file_signer.hpp"
+#include "accountd/keys/file_signer.hpp"
 #include "common/base64url.hpp"
 #include "common/jws_signature.hpp"
 

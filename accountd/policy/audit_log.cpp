@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "accountd/policy/audit_log.hpp"
+
+#include "common/error.hpp"
+#include "common/fd_io.hpp"
+
+#include <fcntl.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+namespace lacme::accountd {
+namespace {
+
+std::string rfc3339(std::chrono::system_clock::time_point time)
+{
+    const std::time_t t = std::chrono::system_clock::to_time_t(time);
+    std::tm utc{};
+    ::gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+}  // namespace
+
+std::string format_audit_record(const audit_record& record)
+{
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& id : record.identifiers)
+        ids.push_back(to_string(id));
+    nlohmann::json line = {
+        {"time", rfc3339(record.time)},
+        {"label", record.label},
+        {"caller", record.caller},
+        {"operation", record.operation},
+        {"identifiers", std::move(ids)},
+        {"outcome", record.signed_ ? "signed" : "refused"},
+    };
+    if (!record.signed_)
+        line["reason"] = record.reason;
+    // Invalid UTF-8 from a hostile CSR becomes U+FFFD instead of an exception; everything
+    // non-ASCII (U+202E, U+0085, U+2028...) and every control character is a \uXXXX escape, so
+    // a record displays as what it is and no line-splitting reader (Python's splitlines) cuts it.
+    // nlohmann leaves DEL as it is; in a dump it can only stand inside a string.
+    std::string text = line.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+    for (std::size_t at = 0; (at = text.find('\x7f', at)) != std::string::npos;)
+        text.replace(at, 1, "\\u007f");
+    return text;
+}
+
+audit_log::audit_log(const std::string& destination)
+{
+    if (destination == "syslog") {
+        ::openlog("lacme-accountd", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+        return;
+    }
+    path_ = destination;
+    file_ = unique_fd(::open(destination.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
+    if (!file_)
+        throw_errno("can't open audit log " + destination);
+}
+
+audit_log::~audit_log()
+{
+    if (!file_)
+        ::closelog();
+}
+
+void audit_log::write(const audit_record& record)
+{
+    const std::string line = format_audit_record(record);
+    if (!file_) {
+        ::syslog(LOG_AUTHPRIV | (record.signed_ ? LOG_INFO : LOG_WARNING), "%s", line.c_str());
+        return;
+    }
+    {
+        const std::lock_guard lock(mutex_);  // one whole line at a time
+        write_all(file_.get(), line + "\n", "audit log " + path_);
+    }
+    // Outside the lock: the event loops' syncs overlap, and each covers every line written before it.
+    if (::fdatasync(file_.get()) != 0)
+        throw_errno("can't sync audit log " + path_);
+}
+
+}  // namespace lacme::accountd

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "accountd/policy/signing_guard.hpp"
+
+#include "common/error.hpp"
+
+namespace lacme::accountd {
+namespace {
+
+// Told to the caller; the details (paths, errno) go to accountd's own log.
+constexpr std::string_view audit_failure = "audit log cannot be written";
+
+}  // namespace
+
+signing_guard::signing_guard(std::optional<signing_policy> policy, const std::optional<std::string>& audit_destination,
+                             std::string caller, logger& log)
+    : policy_(std::move(policy)), caller_(std::move(caller)), log_(log)
+{
+    if (policy_ && policy_->max_orders_per_hour > 0)
+        orders_.emplace(*policy_->state_directory, policy_->label, policy_->max_orders_per_hour);
+    if (audit_destination)
+        audit_ = std::make_unique<audit_log>(*audit_destination);
+}
+
+signing_guard::verdict signing_guard::authorize(const signing_input_check& request,
+                                                std::chrono::system_clock::time_point now)
+{
+    policy_decision decision;
+    if (policy_) {
+        decision = decide(*policy_, request.header, request.payload);
+    } else {
+        decision.request = classify_signing_request(request.header, request.payload);  // for the audit log
+        decision.allowed = true;
+    }
+    std::optional<std::string> refusal;
+    if (!decision.allowed)
+        refusal = decision.reason;
+    else if (decision.counts_as_order())
+        refusal = check_rate(now);
+    if (refusal) {
+        record_refusal(decision, *refusal, now);
+        return {std::move(refusal), {}};
+    }
+    return {std::nullopt,
+            {audit_ != nullptr, std::string(operation_name(decision.request.op)), std::move(decision.request.identifiers)}};
+}
+
+std::optional<std::string> signing_guard::check_rate(std::chrono::system_clock::time_point now)
+{
+    if (!orders_)
+        return std::nullopt;
+    try {
+        if (orders_->admit(now))
+            return std::nullopt;
+        return "newOrder rate limit of policy \"" + policy_->label + "\" reached (" +
+               std::to_string(policy_->max_orders_per_hour) + " per hour)";
+    } catch (const error& e) {
+        log_.error(std::string("rate limit state: ") + e.what());
+        return "rate limit state of policy \"" + policy_->label + "\" unavailable";
+    }
+}
+
+void signing_guard::record_refusal(const policy_decision& decision, const std::string& reason,
+                                   std::chrono::system_clock::time_point now)
+{
+    if (!audit_)
+        return;
+    try {
+        audit_->write({now, policy_ ? policy_->label : "", caller_, std::string(operation_name(decision.request.op)),
+                       decision.request.identifiers, false, reason});
+    } catch (const error& e) {
+        log_.error(e.what());  // refused anyway
+    }
+}
+
+std::optional<std::string> signing_guard::record_signature(const authorization& grant,
+                                                           std::chrono::system_clock::time_point now)
+{
+    if (!grant.audited)
+        return std::nullopt;
+    try {
+        audit_->write({now, policy_ ? policy_->label : "", caller_, grant.operation, grant.identifiers, true, {}});
+        return std::nullopt;
+    } catch (const error& e) {
+        log_.error(e.what());
+        return std::string(audit_failure);
+    }
+}
+
+}  // namespace lacme::accountd

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What stands between an admitted signing input and its signature when a policy or an audit log
+// is configured: the policy decision and the newOrder rate limit before signing, the audit
+// record of every refusal, and of every signature before it leaves. Without either, accountd
+// signs everything, as lacme 0.8 does, and no guard exists.
+#pragma once
+
+#include "accountd/policy/audit_log.hpp"
+#include "accountd/policy/order_rate_limit.hpp"
+#include "accountd/policy/policy_decision.hpp"
+#include "accountd/policy/policy_file.hpp"
+#include "common/accountd_protocol.hpp"
+#include "common/log.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lacme::accountd {
+
+// An allowed request, as its audit record will describe it once signed.
+struct authorization {
+    bool audited = false;
+    std::string operation;
+    std::vector<identifier> identifiers;
+};
+
+class signing_guard {
+public:
+    // audit_destination: "syslog" or a file (audit_log). caller: who is asking
+    // (lacme::ssh::describe). Throws lacme::error when the audit log cannot be opened.
+    signing_guard(std::optional<signing_policy> policy, const std::optional<std::string>& audit_destination,
+                  std::string caller, logger& log);
+
+    struct verdict {
+        std::optional<std::string> refusal;  // why not; the request must not be signed
+        authorization grant;
+    };
+    // Thread-safe. request passed check_signing_input.
+    verdict authorize(const signing_input_check& request,
+                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+    // Thread-safe. The audit record of a signature about to leave; the refusal reason when it
+    // cannot be written (the signature must then not leave).
+    std::optional<std::string> record_signature(const authorization& grant,
+                                                std::chrono::system_clock::time_point now =
+                                                    std::chrono::system_clock::now());
+
+private:
+    std::optional<std::string> check_rate(std::chrono::system_clock::time_point now);
+    void record_refusal(const policy_decision& decision, const std::string& reason,
+                        std::chrono::system_clock::time_point now);
+
+    std::optional<signing_policy> policy_;
+    std::optional<order_rate_limit> orders_;
+    std::unique_ptr<audit_log> audit_;
+    std::string caller_;
+    logger& log_;
+};
+
+}  // namespace lacme::accountd

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "accountd/serving/connection.hpp"
+
+#include "common/uv/error.hpp"
+
+namespace lacme::accountd {
+namespace {
+
+// Flow control against a peer that sends faster than it reads: stop reading while this many
+// requests wait, and stop signing while this many response bytes wait to be sent.
+constexpr std::size_t max_pending_requests = 16;
+constexpr std::size_t max_unsent_bytes = 64 * 1024;
+// What may wait in a stream's write queue at all: the backlog above plus one answer, and more.
+constexpr std::size_t max_queued_bytes = 1024 * 1024;
+
+}  // namespace
+
+// A signature computed on the worker pool. Holds copies of everything it needs; the connection
+// clears `owner` if it goes away first.
+struct connection::sign_job {
+    uv_work_t req{};
+    connection* owner;  // touched on the loop thread only
+    const signing_service* service;
+    std::string line;
+    admitted_request request;
+    std::string response;
+    bool failed = false;
+};
+
+connection::connection(signing_service& service, std::string id, uv::handle_ptr<uv_stream_t> input,
+                       uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished)
+    : service_(service),
+      id_(std::move(id)),
+      loop_(input->loop),
+      input_(std::move(input), max_queued_bytes),
+      idle_timer_(std::in_place, loop_, [this] { on_idle_timeout(); }),
+      options_(opts),
+      on_finished_(std::move(on_finished)),
+      lines_(accountd_max_line)
+{
+    if (output)
+        output_.emplace(std::move(output), max_queued_bytes);
+    this->output().on_write_done([this] { on_written(); },
+                                 [this](int status) {
+                                     service_.log().verbose("[" + id_ + "] " + error_text(std::string("write: ") + uv_strerror(status)));
+                                     finish(false);
+                                 });
+}
+
+connection::~connection()
+{
+    if (in_flight_ != nullptr)
+        in_flight_->owner = nullptr;
+}
+
+void connection::start()
+{
+    write(service_.greeting());
+    if (phase_ == phase::closing)
+        return;
+    start_reading();
+    update_idle_timer();
+}
+
+void connection::start_reading()
+{
+    input_state_ = input_state::reading;
+    const int rc = input_.start_reading([this](std::string_view data) { on_read(data); },
+                                        [this](int status) { on_read_end(status); }, options_.read_buffer);
+    if (rc != 0) {
+        service_.log().info("[" + id_ + "] " + error_text(std::string("read: ") + uv_strerror(rc)));
+        finish(false);
+    }
+}
+
+void connection::pause_reading(input_state why)
+{
+    if (input_state_ == input_state::ended)
+        return;
+    if (input_state_ == input_state::reading)
+        input_.stop_reading();
+    input_state_ = why;
+}
+
+void connection::stop()
+{
+    pause_reading(input_state::ended);
+    idle_timer_.reset();
+    input_.close();
+    if (output_)
+        output_->close();
+}
+
+void connection::on_read(std::string_view data)
+{
+    if (phase_ == phase::closing)
+        return;
+    lines_.append(data);
+    bool complete_line = false;
+    while (auto line = lines_.next()) {
+        complete_line = true;
+        if (line->bare_newline) {
+            refuse_later("line not terminated by CRLF");
+            break;
+        }
+        if (line->text.size() > accountd_max_line) {
+            refuse_later("line too long");
+            break;
+        }
+        pending_.emplace_back(std::move(line->text));
+    }
+    if (input_state_ != input_state::ended && lines_.overflowed())
+        refuse_later("line too long");
+    if (complete_line)
+        peer_progressed();
+    if (pending_.size() >= max_pending_requests)
+        pause_reading(input_state::paused);  // resumed by process_next() once the backlog is answered
+    after_input();
+}
+
+void connection::on_read_end(int status)
+{
+    if (phase_ == phase::closing)
+        return;
+    if (status != 0)
+        service_.log().verbose("[" + id_ + "] " + error_text(std::string("read: ") + uv_strerror(status)));
+    pause_reading(input_state::ended);
+    after_input();
+}
+
+void connection::after_input()
+{
+    if (phase_ == phase::answering)
+        process_next();
+    update_idle_timer();
+}
+
+void connection::refuse_later(std::string_view reason)
+{
+    // Requests before the bad line are still answered; nothing after it is read.
+    service_.log_refusal(id_, reason);
+    pending_.emplace_back(std::nullopt);
+    pause_reading(input_state::ended);
+}
+
+void connection::process_next()
+{
+    // A loop, not recursion: a peer may pipeline thousands of requests in one read.
+    while (phase_ == phase::answering) {
+        if (pending_.empty()) {
+            if (input_state_ == input_state::ended)
+                finish(false);
+            return;
+        }
+        if (output().unsent_bytes() > max_unsent_bytes) {
+            phase_ = phase::waiting_for_writes;  // on_written() resumes
+            return;
+        }
+        std::optional<std::string> next = std::move(pending_.front());
+        pending_.pop_front();
+        if (input_state_ == input_state::paused && pending_.size() < max_pending_requests / 2)
+            start_reading();
+        if (!next) {
+            finish(true);
+            return;
+        }
+        auto admission = service_.admit(id_, *next);
+        if (!admission.request) {
+            if (!admission.refusal_line.empty())
+                write(std::move(admission.refusal_line));
+            finish(true);
+            return;
+        }
+        if (service_.signs_inline())
+            sign_inline(*next, *admission.request);
+        else
+            queue_signature(std::move(*next), std::move(*admission.request));
+    }
+}
+
+void connection::sign_inline(const std::string& line, const admitted_request& request)
+{
+    std::string response;
+    bool failed = false;
+    try {
+        response = service_.sign(line);
+    } catch (const std::exception& e) {
+        response = e.what();
+        failed = true;
+    }
+    deliver(std::move(response), request, failed);
+}
+
+void connection::queue_signature(std::string line, admitted_request request)
+{
+    auto job = std::make_unique<sign_job>();
+    job->owner = this;
+    job->service = &service_;
+    job->line = std::move(line);
+    job->request = std::move(request);
+    job->req.data = job.get();
+    const int rc = uv_queue_work(
+        loop_, &job->req,
+        [](uv_work_t* req) {
+            auto* j = static_cast<sign_job*>(req->data);
+            try {
+                j->response = j->service->sign(j->line);
+            } catch (const std::exception& e) {
+                j->response = e.what();
+                j->failed = true;
+            }
+        },
+        [](uv_work_t* req, int) {
+            const std::unique_ptr<sign_job> j(static_cast<sign_job*>(req->data));
+            if (j->owner != nullptr)
+                j->owner->on_signed(*j);
+        });
+    if (rc != 0) {
+        service_.log().info("[" + id_ + "] " + error_text(std::string("queueing signature: ") + uv_strerror(rc)));
+        finish(false);
+        return;
+    }
+    in_flight_ = job.release();  // owned by the work request until its completion callback
+    phase_ = phase::signing;
+}
+
+void connection::on_signed(sign_job& job)
+{
+    in_flight_ = nullptr;
+    if (phase_ != phase::signing)
+        return;  // closed meanwhile (timeout)
+    phase_ = phase::answering;
+    deliver(std::move(job.response), job.request, job.failed);
+    process_next();
+    update_idle_timer();
+}
+
+void connection::deliver(std::string response, const admitted_request& request, bool failed)
+{
+    if (failed) {
+        // The key store failed (token removed, ...): say so and drop this peer, keep serving.
+        service_.log().info("[" + id_ + "] " + error_text("signing failed: " + response));
+        finish(false);
+        return;
+    }
+    if (auto refusal = service_.release(id_, request)) {
+        write(std::move(*refusal));
+        finish(true);
+        return;
+    }
+    write(std::move(response));
+}
+
+void connection::write(std::string data)
+{
+    if (!output().write(std::move(data))) {
+        service_.log().verbose("[" + id_ + "] " + error_text("write: output closed or over " +
+                                                                 std::to_string(max_queued_bytes) + " bytes"));
+        finish(false);
+    }
+}
+
+void connection::on_written()
+{
+    peer_progressed();
+    if (phase_ == phase::waiting_for_writes) {
+        phase_ = phase::answering;
+        process_next();
+    }
+    update_idle_timer();
+}
+
+uv::stream& connection::output() noexcept
+{
+    return output_ ? *output_ : input_;
+}
+
+void connection::finish(bool refused)
+{
+    if (phase_ == phase::closing)
+        return;
+    phase_ = phase::closing;
+    refused_ = refused;
+    pause_reading(input_state::ended);
+    // Flush queued writes (the last signature, the greeting) before closing: closing alone
+    // would drop them.
+    output().end([this] { close_now(); });
+}
+
+void connection::close_now()
+{
+    stop();
+    on_finished_(*this, refused_);
+}
+
+void connection::peer_progressed()
+{
+    if (idle_timer_)
+        idle_timer_->stop();
+}
+
+void connection::update_idle_timer()
+{
+    if (!idle_timer_ || options_.idle_timeout.count() == 0)
+        return;
+    const bool output_waits = output().unsent_bytes() > 0;
+    const bool input_awaited = phase_ == phase::answering && pending_.empty() && input_state_ == input_state::reading;
+    if (!output_waits && !input_awaited)
+        idle_timer_->stop();
+    else if (!idle_timer_->active())
+        idle_timer_->start(options_.idle_timeout);
+}
+
+void connection::on_idle_timeout()
+{
+    service_.log().verbose("[" + id_ + "] Closing connection: no progress for " +
+                           std::to_string(options_.idle_timeout.count()) + " s");
+    if (phase_ != phase::closing && output().unsent_bytes() == 0) {
+        finish(true);  // nothing left to flush: closes at once
+        return;
+    }
+    // The peer does not take what we sent: flushing would wait for ever.
+    phase_ = phase::closing;
+    refused_ = true;
+    close_now();
+}
+
+}  // namespace lacme::accountd
