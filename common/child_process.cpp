@@ -218,8 +218,7 @@ int child_process::terminate(std::chrono::milliseconds grace) noexcept
         return 0;
     if (grace.count() > 0) {
         signal(SIGTERM);
-        pollfd p{pidfd_.get(), POLLIN, 0};
-        ::poll(&p, 1, static_cast<int>(grace.count()));
+        exits_within(grace);
     }
     if (const auto status = try_reap())
         return *status;
@@ -232,8 +231,7 @@ int child_process::terminate_group(std::chrono::milliseconds grace) noexcept
     if (pid_ <= 0)
         return 0;
     ::kill(-pid_, SIGTERM);
-    pollfd p{pidfd_.get(), POLLIN, 0};
-    ::poll(&p, 1, static_cast<int>(grace.count()));
+    exits_within(grace);
     // Not reaped yet (at worst a zombie): the group's id is still this child's.
     ::kill(-pid_, SIGKILL);
     return wait();
@@ -255,9 +253,23 @@ int child_process::reap_within(std::chrono::milliseconds grace) noexcept
 {
     if (pid_ <= 0)
         return 0;
-    pollfd p{pidfd_.get(), POLLIN, 0};
-    ::poll(&p, 1, static_cast<int>(grace.count()));
+    exits_within(grace);
     return terminate(grace);
+}
+
+bool child_process::exits_within(std::chrono::milliseconds grace) const noexcept
+{
+    // A signal to the waiting process ends poll() early (EINTR): wait out the rest of the grace.
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{pidfd_.get(), POLLIN, 0};
+        const int r = ::poll(&p, 1, static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0)));
+        if (r > 0)
+            return true;
+        if (r == 0 || errno != EINTR || left.count() <= 0)
+            return false;
+    }
 }
 
 child_process spawn_child(const child_spec& spec)

@@ -66,6 +66,9 @@ public:
     int wait() noexcept;
 
 private:
+    // The one wait on the pidfd outside an event loop: whether the child exited within grace.
+    bool exits_within(std::chrono::milliseconds grace) const noexcept;
+
     pid_t pid_ = -1;
     unique_fd pidfd_;
 };

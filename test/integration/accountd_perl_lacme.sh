@@ -9,7 +9,6 @@ source "$(dirname "$0")/lib.sh"
 t_require lacme
 t_pebble_up PEBBLE_WFE_NONCEREJECT=0
 
-perl_lacme() { lacme --config="$1/lacme.conf" "${@:2}"; }
 
 for keytype in rsa2048 p256 p384; do
     # (a) master spawns our accountd with --stdio
@@ -18,10 +17,10 @@ for keytype in rsa2048 p256 p384; do
     echo "privkey = file:$d/account.key" >"$d/accountd.conf"
     t_perl_lacme_conf "$d" accountd="$ACCOUNTD" accountd_config="$d/accountd.conf"
     # Perl lacme follows registration with an empty update that pebble refuses: ignore its exit.
-    perl_lacme "$d" account --register --tos-agreed >"$d/register.log" 2>&1 || true
+    t_perl_lacme "$d" account --register --tos-agreed >"$d/register.log" 2>&1 || true
     grep -q '^Key ID: https' "$d/register.log" || t_fail "registration failed: $(cat "$d/register.log")"
     t_certs_conf "$d" www "www.$keytype.example.org" "$keytype.example.org"
-    perl_lacme "$d" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+    t_perl_lacme "$d" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
         t_fail "newOrder over --stdio failed: $(cat "$d/order.log")"
     t_verify_chain "$d/www.pem" "www.$keytype.example.org" "$keytype.example.org"
     t_pass "$keytype account key, accountd spawned by Perl lacme (--stdio)"
@@ -34,7 +33,7 @@ for keytype in rsa2048 p256 p384; do
     [ "$(stat -c %a "$d/run/S.lacme")" = 600 ] || t_fail "socket mode is $(stat -c %a "$d/run/S.lacme"), want 600"
     t_perl_lacme_conf "$d"
     t_certs_conf "$d" www "mail.$keytype.example.org" "smtp.$keytype.example.org"
-    perl_lacme "$d" --socket="$d/run/S.lacme" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+    t_perl_lacme "$d" --socket="$d/run/S.lacme" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
         t_fail "newOrder over --socket failed: $(cat "$d/order.log")"
     t_verify_chain "$d/www.pem" "mail.$keytype.example.org" "smtp.$keytype.example.org"
     grep -q 'SIGNED header=' "$d/accountd.log" || t_fail "accountd did not log its signatures"

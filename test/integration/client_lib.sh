@@ -62,7 +62,6 @@ client_pairing_scenario() {
     t_keygen "$T/account.key" "$ACCOUNT_KEY_TYPE"
     printf 'privkey = file:%s\n' "$T/account.key" >"$T/accountd.conf"
     t_perl_lacme_conf "$T/conf" client="$CLIENT" accountd="$ACCOUNTD_CMD" accountd_config="$T/accountd.conf"
-    lacme() { command lacme --config="$T/conf/lacme.conf" "$@"; }
     # expect_client_error DESCRIPTION PATTERN CMD...: fails, and our client's own message is the one
     # line "Error: ...PATTERN..." (the Perl master adds its own lines around it).
     expect_client_error() {
@@ -73,39 +72,39 @@ client_pairing_scenario() {
         t_pass "$what"
     }
 
-    lacme account --register --tos-agreed mailto:a@example.org >"$T/account.json" 2>"$T/register.log" ||
+    t_perl_lacme "$T/conf" account --register --tos-agreed mailto:a@example.org >"$T/account.json" 2>"$T/register.log" ||
         t_fail "register: $(cat "$T/register.log")"
     grep -q '"status":"valid"' "$T/account.json" || t_fail "register printed no valid account: $(cat "$T/account.json")"
     grep -q 'mailto:a@example.org' "$T/account.json" || t_fail "contact not registered"
     t_pass "account --register --tos-agreed prints the new account"
 
-    lacme account --register --tos-agreed >"$T/again.json" 2>"$T/again.log" ||
+    t_perl_lacme "$T/conf" account --register --tos-agreed >"$T/again.json" 2>"$T/again.log" ||
         t_fail "second register of the same key: $(cat "$T/again.log")"
     grep -q 'mailto:a@example.org' "$T/again.json" || t_fail "existing account lost its contact: $(cat "$T/again.json")"
     t_pass "account --register on an existing account succeeds without an empty update"
 
-    lacme account mailto:b@example.org >"$T/update.json" 2>"$T/update.log" || t_fail "update: $(cat "$T/update.log")"
+    t_perl_lacme "$T/conf" account mailto:b@example.org >"$T/update.json" 2>"$T/update.log" || t_fail "update: $(cat "$T/update.log")"
     grep -q 'mailto:b@example.org' "$T/update.json" || t_fail "contact not updated: $(cat "$T/update.json")"
     t_pass "account CONTACT updates the contacts"
 
-    lacme account >"$T/show.json" 2>/dev/null || t_fail "account (show) failed"
+    t_perl_lacme "$T/conf" account >"$T/show.json" 2>/dev/null || t_fail "account (show) failed"
     grep -q 'mailto:b@example.org' "$T/show.json" || t_fail "account shows stale contacts"
     t_pass "account without arguments prints the account"
 
     t_certs_conf "$T/conf" one one.example.org
-    lacme newOrder --config-certs="$T/conf/certs.conf" --force 2>"$T/one.log" || t_fail "1-name issuance: $(cat "$T/one.log")"
+    t_perl_lacme "$T/conf" newOrder --config-certs="$T/conf/certs.conf" --force 2>"$T/one.log" || t_fail "1-name issuance: $(cat "$T/one.log")"
     t_verify_chain "$T/conf/one.pem" one.example.org
     t_pass "1-name certificate issued and verified"
 
     mkdir -p "$T/three"
     cp "$T/conf/lacme.conf" "$T/three/"
     t_certs_conf "$T/three" three a.example.org b.example.org c.example.org
-    lacme newOrder --config-certs="$T/three/certs.conf" --force 2>"$T/three.log" || t_fail "3-name issuance: $(cat "$T/three.log")"
+    t_perl_lacme "$T/conf" newOrder --config-certs="$T/three/certs.conf" --force 2>"$T/three.log" || t_fail "3-name issuance: $(cat "$T/three.log")"
     t_verify_chain "$T/three/three.pem" a.example.org b.example.org c.example.org
     t_pass "3-name certificate issued and verified"
 
-    lacme revokeCert "$T/conf/one.pem" 2>"$T/revoke.log" || t_fail "revoke by account key: $(cat "$T/revoke.log")"
-    expect_client_error "revoking twice reports the CA's alreadyRevoked" "alreadyRevoked" lacme revokeCert "$T/conf/one.pem"
+    t_perl_lacme "$T/conf" revokeCert "$T/conf/one.pem" 2>"$T/revoke.log" || t_fail "revoke by account key: $(cat "$T/revoke.log")"
+    expect_client_error "revoking twice reports the CA's alreadyRevoked" "alreadyRevoked" t_perl_lacme "$T/conf" revokeCert "$T/conf/one.pem"
     t_pass "revokeCert with the account key"
 
     # Revocation by the certificate's own key (Perl accountd holds only RSA keys).
@@ -113,17 +112,17 @@ client_pairing_scenario() {
     t_keygen "$T/bykey/rsa.key" "$ACCOUNT_KEY_TYPE"
     cp "$T/conf/lacme.conf" "$T/bykey/"
     t_certs_conf "$T/bykey" rsa rsa.example.org
-    lacme newOrder --config-certs="$T/bykey/certs.conf" --force 2>"$T/rsa.log" || t_fail "rsa issuance: $(cat "$T/rsa.log")"
+    t_perl_lacme "$T/conf" newOrder --config-certs="$T/bykey/certs.conf" --force 2>"$T/rsa.log" || t_fail "rsa issuance: $(cat "$T/rsa.log")"
     t_verify_chain "$T/bykey/rsa.pem" rsa.example.org
     printf 'privkey = file:%s\n' "$T/bykey/rsa.key" >"$T/bykey/accountd.conf"
     t_perl_lacme_conf "$T/bykey-conf" client="$CLIENT" accountd="$ACCOUNTD_CMD" accountd_config="$T/bykey/accountd.conf"
-    command lacme --config="$T/bykey-conf/lacme.conf" revokeCert "$T/bykey/rsa.pem" 2>"$T/revoke-key.log" ||
+    t_perl_lacme "$T/bykey-conf" revokeCert "$T/bykey/rsa.pem" 2>"$T/revoke-key.log" ||
         t_fail "revoke by certificate key: $(cat "$T/revoke-key.log")"
     t_pass "revokeCert signed by the certificate's key (jwk)"
 
-    lacme account --deactivate >"$T/deact.json" 2>"$T/deact.log" || t_fail "deactivate: $(cat "$T/deact.log")"
+    t_perl_lacme "$T/conf" account --deactivate >"$T/deact.json" 2>"$T/deact.log" || t_fail "deactivate: $(cat "$T/deact.log")"
     grep -q '"status":"deactivated"' "$T/deact.json" || t_fail "account not deactivated: $(cat "$T/deact.json")"
     expect_client_error "a deactivated account can't order" "unauthorized|deactivated" \
-        lacme newOrder --config-certs="$T/conf/certs.conf" --force
+        t_perl_lacme "$T/conf" newOrder --config-certs="$T/conf/certs.conf" --force
     t_done
 }

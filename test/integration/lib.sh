@@ -167,6 +167,13 @@ t_softhsm_init() {
     softhsm2-util --init-token --free --label "$1" --so-pin 12345678 --pin 1234 >/dev/null
 }
 
+# t_pkcs11_tool ARG...: pkcs11-tool logged in to the SoftHSM token "acme" (t_softhsm_init acme).
+t_pkcs11_tool() { pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 "$@"; }
+
+# t_accountd_once ARG...: lacme-accountd --stdio with ARGs and no peer: it loads the key, greets
+# and exits at end of input; its exit status (its greeting on stdout, errors on stderr).
+t_accountd_once() { "$ACCOUNTD" --config=/dev/null "$@" --stdio </dev/null | cat; return "${PIPESTATUS[0]}"; }
+
 # t_pkcs11_shim: $shim, the test PKCS#11 module that forwards to SoftHSM and fakes what SoftHSM
 # cannot (LACME_SHIM_* variables, see test/unit/pkcs11/shim/p11_shim.cpp), and $load, the
 # accountd load client.
@@ -218,15 +225,19 @@ t_lacme_conf() {
 # t_perl_lacme_conf DIR [ARG...]: t_lacme_conf for Debian's Perl lacme master.
 t_perl_lacme_conf() { t_lacme_conf "$@"; }
 
+# t_perl_lacme DIR ARG...: Debian's Perl lacme master with DIR/lacme.conf (our master is
+# master_lib.sh's t_master; a bare `lacme` is Perl's too, as on a Debian host).
+t_perl_lacme() { command lacme --config="$1/lacme.conf" "${@:2}"; }
+
 # t_perl_issue DIR NAME [ARG...]: Debian's Perl lacme, with DIR/lacme.conf (and ARGs), registers
 # the account and orders a 2-name certificate for www.NAME.example.org and NAME.example.org,
 # which must verify.
 t_perl_issue() {
     local d=$1 name=$2
-    lacme --config="$d/lacme.conf" "${@:3}" account --register --tos-agreed >"$d/register.log" 2>&1 || true
+    t_perl_lacme "$d" "${@:3}" account --register --tos-agreed >"$d/register.log" 2>&1 || true
     grep -q '^Key ID: https' "$d/register.log" || t_fail "$name: registration failed: $(cat "$d/register.log")"
     t_certs_conf "$d" www "www.$name.example.org" "$name.example.org"
-    lacme --config="$d/lacme.conf" "${@:3}" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+    t_perl_lacme "$d" "${@:3}" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
         t_fail "$name: newOrder failed: $(cat "$d/order.log")"
     t_verify_chain "$d/www.pem" "www.$name.example.org" "$name.example.org"
 }

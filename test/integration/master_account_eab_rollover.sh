@@ -22,19 +22,18 @@ accountd="/usr/bin/env SOFTHSM2_CONF=$SOFTHSM2_CONF $ACCOUNTD"
 t_keygen "$T/account.key" p256
 printf 'privkey = file:%s\n' "$T/account.key" >"$T/accountd.conf"
 t_master_conf "$T/conf" client="$T/client-wrapper" accountd="$accountd" accountd_config="$T/accountd.conf"
-lacme() { "$LACME" --config="$T/conf/lacme.conf" "$@"; }
 
-t_expect_fail "register without EAB where the CA requires it" "external account binding" lacme account --register --tos-agreed
-rc=0; lacme account --eab-kid=kid-1 >/dev/null 2>"$T/usage.log" || rc=$?
+t_expect_fail "register without EAB where the CA requires it" "external account binding" t_master account --register --tos-agreed
+rc=0; t_master account --eab-kid=kid-1 >/dev/null 2>"$T/usage.log" || rc=$?
 [ "$rc" = 2 ] && grep -q -- "--eab-kid and --eab-hmac-key go together" "$T/usage.log" || t_fail "--eab-kid alone: exit $rc: $(cat "$T/usage.log")"
-rc=0; lacme account --eab-kid=kid-1 --eab-hmac-key=/dev/null >/dev/null 2>"$T/usage.log" || rc=$?
+rc=0; t_master account --eab-kid=kid-1 --eab-hmac-key=/dev/null >/dev/null 2>"$T/usage.log" || rc=$?
 [ "$rc" = 2 ] && grep -q -- "add --register" "$T/usage.log" || t_fail "EAB without --register: exit $rc: $(cat "$T/usage.log")"
 t_pass "EAB options without their other half or without --register exit 2"
 
 mkdir -m 0700 "$T/secret"
 printf '%s\n' "$mac_key" >"$T/secret/eab.key"
 chmod 0600 "$T/secret/eab.key"
-lacme account --register --tos-agreed --eab-kid=kid-1 --eab-hmac-key="$T/secret/eab.key" mailto:eab@example.org \
+t_master account --register --tos-agreed --eab-kid=kid-1 --eab-hmac-key="$T/secret/eab.key" mailto:eab@example.org \
     >"$T/account.json" 2>"$T/register.log" || t_fail "EAB registration: $(cat "$T/register.log")"
 grep -q '"status": *"valid"' "$T/account.json" || t_fail "no valid account: $(cat "$T/account.json")"
 grep -q -- "--eab-kid=kid-1 --eab-hmac-key=-" "$T/client-argv" || t_fail "client argv: $(cat "$T/client-argv")"
@@ -50,28 +49,28 @@ grep -q '"status": *"valid"' "$T/other.json" || t_fail "no valid account: $(cat 
 t_pass "--eab-hmac-key=- reads the MAC key from stdin; the key is never in the client's argv"
 
 # Rollover onto a token key.
-pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen --key-type EC:prime256v1 \
+t_pkcs11_tool --keypairgen --key-type EC:prime256v1 \
     --id 01 --label account >/dev/null 2>&1 || t_fail "token key generation"
 printf 'privkey = pkcs11:token=acme;object=account;type=private?module-name=softhsm2&pin-value=1234\n' >"$T/token-accountd.conf"
 key_id() { grep -o 'Key ID: .*' "$1" | head -1; }
-lacme account >/dev/null 2>"$T/before.log" || t_fail "account before rollover: $(cat "$T/before.log")"
-lacme --socket=/nonexistent account --rollover="$T/token-accountd.conf" >/dev/null 2>"$T/nosection.log" &&
+t_master account >/dev/null 2>"$T/before.log" || t_fail "account before rollover: $(cat "$T/before.log")"
+t_master --socket=/nonexistent account --rollover="$T/token-accountd.conf" >/dev/null 2>"$T/nosection.log" &&
     t_fail "--rollover without [accountd] succeeded"
 grep -q "\[accountd\]" "$T/nosection.log" || t_fail "--rollover with --socket: $(cat "$T/nosection.log")"
-lacme account --rollover="$T/token-accountd.conf" >"$T/rolled.json" 2>"$T/rollover.log" ||
+t_master account --rollover="$T/token-accountd.conf" >"$T/rolled.json" 2>"$T/rollover.log" ||
     t_fail "rollover: $(cat "$T/rollover.log")"
 grep -q "Account key changed" "$T/rollover.log" || t_fail "rollover not reported: $(cat "$T/rollover.log")"
 grep -q -- "--new-key-fd=5" "$T/client-argv" || t_fail "client argv: $(cat "$T/client-argv")"
-t_expect_fail "the old file key has no account after the rollover" "accountDoesNotExist|account lookup|No account" lacme account
+t_expect_fail "the old file key has no account after the rollover" "accountDoesNotExist|account lookup|No account" t_master account
 sed -i "s|^config = .*|config = $T/token-accountd.conf|" "$T/conf/lacme.conf"
-lacme account >/dev/null 2>"$T/after.log" || t_fail "account with the token key: $(cat "$T/after.log")"
+t_master account >/dev/null 2>"$T/after.log" || t_fail "account with the token key: $(cat "$T/after.log")"
 [ -n "$(key_id "$T/before.log")" ] && [ "$(key_id "$T/before.log")" = "$(key_id "$T/after.log")" ] ||
     t_fail "not the same account: $(key_id "$T/before.log") vs $(key_id "$T/after.log")"
 t_pass "account --rollover=CONFIG moves the account onto the token key (same account URL)"
 
 mkdir -p "$T/certs"
 t_certs_conf "$T/certs" www www.rollover.example.org
-lacme newOrder --config-certs="$T/certs/certs.conf" >"$T/order.log" 2>&1 || t_fail "newOrder with the token key: $(cat "$T/order.log")"
+t_master newOrder --config-certs="$T/certs/certs.conf" >"$T/order.log" 2>&1 || t_fail "newOrder with the token key: $(cat "$T/order.log")"
 t_verify_chain "$T/certs/www.pem" www.rollover.example.org
 t_pass "the rolled-over account issues with the token key"
 t_done

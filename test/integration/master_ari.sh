@@ -21,12 +21,12 @@ openssl req -x509 -new -key "$T/conf/www.key" -subj /CN=www.example.org -set_ser
     -addext subjectKeyIdentifier=hash -addext authorityKeyIdentifier=keyid:always -out "$T/conf/www.pem" 2>/dev/null
 cert_id=$(python3 "$HELPER" ari-id "$T/conf/www.pem")
 installed=$(sha256sum <"$T/conf/www.pem")
-lacme() { "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/certs.conf" "$@"; }
+new_order() { t_master newOrder --config-certs="$T/conf/certs.conf" "$@"; }
 
 export ARI_LOG="$T/ari.log" ORDER_LOG="$T/orders.log"
 touch "$ARI_LOG" "$ORDER_LOG"
 ARI_START=2099-01-01T00:00:00Z ARI_END=2099-01-02T00:00:00Z fake_ca "$PORT0" ari
-lacme --json >"$T/keep.json" 2>"$T/keep.log" || t_fail "window ahead: $(cat "$T/keep.log")"
+new_order --json >"$T/keep.json" 2>"$T/keep.log" || t_fail "window ahead: $(cat "$T/keep.log")"
 [ "$(cat "$ARI_LOG")" = "$cert_id" ] || t_fail "renewalInfo not asked for $cert_id: $(cat "$ARI_LOG")"
 grep -q '"status":"skipped"' "$T/keep.json" || t_fail "not skipped: $(cat "$T/keep.json")"
 [ ! -s "$ORDER_LOG" ] || t_fail "an order was sent while the window lies ahead: $(cat "$ORDER_LOG")"
@@ -36,7 +36,7 @@ kill "$T_LAST_PID"; wait "$T_LAST_PID" 2>/dev/null || true
 : >"$ARI_LOG"
 ARI_START=2020-01-01T00:00:00Z ARI_END=2020-01-02T00:00:00Z fake_ca "$PORT0" ari
 rc=0
-lacme >/dev/null 2>"$T/renew.log" || rc=$?
+new_order >/dev/null 2>"$T/renew.log" || rc=$?
 [ "$rc" -eq 1 ] || t_fail "window started: exit $rc (the fake CA issues nothing): $(cat "$T/renew.log")"
 grep -q "\"replaces\":\"$cert_id\"" "$ORDER_LOG" || t_fail "order without replaces=$cert_id: $(cat "$ORDER_LOG")"
 grep -q '^\[www\] Error: newOrder: .*this fake CA issues nothing' "$T/renew.log" && grep -q '^\[www\] FAILED' "$T/renew.log" ||
@@ -46,7 +46,7 @@ grep -q '^\[www\] Error: newOrder: .*this fake CA issues nothing' "$T/renew.log"
 t_pass "window started: the master orders with replaces=$cert_id though min-days would wait"
 
 : >"$ARI_LOG"; : >"$ORDER_LOG"
-lacme --force >/dev/null 2>"$T/force.log" || true
+new_order --force >/dev/null 2>"$T/force.log" || true
 grep -q "\"replaces\":\"$cert_id\"" "$ORDER_LOG" || t_fail "--force order without replaces: $(cat "$ORDER_LOG")"
 [ ! -s "$ARI_LOG" ] || t_fail "--force asked for the window: $(cat "$ARI_LOG")"
 t_pass "--force orders at once, with replaces"

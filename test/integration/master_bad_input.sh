@@ -23,7 +23,6 @@ subject = /CN=www.example.org
 subjectAltName = DNS:www.example.org
 CAfile = $PEBBLE_ROOTS
 CONF
-lacme() { "$LACME" --config="${LACME_CONF:-$T/conf/lacme.conf}" "$@"; }
 
 # expect_error DESCRIPTION RC PATTERN CERTS_CONF [NEWORDER_ARG...]: newOrder exits RC (a regex),
 # exactly one line of its output matches PATTERN, at most two lines speak of an error or a
@@ -34,7 +33,7 @@ expect_error() {
     local before rc=0 posts
     before=$(ls -A --full-time "$T/target"; cat "$T"/target/*)
     posts=$(grep -c POST "$T/pebble.log" || true)
-    lacme newOrder --config-certs="$conf" "$@" >"$T/out.log" 2>&1 || rc=$?
+    t_master newOrder --config-certs="$conf" "$@" >"$T/out.log" 2>&1 || rc=$?
     [[ $rc =~ ^($want)$ ]] || t_fail "$what: exit $rc, expected $want: $(cat "$T/out.log")"
     [ "$(grep -cE -- "$pattern" "$T/out.log")" -eq 1 ] || t_fail "$what: not one line /$pattern/ in: $(cat "$T/out.log")"
     [ "$(grep -ciE 'error|failed' "$T/out.log")" -le 2 ] || t_fail "$what: error told more than once: $(cat "$T/out.log")"

@@ -14,9 +14,8 @@ t_bg "$T/httpd.log" python3 -m http.server --bind 127.0.0.1 --directory "$T/www"
 t_wait_for "external httpd" curl -fs "http://127.0.0.1:$HTTP01_PORT/"
 t_master_file_account listen= "extra_webserver=challenge-directory = $dir"
 t_section "$T/conf/certs.conf" www p256 www.example.org
-lacme() { "$LACME" --config="$T/conf/lacme.conf" "$@"; }
 
-lacme newOrder --config-certs="$T/conf/certs.conf" 2>"$T/order.log" || t_fail "newOrder: $(cat "$T/order.log")"
+t_master newOrder --config-certs="$T/conf/certs.conf" 2>"$T/order.log" || t_fail "newOrder: $(cat "$T/order.log")"
 t_verify_chain "$T/conf/www.pem" www.example.org
 grep -q "GET /.well-known/acme-challenge/" "$T/httpd.log" || t_fail "the external httpd served no challenge"
 t_pass "issued through an external httpd serving challenge-directory"
@@ -26,7 +25,7 @@ t_pass "challenge files and .lacme.lock removed at the end"
 
 touch "$dir/stray"
 rc=0
-lacme newOrder --config-certs="$T/conf/certs.conf" --force >/dev/null 2>"$T/busy.log" || rc=$?
+t_master newOrder --config-certs="$T/conf/certs.conf" --force >/dev/null 2>"$T/busy.log" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "non-empty challenge directory" "$T/busy.log" || t_fail "non-empty dir: exit $rc: $(cat "$T/busy.log")"
 [ -e "$dir/stray" ] || t_fail "a refused run removed someone else's file"
 t_pass "a non-empty challenge directory is refused and left alone"

@@ -6,6 +6,9 @@ CLIENT="$BUILD/client/client"
 WEBSERVER="$BUILD/webserver/webserver"
 [ -x "$LACME" ] || t_fail "master not built at $LACME"
 
+# t_master ARG...: our master with the test's configuration ($LACME_CONF, or $T/conf/lacme.conf).
+t_master() { "$LACME" --config="${LACME_CONF:-$T/conf/lacme.conf}" "$@"; }
+
 # The system users of Debian's lacme package, which our master drops the children to.
 t_master_require_users() {
     getent passwd _lacme-client >/dev/null && getent passwd _lacme-www >/dev/null ||

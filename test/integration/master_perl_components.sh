@@ -13,20 +13,19 @@ t_keygen "$T/account.key" rsa2048
 printf 'privkey = file:%s\n' "$T/account.key" >"$T/accountd.conf"
 t_master_conf "$T/conf" client=/usr/libexec/lacme/client webserver=/usr/libexec/lacme/webserver \
     accountd=/usr/bin/lacme-accountd accountd_config="$T/accountd.conf"
-lacme() { "$LACME" --config="$T/conf/lacme.conf" "$@"; }
 
-lacme account --register --tos-agreed mailto:perl@example.org >"$T/account.json" 2>"$T/register.log" ||
+t_master account --register --tos-agreed mailto:perl@example.org >"$T/account.json" 2>"$T/register.log" ||
     t_fail "register: $(cat "$T/register.log")"
 grep -q 'mailto:perl@example.org' "$T/account.json" || t_fail "no account printed: $(cat "$T/account.json")"
 t_pass "account --register through Perl's client and accountd"
 
 t_section "$T/conf/certs.conf" one rsa2048 one.example.org www.one.example.org
 t_section "$T/conf/certs.conf" two p256 two.example.org
-lacme newOrder --config-certs="$T/conf/certs.conf" 2>"$T/order.log" || t_fail "newOrder: $(cat "$T/order.log")"
+t_master newOrder --config-certs="$T/conf/certs.conf" 2>"$T/order.log" || t_fail "newOrder: $(cat "$T/order.log")"
 t_verify_chain "$T/conf/one.pem" one.example.org www.one.example.org
 t_verify_chain "$T/conf/two.pem" two.example.org
 t_pass "two sections issued concurrently by Perl's clients sharing Perl's accountd, served by Perl's webserver"
 
-lacme revokeCert "$T/conf/two.pem" 2>"$T/revoke.log" || t_fail "revokeCert: $(cat "$T/revoke.log")"
+t_master revokeCert "$T/conf/two.pem" 2>"$T/revoke.log" || t_fail "revokeCert: $(cat "$T/revoke.log")"
 t_pass "revokeCert through Perl's client"
 t_done

@@ -22,7 +22,7 @@ wait
 EOF
 chmod 0755 "$T/notify"
 echo "notify = $T/notify" >>"$T/conf/certs.conf"
-lacme() { "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/certs.conf" "$@"; }
+new_order() { t_master newOrder --config-certs="$T/conf/certs.conf" "$@"; }
 # Issuance takes longer than t_wait_for's 10 s on a loaded machine.
 notify_started() {
     local i
@@ -37,7 +37,7 @@ first=$!
 t_kill_at_exit "$first"
 notify_started
 rc=0
-lacme 2>"$T/second.log" || rc=$?
+new_order 2>"$T/second.log" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "another lacme run (pid $first) holds $T/conf/lacme.conf" "$T/second.log" ||
     t_fail "second run during the first: exit $rc: $(cat "$T/second.log")"
 t_pass "a second run waits, then exits 1 naming the run (pid $first) that holds the configuration"
@@ -61,16 +61,16 @@ notify_started
 kill -KILL "$killed"
 wait "$killed" 2>/dev/null || true
 rm -f "$T/hold"
-lacme 2>"$T/next.log" || t_fail "run after the killed one: $(cat "$T/next.log")"
+new_order 2>"$T/next.log" || t_fail "run after the killed one: $(cat "$T/next.log")"
 [ "$(notified)" -eq 2 ] && grep -q "without running its notify: running it now" "$T/next.log" ||
     t_fail "the killed run's notify did not run on the next run ($(notified) runs): $(cat "$T/next.log")"
-lacme 2>"$T/after.log" || t_fail "third run: $(cat "$T/after.log")"
+new_order 2>"$T/after.log" || t_fail "third run: $(cat "$T/after.log")"
 [ "$(notified)" -eq 2 ] || t_fail "the pending notify ran again ($(notified) runs): $(cat "$T/after.log")"
 t_pass "a notify pending from a killed run runs on the next run, exactly once"
 
 before=$(openssl x509 -in "$T/conf/www.pem" -noout -serial)
 t_keygen "$T/conf/www.key" p256
-lacme 2>"$T/rotated.log" || t_fail "run after key rotation: $(cat "$T/rotated.log")"
+new_order 2>"$T/rotated.log" || t_fail "run after key rotation: $(cat "$T/rotated.log")"
 [ "$(openssl x509 -in "$T/conf/www.pem" -noout -serial)" != "$before" ] || t_fail "not renewed after key rotation"
 [ "$(openssl x509 -in "$T/conf/www.pem" -noout -pubkey)" = "$(openssl pkey -in "$T/conf/www.key" -pubout)" ] ||
     t_fail "the renewed certificate is not for the new key"

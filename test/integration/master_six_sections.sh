@@ -16,8 +16,7 @@ chmod 0755 "$T/accountd-wrapper"
 t_keygen "$T/account.key" p256
 printf 'privkey = file:%s\n' "$T/account.key" >"$T/accountd.conf"
 t_master_conf "$T/conf" accountd="$T/accountd-wrapper" accountd_config="$T/accountd.conf"
-lacme() { "$LACME" --config="$T/conf/lacme.conf" "$@"; }
-lacme account --register --tos-agreed >/dev/null 2>"$T/register.log" || t_fail "register: $(cat "$T/register.log")"
+t_master account --register --tos-agreed >/dev/null 2>"$T/register.log" || t_fail "register: $(cat "$T/register.log")"
 rm -f "$T/accountd-starts"
 
 c="$T/conf/certs.conf"
@@ -34,7 +33,7 @@ sed -i "/^\[p256\]/a notify = echo run >>$T/notified" "$c"
 t_section "$c" bad p256 bad..example.org
 
 rc=0
-lacme newOrder --config-certs="$c" --json >"$T/run.json" 2>"$T/run.log" || rc=$?
+t_master newOrder --config-certs="$c" --json >"$T/run.json" 2>"$T/run.log" || rc=$?
 [ "$rc" -eq 1 ] || t_fail "exit $rc with a failing section, expected 1: $(cat "$T/run.log")"
 t_pass "a failing section makes the run exit 1"
 
@@ -71,7 +70,7 @@ PY
 t_pass "summary lines and --json document per section"
 
 rm -f "$T/accountd-starts"
-lacme newOrder --config-certs="$c" rsa p256 >/dev/null 2>"$T/skip.log" || t_fail "skip run: $(cat "$T/skip.log")"
+t_master newOrder --config-certs="$c" rsa p256 >/dev/null 2>"$T/skip.log" || t_fail "skip run: $(cat "$T/skip.log")"
 [ ! -e "$T/accountd-starts" ] || t_fail "accountd started although nothing was due"
 t_pass "nothing due: exit 0 and accountd never started"
 t_done

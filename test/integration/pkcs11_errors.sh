@@ -10,17 +10,16 @@ source "$(dirname "$0")/lib.sh"
 load="$BUILD/test/tools/accountd-load"
 [ -x "$load" ] || t_fail "missing $load (build the project first)"
 t_softhsm_init acme
-p11() { pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 "$@" >/dev/null 2>&1; }
-p11 --keypairgen --key-type rsa:2048 --id 01 --label acct-rsa || t_fail "pkcs11-tool keygen rsa:2048"
-p11 --keypairgen --key-type EC:prime256v1 --id 02 --label acct-p256 || t_fail "pkcs11-tool keygen P-256"
-p11 --keypairgen --key-type EC:secp384r1 --id 03 --label acct-p384 || t_fail "pkcs11-tool keygen P-384"
-p11 --keypairgen --key-type EC:prime256v1 --id 07 --label twin || t_fail "pkcs11-tool keygen twin"
-p11 --keypairgen --key-type EC:prime256v1 --id 08 --label twin || t_fail "pkcs11-tool keygen twin"
+t_pkcs11_tool --keypairgen --key-type rsa:2048 --id 01 --label acct-rsa >/dev/null 2>&1 || t_fail "pkcs11-tool keygen rsa:2048"
+t_pkcs11_tool --keypairgen --key-type EC:prime256v1 --id 02 --label acct-p256 >/dev/null 2>&1 || t_fail "pkcs11-tool keygen P-256"
+t_pkcs11_tool --keypairgen --key-type EC:secp384r1 --id 03 --label acct-p384 >/dev/null 2>&1 || t_fail "pkcs11-tool keygen P-384"
+t_pkcs11_tool --keypairgen --key-type EC:prime256v1 --id 07 --label twin >/dev/null 2>&1 || t_fail "pkcs11-tool keygen twin"
+t_pkcs11_tool --keypairgen --key-type EC:prime256v1 --id 08 --label twin >/dev/null 2>&1 || t_fail "pkcs11-tool keygen twin"
 echo 1234 >"$T/pin"; echo 0000 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pin"
 mod="--pkcs11-module=$SOFTHSM_MODULE"
 # Rejected PINs are remembered in the test's own directory, not in root's /var/cache.
 state="--pin-state-dir=$T/pin-state"
-acd() { "$ACCOUNTD" --config=/dev/null "$mod" "$state" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
+acd() { t_accountd_once "$mod" "$state" "$@"; }
 
 # --list-keys: every key with a URI that selects it (through p11-kit's proxy by default too).
 out=$("$ACCOUNTD" --config=/dev/null --list-keys "$mod")

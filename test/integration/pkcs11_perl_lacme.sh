@@ -13,18 +13,16 @@ t_require python3
 t_pebble_up PEBBLE_WFE_NONCEREJECT=0
 t_softhsm_init acme
 
-p11() { pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 "$@" >/dev/null 2>&1; }
-p11 --keypairgen --key-type rsa:2048 --id 01 --label acct-rsa || t_fail "pkcs11-tool keygen rsa:2048"
-p11 --keypairgen --key-type EC:prime256v1 --id 02 --label acct-p256 || t_fail "pkcs11-tool keygen P-256"
-p11 --keypairgen --key-type EC:secp384r1 --id 03 --label acct-p384 || t_fail "pkcs11-tool keygen P-384"
+t_pkcs11_tool --keypairgen --key-type rsa:2048 --id 01 --label acct-rsa >/dev/null 2>&1 || t_fail "pkcs11-tool keygen rsa:2048"
+t_pkcs11_tool --keypairgen --key-type EC:prime256v1 --id 02 --label acct-p256 >/dev/null 2>&1 || t_fail "pkcs11-tool keygen P-256"
+t_pkcs11_tool --keypairgen --key-type EC:secp384r1 --id 03 --label acct-p384 >/dev/null 2>&1 || t_fail "pkcs11-tool keygen P-384"
 # Like a YubiKey PIV slot 9c key: a login for every signature (CKA_ALWAYS_AUTHENTICATE).
-p11 --keypairgen --key-type EC:prime256v1 --id 9c --label acct-9c --always-auth --usage-sign ||
+t_pkcs11_tool --keypairgen --key-type EC:prime256v1 --id 9c --label acct-9c --always-auth --usage-sign >/dev/null 2>&1 ||
     t_fail "pkcs11-tool keygen --always-auth"
-pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --list-objects --type privkey 2>/dev/null |
+t_pkcs11_tool --list-objects --type privkey 2>/dev/null |
     grep -A8 "label: *acct-9c" | grep -q "always authenticate" || t_fail "acct-9c lacks CKA_ALWAYS_AUTHENTICATE"
 echo 1234 >"$T/softhsm/pin"; chmod 0600 "$T/softhsm/pin"
 
-perl_lacme() { lacme --config="$1/lacme.conf" "${@:2}"; }
 
 token="pkcs11:token=acme"
 # keytype, privkey, extra config line
@@ -56,7 +54,7 @@ grep -q "PIN for PKCS#11 token 'acme'" "$d/tty.log" || t_fail "no PIN prompt on 
 ! grep -q 1234 "$d/tty.log" || t_fail "the PIN was echoed on the terminal"
 t_perl_lacme_conf "$d"
 t_certs_conf "$d" www "prompt.example.org"
-perl_lacme "$d" --socket="$d/run/S.lacme" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+t_perl_lacme "$d" --socket="$d/run/S.lacme" newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
     t_fail "prompt: newOrder failed: $(cat "$d/order.log")"
 t_verify_chain "$d/www.pem" "prompt.example.org"
 t_pass "p256 key with the PIN typed at a terminal prompt (no echo), accountd on a UNIX socket"

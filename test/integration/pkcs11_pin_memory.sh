@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 t_pkcs11_shim
 t_softhsm_init acme
-pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen \
+t_pkcs11_tool --keypairgen \
     --key-type EC:prime256v1 --id 02 --label account >/dev/null 2>&1 || t_fail "keygen"
 echo 0000 >"$T/pin"; chmod 0600 "$T/pin"
 export LACME_SHIM_LOGINS_FILE="$T/logins"

@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 t_pkcs11_shim
 t_softhsm_init acme
-pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen \
+t_pkcs11_tool --keypairgen \
     --key-type EC:prime256v1 --id 9c --label signature --always-auth >/dev/null 2>&1 || t_fail "keygen"
 echo 1234 >"$T/pin"; chmod 0600 "$T/pin"
 printf 'privkey = pkcs11:token=acme;object=signature\npin-file = %s\npkcs11-module = %s\npin-state-dir = %s\n' \

@@ -16,7 +16,7 @@ echo 1234 >"$T/pin"; echo 9876 >"$T/wrong-pin"; chmod 0600 "$T/pin" "$T/wrong-pi
 mod="--pkcs11-module=$TPM2_PKCS11_MODULE"
 # Rejected PINs are remembered in the test's own directory, not in root's cache.
 state="--pin-state-dir=$T/pin-state"
-acd() { "$ACCOUNTD" --config=/dev/null "$mod" "$state" --stdio "$@" </dev/null | cat; return "${PIPESTATUS[0]}"; }
+acd() { t_accountd_once "$mod" "$state" "$@"; }
 
 out=$("$ACCOUNTD" --config=/dev/null --list-keys "$mod" "$state" --privkey="pkcs11:token=acme?pin-value=1234" 2>&1)
 for label in acct-rsa acct-p256; do

@@ -19,7 +19,6 @@ acct="$T/account"; mkdir -p "$acct"
 t_keygen "$acct/account.key" rsa2048
 echo "privkey = file:$acct/account.key" >"$acct/accountd.conf"
 
-perl_lacme() { lacme --config="$1/lacme.conf" "${@:2}"; }
 
 setup() {  # setup DIR: lacme.conf with our webserver and Perl's accountd (--stdio)
     mkdir -p "$1"
@@ -29,14 +28,14 @@ setup() {  # setup DIR: lacme.conf with our webserver and Perl's accountd (--std
 order() {  # order DIR NAME DOMAIN...: newOrder with --debug, chain verified
     local d=$1 name=$2; shift 2
     t_certs_conf "$d" "$name" "$@"
-    perl_lacme "$d" --debug newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
+    t_perl_lacme "$d" --debug newOrder --config-certs="$d/certs.conf" --force >"$d/order.log" 2>&1 ||
         t_fail "newOrder failed: $(tail -20 "$d/order.log")"
     t_verify_chain "$d/$name.pem" "$@"
 }
 
 # (a) direct TCP
 d="$T/tcp"; setup "$d"
-perl_lacme "$d" account --register --tos-agreed >"$d/register.log" 2>&1 || true  # Perl's empty update is refused by pebble
+t_perl_lacme "$d" account --register --tos-agreed >"$d/register.log" 2>&1 || true  # Perl's empty update is refused by pebble
 grep -q '^Key ID: https' "$d/register.log" || t_fail "registration failed: $(cat "$d/register.log")"
 order "$d" www www.tcp.example.org tcp.example.org
 # The master passes DEBUG=1 down: our request lines prove OUR webserver answered pebble.

@@ -3,6 +3,8 @@
 // utilities. Header-only; shared by every unit test executable (#include "test/support/temp_dir.hpp").
 #pragma once
 
+#include "common/path.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,8 +25,7 @@ class temp_dir {
 public:
     temp_dir()
     {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/lacme-unit.XXXXXX";
+        std::string tmpl = temp_directory() + "/lacme-unit.XXXXXX";
         std::vector<char> name(tmpl.begin(), tmpl.end());
         name.push_back('\0');
         if (::mkdtemp(name.data()) == nullptr)
