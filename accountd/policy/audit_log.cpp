@@ -2,11 +2,8 @@
 #include "accountd/policy/audit_log.hpp"
 
 #include "common/error.hpp"
-#include "common/fd_io.hpp"
 
-#include <fcntl.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -52,16 +49,14 @@ std::string format_audit_record(const audit_record& record)
     return text;
 }
 
-audit_log::audit_log(const std::string& destination)
+audit_log::audit_log(const std::string& destination, logger& log)
 {
     if (destination == "syslog") {
         ::openlog("lacme-accountd", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
         return;
     }
-    path_ = destination;
-    file_ = unique_fd(::open(destination.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
-    if (!file_)
-        throw_errno("can't open audit log " + destination);
+    file_.emplace(destination, sync_slots, log);
+    commits_.emplace(sync_slots, [this](std::size_t slot) { file_->sync(slot); });
 }
 
 audit_log::~audit_log()
@@ -70,20 +65,19 @@ audit_log::~audit_log()
         ::closelog();
 }
 
-void audit_log::write(const audit_record& record)
+std::optional<audit_ticket> audit_log::append(const audit_record& record)
 {
     const std::string line = format_audit_record(record);
     if (!file_) {
         ::syslog(LOG_AUTHPRIV | (record.signed_ ? LOG_INFO : LOG_WARNING), "%s", line.c_str());
-        return;
+        return std::nullopt;
     }
-    {
-        const std::lock_guard lock(mutex_);  // one whole line at a time
-        write_all(file_.get(), line + "\n", "audit log " + path_);
-    }
-    // Outside the lock: the event loops' syncs overlap, and each covers every line written before it.
-    if (::fdatasync(file_.get()) != 0)
-        throw_errno("can't sync audit log " + path_);
+    return audit_ticket{commits_->append([&] { file_->append(line + "\n"); })};
+}
+
+void audit_log::await(audit_ticket ticket)
+{
+    commits_->await(ticket.record);
 }
 
 }  // namespace lacme::accountd

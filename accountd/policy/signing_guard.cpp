@@ -18,7 +18,7 @@ signing_guard::signing_guard(std::optional<signing_policy> policy, const std::op
     if (policy_ && policy_->max_orders_per_hour > 0)
         orders_.emplace(*policy_->state_directory, policy_->label, policy_->max_orders_per_hour);
     if (audit_destination)
-        audit_ = std::make_unique<audit_log>(*audit_destination);
+        audit_ = std::make_unique<audit_log>(*audit_destination, log_);
 }
 
 signing_guard::verdict signing_guard::authorize(const signing_input_check& request,
@@ -65,20 +65,32 @@ void signing_guard::record_refusal(const policy_decision& decision, const std::s
     if (!audit_)
         return;
     try {
-        audit_->write({now, policy_ ? policy_->label : "", caller_, std::string(operation_name(decision.request.op)),
-                       decision.request.identifiers, false, reason});
+        // Not awaited: nothing leaves, and the next signature's sync takes it to the disk.
+        (void)audit_->append({now, policy_ ? policy_->label : "", caller_, std::string(operation_name(decision.request.op)),
+                              decision.request.identifiers, false, reason});
     } catch (const error& e) {
         log_.error(e.what());  // refused anyway
     }
 }
 
-std::optional<std::string> signing_guard::record_signature(const authorization& grant,
-                                                           std::chrono::system_clock::time_point now)
+signing_guard::signature_record signing_guard::record_signature(const authorization& grant,
+                                                                std::chrono::system_clock::time_point now)
 {
     if (!grant.audited)
-        return std::nullopt;
+        return {};
     try {
-        audit_->write({now, policy_ ? policy_->label : "", caller_, grant.operation, grant.identifiers, true, {}});
+        return {std::nullopt,
+                audit_->append({now, policy_ ? policy_->label : "", caller_, grant.operation, grant.identifiers, true, {}})};
+    } catch (const error& e) {
+        log_.error(e.what());
+        return {std::string(audit_failure), std::nullopt};
+    }
+}
+
+std::optional<std::string> signing_guard::await_record(audit_ticket ticket)
+{
+    try {
+        audit_->await(ticket);
         return std::nullopt;
     } catch (const error& e) {
         log_.error(e.what());

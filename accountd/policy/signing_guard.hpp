@@ -42,11 +42,17 @@ public:
     verdict authorize(const signing_input_check& request,
                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-    // Thread-safe. The audit record of a signature about to leave; the refusal reason when it
-    // cannot be written (the signature must then not leave).
-    std::optional<std::string> record_signature(const authorization& grant,
-                                                std::chrono::system_clock::time_point now =
-                                                    std::chrono::system_clock::now());
+    // What may happen to a signature whose record record_signature() wrote.
+    struct signature_record {
+        std::optional<std::string> refusal;  // the record cannot be written: the signature must not leave
+        std::optional<audit_ticket> pending;  // written, not on disk yet: await_record() first
+    };
+    // Thread-safe, does not wait for the disk. Writes the audit record of a signature about to leave.
+    signature_record record_signature(const authorization& grant,
+                                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+    // Thread-safe, blocks until the record is on disk (never call it on an event loop). The
+    // refusal reason when it will never be (the signature must then not leave).
+    std::optional<std::string> await_record(audit_ticket ticket);
 
 private:
     std::optional<std::string> check_rate(std::chrono::system_clock::time_point now);

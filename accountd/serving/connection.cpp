@@ -3,6 +3,8 @@
 
 #include "common/uv/error.hpp"
 
+#include <memory>
+
 namespace lacme::accountd {
 namespace {
 
@@ -15,17 +17,31 @@ constexpr std::size_t max_queued_bytes = 1024 * 1024;
 
 }  // namespace
 
-// A signature computed on the worker pool. Holds copies of everything it needs; the connection
-// clears `owner` if it goes away first.
-struct connection::sign_job {
+// Work on libuv's pool for one connection; the connection clears `owner` if it goes away first.
+struct connection::pool_job {
     uv_work_t req{};
     connection* owner;  // touched on the loop thread only
-    const signing_service* service;
-    std::string line;
-    admitted_request request;
-    std::string response;
+    std::function<void()> work;
+    std::function<void(connection&)> done;
+};
+
+namespace {
+
+struct signing_result {
+    std::string response;  // the response line, or why signing failed
     bool failed = false;
 };
+
+signing_result sign_catching(const signing_service& service, const std::string& line)
+{
+    try {
+        return {service.sign(line), false};
+    } catch (const std::exception& e) {
+        return {e.what(), true};
+    }
+}
+
+}  // namespace
 
 connection::connection(signing_service& service, std::string id, uv::handle_ptr<uv_stream_t> input,
                        uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished)
@@ -178,61 +194,54 @@ void connection::process_next()
     }
 }
 
-void connection::sign_inline(const std::string& line, const admitted_request& request)
+void connection::run_on_pool(std::function<void()> work, std::function<void(connection&)> done, phase meanwhile)
 {
-    std::string response;
-    bool failed = false;
-    try {
-        response = service_.sign(line);
-    } catch (const std::exception& e) {
-        response = e.what();
-        failed = true;
-    }
-    deliver(std::move(response), request, failed);
-}
-
-void connection::queue_signature(std::string line, admitted_request request)
-{
-    auto job = std::make_unique<sign_job>();
+    auto job = std::make_unique<pool_job>();
     job->owner = this;
-    job->service = &service_;
-    job->line = std::move(line);
-    job->request = std::move(request);
+    job->work = std::move(work);
+    job->done = std::move(done);
     job->req.data = job.get();
     const int rc = uv_queue_work(
-        loop_, &job->req,
-        [](uv_work_t* req) {
-            auto* j = static_cast<sign_job*>(req->data);
-            try {
-                j->response = j->service->sign(j->line);
-            } catch (const std::exception& e) {
-                j->response = e.what();
-                j->failed = true;
-            }
-        },
+        loop_, &job->req, [](uv_work_t* req) { static_cast<pool_job*>(req->data)->work(); },
         [](uv_work_t* req, int) {
-            const std::unique_ptr<sign_job> j(static_cast<sign_job*>(req->data));
-            if (j->owner != nullptr)
-                j->owner->on_signed(*j);
+            const std::unique_ptr<pool_job> j(static_cast<pool_job*>(req->data));
+            if (j->owner == nullptr)
+                return;
+            j->owner->in_flight_ = nullptr;
+            j->done(*j->owner);
         });
     if (rc != 0) {
-        service_.log().info("[" + id_ + "] " + error_text(std::string("queueing signature: ") + uv_strerror(rc)));
+        service_.log().info("[" + id_ + "] " + error_text(std::string("queueing work: ") + uv_strerror(rc)));
         finish(false);
         return;
     }
     in_flight_ = job.release();  // owned by the work request until its completion callback
-    phase_ = phase::signing;
+    phase_ = meanwhile;
 }
 
-void connection::on_signed(sign_job& job)
+void connection::sign_inline(const std::string& line, const admitted_request& request)
 {
-    in_flight_ = nullptr;
+    auto result = sign_catching(service_, line);
+    deliver(std::move(result.response), request, result.failed);
+}
+
+void connection::queue_signature(std::string line, admitted_request request)
+{
+    auto result = std::make_shared<signing_result>();
+    run_on_pool([service = &service_, line = std::move(line), result] { *result = sign_catching(*service, line); },
+                [request = std::move(request), result](connection& c) {
+                    c.on_signed(std::move(result->response), request, result->failed);
+                },
+                phase::signing);
+}
+
+void connection::on_signed(std::string response, const admitted_request& request, bool failed)
+{
     if (phase_ != phase::signing)
         return;  // closed meanwhile (timeout)
     phase_ = phase::answering;
-    deliver(std::move(job.response), job.request, job.failed);
-    process_next();
-    update_idle_timer();
+    deliver(std::move(response), request, failed);
+    resume();
 }
 
 void connection::deliver(std::string response, const admitted_request& request, bool failed)
@@ -243,12 +252,48 @@ void connection::deliver(std::string response, const admitted_request& request, 
         finish(false);
         return;
     }
-    if (auto refusal = service_.release(id_, request)) {
-        write(std::move(*refusal));
+    auto step = service_.release(id_, request);
+    if (step.pending) {
+        await_record(std::move(response), request, *step.pending);
+        return;
+    }
+    if (step.refusal_line) {
+        write(std::move(*step.refusal_line));
         finish(true);
         return;
     }
     write(std::move(response));
+}
+
+void connection::await_record(std::string response, admitted_request request, audit_ticket ticket)
+{
+    auto failure = std::make_shared<std::optional<std::string>>();
+    run_on_pool([service = &service_, ticket, failure] { *failure = service->await_record(ticket); },
+                [response = std::move(response), request = std::move(request), failure](connection& c) {
+                    c.on_record_awaited(response, request, *failure);
+                },
+                phase::committing);
+}
+
+void connection::on_record_awaited(std::string response, const admitted_request& request,
+                                   const std::optional<std::string>& failure)
+{
+    if (phase_ != phase::committing)
+        return;  // closed meanwhile (timeout)
+    phase_ = phase::answering;
+    if (auto refusal = service_.released(id_, request, failure)) {
+        write(std::move(*refusal));
+        finish(true);
+    } else {
+        write(std::move(response));
+    }
+    resume();
+}
+
+void connection::resume()
+{
+    process_next();
+    update_idle_timer();
 }
 
 void connection::write(std::string data)

@@ -2,7 +2,9 @@
 // One peer of lacme-accountd (a socket connection, or stdin/stdout with --stdio): sends the
 // greeting, then answers each signing input in order, one at a time (the protocol is
 // lock-step). Requests are validated on the loop; in-memory keys sign inline, token-backed keys
-// on libuv's worker pool so that a slow token never stalls the loop. A peer that makes no
+// on libuv's worker pool so that a slow token never stalls the loop. A signature whose audit
+// record must reach the disk first waits for it on the pool too, so that the loop's other
+// connections go on meanwhile and their records share the same sync. A peer that makes no
 // progress (sends no complete request, takes none of our output) for the idle timeout is
 // dropped.
 #pragma once
@@ -51,11 +53,12 @@ public:
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
 
 private:
-    struct sign_job;
+    struct pool_job;
 
     enum class phase {
         answering,           // takes the next pending request as soon as there is one
         signing,             // a worker thread computes a signature (in_flight_)
+        committing,          // a worker thread waits until the signature's audit record is on disk
         waiting_for_writes,  // too much unsent output: a write completion resumes us
         closing,             // flushing the last answers, then closing
     };
@@ -72,11 +75,17 @@ private:
     void on_read_end(int status);
     void after_input();
     void process_next();
+    // Runs work on libuv's pool in the given phase, then done on the loop if we are still there.
+    void run_on_pool(std::function<void()> work, std::function<void(connection&)> done, phase meanwhile);
     void sign_inline(const std::string& line, const admitted_request& request);
     void queue_signature(std::string line, admitted_request request);
-    void on_signed(sign_job& job);
-    // Sends a signature (or drops the peer if signing failed).
+    void on_signed(std::string response, const admitted_request& request, bool failed);
+    // Sends a signature once its audit record is on disk (or drops the peer if signing failed).
     void deliver(std::string response, const admitted_request& request, bool failed);
+    void await_record(std::string response, admitted_request request, audit_ticket ticket);
+    void on_record_awaited(std::string response, const admitted_request& request,
+                           const std::optional<std::string>& failure);
+    void resume();
     void write(std::string data);
     void on_written();
     // Flushes what is queued, then closes.
@@ -101,7 +110,7 @@ private:
     phase phase_ = phase::answering;
     input_state input_state_ = input_state::ended;  // until start()
     bool refused_ = false;                            // how the connection ends
-    sign_job* in_flight_ = nullptr;  // owned by its work request; told when we go first
+    pool_job* in_flight_ = nullptr;  // owned by its work request; told when we go first
 };
 
 }  // namespace lacme::accountd

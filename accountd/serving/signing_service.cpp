@@ -60,13 +60,30 @@ admission signing_service::admit(std::string_view connection_id, std::string_vie
     return {admitted_request{std::move(request), std::move(verdict.grant)}, {}};
 }
 
-std::optional<std::string> signing_service::release(std::string_view connection_id, const admitted_request& request)
+signing_service::release_step signing_service::release(std::string_view connection_id, const admitted_request& request)
 {
     if (guard_ != nullptr) {
-        if (auto refusal = guard_->record_signature(request.grant)) {
-            log_refusal(connection_id, *refusal, &request.input);
-            return nosign_line(*refusal);
-        }
+        auto record = guard_->record_signature(request.grant);
+        if (record.pending)
+            return {std::nullopt, record.pending};
+        if (record.refusal)
+            return {released(connection_id, request, record.refusal), std::nullopt};
+    }
+    log_signed(connection_id, request.input);
+    return {};
+}
+
+std::optional<std::string> signing_service::await_record(audit_ticket ticket) const
+{
+    return guard_->await_record(ticket);
+}
+
+std::optional<std::string> signing_service::released(std::string_view connection_id, const admitted_request& request,
+                                                     const std::optional<std::string>& failure)
+{
+    if (failure) {
+        log_refusal(connection_id, *failure, &request.input);
+        return nosign_line(*failure);
     }
     log_signed(connection_id, request.input);
     return std::nullopt;

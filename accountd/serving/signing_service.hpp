@@ -47,9 +47,21 @@ public:
 
     // What a peer sent is logged escaped (no control byte reaches the log) and cut at 1 KiB.
     void log_signed(std::string_view connection_id, const signing_input_check& request);
-    // Just before a signature is sent: its audit record, and log_signed. The refusal line to
-    // send instead when the audit record cannot be written.
-    std::optional<std::string> release(std::string_view connection_id, const admitted_request& request);
+    // What to do with a signature once release() wrote its audit record.
+    struct release_step {
+        std::optional<std::string> refusal_line;  // send this instead, then close
+        // The record is written but not on disk yet: await_record() off the loop, then released().
+        std::optional<audit_ticket> pending;
+    };
+    // Just before a signature is sent: writes its audit record (without waiting for the disk).
+    // Neither field set: logged (log_signed), send it now.
+    release_step release(std::string_view connection_id, const admitted_request& request);
+    // Thread-safe, blocks until the record is on disk (a worker thread, never the loop). The
+    // refusal reason when it will never be.
+    [[nodiscard]] std::optional<std::string> await_record(audit_ticket ticket) const;
+    // After await_record: logs the outcome; the refusal line to send instead of the signature.
+    std::optional<std::string> released(std::string_view connection_id, const admitted_request& request,
+                                        const std::optional<std::string>& failure);
     // NOSIGN, at the verbose level and at most 10 lines at once then one a second (a peer can
     // trigger them at will). Under --quiet only a summary, at most once a minute, at info level.
     void log_refusal(std::string_view connection_id, std::string_view reason,

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // accountd-load: drives a lacme-accountd socket with C concurrent connections of N signatures
 // each, verifies every signature against the JWK of the greeting (with --verify), and prints
-// the rate. Used by the benchmark (bench/accountd) and the concurrency tests.
+// the rate. Used by the benchmark (bench/accountd) and the concurrency tests. Each request is a
+// newOrder for its own name, r<connection>-<n>.example.org; --received=FILE writes the name of
+// every request whose signature came back, one a line (the audit log durability test matches
+// them with the audit records, after killing the daemon under load).
 //
-// usage: accountd-load SOCKET CONNECTIONS SIGNATURES [--verify]
+// usage: accountd-load SOCKET CONNECTIONS SIGNATURES [--verify] [--received=FILE]
 #include "common/accountd_protocol.hpp"
 #include "common/base64url.hpp"
 #include "common/error.hpp"
@@ -19,9 +22,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,9 +81,13 @@ private:
 };
 
 // Prepared before the clock starts, so the measurement is the daemon's work, not ours.
-// A newOrder, which a signing policy (bench/accountd's policy row) classifies and checks in full.
-constexpr std::string_view order_payload = R"({"identifiers":[{"type":"dns","value":"www.example.org"}]})";
+// The name a request orders.
+std::string request_name(int connection, int n)
+{
+    return "r" + std::to_string(connection) + "-" + std::to_string(n) + ".example.org";
+}
 
+// A newOrder, which a signing policy (bench/accountd's policy row) classifies and checks in full.
 std::vector<std::string> signing_inputs(int connection, int count, const std::string& alg)
 {
     std::vector<std::string> inputs;
@@ -86,9 +95,15 @@ std::vector<std::string> signing_inputs(int connection, int count, const std::st
         const nlohmann::json header = {{"alg", alg}, {"nonce", "n" + std::to_string(i)},
                                        {"url", "https://acme.test/order/" + std::to_string(connection)},
                                        {"kid", "https://acme.test/acct/1"}};
-        inputs.push_back(base64url_encode(header.dump()) + "." + base64url_encode(std::string_view(order_payload)));
+        const nlohmann::json payload = {{"identifiers", {{{"type", "dns"}, {"value", request_name(connection, i)}}}}};
+        inputs.push_back(base64url_encode(header.dump()) + "." + base64url_encode(payload.dump()));
     }
     return inputs;
+}
+
+bool is_signature(std::string_view answer)
+{
+    return !answer.empty() && !answer.starts_with(accountd_refusal_prefix);
 }
 
 jws_algorithm algorithm_named(const std::string& name)
@@ -103,14 +118,33 @@ jws_algorithm algorithm_named(const std::string& name)
 
 int main(int argc, char** argv)
 {
-    if (argc < 4 || argc > 5 || (argc == 5 && std::string(argv[4]) != "--verify")) {
-        std::cerr << "usage: accountd-load SOCKET CONNECTIONS SIGNATURES [--verify]\n";
+    bool verify = false;
+    std::optional<std::string> received_path;
+    bool usage_ok = argc >= 4;
+    for (int i = 4; i < argc && usage_ok; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--verify")
+            verify = true;
+        else if (arg.starts_with("--received="))
+            received_path = std::string(arg.substr(std::string_view("--received=").size()));
+        else
+            usage_ok = false;
+    }
+    if (!usage_ok) {
+        std::cerr << "usage: accountd-load SOCKET CONNECTIONS SIGNATURES [--verify] [--received=FILE]\n";
         return 2;
     }
     const std::string path = argv[1];
     const int connections = std::stoi(argv[2]);
     const int signatures = std::stoi(argv[3]);
-    const bool verify = argc == 5;
+    std::ofstream received;
+    if (received_path) {
+        received.open(*received_path, std::ios::trunc);
+        if (!received) {
+            std::cerr << "accountd-load: can't write " << *received_path << "\n";
+            return 1;
+        }
+    }
     std::atomic<long> failures{0};
     std::atomic<long> done{0};
     std::string alg_name;
@@ -142,8 +176,14 @@ int main(int argc, char** argv)
                     const std::lock_guard lock(mutex);
                     alg_name = greeting.alg;
                 }
+                int n = 0;
                 for (const std::string& input : inputs[static_cast<std::size_t>(c)]) {
                     const std::string answer = peer.sign(input);
+                    if (received_path && is_signature(answer)) {
+                        const std::lock_guard lock(mutex);
+                        received << request_name(c, n) << "\n";
+                    }
+                    ++n;
                     if (verify) {
                         const auto sig = base64url_decode(answer);
                         if (!sig || !jws_verify(key.get(), alg, input,
@@ -162,6 +202,10 @@ int main(int argc, char** argv)
     }
     for (auto& t : threads)
         t.join();
+    if (received_path && !received.flush()) {
+        std::cerr << "accountd-load: can't write " << *received_path << "\n";
+        return 1;
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << alg_name << " connections=" << connections << " signatures=" << done.load()
               << " failures=" << failures.load() << " seconds=" << seconds

@@ -328,7 +328,11 @@ BOOST_AUTO_TEST_CASE(allowed_request_is_audited_when_released)
     BOOST_REQUIRE(admitted.request);
     BOOST_TEST(admitted.request->grant.audited);
     BOOST_TEST(audit_lines(dir.file("audit")).empty());  // not before the signature exists
-    BOOST_TEST(!service.release("c1", *admitted.request));
+    const auto step = service.release("c1", *admitted.request);
+    BOOST_TEST(!step.refusal_line);
+    BOOST_REQUIRE(step.pending);  // written, to be awaited before the signature leaves
+    BOOST_TEST(!service.await_record(*step.pending));
+    BOOST_TEST(!service.released("c1", *admitted.request, std::nullopt));
     const auto lines = audit_lines(dir.file("audit"));
     BOOST_REQUIRE(lines.size() == 1u);
     BOOST_TEST(lines[0]["outcome"] == "signed");
@@ -343,8 +347,25 @@ BOOST_AUTO_TEST_CASE(unwritable_audit_log_refuses_the_signature)
     const lacme::test::stderr_capture captured;
     const auto admitted = service.admit("c1", valid_line());
     BOOST_REQUIRE(admitted.request);  // no policy: everything allowed
-    BOOST_TEST(service.release("c1", *admitted.request).value_or("") == "NOSIGN audit log cannot be written\n");
+    const auto step = service.release("c1", *admitted.request);
+    BOOST_TEST(!step.pending);
+    BOOST_TEST(step.refusal_line.value_or("") == "NOSIGN audit log cannot be written\n");
     BOOST_TEST(captured.text().find("can't write audit log /dev/full") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(record_that_never_reaches_the_disk_refuses_the_signature)
+{
+    const lacme::test::temp_dir dir;
+    guarded_service g(std::nullopt, dir.file("audit"));
+    signing_service& service = g.service;
+    const lacme::test::stderr_capture captured;
+    const auto admitted = service.admit("c1", valid_line());
+    BOOST_REQUIRE(admitted.request);
+    const auto step = service.release("c1", *admitted.request);
+    BOOST_REQUIRE(step.pending);
+    BOOST_TEST(service.released("c1", *admitted.request, std::string("audit log cannot be written")).value_or("") ==
+               "NOSIGN audit log cannot be written\n");
+    BOOST_TEST(captured.text().find("NOSIGN [audit log cannot be written]") != std::string::npos, captured.text());
 }
 
 BOOST_AUTO_TEST_CASE(rate_limit_refuses_the_order_past_the_limit_only)
