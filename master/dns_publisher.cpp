@@ -6,18 +6,8 @@
 #include "master/dns_journal.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace lacme::master {
-namespace {
-
-std::string lowercase(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-}  // namespace
 
 dns_publisher::dns_publisher(uv_loop_t* loop, const certificate_section& section, logger& log)
     : loop_(loop),
@@ -43,7 +33,7 @@ std::optional<std::string> dns_publisher::refusal(const dns01_request& request) 
     const auto identifiers = section_.identifiers();
     for (const auto& r : request.records) {
         const bool ours = std::any_of(identifiers.begin(), identifiers.end(), [&](const std::string& id) {
-            return lowercase(dns01_record_name(id)) == lowercase(r.name);
+            return ascii_lower(dns01_record_name(id)) == ascii_lower(r.name);
         });
         if (!ours)
             return r.name + " is not the record of a name of this certificate";
