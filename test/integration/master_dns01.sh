@@ -52,12 +52,15 @@ adds_removed() {
     done <"$T/hook.log"
 }
 
-# 1. wildcard + apex, issued; every record removed.
+# 1. wildcard + apex, issued beside an http-01 section in the same run; every record removed.
 dns_section "$T/conf/wild.conf" wild "127.0.0.1:$DNS_PORT"
+t_section "$T/conf/wild.conf" www p256 www.example.net
 lacme_order "$T/conf/wild.conf" 2>"$T/wild.log" || t_fail "dns-01 order failed: $(cat "$T/wild.log")"
 t_verify_chain "$T/conf/wild.pem" example.org '\*.example.org'
+t_verify_chain "$T/conf/www.pem" www.example.net
 [ "$(grep -c '^add _acme-challenge.example.org ' "$T/hook.log")" -eq 2 ] || t_fail "expected 2 adds: $(cat "$T/hook.log")"
-t_pass "wildcard + apex certificate issued through dns-01 and the hook"
+grep -q 'example.net' "$T/hook.log" && t_fail "the http-01 section went through the hook"
+t_pass "wildcard + apex certificate issued through dns-01 and the hook, an http-01 one beside it"
 adds_removed
 no_txt_left
 [ ! -e "$T/conf/.wild.pem.lacme-dns" ] || t_fail "journal left behind: $(cat "$T/conf/.wild.pem.lacme-dns")"
