@@ -16,7 +16,7 @@ dns_publisher::dns_publisher(uv_loop_t* loop, const certificate_section& section
       prefix_("[" + section.name + "] "),
       journal_(dns_journal_path(section.reference_certificate())),
       published_(read_dns_journal(journal_)),
-      discard_(loop, [this] { propagation_.reset(); })
+      discard_(loop, [this] { finished_.reset(); })
 {
 }
 
@@ -148,6 +148,7 @@ void dns_publisher::hooks_done()
         return complete(op.failure);
     propagation_ = std::make_unique<dns_propagation>(loop_, section_, op.records, prefix_, log_,
                                                      [this](std::optional<std::string> failure) {
+                                                         finished_ = std::move(propagation_);
                                                          discard_.start(std::chrono::milliseconds(0));
                                                          complete(failure);
                                                      });

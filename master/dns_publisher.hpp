@@ -75,6 +75,7 @@ private:
     std::optional<operation> current_;
     std::unique_ptr<dns_hook_run> hook_;
     std::unique_ptr<dns_propagation> propagation_;
+    std::unique_ptr<dns_propagation> finished_;
     uv::timer discard_;  // destroys a finished propagation check outside of its own callbacks
     bool client_ended_ = false;
 };
