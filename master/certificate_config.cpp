@@ -216,12 +216,12 @@ std::string_view alias_or(const raw_section& raw, std::string_view alias, std::s
 void check_challenge(certificate_section& s, const std::string& where)
 {
     const bool dns01 = s.challenge == challenge_type::dns_01;
-    for (const auto& name : s.identifiers()) {
+    for (const auto& name : s.identifiers())
         if (name.starts_with("*.") && !dns01)
             s.errors.push_back(where + "wildcard name '" + name + "' needs challenge = dns-01");
-        if (dns01 && !is_requestable_name(name))
-            s.errors.push_back(where + "IP address '" + name + "' can't be validated by dns-01 (use http-01)");
-    }
+    for (const auto& alt : s.subject_alt_names)
+        if (dns01 && alt.type == subject_alt_name::kind::ip)
+            s.errors.push_back(where + "IP address '" + alt.value + "' can't be validated by dns-01 (use http-01)");
     if (dns01 && !s.dns_hook)
         s.errors.push_back(where + "challenge = dns-01 needs dns-hook");
 }

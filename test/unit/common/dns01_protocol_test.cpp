@@ -44,7 +44,8 @@ BOOST_AUTO_TEST_CASE(malformed_requests_are_refused)
 {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"dns-01 add _acme-challenge.example.org " + value, "dns-01: unknown request"},
-        {"dns-01 publish", "dns-01: unknown request"},
+        {"dns-01 publish", "dns-01: expected NAME VALUE pairs"},
+        {"dns-01 ", "dns-01: unknown request"},
         {"dns-01 publish _acme-challenge.example.org", "dns-01: expected NAME VALUE pairs"},
         {"dns-01 publish example.org " + value, "dns-01: invalid record name example.org"},
         {"dns-01 publish _acme-challenge.example.org. " + value, "dns-01: invalid record name _acme-challenge.example.org."},
