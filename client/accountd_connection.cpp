@@ -55,4 +55,12 @@ std::string accountd_connection::sign(std::string_view signing_input)
     return signature;
 }
 
+std::string accountd_connection::ask_master(std::string_view request)
+{
+    std::string line(request);
+    line += "\r\n";
+    write_all(fd_.get(), line, "to the master");
+    return read_line();
+}
+
 }  // namespace lacme::client

@@ -25,6 +25,9 @@ public:
     // BASE64URL(signature) for a signing input "B64(header).B64(payload)".
     std::string sign(std::string_view signing_input);
     [[nodiscard]] std::size_t signatures() const noexcept { return signatures_; }
+    // A request to the master that relays this connection (common/dns01_protocol.hpp): sends the
+    // line, returns the master's one-line answer.
+    std::string ask_master(std::string_view request);
 
 private:
     std::string read_line();

@@ -5,6 +5,7 @@
 // several vantage points, and the order is ready only once every fetch is answered.
 #pragma once
 
+#include "client/challenge_responses.hpp"
 #include "client/run_log.hpp"
 
 #include "common/unique_fd.hpp"
@@ -17,12 +18,18 @@
 
 namespace lacme::client {
 
-class challenge_files {
+class challenge_files final : public challenge_responses {
 public:
     explicit challenge_files(run_log& log);
-    ~challenge_files();
-    challenge_files(const challenge_files&) = delete;
-    challenge_files& operator=(const challenge_files&) = delete;
+    ~challenge_files() override;
+
+    [[nodiscard]] std::string_view type() const noexcept override { return "http-01"; }
+    void stage(std::string_view, const std::string& token, std::string_view key_authorization) override
+    {
+        write(token, key_authorization);
+    }
+    void publish() override {}  // the files are served as soon as they are written
+    void wait_for_validation(std::chrono::milliseconds longest) override { wait_for_fetches(longest); }
 
     // Writes TOKEN with the key authorization; an existing file is left alone with a warning
     // (as lacme does). Throws lacme::error on I/O errors.

@@ -64,6 +64,10 @@ client_config parse_client_config(std::string_view json_text)
             config.tls.ca_file = v;
         } else if (key == "preferred-chain") {
             config.preferred_chain = v;
+        } else if (key == "challenge") {
+            if (v != "http-01" && v != "dns-01")
+                throw lacme::error("client configuration: challenge must be http-01 or dns-01");
+            config.challenge = v;
         }
         // Everything else (user, group, command, socket...) is the master's business.
     }

@@ -23,6 +23,7 @@ struct client_config {
     std::chrono::seconds timeout{30};  // polling limit of each wait; 0: none (as lacme)
     tls_settings tls;
     std::string preferred_chain;  // issuer CN of the chain's top certificate ("" = CA's default)
+    std::string challenge = "http-01";  // "dns-01": only from our master (common/dns01_protocol.hpp)
 };
 
 // Throws lacme::error for malformed JSON or a bad value (named).

@@ -105,6 +105,7 @@ int run(int argc, char** argv, lacme::logger& out)
     } else if (command == "newOrder") {
         order_request request;
         request.preferred_chain = config.preferred_chain;
+        request.challenge = config.challenge;
         for (const auto& a : args) {
             if (a.starts_with("--replaces="))
                 request.replaces = a.substr(11);

@@ -15,6 +15,7 @@ struct order_request {
     std::string csr_der;
     std::string replaces;            // ARI certificate identifier of the certificate being renewed
     std::string preferred_chain;     // issuer CN; "" for the CA's default chain
+    std::string challenge = "http-01";  // or "dns-01" (client_config's challenge)
 };
 
 // {"type":"ip"|"dns","value":...}; IPv6 addresses are normalised (RFC 8738 §3 wants RFC 5952).

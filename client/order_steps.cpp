@@ -48,33 +48,41 @@ std::string authorization_failure(const nlohmann::json& authz)
            printable_for_log(string_member(authz, "status"), 30) + (reason.empty() ? "" : ": " + reason);
 }
 
-const nlohmann::json* http01_challenge(const nlohmann::json& authz)
+const nlohmann::json* challenge_of_type(const nlohmann::json& authz, std::string_view type)
 {
     const nlohmann::json* challenge = nullptr;
     if (const auto chs = authz.find("challenges"); chs != authz.end() && chs->is_array())
         for (const auto& ch : *chs)
-            if (ch.is_object() && string_member(ch, "type") == "http-01")
+            if (ch.is_object() && string_member(ch, "type") == type)
                 challenge = &ch;
     return challenge;
 }
 
-// Writes the key authorization of a pending authorization's http-01 challenge; the challenge
-// POST to send when the challenge is not already being processed.
-std::optional<signed_post> prepare_challenge(acme_session& session, const nlohmann::json& authz, challenge_files& files)
+std::string identifier_value(const nlohmann::json& authz)
 {
-    const nlohmann::json* challenge = http01_challenge(authz);
+    const auto it = authz.find("identifier");
+    return it != authz.end() && it->is_object() ? string_member(*it, "value") : std::string();
+}
+
+// Stages the key authorization of a pending authorization's challenge; the challenge POST to
+// send when the challenge is not already being processed.
+std::optional<signed_post> prepare_challenge(acme_session& session, const nlohmann::json& authz,
+                                             challenge_responses& responses)
+{
+    const std::string type(responses.type());
+    const nlohmann::json* challenge = challenge_of_type(authz, type);
     if (!challenge)
-        throw acme_error("Missing 'http-01' challenge in server response for '" + describe_identifier(authz) + "'");
+        throw acme_error("Missing '" + type + "' challenge in server response for '" + describe_identifier(authz) + "'");
     const std::string token = string_member(*challenge, "token");
     // The token becomes a file name in the cwd: nothing but base64url, ever.
     if (token.empty() || token.size() > 256 || !is_base64url_alphabet(token))
         throw acme_error("Invalid challenge token " + printable_for_log(token, 80));
     const std::string url = string_member(*challenge, "url");
     if (url.empty())
-        throw acme_error("http-01 challenge for " + describe_identifier(authz) + " has no URL");
+        throw acme_error(type + " challenge for " + describe_identifier(authz) + " has no URL");
     // Before the file exists: a URL the client would refuse must not leave a file behind either.
     check_ca_url(session.directory_url(), url);
-    files.write(token, token + "." + session.accountd().thumbprint());
+    responses.stage(identifier_value(authz), token, token + "." + session.accountd().thumbprint());
     const std::string status = string_member(*challenge, "status");
     if (status == "pending" || status.empty())
         return signed_post{.url = url, .payload = nlohmann::json::object()};
@@ -121,7 +129,7 @@ placed_order place_order(acme_session& session, const order_request& request)
     return {*url, std::move(order), std::move(r)};
 }
 
-authorization_work authorize_all(acme_session& session, const nlohmann::json& order, challenge_files& files)
+authorization_work authorize_all(acme_session& session, const nlohmann::json& order, challenge_responses& challenges)
 {
     authorization_work work;
     if (string_member(order, "status") != "pending")
@@ -143,10 +151,11 @@ authorization_work authorize_all(acme_session& session, const nlohmann::json& or
             continue;  // reused authorization: no challenge, no signature
         if (status != "pending")
             throw acme_error(authorization_failure(authz));
-        if (auto answer = prepare_challenge(session, authz, files))
+        if (auto answer = prepare_challenge(session, authz, challenges))
             answers.push_back(std::move(*answer));
         work.answered.push_back(fetches[i]);
     }
+    challenges.publish();
     const auto answered = session.post_all(answers);
     for (std::size_t i = 0; i < answered.size(); ++i)
         if (!answered[i].success())
@@ -155,14 +164,14 @@ authorization_work authorize_all(acme_session& session, const nlohmann::json& or
     return work;
 }
 
-void wait_for_validation(acme_session& session, challenge_files& files, const authorization_work& work)
+void wait_for_validation(acme_session& session, challenge_responses& responses, const authorization_work& work)
 {
     if (!work.challenges_posted)
         return;
     auto longest = std::min<std::chrono::milliseconds>(
         std::chrono::milliseconds(500) * (1 + static_cast<long>(work.answered.size())), std::chrono::seconds(5));
     longest = std::min(longest, session.current_deadline().remaining(longest));
-    files.wait_for_fetches(longest);
+    responses.wait_for_validation(longest);
 }
 
 signed_post finalize_request(const nlohmann::json& order, const std::string& csr_der)

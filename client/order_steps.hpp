@@ -5,7 +5,7 @@
 #pragma once
 
 #include "client/acme_session.hpp"
-#include "client/challenge_files.hpp"
+#include "client/challenge_responses.hpp"
 #include "client/order_request.hpp"
 
 #include <nlohmann/json.hpp>
@@ -32,14 +32,14 @@ struct authorization_work {
     bool challenges_posted = false;
 };
 
-// Fetches every authorization at once; for each pending one writes the http-01 key
-// authorization into `files` and then answers all challenges at once. Valid (reused)
+// Fetches every authorization at once; for each pending one stages the key authorization of its
+// challenge of responses' type, publishes them all, then answers all challenges at once. Valid (reused)
 // authorizations cost nothing more; any other status ends the order with its reason.
-authorization_work authorize_all(acme_session& session, const nlohmann::json& order, challenge_files& files);
+authorization_work authorize_all(acme_session& session, const nlohmann::json& order, challenge_responses& challenges);
 
-// How long to let the CA fetch the challenge files before the first finalize attempt: CAs
-// validate each name from several vantage points, often one after the other.
-void wait_for_validation(acme_session& session, challenge_files& files, const authorization_work& work);
+// How long to let the CA check the challenges before the first finalize attempt: CAs validate
+// each name from several vantage points, often one after the other.
+void wait_for_validation(acme_session& session, challenge_responses& responses, const authorization_work& work);
 
 // The order as it progresses: finalize, poll (after Retry-After or backoff, within the
 // `timeout` polling limit and the session's deadline), and the verdict.

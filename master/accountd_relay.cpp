@@ -2,6 +2,7 @@
 #include "master/accountd_relay.hpp"
 
 #include "common/accountd_protocol.hpp"
+#include "common/dns01_protocol.hpp"
 #include "common/error.hpp"
 #include "common/fd_pair.hpp"
 #include "common/uv/error.hpp"
@@ -67,7 +68,7 @@ accountd_relay::accountd_relay(uv_loop_t* loop, link_opener opener, std::chrono:
     open_link();
 }
 
-accountd_relay::client_end accountd_relay::attach_client()
+accountd_relay::client_end accountd_relay::attach_client(master_requests requests)
 {
     auto [ours, theirs] = make_socket_pair();
     const std::uint64_t id = next_id_++;
@@ -76,7 +77,8 @@ accountd_relay::client_end accountd_relay::attach_client()
         return {std::move(theirs), id};  // ours closes here: the client reads EOF
     }
     auto [it, inserted] =
-        peers_.emplace(id, peer{uv::stream::open(loop_, std::move(ours), max_queued), line_buffer(accountd_max_line)});
+        peers_.emplace(id, peer{uv::stream::open(loop_, std::move(ours), max_queued), line_buffer(accountd_max_line),
+                                std::move(requests)});
     auto& stream = it->second.stream;
     stream.unref();
     stream.on_write_done({}, [this, id](int) { drop_peer(id); });
@@ -102,7 +104,7 @@ std::optional<std::string> accountd_relay::failure_of(std::uint64_t client) cons
 void accountd_relay::close(std::chrono::milliseconds grace)
 {
     retire_link();
-    peers_.clear();
+    end_peers();
     in_flight_.clear();
     in_flight_bytes_ = 0;
     for (auto& child : retired_children_) {
@@ -262,6 +264,12 @@ void accountd_relay::on_peer_data(std::uint64_t id, std::string_view bytes)
     auto& p = it->second;
     p.lines.append(bytes);
     while (auto line = p.lines.next()) {
+        if (is_dns01_line(line->text)) {
+            on_master_request(id, p, line->text);
+            if (peers_.find(id) == peers_.end())
+                return;
+            continue;
+        }
         std::string request_line = framed(*line);
         if (in_flight_bytes_ + request_line.size() > max_queued)
             return drop_peer(id);  // more unanswered requests than any honest client sends
@@ -282,6 +290,23 @@ void accountd_relay::on_peer_data(std::uint64_t id, std::string_view bytes)
         drop_peer(id);
 }
 
+void accountd_relay::on_master_request(std::uint64_t id, peer& p, std::string_view line)
+{
+    auto reply = [this, id](std::string answer_line) { answer(id, std::move(answer_line) + "\r\n"); };
+    if (!p.requests.on_request)
+        return reply(dns01_failed_answer("this run did not ask for dns-01"));
+    p.requests.on_request(line, std::move(reply));
+}
+
+void accountd_relay::end_peers()
+{
+    auto peers = std::move(peers_);
+    peers_.clear();
+    for (auto& [id, p] : peers)
+        if (p.requests.on_end)
+            p.requests.on_end();
+}
+
 void accountd_relay::answer(std::uint64_t id, std::string framed)
 {
     if (const auto it = peers_.find(id); it != peers_.end() && !it->second.stream.write(std::move(framed)))
@@ -291,7 +316,13 @@ void accountd_relay::answer(std::uint64_t id, std::string framed)
 void accountd_relay::drop_peer(std::uint64_t id)
 {
     // Its answers still in flight are discarded when they arrive (their id is gone).
-    peers_.erase(id);
+    const auto it = peers_.find(id);
+    if (it == peers_.end())
+        return;
+    const auto on_end = std::move(it->second.requests.on_end);
+    peers_.erase(it);
+    if (on_end)
+        on_end();
 }
 
 void accountd_relay::fail_client(std::uint64_t id, const std::string& reason)
@@ -314,7 +345,7 @@ void accountd_relay::fail(std::string reason)
     for (const auto& [id, p] : peers_)
         client_failures_.emplace(id, reason);  // a refusal recorded earlier stays
     failure_ = std::move(reason);
-    peers_.clear();  // every client reads EOF
+    end_peers();  // every client reads EOF
     in_flight_.clear();
     in_flight_bytes_ = 0;
 }

@@ -54,7 +54,15 @@ public:
         unique_fd socket;  // the client's end of its private connection
         std::uint64_t id;  // for failure_of
     };
-    client_end attach_client();
+    // The lines a client sends to the master rather than to accountd (common/dns01_protocol.hpp):
+    // on_request gets each with a function that sends the answer (any time later, or never
+    // once the client is gone); on_end runs once when the client's connection is dropped.
+    struct master_requests {
+        std::function<void(std::string_view line, std::function<void(std::string answer)> reply)> on_request;
+        std::function<void()> on_end;
+    };
+    // Without master_requests, such a line is answered "dns-01 failed ...".
+    client_end attach_client(master_requests requests = {});
 
     // Why this client got no signature (refused, did not answer, went away), if it did not.
     [[nodiscard]] std::optional<std::string> failure_of(std::uint64_t client) const;
@@ -71,6 +79,7 @@ private:
     struct peer {
         uv::stream stream;
         line_buffer lines;
+        master_requests requests;
     };
     struct request {
         std::uint64_t client;
@@ -89,6 +98,8 @@ private:
     void on_refusal(std::uint64_t client, std::string refusal);
     void link_died(const std::string& reason);
     void on_peer_data(std::uint64_t id, std::string_view bytes);
+    void on_master_request(std::uint64_t id, peer& p, std::string_view line);
+    void end_peers();
     void answer(std::uint64_t id, std::string framed);
     void drop_peer(std::uint64_t id);
     void fail_client(std::uint64_t id, const std::string& reason);

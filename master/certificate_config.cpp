@@ -30,9 +30,12 @@ struct located_value {
 using raw_section = std::map<std::string, located_value, std::less<>>;
 
 constexpr std::array known_keys = {
-    "CAfile", "certificate", "certificate-chain", "certificate-key", "chmod", "chown", "hash", "keyUsage",
-    "min-days", "mode", "notify", "owner", "preferred-chain", "subject", "subjectAltName", "tlsfeature",
+    "CAfile", "certificate", "certificate-chain", "certificate-key", "challenge", "chmod", "chown",
+    "dns-hook", "dns-propagation-servers", "dns-propagation-timeout", "hash", "keyUsage", "min-days",
+    "mode", "notify", "owner", "preferred-chain", "subject", "subjectAltName", "tlsfeature",
 };
+// A day: propagation that takes longer is a broken setup, and the client's own run limit is lower.
+constexpr long long max_propagation_timeout = 86400;
 // lacme passes `hash` to `openssl req` only when it is one of these.
 constexpr std::array known_hashes = {"md5", "rmd160", "sha1", "sha224", "sha256", "sha384", "sha512"};
 
@@ -54,6 +57,12 @@ bool is_domain_name(std::string_view name)
     }
 }
 
+// A domain name, or a wildcard "*.DOMAIN" (only dns-01 can validate those: make_section checks).
+bool is_requestable_name(std::string_view name)
+{
+    return is_domain_name(name.starts_with("*.") ? name.substr(2) : name);
+}
+
 std::optional<std::string> canonical_ip(const std::string& text)
 {
     unsigned char bytes[16];
@@ -73,7 +82,7 @@ std::vector<subject_alt_name> parse_alt_names(std::string_view text)
         const std::size_t colon = entry.find(':');
         const std::string_view type = entry.substr(0, colon);
         const std::string value(trim(entry.substr(colon == std::string_view::npos ? entry.size() : colon + 1)));
-        if (type == "DNS" && is_domain_name(value)) {
+        if (type == "DNS" && is_requestable_name(value)) {
             names.push_back({subject_alt_name::kind::dns, value});
         } else if (type == "IP" && canonical_ip(value)) {
             names.push_back({subject_alt_name::kind::ip, *canonical_ip(value)});
@@ -125,6 +134,55 @@ void check_extension_value(int nid, const std::string& value)
     X509_EXTENSION_free(extension);
 }
 
+challenge_type parse_challenge(const std::string& text)
+{
+    if (text == "http-01")
+        return challenge_type::http_01;
+    if (text == "dns-01")
+        return challenge_type::dns_01;
+    throw error("expected http-01 or dns-01, got '" + text + "'");
+}
+
+dns_server parse_dns_server(std::string_view text)
+{
+    std::string_view address = text;
+    std::optional<std::uint16_t> port = 53;
+    if (text.starts_with('[')) {  // [IPv6]:PORT
+        const std::size_t close = text.find(']');
+        if (close == std::string_view::npos || (close + 1 < text.size() && text[close + 1] != ':'))
+            throw error("expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got '" + std::string(text) + "'");
+        address = text.substr(1, close - 1);
+        if (close + 1 < text.size())
+            port = parse_number<std::uint16_t>(text.substr(close + 2), 1, 65535);
+    } else if (const std::size_t colon = text.find(':'); colon != std::string_view::npos && text.rfind(':') == colon) {
+        address = text.substr(0, colon);  // IPv4:PORT
+        port = parse_number<std::uint16_t>(text.substr(colon + 1), 1, 65535);
+    }
+    const auto ip = canonical_ip(std::string(address));
+    if (!ip || !port)
+        throw error("expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got '" + std::string(text) + "'");
+    return {*ip, *port};
+}
+
+std::vector<dns_server> parse_dns_servers(const std::string& text)
+{
+    std::vector<dns_server> servers;
+    std::string blanks = text;  // "A, B" or "A B"
+    std::replace(blanks.begin(), blanks.end(), ',', ' ');
+    for (const auto& item : split_on_blanks(blanks))
+        servers.push_back(parse_dns_server(item));
+    return servers;
+}
+
+std::chrono::seconds parse_propagation_timeout(const std::string& text)
+{
+    const auto seconds = parse_number<long long>(text, 1, max_propagation_timeout);
+    if (!seconds)
+        throw error("expected a number of seconds from 1 to " + std::to_string(max_propagation_timeout) + ", got '" +
+                    text + "'");
+    return std::chrono::seconds(*seconds);
+}
+
 std::string check_hash(const std::string& text)
 {
     if (std::find(known_hashes.begin(), known_hashes.end(), text) == known_hashes.end())
@@ -151,6 +209,21 @@ std::string_view alias_or(const raw_section& raw, std::string_view alias, std::s
 {
     const auto it = raw.find(alias);
     return it != raw.end() && !it->second.text.empty() ? alias : key;
+}
+
+// What the challenge type can validate: a wildcard only dns-01 (RFC 8555 §7.1.3), an IP address
+// only http-01 (RFC 8738 §7), and dns-01 needs the hook that publishes its records.
+void check_challenge(certificate_section& s, const std::string& where)
+{
+    const bool dns01 = s.challenge == challenge_type::dns_01;
+    for (const auto& name : s.identifiers())
+        if (name.starts_with("*.") && !dns01)
+            s.errors.push_back(where + "wildcard name '" + name + "' needs challenge = dns-01");
+    for (const auto& alt : s.subject_alt_names)
+        if (dns01 && alt.type == subject_alt_name::kind::ip)
+            s.errors.push_back(where + "IP address '" + alt.value + "' can't be validated by dns-01 (use http-01)");
+    if (dns01 && !s.dns_hook)
+        s.errors.push_back(where + "challenge = dns-01 needs dns-hook");
 }
 
 certificate_section make_section(const std::string& name, std::string origin, const raw_section& raw)
@@ -190,6 +263,12 @@ certificate_section make_section(const std::string& name, std::string origin, co
     read_value(raw, alias_or(raw, "mode", "chmod"), errors, [&](const std::string& v) { s.chmod = parse_mode(v); });
     read_value(raw, "notify", errors, copy_opt(s.notify));
     read_value(raw, "preferred-chain", errors, copy_opt(s.preferred_chain));
+    read_value(raw, "challenge", errors, [&](const std::string& v) { s.challenge = parse_challenge(v); });
+    read_value(raw, "dns-hook", errors, copy_opt(s.dns_hook));
+    read_value(raw, "dns-propagation-servers", errors,
+               [&](const std::string& v) { s.dns_propagation_servers = parse_dns_servers(v); });
+    read_value(raw, "dns-propagation-timeout", errors,
+               [&](const std::string& v) { s.dns_propagation_timeout = parse_propagation_timeout(v); });
 
     const std::string where = s.origin + ": [" + name + "]: ";
     if (s.certificate.empty() && s.certificate_chain.empty())
@@ -200,6 +279,7 @@ certificate_section make_section(const std::string& name, std::string origin, co
         errors.push_back(where + "'subject' is required");
     else if (s.identifiers().empty())
         errors.push_back(where + "no domain name to request (subject CN or subjectAltName)");
+    check_challenge(s, where);
     return s;
 }
 
@@ -262,7 +342,7 @@ std::vector<std::string> certificate_section::identifiers() const
     };
     try {
         const auto entries = parse_subject(subject);
-        if (!entries.empty() && entries.back().nid == NID_commonName && is_domain_name(entries.back().value))
+        if (!entries.empty() && entries.back().nid == NID_commonName && is_requestable_name(entries.back().value))
             add(entries.back().value);
     } catch (const error&) {
         // reported in errors when the section was read

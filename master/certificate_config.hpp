@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The certificate configuration (lacme-certs.conf, lacme-certs.conf.d/*.conf or --config-certs):
 // one section per certificate to issue, with lacme's keys and defaults plus ours
-// (`preferred-chain`, `IP:` entries in subjectAltName).
+// (`preferred-chain`, `IP:` entries in subjectAltName, dns-01 challenges and wildcard names).
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,6 +31,16 @@ struct owner_spec {
     bool operator==(const owner_spec&) const = default;
 };
 
+enum class challenge_type { http_01, dns_01 };
+
+// A DNS server to ask whether a TXT record is visible (dns-propagation-servers).
+struct dns_server {
+    std::string address;  // IPv4 or IPv6, canonical text form
+    std::uint16_t port = 53;
+
+    bool operator==(const dns_server&) const = default;
+};
+
 struct certificate_section {
     std::string name;
     std::string origin;  // "FILE:LINE" of the section header
@@ -47,6 +59,10 @@ struct certificate_section {
     std::optional<mode_t> chmod;
     std::optional<std::string> notify;
     std::optional<std::string> preferred_chain;
+    challenge_type challenge = challenge_type::http_01;
+    std::optional<std::string> dns_hook;            // dns-01: `COMMAND add|remove NAME VALUE` via /bin/sh
+    std::vector<dns_server> dns_propagation_servers;  // empty: the zone's authoritative servers
+    std::chrono::seconds dns_propagation_timeout{120};
     // Values that failed validation, one line each naming FILE:LINE and the key. A section with
     // errors fails on its own; the other sections of the run go on.
     std::vector<std::string> errors;

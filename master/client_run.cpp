@@ -46,7 +46,7 @@ client_run::client_run(uv_loop_t* loop, const child_role& role, accountd_relay* 
     const unique_fd config = config_fd_for(invocation.config);
     unique_fd socket;
     if (relay) {
-        auto end = relay->attach_client();
+        auto end = relay->attach_client(std::move(invocation.master_requests));
         socket = std::move(end.socket);
         relay_client_ = end.id;
     } else {

@@ -39,6 +39,8 @@ struct client_invocation {
     // The certificate section the run is for: its stderr lines are prefixed with "[SECTION] " and
     // the last error line is the failure's reason. Empty: stderr is the master's own.
     std::string section;
+    // dns-01: the section's records, asked for on the accountd socket (master/dns_publisher.hpp).
+    accountd_relay::master_requests master_requests;
 };
 
 struct client_result {

@@ -59,6 +59,7 @@ int run_order_command(master_loop& master)
 
     std::vector<section_run> runs = section_runs(selection.sections);
     plan_sections(runs, cl.min_days, log);
+    remove_stale_dns_records(master, runs);
     look_up_renewal_windows(master, runs);
     if (!master.interrupted() && any_in(runs, section_state::ordering)) {
         try {

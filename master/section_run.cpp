@@ -7,6 +7,7 @@
 #include "master/certificate_install.hpp"
 #include "master/client_capabilities.hpp"
 #include "master/csr.hpp"
+#include "master/dns_publisher.hpp"
 #include "master/notify.hpp"
 #include "master/pending_notify.hpp"
 #include "master/renewal.hpp"
@@ -14,6 +15,7 @@
 #include "master/section_runner.hpp"
 
 #include <algorithm>
+#include <list>
 
 namespace lacme::master {
 namespace {
@@ -156,6 +158,18 @@ bool notify_due(const section_run& run, logger& log)
     return true;
 }
 
+// Runs the loop until every publisher has removed its records; those it could not remove stay
+// in their journal for the next run.
+void remove_published_records(master_loop& master, std::list<dns_publisher>& publishers)
+{
+    for (auto& p : publishers)
+        p.remove_all();
+    uv_run(master.loop(), UV_RUN_DEFAULT);
+    for (const auto& p : publishers)
+        if (p.anything_published() || !p.idle())
+            master.log().warning("some dns-01 records could not be removed: the next run tries again");
+}
+
 // The ARI identifiers go to the client only if it takes --replaces (lacme 0.8's does not).
 void drop_unsupported_replaces(master_loop& master, std::vector<section_run>& runs)
 {
@@ -209,18 +223,49 @@ void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs
             run.state = section_state::kept;  // interrupted: min-days decided
 }
 
+void remove_stale_dns_records(master_loop& master, std::vector<section_run>& runs)
+{
+    std::list<dns_publisher> publishers;
+    for (auto& run : runs) {
+        const auto& section = *run.config;
+        if (!section.dns_hook || section.reference_certificate().empty() || !section.errors.empty())
+            continue;
+        try {
+            if (publishers.emplace_back(master.loop(), section, master.log()).anything_published())
+                master.log().info(tag(run) + "removing the dns-01 records an interrupted run left");
+            else
+                publishers.pop_back();
+        } catch (const error& e) {
+            fail(run, e.what());
+        }
+    }
+    if (!publishers.empty())
+        remove_published_records(master, publishers);
+}
+
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir)
 {
     drop_unsupported_replaces(master, runs);
+    std::list<dns_publisher> publishers;  // stable addresses: the relay calls them back
     section_runner runner(master, master.options().max_concurrent);
     for (auto& run : runs) {
         if (run.state != section_state::ordering)
             continue;
         master.log().debug(tag(run) + "Will request authorization for the order's identifiers");
-        runner.add({run.config->name, order_invocation(master.config(), run, challenge_dir),
-                    [&](client_result r) { install_chain(run, r, master.log()); }});
+        client_invocation invocation = order_invocation(master.config(), run, challenge_dir);
+        if (run.config->challenge == challenge_type::dns_01) {
+            try {
+                invocation.master_requests = publishers.emplace_back(master.loop(), *run.config, master.log()).requests();
+            } catch (const error& e) {
+                fail(run, e.what());
+                continue;
+            }
+            invocation.config["challenge"] = "dns-01";
+        }
+        runner.add({run.config->name, std::move(invocation), [&](client_result r) { install_chain(run, r, master.log()); }});
     }
     runner.run();
+    remove_published_records(master, publishers);
 }
 
 void fail_ordering(std::vector<section_run>& runs, const std::string& reason)

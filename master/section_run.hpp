@@ -43,6 +43,10 @@ std::vector<section_run> section_runs(const std::vector<const certificate_sectio
 // the CSR. Moves planned sections to awaiting_window, ordering, kept or failed.
 void plan_sections(std::vector<section_run>& runs, std::optional<int> min_days, logger& log);
 
+// Phase 1b: the dns-01 records that a killed run left published (its journal) are removed
+// through the section's dns-hook; a bad journal fails its section.
+void remove_stale_dns_records(master_loop& master, std::vector<section_run>& runs);
+
 // Phase 2: asks the CA for each awaiting_window section's renewal window (the client's
 // renewal-info) and moves it to ordering when the window has started, else to kept. No window (a
 // CA without ARI, a client without renewal-info) keeps the min-days decision.

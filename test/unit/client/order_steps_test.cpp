@@ -3,6 +3,7 @@
 #include "canned_ca.hpp"
 
 #include "client/client_error.hpp"
+#include "client/challenge_files.hpp"
 #include "client/order_steps.hpp"
 
 #include "test/support/stderr_capture.hpp"

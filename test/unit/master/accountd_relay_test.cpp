@@ -99,6 +99,37 @@ struct relay_fixture {
 
 BOOST_AUTO_TEST_SUITE(master_accountd_relay)
 
+BOOST_AUTO_TEST_CASE(dns01_lines_go_to_the_master_not_to_accountd)
+{
+    relay_fixture f;
+    std::vector<std::string> requests;
+    std::function<void(std::string)> reply_later;
+    bool ended = false;
+    auto end = f.relay.attach_client({[&](std::string_view line, std::function<void(std::string)> reply) {
+                                          requests.emplace_back(line);
+                                          reply_later = std::move(reply);
+                                      },
+                                      [&] { ended = true; }});
+    endpoint client(std::move(end.socket));
+    std::uint64_t plain_id = 0;
+    auto plain = f.attach(plain_id);  // a client of a run that asked for no dns-01
+    f.links[0]->send(greeting);
+    f.run_until([&] { return client.received == greeting && plain->received == greeting; }, {&client, plain.get()});
+    client.send("dns-01 publish _acme-challenge.example.org V\r\n");
+    f.run_until([&] { return requests.size() == 1; }, {&client});
+    BOOST_TEST(requests[0] == "dns-01 publish _acme-challenge.example.org V");
+    reply_later("dns-01 published");
+    f.run_until([&] { return client.received == greeting + "dns-01 published\r\n"; }, {&client});
+    plain->send("dns-01 publish _acme-challenge.example.org V\r\n");
+    f.run_until([&] { return plain->received == greeting + "dns-01 failed this run did not ask for dns-01\r\n"; },
+                {plain.get()});
+    client.send("a.b\r\n");  // signing goes on as before
+    f.run_until([&] { return f.links[0]->received == "a.b\r\n"; }, {});
+    BOOST_TEST(!ended);
+    client.fd.reset();
+    f.run_until([&] { return ended; }, {});
+}
+
 BOOST_AUTO_TEST_CASE(a_refusal_fails_its_client_only_and_the_others_go_out_again_on_a_new_link)
 {
     relay_fixture f;

@@ -179,7 +179,13 @@ BOOST_AUTO_TEST_CASE(bad_values_fail_only_their_section)
     };
     const std::vector<bad_case> cases = {
         {"subjectAltName = DNS:ok.example, DNS:bad_name.example", "subjectAltName: invalid DNS name 'bad_name.example'"},
-        {"subjectAltName = DNS:*.example.org", "subjectAltName: invalid DNS name '*.example.org'"},
+        {"subjectAltName = DNS:*.*.example.org", "subjectAltName: invalid DNS name '*.*.example.org'"},
+        {"subjectAltName = DNS:*.org", "subjectAltName: invalid DNS name '*.org'"},
+        {"challenge = tls-alpn-01", "challenge: expected http-01 or dns-01, got 'tls-alpn-01'"},
+        {"dns-propagation-timeout = 0", "dns-propagation-timeout: expected a number of seconds from 1 to 86400, got '0'"},
+        {"dns-propagation-servers = 127.0.0.1:99999",
+         "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"},
+        {"dns-propagation-servers = ns.example.org", "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got 'ns.example.org'"},
         {"subjectAltName = DNS:localhost", "subjectAltName: invalid DNS name 'localhost'"},
         {"subjectAltName = IP:300.1.1.1", "subjectAltName: invalid IP name '300.1.1.1'"},
         {"subjectAltName = email:me@example.org", "subjectAltName: unsupported entry 'email:me@example.org' (only DNS: and IP: names)"},
@@ -239,6 +245,63 @@ BOOST_AUTO_TEST_CASE(identifiers_take_the_last_cn_only_when_it_is_a_domain)
     const auto sections = load(dir, {"c.conf"});
     BOOST_TEST((sections[0].identifiers() == std::vector<std::string>{"www.example.org", "b.example.org"}));
     BOOST_TEST(sections[1].identifiers() == std::vector<std::string>{"127.0.0.1"});
+}
+
+BOOST_AUTO_TEST_CASE(challenge_defaults_to_http01)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[www]\n" + minimal);
+    const auto s = load(dir, {"c.conf"}).at(0);
+    BOOST_TEST((s.challenge == lacme::master::challenge_type::http_01));
+    BOOST_TEST(!s.dns_hook);
+    BOOST_TEST(s.dns_propagation_servers.empty());
+    BOOST_TEST(s.dns_propagation_timeout.count() == 120);
+}
+
+BOOST_AUTO_TEST_CASE(dns01_reads_its_keys_and_allows_wildcards)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "challenge = dns-01\n"
+                                   "[wild]\n"
+                                   "certificate = /etc/ssl/wild.pem\n"
+                                   "certificate-key = /etc/ssl/wild.key\n"
+                                   "subject = /CN=*.example.org\n"
+                                   "subjectAltName = DNS:example.org, DNS:*.example.org\n"
+                                   "dns-hook = /usr/local/bin/dns-hook --zone example.org\n"
+                                   "dns-propagation-servers = 192.0.2.1, 192.0.2.2:5353 [2001:db8::1]:53 2001:DB8::2\n"
+                                   "dns-propagation-timeout = 30\n");
+    const auto s = load(dir, {"c.conf"}).at(0);
+    BOOST_TEST(s.errors.empty(), (s.errors.empty() ? "" : s.errors.front()));
+    BOOST_TEST((s.challenge == lacme::master::challenge_type::dns_01));
+    BOOST_TEST(*s.dns_hook == "/usr/local/bin/dns-hook --zone example.org");
+    const std::vector<lacme::master::dns_server> servers = {
+        {"192.0.2.1", 53}, {"192.0.2.2", 5353}, {"2001:db8::1", 53}, {"2001:db8::2", 53}};
+    BOOST_TEST((s.dns_propagation_servers == servers));
+    BOOST_TEST(s.dns_propagation_timeout.count() == 30);
+    BOOST_TEST(s.identifiers() == (std::vector<std::string>{"*.example.org", "example.org"}));
+}
+
+BOOST_AUTO_TEST_CASE(what_each_challenge_cannot_validate_fails_the_section)
+{
+    struct bad_case {
+        std::string lines;
+        std::string error;
+    };
+    const std::vector<bad_case> cases = {
+        {"subjectAltName = DNS:*.example.org\n", "wildcard name '*.example.org' needs challenge = dns-01"},
+        {"challenge = http-01\nsubjectAltName = DNS:*.example.org\n",
+         "wildcard name '*.example.org' needs challenge = dns-01"},
+        {"challenge = dns-01\ndns-hook = /bin/true\nsubjectAltName = IP:192.0.2.7\n",
+         "IP address '192.0.2.7' can't be validated by dns-01 (use http-01)"},
+        {"challenge = dns-01\n", "challenge = dns-01 needs dns-hook"},
+    };
+    for (const auto& c : cases) {
+        temp_dir dir;
+        write_file(dir.file("c.conf"), "\n[bad]\n" + minimal + c.lines);
+        const auto s = load(dir, {"c.conf"}).at(0);
+        BOOST_TEST_REQUIRE(!s.errors.empty(), c.lines);
+        BOOST_TEST(s.errors[0] == dir.file("c.conf") + ":2: [bad]: " + c.error);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(select_sections_by_name)
