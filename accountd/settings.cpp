@@ -34,6 +34,7 @@ enum option_id {
     opt_provider,
     opt_pin_state_dir,
     opt_allow_final_pin_try,
+    opt_no_sandbox,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -75,7 +76,7 @@ std::string usage_text()
 {
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
            "       [--idle-timeout=SECONDS] [--policy=FILE] [--audit-log=FILE|syslog]\n"
-           "       [--pin-state-dir=DIR] [--allow-final-pin-try] [--provider=NAME]...\n"
+           "       [--pin-state-dir=DIR] [--allow-final-pin-try] [--provider=NAME]... [--no-sandbox]\n"
            "       lacme-accountd --check-policy=FILE\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH | --privkey=store:URI [--provider=NAME]...]\n"
            "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
@@ -104,6 +105,7 @@ settings parse_command_line(int argc, char** argv)
         {"provider", required_argument, nullptr, opt_provider},
         {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
         {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
+        {"no-sandbox", no_argument, nullptr, opt_no_sandbox},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -139,6 +141,7 @@ settings parse_command_line(int argc, char** argv)
         case opt_provider: s.providers.emplace_back(optarg); break;
         case opt_pin_state_dir: s.pin_state_dir = optarg; break;
         case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
+        case opt_no_sandbox: s.no_sandbox = true; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')

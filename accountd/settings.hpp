@@ -42,6 +42,7 @@ struct settings {
     bool list_keys = false;                      // ours: list PKCS#11 (or store:) keys and exit
     bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
     bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
+    bool no_sandbox = false;                     // ours: debugging only (accountd/sandbox_policy.hpp)
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a

@@ -150,6 +150,8 @@ std::uint64_t granted_rights(fs_access access)
     case fs_access::create_remove_files:
         return LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_WRITE_FILE |
                LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
+    case fs_access::remove_files:
+        return LANDLOCK_ACCESS_FS_REMOVE_FILE;
     }
     return 0;
 }
@@ -289,6 +291,8 @@ std::string_view access_text(fs_access access)
         return "read files, list directories";
     case fs_access::create_remove_files:
         return "create, write, read and unlink regular files";
+    case fs_access::remove_files:
+        return "unlink files";
     }
     return "";
 }
