@@ -146,6 +146,8 @@ int run(int argc, char** argv)
     const auto key = open_signer(s, log);
     if (s.privkey->reveal().starts_with("pkcs11:"))
         dirs.pin_state_dir = prepared_pin_state_dir(pin_state_directory(s, expander));
+    for (const auto& dir : s.sandbox_write_dirs)
+        dirs.backend_write_dirs.push_back(expander.expand(dir));
     signing_service service(*key, log, s.keyid, guard ? &*guard : nullptr);
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);
     if (s.stdio) {

@@ -112,6 +112,7 @@ constexpr table_syscall table[] = {
     {applies::external_keys, {"ppoll", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
     {applies::external_keys, {"pread64", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's store (tpm2-pkcs11's SQLite database)"}},
     {applies::external_keys, {"pwrite64", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's store (tpm2-pkcs11's SQLite database)"}},
+    {applies::external_keys, {"ftruncate", verdict::allow, false, {}, "pkcs11: and store: keys only: a module rewriting its files (Landlock: only in a --sandbox-write-dir)"}},
     {applies::external_keys, {"faccessat", verdict::allow, false, {}, "pkcs11: and store: keys only: a module probing its files; the PIN state directory"}},
     {applies::external_keys, {"faccessat2", verdict::allow, false, {}, "pkcs11: and store: keys only: a module probing its files; the PIN state directory"}},
     {applies::external_keys, {"getuid", verdict::allow, false, {}, "pkcs11: and store: keys only: modules"}},
@@ -128,7 +129,8 @@ constexpr table_path path_table[] = {
 constexpr std::string_view runtime_paths_text =
         "Also, each where configured and present at start: the signing policy's state-directory and, for "
         "pkcs11: keys, the pin-state-dir (created at start if missing): create, write, read and unlink regular "
-        "files (rate limits, rejected PINs); the socket's directory: unlink files (the socket, on exit). "
+        "files (rate limits, rejected PINs); each --sandbox-write-dir: the same, for the key backend; the "
+        "socket's directory: unlink files (the socket, on exit). "
         "The log file and the audit log are opened before, and only appended to.";
 
 template <std::size_t N>
@@ -185,6 +187,8 @@ std::vector<sandbox::path_rule> runtime_path_rules(const runtime_directories& di
         rules.push_back({dirs.pin_state_dir, fs_access::create_remove_files, "the pin-state-dir"});
     if (!dirs.socket_directory.empty())
         rules.push_back({dirs.socket_directory, fs_access::remove_files, "the socket's directory"});
+    for (const std::string& dir : dirs.backend_write_dirs)
+        rules.push_back({dir, fs_access::create_remove_files, "--sandbox-write-dir"});
     return rules;
 }
 

@@ -42,6 +42,7 @@ struct runtime_directories {
     std::string state_directory;  // the signing policy's (rate limits)
     std::string pin_state_dir;    // pkcs11: keys (rejected PINs)
     std::string socket_directory; // the socket is unlinked from it on exit
+    std::vector<std::string> backend_write_dirs;  // --sandbox-write-dir
 };
 
 // Landlock rules for those directories; they point into `dirs`, which must outlive them.

@@ -24,6 +24,7 @@ struct settings {
     std::optional<std::string> pin_file;         // ours: token PIN
     std::vector<std::string> providers;          // ours: OpenSSL providers for store: keys
     std::optional<std::string> pin_state_dir;    // ours: PINs tokens rejected, across runs
+    std::vector<std::string> sandbox_write_dirs; // ours: where the key backend writes after start
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
     std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
     std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"

@@ -106,6 +106,12 @@ sign_sandboxed pem "$pem" --policy="$T/policy" --audit-log="$T/audit.log"
     t_fail "rate limit state or audit log not kept: $(wc -l "$T/state/sandbox.orders" "$T/audit.log")"
 t_pass "sandboxed: the rate limit's state directory and the audit log are written"
 sign_sandboxed softhsm "$hsm"
+# A key that logs in for every signature: SoftHSM then writes (and truncates) its token file,
+# which only the named option allows (--sandbox-write-dir).
+pkcs11-tool --module "$SOFTHSM_MODULE" --token-label acme --login --pin 1234 --keypairgen --key-type EC:prime256v1 \
+    --id 9c --label always --always-auth --usage-sign >/dev/null 2>&1 || t_fail "SoftHSM always-auth key generation"
+always="--privkey=pkcs11:token=acme;object=always?pin-source=file:$T/pin&module-path=$SOFTHSM_MODULE"
+sign_sandboxed softhsm-always-auth "$always" --sandbox-write-dir="$T/softhsm/tokens"
 t_swtpm_up
 t_tpm_persistent_key 0x81010002 ecc256:ecdsa
 sign_sandboxed tpm2-provider --privkey=store:handle:0x81010002 --provider=tpm2
