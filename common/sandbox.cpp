@@ -325,6 +325,7 @@ std::span<const syscall_rule> sanitizer_syscalls() noexcept
         {"ptrace", verdict::allow, false, {}, "sanitizer: leak checker"},
         {"wait4", verdict::allow, false, {}, "sanitizer: leak checker"},
         {"sched_yield", verdict::allow, false, {}, "sanitizer: leak checker"},
+        {"sched_getaffinity", verdict::allow, false, {}, "sanitizer: new threads"},
         {"getdents64", verdict::allow, false, {}, "sanitizer: leak checker lists threads"},
         {"readlink", verdict::allow, false, {}, "sanitizer: reports"},
         {"readlinkat", verdict::allow, false, {}, "sanitizer: reports"},
