@@ -4,20 +4,28 @@
 #include "accountd/keys/key_source.hpp"
 #include "accountd/policy/order_rate_limit.hpp"
 #include "accountd/policy/policy_file.hpp"
+#include "accountd/sandbox_policy.hpp"
 #include "accountd/serving/server.hpp"
-#include "accountd/settings.hpp"
 #include "accountd/serving/signing_service.hpp"
 #include "accountd/serving/socket_listener.hpp"
+#include "accountd/settings.hpp"
 #include "common/error.hpp"
 #include "common/ignore_sigpipe.hpp"
 #include "common/log.hpp"
+#include "common/path.hpp"
 #include "common/percent_expand.hpp"
+#include "common/sandbox.hpp"
+#ifdef LACME_SANDBOX_SELFTEST
+#include "common/sandbox_selftest.hpp"
+#endif
 #include "ssh/authorized_keys_line.hpp"
 #include "ssh/caller_identity.hpp"
 #include "ssh/forced_command.hpp"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -42,6 +50,32 @@ int print_authorized_keys_line(const lacme::accountd::settings& s)
     const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
     std::cout << lacme::ssh::authorized_keys_line({self, *s.policy, s.config, s.from, *s.public_key_file}) << "\n";
     return 0;
+}
+
+// A token can reject the PIN at a re-login, long after start; the sandbox cannot create the
+// directory that records it then. Best effort: without it, such a rejection is not recorded
+// (and says so), as when the directory cannot be written.
+std::string prepared_pin_state_dir(const std::string& dir)
+{
+    std::error_code ignored;
+    std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ignored);
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        return {};
+    return dir;
+}
+
+// Set-up is over: from here on accountd serves and signs, nothing else (accountd/sandbox_policy.cpp).
+void confine(const lacme::accountd::settings& s, const lacme::accountd::runtime_directories& dirs)
+{
+    if (s.no_sandbox) {
+        lacme::sandbox::warn_unconfined(program);
+        return;
+    }
+    const lacme::accountd::accountd_sandbox box(lacme::accountd::key_kind_of(s.privkey->reveal()));
+    lacme::sandbox::enter(box.policy(), lacme::accountd::runtime_path_rules(dirs));
+#ifdef LACME_SANDBOX_SELFTEST
+    lacme::sandbox::run_selftest(program);
+#endif
 }
 
 int run(int argc, char** argv)
@@ -91,14 +125,17 @@ int run(int argc, char** argv)
     disable_core_dumps();
     if (s.list_keys)
         return list_keys(s, std::cout);
+    runtime_directories dirs;
     // Before the key: a bad policy must not cost a PIN prompt.
     std::optional<signing_guard> guard;
     if (s.policy || s.audit_log) {
         std::optional<signing_policy> policy;
         if (s.policy) {
             policy = read_signing_policy(expander.expand(*s.policy));
-            if (policy->state_directory)
+            if (policy->state_directory) {
                 require_state_directory(*policy->state_directory, policy->state_directory_origin);
+                dirs.state_directory = *policy->state_directory;
+            }
         }
         std::optional<std::string> audit;
         if (s.audit_log)
@@ -107,15 +144,24 @@ int run(int argc, char** argv)
     }
     require_privkey(s, config_read);
     const auto key = open_signer(s, log);
+    if (s.privkey->reveal().starts_with("pkcs11:"))
+        dirs.pin_state_dir = prepared_pin_state_dir(pin_state_directory(s, expander));
+    for (const auto& dir : s.sandbox_write_dirs)
+        dirs.backend_write_dirs.push_back(expander.expand(dir));
     signing_service service(*key, log, s.keyid, guard ? &*guard : nullptr);
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);
     if (s.stdio) {
         if (const auto note = ssh::ignored_command_note_from_environment())
             log.debug(*note);
-        return serve_stdio(service, idle_timeout);
+        stdio_server server(service, idle_timeout);
+        confine(s, dirs);
+        return server.run();
     }
     socket_listener listener(expander.expand(s.socket.value_or("%t/S.lacme")));
-    return serve_socket(service, listener, idle_timeout);
+    dirs.socket_directory = parent_directory(listener.path());
+    socket_server server(service, listener, idle_timeout);
+    confine(s, dirs);
+    return server.run();
 }
 
 }  // namespace

@@ -34,6 +34,8 @@ enum option_id {
     opt_provider,
     opt_pin_state_dir,
     opt_allow_final_pin_try,
+    opt_no_sandbox,
+    opt_sandbox_write_dir,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -76,6 +78,7 @@ std::string usage_text()
     return "Usage: lacme-accountd [--config=FILE] [--privkey=ARG] [--socket=PATH | --stdio] [--quiet] [--debug]\n"
            "       [--idle-timeout=SECONDS] [--policy=FILE] [--audit-log=FILE|syslog]\n"
            "       [--pin-state-dir=DIR] [--allow-final-pin-try] [--provider=NAME]...\n"
+           "       [--sandbox-write-dir=DIR]... [--no-sandbox]\n"
            "       lacme-accountd --check-policy=FILE\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH | --privkey=store:URI [--provider=NAME]...]\n"
            "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
@@ -104,6 +107,8 @@ settings parse_command_line(int argc, char** argv)
         {"provider", required_argument, nullptr, opt_provider},
         {"pin-state-dir", required_argument, nullptr, opt_pin_state_dir},
         {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
+        {"no-sandbox", no_argument, nullptr, opt_no_sandbox},
+        {"sandbox-write-dir", required_argument, nullptr, opt_sandbox_write_dir},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -139,6 +144,8 @@ settings parse_command_line(int argc, char** argv)
         case opt_provider: s.providers.emplace_back(optarg); break;
         case opt_pin_state_dir: s.pin_state_dir = optarg; break;
         case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
+        case opt_no_sandbox: s.no_sandbox = true; break;
+        case opt_sandbox_write_dir: s.sandbox_write_dirs.emplace_back(optarg); break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -173,7 +180,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     config.check({{"",
                    {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
                     "pin-file", "idle-timeout", "policy", "audit-log", "pin-state-dir",
-                    "allow-final-pin-try", "provider"}}});
+                    "allow-final-pin-try", "provider", "sandbox-write-dir"}}});
     if (auto privkey = config.get("", "privkey"); privkey && !s.privkey) {
         s.privkey.emplace(std::move(*privkey));
         s.privkey_origin = config.where("", "privkey");
@@ -190,6 +197,8 @@ void merge_config_file(settings& s, bool& config_was_read)
     if (const auto providers = config.get("", "provider"); providers && s.providers.empty())
         s.providers = split_on_blanks(*providers);
     set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
+    if (const auto dirs = config.get("", "sandbox-write-dir"); dirs && s.sandbox_write_dirs.empty())
+        s.sandbox_write_dirs = split_on_blanks(*dirs);
     if (const auto timeout = config.get("", "idle-timeout"); timeout && !s.idle_timeout)
         s.idle_timeout = parse_seconds("idle-timeout", *timeout);
     if (const auto quiet = config.get("", "quiet"); quiet && !s.quiet) {

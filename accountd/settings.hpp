@@ -24,6 +24,7 @@ struct settings {
     std::optional<std::string> pin_file;         // ours: token PIN
     std::vector<std::string> providers;          // ours: OpenSSL providers for store: keys
     std::optional<std::string> pin_state_dir;    // ours: PINs tokens rejected, across runs
+    std::vector<std::string> sandbox_write_dirs; // ours: where the key backend writes after start
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
     std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
     std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"
@@ -42,6 +43,7 @@ struct settings {
     bool list_keys = false;                      // ours: list PKCS#11 (or store:) keys and exit
     bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
     bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
+    bool no_sandbox = false;                     // ours: debugging only (accountd/sandbox_policy.hpp)
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a

@@ -150,6 +150,8 @@ std::uint64_t granted_rights(fs_access access)
     case fs_access::create_remove_files:
         return LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_WRITE_FILE |
                LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
+    case fs_access::remove_files:
+        return LANDLOCK_ACCESS_FS_REMOVE_FILE;
     }
     return 0;
 }
@@ -289,6 +291,8 @@ std::string_view access_text(fs_access access)
         return "read files, list directories";
     case fs_access::create_remove_files:
         return "create, write, read and unlink regular files";
+    case fs_access::remove_files:
+        return "unlink files";
     }
     return "";
 }
@@ -321,6 +325,7 @@ std::span<const syscall_rule> sanitizer_syscalls() noexcept
         {"ptrace", verdict::allow, false, {}, "sanitizer: leak checker"},
         {"wait4", verdict::allow, false, {}, "sanitizer: leak checker"},
         {"sched_yield", verdict::allow, false, {}, "sanitizer: leak checker"},
+        {"sched_getaffinity", verdict::allow, false, {}, "sanitizer: new threads"},
         {"getdents64", verdict::allow, false, {}, "sanitizer: leak checker lists threads"},
         {"readlink", verdict::allow, false, {}, "sanitizer: reports"},
         {"readlinkat", verdict::allow, false, {}, "sanitizer: reports"},

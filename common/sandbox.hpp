@@ -46,6 +46,7 @@ enum class fs_access {
     read,                 // open files read-only
     read_list,            // read files and list directories
     create_remove_files,  // read, list, create, write, truncate and unlink regular files
+    remove_files,         // unlink files (e.g. a socket on exit)
 };
 
 // Landlock: every filesystem access the kernel can restrict is denied except these, granted

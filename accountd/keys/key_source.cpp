@@ -50,10 +50,15 @@ std::optional<std::string> store_passphrase_file(const settings& s)
 
 pkcs11::pin_settings pin_settings_of(const settings& s, const percent_expander& expander)
 {
-    return {expander.expand(s.pin_state_dir.value_or(std::string(default_pin_state_dir))), s.allow_final_pin_try};
+    return {pin_state_directory(s, expander), s.allow_final_pin_try};
 }
 
 }  // namespace
+
+std::string pin_state_directory(const settings& s, const percent_expander& expander)
+{
+    return expander.expand(s.pin_state_dir.value_or(std::string(default_pin_state_dir)));
+}
 
 std::unique_ptr<signer> open_signer(const settings& s, logger& log)
 {

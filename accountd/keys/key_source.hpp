@@ -6,13 +6,18 @@
 #include "accountd/settings.hpp"
 #include "accountd/keys/signer.hpp"
 #include "common/log.hpp"
+#include "common/percent_expand.hpp"
 
 #include <memory>
 #include <ostream>
+#include <string>
 
 namespace lacme::accountd {
 
 std::unique_ptr<signer> open_signer(const settings& s, logger& log);
+
+// Where a pkcs11: key's token remembers rejected PINs (--pin-state-dir, %-expanded).
+std::string pin_state_directory(const settings& s, const percent_expander& expander);
 
 // --list-keys: for privkey = store:URI what that OSSL_STORE offers (list_store_objects), else
 // list_pkcs11_keys.

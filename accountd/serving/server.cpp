@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/serving/server.hpp"
 
-#include "accountd/serving/loop_worker.hpp"
-
 #include <algorithm>
 #include <thread>
-#include <vector>
 
 namespace lacme::accountd {
 namespace {
@@ -15,44 +12,51 @@ constexpr std::size_t max_connections = 512;
 
 }  // namespace
 
-int serve_socket(signing_service& service, socket_listener& listener, std::chrono::seconds idle_timeout)
+socket_server::socket_server(signing_service& service, socket_listener& listener, std::chrono::seconds idle_timeout)
+    : service_(service), listener_(listener), pool_(max_connections, idle_timeout)
 {
     const std::size_t count = std::max(1u, std::thread::hardware_concurrency());
-    worker_pool_state pool(max_connections, idle_timeout);
-    std::vector<std::unique_ptr<loop_worker>> workers;
     std::vector<loop_worker*> targets;
     for (std::size_t i = 0; i < count; ++i) {
-        workers.push_back(std::make_unique<loop_worker>(service, pool));
-        targets.push_back(workers.back().get());
+        workers_.push_back(std::make_unique<loop_worker>(service, pool_));
+        targets.push_back(workers_.back().get());
     }
-    workers.front()->accept_on(listener.fd(), targets);
-    // The first worker runs here, accepts, and owns the signals; stopping it stops the others.
-    workers.front()->watch_signals([&workers] {
-        for (std::size_t i = 1; i < workers.size(); ++i)
-            workers[i]->request_stop();
+    workers_.front()->accept_on(listener.fd(), targets);
+    // The first worker runs in run()'s thread, accepts, and owns the signals; stopping it
+    // stops the others.
+    workers_.front()->watch_signals([this] {
+        for (std::size_t i = 1; i < workers_.size(); ++i)
+            workers_[i]->request_stop();
     });
-    service.log().verbose("Starting lacme Account Key Manager at " + listener.path());
+}
+
+int socket_server::run()
+{
+    service_.log().verbose("Starting lacme Account Key Manager at " + listener_.path());
     std::vector<std::jthread> threads;
-    for (std::size_t i = 1; i < count; ++i)
-        threads.emplace_back([&service, &worker = *workers[i]] {
+    for (std::size_t i = 1; i < workers_.size(); ++i)
+        threads.emplace_back([this, &worker = *workers_[i]] {
             try {
                 worker.run();
             } catch (const std::exception& e) {
-                service.log().error(e.what());
+                service_.log().error(e.what());
             }
         });
-    const int status = workers.front()->run();
+    const int status = workers_.front()->run();
     threads.clear();  // joins
     return status;
 }
 
-int serve_stdio(signing_service& service, std::chrono::seconds idle_timeout)
+stdio_server::stdio_server(signing_service& service, std::chrono::seconds idle_timeout)
+    : pool_(1, idle_timeout), worker_(service, pool_)
 {
-    worker_pool_state pool(1, idle_timeout);
-    loop_worker worker(service, pool);
-    worker.watch_signals({});
-    worker.serve_stdio();
-    return worker.run();
+    worker_.watch_signals({});
+    worker_.serve_stdio();
+}
+
+int stdio_server::run()
+{
+    return worker_.run();
 }
 
 }  // namespace lacme::accountd

@@ -1,18 +1,42 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lacme-accountd's serving modes: a UNIX socket served by one event loop per core, or one peer
-// on stdin/stdout (--stdio). Both end cleanly on SIGINT/SIGTERM.
+// on stdin/stdout (--stdio). Both end cleanly on SIGINT/SIGTERM. The constructors do all the
+// set-up (event loops, the listening or stdio streams, signal watchers) and run() only serves,
+// so that main can enter the sandbox in between (accountd/sandbox_policy.hpp).
 #pragma once
 
+#include "accountd/serving/loop_worker.hpp"
 #include "accountd/serving/signing_service.hpp"
 #include "accountd/serving/socket_listener.hpp"
 
 #include <chrono>
+#include <memory>
+#include <vector>
 
 namespace lacme::accountd {
 
-// Both return the exit status. A peer that makes no progress for idle_timeout (0: no limit)
-// is dropped.
-int serve_socket(signing_service& service, socket_listener& listener, std::chrono::seconds idle_timeout);
-int serve_stdio(signing_service& service, std::chrono::seconds idle_timeout);
+// run() returns the exit status. A peer that makes no progress for idle_timeout (0: no
+// limit) is dropped.
+class socket_server {
+public:
+    socket_server(signing_service& service, socket_listener& listener, std::chrono::seconds idle_timeout);
+    int run();
+
+private:
+    signing_service& service_;
+    socket_listener& listener_;
+    worker_pool_state pool_;
+    std::vector<std::unique_ptr<loop_worker>> workers_;
+};
+
+class stdio_server {
+public:
+    stdio_server(signing_service& service, std::chrono::seconds idle_timeout);
+    int run();
+
+private:
+    worker_pool_state pool_;
+    loop_worker worker_;
+};
 
 }  // namespace lacme::accountd

@@ -92,7 +92,9 @@ grep -q 'private key \[ES256\]' "$T/yubikey.md.log" && [ -n "$uri" ] ||
     t_fail "yubikey.md: --list-keys did not list the private key: $(cat "$T/yubikey.md.log")"
 SOFTHSM2_CONF="$ykconf" pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --list-objects --type privkey 2>/dev/null |
     grep -q "always authenticate" || t_fail "yubikey.md: the rehearsal key lacks CKA_ALWAYS_AUTHENTICATE"
-printf 'privkey = %s\npin-file = %s\n' "$uri" "$(dirname "$ykconf")/yubikey.pin" >"$T/yk-accountd.conf"
+# SoftHSM writes its token file at every (per-signature) login: its directory is writable in the sandbox.
+printf 'privkey = %s\npin-file = %s\nsandbox-write-dir = %s\n' "$uri" "$(dirname "$ykconf")/yubikey.pin" \
+    "$(dirname "$ykconf")/tokens" >"$T/yk-accountd.conf"
 t_master_conf "$T/ykconf" accountd="/usr/bin/env SOFTHSM2_CONF=$ykconf $ACCOUNTD" accountd_config="$T/yk-accountd.conf"
 register "$T/ykconf/lacme.conf"
 t_pass "yubikey.md: the always-authenticate rehearsal key's printed URI registers an account"

@@ -25,12 +25,13 @@ echo 1234 >"$T/softhsm/pin"; chmod 0600 "$T/softhsm/pin"
 
 
 token="pkcs11:token=acme"
-# keytype, privkey, extra config line
+# keytype, privkey, extra config line (SoftHSM writes its token file at every login: a key that
+# logs in for every signature needs its token directory writable in accountd's sandbox)
 cases=(
     "rsa2048|$token;object=acct-rsa;type=private|pin-file = $T/softhsm/pin"
     "p256|$token;id=%02?pin-value=1234|"
     "p384|$token;object=acct-p384?pin-source=file:$T/softhsm/pin|pkcs11-module = $SOFTHSM_MODULE"
-    "always-auth-p256|$token;id=%9c;type=private|pin-file = $T/softhsm/pin"
+    "always-auth-p256|$token;id=%9c;type=private?pin-source=file:$T/softhsm/pin|sandbox-write-dir = $T/softhsm/tokens"
 )
 for c in "${cases[@]}"; do
     IFS='|' read -r keytype privkey extra <<<"$c"

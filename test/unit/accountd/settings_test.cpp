@@ -266,6 +266,13 @@ BOOST_AUTO_TEST_CASE(pin_options)
     BOOST_TEST(s.allow_final_pin_try);
 }
 
+// Sandboxed unless told otherwise (debugging only).
+BOOST_AUTO_TEST_CASE(no_sandbox_option)
+{
+    BOOST_TEST(!parse({}).no_sandbox);
+    BOOST_TEST(parse({"--no-sandbox", "--stdio"}).no_sandbox);
+}
+
 BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file)
 {
     temp_dir dir;

@@ -9,7 +9,8 @@
 //                              CKR_DEVICE_REMOVED (a re-plugged token)
 //   LACME_SHIM_FAIL_SIGN_RV    hex CK_RV for that failure instead (30: CKR_DEVICE_ERROR, as
 //                              ykcs11 answers when a touch did not come)
-//   LACME_SHIM_LOGINS_FILE     a file to which every C_Login appends its user type
+//   LACME_SHIM_LOGINS_FILE     a file to which every C_Login appends its user type (kept open:
+//                              a sandboxed accountd logs in again when it may open no file to write)
 //   LACME_SHIM_REJECT_LOGIN    a user type (1 CKU_USER, 2 CKU_CONTEXT_SPECIFIC) whose C_Login
 //                              fails with CKR_PIN_INCORRECT without reaching SoftHSM
 //   LACME_SHIM_MAX_SESSIONS    ulMaxSessionCount to report and enforce (CKR_SESSION_COUNT)
@@ -22,12 +23,15 @@
 #include <p11-kit/pkcs11.h>
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <string>
 
 namespace {
 
@@ -36,6 +40,28 @@ CK_FUNCTION_LIST* target = nullptr;
 std::atomic<long> open_sessions{0};
 // LACME_SHIM_ONE_AUTH: the session whose context-specific login is pending, if any.
 std::atomic<CK_SESSION_HANDLE> authorised{CK_INVALID_HANDLE};
+
+// LACME_SHIM_LOGINS_FILE: the file last named, open for appending.
+std::mutex logins_mutex;
+std::string logins_path;
+int logins_fd = -1;
+
+void record_login(CK_USER_TYPE user, bool with_pin)
+{
+    const char* file = std::getenv("LACME_SHIM_LOGINS_FILE");
+    if (file == nullptr)
+        return;
+    const std::lock_guard lock(logins_mutex);
+    if (logins_path != file) {
+        if (logins_fd >= 0)
+            ::close(logins_fd);
+        logins_fd = ::open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        logins_path = file;
+    }
+    const std::string line = std::to_string(user) + (with_pin ? " pin\n" : " pinpad\n");
+    if (logins_fd >= 0 && ::write(logins_fd, line.data(), line.size()) < 0)
+        std::perror("p11_shim: logins file");
+}
 
 long max_sessions()
 {
@@ -93,11 +119,7 @@ CK_RV shim_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO* info)
 
 CK_RV shim_login(CK_SESSION_HANDLE h, CK_USER_TYPE user, CK_UTF8CHAR* pin, CK_ULONG len)
 {
-    if (const char* file = std::getenv("LACME_SHIM_LOGINS_FILE"))
-        if (FILE* f = std::fopen(file, "a")) {
-            std::fprintf(f, "%lu %s\n", user, pin ? "pin" : "pinpad");
-            std::fclose(f);
-        }
+    record_login(user, pin != nullptr);
     if (const char* reject = std::getenv("LACME_SHIM_REJECT_LOGIN"); reject && std::strtoul(reject, nullptr, 10) == user)
         return CKR_PIN_INCORRECT;
     const char* pad = pin == nullptr ? std::getenv("LACME_SHIM_PINPAD_PIN") : nullptr;
