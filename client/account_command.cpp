@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 
 namespace lacme::client {
 namespace {
@@ -88,13 +89,6 @@ nlohmann::json roll_over_key(acme_session& session, unique_fd new_key_connection
     return nlohmann::json::parse(r.body, nullptr, false);
 }
 
-unique_fd new_key_connection(const account_request& request)
-{
-    if (request.new_key_fd)
-        return unique_fd(*request.new_key_fd);
-    return connect_unix(request.new_key_socket);
-}
-
 int parse_new_key_fd(std::string_view text)
 {
     const int fd = parse_fd(text, "account: --new-key-fd");
@@ -123,6 +117,8 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
         throw lacme::error("account: FLAGS must be a number");
     request.flags = *flag_bits;
     std::string eab_key_file;
+    std::string new_key_socket;
+    std::optional<int> new_key_fd;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a.starts_with("--eab-kid="))
@@ -130,9 +126,9 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
         else if (a.starts_with("--eab-hmac-key="))
             eab_key_file = a.substr(15);
         else if (a.starts_with("--new-key-socket="))
-            request.new_key_socket = a.substr(17);
+            new_key_socket = a.substr(17);
         else if (a.starts_with("--new-key-fd="))
-            request.new_key_fd = parse_new_key_fd(std::string_view(a).substr(13));
+            new_key_fd = parse_new_key_fd(std::string_view(a).substr(13));
         else if (a.starts_with("--"))
             throw lacme::error("account: unknown option " + printable_for_log(a, 60));
         else
@@ -142,16 +138,21 @@ account_request parse_account_arguments(const std::vector<std::string>& args)
         throw lacme::error("account: --eab-kid and --eab-hmac-key go together");
     if (!eab_key_file.empty())
         request.eab_hmac_key = read_eab_key(eab_key_file);  // an HMAC key
-    if (request.new_key_fd && !request.new_key_socket.empty())
+    if (new_key_fd && !new_key_socket.empty())
         throw lacme::error("account: --new-key-socket and --new-key-fd are alternatives");
+    if ((request.flags & account_deactivate) && (new_key_fd || !new_key_socket.empty()))
+        throw lacme::error("account: deactivation and key rollover are separate operations");
+    // Connected now, during set-up: the sandbox the client enters next allows no UNIX socket.
+    if (new_key_fd)
+        request.new_key_connection = unique_fd(*new_key_fd);
+    else if (!new_key_socket.empty())
+        request.new_key_connection = connect_unix(new_key_socket);
     return request;
 }
 
-int run_account(acme_session& session, const account_request& request, std::ostream& out, bool out_is_tty)
+int run_account(acme_session& session, account_request request, std::ostream& out, bool out_is_tty)
 {
-    const bool rollover = request.new_key_fd || !request.new_key_socket.empty();
-    if ((request.flags & account_deactivate) && rollover)
-        throw lacme::error("account: deactivation and key rollover are separate operations");
+    const bool rollover = static_cast<bool>(request.new_key_connection);
     const acme_directory& dir = session.directory();
     nlohmann::json account;
     bool have_account = false;
@@ -202,7 +203,7 @@ int run_account(acme_session& session, const account_request& request, std::ostr
 
     if (rollover) {
         // The old key no longer works: show what the CA answered instead of asking again.
-        account = roll_over_key(session, new_key_connection(request));
+        account = roll_over_key(session, std::move(request.new_key_connection));
         have_account = account.is_object();
         if (!have_account)
             account = nlohmann::json::object();

@@ -5,10 +5,10 @@
 
 #include "client/acme_session.hpp"
 #include "common/account_flags.hpp"
+#include "common/unique_fd.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,12 +20,14 @@ struct account_request {
     std::vector<std::string> contacts;
     std::string eab_kid;
     std::string eab_hmac_key;      // base64url text (file contents)
-    std::string new_key_socket;    // UNIX socket of an accountd holding the new key (keyChange)
-    std::optional<int> new_key_fd;  // or an inherited connection to it (lacme's --rollover)
+    // keyChange: a connection to an accountd holding the new key, from --new-key-socket=PATH
+    // (connected while parsing) or --new-key-fd=N (lacme's --rollover hands it over).
+    unique_fd new_key_connection;
 };
 
 // Parses the arguments after FLAGS: --eab-kid=, --eab-hmac-key=FILE ("-": stdin, so the key
-// never stands in an argv), --new-key-socket=PATH or --new-key-fd=N, then contacts. Throws
+// never stands in an argv), --new-key-socket=PATH or --new-key-fd=N, then contacts; reads the
+// key file and connects to the socket (the client's set-up, before its sandbox). Throws
 // lacme::error.
 account_request parse_account_arguments(const std::vector<std::string>& args);
 
@@ -34,6 +36,6 @@ account_request parse_account_arguments(const std::vector<std::string>& args);
 std::string account_json_text(const nlohmann::json& account, bool pretty);
 
 // Prints the account object on `out`; returns the exit status.
-int run_account(acme_session& session, const account_request& request, std::ostream& out, bool out_is_tty);
+int run_account(acme_session& session, account_request request, std::ostream& out, bool out_is_tty);
 
 }  // namespace lacme::client

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// libexec/lacme/client COMMAND CONFIG_FD SOCKET_FD [ARGS]  (lacme 0.8 interface)
+// libexec/lacme/client [--no-sandbox] COMMAND CONFIG_FD SOCKET_FD [ARGS]  (lacme 0.8 interface)
 //   account FLAGS [--eab-kid=KID --eab-hmac-key=FILE|-] [--new-key-socket=PATH|--new-key-fd=N] [CONTACT...]
 //   newOrder [--replaces=ARI-CERT-ID] NAME...   CSR (DER) on stdin, PEM chain on stdout
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
@@ -7,6 +7,9 @@
 //                                               (SOCKET_FD is not used: nothing is signed)
 //   capabilities                                what lacme 0.8's client lacks, one a line, on stdout
 //                                               (lacme 0.8's client fails this command)
+// --no-sandbox (debugging only, loudly warned about): no seccomp, Landlock or rlimits; an
+// argument, not an environment variable, because both lacme masters pass the client a fixed
+// environment but split `[client] command` on whitespace: `command = .../client --no-sandbox`.
 // Every error ends as one "Error: ..." line on stderr and exit status 1.
 #include "client/account_command.hpp"
 #include "client/accountd_connection.hpp"
@@ -18,6 +21,7 @@
 #include "client/renewal_info.hpp"
 #include "client/revoke_command.hpp"
 #include "client/run_log.hpp"
+#include "client/sandbox_policy.hpp"
 
 #include "common/debug_environment.hpp"
 #include "common/fd_argument.hpp"
@@ -26,6 +30,10 @@
 #include "common/ignore_sigpipe.hpp"
 #include "common/log.hpp"
 #include "common/parse_number.hpp"
+#include "common/sandbox.hpp"
+#ifdef LACME_SANDBOX_SELFTEST
+#include "common/sandbox_selftest.hpp"
+#endif
 #include "common/unique_fd.hpp"
 #include "common/text.hpp"
 
@@ -33,6 +41,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,21 +68,113 @@ public:
     curl_global& operator=(const curl_global&) = delete;
 };
 
+// A command as parsed during set-up: its arguments, and the files, sockets and stdin it reads.
+struct prepared_command {
+    std::string name;
+    std::optional<account_request> account;
+    std::optional<order_request> order;
+    std::optional<int> revoke_reason;
+    std::string certificate_der;  // revokeCert, renewal-info
+};
+
+order_request parse_order_arguments(const std::vector<std::string>& args, const client_config& config)
+{
+    order_request request;
+    request.preferred_chain = config.preferred_chain;
+    request.challenge = config.challenge;
+    for (const auto& a : args) {
+        if (a.starts_with("--replaces="))
+            request.replaces = a.substr(11);
+        else if (a.starts_with("--"))
+            throw lacme::error("newOrder: unknown option " + lacme::printable_for_log(a, 60));
+        else
+            request.names.push_back(a);
+    }
+    if (request.names.empty())
+        throw lacme::error("newOrder: no identifier to order");
+    request.csr_der = lacme::read_to_end(STDIN_FILENO, stdin_cap, "the CSR on stdin");
+    if (request.csr_der.empty())
+        throw lacme::error("newOrder: no CSR on stdin");
+    return request;
+}
+
+std::optional<int> parse_revoke_arguments(const std::vector<std::string>& args)
+{
+    std::optional<int> reason;
+    for (const auto& a : args) {
+        reason = a.starts_with("--reason=")
+                     ? lacme::parse_number<int>(std::string_view(a).substr(9), 0, std::numeric_limits<int>::max())
+                     : std::nullopt;
+        if (!reason)
+            throw lacme::error("revokeCert: unexpected argument " + lacme::printable_for_log(a, 60));
+    }
+    return reason;
+}
+
+prepared_command prepare(const std::string& name, const std::vector<std::string>& args, const client_config& config)
+{
+    prepared_command command;
+    command.name = name;
+    if (name == "account") {
+        command.account = parse_account_arguments(args);
+    } else if (name == "newOrder") {
+        command.order = parse_order_arguments(args, config);
+    } else {
+        if (name == "revokeCert")
+            command.revoke_reason = parse_revoke_arguments(args);
+        command.certificate_der = lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin");
+    }
+    return command;
+}
+
+// From here on the client can only do what client/sandbox_policy.cpp lists: talk to the CA
+// and accountd, read the trust store, and (newOrder) create and remove files in its cwd.
+void enter_sandbox(const prepared_command& command, const client_config& config)
+{
+    const auto runtime_paths = runtime_path_rules(command.order.has_value(), config.tls.ca_file);
+    lacme::sandbox::enter(sandbox_policy(), runtime_paths);
+#ifdef LACME_SANDBOX_SELFTEST
+    lacme::sandbox::run_selftest("client");
+#endif
+}
+
+int execute(prepared_command command, acme_session& session)
+{
+    if (command.account)
+        return run_account(session, std::move(*command.account), std::cout, ::isatty(STDOUT_FILENO) == 1);
+    if (command.order) {
+        const std::string chain = run_order(session, *command.order);
+        lacme::write_all(STDOUT_FILENO, chain, "stdout");
+    } else if (command.name == "revokeCert") {
+        run_revoke(session, command.certificate_der, command.revoke_reason);
+    } else {
+        const auto info = fetch_renewal_info(session, command.certificate_der);
+        lacme::write_all(STDOUT_FILENO, info.dump() + "\n", "stdout");
+    }
+    return 0;
+}
+
+// Set-up (arguments, config, stdin, accountd's greeting, libcurl), then the sandbox, then the
+// command.
 int run(int argc, char** argv, lacme::logger& out)
 {
+    const bool sandboxed = !(argc > 1 && std::string_view(argv[1]) == "--no-sandbox");
+    if (!sandboxed) {
+        --argc;
+        ++argv;
+    }
     if (argc < 4)
-        throw lacme::error("usage: client COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
-    const std::string command = argv[1];
-    if (command != "account" && command != "newOrder" && command != "revokeCert" && command != "renewal-info" &&
-        command != "capabilities")
-        throw lacme::error("unknown command '" + lacme::printable_for_log(command, 40) + "'");
+        throw lacme::error("usage: client [--no-sandbox] COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
+    const std::string name = argv[1];
+    if (name != "account" && name != "newOrder" && name != "revokeCert" && name != "renewal-info" &&
+        name != "capabilities")
+        throw lacme::error("unknown command '" + lacme::printable_for_log(name, 40) + "'");
     lacme::unique_fd config_fd(lacme::parse_fd(argv[2], "CONFIG_FD"));
     lacme::unique_fd socket_fd(lacme::parse_fd(argv[3], "SOCKET_FD"));
-    if (command == "capabilities") {
+    if (name == "capabilities") {
         lacme::write_all(STDOUT_FILENO, "newOrder --replaces\nrenewal-info\n", "stdout");
         return 0;
     }
-    const std::vector<std::string> args(argv + 4, argv + argc);
     if (lacme::debug_from_environment())
         out.set_threshold(lacme::log_level::debug);
     run_log log(out);
@@ -83,58 +184,29 @@ int run(int argc, char** argv, lacme::logger& out)
 
     const client_config config = parse_client_config(lacme::read_to_end(config_fd.get(), 64 * 1024, "CONFIG_FD"));
     config_fd.reset();
+    prepared_command command = prepare(name, std::vector<std::string>(argv + 4, argv + argc), config);
 
     const curl_global curl;
     // renewal-info signs nothing: a run with nothing to renew never needs accountd (no SSH or
     // token login), and its SOCKET_FD is not read.
     std::optional<accountd_connection> accountd;
-    if (command != "renewal-info") {
+    if (name != "renewal-info") {
         accountd.emplace(std::move(socket_fd));
         log.debug("accountd: alg " + lacme::printable_for_log(accountd->greeting().alg, 20) +
                   (accountd->greeting().kid ? ", kid " + lacme::printable_for_log(*accountd->greeting().kid, 200)
                                             : std::string()));
     }
+    socket_fd.reset();
     curl_transport http(config.tls, log);
     acme_session session(http, accountd ? &*accountd : nullptr, config, log);
     session.set_deadline(deadline::after(run_time_limit));
 
-    int status = 0;
-    if (command == "account") {
-        const account_request request = parse_account_arguments(args);
-        status = run_account(session, request, std::cout, ::isatty(STDOUT_FILENO) == 1);
-    } else if (command == "newOrder") {
-        order_request request;
-        request.preferred_chain = config.preferred_chain;
-        request.challenge = config.challenge;
-        for (const auto& a : args) {
-            if (a.starts_with("--replaces="))
-                request.replaces = a.substr(11);
-            else if (a.starts_with("--"))
-                throw lacme::error("newOrder: unknown option " + lacme::printable_for_log(a, 60));
-            else
-                request.names.push_back(a);
-        }
-        if (request.names.empty())
-            throw lacme::error("newOrder: no identifier to order");
-        request.csr_der = lacme::read_to_end(STDIN_FILENO, stdin_cap, "the CSR on stdin");
-        if (request.csr_der.empty())
-            throw lacme::error("newOrder: no CSR on stdin");
-        const std::string chain = run_order(session, request);
-        lacme::write_all(STDOUT_FILENO, chain, "stdout");
-    } else if (command == "revokeCert") {
-        std::optional<int> reason;
-        for (const auto& a : args) {
-            reason = a.starts_with("--reason=")
-                         ? lacme::parse_number<int>(std::string_view(a).substr(9), 0, std::numeric_limits<int>::max())
-                         : std::nullopt;
-            if (!reason)
-                throw lacme::error("revokeCert: unexpected argument " + lacme::printable_for_log(a, 60));
-        }
-        run_revoke(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"), reason);
-    } else {
-        const auto info = fetch_renewal_info(session, lacme::read_to_end(STDIN_FILENO, stdin_cap, "the certificate on stdin"));
-        lacme::write_all(STDOUT_FILENO, info.dump() + "\n", "stdout");
-    }
+    if (sandboxed)
+        enter_sandbox(command, config);
+    else
+        lacme::sandbox::warn_unconfined("client");
+
+    const int status = execute(std::move(command), session);
     if (accountd)
         log.debug(std::to_string(accountd->signatures()) + " signed requests");
     return status;

@@ -66,6 +66,8 @@ void run_selftest(std::string_view role)
     int err = EINVAL;
     if (verb == "write")
         err = try_open(target, O_WRONLY | O_CREAT);
+    else if (verb == "create")
+        err = try_open(target, O_WRONLY | O_CREAT | O_EXCL);
     else if (verb == "read")
         err = try_open(target, O_RDONLY);
     else if (verb == "exec")

@@ -4,7 +4,8 @@
 // forbidden thing LACME_SANDBOX_SELFTEST in its environment asks for, so that the integration
 // tests (test/integration/sandbox_*.sh) see the sandbox stop it:
 //   write:PATH  open PATH for writing (O_CREAT)    read:PATH         open PATH for reading
-//   exec:PATH   execve PATH                        connect:ADDR:PORT a TCP connection to 127.0.0.1/::1
+//   create:PATH create PATH (O_CREAT|O_EXCL)       exec:PATH         execve PATH
+//   connect:ADDR:PORT a TCP connection to 127.0.0.1/::1
 // It prints "ROLE: sandbox selftest: ACTION: denied (ERROR)" or "... ACTION: ALLOWED" when the
 // sandbox let it through (then the test fails); a killed process prints the sandbox's SIGSYS line.
 #pragma once

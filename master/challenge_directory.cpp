@@ -16,6 +16,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 namespace lacme::master {
@@ -59,6 +60,59 @@ private:
 bool is_fresh_name(const std::string& name)
 {
     return name.starts_with(fresh_challenge_prefix);
+}
+
+// Whether a user other than root and `trusted` can rename `entry` (an entry of `dir`) away: they
+// own `dir` (and can chmod it), or can write it and it is not sticky with `entry` theirs.
+bool entry_swappable(const struct stat& dir, const struct stat& entry, uid_t trusted)
+{
+    const auto is_trusted = [trusted](uid_t uid) { return uid == 0 || uid == trusted; };
+    if (!is_trusted(dir.st_uid))
+        return true;
+    const bool others_write = (dir.st_mode & S_IWOTH) != 0 || ((dir.st_mode & S_IWGRP) != 0 && dir.st_gid != 0);
+    return others_write && !((dir.st_mode & S_ISVTX) != 0 && is_trusted(entry.st_uid));
+}
+
+// How many levels above the directory open as dir_fd is the first ancestor in which some other
+// user than root and `trusted` could swap the path's next component (0: its parent), walking up
+// through ".." from the held fd, never through the path (which that user may already have
+// changed). nullopt when every ancestor up to "/" is safe.
+std::optional<int> first_swappable_ancestor(int dir_fd, uid_t trusted)
+{
+    constexpr int max_levels = 256;
+    unique_fd current(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
+    if (!current)
+        throw_errno("fcntl(F_DUPFD)");
+    struct stat below = stat_of(current.get(), "challenge-directory");
+    for (int level = 0; level < max_levels; ++level) {
+        unique_fd parent(::openat(current.get(), "..", dir_flags));
+        if (!parent)
+            throw_errno("open(challenge-directory's ancestor)");
+        const struct stat above = stat_of(parent.get(), "challenge-directory's ancestor");
+        if (above.st_dev == below.st_dev && above.st_ino == below.st_ino)
+            return std::nullopt;  // "/" is its own parent
+        if (entry_swappable(above, below, trusted))
+            return level;
+        below = above;
+        current = std::move(parent);
+    }
+    throw error("challenge-directory: more than " + std::to_string(max_levels) + " ancestors");
+}
+
+// The path of the ancestor `level` levels above the directory named `path` (for messages only).
+std::string ancestor_name(std::string path, int level)
+{
+    while (path.size() > 1 && path.back() == '/')
+        path.pop_back();
+    for (int i = 0; i <= level; ++i) {
+        const auto slash = path.find_last_of('/');
+        if (slash == std::string::npos)
+            return ".";
+        path.resize(slash == 0 ? 1 : slash);
+        while (path.size() > 1 && path.back() == '/')
+            path.pop_back();
+    }
+    return path;
 }
 
 }  // namespace
@@ -157,13 +211,10 @@ challenge_directory challenge_directory::existing(const std::string& path, const
     unique_fd dir(::open(path.c_str(), dir_flags));
     if (!dir)
         throw_errno("challenge-directory " + path);
-    struct stat parent {};
-    if (::fstatat(dir.get(), "..", &parent, 0) != 0)
-        throw_errno("stat(" + path + "/..)");
-    const bool trusted_owner = parent.st_uid == 0 || (!webserver_user.empty() && parent.st_uid == uid_of(webserver_user));
-    if (!trusted_owner || (parent.st_mode & S_IWOTH) != 0 || ((parent.st_mode & S_IWGRP) != 0 && parent.st_gid != 0))
-        throw error("refusing challenge-directory " + path +
-                    ": its parent is writable by a user other than root and the webserver user, who could swap it");
+    const uid_t webserver_uid = webserver_user.empty() ? 0 : uid_of(webserver_user);
+    if (const auto swappable = first_swappable_ancestor(dir.get(), webserver_uid))
+        throw error("refusing challenge-directory " + path + ": " + ancestor_name(path, *swappable) +
+                    " is writable by a user other than root and the webserver user, who could swap it");
     if (!directory_entries_at(dir.get()).empty())
         throw error("refusing to use non-empty challenge directory " + path);
     unique_fd fd(::openat(dir.get(), challenge_lock_name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));

@@ -20,7 +20,9 @@ public:
     // directory is flock()ed for the run, so a later run removes it if this one was killed.
     static challenge_directory fresh(const std::string& client_user);
     // The configured directory; its files are unlinked at the end, the lock file last. Refused
-    // when its parent is writable by anyone but root and webserver_user (who could swap it).
+    // when an ancestor (its parent up to "/", found through ".." from the held fd) is owned or
+    // writable by anyone but root and webserver_user, who could swap the path below it (a
+    // sticky ancestor counts when the entry below it is root's or webserver_user's).
     static challenge_directory existing(const std::string& path, const std::string& webserver_user);
 
     challenge_directory(challenge_directory&& other) noexcept = default;
