@@ -5,6 +5,9 @@
 
 #include "common/text.hpp"
 
+#include <cstdint>
+#include <limits>
+
 namespace lacme::client {
 namespace {
 
@@ -13,6 +16,22 @@ std::string shorten(const std::string& type)
     if (type.starts_with(acme_error_prefix))
         return type.substr(acme_error_prefix.size());
     return type;
+}
+
+// The member's value when it is an integer that an int holds (get<int>() would wrap one that
+// does not: a status of 4294967696 would read as 400).
+std::optional<int> int_member(const nlohmann::json& object, std::string_view key)
+{
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_number_integer())
+        return std::nullopt;
+    constexpr auto min = std::numeric_limits<int>::min(), max = std::numeric_limits<int>::max();
+    if (it->is_number_unsigned()) {
+        const auto value = it->get<std::uint64_t>();
+        return value <= static_cast<std::uint64_t>(max) ? std::optional<int>(static_cast<int>(value)) : std::nullopt;
+    }
+    const auto value = it->get<std::int64_t>();
+    return value >= min && value <= max ? std::optional<int>(static_cast<int>(value)) : std::nullopt;
 }
 
 }  // namespace
@@ -44,8 +63,7 @@ std::optional<problem_document> problem_from_json(const nlohmann::json& object)
     if (problem.type.empty())
         problem.type = "about:blank";
     problem.detail = string_member(object, "detail");
-    if (const auto it = object.find("status"); it != object.end() && it->is_number_integer())
-        problem.status = it->get<int>();
+    problem.status = int_member(object, "status");
     if (const auto it = object.find("subproblems"); it != object.end() && it->is_array()) {
         std::size_t shown = 0;
         for (const auto& sub : *it) {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <vector>
@@ -113,9 +114,13 @@ void sync_parent_directory(const std::string& path)
 
 bool is_staged_temporary_of(const std::string& temp_path, const std::string& path)
 {
+    // mkostemp's six letters and digits: nothing else (a NUL would cut the path short for rename()).
+    const auto mkstemp_character = [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    };
     const std::string prefix = temp_prefix(path);
     return temp_path.size() == prefix.size() + 6 && temp_path.starts_with(prefix) &&
-           temp_path.find('/', prefix.size()) == std::string::npos;
+           std::all_of(temp_path.begin() + static_cast<std::ptrdiff_t>(prefix.size()), temp_path.end(), mkstemp_character);
 }
 
 void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,

@@ -67,6 +67,25 @@ std::string jwk_member(const nlohmann::json& jwk, const char* name)
     return *decoded;
 }
 
+// RFC 7518 §6.3.1: n and e in the fewest octets. A key has one JWK: a leading zero would give
+// the same key another thumbprint.
+std::string jwk_unsigned_integer(const nlohmann::json& jwk, const char* name)
+{
+    std::string bytes = jwk_member(jwk, name);
+    if (bytes.empty() || bytes.front() == '\0')
+        throw error(std::string("JWK member ") + name + " is not a minimal big-endian integer");
+    return bytes;
+}
+
+// RFC 7518 §6.2.1.2/3: x and y in exactly the curve's field size. Only their concatenation goes
+// to OpenSSL, so a byte moved from one to the other must not pass.
+std::string jwk_coordinate(const nlohmann::json& jwk, const char* name, std::size_t field_size)
+{
+    std::string bytes = jwk_member(jwk, name);
+    if (bytes.size() != field_size)
+        throw error(std::string("JWK member ") + name + " is not " + std::to_string(field_size) + " bytes long");
+    return bytes;
+}
 
 }  // namespace
 
@@ -156,7 +175,7 @@ evp_pkey_ptr public_key_from_jwk(const nlohmann::json& jwk)
     const char* type = nullptr;
     if (kty == "RSA") {
         type = "RSA";
-        const std::string nb = jwk_member(jwk, "n"), eb = jwk_member(jwk, "e");
+        const std::string nb = jwk_unsigned_integer(jwk, "n"), eb = jwk_unsigned_integer(jwk, "e");
         n.reset(BN_bin2bn(reinterpret_cast<const unsigned char*>(nb.data()), static_cast<int>(nb.size()), nullptr));
         e.reset(BN_bin2bn(reinterpret_cast<const unsigned char*>(eb.data()), static_cast<int>(eb.size()), nullptr));
         if (!n || !e || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
@@ -168,9 +187,11 @@ evp_pkey_ptr public_key_from_jwk(const nlohmann::json& jwk)
         const char* group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : nullptr;
         if (group == nullptr)
             throw error("unsupported JWK curve " + crv);
+        const std::size_t field_size =
+            jws_ecdsa_signature_size(crv == "P-256" ? jws_algorithm::es256 : jws_algorithm::es384) / 2;
         point.assign(1, '\x04');  // uncompressed point: 04 || x || y
-        point += jwk_member(jwk, "x");
-        point += jwk_member(jwk, "y");
+        point += jwk_coordinate(jwk, "x", field_size);
+        point += jwk_coordinate(jwk, "y", field_size);
         if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
             OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
             throw_openssl("building EC key parameters");

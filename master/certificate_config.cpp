@@ -73,7 +73,9 @@ std::optional<std::string> canonical_ip(const std::string& text)
     return std::nullopt;
 }
 
-std::vector<subject_alt_name> parse_alt_names(std::string_view text)
+}  // namespace
+
+std::vector<subject_alt_name> parse_subject_alt_names(std::string_view text)
 {
     std::vector<subject_alt_name> names;
     while (true) {
@@ -96,6 +98,8 @@ std::vector<subject_alt_name> parse_alt_names(std::string_view text)
         text.remove_prefix(comma + 1);
     }
 }
+
+namespace {
 
 int parse_min_days(const std::string& text)
 {
@@ -244,7 +248,8 @@ certificate_section make_section(const std::string& name, std::string origin, co
         parse_subject(v);
         s.subject = v;
     });
-    read_value(raw, "subjectAltName", errors, [&](const std::string& v) { s.subject_alt_names = parse_alt_names(v); });
+    read_value(raw, "subjectAltName", errors,
+               [&](const std::string& v) { s.subject_alt_names = parse_subject_alt_names(v); });
     if (const auto it = raw.find("CAfile"); it != raw.end())
         s.ca_file = it->second.text;
     read_value(raw, "hash", errors, [&](const std::string& v) { s.hash = check_hash(v); });
@@ -331,6 +336,44 @@ std::vector<std::string> files_of(std::string item, std::string_view config_dir)
     return is_directory(item) ? conf_files_in(item) : std::vector<std::string>{item};
 }
 
+// Reads configuration files one after another: default-section keys apply to the sections read
+// after them, and a section defined again replaces the earlier one.
+class section_reader {
+public:
+    void add(const ini_config& config, const std::string& file, std::vector<std::string>* warnings)
+    {
+        const auto where = [&file](int line) { return file + ":" + std::to_string(line); };
+        for (const auto& [name, section] : config.sections()) {
+            check_keys(file, name, section, warnings);
+            if (name.empty())
+                for (const auto& [key, value] : section.values)
+                    if (std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end())
+                        defaults_[key] = {value.text, where(value.line)};
+        }
+        for (const auto& [name, section] : config.sections()) {
+            if (name.empty())
+                continue;
+            raw_section raw = defaults_;
+            for (const auto& [key, value] : section.values)
+                raw[key] = {value.text, where(value.line)};
+            sections_.insert_or_assign(name, make_section(name, where(section.line), raw));
+        }
+    }
+
+    // Sorted by section name.
+    std::vector<certificate_section> sections() &&
+    {
+        std::vector<certificate_section> result;
+        for (auto& [name, section] : sections_)
+            result.push_back(std::move(section));
+        return result;
+    }
+
+private:
+    raw_section defaults_;
+    std::map<std::string, certificate_section> sections_;
+};
+
 }  // namespace
 
 std::vector<std::string> certificate_section::identifiers() const
@@ -361,33 +404,19 @@ std::vector<certificate_section> load_certificate_sections(std::span<const std::
                                                            std::string_view config_dir,
                                                            std::vector<std::string>* warnings)
 {
-    raw_section defaults;
-    std::map<std::string, certificate_section> sections;
-    for (const auto& item : items) {
-        for (const auto& file : files_of(item, config_dir)) {
-            const auto config = ini_config::read_file(file);
-            const auto where = [&file](int line) { return file + ":" + std::to_string(line); };
-            for (const auto& [name, section] : config.sections()) {
-                check_keys(file, name, section, warnings);
-                if (name.empty())
-                    for (const auto& [key, value] : section.values)
-                        if (std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end())
-                            defaults[key] = {value.text, where(value.line)};
-            }
-            for (const auto& [name, section] : config.sections()) {
-                if (name.empty())
-                    continue;
-                raw_section raw = defaults;
-                for (const auto& [key, value] : section.values)
-                    raw[key] = {value.text, where(value.line)};
-                sections.insert_or_assign(name, make_section(name, where(section.line), raw));
-            }
-        }
-    }
-    std::vector<certificate_section> result;
-    for (auto& [name, section] : sections)
-        result.push_back(std::move(section));
-    return result;
+    section_reader reader;
+    for (const auto& item : items)
+        for (const auto& file : files_of(item, config_dir))
+            reader.add(ini_config::read_file(file), file, warnings);
+    return std::move(reader).sections();
+}
+
+std::vector<certificate_section> parse_certificate_sections(std::string_view text, const std::string& file,
+                                                            std::vector<std::string>* warnings)
+{
+    section_reader reader;
+    reader.add(ini_config::parse(text, file), file, warnings);
+    return std::move(reader).sections();
 }
 
 section_selection select_known_sections(const std::vector<certificate_section>& all, std::span<const std::string> names)

@@ -86,6 +86,15 @@ std::vector<certificate_section> load_certificate_sections(std::span<const std::
                                                            std::string_view config_dir,
                                                            std::vector<std::string>* warnings = nullptr);
 
+// One configuration file's text (file names it in messages), read as load_certificate_sections
+// reads each file when it is the only one.
+std::vector<certificate_section> parse_certificate_sections(std::string_view text, const std::string& file,
+                                                            std::vector<std::string>* warnings = nullptr);
+
+// A subjectAltName value: "DNS:NAME, IP:ADDRESS, ..." (IP addresses in canonical form). Throws
+// lacme::error naming the first bad entry.
+std::vector<subject_alt_name> parse_subject_alt_names(std::string_view text);
+
 // The sections named on the command line (in that order, repeats dropped), or all of them when
 // names is empty, and the names that no section has (lacme 0.8 warns about those and goes on).
 struct section_selection {

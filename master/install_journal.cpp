@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/json_member.hpp"
+#include "common/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -33,29 +34,37 @@ bool is_regular_file(const std::string& path)
     return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-struct pending_rename {
-    std::string from, to;
-};
+}  // namespace
 
-// The journal's renames, as written by install_journal; anything else (a member of another type
-// included: the file may be corrupted) is a bad journal.
-std::vector<pending_rename> read_renames(int journal, const std::string& journal_path)
+std::string install_journal_text(std::span<const journal_rename> renames)
 {
-    const auto renames = nlohmann::json::parse(read_to_end(journal, max_journal_size, journal_path), nullptr, false);
-    if (!renames.is_array())
+    nlohmann::json journal = nlohmann::json::array();
+    for (const auto& r : renames)
+        journal.push_back({{"from", r.from}, {"to", r.to}});
+    return journal.dump() + "\n";
+}
+
+// Anything but what install_journal writes (a member of another type included: the file may be
+// corrupted) is a bad journal.
+std::vector<journal_rename> parse_install_journal(std::string_view text, const std::string& journal_path,
+                                                  const std::vector<std::string>& targets)
+{
+    const auto journal = nlohmann::json::parse(text, nullptr, false);
+    if (!journal.is_array())
         throw error(journal_path + ": not an install journal");
-    std::vector<pending_rename> out;
-    for (const auto& r : renames) {
+    std::vector<journal_rename> renames;
+    for (const auto& r : journal) {
         auto from = find_string_member(r, "from");
         auto to = find_string_member(r, "to");
         if (!from || !to)
             throw error(journal_path + ": not an install journal (a rename without from and to)");
-        out.push_back({std::move(*from), std::move(*to)});
+        if (std::find(targets.begin(), targets.end(), *to) == targets.end() || !is_staged_temporary_of(*from, *to))
+            throw error(journal_path + ": unexpected rename " + printable_for_log(*from) + " -> " +
+                        printable_for_log(*to));
+        renames.push_back({std::move(*from), std::move(*to)});
     }
-    return out;
+    return renames;
 }
-
-}  // namespace
 
 std::string install_journal_path(const std::string& target)
 {
@@ -65,10 +74,10 @@ std::string install_journal_path(const std::string& target)
 
 install_journal::install_journal(std::string path, std::span<const staged_file> files) : path_(std::move(path))
 {
-    nlohmann::json renames = nlohmann::json::array();
+    std::vector<journal_rename> renames;
     for (const auto& f : files)
-        renames.push_back({{"from", f.temp_path()}, {"to", f.path()}});
-    lock_ = staged_file(path_, renames.dump() + "\n", 0600, std::nullopt).commit_holding_lock();
+        renames.push_back({f.temp_path(), f.path()});
+    lock_ = staged_file(path_, install_journal_text(renames), 0600, std::nullopt).commit_holding_lock();
 }
 
 void install_journal::complete()
@@ -94,10 +103,8 @@ std::vector<std::string> complete_interrupted_install(const std::string& journal
             throw error("another lacme run is installing this certificate (" + journal_path + " is locked)");
         throw_errno("lock " + journal_path);
     }
-    const auto renames = read_renames(journal.get(), journal_path);
-    for (const auto& [from, to] : renames)
-        if (std::find(targets.begin(), targets.end(), to) == targets.end() || !is_staged_temporary_of(from, to))
-            throw error(journal_path + ": unexpected rename " + from + " -> " + to);
+    const auto renames =
+        parse_install_journal(read_to_end(journal.get(), max_journal_size, journal_path), journal_path, targets);
     std::vector<std::string> replaced;
     for (const auto& [from, to] : renames) {
         if (!is_regular_file(from))

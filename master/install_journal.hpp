@@ -11,9 +11,17 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lacme::master {
+
+// One pending rename a journal records: a staged temporary file and the target it replaces.
+struct journal_rename {
+    std::string from, to;
+
+    bool operator==(const journal_rename&) const = default;
+};
 
 class install_journal {
 public:
@@ -29,6 +37,14 @@ private:
     std::string path_;
     unique_fd lock_;  // flock'ed while the install runs: complete_interrupted_install leaves it alone
 };
+
+// The journal's contents for renames, as install_journal writes them.
+std::string install_journal_text(std::span<const journal_rename> renames);
+
+// The renames a journal's text records (journal_path names it in errors). Each target must be
+// one of targets and each temporary file its staged_file's. Throws lacme::error (bad journal).
+std::vector<journal_rename> parse_install_journal(std::string_view text, const std::string& journal_path,
+                                                  const std::vector<std::string>& targets);
 
 // ".NAME.lacme-install" beside target.
 std::string install_journal_path(const std::string& target);

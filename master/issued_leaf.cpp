@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/openssl_error.hpp"
 #include "common/openssl_ptr.hpp"
+#include "common/text.hpp"
 #include "common/x509_names.hpp"
 
 #include <openssl/x509v3.h>
@@ -45,11 +46,13 @@ std::set<std::string> names_of(const X509& leaf)
     return names;
 }
 
+// The certificate's names come from the CA (through a client we do not trust): escaped, so the
+// message stays one line whatever bytes they hold.
 std::string joined(const std::set<std::string>& names)
 {
     std::string text;
     for (const auto& name : names)
-        text += (text.empty() ? "" : ", ") + name;
+        text += (text.empty() ? "" : ", ") + printable_for_log(name, 100);
     return text.empty() ? "no name" : text;
 }
 

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/parse_number.hpp"
+#include "common/text.hpp"
 
 #include <arpa/inet.h>
 #include <sys/un.h>
@@ -14,7 +15,7 @@ namespace {
 
 [[noreturn]] void invalid(std::string_view text)
 {
-    throw error("invalid listen address: " + std::string(text.substr(0, 100)));
+    throw error("invalid listen address: " + printable_for_log(text, 100));
 }
 
 std::uint16_t parse_port(std::string_view text, std::string_view whole)
@@ -68,6 +69,9 @@ listen_address inet_address(std::string_view host, std::uint16_t port, bool v6, 
 
 listen_address parse_listen_address(std::string_view text)
 {
+    // inet_pton and the socket path stop at a NUL: "127.0.0.1\0junk" must not pass as 127.0.0.1.
+    if (text.find('\0') != std::string_view::npos)
+        invalid(text);
     if (text.starts_with('/'))
         return unix_address(text);
     if (text.starts_with('[')) {

@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <string>
+
 using namespace lacme::client;
 
 BOOST_AUTO_TEST_SUITE(problem_document_parsing)
@@ -65,6 +67,15 @@ BOOST_AUTO_TEST_CASE(control_characters_never_reach_the_terminal)
     BOOST_TEST(line.find('\n') == std::string::npos);
     BOOST_TEST(line.find('\x1b') == std::string::npos);
     BOOST_TEST(line == R"(malformed: line1\x0aline2\x1b[31mred)");
+}
+
+// Found by fuzz_problem_document: a status beyond int's range wrapped around (4294967696 read as 400).
+BOOST_AUTO_TEST_CASE(a_status_out_of_range_is_no_status)
+{
+    for (const char* status : {"4294967696", "-4294966896", "18446744073709551615", "2147483648"})
+        BOOST_TEST(!parse_problem_document(std::string(R"({"status":)") + status + "}")->status, status);
+    BOOST_TEST(*parse_problem_document(R"({"status":2147483647})")->status == 2147483647);
+    BOOST_TEST(*parse_problem_document(R"({"status":-2147483648})")->status == -2147483648);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -188,4 +188,38 @@ BOOST_AUTO_TEST_CASE(rejects_p521)
                "unsupported EC curve secp521r1 (use P-256 or P-384)");
 }
 
+BOOST_AUTO_TEST_CASE(public_key_from_jwk_round_trips_account_keys)
+{
+    for (EVP_PKEY* key : {lacme::test::shared_rsa2048(), lacme::test::shared_p256()}) {
+        const auto imported = lacme::public_key_from_jwk(account_public_key_from(key).jwk);
+        BOOST_TEST(EVP_PKEY_eq(key, imported.get()) == 1);
+    }
+}
+
+// Found while writing fuzz_jwk (its round trip fails on these): only x||y reached OpenSSL, so a
+// byte moved from x to y gave the same key under another JWK and thumbprint; likewise n or e
+// with leading zero octets.
+BOOST_AUTO_TEST_CASE(public_key_from_jwk_takes_one_spelling_per_key)
+{
+    const auto ec = account_public_key_from(lacme::test::shared_p256()).jwk;
+    const auto x = decoded(ec["x"]), y = decoded(ec["y"]);
+    auto moved = ec;
+    moved["x"] = base64url_encode(std::span(x).first(31));
+    std::vector<std::uint8_t> longer_y{x.back()};
+    longer_y.insert(longer_y.end(), y.begin(), y.end());
+    moved["y"] = base64url_encode(longer_y);
+    BOOST_TEST(error_message([&] { (void)lacme::public_key_from_jwk(moved); }) == "JWK member x is not 32 bytes long");
+
+    const auto rsa = account_public_key_from(lacme::test::shared_rsa2048()).jwk;
+    auto padded_n = rsa;
+    auto n = decoded(rsa["n"]);
+    n.insert(n.begin(), 0);
+    padded_n["n"] = base64url_encode(n);
+    BOOST_TEST(error_message([&] { (void)lacme::public_key_from_jwk(padded_n); }) ==
+               "JWK member n is not a minimal big-endian integer");
+    auto padded_e = rsa;
+    padded_e["e"] = "AAEAAQ";
+    BOOST_CHECK_THROW(lacme::public_key_from_jwk(padded_e), lacme::error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

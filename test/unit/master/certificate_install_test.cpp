@@ -202,6 +202,18 @@ BOOST_AUTO_TEST_CASE(dns_names_match_without_regard_to_case)
                "<no exception>");
 }
 
+// Found by fuzz_issued_leaf: the names of a refused leaf went into the message as they were, so
+// a CA (or a compromised client) could put a newline or a terminal escape into the master's log.
+BOOST_AUTO_TEST_CASE(a_refused_leaf_is_named_printably)
+{
+    temp_dir dir;
+    const auto s = section_in(dir, lacme::test::shared_p256());
+    const std::string chain =
+        shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "evil\x1b[2J.example.org"));
+    BOOST_TEST(error_message([&] { verify_and_install(s, chain, std::chrono::system_clock::now()); }) ==
+               R"(the issued certificate is for evil\x1b[2j.example.org, not for the section's www.example.org)");
+}
+
 // Certificates appended by the client (here: another CA's root and an unrelated leaf) are not
 // installed: certificate-chain is the verified path, or without CAfile the part that chains.
 BOOST_AUTO_TEST_CASE(appended_certificates_are_not_installed)

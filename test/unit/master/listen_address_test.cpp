@@ -2,8 +2,12 @@
 #include "master/listen_address.hpp"
 
 #include "common/error.hpp"
+#include "test/support/error_message.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <string_view>
 
 using namespace lacme::master;
 
@@ -48,6 +52,23 @@ BOOST_AUTO_TEST_CASE(anything_else_is_refused)
                             "[nothex]:80", "relative/path", "1.2.3:80", ""})
         BOOST_CHECK_THROW(parse_listen_address(bad), lacme::error);
     BOOST_CHECK_THROW(parse_listen_address("/" + std::string(200, 'a')), lacme::error);
+}
+
+// Found by fuzz_listen_address: inet_pton and the socket path stopped at a NUL, so
+// "127.0.0.1\0junk" listened on 127.0.0.1 with the junk in its printed name.
+BOOST_AUTO_TEST_CASE(a_nul_byte_is_refused_and_the_error_stays_printable)
+{
+    using namespace std::string_literals;
+    for (const auto& bad : {"127.0.0.1\0junk"s, "[::1\0x]:80"s, "127.0.0.1:80\0"s, "/run/lacme\0.socket"s}) {
+        try {
+            (void)parse_listen_address(bad);
+            BOOST_ERROR("accepted: " << bad.size() << " bytes");
+        } catch (const lacme::error& e) {
+            BOOST_TEST(std::string_view(e.what()).find('\0') == std::string_view::npos);
+        }
+    }
+    const std::string message = lacme::test::error_message([] { (void)parse_listen_address("bad\nline"); });
+    BOOST_TEST(message == "invalid listen address: bad\\x0aline");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
