@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/sandbox_policy.hpp"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -61,6 +62,7 @@ constexpr table_syscall table[] = {
     {applies::every_key, {"fchmod", verdict::allow, false, {}, "mode 0600 of a new state file"}},
     {applies::every_key, {"fsync", verdict::allow, false, {}, "state files"}},
     {applies::every_key, {"fdatasync", verdict::allow, false, {}, "the audit log"}},
+    {applies::every_key, {"fallocate", verdict::allow, true, {1, 0xffffffff, FALLOC_FL_KEEP_SIZE, "with FALLOC_FL_KEEP_SIZE"}, "the audit log's room reserved ahead of its records"}},
     {applies::every_key, {"rename", verdict::allow, false, {}, "state files replaced atomically"}},
     {applies::every_key, {"renameat", verdict::allow, false, {}, "state files replaced atomically"}},
     {applies::every_key, {"unlink", verdict::allow, false, {}, "the socket on exit, abandoned temporary state files"}},
