@@ -30,8 +30,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-#include <string>
 
 namespace {
 
@@ -41,25 +39,23 @@ std::atomic<long> open_sessions{0};
 // LACME_SHIM_ONE_AUTH: the session whose context-specific login is pending, if any.
 std::atomic<CK_SESSION_HANDLE> authorised{CK_INVALID_HANDLE};
 
-// LACME_SHIM_LOGINS_FILE: the file last named, open for appending.
-std::mutex logins_mutex;
-std::string logins_path;
-int logins_fd = -1;
+// LACME_SHIM_LOGINS_FILE: the file it names, last opened. Plain data only: the module is
+// dlclose'd between tests (a mutex or string here showed up as LeakSanitizer reports).
+std::atomic<int> logins_fd{-1};
 
 void record_login(CK_USER_TYPE user, bool with_pin)
 {
     const char* file = std::getenv("LACME_SHIM_LOGINS_FILE");
     if (file == nullptr)
         return;
-    const std::lock_guard lock(logins_mutex);
-    if (logins_path != file) {
-        if (logins_fd >= 0)
-            ::close(logins_fd);
-        logins_fd = ::open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-        logins_path = file;
-    }
-    const std::string line = std::to_string(user) + (with_pin ? " pin\n" : " pinpad\n");
-    if (logins_fd >= 0 && ::write(logins_fd, line.data(), line.size()) < 0)
+    // Opened at each login (a test may remove the file between logins); a sandboxed accountd may
+    // open nothing for writing, so the file opened last serves then.
+    if (const int fd = ::open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644); fd >= 0)
+        if (const int old = logins_fd.exchange(fd); old >= 0)
+            ::close(old);
+    char line[32];
+    const int n = std::snprintf(line, sizeof line, "%lu %s\n", static_cast<unsigned long>(user), with_pin ? "pin" : "pinpad");
+    if (const int fd = logins_fd.load(); fd >= 0 && ::write(fd, line, static_cast<std::size_t>(n)) < 0)
         std::perror("p11_shim: logins file");
 }
 
