@@ -15,7 +15,7 @@
 namespace lacme::master {
 namespace {
 
-constexpr std::size_t max_journal_size = 256 * 1024;
+constexpr std::size_t max_dns_journal_size = 256 * 1024;
 
 }  // namespace
 
@@ -41,7 +41,7 @@ void write_dns_journal(const std::string& path, std::span<const dns_record> reco
 
 std::vector<dns_record> read_dns_journal(const std::string& path)
 {
-    const auto text = read_file_if_present(path, max_journal_size);
+    const auto text = read_file_if_present(path, max_dns_journal_size);
     if (!text)
         return {};
     const auto list = nlohmann::json::parse(*text, nullptr, false);
