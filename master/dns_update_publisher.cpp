@@ -90,7 +90,12 @@ void dns_update_publisher::on_response(const std::string& zone, std::optional<st
 {
     if (!failure)
         failure = update_->failure_of(response, *key_);
-    finish(failure ? std::optional(where(zone) + *failure) : std::nullopt);
+    // Answered from the loop's next turn: the next change replaces the exchange, which is still
+    // in its own callback here.
+    key_.reset();  // wipes the secret
+    update_.reset();
+    pending_failure_ = failure ? std::optional(where(zone) + *failure) : std::nullopt;
+    later_.start(std::chrono::milliseconds(0));
 }
 
 void dns_update_publisher::fail_later(std::string failure)
@@ -101,8 +106,9 @@ void dns_update_publisher::fail_later(std::string failure)
 
 void dns_update_publisher::finish(std::optional<std::string> failure)
 {
-    key_.reset();  // wipes the secret
+    key_.reset();
     update_.reset();
+    exchange_.reset();
     pending_failure_.reset();
     auto done = std::move(done_);
     done_ = nullptr;
