@@ -37,7 +37,7 @@ void dns_hook_publisher::finish(std::optional<std::string> failure)
     std::unique_ptr<dns_hook_run> finished = std::move(run_);
     start_failure_.reset();
     if (done)
-        done(std::move(failure));
+        done({std::move(failure), false});
 }
 
 }  // namespace lacme::master

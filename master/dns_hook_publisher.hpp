@@ -20,7 +20,7 @@ public:
     void change(dns01_action action, const dns_record& record, done_fn done) override;
 
 private:
-    void finish(std::optional<std::string> failure);
+    void finish(std::optional<std::string> failure);  // the hook may have done anything: never unchanged
 
     uv_loop_t* loop_;
     std::string hook_;

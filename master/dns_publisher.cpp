@@ -53,7 +53,7 @@ void dns_publisher::on_request(std::string_view line, reply_fn reply)
             log_.info(prefix_ + "refused the client's dns-01 request: " + *why);
             return reply(dns01_failed_answer(*why));
         }
-        queue_.push_back({request.action, entries_of(request), std::move(reply), 0, std::nullopt});
+        queue_.push_back({request.action, entries_of(request), std::move(reply), 0, std::nullopt, false});
         if (!current_)
             start_next();
     } catch (const error& e) {
@@ -110,7 +110,7 @@ void dns_publisher::remove_all()
 {
     client_ended_ = false;
     if (!published_.empty())
-        queue_.push_back({dns01_action::remove, published_, [](std::string) {}, 0, std::nullopt});
+        queue_.push_back({dns01_action::remove, published_, [](std::string) {}, 0, std::nullopt, false});
     if (!current_)
         start_next();
 }
@@ -151,14 +151,18 @@ void dns_publisher::run_next_change()
             op.failure = entry.record.name + " was added by a dns-hook, and the section has none now";
         return run_next_change();
     }
-    publisher->change(op.action, entry.record, [this, entry](std::optional<std::string> failure) {
+    publisher->change(op.action, entry.record, [this, entry](dns_change_outcome outcome) {
         operation& current = *current_;
-        if (failure) {
-            log_.info(prefix_ + *failure);
+        if (outcome.failure) {
+            log_.info(prefix_ + *outcome.failure);
             if (!current.failure)
-                current.failure = failure;
-        } else if (current.action == dns01_action::remove) {
+                current.failure = outcome.failure;
+        }
+        // Removed, or an add that certainly added nothing: no longer published.
+        if ((!outcome.failure && current.action == dns01_action::remove) ||
+            (outcome.unchanged && current.action == dns01_action::publish)) {
             std::erase(published_, entry);
+            current.journal_stale = true;
         }
         run_next_change();
     });
@@ -167,14 +171,22 @@ void dns_publisher::run_next_change()
 void dns_publisher::changes_done()
 {
     operation& op = *current_;
-    if (op.action == dns01_action::remove) {
+    if (op.action == dns01_action::publish && op.next_change < op.records.size()) {
+        // A publish stopped early: the records after the failure were never added.
+        for (auto e = op.records.begin() + static_cast<std::ptrdiff_t>(op.next_change); e != op.records.end(); ++e)
+            if (const auto it = std::find(published_.begin(), published_.end(), *e); it != published_.end())
+                published_.erase(it);
+        op.journal_stale = true;
+    }
+    if (op.journal_stale) {
         try {
             save_journal();
         } catch (const error& e) {
             log_.info(prefix_ + e.what());
         }
-        return complete(op.failure);
     }
+    if (op.action == dns01_action::remove)
+        return complete(op.failure);
     if (op.failure || client_ended_)
         return complete(op.failure);
     std::vector<dns_record> records;

@@ -58,6 +58,7 @@ private:
         reply_fn reply;
         std::size_t next_change = 0;
         std::optional<std::string> failure;
+        bool journal_stale = false;  // records taken out since it was written
     };
 
     void on_request(std::string_view line, reply_fn reply);

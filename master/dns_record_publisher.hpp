@@ -12,11 +12,18 @@
 
 namespace lacme::master {
 
+struct dns_change_outcome {
+    // One line naming the way and the record ("dns-hook add NAME exited with value 1",
+    // "RFC 2136 update (add NAME) at SERVER, zone Z: rcode REFUSED"); nullopt when done.
+    std::optional<std::string> failure;
+    // A failure that certainly changed nothing (refused before anything was sent, or by the DNS
+    // server, whose updates are all-or-nothing): a failed add need not be removed.
+    bool unchanged = false;
+};
+
 class dns_record_publisher {
 public:
-    // failure: one line naming the way and the record ("dns-hook add NAME exited with value 1",
-    // "RFC 2136 update at SERVER, zone Z: rcode REFUSED"); nullopt when done.
-    using done_fn = std::function<void(std::optional<std::string> failure)>;
+    using done_fn = std::function<void(dns_change_outcome)>;
 
     dns_record_publisher() = default;
     dns_record_publisher(const dns_record_publisher&) = delete;

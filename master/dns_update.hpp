@@ -38,11 +38,14 @@ public:
     // The signed message (without TCP's length prefix).
     [[nodiscard]] const std::string& wire() const noexcept { return wire_; }
 
+    struct failure {
+        std::string reason;  // "rcode NOTAUTH (TSIG BADSIG)", "a malformed response"...
+        bool refused;        // an error rcode answering this update: the zone did not change
+    };
     // Why the response is not a success for this update: its rcode (with TSIG's error, e.g.
     // "NOTAUTH (TSIG BADSIG)"), or that it is malformed, not the answer to this message, or not
     // signed with the key. nullopt: NOERROR, verified.
-    [[nodiscard]] std::optional<std::string> failure_of(std::span<const std::uint8_t> response,
-                                                        const tsig_key& key) const;
+    [[nodiscard]] std::optional<failure> failure_of(std::span<const std::uint8_t> response, const tsig_key& key) const;
 
 private:
     struct rdf_free {

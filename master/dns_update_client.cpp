@@ -76,6 +76,7 @@ void dns_tcp_exchange::on_connected()
         so_error = errno;
     if (so_error != 0)
         return finish("connect: " + std::string(std::strerror(so_error)));
+    connected_ = true;
     try {
         stream_ = uv::stream::open(loop_, std::move(connecting_), request_.size());
     } catch (const error& e) {

@@ -37,6 +37,9 @@ public:
     dns_tcp_exchange& operator=(const dns_tcp_exchange&) = delete;
     ~dns_tcp_exchange() = default;
 
+    // Whether the connection was made: before that, nothing reached the server.
+    [[nodiscard]] bool connected() const noexcept { return connected_; }
+
 private:
     void on_connected();
     void on_bytes(std::string_view bytes);
@@ -51,6 +54,7 @@ private:
     uv::timer deadline_;
     uv::timer later_;  // reports an immediate failure from the loop
     std::optional<std::string> pending_failure_;
+    bool connected_ = false;
     done_fn done_;
 };
 

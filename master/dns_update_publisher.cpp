@@ -26,7 +26,7 @@ std::string parent_name(const std::string& name)
 }  // namespace
 
 dns_update_publisher::dns_update_publisher(uv_loop_t* loop, dns_update_settings settings)
-    : loop_(loop), settings_(std::move(settings)), later_(loop, [this] { finish(pending_failure_); })
+    : loop_(loop), settings_(std::move(settings)), later_(loop, [this] { finish(std::move(pending_)); })
 {
 }
 
@@ -88,32 +88,37 @@ void dns_update_publisher::send(const std::string& zone)
 void dns_update_publisher::on_response(const std::string& zone, std::optional<std::string> failure,
                                        std::vector<std::uint8_t> response)
 {
-    if (!failure)
-        failure = update_->failure_of(response, *key_);
+    // Nothing reached the server when it could not be reached; a refusal changed nothing either.
+    dns_change_outcome outcome{std::nullopt, !exchange_->connected()};
+    if (failure) {
+        outcome.failure = where(zone) + *failure;
+    } else if (const auto refused = update_->failure_of(response, *key_)) {
+        outcome = {where(zone) + refused->reason, refused->refused};
+    }
     // Answered from the loop's next turn: the next change replaces the exchange, which is still
     // in its own callback here.
     key_.reset();  // wipes the secret
     update_.reset();
-    pending_failure_ = failure ? std::optional(where(zone) + *failure) : std::nullopt;
+    pending_ = std::move(outcome);
     later_.start(std::chrono::milliseconds(0));
 }
 
 void dns_update_publisher::fail_later(std::string failure)
 {
-    pending_failure_ = std::move(failure);
+    pending_ = {std::move(failure), true};
     later_.start(std::chrono::milliseconds(0));
 }
 
-void dns_update_publisher::finish(std::optional<std::string> failure)
+void dns_update_publisher::finish(dns_change_outcome outcome)
 {
     key_.reset();
     update_.reset();
     exchange_.reset();
-    pending_failure_.reset();
+    pending_ = {};
     auto done = std::move(done_);
     done_ = nullptr;
     if (done)
-        done(std::move(failure));  // may destroy this object
+        done(std::move(outcome));  // may destroy this object
 }
 
 }  // namespace lacme::master

@@ -33,8 +33,9 @@ private:
     void look_up_zone(std::string name);
     void send(const std::string& zone);
     void on_response(const std::string& zone, std::optional<std::string> failure, std::vector<std::uint8_t> response);
+    // A failure before anything reached the server: nothing changed.
     void fail_later(std::string failure);
-    void finish(std::optional<std::string> failure);
+    void finish(dns_change_outcome outcome);
     [[nodiscard]] std::string where(const std::string& zone) const;
 
     uv_loop_t* loop_;
@@ -46,7 +47,7 @@ private:
     std::optional<dns_update> update_;
     std::unique_ptr<dns_resolver> resolver_;  // SOA lookups at the server
     std::unique_ptr<dns_tcp_exchange> exchange_;
-    std::optional<std::string> pending_failure_;
+    dns_change_outcome pending_;
     uv::timer later_;
     done_fn done_;
 };

@@ -69,14 +69,14 @@ no_txt_left() {
     values=$(bind_txt) || t_fail "BIND did not answer"
     [ -z "$values" ] || t_fail "TXT records left in BIND: $values"
 }
-bind_adds() { grep -c "adding an RR at '_acme-challenge.example.org' TXT" "$T/named.log" || true; }
+# The TXT adds BIND logged, each from a client that signed with lacme-key.
+bind_adds() { grep -c "/key lacme-key: updating zone 'example.org/IN': adding an RR at '_acme-challenge.example.org' TXT" "$T/named.log" || true; }
 
 # 1. wildcard + apex through RFC 2136, the zone found by SOA lookups at the server.
 rfc_section "$T/conf/wild.conf" wild "${UPDATE[@]}" "dns-propagation-servers = 127.0.0.1:$BIND_PORT"
 lacme_order "$T/conf/wild.conf" 2>"$T/wild.log" || t_fail "dns-01 order failed: $(cat "$T/wild.log")"
 t_verify_chain "$T/conf/wild.pem" example.org '\*.example.org'
 [ "$(bind_adds)" -eq 2 ] || t_fail "expected BIND to log 2 TXT adds: $(grep -i update "$T/named.log")"
-grep -q "approved" "$T/named.log" || t_fail "no update approved by BIND's update-policy"
 t_pass "wildcard + apex certificate issued through RFC 2136 updates to BIND (zone found by SOA lookup)"
 no_txt_left
 [ ! -e "$T/conf/.wild.pem.lacme-dns" ] || t_fail "journal left behind: $(cat "$T/conf/.wild.pem.lacme-dns")"

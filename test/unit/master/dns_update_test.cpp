@@ -135,19 +135,23 @@ BOOST_AUTO_TEST_CASE(responses_are_checked)
     const auto k = key();
     const dns_update update("example.org", dns01_action::publish, record, k, 42);
     BOOST_TEST(!update.failure_of(response_to(update, LDNS_RCODE_NOERROR, &k), k));
-    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_REFUSED, &k), k).value() == "rcode REFUSED");
-    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOTAUTH, nullptr), k).value() == "rcode NOTAUTH");
-    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOERROR, nullptr), k).value() ==
+    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_REFUSED, &k), k).value().reason == "rcode REFUSED");
+    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOTAUTH, nullptr), k).value().reason == "rcode NOTAUTH");
+    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOERROR, nullptr), k).value().reason ==
                "an unsigned NOERROR response (the server must sign with the key)");
     const auto other = key("hmac-sha256", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOERROR, &other), k).value() ==
+    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOERROR, &other), k).value().reason ==
                "a response whose TSIG signature does not verify with key 'lacme-key'");
     const dns_update another("example.org", dns01_action::publish, record, k, 43);
-    BOOST_TEST(update.failure_of(response_to(another, LDNS_RCODE_NOERROR, &k), k).value() ==
+    BOOST_TEST(update.failure_of(response_to(another, LDNS_RCODE_NOERROR, &k), k).value().reason ==
                "a response that does not answer the update");
+    // Only an error rcode says the zone did not change.
+    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_REFUSED, &k), k).value().refused);
+    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOTAUTH, nullptr), k).value().refused);
+    BOOST_TEST(!update.failure_of(response_to(update, LDNS_RCODE_NOERROR, &other), k).value().refused);
     const std::vector<std::uint8_t> garbage = {1, 2, 3};
-    BOOST_TEST(update.failure_of(garbage, k).value() == "a malformed response");
-    BOOST_TEST(update.failure_of({}, k).value() == "a malformed response");
+    BOOST_TEST(update.failure_of(garbage, k).value().reason == "a malformed response");
+    BOOST_TEST(update.failure_of({}, k).value().reason == "a malformed response");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
