@@ -10,75 +10,23 @@
 # the section now says dns-hook.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
-t_require named; t_require tsig-keygen; t_require dig
-BIND_PORT=$((PORT0 + 6)) DEAD_DNS=$((PORT0 + 10))
-BIND_DIR="$T/bind"
-
-# BIND, in the foreground as root with its own configuration and zone directory (its journal
-# goes there too), no rndc, no recursion.
-mkdir -p "$BIND_DIR"
-tsig-keygen -a hmac-sha256 lacme-key >"$BIND_DIR/key.conf"
-cat >"$BIND_DIR/named.conf" <<CONF
-options {
-    directory "$BIND_DIR";
-    pid-file "$BIND_DIR/named.pid";
-    listen-on port $BIND_PORT { 127.0.0.1; };
-    listen-on-v6 { none; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-};
-controls { };
-include "$BIND_DIR/key.conf";
-zone "example.org" {
-    type primary;
-    file "$BIND_DIR/example.org.zone";
-    update-policy { grant lacme-key zonesub TXT; };
-};
-CONF
-cat >"$BIND_DIR/example.org.zone" <<'ZONE'
-$TTL 60
-@   IN SOA ns1.example.org. hostmaster.example.org. 1 3600 600 86400 60
-@   IN NS  ns1.example.org.
-ns1 IN A   127.0.0.1
-ZONE
-t_bg "$T/named.log" named -g -c "$BIND_DIR/named.conf"
-bind_txt() { dig +short +tcp +time=2 +tries=2 @127.0.0.1 -p "$BIND_PORT" TXT _acme-challenge.example.org; }
-t_wait_for "named answering" sh -c "dig +short @127.0.0.1 -p $BIND_PORT SOA example.org | grep -q ns1"
+source "$(dirname "$0")/bind_lib.sh"
+DEAD_DNS=$((PORT0 + 10))
+t_bind_up $((PORT0 + 6))
 
 PEBBLE_DNSSERVER="127.0.0.1:$BIND_PORT" t_master_up PEBBLE_AUTHZREUSE=0
 t_master_file_account
 install -m 0600 "$BIND_DIR/key.conf" "$T/conf/tsig.key"
 
-# rfc_section FILE NAME [KEY=VALUE...]: a dns-01 section for example.org and *.example.org by RFC 2136.
-rfc_section() {
-    local file=$1 name=$2; shift 2
-    [ -f "$T/conf/$name.key" ] || t_keygen "$T/conf/$name.key" p256
-    {
-        printf '[%s]\ncertificate-key = %s\ncertificate-chain = %s\n' "$name" "$T/conf/$name.key" "$T/conf/$name.pem"
-        printf 'subject = /CN=example.org\nsubjectAltName = DNS:*.example.org\nCAfile = %s\n' "$PEBBLE_ROOTS"
-        printf 'challenge = dns-01\n'
-        local kv
-        for kv in "$@"; do printf '%s\n' "$kv"; done
-    } >"$file"
-}
 UPDATE=("dns-update-server = 127.0.0.1:$BIND_PORT" "dns-tsig-key = $T/conf/tsig.key")
 lacme_order() { "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$1" "${@:2}"; }
-no_txt_left() {
-    local values
-    values=$(bind_txt) || t_fail "BIND did not answer"
-    [ -z "$values" ] || t_fail "TXT records left in BIND: $values"
-}
-# The TXT adds BIND logged, each from a client that signed with lacme-key.
-bind_adds() { grep -c "/key lacme-key: updating zone 'example.org/IN': adding an RR at '_acme-challenge.example.org' TXT" "$T/named.log" || true; }
-
 # 1. wildcard + apex through RFC 2136, the zone found by SOA lookups at the server.
-rfc_section "$T/conf/wild.conf" wild "${UPDATE[@]}" "dns-propagation-servers = 127.0.0.1:$BIND_PORT"
+t_rfc2136_section "$T/conf/wild.conf" wild "${UPDATE[@]}" "dns-propagation-servers = 127.0.0.1:$BIND_PORT"
 lacme_order "$T/conf/wild.conf" 2>"$T/wild.log" || t_fail "dns-01 order failed: $(cat "$T/wild.log")"
 t_verify_chain "$T/conf/wild.pem" example.org '\*.example.org'
-[ "$(bind_adds)" -eq 2 ] || t_fail "expected BIND to log 2 TXT adds: $(grep -i update "$T/named.log")"
+[ "$(t_bind_adds)" -eq 2 ] || t_fail "expected BIND to log 2 TXT adds: $(grep -i update "$T/named.log")"
 t_pass "wildcard + apex certificate issued through RFC 2136 updates to BIND (zone found by SOA lookup)"
-no_txt_left
+t_bind_no_txt_left
 [ ! -e "$T/conf/.wild.pem.lacme-dns" ] || t_fail "journal left behind: $(cat "$T/conf/.wild.pem.lacme-dns")"
 t_pass "no _acme-challenge record left in BIND, no journal"
 
@@ -87,47 +35,47 @@ t_pass "no _acme-challenge record left in BIND, no journal"
 sed 's/secret ".*"/secret "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="/' "$BIND_DIR/key.conf" >"$T/conf/wrong.key"
 sed 's/lacme-key/other-key/' "$BIND_DIR/key.conf" >"$T/conf/unknown.key"
 chmod 0600 "$T/conf/wrong.key" "$T/conf/unknown.key"
-adds=$(bind_adds)
-rfc_section "$T/conf/bad.conf" bad "dns-update-server = 127.0.0.1:$BIND_PORT" "dns-tsig-key = $T/conf/wrong.key" \
+adds=$(t_bind_adds)
+t_rfc2136_section "$T/conf/bad.conf" bad "dns-update-server = 127.0.0.1:$BIND_PORT" "dns-tsig-key = $T/conf/wrong.key" \
     "dns-zone = example.org"
 t_expect_fail "a wrong TSIG secret fails the section" \
     "RFC 2136 update \(add _acme-challenge.example.org\) at 127.0.0.1:$BIND_PORT, zone example.org: rcode NOTAUTH \(TSIG BADSIG\)" \
     lacme_order "$T/conf/bad.conf"
-rfc_section "$T/conf/bad.conf" bad "dns-update-server = 127.0.0.1:$BIND_PORT" "dns-tsig-key = $T/conf/unknown.key" \
+t_rfc2136_section "$T/conf/bad.conf" bad "dns-update-server = 127.0.0.1:$BIND_PORT" "dns-tsig-key = $T/conf/unknown.key" \
     "dns-zone = example.org"
 t_expect_fail "an unknown TSIG key fails the section" "zone example.org: rcode NOTAUTH \(TSIG BADKEY\)" \
     lacme_order "$T/conf/bad.conf"
-[ "$(bind_adds)" -eq "$adds" ] || t_fail "BIND added a record with a bad key"
-no_txt_left
+[ "$(t_bind_adds)" -eq "$adds" ] || t_fail "BIND added a record with a bad key"
+t_bind_no_txt_left
 [ ! -e "$T/conf/.bad.pem.lacme-dns" ] || t_fail "journal left after a refused update"
 t_pass "nothing left in the zone after refused updates"
 
 # 3. A key file group or others may read: refused before ordering, and by lacme check.
 install -m 0644 "$BIND_DIR/key.conf" "$T/conf/open.key"
-rfc_section "$T/conf/open.conf" open "dns-update-server = 127.0.0.1:$BIND_PORT" "dns-tsig-key = $T/conf/open.key"
+t_rfc2136_section "$T/conf/open.conf" open "dns-update-server = 127.0.0.1:$BIND_PORT" "dns-tsig-key = $T/conf/open.key"
 t_expect_fail "a key file others may read is refused" "dns-tsig-key $T/conf/open.key: group or others may access it" \
     lacme_order "$T/conf/open.conf"
 t_expect_fail "lacme check refuses it too" "dns-tsig-key $T/conf/open.key: group or others may access it" \
     "$LACME" --config="$T/conf/lacme.conf" check --config-certs="$T/conf/open.conf"
-[ "$(bind_adds)" -eq "$adds" ] && [ ! -e "$T/conf/open.pem" ] || t_fail "something was ordered with an open key file"
-rfc_section "$T/conf/both.conf" both "${UPDATE[@]}" "dns-hook = /bin/true"
+[ "$(t_bind_adds)" -eq "$adds" ] && [ ! -e "$T/conf/open.pem" ] || t_fail "something was ordered with an open key file"
+t_rfc2136_section "$T/conf/both.conf" both "${UPDATE[@]}" "dns-hook = /bin/true"
 t_expect_fail "dns-hook and dns-update-server together are refused" "dns-hook and dns-update-server exclude each other" \
     "$LACME" --config="$T/conf/lacme.conf" check --config-certs="$T/conf/both.conf"
 
 # 4. Propagation timeout (a propagation server that never answers): the section fails, and the
 # records are deleted from BIND.
-rfc_section "$T/conf/slow.conf" slow "${UPDATE[@]}" "dns-propagation-servers = 127.0.0.1:$DEAD_DNS" \
+t_rfc2136_section "$T/conf/slow.conf" slow "${UPDATE[@]}" "dns-propagation-servers = 127.0.0.1:$DEAD_DNS" \
     "dns-propagation-timeout = 3"
-adds=$(bind_adds)
+adds=$(t_bind_adds)
 t_expect_fail "propagation timeout fails the section" "not visible on every server within dns-propagation-timeout = 3 s" \
     lacme_order "$T/conf/slow.conf"
-[ "$(bind_adds)" -eq $((adds + 2)) ] || t_fail "the records were not added before the timeout"
-no_txt_left
+[ "$(t_bind_adds)" -eq $((adds + 2)) ] || t_fail "the records were not added before the timeout"
+t_bind_no_txt_left
 t_pass "propagation timeout: records deleted from BIND"
 
 # 5. SIGKILL mid-order: the journal says how to delete (server, key file, zone); the next run
 # deletes through RFC 2136 even though the section now names a dns-hook (which fails its order).
-rfc_section "$T/conf/stuck.conf" stuck "${UPDATE[@]}" "dns-zone = example.org" \
+t_rfc2136_section "$T/conf/stuck.conf" stuck "${UPDATE[@]}" "dns-zone = example.org" \
     "dns-propagation-servers = 127.0.0.1:$DEAD_DNS"
 "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/stuck.conf" 2>"$T/stuck.log" &
 MASTER_PID=$!
@@ -138,23 +86,23 @@ kill -KILL "$MASTER_PID"
 wait "$MASTER_PID" 2>/dev/null || true
 grep -q "\"dns-tsig-key\":\"$T/conf/tsig.key\"" "$T/conf/.stuck.pem.lacme-dns" &&
     grep -q '"dns-zone":"example.org"' "$T/conf/.stuck.pem.lacme-dns" || t_fail "journal: $(cat "$T/conf/.stuck.pem.lacme-dns")"
-[ "$(bind_txt | wc -l)" -eq 2 ] || t_fail "the kill removed the records (nothing to test)"
+[ "$(t_bind_txt | wc -l)" -eq 2 ] || t_fail "the kill removed the records (nothing to test)"
 stale=$(grep -o '"value":"[^"]*"' "$T/conf/.stuck.pem.lacme-dns" | cut -d'"' -f4)
 # A hook whose adds fail (its own failed add is then removed by it: remove succeeds).
 printf '#!/bin/sh\necho "$@" >>%s\n[ "$1" = remove ]\n' "$T/hook.log" >"$T/dns-hook"
 chmod 0755 "$T/dns-hook"
-rfc_section "$T/conf/stuck.conf" stuck "dns-hook = $T/dns-hook"
+t_rfc2136_section "$T/conf/stuck.conf" stuck "dns-hook = $T/dns-hook"
 lacme_order "$T/conf/stuck.conf" 2>"$T/next.log" && t_fail "the hook's order succeeded"
 grep -q 'removing the dns-01 records an interrupted run left' "$T/next.log" || t_fail "no stale removal: $(cat "$T/next.log")"
 for value in $stale; do
     grep -q "^remove .* $value\$" "$T/hook.log" && t_fail "stale RFC 2136 record went to the hook: $(cat "$T/hook.log")"
 done
-no_txt_left
+t_bind_no_txt_left
 t_pass "SIGKILL mid-order: the next run deleted the records through RFC 2136, as the journal said"
-rfc_section "$T/conf/stuck.conf" stuck "${UPDATE[@]}" "dns-propagation-servers = 127.0.0.1:$BIND_PORT"
+t_rfc2136_section "$T/conf/stuck.conf" stuck "${UPDATE[@]}" "dns-propagation-servers = 127.0.0.1:$BIND_PORT"
 lacme_order "$T/conf/stuck.conf" 2>"$T/last.log" || t_fail "issuing after the kill: $(cat "$T/last.log")"
 t_verify_chain "$T/conf/stuck.pem" example.org '\*.example.org'
-no_txt_left
+t_bind_no_txt_left
 [ ! -e "$T/conf/.stuck.pem.lacme-dns" ] || t_fail "journal left after the last run"
 t_pass "then issued, nothing left"
 t_done
