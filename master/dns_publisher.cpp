@@ -84,7 +84,7 @@ dns_record_publisher* dns_publisher::publisher_for(const dns_journal_entry& entr
         const auto& u = *entry.update;
         auto& p = update_publishers_[describe_dns_server(u.server) + " " + u.tsig_key + " " + u.zone.value_or("")];
         if (!p)
-            p = std::make_unique<dns_update_publisher>(loop_, u);
+            p = std::make_unique<dns_update_publisher>(loop_, u, prefix_, log_);
         return p.get();
     }
     if (!section_.dns_hook)

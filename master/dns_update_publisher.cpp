@@ -25,8 +25,9 @@ std::string parent_name(const std::string& name)
 
 }  // namespace
 
-dns_update_publisher::dns_update_publisher(uv_loop_t* loop, dns_update_settings settings)
-    : loop_(loop), settings_(std::move(settings)), later_(loop, [this] { finish(std::move(pending_)); })
+dns_update_publisher::dns_update_publisher(uv_loop_t* loop, dns_update_settings settings, std::string log_prefix,
+                                           logger& log)
+    : loop_(loop), settings_(std::move(settings)), prefix_(std::move(log_prefix)), log_(log), later_(loop, [this] { finish(std::move(pending_)); })
 {
 }
 
@@ -67,6 +68,7 @@ void dns_update_publisher::look_up_zone(std::string name)
         if (answer.error)
             return look_up_zone(parent_name(name));
         zones_[record_.name] = name;
+        log_.debug(prefix_ + "zone of " + record_.name + " at " + describe_dns_server(settings_.server) + ": " + name);
         send(name);
     });
 }
@@ -99,6 +101,8 @@ void dns_update_publisher::on_response(const std::string& zone, std::optional<st
     // in its own callback here.
     key_.reset();  // wipes the secret
     update_.reset();
+    if (!outcome.failure)
+        log_.debug(prefix_ + where(zone) + "done (" + record_.value + ")");
     pending_ = std::move(outcome);
     later_.start(std::chrono::milliseconds(0));
 }

@@ -26,7 +26,7 @@ namespace lacme::master {
 
 class dns_update_publisher final : public dns_record_publisher {
 public:
-    dns_update_publisher(uv_loop_t* loop, dns_update_settings settings);
+    dns_update_publisher(uv_loop_t* loop, dns_update_settings settings, std::string log_prefix, logger& log);
     void change(dns01_action action, const dns_record& record, done_fn done) override;
 
 private:
@@ -40,6 +40,8 @@ private:
 
     uv_loop_t* loop_;
     dns_update_settings settings_;
+    std::string prefix_;
+    logger& log_;
     std::map<std::string, std::string> zones_;  // record name -> zone, as found
     dns01_action action_ = dns01_action::publish;
     dns_record record_;

@@ -26,6 +26,8 @@ t_rfc2136_section "$T/conf/wild.conf" wild "dns-update-server = 127.0.0.1" "dns-
     t_fail "dns-01 order failed: $(tail -n 20 "$T/wild.log")"
 t_verify_chain "$T/conf/wild.pem" example.org '\*.example.org'
 [ "$(t_bind_adds)" -eq 2 ] || t_fail "expected BIND to log 2 TXT adds: $(grep -i update "$T/named.log")"
+grep -q "zone of _acme-challenge.example.org at 127.0.0.1:53: example.org" "$T/wild.log" ||
+    t_fail "no zone found by SOA lookup: $(grep -i zone "$T/wild.log")"
 # The propagation check asked BIND on port 53 as the zone's NS, found through resolv.conf.
 grep -q "authoritative servers of example.org: ns1.example.org" "$T/wild.log" || t_fail "no sign of the NS lookup: $(grep -i dns "$T/wild.log")"
 t_bind_no_txt_left
