@@ -7,7 +7,6 @@
 #include "common/unique_fd.hpp"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <sys/stat.h>
 
 #include <algorithm>
