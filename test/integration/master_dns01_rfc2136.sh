@@ -5,8 +5,8 @@
 # pebble resolves through that BIND. A wildcard + apex certificate is issued (zone found by SOA
 # lookups at the server) and no _acme-challenge record is left; a wrong key fails the section
 # with BIND's TSIG error and adds nothing; a key file others may read is refused before
-# ordering; a propagation timeout fails the section with the records deleted from BIND; after a
-# SIGKILL the next run deletes the records through RFC 2136, the way its journal says, even when
+# ordering; a propagation timeout fails the section with the records deleted from BIND; SIGTERM
+# mid-order deletes them in the same run; after a SIGKILL the next run deletes the records through RFC 2136, the way its journal says, even when
 # the section now says dns-hook.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
@@ -73,14 +73,31 @@ t_expect_fail "propagation timeout fails the section" "not visible on every serv
 t_bind_no_txt_left
 t_pass "propagation timeout: records deleted from BIND"
 
-# 5. SIGKILL mid-order: the journal says how to delete (server, key file, zone); the next run
+# A run whose records never show up (a propagation server nobody answers on): the master is
+# mid-order once BIND has both records.
+stuck_run() {
+    t_rfc2136_section "$T/conf/stuck.conf" stuck "${UPDATE[@]}" "dns-zone = example.org" \
+        "dns-propagation-servers = 127.0.0.1:$DEAD_DNS"
+    "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/stuck.conf" 2>"$T/stuck.log" &
+    MASTER_PID=$!
+    t_kill_at_exit "$MASTER_PID"
+    t_wait_for "both records in BIND" sh -c "[ \$(dig +short +tcp @127.0.0.1 -p $BIND_PORT TXT _acme-challenge.example.org | wc -l) -ge 2 ]"
+}
+
+# 5. SIGTERM mid-order: the same run deletes the records.
+stuck_run
+kill -TERM "$MASTER_PID"
+rc=0
+timeout 20 tail --pid="$MASTER_PID" -f /dev/null || t_fail "master still running 20 s after SIGTERM"
+wait "$MASTER_PID" || rc=$?
+[ "$rc" -ne 0 ] || t_fail "exit 0 after SIGTERM"
+t_bind_no_txt_left
+[ ! -e "$T/conf/.stuck.pem.lacme-dns" ] || t_fail "journal left after SIGTERM"
+t_pass "SIGTERM mid-order: records deleted from BIND, journal gone"
+
+# 6. SIGKILL mid-order: the journal says how to delete (server, key file, zone); the next run
 # deletes through RFC 2136 even though the section now names a dns-hook (which fails its order).
-t_rfc2136_section "$T/conf/stuck.conf" stuck "${UPDATE[@]}" "dns-zone = example.org" \
-    "dns-propagation-servers = 127.0.0.1:$DEAD_DNS"
-"$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/stuck.conf" 2>"$T/stuck.log" &
-MASTER_PID=$!
-t_kill_at_exit "$MASTER_PID"
-t_wait_for "both records in BIND" sh -c "[ \$(dig +short +tcp @127.0.0.1 -p $BIND_PORT TXT _acme-challenge.example.org | wc -l) -ge 2 ]"
+stuck_run
 t_wait_for "journal written" grep -q dns-update-server "$T/conf/.stuck.pem.lacme-dns"
 kill -KILL "$MASTER_PID"
 wait "$MASTER_PID" 2>/dev/null || true
