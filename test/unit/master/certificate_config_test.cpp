@@ -281,6 +281,52 @@ BOOST_AUTO_TEST_CASE(dns01_reads_its_keys_and_allows_wildcards)
     BOOST_TEST(s.identifiers() == (std::vector<std::string>{"*.example.org", "example.org"}));
 }
 
+BOOST_AUTO_TEST_CASE(dns01_by_rfc2136_reads_server_key_and_zone)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[wild]\n" + minimal +
+                                       "challenge = dns-01\n"
+                                       "subjectAltName = DNS:*.example.org\n"
+                                       "dns-update-server = [2001:DB8::53]:5353\n"
+                                       "dns-tsig-key = /etc/lacme/tsig.key\n"
+                                       "dns-zone = Example.ORG.\n"
+                                       "[plain]\n" + minimal +
+                                       "challenge = dns-01\n"
+                                       "dns-update-server = 192.0.2.53\n"
+                                       "dns-tsig-key = /etc/lacme/tsig.key\n");
+    const auto sections = load(dir, {"c.conf"});
+    const auto& plain = sections.at(0);
+    const auto& wild = sections.at(1);
+    BOOST_TEST(wild.errors.empty(), (wild.errors.empty() ? "" : wild.errors.front()));
+    BOOST_TEST_REQUIRE(wild.dns_update.has_value());
+    BOOST_TEST((wild.dns_update->server == lacme::master::dns_server{"2001:db8::53", 5353}));
+    BOOST_TEST(wild.dns_update->tsig_key == "/etc/lacme/tsig.key");
+    BOOST_TEST(wild.dns_update->zone.value_or("") == "example.org");
+    BOOST_TEST(!wild.dns_hook);
+    BOOST_TEST(plain.errors.empty(), (plain.errors.empty() ? "" : plain.errors.front()));
+    BOOST_TEST_REQUIRE(plain.dns_update.has_value());
+    BOOST_TEST((plain.dns_update->server == lacme::master::dns_server{"192.0.2.53", 53}));
+    BOOST_TEST(!plain.dns_update->zone);
+}
+
+BOOST_AUTO_TEST_CASE(bad_rfc2136_values_fail_the_section)
+{
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"dns-update-server = ns1.example.org", "dns-update-server: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT"},
+        {"dns-tsig-key = tsig.key", "dns-tsig-key: expected an absolute path, got 'tsig.key'"},
+        {"dns-zone = not a zone", "dns-zone: expected a domain name, got 'not a zone'"},
+    };
+    for (const auto& [line, error] : cases) {
+        temp_dir dir;
+        write_file(dir.file("c.conf"), "[bad]\n" + minimal +
+                                           "challenge = dns-01\ndns-update-server = 192.0.2.53\n"
+                                           "dns-tsig-key = /etc/k\n" + line + "\n");
+        const auto s = load(dir, {"c.conf"}).at(0);
+        BOOST_TEST_REQUIRE(!s.errors.empty(), line);
+        BOOST_TEST(s.errors[0].find(error) != std::string::npos, s.errors[0]);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(what_each_challenge_cannot_validate_fails_the_section)
 {
     struct bad_case {
@@ -293,7 +339,13 @@ BOOST_AUTO_TEST_CASE(what_each_challenge_cannot_validate_fails_the_section)
          "wildcard name '*.example.org' needs challenge = dns-01"},
         {"challenge = dns-01\ndns-hook = /bin/true\nsubjectAltName = IP:192.0.2.7\n",
          "IP address '192.0.2.7' can't be validated by dns-01 (use http-01)"},
-        {"challenge = dns-01\n", "challenge = dns-01 needs dns-hook"},
+        {"challenge = dns-01\n", "challenge = dns-01 needs dns-hook or dns-update-server"},
+        {"challenge = dns-01\ndns-hook = /bin/true\ndns-update-server = 192.0.2.53\ndns-tsig-key = /etc/k\n",
+         "dns-hook and dns-update-server exclude each other: set one"},
+        {"challenge = dns-01\ndns-update-server = 192.0.2.53\n",
+         "dns-update-server needs dns-tsig-key (updates are signed with TSIG)"},
+        {"challenge = dns-01\ndns-hook = /bin/true\ndns-tsig-key = /etc/k\n", "dns-tsig-key needs dns-update-server"},
+        {"challenge = dns-01\ndns-hook = /bin/true\ndns-zone = example.org\n", "dns-zone needs dns-update-server"},
     };
     for (const auto& c : cases) {
         temp_dir dir;
