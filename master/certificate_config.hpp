@@ -61,6 +61,7 @@ struct certificate_section {
     std::optional<std::string> preferred_chain;
     challenge_type challenge = challenge_type::http_01;
     std::optional<std::string> dns_hook;            // dns-01: `COMMAND add|remove NAME VALUE` via /bin/sh
+    std::chrono::seconds dns_hook_timeout{60};      // each hook run; killed with its group past it
     std::vector<dns_server> dns_propagation_servers;  // empty: the zone's authoritative servers
     std::chrono::seconds dns_propagation_timeout{120};
     // Values that failed validation, one line each naming FILE:LINE and the key. A section with

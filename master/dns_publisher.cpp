@@ -112,7 +112,8 @@ void dns_publisher::run_next_hook()
     const dns_record record = op.records[op.next_hook++];
     try {
         hook_ = std::make_unique<dns_hook_run>(
-            loop_, *section_.dns_hook, op.action, record, prefix_, log_, [this, record](std::optional<std::string> failure) {
+            loop_, *section_.dns_hook, section_.dns_hook_timeout, op.action, record, prefix_, log_,
+            [this, record](std::optional<std::string> failure) {
                 hook_.reset();
                 operation& current = *current_;
                 if (failure) {
