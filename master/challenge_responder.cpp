@@ -24,7 +24,7 @@ challenge_responder::challenge_responder(const settings& s, http_01 http, bool d
     : directory_(directory_for(s, http, log))
 {
     if (http == http_01::not_needed || s.webserver.challenge_directory)
-        return;  // an external HTTP daemon serves the directory: no listen, no iptables
+        return;  // nothing to serve, or an external HTTP daemon serves it: no listen, no iptables
     webservers_ = std::make_unique<webserver_listeners>(s.webserver, directory_.path(), debug);
     for (const auto& a : webservers_->addresses())
         log.debug("Forked ACME webserver bound to " + a.text);
