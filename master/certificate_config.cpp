@@ -31,12 +31,14 @@ using raw_section = std::map<std::string, located_value, std::less<>>;
 
 constexpr std::array known_keys = {
     "CAfile", "certificate", "certificate-chain", "certificate-key", "challenge", "chmod", "chown",
-    "dns-hook", "dns-propagation-servers", "dns-propagation-timeout", "dns-tsig-key", "dns-update-server", "dns-zone",
-    "hash", "keyUsage", "min-days",
+    "dns-hook", "dns-hook-timeout", "dns-propagation-servers", "dns-propagation-timeout", "dns-tsig-key",
+    "dns-update-server", "dns-zone", "hash", "keyUsage", "min-days",
     "mode", "notify", "owner", "preferred-chain", "subject", "subjectAltName", "tlsfeature",
 };
 // A day: propagation that takes longer is a broken setup, and the client's own run limit is lower.
 constexpr long long max_propagation_timeout = 86400;
+// An hour: one API call or nsupdate that takes longer is stuck; every hook run waits this long at most.
+constexpr long long max_hook_timeout = 3600;
 // lacme passes `hash` to `openssl req` only when it is one of these.
 constexpr std::array known_hashes = {"md5", "rmd160", "sha1", "sha224", "sha256", "sha384", "sha512"};
 
@@ -179,12 +181,11 @@ std::vector<dns_server> parse_dns_servers(const std::string& text)
     return servers;
 }
 
-std::chrono::seconds parse_propagation_timeout(const std::string& text)
+std::chrono::seconds parse_seconds(const std::string& text, long long max)
 {
-    const auto seconds = parse_number<long long>(text, 1, max_propagation_timeout);
+    const auto seconds = parse_number<long long>(text, 1, max);
     if (!seconds)
-        throw error("expected a number of seconds from 1 to " + std::to_string(max_propagation_timeout) + ", got '" +
-                    text + "'");
+        throw error("expected a number of seconds from 1 to " + std::to_string(max) + ", got '" + text + "'");
     return std::chrono::seconds(*seconds);
 }
 
@@ -314,10 +315,12 @@ certificate_section make_section(const std::string& name, std::string origin, co
     read_value(raw, "preferred-chain", errors, copy_opt(s.preferred_chain));
     read_value(raw, "challenge", errors, [&](const std::string& v) { s.challenge = parse_challenge(v); });
     read_value(raw, "dns-hook", errors, copy_opt(s.dns_hook));
+    read_value(raw, "dns-hook-timeout", errors,
+               [&](const std::string& v) { s.dns_hook_timeout = parse_seconds(v, max_hook_timeout); });
     read_value(raw, "dns-propagation-servers", errors,
                [&](const std::string& v) { s.dns_propagation_servers = parse_dns_servers(v); });
     read_value(raw, "dns-propagation-timeout", errors,
-               [&](const std::string& v) { s.dns_propagation_timeout = parse_propagation_timeout(v); });
+               [&](const std::string& v) { s.dns_propagation_timeout = parse_seconds(v, max_propagation_timeout); });
     read_dns_update(raw, s);
 
     const std::string where = s.origin + ": [" + name + "]: ";

@@ -71,6 +71,7 @@ struct certificate_section {
     challenge_type challenge = challenge_type::http_01;
     std::optional<std::string> dns_hook;            // dns-01: `COMMAND add|remove NAME VALUE` via /bin/sh
     std::optional<dns_update_settings> dns_update;  // dns-01 through RFC 2136 instead of the hook
+    std::chrono::seconds dns_hook_timeout{60};      // each hook run; killed with its group past it
     std::vector<dns_server> dns_propagation_servers;  // empty: the zone's authoritative servers
     std::chrono::seconds dns_propagation_timeout{120};
     // Values that failed validation, one line each naming FILE:LINE and the key. A section with

@@ -5,9 +5,11 @@
 
 namespace lacme::master {
 
-dns_hook_publisher::dns_hook_publisher(uv_loop_t* loop, std::string hook, std::string log_prefix, logger& log)
+dns_hook_publisher::dns_hook_publisher(uv_loop_t* loop, std::string hook, std::chrono::seconds timeout,
+                                       std::string log_prefix, logger& log)
     : loop_(loop),
       hook_(std::move(hook)),
+      timeout_(timeout),
       prefix_(std::move(log_prefix)),
       log_(log),
       later_(loop, [this] { finish(start_failure_); })
@@ -19,7 +21,7 @@ void dns_hook_publisher::change(dns01_action action, const dns_record& record, d
     done_ = std::move(done);
     const std::string what = "dns-hook " + std::string(dns_hook_verb(action)) + " " + record.name + " ";
     try {
-        run_ = std::make_unique<dns_hook_run>(loop_, hook_, action, record, prefix_, log_,
+        run_ = std::make_unique<dns_hook_run>(loop_, hook_, timeout_, action, record, prefix_, log_,
                                               [this, what](std::optional<std::string> failure) {
                                                   finish(failure ? std::optional(what + *failure) : std::nullopt);
                                               });

@@ -9,6 +9,7 @@
 
 #include <uv.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -16,7 +17,8 @@ namespace lacme::master {
 
 class dns_hook_publisher final : public dns_record_publisher {
 public:
-    dns_hook_publisher(uv_loop_t* loop, std::string hook, std::string log_prefix, logger& log);
+    dns_hook_publisher(uv_loop_t* loop, std::string hook, std::chrono::seconds timeout, std::string log_prefix,
+                       logger& log);
     void change(dns01_action action, const dns_record& record, done_fn done) override;
 
 private:
@@ -24,6 +26,7 @@ private:
 
     uv_loop_t* loop_;
     std::string hook_;
+    std::chrono::seconds timeout_;
     std::string prefix_;
     logger& log_;
     std::unique_ptr<dns_hook_run> run_;

@@ -90,7 +90,8 @@ dns_record_publisher* dns_publisher::publisher_for(const dns_journal_entry& entr
     if (!section_.dns_hook)
         return nullptr;
     if (!hook_publisher_)
-        hook_publisher_ = std::make_unique<dns_hook_publisher>(loop_, *section_.dns_hook, prefix_, log_);
+        hook_publisher_ =
+            std::make_unique<dns_hook_publisher>(loop_, *section_.dns_hook, section_.dns_hook_timeout, prefix_, log_);
     return hook_publisher_.get();
 }
 

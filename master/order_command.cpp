@@ -35,6 +35,14 @@ void print_issued(const std::vector<section_run>& runs, logger& log)
     std::cout.flush();
 }
 
+challenge_responder::http_01 http_01_need(const std::vector<section_run>& runs)
+{
+    const bool needed = std::any_of(runs.begin(), runs.end(), [](const section_run& run) {
+        return run.state == section_state::ordering && run.config->challenge == challenge_type::http_01;
+    });
+    return needed ? challenge_responder::http_01::needed : challenge_responder::http_01::not_needed;
+}
+
 }  // namespace
 
 int run_order_command(master_loop& master)
@@ -63,7 +71,7 @@ int run_order_command(master_loop& master)
     look_up_renewal_windows(master, runs);
     if (!master.interrupted() && any_in(runs, section_state::ordering)) {
         try {
-            const challenge_responder responder(s, cl.debug, log);
+            const challenge_responder responder(s, http_01_need(runs), cl.debug, log);
             order_certificates(master, runs, responder.directory());
         } catch (const error& e) {
             fail_ordering(runs, e.what());

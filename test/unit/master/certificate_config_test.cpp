@@ -7,6 +7,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 using lacme::master::certificate_section;
@@ -183,6 +185,10 @@ BOOST_AUTO_TEST_CASE(bad_values_fail_only_their_section)
         {"subjectAltName = DNS:*.org", "subjectAltName: invalid DNS name '*.org'"},
         {"challenge = tls-alpn-01", "challenge: expected http-01 or dns-01, got 'tls-alpn-01'"},
         {"dns-propagation-timeout = 0", "dns-propagation-timeout: expected a number of seconds from 1 to 86400, got '0'"},
+        {"dns-hook-timeout = 0", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '0'"},
+        {"dns-hook-timeout = 3601", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '3601'"},
+        {"dns-hook-timeout = 5s", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '5s'"},
+        {"dns-hook-timeout = -1", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '-1'"},
         {"dns-propagation-servers = 127.0.0.1:99999",
          "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"},
         {"dns-propagation-servers = ns.example.org", "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got 'ns.example.org'"},
@@ -269,8 +275,20 @@ BOOST_AUTO_TEST_CASE(dns01_reads_its_keys_and_allows_wildcards)
                                    "subjectAltName = DNS:example.org, DNS:*.example.org\n"
                                    "dns-hook = /usr/local/bin/dns-hook --zone example.org\n"
                                    "dns-propagation-servers = 192.0.2.1, 192.0.2.2:5353 [2001:db8::1]:53 2001:DB8::2\n"
-                                   "dns-propagation-timeout = 30\n");
-    const auto s = load(dir, {"c.conf"}).at(0);
+                                   "dns-propagation-timeout = 30\n"
+                                   "dns-hook-timeout = 3600\n"
+                                   "[default-timeout]\n"
+                                   "certificate = /etc/ssl/d.pem\n"
+                                   "certificate-key = /etc/ssl/d.key\n"
+                                   "subject = /CN=d.example.org\n"
+                                   "dns-hook = /bin/true\n");
+    const auto all = load(dir, {"c.conf"});
+    BOOST_REQUIRE(all.size() == 2u);
+    const auto named = [&all](const std::string& name) {
+        return *std::find_if(all.begin(), all.end(), [&name](const auto& section) { return section.name == name; });
+    };
+    const auto s = named("wild");
+    const auto d = named("default-timeout");
     BOOST_TEST(s.errors.empty(), (s.errors.empty() ? "" : s.errors.front()));
     BOOST_TEST((s.challenge == lacme::master::challenge_type::dns_01));
     BOOST_TEST(*s.dns_hook == "/usr/local/bin/dns-hook --zone example.org");
@@ -278,6 +296,9 @@ BOOST_AUTO_TEST_CASE(dns01_reads_its_keys_and_allows_wildcards)
         {"192.0.2.1", 53}, {"192.0.2.2", 5353}, {"2001:db8::1", 53}, {"2001:db8::2", 53}};
     BOOST_TEST((s.dns_propagation_servers == servers));
     BOOST_TEST(s.dns_propagation_timeout.count() == 30);
+    BOOST_TEST(s.dns_hook_timeout.count() == 3600);
+    BOOST_TEST(d.errors.empty(), (d.errors.empty() ? "" : d.errors.front()));
+    BOOST_TEST(d.dns_hook_timeout.count() == 60);
     BOOST_TEST(s.identifiers() == (std::vector<std::string>{"*.example.org", "example.org"}));
 }
 
