@@ -103,24 +103,26 @@ class HttpFaults:
         return None
 
     def learn(self, path, names, status, headers, body):
-        """Remembers which order (and then which certificate) a response is about."""
+        """Remembers which order a response is about: its URL, then its finalize and certificate URLs."""
         if names is not None:
-            location = headers.get("Location", "")
-            if location:
-                self.order_names[location.split("/", 3)[-1]] = names[0]
-            self.event("neworder", names[0], status)
-            return
-        name = self.order_names.get(path.lstrip("/"))
-        if name is None:
-            return
+            name = names[0]
+            if headers.get("Location"):
+                self.order_names[headers["Location"].split("/", 3)[-1]] = name
+            self.event("neworder", name, status)
+        else:
+            name = self.order_names.get(path.lstrip("/"))
+            if name is None:
+                return
+            if status == 200 and "pem-certificate-chain" in headers.get("Content-Type", ""):
+                self.event("certificate", name)
+                return
         try:
-            certificate = json.loads(body).get("certificate")
-        except (ValueError, AttributeError):
-            certificate = None
-        if certificate:
-            self.order_names[certificate.split("/", 3)[-1]] = name
-        elif status == 200 and "pem-certificate-chain" in headers.get("Content-Type", ""):
-            self.event("certificate", name)
+            order = json.loads(body)
+        except ValueError:
+            return
+        for url in (order.get("finalize"), order.get("certificate")) if isinstance(order, dict) else ():
+            if isinstance(url, str):
+                self.order_names[url.split("/", 3)[-1]] = name
 
     def handler(self):
         faults = self
