@@ -93,6 +93,8 @@ int run_order_command(master_loop& master)
     for (const auto& r : results)
         // --quiet hides what lacme 0.8's hides, "valid until ..., skipping": never a renewal.
         log.log(r.status == section_status::skipped ? log_level::verbose : log_level::info, summary_line(r));
+    if (!results.empty())
+        log.log(counts_worth_telling(results) ? log_level::info : log_level::verbose, counts_line(results));
     if (cl.json)
         std::cout << summary_json(results) << '\n';
     if (master.interrupted() || notify_interrupted_by != 0 || !selection.unknown.empty())
