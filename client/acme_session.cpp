@@ -22,6 +22,13 @@ std::string describe_failure(const http_response& response, std::string_view wha
         line += problem->one_line();
     } else if (!media.empty())
         line += " (" + printable_for_log(media, 60) + " response)";
+    // Given up on although the CA said when to come back: longer than this run waits, or too
+    // many times. Say so, so that the operator knows when to run again.
+    if (const auto retry_after = response.header("retry-after")) {
+        const std::string value = printable_for_log(trim(*retry_after), 40);
+        const bool seconds = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+        line += "; the CA asks to retry " + (seconds ? "after " + value + " s" : "at " + value);
+    }
     return line;
 }
 

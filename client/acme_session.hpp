@@ -104,7 +104,8 @@ private:
     retry_limits limits_;
 };
 
-// "WHAT: HTTP 403 unauthorized: detail (subproblems)" for a failed response; never throws.
+// "WHAT: HTTP 403 unauthorized: detail (subproblems)" for a failed response, followed by
+// "; the CA asks to retry after 3600 s" when it has a Retry-After; never throws.
 std::string describe_failure(const http_response& response, std::string_view what);
 // Throws acme_error(describe_failure(...)).
 [[noreturn]] void throw_failure(const http_response& response, std::string_view what);

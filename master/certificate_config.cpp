@@ -31,11 +31,14 @@ using raw_section = std::map<std::string, located_value, std::less<>>;
 
 constexpr std::array known_keys = {
     "CAfile", "certificate", "certificate-chain", "certificate-key", "challenge", "chmod", "chown",
-    "dns-hook", "dns-propagation-servers", "dns-propagation-timeout", "hash", "keyUsage", "min-days",
+    "dns-hook", "dns-hook-timeout", "dns-propagation-servers", "dns-propagation-timeout", "dns-tsig-key",
+    "dns-update-server", "dns-zone", "hash", "keyUsage", "min-days",
     "mode", "notify", "owner", "preferred-chain", "subject", "subjectAltName", "tlsfeature",
 };
 // A day: propagation that takes longer is a broken setup, and the client's own run limit is lower.
 constexpr long long max_propagation_timeout = 86400;
+// An hour: one API call or nsupdate that takes longer is stuck; every hook run waits this long at most.
+constexpr long long max_hook_timeout = 3600;
 // lacme passes `hash` to `openssl req` only when it is one of these.
 constexpr std::array known_hashes = {"md5", "rmd160", "sha1", "sha224", "sha256", "sha384", "sha512"};
 
@@ -147,7 +150,7 @@ challenge_type parse_challenge(const std::string& text)
     throw error("expected http-01 or dns-01, got '" + text + "'");
 }
 
-dns_server parse_dns_server(std::string_view text)
+dns_server parse_server_address(std::string_view text)
 {
     std::string_view address = text;
     std::optional<std::uint16_t> port = 53;
@@ -174,16 +177,15 @@ std::vector<dns_server> parse_dns_servers(const std::string& text)
     std::string blanks = text;  // "A, B" or "A B"
     std::replace(blanks.begin(), blanks.end(), ',', ' ');
     for (const auto& item : split_on_blanks(blanks))
-        servers.push_back(parse_dns_server(item));
+        servers.push_back(parse_server_address(item));
     return servers;
 }
 
-std::chrono::seconds parse_propagation_timeout(const std::string& text)
+std::chrono::seconds parse_seconds(const std::string& text, long long max)
 {
-    const auto seconds = parse_number<long long>(text, 1, max_propagation_timeout);
+    const auto seconds = parse_number<long long>(text, 1, max);
     if (!seconds)
-        throw error("expected a number of seconds from 1 to " + std::to_string(max_propagation_timeout) + ", got '" +
-                    text + "'");
+        throw error("expected a number of seconds from 1 to " + std::to_string(max) + ", got '" + text + "'");
     return std::chrono::seconds(*seconds);
 }
 
@@ -226,8 +228,51 @@ void check_challenge(certificate_section& s, const std::string& where)
     for (const auto& alt : s.subject_alt_names)
         if (dns01 && alt.type == subject_alt_name::kind::ip)
             s.errors.push_back(where + "IP address '" + alt.value + "' can't be validated by dns-01 (use http-01)");
-    if (dns01 && !s.dns_hook)
-        s.errors.push_back(where + "challenge = dns-01 needs dns-hook");
+    if (dns01 && !s.dns_hook && !s.dns_update)
+        s.errors.push_back(where + "challenge = dns-01 needs dns-hook or dns-update-server");
+    if (dns01 && s.dns_hook && s.dns_update)
+        s.errors.push_back(where + "dns-hook and dns-update-server exclude each other: set one");
+}
+
+std::string parse_zone(const std::string& text)
+{
+    std::string_view zone = text;
+    if (zone.ends_with('.'))
+        zone.remove_suffix(1);
+    if (!is_domain_name(zone))
+        throw error("expected a domain name, got '" + text + "'");
+    return ascii_lower(zone);
+}
+
+std::string parse_key_path(const std::string& text)
+{
+    if (!text.starts_with('/'))
+        throw error("expected an absolute path, got '" + text + "'");
+    return text;
+}
+
+// dns-update-server and dns-tsig-key go together; dns-zone only with them.
+void read_dns_update(const raw_section& raw, certificate_section& s)
+{
+    std::optional<dns_server> server;
+    std::optional<std::string> key;
+    std::optional<std::string> zone;
+    read_value(raw, "dns-update-server", s.errors, [&](const std::string& v) { server = parse_server_address(v); });
+    read_value(raw, "dns-tsig-key", s.errors, [&](const std::string& v) { key = parse_key_path(v); });
+    read_value(raw, "dns-zone", s.errors, [&](const std::string& v) { zone = parse_zone(v); });
+    const std::string where = s.origin + ": [" + s.name + "]: ";
+    const auto is_set = [&](std::string_view k) {
+        const auto it = raw.find(k);
+        return it != raw.end() && !it->second.text.empty();
+    };
+    if (is_set("dns-update-server") && !is_set("dns-tsig-key"))
+        s.errors.push_back(where + "dns-update-server needs dns-tsig-key (updates are signed with TSIG)");
+    if (is_set("dns-tsig-key") && !is_set("dns-update-server"))
+        s.errors.push_back(where + "dns-tsig-key needs dns-update-server");
+    if (is_set("dns-zone") && !is_set("dns-update-server"))
+        s.errors.push_back(where + "dns-zone needs dns-update-server");
+    if (server && key)
+        s.dns_update = dns_update_settings{*server, *key, zone};
 }
 
 certificate_section make_section(const std::string& name, std::string origin, const raw_section& raw)
@@ -270,10 +315,13 @@ certificate_section make_section(const std::string& name, std::string origin, co
     read_value(raw, "preferred-chain", errors, copy_opt(s.preferred_chain));
     read_value(raw, "challenge", errors, [&](const std::string& v) { s.challenge = parse_challenge(v); });
     read_value(raw, "dns-hook", errors, copy_opt(s.dns_hook));
+    read_value(raw, "dns-hook-timeout", errors,
+               [&](const std::string& v) { s.dns_hook_timeout = parse_seconds(v, max_hook_timeout); });
     read_value(raw, "dns-propagation-servers", errors,
                [&](const std::string& v) { s.dns_propagation_servers = parse_dns_servers(v); });
     read_value(raw, "dns-propagation-timeout", errors,
-               [&](const std::string& v) { s.dns_propagation_timeout = parse_propagation_timeout(v); });
+               [&](const std::string& v) { s.dns_propagation_timeout = parse_seconds(v, max_propagation_timeout); });
+    read_dns_update(raw, s);
 
     const std::string where = s.origin + ": [" + name + "]: ";
     if (s.certificate.empty() && s.certificate_chain.empty())
@@ -444,6 +492,11 @@ std::vector<const certificate_section*> select_sections(const std::vector<certif
     if (!selection.unknown.empty())
         throw error("no such certificate section [" + selection.unknown.front() + "]");
     return std::move(selection.sections);
+}
+
+dns_server parse_dns_server(std::string_view text)
+{
+    return parse_server_address(text);
 }
 
 }  // namespace lacme::master

@@ -41,6 +41,15 @@ struct dns_server {
     bool operator==(const dns_server&) const = default;
 };
 
+// RFC 2136 updates (dns-update-server, dns-tsig-key, dns-zone): where, with which key, in which zone.
+struct dns_update_settings {
+    dns_server server;
+    std::string tsig_key;             // the key file, BIND's format
+    std::optional<std::string> zone;  // unset: found by SOA lookups at the server
+
+    bool operator==(const dns_update_settings&) const = default;
+};
+
 struct certificate_section {
     std::string name;
     std::string origin;  // "FILE:LINE" of the section header
@@ -61,6 +70,8 @@ struct certificate_section {
     std::optional<std::string> preferred_chain;
     challenge_type challenge = challenge_type::http_01;
     std::optional<std::string> dns_hook;            // dns-01: `COMMAND add|remove NAME VALUE` via /bin/sh
+    std::optional<dns_update_settings> dns_update;  // dns-01 through RFC 2136 instead of the hook
+    std::chrono::seconds dns_hook_timeout{60};      // each hook run; killed with its group past it
     std::vector<dns_server> dns_propagation_servers;  // empty: the zone's authoritative servers
     std::chrono::seconds dns_propagation_timeout{120};
     // Values that failed validation, one line each naming FILE:LINE and the key. A section with
@@ -94,6 +105,9 @@ std::vector<certificate_section> parse_certificate_sections(std::string_view tex
 // A subjectAltName value: "DNS:NAME, IP:ADDRESS, ..." (IP addresses in canonical form). Throws
 // lacme::error naming the first bad entry.
 std::vector<subject_alt_name> parse_subject_alt_names(std::string_view text);
+
+// "ADDRESS", "ADDRESS:PORT" or "[IPv6]:PORT" (default port 53). Throws lacme::error.
+dns_server parse_dns_server(std::string_view text);
 
 // The sections named on the command line (in that order, repeats dropped), or all of them when
 // names is empty, and the names that no section has (lacme 0.8 warns about those and goes on).

@@ -4,8 +4,12 @@
 namespace lacme::master {
 namespace {
 
-challenge_directory directory_for(const settings& s, logger& log)
+challenge_directory directory_for(const settings& s, challenge_responder::http_01 http, logger& log)
 {
+    if (http == challenge_responder::http_01::not_needed) {
+        log.debug("No http-01 section in this run: no webserver");
+        return challenge_directory::fresh(s.client.user);
+    }
     if (s.webserver.challenge_directory) {
         log.debug("Using existing webserver on " + *s.webserver.challenge_directory);
         return challenge_directory::existing(*s.webserver.challenge_directory, s.webserver.role.user);
@@ -16,11 +20,11 @@ challenge_directory directory_for(const settings& s, logger& log)
 
 }  // namespace
 
-challenge_responder::challenge_responder(const settings& s, bool debug, logger& log)
-    : directory_(directory_for(s, log))
+challenge_responder::challenge_responder(const settings& s, http_01 http, bool debug, logger& log)
+    : directory_(directory_for(s, http, log))
 {
-    if (s.webserver.challenge_directory)
-        return;  // an external HTTP daemon serves the directory: no listen, no iptables
+    if (http == http_01::not_needed || s.webserver.challenge_directory)
+        return;  // nothing to serve, or an external HTTP daemon serves it: no listen, no iptables
     webservers_ = std::make_unique<webserver_listeners>(s.webserver, directory_.path(), debug);
     for (const auto& a : webservers_->addresses())
         log.debug("Forked ACME webserver bound to " + a.text);

@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace lacme::master {
 namespace {
 
@@ -24,18 +26,19 @@ void check_command_path(const char* section, const child_role& role, std::vector
 
 }  // namespace
 
-std::vector<std::string> check_settings(const settings& s)
+std::vector<std::string> check_settings(const settings& s, bool http_01)
 {
     std::vector<std::string> problems = missing_role_accounts(s, true);
     check_command_path("client", s.client, problems);
-    if (!s.webserver.challenge_directory)
+    if (http_01 && !s.webserver.challenge_directory)
         check_command_path("webserver", s.webserver.role, problems);
-    else if (::access(s.webserver.challenge_directory->c_str(), W_OK | X_OK) != 0)
+    else if (http_01 && ::access(s.webserver.challenge_directory->c_str(), W_OK | X_OK) != 0)
         problems.push_back("[webserver] challenge-directory " + *s.webserver.challenge_directory + " is not writable");
     if (s.accountd)
         check_command_path("accountd", s.accountd->role, problems);
     try {
-        require_challenge_responder(s.webserver);
+        if (http_01)
+            require_challenge_responder(s.webserver);
     } catch (const error& e) {
         problems.emplace_back(e.what());
     }
@@ -44,12 +47,17 @@ std::vector<std::string> check_settings(const settings& s)
 
 int run_check_command(const settings& s, const command_line& cl, logger& log)
 {
-    std::vector<std::string> problems = check_settings(s);
+    std::vector<std::string> problems;
     std::vector<std::string> warnings = s.warnings;
+    bool http_01 = true;  // unless every selected section is known to be dns-01
     try {
         const auto all =
             load_certificate_sections(certificate_config_items(s, cl), parent_directory(s.config_file), &warnings);
-        for (const auto* section : select_sections(all, cl.arguments)) {
+        const auto selected = select_sections(all, cl.arguments);
+        http_01 = selected.empty() || std::any_of(selected.begin(), selected.end(), [](const certificate_section* c) {
+                      return c->challenge == challenge_type::http_01;
+                  });
+        for (const auto* section : selected) {
             const std::vector<std::string> found = check_section(*section);  // includes its config errors
             for (const auto& p : found)
                 problems.push_back("[" + section->name + "] " + p);
@@ -59,6 +67,8 @@ int run_check_command(const settings& s, const command_line& cl, logger& log)
     } catch (const error& e) {
         problems.emplace_back(e.what());
     }
+    const std::vector<std::string> setting_problems = check_settings(s, http_01);
+    problems.insert(problems.begin(), setting_problems.begin(), setting_problems.end());
     for (const auto& w : warnings)
         log.warning(w);
     for (const auto& p : problems)

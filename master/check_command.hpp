@@ -16,7 +16,8 @@ namespace lacme::master {
 int run_check_command(const settings& s, const command_line& cl, logger& log);
 
 // Problems with the [client], [webserver] and [accountd] settings: unknown users or groups,
-// commands that are not executable.
-std::vector<std::string> check_settings(const settings& s);
+// commands that are not executable. The webserver's command and listen/challenge-directory
+// matter only when a section uses http-01 (a run of dns-01 sections starts no webserver).
+std::vector<std::string> check_settings(const settings& s, bool http_01 = true);
 
 }  // namespace lacme::master

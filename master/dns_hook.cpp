@@ -24,16 +24,17 @@ std::string_view dns_hook_verb(dns01_action action) noexcept
     return action == dns01_action::publish ? "add" : "remove";
 }
 
-dns_hook_run::dns_hook_run(uv_loop_t* loop, const std::string& hook, dns01_action action, const dns_record& record,
-                           std::string log_prefix, logger& log, done_fn done)
+dns_hook_run::dns_hook_run(uv_loop_t* loop, const std::string& hook, std::chrono::seconds timeout, dns01_action action,
+                           const dns_record& record, std::string log_prefix, logger& log, done_fn done)
     : log_(log),
       prefix_(std::move(log_prefix)),
+      timeout_(timeout),
       timer_(loop,
              [this] {
                  if (status_)
                      return finish(std::nullopt);  // exited: the output grace is over
                  child_.terminate_group(stop_grace);
-                 finish("timed out after " + std::to_string(timeout.count()) + " s");
+                 finish("timed out after dns-hook-timeout = " + std::to_string(timeout_.count()) + " s");
              }),
       lines_(max_logged_line),
       done_(std::move(done))
@@ -59,7 +60,7 @@ dns_hook_run::dns_hook_run(uv_loop_t* loop, const std::string& hook, dns01_actio
         throw error(std::string("reading the dns-hook's output: ") + uv_strerror(status));
     exit_watch_.emplace(loop, child_.exit_fd(), [this](int, int) { on_exit(); });
     exit_watch_->start(UV_READABLE);
-    timer_.start(timeout);
+    timer_.start(timeout_);
 }
 
 void dns_hook_run::on_output(std::string_view bytes)

@@ -24,14 +24,13 @@ namespace lacme::master {
 
 class dns_hook_run {
 public:
-    static constexpr std::chrono::seconds timeout{60};
     // failure: one line (how it exited, or that it timed out), nullopt on exit status 0.
     using done_fn = std::function<void(std::optional<std::string> failure)>;
 
     // Throws lacme::error when the hook cannot be started. done is called from the loop, never
     // from the constructor; the object may be destroyed by it.
-    dns_hook_run(uv_loop_t* loop, const std::string& hook, dns01_action action, const dns_record& record,
-                 std::string log_prefix, logger& log, done_fn done);
+    dns_hook_run(uv_loop_t* loop, const std::string& hook, std::chrono::seconds timeout, dns01_action action,
+                 const dns_record& record, std::string log_prefix, logger& log, done_fn done);
     dns_hook_run(const dns_hook_run&) = delete;
     dns_hook_run& operator=(const dns_hook_run&) = delete;
     ~dns_hook_run() = default;  // a hook still running is killed with its group
@@ -43,6 +42,7 @@ private:
 
     logger& log_;
     std::string prefix_;
+    std::chrono::seconds timeout_;
     child_process child_;
     std::optional<uv::stream> output_;
     std::optional<uv::poll_watcher> exit_watch_;

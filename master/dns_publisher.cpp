@@ -3,7 +3,9 @@
 
 #include "common/error.hpp"
 #include "common/text.hpp"
-#include "master/dns_journal.hpp"
+#include "master/dns_hook_publisher.hpp"
+#include "master/dns_resolver.hpp"
+#include "master/dns_update_publisher.hpp"
 
 #include <algorithm>
 
@@ -51,12 +53,46 @@ void dns_publisher::on_request(std::string_view line, reply_fn reply)
             log_.info(prefix_ + "refused the client's dns-01 request: " + *why);
             return reply(dns01_failed_answer(*why));
         }
-        queue_.push_back({request.action, std::move(request.records), std::move(reply), 0, std::nullopt});
+        queue_.push_back({request.action, entries_of(request), std::move(reply), 0, std::nullopt, false});
         if (!current_)
             start_next();
     } catch (const error& e) {
         reply(dns01_failed_answer(e.what()));
     }
+}
+
+std::vector<dns_journal_entry> dns_publisher::entries_of(const dns01_request& request) const
+{
+    std::vector<dns_journal_entry> entries;
+    for (const auto& r : request.records) {
+        if (request.action == dns01_action::publish) {
+            entries.push_back({r, section_.dns_update});
+            continue;
+        }
+        // Removed the way it was added; what is not published is not removed.
+        const auto it = std::find_if(published_.begin(), published_.end(),
+                                     [&](const dns_journal_entry& e) { return e.record == r; });
+        if (it != published_.end())
+            entries.push_back(*it);
+    }
+    return entries;
+}
+
+dns_record_publisher* dns_publisher::publisher_for(const dns_journal_entry& entry)
+{
+    if (entry.update) {
+        const auto& u = *entry.update;
+        auto& p = update_publishers_[describe_dns_server(u.server) + " " + u.tsig_key + " " + u.zone.value_or("")];
+        if (!p)
+            p = std::make_unique<dns_update_publisher>(loop_, u, prefix_, log_);
+        return p.get();
+    }
+    if (!section_.dns_hook)
+        return nullptr;
+    if (!hook_publisher_)
+        hook_publisher_ =
+            std::make_unique<dns_hook_publisher>(loop_, *section_.dns_hook, section_.dns_hook_timeout, prefix_, log_);
+    return hook_publisher_.get();
 }
 
 void dns_publisher::on_client_end()
@@ -75,7 +111,7 @@ void dns_publisher::remove_all()
 {
     client_ended_ = false;
     if (!published_.empty())
-        queue_.push_back({dns01_action::remove, published_, [](std::string) {}, 0, std::nullopt});
+        queue_.push_back({dns01_action::remove, published_, [](std::string) {}, 0, std::nullopt, false});
     if (!current_)
         start_next();
 }
@@ -89,64 +125,75 @@ void dns_publisher::start_next()
     if (current_->action == dns01_action::publish) {
         published_.insert(published_.end(), current_->records.begin(), current_->records.end());
         try {
-            save_journal();  // before any hook adds a record
+            save_journal();  // before any record is added
         } catch (const error& e) {
             published_.resize(published_.size() - current_->records.size());
             return complete(std::string(e.what()));
         }
     } else {
-        std::erase_if(current_->records, [this](const dns_record& r) {
-            return std::find(published_.begin(), published_.end(), r) == published_.end();
+        std::erase_if(current_->records, [this](const dns_journal_entry& e) {
+            return std::find(published_.begin(), published_.end(), e) == published_.end();
         });
     }
-    run_next_hook();
+    run_next_change();
 }
 
-void dns_publisher::run_next_hook()
+void dns_publisher::run_next_change()
 {
     operation& op = *current_;
     // A failed add stops the publish (the rest is removed later); removal goes on past failures.
-    if (op.next_hook == op.records.size() || (op.failure && op.action == dns01_action::publish) ||
+    if (op.next_change == op.records.size() || (op.failure && op.action == dns01_action::publish) ||
         (client_ended_ && op.action == dns01_action::publish))
-        return hooks_done();
-    const dns_record record = op.records[op.next_hook++];
-    try {
-        hook_ = std::make_unique<dns_hook_run>(
-            loop_, *section_.dns_hook, op.action, record, prefix_, log_, [this, record](std::optional<std::string> failure) {
-                hook_.reset();
-                operation& current = *current_;
-                if (failure) {
-                    const std::string what = "dns-hook " + std::string(dns_hook_verb(current.action)) + " " +
-                                             record.name + " " + *failure;
-                    log_.info(prefix_ + what);
-                    if (!current.failure)
-                        current.failure = what;
-                } else if (current.action == dns01_action::remove) {
-                    std::erase(published_, record);
-                }
-                run_next_hook();
-            });
-    } catch (const error& e) {
+        return changes_done();
+    const dns_journal_entry entry = op.records[op.next_change++];
+    dns_record_publisher* publisher = publisher_for(entry);
+    if (!publisher) {
         if (!op.failure)
-            op.failure = std::string("dns-hook: ") + e.what();
-        run_next_hook();
+            op.failure = entry.record.name + " was added by a dns-hook, and the section has none now";
+        return run_next_change();
     }
+    publisher->change(op.action, entry.record, [this, entry](dns_change_outcome outcome) {
+        operation& current = *current_;
+        if (outcome.failure) {
+            log_.info(prefix_ + *outcome.failure);
+            if (!current.failure)
+                current.failure = outcome.failure;
+        }
+        // Removed, or an add that certainly added nothing: no longer published.
+        if ((!outcome.failure && current.action == dns01_action::remove) ||
+            (outcome.unchanged && current.action == dns01_action::publish)) {
+            std::erase(published_, entry);
+            current.journal_stale = true;
+        }
+        run_next_change();
+    });
 }
 
-void dns_publisher::hooks_done()
+void dns_publisher::changes_done()
 {
     operation& op = *current_;
-    if (op.action == dns01_action::remove) {
+    if (op.action == dns01_action::publish && op.next_change < op.records.size()) {
+        // A publish stopped early: the records after the failure were never added.
+        for (auto e = op.records.begin() + static_cast<std::ptrdiff_t>(op.next_change); e != op.records.end(); ++e)
+            if (const auto it = std::find(published_.begin(), published_.end(), *e); it != published_.end())
+                published_.erase(it);
+        op.journal_stale = true;
+    }
+    if (op.journal_stale) {
         try {
             save_journal();
         } catch (const error& e) {
             log_.info(prefix_ + e.what());
         }
-        return complete(op.failure);
     }
+    if (op.action == dns01_action::remove)
+        return complete(op.failure);
     if (op.failure || client_ended_)
         return complete(op.failure);
-    propagation_ = std::make_unique<dns_propagation>(loop_, section_, op.records, prefix_, log_,
+    std::vector<dns_record> records;
+    for (const auto& e : op.records)
+        records.push_back(e.record);
+    propagation_ = std::make_unique<dns_propagation>(loop_, section_, std::move(records), prefix_, log_,
                                                      [this](std::optional<std::string> failure) {
                                                          finished_ = std::move(propagation_);
                                                          discard_.start(std::chrono::milliseconds(0));

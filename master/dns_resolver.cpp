@@ -156,6 +156,23 @@ void dns_resolver::query_ns(const std::string& name, name_fn done)
     });
 }
 
+void dns_resolver::query_soa(const std::string& name, name_fn done)
+{
+    query(name, ns_t_soa, [done = std::move(done)](int status, const unsigned char* answer, int size) {
+        name_answer result;
+        ares_soa_reply* soa = nullptr;
+        if (status == ARES_SUCCESS)
+            status = ares_parse_soa_reply(answer, size, &soa);
+        if (status != ARES_SUCCESS) {
+            result.error = ares_strerror(status);
+        } else {
+            result.names.emplace_back(soa->nsname);
+            ares_free_data(soa);
+        }
+        done(std::move(result));
+    });
+}
+
 void dns_resolver::query_addresses(const std::string& host, name_fn done)
 {
     ares_addrinfo_hints hints{};

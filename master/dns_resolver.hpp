@@ -46,6 +46,8 @@ public:
     void query_txt(const std::string& name, txt_fn done);
     void query_ns(const std::string& name, name_fn done);
     void query_addresses(const std::string& host, name_fn done);
+    // The SOA's primary server (MNAME) when name is a zone's apex (an SOA answer), else the error.
+    void query_soa(const std::string& name, name_fn done);
 
 private:
     struct pending;

@@ -35,6 +35,14 @@ void print_issued(const std::vector<section_run>& runs, logger& log)
     std::cout.flush();
 }
 
+challenge_responder::http_01 http_01_need(const std::vector<section_run>& runs)
+{
+    const bool needed = std::any_of(runs.begin(), runs.end(), [](const section_run& run) {
+        return run.state == section_state::ordering && run.config->challenge == challenge_type::http_01;
+    });
+    return needed ? challenge_responder::http_01::needed : challenge_responder::http_01::not_needed;
+}
+
 }  // namespace
 
 int run_order_command(master_loop& master)
@@ -63,7 +71,7 @@ int run_order_command(master_loop& master)
     look_up_renewal_windows(master, runs);
     if (!master.interrupted() && any_in(runs, section_state::ordering)) {
         try {
-            const challenge_responder responder(s, cl.debug, log);
+            const challenge_responder responder(s, http_01_need(runs), cl.debug, log);
             order_certificates(master, runs, responder.directory());
         } catch (const error& e) {
             fail_ordering(runs, e.what());
@@ -85,6 +93,8 @@ int run_order_command(master_loop& master)
     for (const auto& r : results)
         // --quiet hides what lacme 0.8's hides, "valid until ..., skipping": never a renewal.
         log.log(r.status == section_status::skipped ? log_level::verbose : log_level::info, summary_line(r));
+    if (!results.empty())
+        log.log(counts_worth_telling(results) ? log_level::info : log_level::verbose, counts_line(results));
     if (cl.json)
         std::cout << summary_json(results) << '\n';
     if (master.interrupted() || notify_interrupted_by != 0 || !selection.unknown.empty())

@@ -68,6 +68,23 @@ std::string summary_line(const section_result& r)
     return printable_for_log(line, max_line_bytes);
 }
 
+std::string counts_line(std::span<const section_result> results)
+{
+    const auto count = [&](section_status status) {
+        return std::to_string(std::count_if(results.begin(), results.end(),
+                                            [&](const section_result& r) { return r.status == status; }));
+    };
+    return std::to_string(results.size()) + (results.size() == 1 ? " section: " : " sections: ") +
+           count(section_status::issued) + " issued, " + count(section_status::skipped) + " kept, " +
+           count(section_status::failed) + " failed";
+}
+
+bool counts_worth_telling(std::span<const section_result> results)
+{
+    return std::any_of(results.begin(), results.end(),
+                       [](const section_result& r) { return r.status != section_status::skipped; });
+}
+
 std::string summary_json(std::span<const section_result> results)
 {
     auto sections = nlohmann::json::array();

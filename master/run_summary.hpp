@@ -25,6 +25,14 @@ struct section_result {
 // "[www] skipped: expires in 74 days", "[www] FAILED: <error>". Control bytes are escaped.
 std::string summary_line(const section_result& result);
 
+// The whole run in one line after the per-section ones: "200 sections: 197 issued, 2 kept,
+// 1 failed" ("kept": the skipped sections, whose installed certificate stays).
+std::string counts_line(std::span<const section_result> results);
+
+// Whether a run's counts line is news, i.e. shown even with --quiet: something was issued or
+// failed. A cron run with nothing due stays silent, as lacme 0.8's does.
+[[nodiscard]] bool counts_worth_telling(std::span<const section_result> results);
+
 // {"sections":[{"section":"www","status":"issued","expiry":"2027-02-25T10:00:00Z",
 //   "paths":["/etc/ssl/www.pem"]}, {..."status":"skipped","reason":"..."},
 //   {..."status":"failed","error":"..."}]}, one line.

@@ -7,6 +7,7 @@
 #include "master/certificate_install.hpp"
 #include "master/chain_verification.hpp"
 #include "master/csr.hpp"
+#include "master/dns_tsig_key.hpp"
 #include "master/target_space.hpp"
 
 #include <fcntl.h>
@@ -59,6 +60,8 @@ std::vector<std::string> check_section(const certificate_section& section)
     if (!section.errors.empty())
         return problems;  // the other checks would repeat them
     collect(problems, [&] { check_key_and_request(section); });
+    if (section.challenge == challenge_type::dns_01 && section.dns_update)
+        collect(problems, [&] { (void)read_tsig_key(section.dns_update->tsig_key); });
     const auto more = installation_problems(section);
     problems.insert(problems.end(), more.begin(), more.end());
     return problems;

@@ -8,6 +8,7 @@
 #include "master/client_capabilities.hpp"
 #include "master/csr.hpp"
 #include "master/dns_publisher.hpp"
+#include "master/dns_tsig_key.hpp"
 #include "master/notify.hpp"
 #include "master/pending_notify.hpp"
 #include "master/renewal.hpp"
@@ -102,6 +103,8 @@ void plan_section(section_run& run, std::optional<int> min_days, std::chrono::sy
     const auto& section = *run.config;
     if (!section.errors.empty())
         throw error(section.errors.front());
+    if (section.challenge == challenge_type::dns_01 && section.dns_update)
+        (void)read_tsig_key(section.dns_update->tsig_key);  // a bad key file fails before ordering
     for (const auto& path : finish_interrupted_install(section))
         log.info(tag(run) + "completed the interrupted install of " + path);
     const renewal_decision decision = decide_renewal(section, min_days, now);
@@ -228,7 +231,8 @@ void remove_stale_dns_records(master_loop& master, std::vector<section_run>& run
     std::list<dns_publisher> publishers;
     for (auto& run : runs) {
         const auto& section = *run.config;
-        if (!section.dns_hook || section.reference_certificate().empty() || !section.errors.empty())
+        // Each record is removed the way its journal says, whatever the section says now.
+        if (section.reference_certificate().empty() || !section.errors.empty())
             continue;
         try {
             if (publishers.emplace_back(master.loop(), section, master.log()).anything_published())

@@ -64,6 +64,22 @@ bool is_dns_name(std::string_view name)
     });
 }
 
+// "*." and a DNS name: the only wildcard form RFC 8555 §7.1.3 defines (one leading label).
+bool is_wildcard_name(std::string_view name)
+{
+    return name.starts_with("*.") && is_dns_name(name.substr(2));
+}
+
+// The next space- or tab-separated word of text, lower case; text loses it.
+std::string next_word(std::string_view& text)
+{
+    text = trim(text);
+    const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
+    std::string word = ascii_lower(text.substr(0, end));
+    text.remove_prefix(end);
+    return word;
+}
+
 }  // namespace
 
 std::string to_string(const identifier& id)
@@ -74,10 +90,8 @@ std::string to_string(const identifier& id)
 identifier_patterns identifier_patterns::parse(std::string_view text)
 {
     identifier_patterns result;
-    while (!(text = trim(text)).empty()) {
-        const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
-        const std::string pattern = ascii_lower(text.substr(0, end));
-        text.remove_prefix(end);
+    while (!trim(text).empty()) {
+        const std::string pattern = next_word(text);
         const std::size_t slash = pattern.find('/');
         if (const auto address = parse_address(std::string_view(pattern).substr(0, slash))) {
             unsigned prefix = static_cast<unsigned>(address->length * 8);
@@ -88,7 +102,7 @@ identifier_patterns identifier_patterns::parse(std::string_view text)
                 prefix = *bits;
             }
             result.networks_.push_back({address->bytes, address->length, prefix});
-        } else if (pattern.starts_with("*.") && is_dns_name(pattern.substr(2))) {
+        } else if (is_wildcard_name(pattern)) {
             result.suffixes_.push_back(pattern.substr(1));
         } else if (is_dns_name(pattern)) {
             result.names_.push_back(pattern);
@@ -99,6 +113,16 @@ identifier_patterns identifier_patterns::parse(std::string_view text)
         result.text_.push_back(pattern);
     }
     return result;
+}
+
+void identifier_patterns::allow_wildcards(std::string_view text)
+{
+    while (!trim(text).empty()) {
+        std::string name = next_word(text);
+        if (!is_wildcard_name(name))
+            throw error("invalid wildcard name '" + printable_for_log(name) + "' (*.domain, as in the certificate)");
+        wildcards_.push_back(std::move(name));
+    }
 }
 
 bool identifier_patterns::allows(const identifier& id) const
@@ -112,9 +136,11 @@ bool identifier_patterns::allows(const identifier& id) const
 
 bool identifier_patterns::allows_name(std::string_view name) const
 {
-    // A wildcard identifier "*.a.example.org" is allowed by "*.example.org" (a name below it),
-    // never by an exact name.
-    if (!is_dns_name(name.starts_with("*.") ? name.substr(2) : name))
+    // A wildcard identifier only by its own entry in wildcards_: a "*.suffix" pattern allows the
+    // names below suffix, not a certificate for all of them.
+    if (name.starts_with("*."))
+        return is_wildcard_name(name) && std::find(wildcards_.begin(), wildcards_.end(), name) != wildcards_.end();
+    if (!is_dns_name(name))
         return false;
     if (std::find(names_.begin(), names_.end(), name) != names_.end())
         return true;

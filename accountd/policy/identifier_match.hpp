@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The names a signing policy allows: ACME identifiers (RFC 8555 §9.7.7: "dns" and "ip"), matched
 // against a list of exact names, "*.suffix" (any name below suffix) and IP addresses or CIDR
-// blocks, IPv4 and IPv6.
+// blocks, IPv4 and IPv6. A wildcard identifier ("*.example.org") is allowed only when listed
+// exactly among the wildcard names (the policy's `wildcards`), never by a "*.suffix" pattern:
+// a conforming CA validates it by dns-01 only, so allowing it is allowing that (doc/dns-01.md).
 #pragma once
 
 #include <array>
@@ -26,11 +28,18 @@ class identifier_patterns {
 public:
     // Space-separated patterns; throws lacme::error naming the first bad one.
     static identifier_patterns parse(std::string_view text);
+    // Space-separated wildcard names ("*.example.org"), each allowed exactly as written; throws
+    // lacme::error naming the first bad one.
+    void allow_wildcards(std::string_view text);
 
     [[nodiscard]] bool allows(const identifier& id) const;
-    [[nodiscard]] bool empty() const noexcept { return names_.empty() && suffixes_.empty() && networks_.empty(); }
+    [[nodiscard]] bool empty() const noexcept
+    {
+        return names_.empty() && suffixes_.empty() && networks_.empty() && wildcards_.empty();
+    }
     // The patterns as given (normalized: lower case), for --check-policy.
     [[nodiscard]] const std::vector<std::string>& text() const noexcept { return text_; }
+    [[nodiscard]] const std::vector<std::string>& wildcards() const noexcept { return wildcards_; }
 
 private:
     struct network {
@@ -46,6 +55,7 @@ private:
     std::vector<std::string> suffixes_;  // ".example.org", lower case
     std::vector<network> networks_;
     std::vector<std::string> text_;
+    std::vector<std::string> wildcards_;  // "*.example.org", lower case
 };
 
 }  // namespace lacme::accountd

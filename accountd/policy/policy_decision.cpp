@@ -40,6 +40,10 @@ std::string refusal_reason(const signing_policy& policy, const classified_reques
         return {};
     if (r.identifiers.empty())
         return "no identifier in the " + std::string(operation_name(r.op)) + " request";
+    // RFC 8555 §7.4.1: a pre-authorization cannot authorize a wildcard; a CA that took one anyway
+    // might offer it other challenges than dns-01 (wildcards are allowed only through newOrder).
+    if (r.op == operation::new_authz && r.identifiers.front().value.starts_with("*"))
+        return "newAuthz of wildcard " + printable_for_log(to_string(r.identifiers.front()), 100) + " refused";
     const auto denied = std::find_if(r.identifiers.begin(), r.identifiers.end(),
                                      [&policy](const identifier& id) { return !policy.identifiers.allows(id); });
     if (denied != r.identifiers.end())

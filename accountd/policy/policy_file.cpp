@@ -97,6 +97,15 @@ identifier_patterns parse_identifiers(const setting& s)
     }
 }
 
+void allow_wildcards(const setting& s, identifier_patterns& identifiers)
+{
+    try {
+        identifiers.allow_wildcards(s.value->text);
+    } catch (const error& e) {
+        throw s.fail(e.what());
+    }
+}
+
 std::string parse_state_directory(const setting& s)
 {
     if (!s.value->text.starts_with('/'))
@@ -109,7 +118,8 @@ signing_policy policy_from(const ini_config& config)
     const std::string& origin = config.origin();
     config.check({{"", {}},
                   {std::string(section),
-                   {"label", "ca", "identifiers", "operations", "max-orders-per-hour", "state-directory"}}});
+                   {"label", "ca", "identifiers", "wildcards", "operations", "max-orders-per-hour",
+                    "state-directory"}}});
     if (!config.has_section(section))
         throw error(origin + ": no [policy] section");
     const auto label = find(config, "label");
@@ -122,6 +132,8 @@ signing_policy policy_from(const ini_config& config)
         policy.ca = parse_ca(s);
     if (const auto s = find(config, "identifiers"); s.value)
         policy.identifiers = parse_identifiers(s);
+    if (const auto s = find(config, "wildcards"); s.value)
+        allow_wildcards(s, policy.identifiers);
     if (const auto s = find(config, "operations"); s.value)
         policy.operations = parse_operations(s);
     if (const auto s = find(config, "state-directory"); s.value) {
@@ -150,14 +162,15 @@ signing_policy read_signing_policy(const std::string& path)
 
 std::string describe(const signing_policy& policy)
 {
-    std::string ids;
-    for (const auto& pattern : policy.identifiers.text())
-        ids += (ids.empty() ? "" : " ") + pattern;
-    std::string ops;
-    for (const auto& op : policy.operations)
-        ops += (ops.empty() ? "" : " ") + op;
+    const auto words = [](const auto& list) {
+        std::string text;
+        for (const auto& word : list)
+            text += (text.empty() ? "" : " ") + std::string(word);
+        return text.empty() ? std::string("(none)") : text;
+    };
     return "label: " + policy.label + "\nca: " + policy.ca.value_or("(any)") +
-           "\nidentifiers: " + (ids.empty() ? "(none)" : ids) + "\noperations: " + ops +
+           "\nidentifiers: " + words(policy.identifiers.text()) +
+           "\nwildcards: " + words(policy.identifiers.wildcards()) + "\noperations: " + words(policy.operations) +
            " (and always: get, challenge, lookup)\nmax-orders-per-hour: " +
            (policy.max_orders_per_hour == 0 ? "no limit" : std::to_string(policy.max_orders_per_hour)) +
            "\nstate-directory: " + policy.state_directory.value_or("(none)") + "\n";

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A signing policy file (--policy, `policy =`): what one caller of lacme-accountd may have
 // signed. lacme's INI syntax, one [policy] section (man/lacme-accountd.1, POLICY):
-//   label, ca, identifiers, operations (default: order), max-orders-per-hour, state-directory.
+//   label, ca, identifiers, wildcards, operations (default: order), max-orders-per-hour,
+//   state-directory.
 #pragma once
 
 #include "accountd/policy/identifier_match.hpp"
@@ -16,7 +17,7 @@ namespace lacme::accountd {
 struct signing_policy {
     std::string label;              // names the caller in the audit log; [A-Za-z0-9._-]
     std::optional<std::string> ca;  // every signed url must start with it
-    identifier_patterns identifiers;
+    identifier_patterns identifiers;  // with the `wildcards` names
     std::set<std::string, std::less<>> operations;  // order, revoke, account, deactivate, keychange
     unsigned max_orders_per_hour = 0;               // 0: no limit
     std::optional<std::string> state_directory;     // absolute; where the order counter lives

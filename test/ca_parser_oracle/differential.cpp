@@ -38,14 +38,15 @@ struct named_policy {
 
 std::vector<named_policy> policies()
 {
-    const auto parse = [](const char* identifiers, const char* operations) {
+    const auto parse = [](const char* identifiers, const char* wildcards, const char* operations) {
         return lacme::accountd::parse_signing_policy(std::string("[policy]\nlabel = web1\nca = https://ca.example/\n") +
-                                                         "identifiers = " + identifiers + "\noperations = " + operations + "\n",
+                                                         "identifiers = " + identifiers + "\nwildcards = " + wildcards +
+                                                         "\noperations = " + operations + "\n",
                                                      "differential");
     };
     return {
-        {"A", parse("web1.example *.web1.example 192.0.2.0/24 2001:db8:1::/48", "order revoke deactivate keychange")},
-        {"B", parse("web1.example *.web1.example 192.0.2.7 ::/0", "order revoke account deactivate keychange")},
+        {"A", parse("web1.example *.web1.example 192.0.2.0/24 2001:db8:1::/48", "", "order revoke deactivate keychange")},
+        {"B", parse("web1.example *.web1.example 192.0.2.7 ::/0", "*.web1.example", "order revoke account deactivate keychange")},
     };
 }
 

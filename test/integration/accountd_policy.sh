@@ -36,13 +36,50 @@ t_expect_fail "unknown operation named by file:line" "bad2.policy:3: unknown ope
 printf '[policy]\nlabel = x\nmax-orders-per-hour = 3\n' >"$T/bad3.policy"
 t_expect_fail "rate limit without state directory" "bad3.policy:3: max-orders-per-hour needs a state-directory" \
     "$ACCOUNTD" --check-policy="$T/bad3.policy"
-printf '[policy]\nlabel = x\nwildcards = yes\n' >"$T/bad4.policy"
-t_expect_fail "policy file given to the daemon is checked before the key" "bad4.policy:3: unknown key 'wildcards'" \
+printf '[policy]\nlabel = x\nwildcard = yes\n' >"$T/bad4.policy"
+t_expect_fail "policy file given to the daemon is checked before the key" "bad4.policy:3: unknown key 'wildcard'" \
     "$ACCOUNTD" --stdio --privkey="file:$T/nope.key" --policy="$T/bad4.policy"
+printf '[policy]\nlabel = x\nwildcards = *.a.example example.org\n' >"$T/bad5.policy"
+t_expect_fail "a wildcards entry that is no wildcard name" "bad5.policy:3: invalid wildcard name 'example.org'" \
+    "$ACCOUNTD" --check-policy="$T/bad5.policy"
+
+# Issue 25: a wildcard identifier only by its exact `wildcards` entry, never by *.suffix.
+csr() { openssl req -new -key "$T/other.key" -subj "/CN=$1" -addext "subjectAltName=$2" -outform DER | b64url; }
+cat >"$T/wild.policy" <<EOF2
+[policy]
+label = wild
+identifiers = example.org *.example.org
+wildcards = *.example.org
+EOF2
+grep -qx "wildcards: \*.example.org" <<<"$("$ACCOUNTD" --check-policy="$T/wild.policy")" ||
+    t_fail "--check-policy does not show the wildcards"
+wild_ask() {  # wild_ask POLICY URL KIND PAYLOAD -> the answer line (CR stripped), or CLOSED
+    local policy=$1 answer; shift
+    answer=$(t_accountd_peer - line "$@" | "$ACCOUNTD" --stdio --quiet --privkey="file:$T/p256.key" \
+        --policy="$policy" 2>>"$T/wild.log" | sed -n 3p | tr -d '\r' || true)  # exits 1 on a refusal
+    echo "${answer:-CLOSED}"
+}
+wild_order() { printf '{"identifiers":[{"type":"dns","value":"example.org"},{"type":"dns","value":"%s"}]}' "$1"; }
+[[ $(wild_ask "$T/wild.policy" https://ca/new-order kid "$(wild_order '*.example.org')") != NOSIGN* ]] ||
+    t_fail "listed wildcard refused"
+[[ $(wild_ask "$T/wild.policy" https://ca/finalize/1 kid \
+    "{\"csr\":\"$(csr example.org 'DNS:example.org,DNS:*.example.org')\"}") != NOSIGN* ]] ||
+    t_fail "finalize with the listed wildcard refused"
+for name in '*.www.example.org' '*.EXAMPLE.org.' '*.*.example.org' '*example.org' 'x*.example.org'; do
+    got=$(wild_ask "$T/wild.policy" https://ca/new-order kid "$(wild_order "$name")")
+    [ "$got" = "NOSIGN identifier dns:$name not allowed by policy \"wild\"" ] || t_fail "$name -> $got"
+done
+got=$(wild_ask "$T/wild.policy" https://ca/finalize/1 kid \
+    "{\"csr\":\"$(csr example.org 'DNS:example.org,DNS:*.www.example.org')\"}")
+[ "$got" = 'NOSIGN identifier dns:*.www.example.org not allowed by policy "wild"' ] || t_fail "wildcard CSR -> $got"
+got=$(wild_ask "$T/web1.policy" https://ca.example/acme/new-order kid "$(wild_order '*.example.org')")
+[ "$got" = 'NOSIGN identifier dns:*.example.org not allowed by policy "web1"' ] || t_fail "*.suffix wildcard -> $got"
+got=$(wild_ask "$T/wild.policy" https://ca/new-authz kid '{"identifier":{"type":"dns","value":"*.example.org"}}')
+[ "$got" = 'NOSIGN newAuthz of wildcard dns:*.example.org refused' ] || t_fail "wildcard newAuthz -> $got"
+t_pass "wildcards: the listed one signed (newOrder, finalize), look-alikes, *.suffix and newAuthz refused"
 
 # Socket daemon with the policy and a JSON audit log.
 t_accountd_daemon --policy="$T/web1.policy" --audit-log="$T/audit.jsonl"
-csr() { openssl req -new -key "$T/other.key" -subj "/CN=$1" -addext "subjectAltName=$2" -outform DER | b64url; }
 cert() { openssl req -x509 -new -key "$T/other.key" -subj "/CN=$1" -addext "subjectAltName=$2" -days 1 -outform DER | b64url; }
 ask() {
     local expected=$1; shift

@@ -100,7 +100,8 @@ t_expect_fail() {
 # t_pebble_up [VAR=VALUE...]: starts pebble + challtestsrv on PORT0..PORT0+5 with the
 # machine's test TLS certificate (trusted system-wide by scripts/setup-test-ca, because Perl's
 # client trusts only the system store). Extra VAR=VALUE pairs go to pebble's environment, and
-# PEBBLE_CONFIG_EXTRA (JSON members, later ones win) into its config. Sets PEBBLE_URL, PEBBLE_CA, PEBBLE_ROOTS,
+# PEBBLE_CONFIG_EXTRA (JSON members, later ones win) into its config; PEBBLE_DNSSERVER (ADDRESS:PORT)
+# replaces challtestsrv as pebble's resolver (e.g. a BIND). Sets PEBBLE_URL, PEBBLE_CA, PEBBLE_ROOTS,
 # HTTP01_PORT, PEBBLE_MGMT.
 t_pebble_up() {
     t_require pebble; t_require pebble-challtestsrv
@@ -116,7 +117,7 @@ t_pebble_up() {
 JSON
     t_bg "$T/challtestsrv.log" pebble-challtestsrv -defaultIPv4 127.0.0.1 -defaultIPv6 "" -dns01 "127.0.0.1:$dns" \
         -http01 "" -https01 "" -tlsalpn01 "" -management "127.0.0.1:$cmgmt"
-    t_bg "$T/pebble.log" env PEBBLE_VA_NOSLEEP=1 "$@" pebble -config "$T/pebble/pebble.json" -dnsserver "127.0.0.1:$dns"
+    t_bg "$T/pebble.log" env PEBBLE_VA_NOSLEEP=1 "$@" pebble -config "$T/pebble/pebble.json" -dnsserver "${PEBBLE_DNSSERVER:-127.0.0.1:$dns}"
     PEBBLE_URL="https://127.0.0.1:$acme/dir"
     PEBBLE_MGMT="https://127.0.0.1:$mgmt"
     PEBBLE_CA="$TEST_TLS_DIR/pebble.crt"

@@ -4,7 +4,8 @@
 # management API (pebble resolves through challtestsrv): a wildcard + apex certificate is
 # issued and every record is gone afterwards; a wildcard with http-01 is refused before any
 # order; SIGTERM mid-order removes the records; after SIGKILL the next run removes them; a
-# propagation timeout fails the section with its records removed.
+# propagation timeout fails the section with its records removed; a run of dns-01 sections only
+# starts no webserver; a hook past dns-hook-timeout is killed and its record removed.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
 t_master_up PEBBLE_AUTHZREUSE=0  # every order has both authorizations to validate
@@ -67,6 +68,28 @@ no_txt_left
 [ ! -e "$T/conf/.wild.pem.lacme-dns" ] || t_fail "journal left behind: $(cat "$T/conf/.wild.pem.lacme-dns")"
 t_pass "every record removed afterwards (hook, challtestsrv's DNS, no journal)"
 
+# 1b. A run whose sections are all dns-01 starts no webserver: it issues while another process
+# holds the configured listen address (an http-01 run would fail to bind it).
+t_bg "$T/occupant.log" python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print("listening", flush=True); time.sleep(600)' "$HTTP01_PORT"
+occupant=$T_LAST_PID
+t_wait_for "the occupant listening" grep -q listening "$T/occupant.log"
+dns_section "$T/conf/only.conf" only "127.0.0.1:$DNS_PORT"
+lacme_order "$T/conf/only.conf" --debug 2>"$T/only.log" || t_fail "dns-01-only run failed: $(cat "$T/only.log")"
+t_verify_chain "$T/conf/only.pem" example.org '\*.example.org'
+grep -q 'No http-01 section in this run: no webserver' "$T/only.log" || t_fail "no 'no webserver' line: $(cat "$T/only.log")"
+grep -q 'Forked ACME webserver' "$T/only.log" && t_fail "a webserver was started: $(cat "$T/only.log")"
+kill "$occupant"
+t_pass "dns-01-only run: no webserver, issued with the listen port held by another process"
+# lacme check agrees: without listen or challenge-directory, dns-01 sections are fine, http-01 not.
+sed 's/^listen = .*/listen =/' "$T/conf/lacme.conf" >"$T/conf/nolisten.conf"
+"$LACME" --config="$T/conf/nolisten.conf" check --config-certs="$T/conf/only.conf" >"$T/check.log" 2>&1 ||
+    t_fail "check of dns-01 sections without listen: $(cat "$T/check.log")"
+t_expect_fail "check without listen still refuses an http-01 section" "'challenge-directory' option is required" \
+    "$LACME" --config="$T/conf/nolisten.conf" check --config-certs="$T/conf/wild.conf"
+
 # 2. a wildcard with http-01: a clear error, in check and before any order.
 cat >"$T/conf/http.conf" <<CONF
 [httpwild]
@@ -90,7 +113,9 @@ stuck_run() {
     : >"$T/hook.log"
     "$LACME" --config="$T/conf/lacme.conf" newOrder --config-certs="$T/conf/stuck.conf" 2>"$T/stuck.log" &
     MASTER_PID=$!
-    t_wait_for "both records added" sh -c "[ \$(grep -c '^add ' '$T/hook.log') -ge 2 ]"
+    # An order on a loaded 2-core machine can take longer than t_wait_for's 10 s.
+    timeout 60 sh -c "until [ \$(grep -c '^add ' '$T/hook.log') -ge 2 ]; do sleep 0.2; done" ||
+        t_fail "both records not added within 60 s: $(cat "$T/stuck.log")"
     [ -n "$("${DNS_TXT[@]}" _acme-challenge.example.org)" ] || t_fail "no TXT record while the order waits"
 }
 
@@ -134,4 +159,34 @@ t_expect_fail "propagation timeout fails the section" "not visible on every serv
 adds_removed
 no_txt_left
 t_pass "propagation timeout: records removed"
+
+# 6. dns-hook-timeout: an add that hangs (after publishing) is killed with its process group,
+# the section fails naming the setting, and the record it published is removed.
+cat >"$T/slow-hook" <<HOOK
+#!/bin/sh
+[ "\$1" = add ] || exec "$T/dns-hook" "\$@"
+"$T/dns-hook" "\$@" || exit 1
+sleep 60 &
+echo \$! >"$T/slow-sleep.pid"
+wait
+HOOK
+chmod 0755 "$T/slow-hook"
+dns_section "$T/conf/hang.conf" hang "127.0.0.1:$DNS_PORT" "dns-hook-timeout = 0"
+t_expect_fail "lacme check knows dns-hook-timeout's bounds" \
+    "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '0'" \
+    "$LACME" --config="$T/conf/lacme.conf" check --config-certs="$T/conf/hang.conf"
+dns_section "$T/conf/hang.conf" hang "127.0.0.1:$DNS_PORT" "dns-hook-timeout = 3"
+sed -i "s|^dns-hook = .*|dns-hook = $T/slow-hook|" "$T/conf/hang.conf"
+: >"$T/hook.log"
+t_expect_fail "a hung hook fails the section" \
+    "dns-hook add _acme-challenge.example.org timed out after dns-hook-timeout = 3 s" lacme_order "$T/conf/hang.conf"
+grep -q '^add ' "$T/hook.log" || t_fail "the slow hook never added"
+adds_removed
+no_txt_left
+[ ! -e "$T/conf/.hang.pem.lacme-dns" ] || t_fail "journal left after the hook timeout"
+# Gone, or a zombie its new parent has not reaped yet (the group got SIGTERM, then SIGKILL).
+t_wait_for "the hook's child killed with its group" sh -c \
+    "[ ! -e /proc/$(cat "$T/slow-sleep.pid") ] || grep -q '^State:.*Z' /proc/$(cat "$T/slow-sleep.pid")/status"
+[ ! -e "$T/conf/hang.pem" ] || t_fail "a certificate was installed"
+t_pass "dns-hook-timeout: the hung hook killed with its group, its record removed"
 t_done

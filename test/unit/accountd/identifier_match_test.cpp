@@ -15,6 +15,13 @@ bool allows(std::string_view patterns, identifier id)
     return identifier_patterns::parse(patterns).allows(id);
 }
 
+bool allows_wildcard(std::string_view patterns, std::string_view wildcards, const std::string& name)
+{
+    auto p = identifier_patterns::parse(patterns);
+    p.allow_wildcards(wildcards);
+    return p.allows({"dns", name});
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(identifier_match)
@@ -34,12 +41,61 @@ BOOST_AUTO_TEST_CASE(wildcard_suffix_matches_names_below_it_only)
 {
     BOOST_TEST(allows("*.example.org", {"dns", "www.example.org"}));
     BOOST_TEST(allows("*.example.org", {"dns", "a.b.example.org"}));
-    BOOST_TEST(allows("*.example.org", {"dns", "*.www.example.org"}));  // a wildcard certificate below it
-    BOOST_TEST(allows("*.example.org", {"dns", "*.example.org"}));
     BOOST_TEST(!allows("*.example.org", {"dns", "example.org"}));
     BOOST_TEST(!allows("*.example.org", {"dns", "badexample.org"}));
     BOOST_TEST(!allows("*.example.org", {"dns", "www.example.org.evil"}));
     BOOST_TEST(!allows("example.org", {"dns", "*.example.org"}));
+}
+
+// Issue 25: a wildcard certificate is more than every name below the suffix (it covers names not
+// yet created, and a conforming CA validates it by dns-01 only): it takes its own entry.
+BOOST_AUTO_TEST_CASE(wildcard_identifiers_only_by_their_own_wildcards_entry)
+{
+    BOOST_TEST(!allows("*.example.org", {"dns", "*.example.org"}));
+    BOOST_TEST(!allows("*.example.org", {"dns", "*.www.example.org"}));
+    BOOST_TEST(!allows("example.org", {"dns", "*.example.org"}));
+    BOOST_TEST(allows_wildcard("", "*.example.org", "*.example.org"));
+    BOOST_TEST(allows_wildcard("", "*.Example.ORG", "*.EXAMPLE.org"));
+    BOOST_TEST(allows_wildcard("*.example.org", "*.www.example.org", "*.www.example.org"));
+    // Exactly the listed name: neither one below nor the suffix's names.
+    BOOST_TEST(!allows_wildcard("", "*.example.org", "*.www.example.org"));
+    BOOST_TEST(!allows_wildcard("", "*.www.example.org", "*.example.org"));
+    BOOST_TEST(!allows_wildcard("", "*.example.org", "www.example.org"));
+    BOOST_TEST(!allows_wildcard("", "*.example.org", "example.org"));
+    BOOST_TEST(allows_wildcard("*.example.org", "*.example.org", "www.example.org"));
+    BOOST_TEST(!identifier_patterns::parse("").allows({"ip", "*.example.org"}));
+}
+
+// Anything a CA's parser could read as another wildcard than the one listed, or as a wildcard
+// the RFC does not define, is refused whatever the policy.
+BOOST_AUTO_TEST_CASE(wildcard_lookalikes_are_refused)
+{
+    const auto all = [](const std::string& name) {
+        return allows_wildcard("*.example.org example.org", "*.example.org *.www.example.org", name);
+    };
+    for (const std::string& name : std::initializer_list<std::string>{
+             "*.example.org.", "*.EXAMPLE.org.", "*.*.example.org", "*example.org", "x*.example.org", "*x.example.org",
+          "www.*.example.org", "*..example.org", "*.", "*", "**.example.org", "* .example.org", "*.example.org ",
+          "\\*.example.org", "*\\.example.org", "*%2e.example.org", "*.example\xc2\xa0.org", "*.xn--exmple-cua.org.",
+          "\xef\xbc\x8a.example.org", "*\xe3\x80\x82" "example.org", std::string("*.example.org\0", 14)})
+        BOOST_TEST(!all(name), name);
+    BOOST_TEST(all("*.example.org"));
+    BOOST_TEST(all("*.Www.Example.Org"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_wildcard_entries_are_errors_naming_them)
+{
+    using lacme::test::error_message;
+    for (const char* bad : {"example.org", "*.example.org.", "*.*.example.org", "*example.org", "x*.example.org",
+                            "*.", "192.0.2.0/24", "*.a..b"}) {
+        auto p = identifier_patterns::parse("");
+        BOOST_TEST(error_message([&p, bad] { p.allow_wildcards(bad); }).starts_with("invalid wildcard name '"), bad);
+    }
+    auto p = identifier_patterns::parse("");
+    p.allow_wildcards("  *.A.example.org\t*.b.example.org ");
+    BOOST_TEST(p.wildcards() == (std::vector<std::string>{"*.a.example.org", "*.b.example.org"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(!p.empty());
 }
 
 BOOST_AUTO_TEST_CASE(names_that_are_not_dns_names_are_never_allowed)

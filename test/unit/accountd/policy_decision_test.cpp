@@ -81,6 +81,52 @@ BOOST_AUTO_TEST_CASE(finalize_checks_every_csr_name)
     BOOST_TEST(!decide(p, header(), bad_cn).allowed);
 }
 
+// Issue 25: what the signer sees of a wildcard order is its identifiers (newOrder) and the CSR's
+// names (finalize); the challenge responses ({} to an opaque URL) say nothing of their type.
+BOOST_AUTO_TEST_CASE(wildcard_orders_only_when_the_wildcard_is_listed)
+{
+    const auto plain = policy();  // identifiers = example.org *.example.org ...
+    const auto refused = decide(plain, header(), order_of("*.example.org"));
+    BOOST_TEST(!refused.allowed);
+    BOOST_TEST(refused.reason == "identifier dns:*.example.org not allowed by policy \"web1\"");
+    BOOST_TEST(!decide(plain, header(), order_of("*.www.example.org")).allowed);
+    BOOST_TEST(!decide(plain, header(), finalize_of("DNS:example.org,DNS:*.example.org")).allowed);
+    BOOST_TEST(decide(plain, header(), order_of("www.example.org")).allowed);
+
+    const auto wild = policy("wildcards = *.example.org\n");
+    const auto ok = decide(wild, header(), order_of("*.example.org"));
+    BOOST_TEST(ok.allowed);
+    BOOST_TEST(ok.counts_as_order());
+    BOOST_TEST(decide(wild, header(), order_of("*.EXAMPLE.org")).allowed);
+    BOOST_TEST(decide(wild, header(), finalize_of("DNS:example.org,DNS:*.example.org")).allowed);
+    for (const char* lookalike : {"*.example.org.", "*.EXAMPLE.org.", "*.*.example.org", "*example.org", "x*.example.org",
+                                  "*.www.example.org"})
+        BOOST_TEST(!decide(wild, header(), order_of(lookalike)).allowed, lookalike);
+    BOOST_TEST(!decide(wild, header(), finalize_of("DNS:example.org,DNS:*.www.example.org")).allowed);
+    const auto wild_cn = R"({"csr":")" + lacme::base64url_encode(lacme::test::der_csr("*.www.example.org", "DNS:example.org")) + "\"}";
+    BOOST_TEST(!decide(wild, header(), wild_cn).allowed);
+    // The challenge response and the authorization fetches of any order are signed: they carry nothing.
+    BOOST_TEST(decide(plain, header("https://ca.example/chall/1"), "{}").allowed);
+}
+
+// RFC 8555 §7.4.1: pre-authorization cannot authorize a wildcard, whatever the policy lists.
+BOOST_AUTO_TEST_CASE(newauthz_of_a_wildcard_is_refused)
+{
+    const auto wild = policy("wildcards = *.example.org\n");
+    const auto d = decide(wild, header(), R"({"identifier":{"type":"dns","value":"*.example.org"}})");
+    BOOST_TEST(!d.allowed);
+    BOOST_TEST(d.reason == "newAuthz of wildcard dns:*.example.org refused");
+    BOOST_TEST(decide(wild, header(), R"({"identifier":{"type":"dns","value":"www.example.org"}})").allowed);
+}
+
+BOOST_AUTO_TEST_CASE(revoking_a_wildcard_certificate_needs_the_wildcard_listed)
+{
+    BOOST_TEST(!decide(policy("operations = order revoke\n"), header(), revoke_of("DNS:*.example.org")).allowed);
+    BOOST_TEST(decide(policy("operations = order revoke\nwildcards = *.example.org\n"), header(),
+                      revoke_of("DNS:*.example.org"))
+                   .allowed);
+}
+
 BOOST_AUTO_TEST_CASE(revoke_needs_the_operation_and_the_names)
 {
     BOOST_TEST(decide(policy(), header(), revoke_of("DNS:example.org")).reason ==

@@ -27,6 +27,7 @@ BOOST_AUTO_TEST_CASE(the_issue_example_parses)
 label = web1                                  ; names the caller in the audit log
 ca = https://acme-v02.api.letsencrypt.org/    ; every signed "url" must start with this (optional)
 identifiers = example.org *.example.org 192.0.2.0/24 2001:db8::/32
+wildcards = *.example.org                     ; wildcard names (dns-01 only at a conforming CA)
 operations = order revoke                     ; see below; default: order
 max-orders-per-hour = 20                      ; optional; 0 = no limit
 state-directory = /var/lib/lacme-accountd     ; where counters persist (needed for --stdio callers)
@@ -40,6 +41,7 @@ state-directory = /var/lib/lacme-accountd     ; where counters persist (needed f
     BOOST_TEST(p.state_directory.value_or("") == "/var/lib/lacme-accountd");
     BOOST_TEST(describe(p) == "label: web1\nca: https://acme-v02.api.letsencrypt.org/\n"
                               "identifiers: example.org *.example.org 192.0.2.0/24 2001:db8::/32\n"
+                              "wildcards: *.example.org\n"
                               "operations: order revoke (and always: get, challenge, lookup)\n"
                               "max-orders-per-hour: 20\nstate-directory: /var/lib/lacme-accountd\n");
 }
@@ -52,6 +54,7 @@ BOOST_AUTO_TEST_CASE(defaults_order_only_no_ca_no_limit)
     BOOST_TEST(p.max_orders_per_hour == 0u);
     BOOST_TEST(describe(p).find("ca: (any)\n") != std::string::npos);
     BOOST_TEST(describe(p).find("max-orders-per-hour: no limit\n") != std::string::npos);
+    BOOST_TEST(describe(p).find("wildcards: (none)\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(every_mistake_names_file_and_line)
@@ -61,6 +64,8 @@ BOOST_AUTO_TEST_CASE(every_mistake_names_file_and_line)
     BOOST_TEST(error_of("label = a\n").starts_with("p.conf:1:"));
     BOOST_TEST(error_of("[policy]\nlabel = a\nidentifiers = ok.example 10.0.0.0/40\n") ==
                "p.conf:3: invalid CIDR prefix in '10.0.0.0/40'");
+    BOOST_TEST(error_of("[policy]\nlabel = a\nwildcards = *.ok.example example.org\n") ==
+               "p.conf:3: invalid wildcard name 'example.org' (*.domain, as in the certificate)");
     BOOST_TEST(error_of("[policy]\nlabel = a\noperations = order delete\n") ==
                "p.conf:3: unknown operation 'delete' (order, revoke, account, deactivate, keychange)");
     BOOST_TEST(error_of("[policy]\nlabel = a\noperations =\n") == "p.conf:3: operations is empty");

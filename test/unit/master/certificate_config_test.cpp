@@ -7,6 +7,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 using lacme::master::certificate_section;
@@ -183,6 +185,10 @@ BOOST_AUTO_TEST_CASE(bad_values_fail_only_their_section)
         {"subjectAltName = DNS:*.org", "subjectAltName: invalid DNS name '*.org'"},
         {"challenge = tls-alpn-01", "challenge: expected http-01 or dns-01, got 'tls-alpn-01'"},
         {"dns-propagation-timeout = 0", "dns-propagation-timeout: expected a number of seconds from 1 to 86400, got '0'"},
+        {"dns-hook-timeout = 0", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '0'"},
+        {"dns-hook-timeout = 3601", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '3601'"},
+        {"dns-hook-timeout = 5s", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '5s'"},
+        {"dns-hook-timeout = -1", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '-1'"},
         {"dns-propagation-servers = 127.0.0.1:99999",
          "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"},
         {"dns-propagation-servers = ns.example.org", "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got 'ns.example.org'"},
@@ -269,8 +275,20 @@ BOOST_AUTO_TEST_CASE(dns01_reads_its_keys_and_allows_wildcards)
                                    "subjectAltName = DNS:example.org, DNS:*.example.org\n"
                                    "dns-hook = /usr/local/bin/dns-hook --zone example.org\n"
                                    "dns-propagation-servers = 192.0.2.1, 192.0.2.2:5353 [2001:db8::1]:53 2001:DB8::2\n"
-                                   "dns-propagation-timeout = 30\n");
-    const auto s = load(dir, {"c.conf"}).at(0);
+                                   "dns-propagation-timeout = 30\n"
+                                   "dns-hook-timeout = 3600\n"
+                                   "[default-timeout]\n"
+                                   "certificate = /etc/ssl/d.pem\n"
+                                   "certificate-key = /etc/ssl/d.key\n"
+                                   "subject = /CN=d.example.org\n"
+                                   "dns-hook = /bin/true\n");
+    const auto all = load(dir, {"c.conf"});
+    BOOST_REQUIRE(all.size() == 2u);
+    const auto named = [&all](const std::string& name) {
+        return *std::find_if(all.begin(), all.end(), [&name](const auto& section) { return section.name == name; });
+    };
+    const auto s = named("wild");
+    const auto d = named("default-timeout");
     BOOST_TEST(s.errors.empty(), (s.errors.empty() ? "" : s.errors.front()));
     BOOST_TEST((s.challenge == lacme::master::challenge_type::dns_01));
     BOOST_TEST(*s.dns_hook == "/usr/local/bin/dns-hook --zone example.org");
@@ -278,7 +296,56 @@ BOOST_AUTO_TEST_CASE(dns01_reads_its_keys_and_allows_wildcards)
         {"192.0.2.1", 53}, {"192.0.2.2", 5353}, {"2001:db8::1", 53}, {"2001:db8::2", 53}};
     BOOST_TEST((s.dns_propagation_servers == servers));
     BOOST_TEST(s.dns_propagation_timeout.count() == 30);
+    BOOST_TEST(s.dns_hook_timeout.count() == 3600);
+    BOOST_TEST(d.errors.empty(), (d.errors.empty() ? "" : d.errors.front()));
+    BOOST_TEST(d.dns_hook_timeout.count() == 60);
     BOOST_TEST(s.identifiers() == (std::vector<std::string>{"*.example.org", "example.org"}));
+}
+
+BOOST_AUTO_TEST_CASE(dns01_by_rfc2136_reads_server_key_and_zone)
+{
+    temp_dir dir;
+    write_file(dir.file("c.conf"), "[wild]\n" + minimal +
+                                       "challenge = dns-01\n"
+                                       "subjectAltName = DNS:*.example.org\n"
+                                       "dns-update-server = [2001:DB8::53]:5353\n"
+                                       "dns-tsig-key = /etc/lacme/tsig.key\n"
+                                       "dns-zone = Example.ORG.\n"
+                                       "[plain]\n" + minimal +
+                                       "challenge = dns-01\n"
+                                       "dns-update-server = 192.0.2.53\n"
+                                       "dns-tsig-key = /etc/lacme/tsig.key\n");
+    const auto sections = load(dir, {"c.conf"});
+    const auto& plain = sections.at(0);
+    const auto& wild = sections.at(1);
+    BOOST_TEST(wild.errors.empty(), (wild.errors.empty() ? "" : wild.errors.front()));
+    BOOST_TEST_REQUIRE(wild.dns_update.has_value());
+    BOOST_TEST((wild.dns_update->server == lacme::master::dns_server{"2001:db8::53", 5353}));
+    BOOST_TEST(wild.dns_update->tsig_key == "/etc/lacme/tsig.key");
+    BOOST_TEST(wild.dns_update->zone.value_or("") == "example.org");
+    BOOST_TEST(!wild.dns_hook);
+    BOOST_TEST(plain.errors.empty(), (plain.errors.empty() ? "" : plain.errors.front()));
+    BOOST_TEST_REQUIRE(plain.dns_update.has_value());
+    BOOST_TEST((plain.dns_update->server == lacme::master::dns_server{"192.0.2.53", 53}));
+    BOOST_TEST(!plain.dns_update->zone);
+}
+
+BOOST_AUTO_TEST_CASE(bad_rfc2136_values_fail_the_section)
+{
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"dns-update-server = ns1.example.org", "dns-update-server: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT"},
+        {"dns-tsig-key = tsig.key", "dns-tsig-key: expected an absolute path, got 'tsig.key'"},
+        {"dns-zone = not a zone", "dns-zone: expected a domain name, got 'not a zone'"},
+    };
+    for (const auto& [line, error] : cases) {
+        temp_dir dir;
+        write_file(dir.file("c.conf"), "[bad]\n" + minimal +
+                                           "challenge = dns-01\ndns-update-server = 192.0.2.53\n"
+                                           "dns-tsig-key = /etc/k\n" + line + "\n");
+        const auto s = load(dir, {"c.conf"}).at(0);
+        BOOST_TEST_REQUIRE(!s.errors.empty(), line);
+        BOOST_TEST(s.errors[0].find(error) != std::string::npos, s.errors[0]);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(what_each_challenge_cannot_validate_fails_the_section)
@@ -293,7 +360,13 @@ BOOST_AUTO_TEST_CASE(what_each_challenge_cannot_validate_fails_the_section)
          "wildcard name '*.example.org' needs challenge = dns-01"},
         {"challenge = dns-01\ndns-hook = /bin/true\nsubjectAltName = IP:192.0.2.7\n",
          "IP address '192.0.2.7' can't be validated by dns-01 (use http-01)"},
-        {"challenge = dns-01\n", "challenge = dns-01 needs dns-hook"},
+        {"challenge = dns-01\n", "challenge = dns-01 needs dns-hook or dns-update-server"},
+        {"challenge = dns-01\ndns-hook = /bin/true\ndns-update-server = 192.0.2.53\ndns-tsig-key = /etc/k\n",
+         "dns-hook and dns-update-server exclude each other: set one"},
+        {"challenge = dns-01\ndns-update-server = 192.0.2.53\n",
+         "dns-update-server needs dns-tsig-key (updates are signed with TSIG)"},
+        {"challenge = dns-01\ndns-hook = /bin/true\ndns-tsig-key = /etc/k\n", "dns-tsig-key needs dns-update-server"},
+        {"challenge = dns-01\ndns-hook = /bin/true\ndns-zone = example.org\n", "dns-zone needs dns-update-server"},
     };
     for (const auto& c : cases) {
         temp_dir dir;

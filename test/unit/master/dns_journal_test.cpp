@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-using lacme::dns_record;
+using lacme::master::dns_journal_entry;
+using lacme::master::dns_update_settings;
 using lacme::master::dns_journal_path;
 using lacme::master::read_dns_journal;
 using lacme::master::write_dns_journal;
@@ -21,9 +22,13 @@ using lacme::test::write_file;
 
 namespace {
 
-const std::vector<dns_record> records = {
-    {"_acme-challenge.example.org", "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0"},
-    {"_acme-challenge.example.org", "Kn2pQMYfvFhcM6m7FfZhr3_MLsbX8hVrkl_W6PKJnvE"},
+// One added by the hook, one by RFC 2136 (whose journal entry says how to delete it).
+const std::vector<dns_journal_entry> records = {
+    {{"_acme-challenge.example.org", "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0"}, std::nullopt},
+    {{"_acme-challenge.example.org", "Kn2pQMYfvFhcM6m7FfZhr3_MLsbX8hVrkl_W6PKJnvE"},
+     dns_update_settings{{"::1", 5353}, "/etc/lacme/tsig.key", "example.org"}},
+    {{"_acme-challenge.example.net", "Kn2pQMYfvFhcM6m7FfZhr3_MLsbX8hVrkl_W6PKJnvE"},
+     dns_update_settings{{"192.0.2.1", 53}, "/etc/lacme/tsig.key", std::nullopt}},
 };
 
 }  // namespace
@@ -46,7 +51,7 @@ BOOST_AUTO_TEST_CASE(records_round_trip_root_only_and_the_journal_goes_when_empt
     BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
     BOOST_TEST((st.st_mode & 07777) == 0600u);
     write_dns_journal(path, std::span(records).first(1));
-    BOOST_TEST((read_dns_journal(path) == std::vector<dns_record>{records[0]}));
+    BOOST_TEST((read_dns_journal(path) == std::vector<dns_journal_entry>{records[0]}));
     write_dns_journal(path, {});
     BOOST_TEST(::access(path.c_str(), F_OK) != 0);
     BOOST_CHECK_NO_THROW(write_dns_journal(path, {}));  // already gone
@@ -57,7 +62,11 @@ BOOST_AUTO_TEST_CASE(anything_else_is_a_bad_journal)
     temp_dir dir;
     const std::string path = dir.file(".www.pem.lacme-dns");
     for (const std::string text : {"", "{}", "[1]", "[{\"name\":\"www.example.org\",\"value\":\"x\"}]",
-                                   "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"$(reboot)\"}]"}) {
+                                   "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"$(reboot)\"}]",
+                                   "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0\","
+                                   "\"dns-update-server\":\"ns.example.org\",\"dns-tsig-key\":\"/k\"}]",
+                                   "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0\","
+                                   "\"dns-update-server\":\"192.0.2.1\",\"dns-tsig-key\":\"k\"}]"}) {
         write_file(path, text);
         BOOST_TEST(error_message([&] { (void)read_dns_journal(path); }).starts_with(path + ": not a dns-01 journal"), text);
     }

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+using lacme::master::counts_line;
+using lacme::master::counts_worth_telling;
 using lacme::master::exit_status;
 using lacme::master::section_result;
 using lacme::master::section_status;
@@ -57,6 +59,23 @@ BOOST_AUTO_TEST_CASE(json_document)
     BOOST_TEST(!s[2].contains("expiry"));
     const section_result bad_utf8{"\xff", section_status::skipped, std::nullopt, {}, "x"};
     BOOST_TEST(nlohmann::json::parse(summary_json(std::span(&bad_utf8, 1))).at("sections")[0].at("section") == "\xef\xbf\xbd");
+}
+
+BOOST_AUTO_TEST_CASE(counts_line_counts_issued_kept_failed)
+{
+    BOOST_TEST(counts_line(results) == "3 sections: 1 issued, 1 kept, 1 failed");
+    BOOST_TEST(counts_line(std::span(results).first(1)) == "1 section: 1 issued, 0 kept, 0 failed");
+    std::vector<section_result> many(200, results[0]);
+    many[7] = results[2];
+    many[8] = results[1];
+    BOOST_TEST(counts_line(many) == "200 sections: 198 issued, 1 kept, 1 failed");
+}
+
+BOOST_AUTO_TEST_CASE(counts_are_news_only_when_something_was_issued_or_failed)
+{
+    BOOST_TEST(counts_worth_telling(results));
+    BOOST_TEST(!counts_worth_telling(std::span(results).subspan(1, 1)));
+    BOOST_TEST(counts_worth_telling(std::span(results).subspan(2, 1)));
 }
 
 BOOST_AUTO_TEST_CASE(exit_status_is_1_when_any_section_failed)
