@@ -16,7 +16,7 @@
 namespace lacme::master {
 namespace {
 
-constexpr std::size_t max_journal_size = 256 * 1024;
+constexpr std::size_t max_dns_journal_size = 256 * 1024;
 
 // The RFC 2136 route of a journal item, checked as the configuration checks it.
 std::optional<dns_update_settings> update_route(const std::string& path, const nlohmann::json& item)
@@ -70,7 +70,7 @@ void write_dns_journal(const std::string& path, std::span<const dns_journal_entr
 
 std::vector<dns_journal_entry> read_dns_journal(const std::string& path)
 {
-    const auto text = read_file_if_present(path, max_journal_size);
+    const auto text = read_file_if_present(path, max_dns_journal_size);
     if (!text)
         return {};
     const auto list = nlohmann::json::parse(*text, nullptr, false);

@@ -85,7 +85,7 @@ ask() {
     local expected=$1; shift
     local got
     got=$(t_accountd_peer "$sock" ask "$@")
-    [[ $got == $expected ]] || t_fail "$* -> '$got', expected '$expected'"
+    [[ $got == "$expected" ]] || t_fail "$* -> '$got', expected '$expected'"
 }
 order='{"identifiers":[{"type":"dns","value":"example.org"},{"type":"dns","value":"www.example.org"},{"type":"ip","value":"192.0.2.8"}]}'
 ask SIGNED "${ca}order/1" kid ""

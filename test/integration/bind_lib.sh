@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # BIND 9 for the RFC 2136 tests (sourced after lib.sh, not a test).
 #
 # t_bind_up PORT: named in the foreground as root (-g), its configuration, zone and journal in

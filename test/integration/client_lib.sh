@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Shared helpers of the client_*.sh tests (sourced after lib.sh, not a test by itself).
 #   client_accountd_key: $T/account.key (P-256) and $T/accountd.conf for our accountd.
 #   client_direct_setup [PEBBLE VAR=VALUE...]: pebble, client_accountd_key and $T/client.json,

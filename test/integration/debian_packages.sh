@@ -29,7 +29,9 @@ if [ -z "${LACME_DEB_DIR:-}" ] && [ "$(cat "$debs/commit" 2>/dev/null)" != "$hea
     bash "$SRC/scripts/package" "$debs" >"$T/package.log" 2>&1 || t_fail "scripts/package: $(tail -n 20 "$T/package.log")"
     echo "$head" >"$debs/commit"
 fi
+# shellcheck disable=SC2012  # dpkg-buildpackage's own file names; the newest version sorts last
 lacme_deb=$(ls "$debs"/lacme_*.deb 2>/dev/null | tail -n 1)
+# shellcheck disable=SC2012  # as above
 accountd_deb=$(ls "$debs"/lacme-accountd_*.deb 2>/dev/null | tail -n 1)
 [ -f "$lacme_deb" ] && [ -f "$accountd_deb" ] || t_fail "no lacme and lacme-accountd .debs in $debs"
 dpkg-query -W -f='${Version}' lacme lacme-accountd >/dev/null 2>&1 || t_fail "Debian's lacme and lacme-accountd are not installed (scripts/install-deps)"
@@ -68,8 +70,7 @@ CONF
 # Perl's client does not retry pebble's badNonce rejections (5%, a few per issuance): retried here
 # (a registration that got through answers the next attempts with an error, and its Key ID).
 perl_issues() {
-    local i
-    for i in 1 2 3 4 5 6; do
+    for _ in 1 2 3 4 5 6; do
         in_root /usr/sbin/lacme account --register --tos-agreed >>"$T/perl-register.log" 2>&1 || true
         grep -q '^Key ID: https' "$T/perl-register.log" && in_root /usr/sbin/lacme newOrder >"$T/perl-order.log" 2>&1 && return 0
     done
@@ -91,6 +92,7 @@ cp "$lacme_deb" "$accountd_deb" "$root/debs/"
 in_root dpkg -i /debs/"$(basename "$lacme_deb")" /debs/"$(basename "$accountd_deb")" >"$T/dpkg.log" 2>&1 ||
     t_fail "dpkg -i: $(tail -n 20 "$T/dpkg.log")"
 version=$(dpkg-deb -f "$lacme_deb" Version)
+# shellcheck disable=SC2016  # dpkg-query's format fields, not shell expansions
 [ "$(in_root dpkg-query -W -f='${Version} ' lacme lacme-accountd)" = "$version $version " ] ||
     t_fail "installed: $(in_root dpkg-query -W -f='${Package} ${Version} ' lacme lacme-accountd)"
 in_root /usr/bin/lacme-accountd --version | grep -q lacme-cpp || t_fail "/usr/bin/lacme-accountd is not ours"
@@ -129,7 +131,8 @@ renew_as_the_unit() {
         p=${p#-}
         [ -d "$root$p" ] && writable="$writable $p"
     done
-    # shellcheck disable=SC2086 # ExecStart is a command line, split as systemd splits it here
+    # shellcheck disable=SC2016,SC2046 # the sh -c script expands its own variables; ExecStart is
+    # a command line, split as systemd splits it here
     unshare --mount --propagation private -- sh -ec '
         root=$1 writable=$2 caps=$3; shift 3
         for p in $writable; do mount --bind "$root$p" "$root$p"; done

@@ -6,18 +6,20 @@
 source "$(dirname "$0")/lib.sh"
 doc="$SRC/doc/troubleshooting.md"
 sources=("$SRC/master" "$SRC/client" "$SRC/accountd" "$SRC/webserver" "$SRC/common" "$SRC/pkcs11" "$SRC/ssh")
+# shellcheck disable=SC2016  # the backquotes are markdown, matched literally
 headings=$(sed -n 's/^### `\(.*\)`$/\1/p' "$doc")
 [ "$(wc -l <<<"$headings")" -ge 40 ] || t_fail "doc/troubleshooting.md documents too few messages"
 missing=""
 while IFS= read -r message; do
     while IFS= read -r piece; do
-        piece=$(sed 's/^ *//; s/ *$//' <<<"$piece")
+        piece=${piece#"${piece%%[! ]*}"}
+        piece=${piece%"${piece##*[! ]}"}
         [ -n "$piece" ] || continue
         # A quote in a message stands escaped in the C++ literal.
         grep -rqF --include='*.cpp' --include='*.hpp' -- "$piece" "${sources[@]}" ||
             grep -rqF --include='*.cpp' -- "${piece//\"/\\\"}" "${sources[@]}" ||
             missing+="  $message  (\"$piece\")"$'\n'
-    done < <(sed 's/…/\n/g' <<<"$message")
+    done <<<"${message//…/$'\n'}"
 done <<<"$headings"
 [ -z "$missing" ] || t_fail "documented messages no longer in the sources:"$'\n'"$missing"
 t_pass "each of the $(wc -l <<<"$headings") documented messages is in the sources"

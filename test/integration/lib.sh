@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Shared helpers for integration tests (sourced, not run). Each test gets:
 #   T            a private temp dir, removed on exit (set LACME_KEEP_TEST_DIR=1 to keep it)
 #   PORT0        first of 20 loopback ports reserved for this test (from ctest)
@@ -81,8 +82,7 @@ t_bg() {
 # t_wait_for DESCRIPTION CMD...: poll CMD for up to 10 s.
 t_wait_for() {
     local what=$1; shift
-    local i
-    for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
     t_fail "timed out waiting for $what"
 }
 
@@ -150,6 +150,7 @@ t_accountd_daemon() {
     sock="$T/run/S.lacme"
     [ -f "$T/p256.key" ] || t_keygen "$T/p256.key" p256
     t_bg "$T/accountd.log" "$ACCOUNTD" --privkey="file:$T/p256.key" --socket="$sock" "$@"
+    # shellcheck disable=SC2034  # for the test that sources this file
     daemon=$T_LAST_PID
     t_wait_for "accountd socket" test -S "$sock"
 }

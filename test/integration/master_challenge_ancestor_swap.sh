@@ -41,7 +41,7 @@ done
 if [ -e "$T/client-swap/daemon-wrote" ]; then
     [ -e "$T/victim/spool/daemon-file" ] || t_fail "root followed the client's symlink and emptied root's directory"
 fi
-[ -z "$(ls -A "$T/victim/spool" | grep -v '^daemon-file$')" ] || t_fail "root wrote into root's directory: $(ls -A "$T/victim/spool")"
+[ -z "$(find "$T/victim/spool" -mindepth 1 -maxdepth 1 ! -name daemon-file)" ] || t_fail "root wrote into root's directory: $(ls -A "$T/victim/spool")"
 [ ! -e "$T/client-swap/swapped" ] || t_fail "a client ran in a challenge directory it could swap"
 grep -q "refusing challenge-directory $g/p/spool: $g is writable by a user other than root and the webserver user" "$T/run1.log" ||
     t_fail "no refusal naming the writable ancestor: $(cat "$T/run1.log")"

@@ -9,7 +9,7 @@ t_master_up
 t_master_hanging_run
 kill -KILL "$MASTER_PID"
 wait "$MASTER_PID" 2>/dev/null || true
-for i in $(seq 20); do
+for _ in $(seq 20); do
     left=""
     # A zombie is dead (whoever adopted it reaps it when it pleases).
     for pid in $MASTER_CHILDREN; do

@@ -46,6 +46,7 @@ check_complete_chain() {
 # Only the key, the certificate, the chain and no temporary file or journal in the target dir.
 check_no_temporaries() {
     local files
+    # shellcheck disable=SC2012  # the test names every file here: plain names
     files=$(ls -A "$T/target" | tr '\n' ' ')
     [ "$files" = "www.crt www.key www.pem " ] || t_fail "target dir holds more than the key and the certificates: $files"
 }
@@ -176,6 +177,7 @@ grep -qE '^\[www\] FAILED: .*(not enough free space in .*full|No space left on d
     t_fail "full filesystem: no clear error: $(cat "$T/full.log")"
 [ "$(grep -cE 'not enough free space|No space left' "$T/full.log")" -le 2 ] || t_fail "full filesystem: error repeated: $(cat "$T/full.log")"
 [ "$(sha256sum <"$T/full/www.pem")" = "$old" ] || t_fail "full filesystem: the old chain changed"
+# shellcheck disable=SC2012  # the test names every file here: plain names
 [ "$(ls -A "$T/full" | tr '\n' ' ')" = "filler www.pem " ] || t_fail "full filesystem: left $(ls -A "$T/full")"
 t_pass "full filesystem: the run fails with a one-line error, old chain intact, no temporary file"
 t_done

@@ -47,6 +47,7 @@ no_txt_left() {
 # adds_removed: every value the hook added was removed afterwards.
 adds_removed() {
     local verb name value
+    # shellcheck disable=SC2094  # the loop and the check only read the log
     while read -r verb name value; do
         [ "$verb" = add ] || continue
         grep -qx "remove $name $value" "$T/hook.log" || t_fail "$name $value added, never removed: $(cat "$T/hook.log")"

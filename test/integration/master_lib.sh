@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Helpers for the master_*.sh tests (sourced after lib.sh, not a test): OUR lacme master driving
 # our (or Perl's) client, webserver and accountd against pebble.
 LACME="$BUILD/master/lacme"
@@ -61,5 +62,6 @@ t_master_hanging_run() {
     "$LACME" --config="$T/conf/hang.conf" newOrder --config-certs="$T/conf/certs.conf" 2>"$T/hang.log" &
     MASTER_PID=$!
     t_wait_for "client, webserver and accountd started" sh -c "[ \$(ps -o pid= --ppid $MASTER_PID | wc -l) -ge 3 ]"
+    # shellcheck disable=SC2034  # for the test that sources this file
     MASTER_CHILDREN=$(ps -o pid= --ppid "$MASTER_PID" | tr -d ' ')
 }

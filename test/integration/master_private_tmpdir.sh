@@ -14,7 +14,7 @@ t_section "$T/conf/certs.conf" www p256 www.example.org
 t_verify_chain "$T/conf/www.pem" www.example.org
 t_pass "issued with a private 0700 TMPDIR"
 [ "$(stat -c '%a %U' "$T/run")" = "711 root" ] || t_fail "runtime directory: $(stat -c '%a %U' "$T/run")"
-[ -z "$(ls -A "$T/run" | grep acme-challenge)" ] || t_fail "challenge directory left in $T/run: $(ls -A "$T/run")"
+[ -z "$(find "$T/run" -mindepth 1 -maxdepth 1 -name '*acme-challenge*')" ] || t_fail "challenge directory left in $T/run: $(ls -A "$T/run")"
 [ -z "$(ls -A "$TMPDIR")" ] || t_fail "left in TMPDIR: $(ls -A "$TMPDIR")"
 t_pass "the challenge directory lived in root's 0711 runtime directory and is gone"
 t_done

@@ -25,8 +25,7 @@ echo "notify = $T/notify" >>"$T/conf/certs.conf"
 new_order() { t_master newOrder --config-certs="$T/conf/certs.conf" "$@"; }
 # Issuance takes longer than t_wait_for's 10 s on a loaded machine.
 notify_started() {
-    local i
-    for i in $(seq 600); do [ -s "$T/notify.pid" ] && return 0; sleep 0.1; done
+    for _ in $(seq 600); do [ -s "$T/notify.pid" ] && return 0; sleep 0.1; done
     t_fail "the notify did not start: $(cat "$T"/*.log)"
 }
 notified() { [ -e "$T/notified" ] && wc -l <"$T/notified" || echo 0; }

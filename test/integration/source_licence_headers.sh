@@ -7,6 +7,6 @@ missing=$(cd "$SRC" && find . \( -path ./fuzz/corpus -o -path ./test/data -o -pa
     -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.go' -o -name '*.sh' -o -name '*.py' -o -name CMakeLists.txt \
     -o -path './scripts/*' -o -path './bench/*' -o -path './.ci/*' \) -print |
     while read -r f; do head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-3.0-or-later' || echo "$f"; done)
-[ -z "$missing" ] || t_fail "no SPDX-License-Identifier header in: $(echo $missing)"
+[ -z "$missing" ] || t_fail "no SPDX-License-Identifier header in: ${missing//$'\n'/ }"
 t_pass "every source file carries the SPDX licence header"
 t_done

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # A real sshd on 127.0.0.1 for the tests (sourced after lib.sh, not a test).
 #
 # t_sshd_up [LINE...]: sshd on 127.0.0.1:$SSH_PORT (sets SSH_PORT) with its own host key
@@ -86,6 +87,7 @@ t_doc_run() {
     # Not `( ... ) || t_fail`: bash ignores -e inside a command whose status is tested.
     set +e
     (
+        # shellcheck disable=SC2317  # called by the documented block that eval runs
         lacme() { "$LACME" "$@"; }
         set -euo pipefail
         eval "$block"
@@ -110,13 +112,17 @@ t_debian_lacme_conf() {
 # Ends with web1 ($T/web1/lacme.conf) registered and its policy at "operations = order".
 t_signing_host_up() {
     t_softhsm_conf
+    # The documentation's blocks (t_doc_run) read these: the names the guide uses.
+    # shellcheck disable=SC2034
     SIGNER_USER=root SIGNER_HOME="$T/signer" CA_URL="https://127.0.0.1:$PORT0/" WEB1_ADDRESS=127.0.0.1
+    # shellcheck disable=SC2034
     SIGNER_HOST=127.0.0.1 WEB_ETC="$T/web1" WEB_RUN="$T/web2-run" WEB2_HOST=127.0.0.1 FORWARD_USER=root
     mkdir -p "$SIGNER_HOME" "$WEB_ETC" "$T/web2-home"
     local -a match
     mapfile -t match < <(t_doc_block sshd-signer | sed 's/_lacme-accountd/root/'; t_doc_block sshd-web | sed 's/lacme-forward/root/')
     t_sshd_up "AuthorizedKeysFile $SIGNER_HOME/.ssh/authorized_keys $T/web2-home/authorized_keys" \
         "SetEnv SOFTHSM2_CONF=$SOFTHSM2_CONF" "${match[@]}"
+    # shellcheck disable=SC2034
     SIGNER_PORT=$SSH_PORT WEB2_PORT=$SSH_PORT
     t_doc_run signer-token
     t_doc_run signer-accountd

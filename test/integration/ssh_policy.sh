@@ -48,6 +48,7 @@ ask() { t_accountd_peer "exec:ssh -F $T/$1/signer.ssh_config -T lacme-signer lac
 # and nothing signed since MARK but look-ups, GETs and challenges.
 refused() {
     local what=$1 mark=$2 label=$3 op=$4 reason=$5
+    # shellcheck disable=SC2016  # a jq program: $l, $op and $r are jq's --arg variables
     audit_has "$mark" '.outcome == "refused" and .label == $l and .operation == $op and .reason == $r' \
         --arg l "$label" --arg op "$op" --arg r "$reason" ||
         t_fail "$what: no audit record ($label, $op, $reason) in: $(audit_since "$mark")"

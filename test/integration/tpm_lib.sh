@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # A software TPM 2.0 (swtpm) for the tests (sourced after lib.sh, not a test). t_swtpm_up
 # starts a fresh one on a UNIX socket in $T/tpm, for this test only, and points tpm2-tools,
 # tpm2-openssl and tpm2-pkcs11 at it (TPM_TCTI). There is no resource manager: objects the tools
 # load stay loaded, and a TPM holds three, so every step flushes transient objects first.
+# shellcheck disable=SC2034  # for the test that sources this file
 TPM2_PKCS11_MODULE=/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so
 
 t_swtpm_up() {

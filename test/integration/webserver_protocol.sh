@@ -63,6 +63,7 @@ t_pass "300 requests for a symlinked token: $lines log lines (rate-limited)"
 ctl=$(cd "$T" && exec 7<"$HERE/lib.sh" && python3 "$HERE/webserver_listen.py" "127.0.0.1:$((PORT0 + 11))" \
     sh -c 'ls -l /proc/$$/fd' sh)
 grep -q "lib.sh" <<<"$ctl" || t_fail "control: the launcher does not pass fd 7 on: $ctl"
+# shellcheck disable=SC2012  # ls -l shows where each fd points: names are fd numbers
 fds=$(ls -l "/proc/$TCP_PID/fd" | awk 'NR > 1 {print $9, $11}')
 grep -q "lib.sh" <<<"$fds" && t_fail "leaked fd still open: $fds"
 [ "$(readlink "/proc/$TCP_PID/fd/0")" = /dev/null ] || t_fail "stdin is $(readlink "/proc/$TCP_PID/fd/0")"
