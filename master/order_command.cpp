@@ -93,7 +93,7 @@ int run_order_command(master_loop& master)
     for (const auto& r : results)
         // --quiet hides what lacme 0.8's hides, "valid until ..., skipping": never a renewal.
         log.log(r.status == section_status::skipped ? log_level::verbose : log_level::info, summary_line(r));
-    if (!results.empty())
+    if (results.size() > 1)  // one section's own line already says it all
         log.log(counts_worth_telling(results) ? log_level::info : log_level::verbose, counts_line(results));
     if (cl.json)
         std::cout << summary_json(results) << '\n';
