@@ -49,7 +49,7 @@ constexpr std::chrono::seconds relay_header_deadline{10};
 }  // namespace
 
 loop_worker::loop_worker(signing_service& service, worker_pool_state& pool)
-    : service_(service), pool_(pool), wakeup_(uv::make_handle<uv_async_t>()), reaper_(uv::make_handle<uv_idle_t>())
+    : service_(service), pool_(pool), own_uid_(::geteuid()), wakeup_(uv::make_handle<uv_async_t>()), reaper_(uv::make_handle<uv_idle_t>())
 {
     uv::check(uv_async_init(loop_.get(), wakeup_.get(),
                             [](uv_async_t* h) { static_cast<loop_worker*>(h->data)->drain_inbox(); }),
@@ -115,10 +115,10 @@ bool loop_worker::relay_peer_allowed(int fd)
         service_.log().info(error_text(std::string("relay socket: SO_PEERCRED: ") + std::strerror(errno)));
         return false;
     }
-    if (peer.uid == ::geteuid())
+    if (peer.uid == own_uid_)
         return true;
     service_.log().info("Refused a relay connection from uid " + std::to_string(peer.uid) + " (pid " +
-                        std::to_string(peer.pid) + "): only uid " + std::to_string(::geteuid()) + " may relay");
+                        std::to_string(peer.pid) + "): only uid " + std::to_string(own_uid_) + " may relay");
     return false;
 }
 

@@ -16,6 +16,7 @@
 #include "common/uv/loop.hpp"
 #include "common/uv/signal_watcher.hpp"
 
+#include <sys/types.h>
 #include <uv.h>
 
 #include <atomic>
@@ -90,6 +91,7 @@ private:
 
     signing_service& service_;
     worker_pool_state& pool_;
+    const uid_t own_uid_;  // read before the sandbox, which forbids geteuid for file keys
     uv::loop loop_;  // first: the handles below close before it
     bool stdio_ = false;
     bool stopped_ = false;
