@@ -69,7 +69,7 @@ constexpr table_syscall table[] = {
     {applies::every_key, {"unlinkat", verdict::allow, false, {}, "abandoned temporary state files"}},
     {applies::every_key, {"ioctl", verdict::allow, true, {1, 0xffffffff, FIONBIO, "with FIONBIO"}, "libuv makes accepted sockets non-blocking"}},
     {applies::every_key, {"fcntl", verdict::allow, false, {}, "descriptor flags; PKCS#11 modules' file locks"}},
-    {applies::every_key, {"getsockopt", verdict::allow, false, {}, "socket errors"}},
+    {applies::every_key, {"getsockopt", verdict::allow, false, {}, "socket errors; the relay socket's peer (SO_PEERCRED)"}},
     {applies::every_key, {"setsockopt", verdict::allow, false, {}, "socket options of accepted connections"}},
     {applies::every_key, {"getsockname", verdict::allow, false, {}, "socket addresses"}},
     {applies::every_key, {"getpeername", verdict::allow, false, {}, "socket addresses"}},
