@@ -4,6 +4,7 @@
 #include "accountd/keys/key_source.hpp"
 #include "accountd/policy/order_rate_limit.hpp"
 #include "accountd/policy/policy_file.hpp"
+#include "accountd/relay/relay_client.hpp"
 #include "accountd/sandbox_policy.hpp"
 #include "accountd/serving/server.hpp"
 #include "accountd/serving/signing_service.hpp"
@@ -27,8 +28,10 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <iostream>
+#include <list>
 
 namespace {
 
@@ -43,14 +46,82 @@ void disable_core_dumps()
 }
 
 // The line names this very binary, so that the forced command runs what the operator ran; a
-// policy that would make every connection fail is refused now rather than at the first order.
-int print_authorized_keys_line(const lacme::accountd::settings& s)
+// policy that would make every connection fail is refused now rather than at the first order
+// (with --relay: the policy of that listener in the config file).
+int print_authorized_keys_line(lacme::accountd::settings& s)
 {
-    (void)lacme::accountd::read_signing_policy(*s.policy);
+    using namespace lacme::accountd;
+    if (s.relay) {
+        bool config_read = false;
+        merge_config_file(s, config_read);
+        const auto& listener = find_listener(s, *s.relay);
+        (void)read_signing_policy(lacme::percent_expander::for_current_process().expand(listener.policy));
+    } else {
+        (void)read_signing_policy(*s.policy);
+    }
     const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
-    std::cout << lacme::ssh::authorized_keys_line({self, *s.policy, s.config, s.from, *s.public_key_file}) << "\n";
+    std::cout << lacme::ssh::authorized_keys_line(
+                     {self, s.policy.value_or(""), s.relay, s.config, s.from, *s.public_key_file})
+              << "\n";
     return 0;
 }
+
+// --relay=NAME: no key, no token, no policy here; the daemon decides.
+int relay_session(const lacme::accountd::settings& s, const lacme::percent_expander& expander)
+{
+    if (!s.relay_socket)
+        throw lacme::error("--relay needs relay-socket in the config file (or --relay-socket=PATH)");
+    return lacme::accountd::run_relay(expander.expand(*s.relay_socket),
+                                      {*s.relay, lacme::ssh::caller_from_environment()});
+}
+
+// A policy file, its state directory checked and remembered for the sandbox.
+lacme::accountd::signing_policy read_policy(const std::string& path, lacme::accountd::runtime_directories& dirs)
+{
+    auto policy = lacme::accountd::read_signing_policy(path);
+    if (policy.state_directory) {
+        lacme::accountd::require_state_directory(*policy.state_directory, policy.state_directory_origin);
+        dirs.state_directories.push_back(*policy.state_directory);
+    }
+    return policy;
+}
+
+// The guards of the [listener NAME] sections, all writing to the daemon's one audit log, and
+// the tenants they make, by listener name.
+struct listener_tenants {
+    std::deque<lacme::accountd::signing_guard> guards;  // a deque: tenants point into it
+    lacme::accountd::relay_directory by_name;
+};
+
+void add_listener_tenants(const lacme::accountd::settings& s, const lacme::percent_expander& expander,
+                          const std::shared_ptr<lacme::accountd::audit_log>& audit, lacme::logger& log,
+                          lacme::accountd::runtime_directories& dirs, listener_tenants& out)
+{
+    for (const auto& listener : s.listeners) {
+        if (!listener.socket && !s.relay_socket)
+            throw lacme::error(listener.origin + ": [listener " + listener.name +
+                               "] has no socket, and no relay-socket is set: nothing would reach it");
+        out.guards.emplace_back(read_policy(expander.expand(listener.policy), dirs), audit, log);
+        out.by_name.emplace(listener.name, lacme::accountd::tenant{&out.guards.back(), "listener " + listener.name});
+    }
+}
+
+// The sockets a daemon serves: the single socket of lacme 0.8 (always, without listeners;
+// with them, only when `socket` is set), each listener's own socket, and the relay socket.
+struct served_sockets {
+    std::list<lacme::accountd::socket_listener> listeners;  // a list: not movable
+    std::vector<lacme::accountd::socket_binding> bindings;
+    std::vector<std::string> paths;
+
+    void add(const std::string& path, lacme::accountd::socket_listener::directory_rule rule, std::string name,
+             std::optional<lacme::accountd::tenant> who, lacme::accountd::runtime_directories& dirs)
+    {
+        const auto& l = listeners.emplace_back(path, rule);
+        bindings.push_back({l.fd(), std::move(name), std::move(who)});
+        paths.push_back(l.path());
+        dirs.socket_directories.push_back(lacme::parent_directory(l.path()));
+    }
+};
 
 // A token can reject the PIN at a re-login, long after start; the sandbox cannot create the
 // directory that records it then. Best effort: without it, such a rejection is not recorded
@@ -115,6 +186,8 @@ int run(int argc, char** argv)
     merge_config_file(s, config_read);
     log.set_threshold(s.debug ? log_level::debug : s.quiet ? log_level::info : log_level::verbose);
     const auto expander = percent_expander::for_current_process();
+    if (s.relay)  // before the daemon's log file: errors go to the SSH session's stderr
+        return relay_session(s, expander);
     if (s.logfile && !s.logfile->empty())
         log.open_logfile(expander.expand(*s.logfile));
     if (!config_read)
@@ -127,28 +200,29 @@ int run(int argc, char** argv)
         return list_keys(s, std::cout);
     runtime_directories dirs;
     // Before the key: a bad policy must not cost a PIN prompt.
+    std::shared_ptr<audit_log> audit;
+    if (s.audit_log)
+        audit = std::make_shared<audit_log>(*s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log), log);
     std::optional<signing_guard> guard;
-    if (s.policy || s.audit_log) {
+    if (s.policy || audit) {
         std::optional<signing_policy> policy;
-        if (s.policy) {
-            policy = read_signing_policy(expander.expand(*s.policy));
-            if (policy->state_directory) {
-                require_state_directory(*policy->state_directory, policy->state_directory_origin);
-                dirs.state_directory = *policy->state_directory;
-            }
-        }
-        std::optional<std::string> audit;
-        if (s.audit_log)
-            audit = *s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log);
-        guard.emplace(std::move(policy), audit, ssh::describe(ssh::caller_from_environment()), log);
+        if (s.policy)
+            policy = read_policy(expander.expand(*s.policy), dirs);
+        guard.emplace(std::move(policy), audit, log);
     }
+    // --stdio serves one caller, under --policy: [listener NAME] sections are the daemon's.
+    const bool many = !s.stdio && (!s.listeners.empty() || s.relay_socket);
+    listener_tenants tenants;
+    if (many)
+        add_listener_tenants(s, expander, audit, log, dirs, tenants);
     require_privkey(s, config_read);
     const auto key = open_signer(s, log);
     if (s.privkey->reveal().starts_with("pkcs11:"))
         dirs.pin_state_dir = prepared_pin_state_dir(pin_state_directory(s, expander));
     for (const auto& dir : s.sandbox_write_dirs)
         dirs.backend_write_dirs.push_back(expander.expand(dir));
-    signing_service service(*key, log, s.keyid, guard ? &*guard : nullptr);
+    signing_service service(*key, log, s.keyid,
+                            {guard ? &*guard : nullptr, ssh::describe(ssh::caller_from_environment())});
     const auto idle_timeout = s.idle_timeout.value_or(default_idle_timeout);
     if (s.stdio) {
         if (const auto note = ssh::ignored_command_note_from_environment())
@@ -157,9 +231,19 @@ int run(int argc, char** argv)
         confine(s, dirs);
         return server.run();
     }
-    socket_listener listener(expander.expand(s.socket.value_or("%t/S.lacme")));
-    dirs.socket_directory = parent_directory(listener.path());
-    socket_server server(service, listener, idle_timeout);
+    using rule = socket_listener::directory_rule;
+    served_sockets sockets;
+    if (!many || s.socket)
+        sockets.add(expander.expand(s.socket.value_or("%t/S.lacme")), rule::not_writable_by_others, {},
+                    service.fallback_tenant(), dirs);
+    for (const auto& listener : s.listeners)
+        if (many && listener.socket)
+            sockets.add(expander.expand(*listener.socket), rule::not_writable_by_others, listener.name,
+                        tenants.by_name.at(listener.name), dirs);
+    if (s.relay_socket)
+        sockets.add(expander.expand(*s.relay_socket), rule::private_to_owner, "relay", std::nullopt, dirs);
+    socket_server server(service, std::move(sockets.bindings), sockets.paths, idle_timeout,
+                         s.relay_socket ? &tenants.by_name : nullptr);
     confine(s, dirs);
     return server.run();
 }

@@ -69,7 +69,7 @@ constexpr table_syscall table[] = {
     {applies::every_key, {"unlinkat", verdict::allow, false, {}, "abandoned temporary state files"}},
     {applies::every_key, {"ioctl", verdict::allow, true, {1, 0xffffffff, FIONBIO, "with FIONBIO"}, "libuv makes accepted sockets non-blocking"}},
     {applies::every_key, {"fcntl", verdict::allow, false, {}, "descriptor flags; PKCS#11 modules' file locks"}},
-    {applies::every_key, {"getsockopt", verdict::allow, false, {}, "socket errors"}},
+    {applies::every_key, {"getsockopt", verdict::allow, false, {}, "socket errors; the relay socket's peer (SO_PEERCRED)"}},
     {applies::every_key, {"setsockopt", verdict::allow, false, {}, "socket options of accepted connections"}},
     {applies::every_key, {"getsockname", verdict::allow, false, {}, "socket addresses"}},
     {applies::every_key, {"getpeername", verdict::allow, false, {}, "socket addresses"}},
@@ -183,12 +183,12 @@ accountd_sandbox::accountd_sandbox(key_kind kind)
 std::vector<sandbox::path_rule> runtime_path_rules(const runtime_directories& dirs)
 {
     std::vector<path_rule> rules;
-    if (!dirs.state_directory.empty())
-        rules.push_back({dirs.state_directory, fs_access::create_remove_files, "the signing policy's state-directory"});
+    for (const std::string& dir : dirs.state_directories)
+        rules.push_back({dir, fs_access::create_remove_files, "the signing policy's state-directory"});
     if (!dirs.pin_state_dir.empty())
         rules.push_back({dirs.pin_state_dir, fs_access::create_remove_files, "the pin-state-dir"});
-    if (!dirs.socket_directory.empty())
-        rules.push_back({dirs.socket_directory, fs_access::remove_files, "the socket's directory"});
+    for (const std::string& dir : dirs.socket_directories)
+        rules.push_back({dir, fs_access::remove_files, "the socket's directory"});
     for (const std::string& dir : dirs.backend_write_dirs)
         rules.push_back({dir, fs_access::create_remove_files, "--sandbox-write-dir"});
     return rules;

@@ -39,9 +39,9 @@ private:
 
 // Directories known at run time, granted on top of the table (each skipped when unset or absent).
 struct runtime_directories {
-    std::string state_directory;  // the signing policy's (rate limits)
+    std::vector<std::string> state_directories;  // the signing policies' (rate limits)
     std::string pin_state_dir;    // pkcs11: keys (rejected PINs)
-    std::string socket_directory; // the socket is unlinked from it on exit
+    std::vector<std::string> socket_directories;  // the sockets are unlinked from them on exit
     std::vector<std::string> backend_write_dirs;  // --sandbox-write-dir
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/settings.hpp"
 
+#include "accountd/relay/relay_header.hpp"
 #include "common/error.hpp"
 #include "common/ini_config.hpp"
 #include "common/parse_number.hpp"
@@ -11,6 +12,7 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace lacme::accountd {
@@ -36,6 +38,8 @@ enum option_id {
     opt_allow_final_pin_try,
     opt_no_sandbox,
     opt_sandbox_write_dir,
+    opt_relay,
+    opt_relay_socket,
 };
 
 // Seconds, at most a day: a longer wait is a mistake, not a setting.
@@ -53,8 +57,8 @@ void set_if_unset(std::optional<std::string>& target, const std::optional<std::s
         target = value;
 }
 
-// --authorized-keys-line takes --policy, maybe --from, and exactly one PUBKEY_FILE; nothing else
-// takes a positional argument or --from.
+// --authorized-keys-line takes --policy or --relay, maybe --from, and exactly one PUBKEY_FILE;
+// nothing else takes a positional argument or --from.
 void check_authorized_keys_line(settings& s, int rest_count, char** rest)
 {
     if (!s.authorized_keys_line) {
@@ -66,8 +70,8 @@ void check_authorized_keys_line(settings& s, int rest_count, char** rest)
     }
     if (rest_count != 1)
         throw error("--authorized-keys-line takes one PUBKEY_FILE");
-    if (!s.policy)
-        throw error("--authorized-keys-line needs --policy=FILE");
+    if (!s.policy == !s.relay)
+        throw error("--authorized-keys-line needs --policy=FILE or --relay=NAME");
     s.public_key_file = rest[0];
 }
 
@@ -81,7 +85,9 @@ std::string usage_text()
            "       [--sandbox-write-dir=DIR]... [--no-sandbox]\n"
            "       lacme-accountd --check-policy=FILE\n"
            "       lacme-accountd --list-keys [--pkcs11-module=PATH | --privkey=store:URI [--provider=NAME]...]\n"
+           "       lacme-accountd --relay=NAME [--config=FILE] [--relay-socket=PATH]\n"
            "       lacme-accountd --authorized-keys-line --policy=FILE [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
+           "       lacme-accountd --authorized-keys-line --relay=NAME [--config=FILE] [--from=PATTERNS] PUBKEY_FILE\n"
            "Consult the manpage for more information.\n";
 }
 
@@ -109,6 +115,8 @@ settings parse_command_line(int argc, char** argv)
         {"allow-final-pin-try", no_argument, nullptr, opt_allow_final_pin_try},
         {"no-sandbox", no_argument, nullptr, opt_no_sandbox},
         {"sandbox-write-dir", required_argument, nullptr, opt_sandbox_write_dir},
+        {"relay", required_argument, nullptr, opt_relay},
+        {"relay-socket", required_argument, nullptr, opt_relay_socket},
         {nullptr, 0, nullptr, 0},
     };
     settings s;
@@ -146,6 +154,8 @@ settings parse_command_line(int argc, char** argv)
         case opt_allow_final_pin_try: s.allow_final_pin_try = true; break;
         case opt_no_sandbox: s.no_sandbox = true; break;
         case opt_sandbox_write_dir: s.sandbox_write_dirs.emplace_back(optarg); break;
+        case opt_relay: s.relay = optarg; break;
+        case opt_relay_socket: s.relay_socket = optarg; break;
         default: {
             const std::string arg = previous < argc ? argv[previous] : "";
             if (c == ':')
@@ -157,6 +167,12 @@ settings parse_command_line(int argc, char** argv)
     check_authorized_keys_line(s, argc - optind, argv + optind);
     if (s.stdio && s.socket)
         throw error("--stdio and --socket are mutually exclusive");
+    if (s.relay && !s.authorized_keys_line) {
+        if (!is_listener_name(*s.relay))
+            throw error("invalid --relay name '" + *s.relay + "' (letters, digits, . _ -, at most 64)");
+        if (s.stdio || s.socket || s.policy || s.list_keys || s.check_policy)
+            throw error("--relay takes no --stdio, --socket, --policy, --list-keys or --check-policy");
+    }
     return s;
 }
 
@@ -165,6 +181,34 @@ namespace {
 std::string config_file_path(const settings& s)
 {
     return percent_expander::for_current_process().expand(s.config.value_or("%E/lacme/lacme-accountd.conf"));
+}
+
+constexpr std::string_view listener_section_prefix = "listener ";
+
+// [listener NAME] sections, in the file's order: each needs a valid NAME and a policy.
+std::vector<listener_settings> read_listeners(const ini_config& config)
+{
+    std::vector<std::pair<int, listener_settings>> found;
+    for (const auto& [section_name, section] : config.sections()) {
+        if (!section_name.starts_with(listener_section_prefix))
+            continue;
+        listener_settings l;
+        l.name = section_name.substr(listener_section_prefix.size());
+        l.origin = config.origin() + ":" + std::to_string(section.line);
+        if (!is_listener_name(l.name))
+            throw error(l.origin + ": invalid listener name '" + l.name + "' (letters, digits, . _ -, at most 64)");
+        const auto policy = config.get(section_name, "policy");
+        if (!policy || policy->empty())
+            throw error(l.origin + ": [listener " + l.name + "] has no policy");
+        l.policy = *policy;
+        l.socket = config.get(section_name, "socket");
+        found.emplace_back(section.line, std::move(l));
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<listener_settings> listeners;
+    for (auto& [line, l] : found)
+        listeners.push_back(std::move(l));
+    return listeners;
 }
 
 }  // namespace
@@ -177,10 +221,15 @@ void merge_config_file(settings& s, bool& config_was_read)
     if (!s.config && ::stat(path.c_str(), &st) != 0)
         return;  // the default file is optional, an explicit one is not
     const auto config = ini_config::read_file(path);
-    config.check({{"",
-                   {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file", "pkcs11-module",
-                    "pin-file", "idle-timeout", "policy", "audit-log", "pin-state-dir",
-                    "allow-final-pin-try", "provider", "sandbox-write-dir"}}});
+    ini_config::schema allowed{{"",
+                                {"privkey", "gpg", "socket", "logfile", "keyid", "quiet", "passphrase-file",
+                                 "pkcs11-module", "pin-file", "idle-timeout", "policy", "audit-log", "pin-state-dir",
+                                 "allow-final-pin-try", "provider", "sandbox-write-dir", "relay-socket"}}};
+    for (const auto& [name, section] : config.sections())
+        if (name.starts_with(listener_section_prefix))
+            allowed.emplace(name, std::set<std::string>{"policy", "socket"});
+    config.check(allowed);
+    s.listeners = read_listeners(config);
     if (auto privkey = config.get("", "privkey"); privkey && !s.privkey) {
         s.privkey.emplace(std::move(*privkey));
         s.privkey_origin = config.where("", "privkey");
@@ -194,6 +243,7 @@ void merge_config_file(settings& s, bool& config_was_read)
     set_if_unset(s.pin_file, config.get("", "pin-file"));
     set_if_unset(s.policy, config.get("", "policy"));
     set_if_unset(s.audit_log, config.get("", "audit-log"));
+    set_if_unset(s.relay_socket, config.get("", "relay-socket"));
     if (const auto providers = config.get("", "provider"); providers && s.providers.empty())
         s.providers = split_on_blanks(*providers);
     set_if_unset(s.pin_state_dir, config.get("", "pin-state-dir"));
@@ -216,6 +266,14 @@ void merge_config_file(settings& s, bool& config_was_read)
         }
     }
     config_was_read = true;
+}
+
+const listener_settings& find_listener(const settings& s, std::string_view name)
+{
+    for (const auto& listener : s.listeners)
+        if (listener.name == name)
+            return listener;
+    throw error("no [listener " + std::string(name) + "] in " + config_file_path(s));
 }
 
 void require_privkey(const settings& s, bool config_was_read)

@@ -12,6 +12,15 @@
 
 namespace lacme::accountd {
 
+// A [listener NAME] section of lacme-accountd.conf: one caller (a web host) of a daemon that
+// serves many, with its policy, reached on its own socket and/or through the relay socket.
+struct listener_settings {
+    std::string name;
+    std::string policy;                 // before %-expansion
+    std::optional<std::string> socket;  // before %-expansion; none: through the relay only
+    std::string origin;                 // "FILE:LINE" of its section header, for errors
+};
+
 struct settings {
     std::optional<std::string> config;        // --config
     std::optional<secret_string> privkey;     // file:PATH, gpg:PATH, pkcs11:URI or store:URI (may hold a pin-value)
@@ -31,6 +40,9 @@ struct settings {
     std::optional<std::string> check_policy;     // ours: validate this policy file and exit
     std::optional<std::string> from;             // ours: --authorized-keys-line's from= patterns
     std::optional<std::string> public_key_file;  // ours: --authorized-keys-line's PUBKEY_FILE
+    std::vector<listener_settings> listeners;    // ours: [listener NAME] sections
+    std::optional<std::string> relay_socket;     // ours: --relay-socket / relay-socket
+    std::optional<std::string> relay;            // ours: --relay=NAME, the forced command of a web host
     bool stdio = false;
     bool quiet = false;
     // "FILE:LINE: ..." for what lacme 0.8's accountd accepts and ours reads as it does (a quiet
@@ -53,6 +65,9 @@ settings parse_command_line(int argc, char** argv);
 // Reads the config file (explicit --config, or the default %E/lacme/lacme-accountd.conf when it
 // exists) and fills whatever the command line left unset. Throws lacme::error naming file:line.
 void merge_config_file(settings& s, bool& config_was_read);
+
+// The [listener NAME] named; throws lacme::error naming the config file when there is none.
+const listener_settings& find_listener(const settings& s, std::string_view name);
 
 // Throws lacme::error unless a key is set; the message names the config file merge_config_file
 // read or looked for (a non-root accountd's default is its own ~/.config, easily not the one meant).

@@ -88,10 +88,23 @@ std::string authorized_keys_line(const authorized_keys_request& request)
     if (!request.accountd.starts_with('/'))
         throw error("lacme-accountd path " + printable_for_log(request.accountd) + " is not absolute");
     const auto accountd = absolute_file("lacme-accountd", request.accountd);
-    std::string command = accountd + " --quiet --stdio";
+    std::string command = accountd + " --quiet";
+    if (request.relay) {
+        const bool safe = !request.relay->empty() && !request.relay->starts_with('-') &&
+                          std::all_of(request.relay->begin(), request.relay->end(), [](char c) {
+                              return is_shell_safe_path_char(c) && c != '/' && c != ',' && c != ':' && c != '@' &&
+                                     c != '=' && c != '+';
+                          });
+        if (!safe)
+            throw error("listener name " + printable_for_log(*request.relay) + " cannot go into a forced command");
+        command += " --relay=" + *request.relay;
+    } else {
+        command += " --stdio";
+    }
     if (request.config)
         command += " --config=" + absolute_file("config file", *request.config);
-    command += " --policy=" + absolute_file("policy file", request.policy);
+    if (!request.relay)
+        command += " --policy=" + absolute_file("policy file", request.policy);
 
     const auto key = read_public_key(request.public_key_file);
     std::string line = "restrict";

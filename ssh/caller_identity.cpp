@@ -82,6 +82,12 @@ std::string address_from_ssh_connection(std::string_view value)
     return std::string(words[0]) + " " + std::string(words[1]);
 }
 
+bool is_caller_address(std::string_view text)
+{
+    const auto words = split_spaces(text);
+    return words.size() == 2 && is_ip_address(words[0]) && is_port(words[1]);
+}
+
 std::string key_from_auth_info(std::string_view contents)
 {
     constexpr std::string_view method = "publickey ";

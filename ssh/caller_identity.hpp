@@ -28,6 +28,9 @@ struct caller_identity {
 // both are valid (an IPv4 or IPv6 address, a port 1-65535).
 [[nodiscard]] std::string address_from_ssh_connection(std::string_view value);
 
+// Whether text is "IP PORT" as address_from_ssh_connection returns it.
+[[nodiscard]] bool is_caller_address(std::string_view text);
+
 // The key of the first "publickey TYPE BASE64" line of an ExposeAuthInfo file; empty if none.
 [[nodiscard]] std::string key_from_auth_info(std::string_view contents);
 

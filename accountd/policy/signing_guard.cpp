@@ -11,17 +11,23 @@ constexpr std::string_view audit_failure = "audit log cannot be written";
 
 }  // namespace
 
-signing_guard::signing_guard(std::optional<signing_policy> policy, const std::optional<std::string>& audit_destination,
-                             std::string caller, logger& log)
-    : policy_(std::move(policy)), caller_(std::move(caller)), log_(log)
+signing_guard::signing_guard(std::optional<signing_policy> policy, std::shared_ptr<audit_log> audit, logger& log)
+    : policy_(std::move(policy)), audit_(std::move(audit)), log_(log)
 {
+    // The counter is a locked file (order_rate_limit), so guards of one label, in this process
+    // or another, count the same orders.
     if (policy_ && policy_->max_orders_per_hour > 0)
         orders_.emplace(*policy_->state_directory, policy_->label, policy_->max_orders_per_hour);
-    if (audit_destination)
-        audit_ = std::make_unique<audit_log>(*audit_destination, log_);
 }
 
-signing_guard::verdict signing_guard::authorize(const signing_input_check& request,
+signing_guard::signing_guard(std::optional<signing_policy> policy, const std::optional<std::string>& audit_destination,
+                             logger& log)
+    : signing_guard(std::move(policy), audit_destination ? std::make_shared<audit_log>(*audit_destination, log) : nullptr,
+                    log)
+{
+}
+
+signing_guard::verdict signing_guard::authorize(const signing_input_check& request, std::string_view caller,
                                                 std::chrono::system_clock::time_point now)
 {
     policy_decision decision;
@@ -37,11 +43,12 @@ signing_guard::verdict signing_guard::authorize(const signing_input_check& reque
     else if (decision.counts_as_order())
         refusal = check_rate(now);
     if (refusal) {
-        record_refusal(decision, *refusal, now);
+        record_refusal(decision, caller, *refusal, now);
         return {std::move(refusal), {}};
     }
     return {std::nullopt,
-            {audit_ != nullptr, std::string(operation_name(decision.request.op)), std::move(decision.request.identifiers)}};
+            {audit_ != nullptr, std::string(caller), std::string(operation_name(decision.request.op)),
+             std::move(decision.request.identifiers)}};
 }
 
 std::optional<std::string> signing_guard::check_rate(std::chrono::system_clock::time_point now)
@@ -59,14 +66,14 @@ std::optional<std::string> signing_guard::check_rate(std::chrono::system_clock::
     }
 }
 
-void signing_guard::record_refusal(const policy_decision& decision, const std::string& reason,
+void signing_guard::record_refusal(const policy_decision& decision, std::string_view caller, const std::string& reason,
                                    std::chrono::system_clock::time_point now)
 {
     if (!audit_)
         return;
     try {
         // Not awaited: nothing leaves, and the next signature's sync takes it to the disk.
-        (void)audit_->append({now, policy_ ? policy_->label : "", caller_, std::string(operation_name(decision.request.op)),
+        (void)audit_->append({now, policy_ ? policy_->label : "", std::string(caller), std::string(operation_name(decision.request.op)),
                               decision.request.identifiers, false, reason});
     } catch (const error& e) {
         log_.error(e.what());  // refused anyway
@@ -80,7 +87,7 @@ signing_guard::signature_record signing_guard::record_signature(const authorizat
         return {};
     try {
         return {std::nullopt,
-                audit_->append({now, policy_ ? policy_->label : "", caller_, grant.operation, grant.identifiers, true, {}})};
+                audit_->append({now, policy_ ? policy_->label : "", grant.caller, grant.operation, grant.identifiers, true, {}})};
     } catch (const error& e) {
         log_.error(e.what());
         return {std::string(audit_failure), std::nullopt};

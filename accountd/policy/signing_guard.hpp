@@ -23,23 +23,29 @@ namespace lacme::accountd {
 // An allowed request, as its audit record will describe it once signed.
 struct authorization {
     bool audited = false;
+    std::string caller;  // who asked, as the audit record names them
     std::string operation;
     std::vector<identifier> identifiers;
 };
 
+// One policy (or none) and the audit log; a daemon serving several listeners has one guard per
+// listener, all writing to the same audit log.
 class signing_guard {
 public:
-    // audit_destination: "syslog" or a file (audit_log). caller: who is asking
-    // (lacme::ssh::describe). Throws lacme::error when the audit log cannot be opened.
+    // audit: may be shared by several guards, or null (no audit log).
+    signing_guard(std::optional<signing_policy> policy, std::shared_ptr<audit_log> audit, logger& log);
+    // audit_destination: "syslog" or a file (audit_log). Throws lacme::error when the audit
+    // log cannot be opened.
     signing_guard(std::optional<signing_policy> policy, const std::optional<std::string>& audit_destination,
-                  std::string caller, logger& log);
+                  logger& log);
 
     struct verdict {
         std::optional<std::string> refusal;  // why not; the request must not be signed
         authorization grant;
     };
-    // Thread-safe. request passed check_signing_input.
-    verdict authorize(const signing_input_check& request,
+    // Thread-safe. request passed check_signing_input; caller: who is asking
+    // (lacme::ssh::describe, or the listener), for the audit log.
+    verdict authorize(const signing_input_check& request, std::string_view caller,
                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
     // What may happen to a signature whose record record_signature() wrote.
@@ -56,13 +62,12 @@ public:
 
 private:
     std::optional<std::string> check_rate(std::chrono::system_clock::time_point now);
-    void record_refusal(const policy_decision& decision, const std::string& reason,
+    void record_refusal(const policy_decision& decision, std::string_view caller, const std::string& reason,
                         std::chrono::system_clock::time_point now);
 
     std::optional<signing_policy> policy_;
     std::optional<order_rate_limit> orders_;
-    std::unique_ptr<audit_log> audit_;
-    std::string caller_;
+    std::shared_ptr<audit_log> audit_;
     logger& log_;
 };
 

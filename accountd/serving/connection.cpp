@@ -43,9 +43,10 @@ signing_result sign_catching(const signing_service& service, const std::string& 
 
 }  // namespace
 
-connection::connection(signing_service& service, std::string id, uv::handle_ptr<uv_stream_t> input,
+connection::connection(signing_service& service, tenant who, std::string id, uv::handle_ptr<uv_stream_t> input,
                        uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished)
     : service_(service),
+      tenant_(std::move(who)),
       id_(std::move(id)),
       loop_(input->loop),
       input_(std::move(input), max_queued_bytes),
@@ -69,12 +70,14 @@ connection::~connection()
         in_flight_->owner = nullptr;
 }
 
-void connection::start()
+void connection::start(std::string_view already_read)
 {
     write(service_.greeting());
     if (phase_ == phase::closing)
         return;
     start_reading();
+    if (!already_read.empty() && input_state_ == input_state::reading)
+        on_read(already_read);
     update_idle_timer();
 }
 
@@ -180,7 +183,7 @@ void connection::process_next()
             finish(true);
             return;
         }
-        auto admission = service_.admit(id_, *next);
+        auto admission = service_.admit(id_, tenant_, *next);
         if (!admission.request) {
             if (!admission.refusal_line.empty())
                 write(std::move(admission.refusal_line));
@@ -268,7 +271,7 @@ void connection::deliver(std::string response, const admitted_request& request, 
 void connection::await_record(std::string response, admitted_request request, audit_ticket ticket)
 {
     auto failure = std::make_shared<std::optional<std::string>>();
-    run_on_pool([service = &service_, ticket, failure] { *failure = service->await_record(ticket); },
+    run_on_pool([guard = request.guard, ticket, failure] { *failure = guard->await_record(ticket); },
                 [response = std::move(response), request = std::move(request), failure](connection& c) {
                     c.on_record_awaited(response, request, *failure);
                 },

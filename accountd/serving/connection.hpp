@@ -40,14 +40,17 @@ public:
         std::span<char> read_buffer;
     };
 
-    // input and output may be the same stream (a socket) or two (stdin, stdout).
-    connection(signing_service& service, std::string id, uv::handle_ptr<uv_stream_t> input,
+    // input and output may be the same stream (a socket) or two (stdin, stdout). who: the
+    // policy and caller its requests are decided for.
+    connection(signing_service& service, tenant who, std::string id, uv::handle_ptr<uv_stream_t> input,
                uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished);
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
     ~connection();
 
-    void start();
+    // already_read: what the peer sent before the connection was handed over (after a relay
+    // header), taken as the first input.
+    void start(std::string_view already_read = {});
     // Stops reading and closes the streams (shutdown of the daemon).
     void stop();
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
@@ -98,6 +101,7 @@ private:
     void on_idle_timeout();
 
     signing_service& service_;
+    tenant tenant_;
     std::string id_;
     uv_loop_t* loop_;
     uv::stream input_;

@@ -7,10 +7,11 @@
 
 #include "accountd/serving/loop_worker.hpp"
 #include "accountd/serving/signing_service.hpp"
-#include "accountd/serving/socket_listener.hpp"
+#include "accountd/serving/socket_binding.hpp"
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace lacme::accountd {
@@ -19,12 +20,15 @@ namespace lacme::accountd {
 // limit) is dropped.
 class socket_server {
 public:
-    socket_server(signing_service& service, socket_listener& listener, std::chrono::seconds idle_timeout);
+    // bindings: every socket served, at the paths given (for the start-up line); relays: what a
+    // relay socket's headers may name (outlives the server), null without a relay socket.
+    socket_server(signing_service& service, std::vector<socket_binding> bindings, std::vector<std::string> paths,
+                  std::chrono::seconds idle_timeout, const relay_directory* relays = nullptr);
     int run();
 
 private:
     signing_service& service_;
-    socket_listener& listener_;
+    std::vector<std::string> paths_;
     worker_pool_state pool_;
     std::vector<std::unique_ptr<loop_worker>> workers_;
 };

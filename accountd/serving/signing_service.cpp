@@ -29,8 +29,8 @@ std::string nosign_line(std::string_view reason)
 
 }  // namespace
 
-signing_service::signing_service(signer& key, logger& log, std::optional<std::string> keyid, signing_guard* guard)
-    : key_(key), log_(log), guard_(guard), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
+signing_service::signing_service(signer& key, logger& log, std::optional<std::string> keyid, tenant fallback)
+    : key_(key), log_(log), fallback_(std::move(fallback)), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
 {
     accountd_greeting g;
     g.alg = identity_.alg;
@@ -41,7 +41,7 @@ signing_service::signing_service(signer& key, logger& log, std::optional<std::st
     greeting_ = format_accountd_greeting(g);
 }
 
-admission signing_service::admit(std::string_view connection_id, std::string_view line)
+admission signing_service::admit(std::string_view connection_id, const tenant& who, std::string_view line)
 {
     auto request = check_signing_input(line, identity_);
     if (request.verdict != signing_input_verdict::ok) {
@@ -50,20 +50,20 @@ admission signing_service::admit(std::string_view connection_id, std::string_vie
         log_refusal(connection_id, describe(request.verdict), decoded ? &request : nullptr);
         return {};
     }
-    if (guard_ == nullptr)
-        return {admitted_request{std::move(request), {}}, {}};
-    auto verdict = guard_->authorize(request);
+    if (who.guard == nullptr)
+        return {admitted_request{std::move(request), {}, nullptr}, {}};
+    auto verdict = who.guard->authorize(request, who.caller);
     if (verdict.refusal) {
         log_refusal(connection_id, *verdict.refusal, &request);
         return {std::nullopt, nosign_line(*verdict.refusal)};
     }
-    return {admitted_request{std::move(request), std::move(verdict.grant)}, {}};
+    return {admitted_request{std::move(request), std::move(verdict.grant), who.guard}, {}};
 }
 
 signing_service::release_step signing_service::release(std::string_view connection_id, const admitted_request& request)
 {
-    if (guard_ != nullptr) {
-        auto record = guard_->record_signature(request.grant);
+    if (request.guard != nullptr) {
+        auto record = request.guard->record_signature(request.grant);
         if (record.pending)
             return {std::nullopt, record.pending};
         if (record.refusal)
@@ -73,9 +73,9 @@ signing_service::release_step signing_service::release(std::string_view connecti
     return {};
 }
 
-std::optional<std::string> signing_service::await_record(audit_ticket ticket) const
+std::optional<std::string> signing_service::await_record(const admitted_request& request, audit_ticket ticket)
 {
-    return guard_->await_record(ticket);
+    return request.guard->await_record(ticket);
 }
 
 std::optional<std::string> signing_service::released(std::string_view connection_id, const admitted_request& request,

@@ -16,10 +16,18 @@
 
 namespace lacme::accountd {
 
+// Whom a connection serves: the guard (policy and audit log) that decides its requests, none for
+// lacme 0.8 behaviour, and who the caller is, as audit records and log lines name them.
+struct tenant {
+    signing_guard* guard = nullptr;
+    std::string caller = "local";
+};
+
 // A request that may be signed, and what its audit record will say.
 struct admitted_request {
     signing_input_check input;
     authorization grant;
+    signing_guard* guard = nullptr;  // that admitted it, and records its signature
 };
 
 struct admission {
@@ -31,15 +39,21 @@ struct admission {
 
 class signing_service {
 public:
-    // guard: the policy and audit log, if any (lacme 0.8 behaviour without).
-    signing_service(signer& key, logger& log, std::optional<std::string> keyid, signing_guard* guard = nullptr);
+    // fallback: whom connections serve when their socket names no other tenant (the single
+    // socket, --stdio).
+    signing_service(signer& key, logger& log, std::optional<std::string> keyid, tenant fallback = {});
 
     [[nodiscard]] const std::string& greeting() const noexcept { return greeting_; }
     [[nodiscard]] logger& log() noexcept { return log_; }
+    [[nodiscard]] const tenant& fallback_tenant() const noexcept { return fallback_; }
 
-    // Validates one request line (without CRLF), then asks the guard. On refusal logs NOSIGN;
-    // the connection must then be closed, as lacme 0.8 does.
-    admission admit(std::string_view connection_id, std::string_view line);
+    // Validates one request line (without CRLF), then asks the tenant's guard. On refusal logs
+    // NOSIGN; the connection must then be closed, as lacme 0.8 does.
+    admission admit(std::string_view connection_id, const tenant& who, std::string_view line);
+    admission admit(std::string_view connection_id, std::string_view line)
+    {
+        return admit(connection_id, fallback_, line);
+    }
 
     // Thread-safe. The response line (base64url signature + CRLF).
     [[nodiscard]] std::string sign(std::string_view line) const;
@@ -58,7 +72,7 @@ public:
     release_step release(std::string_view connection_id, const admitted_request& request);
     // Thread-safe, blocks until the record is on disk (a worker thread, never the loop). The
     // refusal reason when it will never be.
-    [[nodiscard]] std::optional<std::string> await_record(audit_ticket ticket) const;
+    [[nodiscard]] static std::optional<std::string> await_record(const admitted_request& request, audit_ticket ticket);
     // After await_record: logs the outcome; the refusal line to send instead of the signature.
     std::optional<std::string> released(std::string_view connection_id, const admitted_request& request,
                                         const std::optional<std::string>& failure);
@@ -70,7 +84,7 @@ public:
 private:
     signer& key_;
     logger& log_;
-    signing_guard* guard_;
+    tenant fallback_;
     signing_key_identity identity_;
     std::string greeting_;
     std::mutex refusals_mutex_;  // the limiters below serve every worker thread

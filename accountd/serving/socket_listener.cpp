@@ -51,7 +51,7 @@ void clear_stale_socket(const std::string& path, const sockaddr_un& addr)
 
 }  // namespace
 
-socket_listener::socket_listener(std::string path) : path_(std::move(path))
+socket_listener::socket_listener(std::string path, directory_rule rule) : path_(std::move(path))
 {
     const sockaddr_un addr = socket_address(path_);
     const std::string dir = parent_directory(path_);
@@ -60,6 +60,9 @@ socket_listener::socket_listener(std::string path) : path_(std::move(path))
         throw_errno("stat(" + dir + ")");
     if ((st.st_mode & 0022) != 0)
         throw error("insecure permissions on " + dir + " (group or other writable)");
+    if (rule == directory_rule::private_to_owner && ((st.st_mode & 0077) != 0 || st.st_uid != ::geteuid()))
+        throw error("insecure permissions on " + dir + " (the relay socket's directory must be mode 0700, owned by uid " +
+                    std::to_string(::geteuid()) + ")");
     clear_stale_socket(path_, addr);
 
     fd_ = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));

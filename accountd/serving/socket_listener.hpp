@@ -14,7 +14,11 @@ namespace lacme::accountd {
 
 class socket_listener {
 public:
-    explicit socket_listener(std::string path);
+    // What the socket's directory may let others do: lacme 0.8's rule (not write), or nothing
+    // (the relay socket: only lacme-accountd's own uid may reach it).
+    enum class directory_rule { not_writable_by_others, private_to_owner };
+
+    explicit socket_listener(std::string path, directory_rule rule = directory_rule::not_writable_by_others);
     socket_listener(const socket_listener&) = delete;
     socket_listener& operator=(const socket_listener&) = delete;
     ~socket_listener();  // unlinks the socket if it is still ours

@@ -62,16 +62,18 @@ def answer_of(f) -> str:
     raise SystemExit(f"unexpected answer {line!r}")
 
 commands = []  # the exec: transports started, waited for (or killed) before exiting
+# How long a read may wait; tests that start many SSH sessions at once on a loaded machine raise it.
+READ_TIMEOUT = float(os.environ.get("ACCOUNTD_PEER_TIMEOUT", "10"))
 
 def connect(path: str) -> socket.socket:
     if path.startswith("exec:"):
         s, theirs = socket.socketpair()
         commands.append(subprocess.Popen(["sh", "-c", path[len("exec:"):]], stdin=theirs, stdout=theirs))
         theirs.close()
-        s.settimeout(10)
+        s.settimeout(READ_TIMEOUT)
         return s
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
+    s.settimeout(READ_TIMEOUT)
     s.connect(path)
     return s
 

@@ -106,4 +106,28 @@ t_bg "$T/forward-l.log" ssh -F "$T/ssh/ssh_config" -N -o ExitOnForwardFailure=ye
 t_wait_for "the socket forwarded by ssh -L" test -S "$T/web3-run/S.lacme"
 order_web2 third --socket="$T/web3-run/S.lacme"
 t_pass "the signer's socket forwarded by the web host (ssh -N -L) passes lacme's checks and issues"
+# (d) section 7: one daemon for many web hosts (the unit's ExecStart line), web1 switched to a
+# --relay forced command, web3 on its listener socket.
+t_doc_run signer-many-hosts
+cp "$SRC/examples/systemd/lacme-accountd.service" "$T/units/"
+out=$(systemd-analyze verify --man=no "$T/units/lacme-accountd.service" 2>&1) && [ -z "$out" ] ||
+    t_fail "systemd-analyze verify lacme-accountd.service: $out"
+command=$(sed -n 's/^ExecStart=//p' "$SRC/examples/systemd/lacme-accountd.service" | sed "s|/var/lib/lacme-accountd|$SIGNER_HOME|g")
+[[ $command == "/usr/bin/lacme-accountd "* ]] || t_fail "lacme-accountd.service does not run /usr/bin/lacme-accountd: $command"
+t_bg "$T/accountd-many.log" bash -c "exec $command"
+t_wait_for "the relay socket" test -S "$SIGNER_HOME/run/relay.sock"
+t_wait_for "web3's listener socket" test -S "$SIGNER_HOME/run/web3.sock"
+t_doc_run signer-relay-authorized-keys
+grep -qxF "restrict,from=\"127.0.0.1\",command=\"/usr/bin/lacme-accountd --quiet --relay=web1 --config=$SIGNER_HOME/many-hosts.conf\" $(cat "$SIGNER_HOME/keys/web1.pub")" \
+    "$SIGNER_HOME/.ssh/authorized_keys" || t_fail "no relay line for web1: $(cat "$SIGNER_HOME/.ssh/authorized_keys")"
+! grep -qF -- "--stdio" "$SIGNER_HOME/.ssh/authorized_keys" || t_fail "web1's --stdio line is still there"
+t_section "$T/web1/certs.conf" relayed p256 web1.example.org
+"$LACME" --config="$T/web1/lacme.conf" newOrder --config-certs="$T/web1/certs.conf" relayed 2>"$T/web1/relayed.log" ||
+    t_fail "web1 newOrder through the relay: $(cat "$T/web1/relayed.log")"
+t_verify_chain "$T/web1/relayed.pem" web1.example.org
+grep '"outcome":"signed"' "$SIGNER_HOME/audit.log" | grep '"label":"web1"' |
+    grep -q "127.0.0.1 port [0-9]* key ssh-ed25519 $fp (listener web1)" ||
+    t_fail "no audit record of web1 through the relay: $(tail -n 3 "$SIGNER_HOME/audit.log")"
+t_accountd_peer "$SIGNER_HOME/run/web3.sock" greeting | head -n 1 | grep -q '^1 OK ' || t_fail "web3's listener socket"
+t_pass "section 7 as written: one daemon (the unit's command), web1 issued through its --relay forced command, audited with its key and listener"
 t_done

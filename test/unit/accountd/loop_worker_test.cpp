@@ -34,7 +34,8 @@ namespace {
 // One daemon worker serving a UNIX socket from a thread; stopped and joined on destruction.
 class running_worker {
 public:
-    running_worker(std::size_t max_connections, std::chrono::seconds idle_timeout)
+    // relay: the socket is a relay socket whose headers may name listener "web1".
+    running_worker(std::size_t max_connections, std::chrono::seconds idle_timeout, bool relay = false)
         : service_(key_, log_, std::nullopt), pool_(max_connections, idle_timeout), worker_(service_, pool_)
     {
         lacme::ignore_sigpipe();  // as accountd's main does
@@ -43,7 +44,13 @@ public:
         listener_ = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         BOOST_REQUIRE(::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address_), sizeof address_) == 0);
         BOOST_REQUIRE(::listen(listener_.get(), 16) == 0);
-        worker_.accept_on(listener_.get(), {&worker_});
+        if (relay) {
+            relays_.emplace("web1", lacme::accountd::tenant{nullptr, "relayed"});
+            pool_.relays = &relays_;
+            worker_.accept_on({{listener_.get(), "relay", std::nullopt}}, {&worker_});
+        } else {
+            worker_.accept_on(listener_.get(), {&worker_});
+        }
         thread_ = std::thread([this] { worker_.run(); });
     }
     running_worker(const running_worker&) = delete;
@@ -67,6 +74,7 @@ private:
     fixed_signer key_;
     lacme::logger log_{lacme::log_level::info};
     signing_service service_;
+    lacme::accountd::relay_directory relays_;
     worker_pool_state pool_;
     loop_worker worker_;
     sockaddr_un address_{};
@@ -113,6 +121,40 @@ bool closed_within(int fd, std::chrono::milliseconds limit)
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(accountd_loop_worker)
+
+// On a relay socket: the header and the first requests in one write (what follows the header
+// is not lost), a header naming no listener and a malformed one are answered with NOSIGN.
+BOOST_AUTO_TEST_CASE(relay_socket_header_then_requests, *utf::timeout(30))
+{
+    const running_worker daemon(4, 10s, true);
+    const unique_fd peer = daemon.connect();
+    send_text(peer.get(), "lacme-relay 1 web1 192.0.2.1 4000 - -\n" + valid_line() + "\r\n" + valid_line() + "\r\n");
+    const std::string expected = daemon.greeting() + fixed_signature_line + fixed_signature_line;
+    BOOST_TEST(receive(peer.get(), expected.size(), 5s) == expected);
+    ::shutdown(peer.get(), SHUT_WR);
+    BOOST_TEST(closed_within(peer.get(), 5s));
+
+    const unique_fd unknown = daemon.connect();
+    send_text(unknown.get(), "lacme-relay 1 web2 - - - -\n");
+    bool eof = false;
+    BOOST_TEST(receive(unknown.get(), SIZE_MAX, 5s, &eof) == "NOSIGN no listener web2\n");
+    BOOST_TEST(eof);
+
+    const unique_fd garbage = daemon.connect();
+    send_text(garbage.get(), "1 OK {}\r\n");
+    eof = false;
+    BOOST_TEST(receive(garbage.get(), SIZE_MAX, 5s, &eof) == "NOSIGN not a relay header\n");
+    BOOST_TEST(eof);
+
+    // A header that never ends is cut at its bound.
+    const unique_fd endless = daemon.connect();
+    std::string partial = "lacme-relay 1 web1 - - ssh-ed25519 ";
+    partial += std::string(lacme::accountd::max_relay_header, 'A');
+    (void)::send(endless.get(), partial.data(), partial.size(), MSG_NOSIGNAL);
+    eof = false;
+    BOOST_TEST(receive(endless.get(), SIZE_MAX, 5s, &eof) == "NOSIGN relay header too long\n");
+    BOOST_TEST(eof);
+}
 
 // A request that arrives in pieces is answered once its CRLF is there, not before.
 BOOST_AUTO_TEST_CASE(a_request_in_pieces_is_answered_when_complete, *utf::timeout(30))

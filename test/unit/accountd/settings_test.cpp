@@ -192,7 +192,12 @@ BOOST_AUTO_TEST_CASE(authorized_keys_line_options)
     BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p"}) == "--authorized-keys-line takes one PUBKEY_FILE");
     BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p", "a", "b"}) ==
                "--authorized-keys-line takes one PUBKEY_FILE");
-    BOOST_TEST(parse_error({"--authorized-keys-line", "web1.pub"}) == "--authorized-keys-line needs --policy=FILE");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "web1.pub"}) ==
+               "--authorized-keys-line needs --policy=FILE or --relay=NAME");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p", "--relay=web1", "web1.pub"}) ==
+               "--authorized-keys-line needs --policy=FILE or --relay=NAME");
+    const settings relay = parse({"--authorized-keys-line", "--relay=web1", "web1.pub"});
+    BOOST_TEST(relay.relay.value_or("") == "web1");
     BOOST_TEST(parse_error({"--from=192.0.2.1", "--stdio"}) == "--from only goes with --authorized-keys-line");
 }
 
@@ -350,6 +355,45 @@ BOOST_AUTO_TEST_CASE(sections_are_errors)
     const std::string path = dir.file("bad.conf");
     write_file(path, "privkey = file:/k\n[accountd]\nquiet = Yes\n");
     BOOST_TEST(error_message([&] { (void)merged(path); }) == path + ":2: unknown section [accountd]");
+}
+
+BOOST_AUTO_TEST_CASE(relay_options)
+{
+    const settings s = parse({"--relay=web-1.example", "--relay-socket=/run/r.sock", "--config=/c"});
+    BOOST_TEST(s.relay.value_or("") == "web-1.example");
+    BOOST_TEST(s.relay_socket.value_or("") == "/run/r.sock");
+    BOOST_TEST(parse_error({"--relay=../x"}) == "invalid --relay name '../x' (letters, digits, . _ -, at most 64)");
+    BOOST_TEST(parse_error({"--relay=web1", "--stdio"}) ==
+               "--relay takes no --stdio, --socket, --policy, --list-keys or --check-policy");
+    BOOST_TEST(parse_error({"--relay=web1", "--policy=/p"}) ==
+               "--relay takes no --stdio, --socket, --policy, --list-keys or --check-policy");
+}
+
+BOOST_AUTO_TEST_CASE(listener_sections)
+{
+    temp_dir dir;
+    const std::string path = dir.file("many.conf");
+    write_file(path, "privkey = file:/k\nrelay-socket = /run/r.sock\n[listener web2]\npolicy = /p2\nsocket = /run/w2.sock\n"
+                     "[listener web1]\npolicy = /p1\n");
+    const settings s = merged(path);
+    BOOST_TEST(s.relay_socket.value_or("") == "/run/r.sock");
+    BOOST_REQUIRE(s.listeners.size() == 2u);
+    BOOST_TEST(s.listeners[0].name == "web2");  // in the file's order
+    BOOST_TEST(s.listeners[0].policy == "/p2");
+    BOOST_TEST(s.listeners[0].socket.value_or("") == "/run/w2.sock");
+    BOOST_TEST(s.listeners[0].origin == path + ":3");
+    BOOST_TEST(s.listeners[1].name == "web1");
+    BOOST_TEST(!s.listeners[1].socket);
+    BOOST_TEST(lacme::accountd::find_listener(s, "web1").policy == "/p1");
+    BOOST_TEST(error_message([&] { (void)lacme::accountd::find_listener(s, "web3"); }) == "no [listener web3] in " + path);
+
+    write_file(path, "privkey = file:/k\n[listener web1]\nsocket = /run/w.sock\n");
+    BOOST_TEST(error_message([&] { (void)merged(path); }) == path + ":2: [listener web1] has no policy");
+    write_file(path, "privkey = file:/k\n[listener a/b]\npolicy = /p\n");
+    BOOST_TEST(error_message([&] { (void)merged(path); }) ==
+               path + ":2: invalid listener name 'a/b' (letters, digits, . _ -, at most 64)");
+    write_file(path, "privkey = file:/k\n[listener web1]\npolicy = /p\nidentifiers = x\n");
+    BOOST_TEST(error_message([&] { (void)merged(path); }) == path + ":4: unknown key 'identifiers' in section [listener web1]");
 }
 
 BOOST_AUTO_TEST_CASE(missing_explicit_config_is_an_error)

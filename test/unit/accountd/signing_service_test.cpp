@@ -291,7 +291,7 @@ BOOST_AUTO_TEST_SUITE(signing_service_with_guard)
 struct guarded_service {
     guarded_service(std::optional<lacme::accountd::signing_policy> policy, std::optional<std::string> audit,
                     std::string caller = "local")
-        : guard(std::move(policy), audit, std::move(caller), log), service(key, log, std::nullopt, &guard)
+        : guard(std::move(policy), audit, log), service(key, log, std::nullopt, {&guard, std::move(caller)})
     {
     }
 
@@ -331,7 +331,7 @@ BOOST_AUTO_TEST_CASE(allowed_request_is_audited_when_released)
     const auto step = service.release("c1", *admitted.request);
     BOOST_TEST(!step.refusal_line);
     BOOST_REQUIRE(step.pending);  // written, to be awaited before the signature leaves
-    BOOST_TEST(!service.await_record(*step.pending));
+    BOOST_TEST(!signing_service::await_record(*admitted.request, *step.pending));
     BOOST_TEST(!service.released("c1", *admitted.request, std::nullopt));
     const auto lines = audit_lines(dir.file("audit"));
     BOOST_REQUIRE(lines.size() == 1u);

@@ -33,7 +33,8 @@ struct signer_files {
         write_file(dir.file("web1.policy"), "[policy]\n");
         write_file(dir.file("accountd.conf"), "");
         write_file(dir.file("web1.pub"), std::string(ed25519_key) + " root@web1\n");
-        request = {dir.file("lacme-accountd"), dir.file("web1.policy"), std::nullopt, std::nullopt, dir.file("web1.pub")};
+        request = {dir.file("lacme-accountd"), dir.file("web1.policy"), std::nullopt, std::nullopt, std::nullopt,
+                   dir.file("web1.pub")};
     }
     [[nodiscard]] std::string command_prefix() const
     {
@@ -61,6 +62,22 @@ BOOST_AUTO_TEST_CASE(line_with_and_without_from_and_config)
                "restrict,from=\"192.0.2.10,2001:db8::/32,!192.0.2.66,*.web.example\"," + f.command_prefix() +
                    " --config=" + f.dir.file("accountd.conf") + " --policy=" + f.dir.file("web1.policy") + "\" " +
                    std::string(ed25519_key) + " root@web1");
+}
+
+BOOST_AUTO_TEST_CASE(relay_line_names_the_listener_not_the_policy)
+{
+    signer_files f;
+    f.request.relay = "web1";
+    f.request.policy.clear();
+    f.request.config = f.dir.file("accountd.conf");
+    f.request.from = "192.0.2.10";
+    BOOST_TEST(authorized_keys_line(f.request) == "restrict,from=\"192.0.2.10\",command=\"" + f.dir.file("lacme-accountd") +
+                                                      " --quiet --relay=web1 --config=" + f.dir.file("accountd.conf") +
+                                                      "\" " + std::string(ed25519_key) + " root@web1");
+    for (const char* bad : {"", "-x", "a/b", "a b", "a\"b", "a=b", "a;b"}) {
+        f.request.relay = bad;
+        BOOST_TEST(f.error().find("cannot go into a forced command") != std::string::npos, bad);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(relative_paths_become_absolute)

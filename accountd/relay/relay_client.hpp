@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `lacme-accountd --relay=NAME`, a web host's forced command on the signing host: it holds no
+// key and opens no token; it connects to the daemon's relay socket, sends the relay header (the
+// listener its authorized_keys line names, and the SSH caller from sshd's environment), then
+// copies bytes between stdin/stdout (the SSH session) and the socket until either side ends.
+#pragma once
+
+#include "accountd/relay/relay_header.hpp"
+
+#include <string>
+
+namespace lacme::accountd {
+
+// Returns the exit status: 0 once both directions are done. Throws lacme::error when the
+// socket cannot be reached or an I/O error occurs.
+int run_relay(const std::string& socket_path, const relay_header& header);
+
+}  // namespace lacme::accountd
