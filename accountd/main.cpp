@@ -173,8 +173,8 @@ int run(int argc, char** argv)
         return 0;
     }
     if (s.version) {
-        std::cout << program << " (lacme-cpp) " << LACME_VERSION << ", protocol version "
-                  << accountd_protocol_version << "\n";
+        std::cout << program << " (lacme-cpp) " << LACME_VERSION << ", protocol version " << accountd_protocol_version
+                  << "\n";
         return 0;
     }
 
@@ -202,7 +202,8 @@ int run(int argc, char** argv)
     // Before the key: a bad policy must not cost a PIN prompt.
     std::shared_ptr<audit_log> audit;
     if (s.audit_log)
-        audit = std::make_shared<audit_log>(*s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log), log);
+        audit =
+            std::make_shared<audit_log>(*s.audit_log == "syslog" ? *s.audit_log : expander.expand(*s.audit_log), log);
     std::optional<signing_guard> guard;
     if (s.policy || audit) {
         std::optional<signing_policy> policy;

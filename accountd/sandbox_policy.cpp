@@ -34,7 +34,8 @@ struct table_path {
 
 constexpr arg_condition not_executable{2, PROT_EXEC, 0, "without PROT_EXEC"};
 constexpr arg_condition unix_domain{0, 0xffffffff, AF_UNIX, "for AF_UNIX"};
-constexpr arg_condition new_thread{0, CLONE_THREAD | CLONE_VM, CLONE_THREAD | CLONE_VM, "with CLONE_THREAD and CLONE_VM"};
+constexpr arg_condition new_thread{0, CLONE_THREAD | CLONE_VM, CLONE_THREAD | CLONE_VM,
+                                   "with CLONE_THREAD and CLONE_VM"};
 constexpr arg_condition reading_limits{2, ~0ULL, 0, "without a new limit"};
 
 // Everything after set-up: the key is loaded (the token logged in, gpg: decrypted), the socket
@@ -52,28 +53,44 @@ constexpr table_syscall table[] = {
     {applies::every_key, {"sendto", verdict::allow, false, {}, "signatures, log lines, syslog"}},
     {applies::every_key, {"shutdown", verdict::allow, false, {}, "ending a connection"}},
     {applies::every_key, {"close", verdict::allow, false, {}, "connections and state files"}},
-    {applies::every_key, {"openat", verdict::allow, false, {}, "state files (Landlock: only in the state directories)"}},
+    {applies::every_key,
+     {"openat", verdict::allow, false, {}, "state files (Landlock: only in the state directories)"}},
     {applies::every_key, {"fstat", verdict::allow, false, {}, "state files"}},
     {applies::every_key, {"newfstatat", verdict::allow, false, {}, "state files, the socket before it is unlinked"}},
     {applies::every_key, {"statx", verdict::allow, false, {}, "state files"}},
     {applies::every_key, {"lseek", verdict::allow, false, {}, "state files"}},
-    {applies::every_key, {"getdents64", verdict::allow, false, {}, "temporary files a killed writer left in a state directory"}},
+    {applies::every_key,
+     {"getdents64", verdict::allow, false, {}, "temporary files a killed writer left in a state directory"}},
     {applies::every_key, {"flock", verdict::allow, false, {}, "the state directories' locks"}},
     {applies::every_key, {"fchmod", verdict::allow, false, {}, "mode 0600 of a new state file"}},
     {applies::every_key, {"fsync", verdict::allow, false, {}, "state files"}},
     {applies::every_key, {"fdatasync", verdict::allow, false, {}, "the audit log"}},
-    {applies::every_key, {"fallocate", verdict::allow, true, {1, 0xffffffff, FALLOC_FL_KEEP_SIZE, "with FALLOC_FL_KEEP_SIZE"}, "the audit log's room reserved ahead of its records"}},
+    {applies::every_key,
+     {"fallocate",
+      verdict::allow,
+      true,
+      {1, 0xffffffff, FALLOC_FL_KEEP_SIZE, "with FALLOC_FL_KEEP_SIZE"},
+      "the audit log's room reserved ahead of its records"}},
     {applies::every_key, {"rename", verdict::allow, false, {}, "state files replaced atomically"}},
     {applies::every_key, {"renameat", verdict::allow, false, {}, "state files replaced atomically"}},
     {applies::every_key, {"unlink", verdict::allow, false, {}, "the socket on exit, abandoned temporary state files"}},
     {applies::every_key, {"unlinkat", verdict::allow, false, {}, "abandoned temporary state files"}},
-    {applies::every_key, {"ioctl", verdict::allow, true, {1, 0xffffffff, FIONBIO, "with FIONBIO"}, "libuv makes accepted sockets non-blocking"}},
+    {applies::every_key,
+     {"ioctl",
+      verdict::allow,
+      true,
+      {1, 0xffffffff, FIONBIO, "with FIONBIO"},
+      "libuv makes accepted sockets non-blocking"}},
     {applies::every_key, {"fcntl", verdict::allow, false, {}, "descriptor flags; PKCS#11 modules' file locks"}},
-    {applies::every_key, {"getsockopt", verdict::allow, false, {}, "socket errors; the relay socket's peer (SO_PEERCRED)"}},
+    {applies::every_key,
+     {"getsockopt", verdict::allow, false, {}, "socket errors; the relay socket's peer (SO_PEERCRED)"}},
     {applies::every_key, {"setsockopt", verdict::allow, false, {}, "socket options of accepted connections"}},
     {applies::every_key, {"getsockname", verdict::allow, false, {}, "socket addresses"}},
     {applies::every_key, {"getpeername", verdict::allow, false, {}, "socket addresses"}},
-    {applies::in_memory_keys, {"socket", verdict::refuse_eperm, true, unix_domain, "file: and gpg: keys: glibc's syslog() reconnecting to /dev/log (audit-log = syslog) after syslogd restarted: the record is lost"}},
+    {applies::in_memory_keys,
+     {"socket", verdict::refuse_eperm, true, unix_domain,
+      "file: and gpg: keys: glibc's syslog() reconnecting to /dev/log (audit-log = syslog) after syslogd restarted: "
+      "the record is lost"}},
     {applies::every_key, {"epoll_wait", verdict::allow, false, {}, "the event loops"}},
     {applies::every_key, {"epoll_pwait", verdict::allow, false, {}, "the event loops"}},
     {applies::every_key, {"epoll_ctl", verdict::allow, false, {}, "the event loops"}},
@@ -86,13 +103,16 @@ constexpr table_syscall table[] = {
     {applies::every_key, {"rt_sigreturn", verdict::allow, false, {}, "return from a signal handler"}},
     {applies::every_key, {"getpid", verdict::allow, false, {}, "libuv's signal handling; OpenSSL"}},
     {applies::every_key, {"gettid", verdict::allow, false, {}, "the sandbox's own SIGSYS report"}},
-    {applies::every_key, {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGSYS, "with SIGSYS"}, "death after a forbidden call"}},
+    {applies::every_key,
+     {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGSYS, "with SIGSYS"}, "death after a forbidden call"}},
     {applies::every_key, {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGABRT, "with SIGABRT"}, "abort()"}},
-    {applies::every_key, {"clone", verdict::allow, true, new_thread, "worker threads (event loops, libuv's thread pool)"}},
+    {applies::every_key,
+     {"clone", verdict::allow, true, new_thread, "worker threads (event loops, libuv's thread pool)"}},
     {applies::every_key, {"clone3", verdict::refuse_enosys, false, {}, "glibc then creates threads with clone"}},
     {applies::every_key, {"set_robust_list", verdict::allow, false, {}, "new threads"}},
     {applies::every_key, {"rseq", verdict::allow, false, {}, "new threads"}},
-    {applies::every_key, {"prlimit64", verdict::allow, true, reading_limits, "libuv reads the stack size of new threads"}},
+    {applies::every_key,
+     {"prlimit64", verdict::allow, true, reading_limits, "libuv reads the stack size of new threads"}},
     {applies::every_key, {"sched_yield", verdict::allow, false, {}, "locks"}},
     {applies::every_key, {"futex", verdict::allow, false, {}, "locks"}},
     {applies::every_key, {"brk", verdict::allow, false, {}, "memory"}},
@@ -106,34 +126,71 @@ constexpr table_syscall table[] = {
     {applies::every_key, {"getrandom", verdict::allow, false, {}, "OpenSSL's random numbers"}},
     {applies::every_key, {"exit", verdict::allow, false, {}, "threads end"}},
     {applies::every_key, {"exit_group", verdict::allow, false, {}, "exit"}},
-    {applies::external_keys, {"socket", verdict::allow, true, unix_domain, "pkcs11: and store: keys only: a TPM's TCTI (swtpm) connects for every command, a PKCS#11 module to its daemon (pcscd) after a restart"}},
-    {applies::external_keys, {"connect", verdict::allow, false, {}, "pkcs11: and store: keys only: those AF_UNIX sockets"}},
-    {applies::external_keys, {"sendmsg", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
-    {applies::external_keys, {"recvmsg", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
-    {applies::external_keys, {"poll", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
-    {applies::external_keys, {"ppoll", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
-    {applies::external_keys, {"pread64", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's store (tpm2-pkcs11's SQLite database)"}},
-    {applies::external_keys, {"pwrite64", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's store (tpm2-pkcs11's SQLite database)"}},
-    {applies::external_keys, {"ftruncate", verdict::allow, false, {}, "pkcs11: and store: keys only: a module rewriting its files (Landlock: only in a --sandbox-write-dir)"}},
-    {applies::external_keys, {"faccessat", verdict::allow, false, {}, "pkcs11: and store: keys only: a module probing its files; the PIN state directory"}},
-    {applies::external_keys, {"faccessat2", verdict::allow, false, {}, "pkcs11: and store: keys only: a module probing its files; the PIN state directory"}},
+    {applies::external_keys,
+     {"socket", verdict::allow, true, unix_domain,
+      "pkcs11: and store: keys only: a TPM's TCTI (swtpm) connects for every command, a PKCS#11 module to its daemon "
+      "(pcscd) after a restart"}},
+    {applies::external_keys,
+     {"connect", verdict::allow, false, {}, "pkcs11: and store: keys only: those AF_UNIX sockets"}},
+    {applies::external_keys,
+     {"sendmsg", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
+    {applies::external_keys,
+     {"recvmsg", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
+    {applies::external_keys,
+     {"poll", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
+    {applies::external_keys,
+     {"ppoll", verdict::allow, false, {}, "pkcs11: and store: keys only: a module's or provider's daemon"}},
+    {applies::external_keys,
+     {"pread64",
+      verdict::allow,
+      false,
+      {},
+      "pkcs11: and store: keys only: a module's store (tpm2-pkcs11's SQLite database)"}},
+    {applies::external_keys,
+     {"pwrite64",
+      verdict::allow,
+      false,
+      {},
+      "pkcs11: and store: keys only: a module's store (tpm2-pkcs11's SQLite database)"}},
+    {applies::external_keys,
+     {"ftruncate",
+      verdict::allow,
+      false,
+      {},
+      "pkcs11: and store: keys only: a module rewriting its files (Landlock: only in a --sandbox-write-dir)"}},
+    {applies::external_keys,
+     {"faccessat",
+      verdict::allow,
+      false,
+      {},
+      "pkcs11: and store: keys only: a module probing its files; the PIN state directory"}},
+    {applies::external_keys,
+     {"faccessat2",
+      verdict::allow,
+      false,
+      {},
+      "pkcs11: and store: keys only: a module probing its files; the PIN state directory"}},
     {applies::external_keys, {"getuid", verdict::allow, false, {}, "pkcs11: and store: keys only: modules"}},
     {applies::external_keys, {"geteuid", verdict::allow, false, {}, "pkcs11: and store: keys only: modules"}},
 };
 
 // Landlock: nothing else can be read, written, created, removed or executed.
 constexpr table_path path_table[] = {
-    {applies::every_key, {"/dev/null", fs_access::read, "libuv's spare descriptor for when the process runs out of them"}},
+    {applies::every_key,
+     {"/dev/null", fs_access::read, "libuv's spare descriptor for when the process runs out of them"}},
     {applies::every_key, {"/etc/localtime", fs_access::read, "the time zone of log lines"}},
-    {applies::external_keys, {"/", fs_access::read_list, "pkcs11: and store: keys only: what a module or provider reads at signing time is its own choice (SoftHSM rereads its token directory for every signature); nothing can be written, created, removed or executed"}},
+    {applies::external_keys,
+     {"/", fs_access::read_list,
+      "pkcs11: and store: keys only: what a module or provider reads at signing time is its own choice (SoftHSM "
+      "rereads its token directory for every signature); nothing can be written, created, removed or executed"}},
 };
 
 constexpr std::string_view runtime_paths_text =
-        "Also, each where configured and present at start: the signing policy's state-directory and, for "
-        "pkcs11: keys, the pin-state-dir (created at start if missing): create, write, read and unlink regular "
-        "files (rate limits, rejected PINs); each --sandbox-write-dir: the same, for the key backend; the "
-        "socket's directory: unlink files (the socket, on exit). "
-        "The log file and the audit log are opened before, and only appended to.";
+    "Also, each where configured and present at start: the signing policy's state-directory and, for "
+    "pkcs11: keys, the pin-state-dir (created at start if missing): create, write, read and unlink regular "
+    "files (rate limits, rejected PINs); each --sandbox-write-dir: the same, for the key backend; the "
+    "socket's directory: unlink files (the socket, on exit). "
+    "The log file and the audit log are opened before, and only appended to.";
 
 template <std::size_t N>
 constexpr std::array<syscall_rule, N> all_syscall_rules(const table_syscall (&rows)[N])

@@ -16,7 +16,7 @@ namespace lacme::accountd {
 
 enum class key_kind {
     in_memory,  // file:, gpg: (decrypted before the sandbox)
-    external,   // pkcs11:, store:
+    external,  // pkcs11:, store:
 };
 
 // From privkey's method (the text before its first ':').
@@ -40,7 +40,7 @@ private:
 // Directories known at run time, granted on top of the table (each skipped when unset or absent).
 struct runtime_directories {
     std::vector<std::string> state_directories;  // the signing policies' (rate limits)
-    std::string pin_state_dir;    // pkcs11: keys (rejected PINs)
+    std::string pin_state_dir;  // pkcs11: keys (rejected PINs)
     std::vector<std::string> socket_directories;  // the sockets are unlinked from them on exit
     std::vector<std::string> backend_write_dirs;  // --sandbox-write-dir
 };

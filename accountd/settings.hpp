@@ -16,33 +16,33 @@ namespace lacme::accountd {
 // serves many, with its policy, reached on its own socket and/or through the relay socket.
 struct listener_settings {
     std::string name;
-    std::string policy;                 // before %-expansion
+    std::string policy;  // before %-expansion
     std::optional<std::string> socket;  // before %-expansion; none: through the relay only
-    std::string origin;                 // "FILE:LINE" of its section header, for errors
+    std::string origin;  // "FILE:LINE" of its section header, for errors
 };
 
 struct settings {
-    std::optional<std::string> config;        // --config
-    std::optional<secret_string> privkey;     // file:PATH, gpg:PATH, pkcs11:URI or store:URI (may hold a pin-value)
-    std::optional<std::string> socket;        // --socket / socket
-    std::optional<std::string> gpg;           // gpg command line for gpg: keys
+    std::optional<std::string> config;  // --config
+    std::optional<secret_string> privkey;  // file:PATH, gpg:PATH, pkcs11:URI or store:URI (may hold a pin-value)
+    std::optional<std::string> socket;  // --socket / socket
+    std::optional<std::string> gpg;  // gpg command line for gpg: keys
     std::optional<std::string> logfile;
     std::optional<std::string> keyid;
     std::optional<std::string> passphrase_file;  // ours: passphrase of an encrypted PEM key
-    std::optional<std::string> pkcs11_module;    // ours: PKCS#11 module for pkcs11: URIs
-    std::optional<std::string> pin_file;         // ours: token PIN
-    std::vector<std::string> providers;          // ours: OpenSSL providers for store: keys
-    std::optional<std::string> pin_state_dir;    // ours: PINs tokens rejected, across runs
-    std::vector<std::string> sandbox_write_dirs; // ours: where the key backend writes after start
+    std::optional<std::string> pkcs11_module;  // ours: PKCS#11 module for pkcs11: URIs
+    std::optional<std::string> pin_file;  // ours: token PIN
+    std::vector<std::string> providers;  // ours: OpenSSL providers for store: keys
+    std::optional<std::string> pin_state_dir;  // ours: PINs tokens rejected, across runs
+    std::vector<std::string> sandbox_write_dirs;  // ours: where the key backend writes after start
     std::optional<std::chrono::seconds> idle_timeout;  // ours: 0 = none
-    std::optional<std::string> policy;           // ours: signing policy file (policy_file.hpp)
-    std::optional<std::string> audit_log;        // ours: audit log file, or "syslog"
-    std::optional<std::string> check_policy;     // ours: validate this policy file and exit
-    std::optional<std::string> from;             // ours: --authorized-keys-line's from= patterns
+    std::optional<std::string> policy;  // ours: signing policy file (policy_file.hpp)
+    std::optional<std::string> audit_log;  // ours: audit log file, or "syslog"
+    std::optional<std::string> check_policy;  // ours: validate this policy file and exit
+    std::optional<std::string> from;  // ours: --authorized-keys-line's from= patterns
     std::optional<std::string> public_key_file;  // ours: --authorized-keys-line's PUBKEY_FILE
-    std::vector<listener_settings> listeners;    // ours: [listener NAME] sections
-    std::optional<std::string> relay_socket;     // ours: --relay-socket / relay-socket
-    std::optional<std::string> relay;            // ours: --relay=NAME, the forced command of a web host
+    std::vector<listener_settings> listeners;  // ours: [listener NAME] sections
+    std::optional<std::string> relay_socket;  // ours: --relay-socket / relay-socket
+    std::optional<std::string> relay;  // ours: --relay=NAME, the forced command of a web host
     bool stdio = false;
     bool quiet = false;
     // "FILE:LINE: ..." for what lacme 0.8's accountd accepts and ours reads as it does (a quiet
@@ -52,10 +52,10 @@ struct settings {
     bool debug = false;
     bool help = false;
     bool version = false;
-    bool list_keys = false;                      // ours: list PKCS#11 (or store:) keys and exit
-    bool authorized_keys_line = false;           // ours: print the ssh/ forced-command line and exit
-    bool allow_final_pin_try = false;            // ours: log in on CKF_USER_PIN_FINAL_TRY
-    bool no_sandbox = false;                     // ours: debugging only (accountd/sandbox_policy.hpp)
+    bool list_keys = false;  // ours: list PKCS#11 (or store:) keys and exit
+    bool authorized_keys_line = false;  // ours: print the ssh/ forced-command line and exit
+    bool allow_final_pin_try = false;  // ours: log in on CKF_USER_PIN_FINAL_TRY
+    bool no_sandbox = false;  // ours: debugging only (accountd/sandbox_policy.hpp)
 };
 
 // Parses argv (GNU getopt rules: --opt=value, --opt value, -q, -h). Throws lacme::error with a

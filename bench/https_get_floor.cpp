@@ -12,7 +12,10 @@
 
 namespace {
 
-std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+std::size_t discard(char*, std::size_t size, std::size_t count, void*)
+{
+    return size * count;
+}
 
 }  // namespace
 

@@ -58,7 +58,8 @@ int main(int argc, char** argv)
     for (int n = 0; n < count; ++n) {
         const lacme::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
         std::size_t len = sizeof signature;
-        if (!ctx || EVP_DigestSignInit_ex(ctx.get(), nullptr, argv[3], libctx.get(), nullptr, key.get(), nullptr) != 1 ||
+        if (!ctx ||
+            EVP_DigestSignInit_ex(ctx.get(), nullptr, argv[3], libctx.get(), nullptr, key.get(), nullptr) != 1 ||
             EVP_DigestSign(ctx.get(), signature, &len, reinterpret_cast<const unsigned char*>(input.data()),
                            input.size()) != 1)
             ++failures;

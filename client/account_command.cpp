@@ -174,7 +174,8 @@ int run_account(acme_session& session, account_request request, std::ostream& ou
             throw lacme::error("the CA requires an external account binding (--eab-kid, --eab-hmac-key)");
         if (dir.terms_of_service)
             session.log().info("Terms of Service: " + printable_for_log(*dir.terms_of_service));
-        const http_response r = session.post_ok({.url = dir.new_account, .payload = payload, .use_jwk = true}, "newAccount");
+        const http_response r =
+            session.post_ok({.url = dir.new_account, .payload = payload, .use_jwk = true}, "newAccount");
         const auto location = r.header("location");
         if (!location || location->empty())
             throw acme_error("newAccount: the CA sent no account URL (Location)");
@@ -184,8 +185,8 @@ int run_account(acme_session& session, account_request request, std::ostream& ou
         // An existing account (200) keeps its contacts unless new ones were given: no empty update.
         if (r.status != 201 && !request.contacts.empty() &&
             (!have_account || account.value("contact", nlohmann::json()) != nlohmann::json(request.contacts))) {
-            const http_response u =
-                session.post_ok({.url = *session.kid(), .payload = nlohmann::json{{"contact", request.contacts}}}, "account update");
+            const http_response u = session.post_ok(
+                {.url = *session.kid(), .payload = nlohmann::json{{"contact", request.contacts}}}, "account update");
             account = json_body(u, "account update");
         }
     } else {
@@ -193,8 +194,8 @@ int run_account(acme_session& session, account_request request, std::ostream& ou
             session.log().info("Terms of Service: " + printable_for_log(*dir.terms_of_service));
         ensure_account_url(session, true);
         if (!request.contacts.empty()) {
-            const http_response u =
-                session.post_ok({.url = *session.kid(), .payload = nlohmann::json{{"contact", request.contacts}}}, "account update");
+            const http_response u = session.post_ok(
+                {.url = *session.kid(), .payload = nlohmann::json{{"contact", request.contacts}}}, "account update");
             account = json_body(u, "account update");
             have_account = true;
         }
@@ -210,8 +211,8 @@ int run_account(acme_session& session, account_request request, std::ostream& ou
         have_account = true;
     }
     if (request.flags & account_deactivate) {
-        const http_response d =
-            session.post_ok({.url = *session.kid(), .payload = nlohmann::json{{"status", "deactivated"}}}, "account deactivation");
+        const http_response d = session.post_ok(
+            {.url = *session.kid(), .payload = nlohmann::json{{"status", "deactivated"}}}, "account deactivation");
         account = json_body(d, "account deactivation");
         have_account = true;
     }

@@ -19,7 +19,7 @@ struct account_request {
     unsigned flags = 0;
     std::vector<std::string> contacts;
     std::string eab_kid;
-    std::string eab_hmac_key;      // base64url text (file contents)
+    std::string eab_hmac_key;  // base64url text (file contents)
     // keyChange: a connection to an accountd holding the new key, from --new-key-socket=PATH
     // (connected while parsing) or --new-key-fd=N (lacme's --rollover hands it over).
     unique_fd new_key_connection;

@@ -11,8 +11,9 @@ bool ensure_account_url(acme_session& session, bool required)
 {
     if (session.kid())
         return true;
-    const http_response r = session.post(
-        {.url = session.directory().new_account, .payload = nlohmann::json{{"onlyReturnExisting", true}}, .use_jwk = true});
+    const http_response r = session.post({.url = session.directory().new_account,
+                                          .payload = nlohmann::json{{"onlyReturnExisting", true}},
+                                          .use_jwk = true});
     if (r.success()) {
         const auto location = r.header("location");
         if (!location || location->empty())

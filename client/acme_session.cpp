@@ -100,8 +100,7 @@ jws_key acme_session::account_key(bool use_jwk) const
     return key;
 }
 
-std::optional<std::chrono::milliseconds> acme_session::transient_delay(const http_response* response,
-                                                                       int attempt) const
+std::optional<std::chrono::milliseconds> acme_session::transient_delay(const http_response* response, int attempt) const
 {
     if (attempt >= limits_.transient)
         return std::nullopt;
@@ -191,8 +190,11 @@ std::vector<http_response> acme_session::post_all(std::span<const signed_post> r
             check_url(p.url);
             const jws_key key = account_key(p.use_jwk);
             const nlohmann::json body = sign(key, p.url, encode_payload(p.payload), true);
-            batch.push_back(
-                {.method = "POST", .url = p.url, .body = body.dump(), .content_type = "application/jose+json", .accept = p.accept});
+            batch.push_back({.method = "POST",
+                             .url = p.url,
+                             .body = body.dump(),
+                             .content_type = "application/jose+json",
+                             .accept = p.accept});
         }
         const auto outcomes = http_.perform_all(batch, request_timeout());
 

@@ -29,8 +29,8 @@ namespace lacme::client {
 struct signed_post {
     std::string url{};
     std::optional<nlohmann::json> payload{};  // nullopt: POST-as-GET (empty payload)
-    bool use_jwk = false;                     // jwk instead of kid in the protected header
-    std::string accept{};                     // e.g. application/pem-certificate-chain
+    bool use_jwk = false;  // jwk instead of kid in the protected header
+    std::string accept{};  // e.g. application/pem-certificate-chain
 };
 
 struct retry_limits {
@@ -75,8 +75,7 @@ public:
     http_response get(const std::string& url, std::string_view what);
 
     // Signs without sending: used to nest JWS (keyChange); takes a nonce only when asked.
-    nlohmann::json sign(const jws_key& key, std::string_view url, const std::string& encoded_payload,
-                        bool with_nonce);
+    nlohmann::json sign(const jws_key& key, std::string_view url, const std::string& encoded_payload, bool with_nonce);
     [[nodiscard]] jws_key account_key(bool use_jwk) const;
 
     [[nodiscard]] run_log& log() const noexcept { return log_; }

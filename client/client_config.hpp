@@ -12,10 +12,10 @@ namespace lacme::client {
 inline constexpr std::string_view default_server = "https://acme-v02.api.letsencrypt.org/directory";
 
 struct tls_settings {
-    bool verify = true;          // SSL_verify
-    std::string ca_file;         // SSL_CAfile (ours): trust anchors instead of the system store
-    std::string version;         // SSL_version, IO::Socket::SSL syntax: "TLSv1_2", "SSLv23:!TLSv1"...
-    std::string cipher_list;     // SSL_cipher_list, OpenSSL syntax
+    bool verify = true;  // SSL_verify
+    std::string ca_file;  // SSL_CAfile (ours): trust anchors instead of the system store
+    std::string version;  // SSL_version, IO::Socket::SSL syntax: "TLSv1_2", "SSLv23:!TLSv1"...
+    std::string cipher_list;  // SSL_cipher_list, OpenSSL syntax
 };
 
 struct client_config {

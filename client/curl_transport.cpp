@@ -64,7 +64,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     if (colon == std::string_view::npos)
         return n;
     if (t->response.headers.size() < 200)  // bound what a hostile server can make us keep
-        t->response.headers.emplace_back(ascii_lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+        t->response.headers.emplace_back(ascii_lower(trim(line.substr(0, colon))),
+                                         std::string(trim(line.substr(colon + 1))));
     return n;
 }
 
@@ -148,7 +149,8 @@ struct curl_transport::impl {
 };
 
 curl_transport::curl_transport(tls_settings tls, run_log& log, std::size_t body_cap)
-    : impl_(std::make_unique<impl>(impl{std::move(tls), CURL_SSLVERSION_DEFAULT, body_cap, log, multi_ptr(curl_multi_init())}))
+    : impl_(std::make_unique<impl>(
+          impl{std::move(tls), CURL_SSLVERSION_DEFAULT, body_cap, log, multi_ptr(curl_multi_init())}))
 {
     if (!impl_->tls.version.empty())
         impl_->ssl_version = curl_ssl_version(impl_->tls.version);
@@ -212,7 +214,8 @@ std::vector<http_outcome> curl_transport::perform_all(std::span<const http_reque
         transfer& t = *transfers[i];
         const http_request& request = requests[i];
         if (t.body_overflow) {
-            outcomes[i].error = printable_for_log(request.url, 200) + ": response body exceeds " + std::to_string(t.body_cap) + " bytes";
+            outcomes[i].error = printable_for_log(request.url, 200) + ": response body exceeds " +
+                                std::to_string(t.body_cap) + " bytes";
         } else if (!t.done || t.result != CURLE_OK) {
             switch (t.done ? t.result : CURLE_RECV_ERROR) {
             case CURLE_COULDNT_RESOLVE_HOST:
@@ -223,14 +226,12 @@ std::vector<http_outcome> curl_transport::perform_all(std::span<const http_reque
             case CURLE_GOT_NOTHING:
             case CURLE_PARTIAL_FILE:
             case CURLE_HTTP2:
-            case CURLE_HTTP2_STREAM:
-                outcomes[i].transient = true;
-                break;
-            default:
-                break;
+            case CURLE_HTTP2_STREAM: outcomes[i].transient = true; break;
+            default: break;
             }
-            const std::string detail = t.error_buffer[0] ? std::string(t.error_buffer)
-                                                         : std::string(curl_easy_strerror(t.done ? t.result : CURLE_RECV_ERROR));
+            const std::string detail = t.error_buffer[0]
+                                           ? std::string(t.error_buffer)
+                                           : std::string(curl_easy_strerror(t.done ? t.result : CURLE_RECV_ERROR));
             outcomes[i].error = "can't " + request.method + " " + printable_for_log(request.url, 200) + ": " +
                                 printable_for_log(detail, 200);
         } else {

@@ -31,7 +31,8 @@ void dns_records::publish()
     published_.insert(published_.end(), staged_.begin(), staged_.end());
     const auto records = std::move(staged_);
     staged_.clear();
-    check_dns01_answer(dns01_action::publish, master_.ask_master(format_dns01_request({dns01_action::publish, records})));
+    check_dns01_answer(dns01_action::publish,
+                       master_.ask_master(format_dns01_request({dns01_action::publish, records})));
     log_.debug("the master published the dns-01 records");
 }
 

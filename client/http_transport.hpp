@@ -17,7 +17,7 @@ namespace lacme::client {
 struct http_request {
     std::string method{};  // GET, HEAD, POST
     std::string url{};
-    std::string body{};    // POST only
+    std::string body{};  // POST only
     std::string content_type{};
     std::string accept{};  // optional Accept header
 };

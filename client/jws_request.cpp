@@ -28,8 +28,8 @@ std::string protected_header(const jws_key& key, std::string_view nonce, std::st
     return canonical_json(header);
 }
 
-nlohmann::json sign_jws(accountd_connection& accountd, const jws_key& key, std::string_view nonce,
-                        std::string_view url, const std::string& encoded_payload)
+nlohmann::json sign_jws(accountd_connection& accountd, const jws_key& key, std::string_view nonce, std::string_view url,
+                        const std::string& encoded_payload)
 {
     const std::string header = base64url_encode(protected_header(key, nonce, url));
     const std::string signature = accountd.sign(header + "." + encoded_payload);
@@ -48,8 +48,7 @@ nlohmann::json external_account_binding(std::string_view eab_kid, std::string_vi
     const auto key = base64url_decode(text);
     if (!key || key->empty())
         throw lacme::error("EAB HMAC key is not base64url");
-    const std::string header =
-        base64url_encode(canonical_json({{"alg", "HS256"}, {"kid", eab_kid}, {"url", url}}));
+    const std::string header = base64url_encode(canonical_json({{"alg", "HS256"}, {"kid", eab_kid}, {"url", url}}));
     const std::string payload = base64url_encode(canonical_json(account_jwk));
     const std::string input = header + "." + payload;
     unsigned char mac[EVP_MAX_MD_SIZE];

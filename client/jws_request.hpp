@@ -28,8 +28,8 @@ std::string encode_payload(const std::optional<nlohmann::json>& payload);
 std::string protected_header(const jws_key& key, std::string_view nonce, std::string_view url);
 
 // {"protected":...,"payload":...,"signature":...} as a JSON object, signed by accountd.
-nlohmann::json sign_jws(accountd_connection& accountd, const jws_key& key, std::string_view nonce,
-                        std::string_view url, const std::string& encoded_payload);
+nlohmann::json sign_jws(accountd_connection& accountd, const jws_key& key, std::string_view nonce, std::string_view url,
+                        const std::string& encoded_payload);
 
 // RFC 8555 §7.3.4: JWS over the account JWK, protected {alg: HS256, kid: eab_kid, url}, MACed
 // with the CA-issued key (base64url-decoded). Throws lacme::error for a malformed key.

@@ -79,6 +79,7 @@ std::vector<link> parse_link_header(std::string_view s)
             skip_blanks(s);
             if (s.empty() || s.front() == ',')
                 break;
+            // cppcheck-suppress containerOutOfBounds ; not empty: the line above broke out
             if (s.front() != ';') {
                 malformed = true;
                 break;

@@ -13,8 +13,8 @@ namespace lacme::client {
 struct order_request {
     std::vector<std::string> names;  // DNS names or IP addresses (RFC 8738)
     std::string csr_der;
-    std::string replaces;            // ARI certificate identifier of the certificate being renewed
-    std::string preferred_chain;     // issuer CN; "" for the CA's default chain
+    std::string replaces;  // ARI certificate identifier of the certificate being renewed
+    std::string preferred_chain;  // issuer CN; "" for the CA's default chain
     std::string challenge = "http-01";  // or "dns-01" (client_config's challenge)
 };
 

@@ -72,7 +72,8 @@ std::optional<signed_post> prepare_challenge(acme_session& session, const nlohma
     const std::string type(responses.type());
     const nlohmann::json* challenge = challenge_of_type(authz, type);
     if (!challenge)
-        throw acme_error("Missing '" + type + "' challenge in server response for '" + describe_identifier(authz) + "'");
+        throw acme_error("Missing '" + type + "' challenge in server response for '" + describe_identifier(authz) +
+                         "'");
     const std::string token = string_member(*challenge, "token");
     // The token becomes a file name in the cwd: nothing but base64url, ever.
     if (token.empty() || token.size() > 256 || !is_base64url_alphabet(token))
@@ -104,8 +105,8 @@ std::chrono::milliseconds poll_delay(const acme_session& session, const http_res
     if (!end.allows(delay))
         throw acme_error("timeout exceeded while waiting for " + std::string(what) + " (the run's time limit)");
     if (!wait.spend(delay))
-        throw acme_error("timeout exceeded while waiting for " + std::string(what) + " (timeout = " +
-                         std::to_string(wait.limit().count()) + " s of polling)");
+        throw acme_error("timeout exceeded while waiting for " + std::string(what) +
+                         " (timeout = " + std::to_string(wait.limit().count()) + " s of polling)");
     session.log().debug(std::string(what) + ": polling again in " + std::to_string(delay.count()) + " ms");
     return delay;
 }
@@ -182,13 +183,13 @@ signed_post finalize_request(const nlohmann::json& order, const std::string& csr
 // The first poll intervals are short: validation (whose fetches were watched before finalizing)
 // and issuance on a nearby CA take milliseconds, and doubling reaches a distant CA's seconds in
 // a few polls, each of which costs a signature. A CA's Retry-After overrides both.
+// cppcheck-suppress passedByValue ; a sink: its members are moved from
 tracked_order::tracked_order(acme_session& session, placed_order order, std::string names)
     : session_(session), url_(std::move(order.url)), body_(std::move(order.body)), response_(std::move(order.response)),
       names_(std::move(names)),
       validation_(backoff(std::chrono::milliseconds(100), std::chrono::seconds(8)), session.polling_limit()),
       issuance_(backoff(std::chrono::milliseconds(10), std::chrono::seconds(8)), session.polling_limit())
-{
-}
+{}
 
 std::string tracked_order::status() const
 {
@@ -268,7 +269,8 @@ namespace {
 // The chain at `url`, RFC 8555 §7.4.2: a CA may answer 202 until it is ready.
 http_response fetch_chain(acme_session& session, const std::string& url)
 {
-    for (polling_limit wait(backoff(std::chrono::milliseconds(500), std::chrono::seconds(8)), session.polling_limit());;) {
+    for (polling_limit wait(backoff(std::chrono::milliseconds(500), std::chrono::seconds(8)), session.polling_limit());
+         ;) {
         http_response r = session.post_ok({.url = url, .accept = pem_chain_type}, "certificate download");
         if (r.status != 202) {
             count_pem_certificates(r.body);  // refuses anything but PEM certificates

@@ -43,7 +43,10 @@ std::string top_issuer_common_name(const std::vector<x509_ptr>& certs)
 
 }  // namespace
 
-std::size_t count_pem_certificates(std::string_view pem) { return read_chain(pem).size(); }
+std::size_t count_pem_certificates(std::string_view pem)
+{
+    return read_chain(pem).size();
+}
 
 bool chain_matches_preferred(std::string_view pem, std::string_view preferred)
 {

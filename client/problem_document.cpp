@@ -36,7 +36,10 @@ std::optional<int> int_member(const nlohmann::json& object, std::string_view key
 
 }  // namespace
 
-std::string problem_document::short_type() const { return shorten(type); }
+std::string problem_document::short_type() const
+{
+    return shorten(type);
+}
 
 bool problem_document::is(std::string_view acme_type) const
 {

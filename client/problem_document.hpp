@@ -15,7 +15,7 @@ namespace lacme::client {
 inline constexpr std::string_view acme_error_prefix = "urn:ietf:params:acme:error:";
 
 struct problem_document {
-    std::string type;    // full URN, e.g. urn:ietf:params:acme:error:badNonce ("about:blank" if absent)
+    std::string type;  // full URN, e.g. urn:ietf:params:acme:error:badNonce ("about:blank" if absent)
     std::string detail;  // may be empty
     std::optional<int> status;
     std::string subproblems;  // already condensed: "dns:a.example: rejectedIdentifier: ...; ..."

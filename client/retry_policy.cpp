@@ -144,9 +144,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     return clock::from_time_t(t);
 }
 
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
-                                                           std::chrono::system_clock::time_point now,
-                                                           std::chrono::milliseconds cap)
+std::optional<std::chrono::milliseconds>
+parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now, std::chrono::milliseconds cap)
 {
     value = trim(value);
     if (value.empty())

@@ -17,9 +17,8 @@ using clock = std::chrono::steady_clock;
 // becomes a duration: it is compared with `cap` before any chrono conversion, so neither
 // 10000000000 seconds nor a date in year 9999 can overflow; the result is at most `cap`. A
 // date in the past means zero. nullopt for anything unparseable (callers then use their backoff).
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
-                                                           std::chrono::system_clock::time_point now,
-                                                           std::chrono::milliseconds cap);
+std::optional<std::chrono::milliseconds>
+parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now, std::chrono::milliseconds cap);
 
 // Parses an HTTP-date in any of the three formats RFC 9110 §5.6.7 requires recipients to accept
 // (IMF-fixdate, obsolete RFC 850, asctime). Exposed for tests and fuzzing.

@@ -16,9 +16,9 @@ long curl_ssl_version(std::string_view text)
         std::string_view name;
         int rank;  // 0 = TLS 1.0 .. 3 = TLS 1.3; SSLv2/3 are never offered by curl's OpenSSL
     };
-    static constexpr proto protos[] = {{"sslv2", -2}, {"sslv3", -1},   {"tlsv1", 0},    {"tlsv1_1", 1},
-                                       {"tlsv11", 1}, {"tlsv1_2", 2}, {"tlsv12", 2},   {"tlsv1_3", 3},
-                                       {"tlsv13", 3}, {"tlsv1.1", 1}, {"tlsv1.2", 2},  {"tlsv1.3", 3}};
+    static constexpr proto protos[] = {{"sslv2", -2}, {"sslv3", -1},  {"tlsv1", 0},   {"tlsv1_1", 1},
+                                       {"tlsv11", 1}, {"tlsv1_2", 2}, {"tlsv12", 2},  {"tlsv1_3", 3},
+                                       {"tlsv13", 3}, {"tlsv1.1", 1}, {"tlsv1.2", 2}, {"tlsv1.3", 3}};
     bool any_positive = false;
     bool allowed[4] = {false, false, false, false};
     bool excluded[4] = {false, false, false, false};

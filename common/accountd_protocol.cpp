@@ -86,8 +86,8 @@ signing_input_check check_signing_input(std::string_view line, const signing_key
     }
     result.payload = std::move(*payload);
     const auto json = nlohmann::json::parse(result.header, nullptr, false);
-    if (!json.is_object() || !has_non_null(json, "alg") || !has_non_null(json, "nonce") ||
-        !has_non_null(json, "url") || !(has_non_null(json, "jwk") || has_non_null(json, "kid")))
+    if (!json.is_object() || !has_non_null(json, "alg") || !has_non_null(json, "nonce") || !has_non_null(json, "url") ||
+        !(has_non_null(json, "jwk") || has_non_null(json, "kid")))
         result.verdict = signing_input_verdict::invalid_header;
     else
         result.verdict = check_names_key(json, key);

@@ -55,13 +55,13 @@ enum class signing_input_verdict {
 
 // The account key as signing inputs must name it.
 struct signing_key_identity {
-    std::string alg;     // JWS alg, e.g. "ES256"
+    std::string alg;  // JWS alg, e.g. "ES256"
     nlohmann::json jwk;  // public members only
 };
 
 struct signing_input_check {
     signing_input_verdict verdict;
-    std::string header;   // decoded protected header (JSON text), when base64url was valid
+    std::string header;  // decoded protected header (JSON text), when base64url was valid
     std::string payload;  // decoded payload, when base64url was valid
 };
 

@@ -22,7 +22,10 @@ namespace {
 
 constexpr std::string_view temp_marker = ".lacme-tmp.";
 
-std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+std::string base_name(const std::string& path)
+{
+    return path.substr(path.rfind('/') + 1);
+}
 
 std::string temp_prefix(const std::string& path)
 {
@@ -120,7 +123,8 @@ bool is_staged_temporary_of(const std::string& temp_path, const std::string& pat
     };
     const std::string prefix = temp_prefix(path);
     return temp_path.size() == prefix.size() + 6 && temp_path.starts_with(prefix) &&
-           std::all_of(temp_path.begin() + static_cast<std::ptrdiff_t>(prefix.size()), temp_path.end(), mkstemp_character);
+           std::all_of(temp_path.begin() + static_cast<std::ptrdiff_t>(prefix.size()), temp_path.end(),
+                       mkstemp_character);
 }
 
 void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,

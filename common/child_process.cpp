@@ -85,7 +85,10 @@ std::vector<std::string> minimal_environment(const std::vector<std::string>& ext
     if (!user)
         throw error("getpwuid(" + std::to_string(::getuid()) + "): no such user");
     std::vector<std::string> env = {
-        "USER=" + user->name, "LOGNAME=" + user->name, "HOME=" + user->home, "SHELL=" + user->shell,
+        "USER=" + user->name,
+        "LOGNAME=" + user->name,
+        "HOME=" + user->home,
+        "SHELL=" + user->shell,
         ::getuid() == 0 ? "PATH=/usr/sbin:/usr/bin:/sbin:/bin" : "PATH=/usr/bin:/bin",
     };
     if (const char* term = std::getenv("TERM"))
@@ -170,8 +173,7 @@ void die_with_parent(pid_t parent) noexcept
 
 child_process::child_process(child_process&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_))
-{
-}
+{}
 
 child_process& child_process::operator=(child_process&& other) noexcept
 {
@@ -262,7 +264,8 @@ bool child_process::exits_within(std::chrono::milliseconds grace) const noexcept
     // A signal to the waiting process ends poll() early (EINTR): wait out the rest of the grace.
     const auto deadline = std::chrono::steady_clock::now() + grace;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd p{pidfd_.get(), POLLIN, 0};
         const int r = ::poll(&p, 1, static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0)));
         if (r > 0)

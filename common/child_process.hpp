@@ -24,15 +24,15 @@ struct fd_mapping {
 
 struct child_spec {
     std::vector<std::string> argv;  // argv[0] without '/' is looked up in the child's PATH
-    std::string user;               // empty: keep the parent's uid (as lacme does)
-    std::string group;              // empty: keep the parent's gids
-    std::string directory = "/";    // empty: keep the parent's
+    std::string user;  // empty: keep the parent's uid (as lacme does)
+    std::string group;  // empty: keep the parent's gids
+    std::string directory = "/";  // empty: keep the parent's
     mode_t umask = 022;
-    std::vector<fd_mapping> fds;            // fds 0, 1, 2 not mapped get /dev/null
-    std::vector<std::string> environment;   // NAME=VALUE added to USER, LOGNAME, HOME, SHELL, PATH, TERM
-    bool inherit_environment = false;       // the parent's whole environment instead (gpg's agent)
-    bool expand_argv_after_drop = false;    // lacme's [accountd] command: %-specifiers of the dropped user
-    bool own_process_group = false;         // leads a new process group (terminate_group)
+    std::vector<fd_mapping> fds;  // fds 0, 1, 2 not mapped get /dev/null
+    std::vector<std::string> environment;  // NAME=VALUE added to USER, LOGNAME, HOME, SHELL, PATH, TERM
+    bool inherit_environment = false;  // the parent's whole environment instead (gpg's agent)
+    bool expand_argv_after_drop = false;  // lacme's [accountd] command: %-specifiers of the dropped user
+    bool own_process_group = false;  // leads a new process group (terminate_group)
 };
 
 // A started child, killed (SIGKILL) and reaped by the destructor if still running.

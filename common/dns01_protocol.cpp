@@ -90,8 +90,8 @@ void check_dns01_answer(dns01_action action, std::string_view answer)
         return;
     const std::string failed = std::string(dns01_line_prefix) + "failed ";
     if (answer.starts_with(failed))
-        throw error("the master could not " + std::string(action_word(action)) + " the dns-01 records: " +
-                    printable_for_log(answer.substr(failed.size()), max_reason_size));
+        throw error("the master could not " + std::string(action_word(action)) +
+                    " the dns-01 records: " + printable_for_log(answer.substr(failed.size()), max_reason_size));
     throw error("the master does not do dns-01 (it answered " + printable_for_log(answer, 80) +
                 "): dns-01 needs lacme-cpp's master");
 }

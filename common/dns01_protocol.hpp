@@ -28,7 +28,7 @@ inline constexpr std::string_view dns01_line_prefix = "dns-01 ";
 inline constexpr std::string_view dns01_record_prefix = "_acme-challenge.";
 
 struct dns_record {
-    std::string name;   // _acme-challenge.example.org
+    std::string name;  // _acme-challenge.example.org
     std::string value;  // base64url SHA-256, 43 characters
 
     bool operator==(const dns_record&) const = default;

@@ -10,7 +10,10 @@
 namespace lacme {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
 
 // Config::Tiny drops " ; comment" (a ';' with blank on both sides and text after it).
 std::string_view strip_inline_comment(std::string_view line)
@@ -59,8 +62,7 @@ ini_config ini_config::parse(std::string_view text, std::string origin)
         }
         const std::size_t eq = line.find('=');
         if (eq == std::string_view::npos || trim(line.substr(0, eq)).empty())
-            throw error(config.origin_ + ":" + std::to_string(number) + ": syntax error: '" +
-                        std::string(line) + "'");
+            throw error(config.origin_ + ":" + std::to_string(number) + ": syntax error: '" + std::string(line) + "'");
         config.sections_[current].values[std::string(trim(line.substr(0, eq)))] =
             value{std::string(trim(line.substr(eq + 1))), number};
     }

@@ -140,8 +140,7 @@ account_public_key account_public_key_from(EVP_PKEY* key)
         const auto e = bignum_bytes(key, OSSL_PKEY_PARAM_RSA_E);
         return {jws_algorithm::rs256, rsa_jwk(n, e)};
     }
-    case EVP_PKEY_EC:
-        return ec_account_key(key);
+    case EVP_PKEY_EC: return ec_account_key(key);
     default: {
         const char* type = EVP_PKEY_get0_type_name(key);
         throw error(std::string("unsupported key type ") + (type ? type : "unknown") +

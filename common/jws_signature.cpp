@@ -72,8 +72,7 @@ bool jws_verify(EVP_PKEY* key, jws_algorithm alg, std::string_view signing_input
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, jws_algorithm_digest(alg), nullptr, key) != 1)
         throw_openssl("initialising signature verification");
     const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                                    reinterpret_cast<const unsigned char*>(signing_input.data()),
-                                    signing_input.size());
+                                    reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size());
     ERR_clear_error();
     return rc == 1;
 }

@@ -20,7 +20,7 @@ enum class log_level { info = 0, verbose = 1, debug = 2 };
 // lacme 0.8's prefixes of a failure's and of a skipped step's line (scripts and tests grep them).
 inline constexpr std::string_view error_prefix = "Error: ";
 inline constexpr std::string_view warning_prefix = "Warning: ";
-[[nodiscard]] std::string error_text(std::string_view what);    // "Error: what"
+[[nodiscard]] std::string error_text(std::string_view what);  // "Error: what"
 [[nodiscard]] std::string warning_text(std::string_view what);  // "Warning: what"
 
 class logger {

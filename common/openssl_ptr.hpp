@@ -14,13 +14,19 @@ namespace lacme {
 template <auto Free>
 struct openssl_deleter {
     template <class T>
-    void operator()(T* p) const noexcept { Free(p); }
+    void operator()(T* p) const noexcept
+    {
+        Free(p);
+    }
 };
 
 // Memory OpenSSL allocated for us (i2d_* output, strings); OPENSSL_free is a macro.
 struct openssl_free_deleter {
     template <class T>
-    void operator()(T* p) const noexcept { OPENSSL_free(p); }
+    void operator()(T* p) const noexcept
+    {
+        OPENSSL_free(p);
+    }
 };
 template <class T>
 using openssl_memory_ptr = std::unique_ptr<T, openssl_free_deleter>;

@@ -25,7 +25,9 @@ template <std::integral T>
             return std::nullopt;  // "-0" is not a count, a port or a descriptor
     }
     T value{};
+    // cppcheck-suppress invalidLifetime ; text views the caller's string, alive for the call
     const char* const last = text.data() + text.size();
+    // cppcheck-suppress invalidLifetime
     const auto [end, ec] = std::from_chars(text.data(), last, value, base);
     if (text.empty() || ec != std::errc() || end != last || value < low || value > high)
         return std::nullopt;

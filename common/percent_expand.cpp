@@ -19,10 +19,7 @@ percent_expander percent_expander::for_current_process()
     });
 }
 
-percent_expander::percent_expander(uid_t uid, gid_t gid, env_lookup env)
-    : uid_(uid), gid_(gid), env_(std::move(env))
-{
-}
+percent_expander::percent_expander(uid_t uid, gid_t gid, env_lookup env) : uid_(uid), gid_(gid), env_(std::move(env)) {}
 
 std::optional<std::string> percent_expander::env_or(std::string_view name, std::optional<std::string> fallback) const
 {

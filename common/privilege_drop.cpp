@@ -51,7 +51,10 @@ void set_all_three(Id id, int (*set)(Id, Id, Id), int (*get)(Id*, Id*, Id*), con
         throw error(std::string("failed to drop ") + what + " privileges");
 }
 
-void set_gid(gid_t gid) { set_all_three(gid, ::setresgid, ::getresgid, "group"); }
+void set_gid(gid_t gid)
+{
+    set_all_three(gid, ::setresgid, ::getresgid, "group");
+}
 
 // An explicitly configured group is the only group left, as in lacme.
 void use_only_group(gid_t gid)
@@ -75,7 +78,10 @@ void use_groups_of(const std::string& user, gid_t primary)
         throw error("failed to set the supplementary groups of " + user);
 }
 
-void set_uid(uid_t uid) { set_all_three(uid, ::setresuid, ::getresuid, "user"); }
+void set_uid(uid_t uid)
+{
+    set_all_three(uid, ::setresuid, ::getresuid, "user");
+}
 
 }  // namespace
 

@@ -20,8 +20,7 @@ public:
 
     explicit rate_limiter(unsigned burst = 5, clock::duration refill = std::chrono::seconds(1))
         : burst_(burst), refill_(refill)
-    {
-    }
+    {}
 
     // nullopt: this event of `kind` is over the limit (and counted). Otherwise it may go
     // through, and the value is how many events of that kind were held back since the last

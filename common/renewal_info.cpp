@@ -20,8 +20,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     std::tm tm{};
     int consumed = 0;
     const std::string text(s.substr(0, 64));
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &tm.tm_sec, &consumed) != 6)
         return std::nullopt;
     std::string_view rest = std::string_view(text).substr(static_cast<std::size_t>(consumed));
     if (!rest.empty() && rest.front() == '.') {

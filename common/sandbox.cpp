@@ -51,7 +51,7 @@ void remember_syscall_names(std::string_view role)
     std::memcpy(role_name.data(), role.data(), n);
     for (std::size_t nr = 0; nr < max_syscall_nr; ++nr) {
         const std::unique_ptr<char, decltype(&std::free)> name(
-                seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, static_cast<int>(nr)), &std::free);
+            seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, static_cast<int>(nr)), &std::free);
         copy_bounded(syscall_names[nr], name ? name.get() : "?");
     }
 }
@@ -89,7 +89,9 @@ void on_forbidden_syscall(int, siginfo_t* info, void*)
     signal_line line;
     line.add(role_name.data());
     line.add(": sandbox: forbidden system call ");
-    line.add(nr >= 0 && static_cast<std::size_t>(nr) < max_syscall_nr ? syscall_names[static_cast<std::size_t>(nr)].data() : "?");
+    line.add(nr >= 0 && static_cast<std::size_t>(nr) < max_syscall_nr
+                 ? syscall_names[static_cast<std::size_t>(nr)].data()
+                 : "?");
     line.add(" (");
     line.add_number(nr);
     line.add("), killed\n");
@@ -127,10 +129,10 @@ int landlock_abi()
 std::uint64_t handled_rights(int abi)
 {
     std::uint64_t rights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
-            LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
-            LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
-            LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
-            LANDLOCK_ACCESS_FS_MAKE_SYM;
+                           LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+                           LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |
+                           LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+                           LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
     if (abi >= 2)
         rights |= LANDLOCK_ACCESS_FS_REFER;
     if (abi >= 3)
@@ -143,22 +145,20 @@ std::uint64_t handled_rights(int abi)
 std::uint64_t granted_rights(fs_access access)
 {
     switch (access) {
-    case fs_access::read:
-        return LANDLOCK_ACCESS_FS_READ_FILE;
-    case fs_access::read_list:
-        return LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
+    case fs_access::read: return LANDLOCK_ACCESS_FS_READ_FILE;
+    case fs_access::read_list: return LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
     case fs_access::create_remove_files:
         return LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_WRITE_FILE |
                LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
-    case fs_access::remove_files:
-        return LANDLOCK_ACCESS_FS_REMOVE_FILE;
+    case fs_access::remove_files: return LANDLOCK_ACCESS_FS_REMOVE_FILE;
     }
     return 0;
 }
 
 // Rights that make sense on a file rather than a directory (the kernel refuses the others).
 constexpr std::uint64_t file_rights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-        LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
+                                      LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |
+                                      LANDLOCK_ACCESS_FS_IOCTL_DEV;
 
 void add_path_rule(int ruleset, const path_rule& rule, std::uint64_t handled)
 {
@@ -186,7 +186,7 @@ void restrict_filesystem(const policy& p, std::span<const path_rule> extra_paths
     const int abi = landlock_abi();
     if (abi < 0) {
         warn(p.role, std::string("this kernel has no Landlock (") + std::strerror(-abi) +
-                             "): file access is limited by permissions and the seccomp filter only");
+                         "): file access is limited by permissions and the seccomp filter only");
         return;
     }
     landlock_ruleset_attr attr{};
@@ -206,12 +206,9 @@ void restrict_filesystem(const policy& p, std::span<const path_rule> extra_paths
 std::uint32_t seccomp_action(verdict v)
 {
     switch (v) {
-    case verdict::allow:
-        return SCMP_ACT_ALLOW;
-    case verdict::refuse_eperm:
-        return SCMP_ACT_ERRNO(EPERM);
-    case verdict::refuse_enosys:
-        return SCMP_ACT_ERRNO(ENOSYS);
+    case verdict::allow: return SCMP_ACT_ALLOW;
+    case verdict::refuse_eperm: return SCMP_ACT_ERRNO(EPERM);
+    case verdict::refuse_enosys: return SCMP_ACT_ERRNO(ENOSYS);
     }
     return SCMP_ACT_TRAP;
 }
@@ -227,7 +224,7 @@ void add_syscall_rule(scmp_filter_ctx ctx, const syscall_rule& rule)
     int rc = 0;
     if (rule.conditional)
         rc = seccomp_rule_add(ctx, seccomp_action(rule.action), nr, 1,
-                SCMP_CMP(rule.when.index, SCMP_CMP_MASKED_EQ, rule.when.mask, rule.when.value));
+                              SCMP_CMP(rule.when.index, SCMP_CMP_MASKED_EQ, rule.when.mask, rule.when.value));
     else
         rc = seccomp_rule_add(ctx, seccomp_action(rule.action), nr, 0);
     if (rc != 0)
@@ -285,14 +282,10 @@ std::string roff_escaped(std::string_view text)
 std::string_view access_text(fs_access access)
 {
     switch (access) {
-    case fs_access::read:
-        return "read files";
-    case fs_access::read_list:
-        return "read files, list directories";
-    case fs_access::create_remove_files:
-        return "create, write, read and unlink regular files";
-    case fs_access::remove_files:
-        return "unlink files";
+    case fs_access::read: return "read files";
+    case fs_access::read_list: return "read files, list directories";
+    case fs_access::create_remove_files: return "create, write, read and unlink regular files";
+    case fs_access::remove_files: return "unlink files";
     }
     return "";
 }
@@ -300,12 +293,9 @@ std::string_view access_text(fs_access access)
 std::string_view verdict_text(verdict v)
 {
     switch (v) {
-    case verdict::allow:
-        return "";
-    case verdict::refuse_eperm:
-        return "fails with EPERM: ";
-    case verdict::refuse_enosys:
-        return "fails with ENOSYS: ";
+    case verdict::allow: return "";
+    case verdict::refuse_eperm: return "fails with EPERM: ";
+    case verdict::refuse_enosys: return "fails with ENOSYS: ";
     }
     return "";
 }
@@ -374,7 +364,8 @@ void warn_unconfined(std::string_view role)
 
 std::string render_man_table(const policy& p)
 {
-    std::string out = ".SS \"System calls (seccomp)\"\nAny other system call kills the process after one log line naming it.\n";
+    std::string out =
+        ".SS \"System calls (seccomp)\"\nAny other system call kills the process after one log line naming it.\n";
     for (const syscall_rule& rule : p.syscalls) {
         out += ".TP\n.B " + roff_escaped(rule.name) + "\n";
         if (rule.conditional)

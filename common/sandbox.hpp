@@ -21,7 +21,7 @@ namespace lacme::sandbox {
 
 enum class verdict {
     allow,
-    refuse_eperm,   // harmless library probes: fail, do not kill
+    refuse_eperm,  // harmless library probes: fail, do not kill
     refuse_enosys,  // newer interfaces libc falls back from (clone3)
 };
 
@@ -43,10 +43,10 @@ struct syscall_rule {
 };
 
 enum class fs_access {
-    read,                 // open files read-only
-    read_list,            // read files and list directories
+    read,  // open files read-only
+    read_list,  // read files and list directories
     create_remove_files,  // read, list, create, write, truncate and unlink regular files
-    remove_files,         // unlink files (e.g. a socket on exit)
+    remove_files,  // unlink files (e.g. a socket on exit)
 };
 
 // Landlock: every filesystem access the kernel can restrict is denied except these, granted

@@ -41,7 +41,7 @@ public:
 
 private:
     char* data_ = nullptr;
-    std::size_t mapped_ = 0;    // whole pages, more than capacity_ (room for the terminating NUL)
+    std::size_t mapped_ = 0;  // whole pages, more than capacity_ (room for the terminating NUL)
     std::size_t capacity_ = 0;  // as asked, whatever the page size
     std::size_t size_ = 0;
 };

@@ -31,8 +31,14 @@ std::optional<Result> lookup(int (*get)(Key, Entry*, char*, std::size_t, Entry**
     }
 }
 
-user_entry copy_user(const passwd& p) { return {p.pw_name, p.pw_uid, p.pw_gid, p.pw_dir, p.pw_shell}; }
-group_entry copy_group(const group& g) { return {g.gr_name, g.gr_gid}; }
+user_entry copy_user(const passwd& p)
+{
+    return {p.pw_name, p.pw_uid, p.pw_gid, p.pw_dir, p.pw_shell};
+}
+group_entry copy_group(const group& g)
+{
+    return {g.gr_name, g.gr_gid};
+}
 
 }  // namespace
 
@@ -41,13 +47,19 @@ std::optional<user_entry> find_user(const std::string& name)
     return lookup(::getpwnam_r, name.c_str(), copy_user);
 }
 
-std::optional<user_entry> find_user(uid_t uid) { return lookup(::getpwuid_r, uid, copy_user); }
+std::optional<user_entry> find_user(uid_t uid)
+{
+    return lookup(::getpwuid_r, uid, copy_user);
+}
 
 std::optional<group_entry> find_group(const std::string& name)
 {
     return lookup(::getgrnam_r, name.c_str(), copy_group);
 }
 
-std::optional<group_entry> find_group(gid_t gid) { return lookup(::getgrgid_r, gid, copy_group); }
+std::optional<group_entry> find_group(gid_t gid)
+{
+    return lookup(::getgrgid_r, gid, copy_group);
+}
 
 }  // namespace lacme

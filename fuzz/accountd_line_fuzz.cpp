@@ -12,9 +12,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static const lacme::signing_key_identity key{
-        "ES256", {{"kty", "EC"}, {"crv", "P-256"}, {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
-                  {"y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}}};
+    static const lacme::signing_key_identity key{"ES256",
+                                                 {{"kty", "EC"},
+                                                  {"crv", "P-256"},
+                                                  {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
+                                                  {"y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}}};
     const std::string_view input(reinterpret_cast<const char*>(data), size);
 
     // Framing: feeding the bytes in two arbitrary chunks yields the same lines as at once.
@@ -49,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Greeting parsing: either a greeting or a lacme::error, nothing else.
     const auto nl = input.find('\n');
     try {
-        (void)lacme::parse_accountd_greeting(input.substr(0, nl), nl == std::string_view::npos ? "" : input.substr(nl + 1));
+        (void)lacme::parse_accountd_greeting(input.substr(0, nl),
+                                             nl == std::string_view::npos ? "" : input.substr(nl + 1));
     } catch (const lacme::error&) {
     }
     (void)lines;

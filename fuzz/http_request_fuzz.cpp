@@ -53,8 +53,8 @@ std::string describe_and_check(const lacme::web::http_request& req)
     lacme::web::append_response(out, resp);
     check(out.starts_with("HTTP/1.1 "));
 
-    return req.method + ' ' + req.target + ' ' + std::to_string(req.version_minor) + (req.keep_alive ? " ka" : " close") +
-           (req.has_body ? " body" : "");
+    return req.method + ' ' + req.target + ' ' + std::to_string(req.version_minor) +
+           (req.keep_alive ? " ka" : " close") + (req.has_body ? " body" : "");
 }
 
 // Drives a parser over data split at the given chunk sizes, pipelining like a connection does.

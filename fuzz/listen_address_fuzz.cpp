@@ -31,7 +31,8 @@ std::optional<listen_address> parsed(std::string_view text)
     try {
         return parse_listen_address(text);
     } catch (const lacme::error& e) {
-        require(std::string_view(e.what()).find('\n') == std::string_view::npos || text.find('\n') != std::string_view::npos);
+        require(std::string_view(e.what()).find('\n') == std::string_view::npos ||
+                text.find('\n') != std::string_view::npos);
         return std::nullopt;
     }
 }
@@ -43,12 +44,8 @@ void check(const listen_address& a)
     case AF_UNIX:
         require(a.length == sizeof(sockaddr_un) && a.text.starts_with('/') && a.host.empty() && a.port == 0);
         break;
-    case AF_INET:
-        require(a.length == sizeof(sockaddr_in) && a.port > 0);
-        break;
-    case AF_INET6:
-        require(a.length == sizeof(sockaddr_in6) && a.port > 0 && a.text.starts_with('['));
-        break;
+    case AF_INET: require(a.length == sizeof(sockaddr_in) && a.port > 0); break;
+    case AF_INET6: require(a.length == sizeof(sockaddr_in6) && a.port > 0 && a.text.starts_with('[')); break;
     default: std::abort();
     }
     const auto again = parsed(a.text);

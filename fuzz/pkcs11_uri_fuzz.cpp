@@ -91,7 +91,8 @@ void exercise(const uri& u, byte_source& bytes)
     (void)u.matches(token_info);
     for (const CK_ATTRIBUTE& a : u.object_attributes())  // readable as long as u lives (ASan checks)
         if (a.pValue != nullptr)
-            (void)std::count(static_cast<const char*>(a.pValue), static_cast<const char*>(a.pValue) + a.ulValueLen, 'x');
+            (void)std::count(static_cast<const char*>(a.pValue), static_cast<const char*>(a.pValue) + a.ulValueLen,
+                             'x');
     (void)u.names_token();
     (void)u.slot_id();
     (void)u.module_name().size();

@@ -47,8 +47,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::abort();
     }
     // Whatever was read from the request, its audit record is one line.
-    const auto line = format_audit_record({{}, policy.label, "fuzz", std::string(operation_name(d.request.op)),
-                                           d.request.identifiers, d.allowed, d.reason});
+    const auto line = format_audit_record({{},
+                                           policy.label,
+                                           "fuzz",
+                                           std::string(operation_name(d.request.op)),
+                                           d.request.identifiers,
+                                           d.allowed,
+                                           d.reason});
     if (line.find('\n') != std::string::npos)
         std::abort();
     return 0;

@@ -98,7 +98,8 @@ void check_alt_names(std::string_view text)
     std::string again;
     for (const auto& n : names) {
         require(!n.value.empty() && n.value.find_first_of(std::string_view(" ,\0", 3)) == std::string::npos);
-        again += (again.empty() ? "" : ", ") + std::string(n.type == subject_alt_name::kind::dns ? "DNS:" : "IP:") + n.value;
+        again +=
+            (again.empty() ? "" : ", ") + std::string(n.type == subject_alt_name::kind::dns ? "DNS:" : "IP:") + n.value;
     }
     require(parse_subject_alt_names(again) == names);  // must not throw
 }

@@ -42,8 +42,8 @@ namespace {
 struct harness {
     harness()
     {
-        for (const auto& [name, content] : {std::pair<const char*, std::string>{"tok", "tok.thumb"},
-                                            {"A", std::string(70'000, 'a')}, {"b-_1", ""}})
+        for (const auto& [name, content] :
+             {std::pair<const char*, std::string>{"tok", "tok.thumb"}, {"A", std::string(70'000, 'a')}, {"b-_1", ""}})
             lacme::test::write_file(dir.file(name), content);
         if (::symlink("/etc/passwd", dir.file("link").c_str()) != 0)
             die("symlink");

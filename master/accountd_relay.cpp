@@ -56,12 +56,8 @@ std::string framed(const line_buffer::line& line)
 
 accountd_relay::accountd_relay(uv_loop_t* loop, link_opener opener, std::chrono::seconds answer_timeout,
                                log_fn debug_log)
-    : loop_(loop),
-      open_link_(std::move(opener)),
-      answer_timeout_(answer_timeout),
-      debug_log_(std::move(debug_log)),
-      upstream_lines_(accountd_max_line),
-      answer_timer_(loop, [this] { on_timeout(); })
+    : loop_(loop), open_link_(std::move(opener)), answer_timeout_(answer_timeout), debug_log_(std::move(debug_log)),
+      upstream_lines_(accountd_max_line), answer_timer_(loop, [this] { on_timeout(); })
 {
     // The clients' exit watches keep the loop running; the relay only serves them.
     answer_timer_.unref();
@@ -76,9 +72,8 @@ accountd_relay::client_end accountd_relay::attach_client(master_requests request
         client_failures_.emplace(id, *failure_);
         return {std::move(theirs), id};  // ours closes here: the client reads EOF
     }
-    auto [it, inserted] =
-        peers_.emplace(id, peer{uv::stream::open(loop_, std::move(ours), max_queued), line_buffer(accountd_max_line),
-                                std::move(requests)});
+    auto [it, inserted] = peers_.emplace(id, peer{uv::stream::open(loop_, std::move(ours), max_queued),
+                                                  line_buffer(accountd_max_line), std::move(requests)});
     auto& stream = it->second.stream;
     stream.unref();
     stream.on_write_done({}, [this, id](int) { drop_peer(id); });
@@ -201,7 +196,7 @@ void accountd_relay::on_upstream_data(std::string_view bytes)
     arm_timer();
 }
 
-bool accountd_relay::take_greeting_line(std::string framed)
+bool accountd_relay::take_greeting_line(std::string_view framed)
 {
     partial_greeting_ += framed;
     if (++greeting_lines_ < 2)

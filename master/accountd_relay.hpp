@@ -92,7 +92,7 @@ private:
     [[nodiscard]] bool awaiting_answer() const noexcept;
     void arm_timer();
     void on_upstream_data(std::string_view bytes);
-    [[nodiscard]] bool take_greeting_line(std::string framed);
+    [[nodiscard]] bool take_greeting_line(std::string_view framed);
     void on_upstream_end(int status);
     void on_timeout();
     void on_refusal(std::uint64_t client, std::string refusal);
@@ -116,7 +116,7 @@ private:
     line_buffer upstream_lines_;
     uv::timer answer_timer_;
     std::optional<std::string> greeting_;  // both lines, as the first link sent them
-    std::string partial_greeting_;         // of the current link
+    std::string partial_greeting_;  // of the current link
     int greeting_lines_ = 0;
     std::map<std::uint64_t, peer> peers_;
     std::deque<request> in_flight_;  // sent, unanswered, in the order of their answers

@@ -30,10 +30,30 @@ struct located_value {
 using raw_section = std::map<std::string, located_value, std::less<>>;
 
 constexpr std::array known_keys = {
-    "CAfile", "certificate", "certificate-chain", "certificate-key", "challenge", "chmod", "chown",
-    "dns-hook", "dns-hook-timeout", "dns-propagation-servers", "dns-propagation-timeout", "dns-tsig-key",
-    "dns-update-server", "dns-zone", "hash", "keyUsage", "min-days",
-    "mode", "notify", "owner", "preferred-chain", "subject", "subjectAltName", "tlsfeature",
+    "CAfile",
+    "certificate",
+    "certificate-chain",
+    "certificate-key",
+    "challenge",
+    "chmod",
+    "chown",
+    "dns-hook",
+    "dns-hook-timeout",
+    "dns-propagation-servers",
+    "dns-propagation-timeout",
+    "dns-tsig-key",
+    "dns-update-server",
+    "dns-zone",
+    "hash",
+    "keyUsage",
+    "min-days",
+    "mode",
+    "notify",
+    "owner",
+    "preferred-chain",
+    "subject",
+    "subjectAltName",
+    "tlsfeature",
 };
 // A day: propagation that takes longer is a broken setup, and the client's own run limit is lower.
 constexpr long long max_propagation_timeout = 86400;
@@ -50,8 +70,9 @@ bool is_domain_name(std::string_view name)
         const std::string_view label = name.substr(0, name.find('.'));
         if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
             return false;
-        if (!std::all_of(label.begin(), label.end(),
-                         [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'; }))
+        if (!std::all_of(label.begin(), label.end(), [](char c) {
+                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+            }))
             return false;
         ++labels;
         if (label.size() == name.size())

@@ -44,7 +44,7 @@ struct dns_server {
 // RFC 2136 updates (dns-update-server, dns-tsig-key, dns-zone): where, with which key, in which zone.
 struct dns_update_settings {
     dns_server server;
-    std::string tsig_key;             // the key file, BIND's format
+    std::string tsig_key;  // the key file, BIND's format
     std::optional<std::string> zone;  // unset: found by SOA lookups at the server
 
     bool operator==(const dns_update_settings&) const = default;
@@ -53,7 +53,7 @@ struct dns_update_settings {
 struct certificate_section {
     std::string name;
     std::string origin;  // "FILE:LINE" of the section header
-    std::string certificate;        // empty: not installed
+    std::string certificate;  // empty: not installed
     std::string certificate_chain;  // empty: not installed
     std::string certificate_key;
     std::optional<int> min_days;
@@ -61,7 +61,7 @@ struct certificate_section {
     std::vector<subject_alt_name> subject_alt_names;
     std::string ca_file = "/usr/share/lacme/ca-certificates.crt";  // empty: no verification
     std::optional<std::string> hash;
-    std::optional<std::string> key_usage;    // as written, e.g. "digitalSignature, keyEncipherment"
+    std::optional<std::string> key_usage;  // as written, e.g. "digitalSignature, keyEncipherment"
     std::optional<std::string> tls_feature;  // as written, e.g. "status_request"
     std::optional<owner_spec> chown;
     std::string chown_origin;  // "FILE:LINE" of chown (or owner)
@@ -69,9 +69,9 @@ struct certificate_section {
     std::optional<std::string> notify;
     std::optional<std::string> preferred_chain;
     challenge_type challenge = challenge_type::http_01;
-    std::optional<std::string> dns_hook;            // dns-01: `COMMAND add|remove NAME VALUE` via /bin/sh
+    std::optional<std::string> dns_hook;  // dns-01: `COMMAND add|remove NAME VALUE` via /bin/sh
     std::optional<dns_update_settings> dns_update;  // dns-01 through RFC 2136 instead of the hook
-    std::chrono::seconds dns_hook_timeout{60};      // each hook run; killed with its group past it
+    std::chrono::seconds dns_hook_timeout{60};  // each hook run; killed with its group past it
     std::vector<dns_server> dns_propagation_servers;  // empty: the zone's authoritative servers
     std::chrono::seconds dns_propagation_timeout{120};
     // Values that failed validation, one line each naming FILE:LINE and the key. A section with
@@ -115,7 +115,8 @@ struct section_selection {
     std::vector<const certificate_section*> sections;
     std::vector<std::string> unknown;
 };
-section_selection select_known_sections(const std::vector<certificate_section>& all, std::span<const std::string> names);
+section_selection select_known_sections(const std::vector<certificate_section>& all,
+                                        std::span<const std::string> names);
 
 // select_known_sections, but a name that no section has is a lacme::error.
 std::vector<const certificate_section*> select_sections(const std::vector<certificate_section>& all,

@@ -17,7 +17,10 @@ namespace {
 // Key and certificate files are small; a bound keeps a wrong path (a device, a huge file) harmless.
 constexpr std::size_t max_file_size = 1 << 20;
 
-int refuse_passphrase(char*, int, int, void*) { return -1; }
+int refuse_passphrase(char*, int, int, void*)
+{
+    return -1;
+}
 
 }  // namespace
 

@@ -36,11 +36,10 @@ public:
 private:
     challenge_directory(std::string path, unique_fd dir, unique_fd parent, std::string name)
         : path_(std::move(path)), dir_(std::move(dir)), parent_(std::move(parent)), name_(std::move(name))
-    {
-    }
+    {}
 
     std::string path_;
-    unique_fd dir_;     // the directory itself; invalid once moved from
+    unique_fd dir_;  // the directory itself; invalid once moved from
     unique_fd parent_;  // fresh only: the private base, from which name_ is removed at the end
     std::string name_;
 };

@@ -29,13 +29,13 @@ namespace lacme::master {
 struct client_invocation {
     std::string command;  // account, newOrder, revokeCert, renewal-info
     std::vector<std::string> arguments;
-    nlohmann::json config;                  // written to CONFIG_FD
-    std::optional<std::string> input;       // stdin (CSR or certificate, DER); /dev/null if absent
-    bool capture_output = true;             // false: stdout is the master's stdout (account)
-    bool show_errors = true;                // false: stderr is /dev/null unless --debug (a failure is expected)
-    bool signs = true;                      // false (renewal-info): no accountd connection is opened for it
+    nlohmann::json config;  // written to CONFIG_FD
+    std::optional<std::string> input;  // stdin (CSR or certificate, DER); /dev/null if absent
+    bool capture_output = true;  // false: stdout is the master's stdout (account)
+    bool show_errors = true;  // false: stderr is /dev/null unless --debug (a failure is expected)
+    bool signs = true;  // false (renewal-info): no accountd connection is opened for it
     std::string directory = "/";
-    unique_fd new_key_connection;           // account --rollover: the new key's accountd, as fd 5
+    unique_fd new_key_connection;  // account --rollover: the new key's accountd, as fd 5
     // The certificate section the run is for: its stderr lines are prefixed with "[SECTION] " and
     // the last error line is the failure's reason. Empty: stderr is the master's own.
     std::string section;
@@ -57,8 +57,8 @@ public:
     static constexpr std::size_t output_cap = 1024 * 1024;
 
     // relay: null for an invocation that signs nothing (SOCKET_FD is then /dev/null).
-    client_run(uv_loop_t* loop, const child_role& role, accountd_relay* relay, client_invocation invocation,
-               bool debug, done_fn done);
+    client_run(uv_loop_t* loop, const child_role& role, accountd_relay* relay, client_invocation invocation, bool debug,
+               done_fn done);
     client_run(const client_run&) = delete;
     client_run& operator=(const client_run&) = delete;
 

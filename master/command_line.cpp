@@ -12,9 +12,12 @@ namespace {
 std::optional<command_kind> command_named(std::string_view name)
 {
     static const std::map<std::string_view, command_kind> commands = {
-        {"account", command_kind::account},        {"newOrder", command_kind::new_order},
-        {"new-order", command_kind::new_order},    {"new-cert", command_kind::new_order},
-        {"revokeCert", command_kind::revoke_cert}, {"revoke-cert", command_kind::revoke_cert},
+        {"account", command_kind::account},
+        {"newOrder", command_kind::new_order},
+        {"new-order", command_kind::new_order},
+        {"new-cert", command_kind::new_order},
+        {"revokeCert", command_kind::revoke_cert},
+        {"revoke-cert", command_kind::revoke_cert},
         {"check", command_kind::check},
     };
     const auto it = commands.find(name);
@@ -117,7 +120,8 @@ void check_account_options(const command_line& cl)
         throw usage_error("--eab-kid and --eab-hmac-key go together");
     const bool account_only = cl.eab_kid || cl.rollover;
     if (account_only && cl.command != command_kind::account)
-        throw usage_error(std::string(cl.eab_kid ? "--eab-kid" : "--rollover") + " is an option of the account command");
+        throw usage_error(std::string(cl.eab_kid ? "--eab-kid" : "--rollover") +
+                          " is an option of the account command");
     if (cl.eab_kid && !cl.register_account)
         throw usage_error("--eab-kid binds a new account: add --register");
     if (cl.rollover && cl.deactivate)

@@ -22,13 +22,13 @@ struct command_line {
     bool register_account = false;
     bool tos_agreed = false;
     bool deactivate = false;
-    std::optional<std::string> eab_kid;       // ours: external account binding on --register
+    std::optional<std::string> eab_kid;  // ours: external account binding on --register
     std::optional<std::string> eab_hmac_key;  // its MAC key's file ("-": stdin), never the key
-    std::optional<std::string> rollover;      // ours: lacme-accountd configuration of the new key
+    std::optional<std::string> rollover;  // ours: lacme-accountd configuration of the new key
     // newOrder
     std::vector<std::string> config_certs;
     std::optional<int> min_days;  // --force makes it -1, whatever the order of the options
-    bool json = false;            // ours
+    bool json = false;  // ours
     unsigned max_concurrent = 4;  // ours: --jobs / --max-concurrent; 4: bench/many-sections, lacme(8)
     std::vector<std::string> arguments;  // CONTACTs, SECTIONs or FILEs
 };

@@ -31,14 +31,15 @@ std::vector<subject_alt_name> requested_names(const certificate_section& section
 {
     std::vector<subject_alt_name> names = section.subject_alt_names;
     for (const auto& id : section.identifiers()) {
-        const auto it = std::find_if(names.begin(), names.end(), [&](const subject_alt_name& alt) { return alt.value == id; });
+        const auto it =
+            std::find_if(names.begin(), names.end(), [&](const subject_alt_name& alt) { return alt.value == id; });
         if (it == names.end())
             names.insert(names.begin(), subject_alt_name{subject_alt_name::kind::dns, id});
     }
     return names;
 }
 
-void add_extension(STACK_OF(X509_EXTENSION)* extensions, X509V3_CTX& ctx, int nid, const std::string& value)
+void add_extension(STACK_OF(X509_EXTENSION) * extensions, X509V3_CTX& ctx, int nid, const std::string& value)
 {
     X509_EXTENSION* extension = X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value.c_str());
     if (extension == nullptr)

@@ -26,9 +26,7 @@ std::string_view dns_hook_verb(dns01_action action) noexcept
 
 dns_hook_run::dns_hook_run(uv_loop_t* loop, const std::string& hook, std::chrono::seconds timeout, dns01_action action,
                            const dns_record& record, std::string log_prefix, logger& log, done_fn done)
-    : log_(log),
-      prefix_(std::move(log_prefix)),
-      timeout_(timeout),
+    : log_(log), prefix_(std::move(log_prefix)), timeout_(timeout),
       timer_(loop,
              [this] {
                  if (status_)
@@ -36,14 +34,13 @@ dns_hook_run::dns_hook_run(uv_loop_t* loop, const std::string& hook, std::chrono
                  child_.terminate_group(stop_grace);
                  finish("timed out after dns-hook-timeout = " + std::to_string(timeout_.count()) + " s");
              }),
-      lines_(max_logged_line),
-      done_(std::move(done))
+      lines_(max_logged_line), done_(std::move(done))
 {
     auto [read_end, write_end] = make_pipe();
     child_spec spec;
     // The hook is shell code (as notify), its arguments never are: "$@" keeps them words.
-    spec.argv = {"/bin/sh", "-c", hook + " \"$@\"", "dns-hook", std::string(dns_hook_verb(action)), record.name,
-                 record.value};
+    spec.argv = {"/bin/sh",   "-c",        hook + " \"$@\"", "dns-hook", std::string(dns_hook_verb(action)),
+                 record.name, record.value};
     spec.fds = {{write_end.get(), STDOUT_FILENO}, {write_end.get(), STDERR_FILENO}};
     spec.own_process_group = true;
     log_.debug(prefix_ + "dns-hook " + std::string(dns_hook_verb(action)) + " " + record.name + " " + record.value);

@@ -7,14 +7,9 @@ namespace lacme::master {
 
 dns_hook_publisher::dns_hook_publisher(uv_loop_t* loop, std::string hook, std::chrono::seconds timeout,
                                        std::string log_prefix, logger& log)
-    : loop_(loop),
-      hook_(std::move(hook)),
-      timeout_(timeout),
-      prefix_(std::move(log_prefix)),
-      log_(log),
+    : loop_(loop), hook_(std::move(hook)), timeout_(timeout), prefix_(std::move(log_prefix)), log_(log),
       later_(loop, [this] { finish(start_failure_); })
-{
-}
+{}
 
 void dns_hook_publisher::change(dns01_action action, const dns_record& record, done_fn done)
 {

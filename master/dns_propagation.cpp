@@ -32,14 +32,8 @@ std::string joined(const std::vector<std::string>& items)
 
 dns_propagation::dns_propagation(uv_loop_t* loop, const certificate_section& section, std::vector<dns_record> records,
                                  std::string log_prefix, logger& log, done_fn done)
-    : loop_(loop),
-      records_(std::move(records)),
-      prefix_(std::move(log_prefix)),
-      log_(log),
-      done_(std::move(done)),
-      timeout_(section.dns_propagation_timeout),
-      round_timer_(loop, [this] { start_round(); }),
-      deadline_(loop, [this] {
+    : loop_(loop), records_(std::move(records)), prefix_(std::move(log_prefix)), log_(log), done_(std::move(done)),
+      timeout_(section.dns_propagation_timeout), round_timer_(loop, [this] { start_round(); }), deadline_(loop, [this] {
           finish("not visible on every server within dns-propagation-timeout = " + std::to_string(timeout_.count()) +
                  " s" + (last_miss_.empty() ? std::string() : ": " + last_miss_));
       })
@@ -80,21 +74,22 @@ void dns_propagation::add_servers(const std::string& record_name, const std::vec
 {
     auto hosts_left = std::make_shared<std::size_t>(hosts.size());
     for (const auto& host : hosts)
-        system_resolver_->query_addresses(host, [this, record_name, host, hosts_left](dns_resolver::name_answer answer) {
-            if (!done_)
-                return;
-            if (answer.error)
-                log_.info(prefix_ + "authoritative server " + host + ": " + *answer.error);
-            for (const auto& address : answer.names)
-                for (const auto& r : records_)
-                    if (r.name == record_name)
-                        checks_.push_back({r, {address, 53}});
-            if (--*hosts_left > 0 || --names_to_discover_ > 0)
-                return;
-            if (checks_.empty())
-                return finish("no address for the authoritative servers of " + record_name);
-            start_round();
-        });
+        system_resolver_->query_addresses(
+            host, [this, record_name, host, hosts_left](dns_resolver::name_answer answer) {
+                if (!done_)
+                    return;
+                if (answer.error)
+                    log_.info(prefix_ + "authoritative server " + host + ": " + *answer.error);
+                for (const auto& address : answer.names)
+                    for (const auto& r : records_)
+                        if (r.name == record_name)
+                            checks_.push_back({r, {address, 53}});
+                if (--*hosts_left > 0 || --names_to_discover_ > 0)
+                    return;
+                if (checks_.empty())
+                    return finish("no address for the authoritative servers of " + record_name);
+                start_round();
+            });
 }
 
 dns_resolver& dns_propagation::resolver_for(const dns_server& server)
@@ -113,7 +108,8 @@ void dns_propagation::start_round()
             continue;
         ++answers_due_;
         resolver_for(checks_[i].server)
-            .query_txt(checks_[i].record.name, [this, i](dns_resolver::txt_answer answer) { on_answer(i, answer); });
+            .query_txt(checks_[i].record.name,
+                       [this, i](const dns_resolver::txt_answer& answer) { on_answer(i, answer); });
     }
 }
 

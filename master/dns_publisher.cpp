@@ -12,15 +12,10 @@
 namespace lacme::master {
 
 dns_publisher::dns_publisher(uv_loop_t* loop, const certificate_section& section, logger& log)
-    : loop_(loop),
-      section_(section),
-      log_(log),
-      prefix_("[" + section.name + "] "),
-      journal_(dns_journal_path(section.reference_certificate())),
-      published_(read_dns_journal(journal_)),
+    : loop_(loop), section_(section), log_(log), prefix_("[" + section.name + "] "),
+      journal_(dns_journal_path(section.reference_certificate())), published_(read_dns_journal(journal_)),
       discard_(loop, [this] { finished_.reset(); })
-{
-}
+{}
 
 accountd_relay::master_requests dns_publisher::requests()
 {
@@ -47,18 +42,22 @@ std::optional<std::string> dns_publisher::refusal(const dns01_request& request) 
 
 void dns_publisher::on_request(std::string_view line, reply_fn reply)
 {
+    dns01_request request{};
+    std::vector<dns_journal_entry> entries;
     try {
-        dns01_request request = parse_dns01_request(line);
+        request = parse_dns01_request(line);
         if (const auto why = refusal(request)) {
             log_.info(prefix_ + "refused the client's dns-01 request: " + *why);
             return reply(dns01_failed_answer(*why));
         }
-        queue_.push_back({request.action, entries_of(request), std::move(reply), 0, std::nullopt, false});
-        if (!current_)
-            start_next();
+        entries = entries_of(request);
     } catch (const error& e) {
-        reply(dns01_failed_answer(e.what()));
+        return reply(dns01_failed_answer(e.what()));
     }
+    // From here the reply belongs to the queued operation, which answers even when it fails.
+    queue_.push_back({request.action, std::move(entries), std::move(reply), 0, std::nullopt, false});
+    if (!current_)
+        start_next();
 }
 
 std::vector<dns_journal_entry> dns_publisher::entries_of(const dns01_request& request) const

@@ -8,7 +8,6 @@
 #include <arpa/nameser.h>
 #include <netdb.h>
 
-
 namespace lacme::master {
 namespace {
 
@@ -53,7 +52,8 @@ dns_resolver::dns_resolver(uv_loop_t* loop, const std::vector<dns_server>& serve
         throw error(std::string("c-ares: ") + ares_strerror(status));
     }
     if (!servers.empty())
-        if (const int status = ares_set_servers_ports_csv(channel_, server_list(servers).c_str()); status != ARES_SUCCESS) {
+        if (const int status = ares_set_servers_ports_csv(channel_, server_list(servers).c_str());
+            status != ARES_SUCCESS) {
             ares_destroy(channel_);
             ares_library_cleanup();
             throw error("c-ares: servers " + server_list(servers) + ": " + ares_strerror(status));
@@ -107,13 +107,14 @@ void dns_resolver::arm_timer()
 void dns_resolver::query(const std::string& name, int type, std::function<void(int, const unsigned char*, int)> done)
 {
     auto* p = new pending{this, std::move(done)};  // owned by c-ares until its callback
-    ares_query(channel_, name.c_str(), ns_c_in, type,
-               [](void* arg, int status, int, unsigned char* answer, int size) {
-                   const std::unique_ptr<pending> owned(static_cast<pending*>(arg));
-                   if (!owned->resolver->destroying_)
-                       owned->done(status, answer, size);
-               },
-               p);
+    ares_query(
+        channel_, name.c_str(), ns_c_in, type,
+        [](void* arg, int status, int, unsigned char* answer, int size) {
+            const std::unique_ptr<pending> owned(static_cast<pending*>(arg));
+            if (!owned->resolver->destroying_)
+                owned->done(status, answer, size);
+        },
+        p);
     arm_timer();
 }
 
@@ -182,28 +183,29 @@ void dns_resolver::query_addresses(const std::string& host, name_fn done)
         name_fn done;
     };
     auto* l = new lookup{std::move(done)};  // owned by c-ares until its callback
-    ares_getaddrinfo(channel_, host.c_str(), nullptr, &hints,
-                     [](void* arg, int status, int, ares_addrinfo* info) {
-                         const std::unique_ptr<lookup> owned(static_cast<lookup*>(arg));
-                         name_answer result;
-                         if (status != ARES_SUCCESS) {
-                             result.error = ares_strerror(status);
-                         } else {
-                             for (const ares_addrinfo_node* n = info->nodes; n != nullptr; n = n->ai_next) {
-                                 char text[INET6_ADDRSTRLEN] = {};
-                                 const void* address =
-                                     n->ai_family == AF_INET
-                                         ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(n->ai_addr)->sin_addr)
-                                         : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6*>(n->ai_addr)->sin6_addr);
-                                 if (::inet_ntop(n->ai_family, address, text, sizeof text) != nullptr)
-                                     result.names.emplace_back(text);
-                             }
-                             ares_freeaddrinfo(info);
-                         }
-                         if (status != ARES_EDESTRUCTION)
-                             owned->done(std::move(result));
-                     },
-                     l);
+    ares_getaddrinfo(
+        channel_, host.c_str(), nullptr, &hints,
+        [](void* arg, int status, int, ares_addrinfo* info) {
+            const std::unique_ptr<lookup> owned(static_cast<lookup*>(arg));
+            name_answer result;
+            if (status != ARES_SUCCESS) {
+                result.error = ares_strerror(status);
+            } else {
+                for (const ares_addrinfo_node* n = info->nodes; n != nullptr; n = n->ai_next) {
+                    char text[INET6_ADDRSTRLEN] = {};
+                    const void* address =
+                        n->ai_family == AF_INET
+                            ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(n->ai_addr)->sin_addr)
+                            : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6*>(n->ai_addr)->sin6_addr);
+                    if (::inet_ntop(n->ai_family, address, text, sizeof text) != nullptr)
+                        result.names.emplace_back(text);
+                }
+                ares_freeaddrinfo(info);
+            }
+            if (status != ARES_EDESTRUCTION)
+                owned->done(std::move(result));
+        },
+        l);
     arm_timer();
 }
 

@@ -24,7 +24,10 @@ struct token {
     bool quoted = false;
 };
 
-bool is_punctuation(char c) { return c == '{' || c == '}' || c == ';'; }
+bool is_punctuation(char c)
+{
+    return c == '{' || c == '}' || c == ';';
+}
 
 std::size_t skip_comment(std::string_view text, std::size_t i, const std::string& file)
 {
@@ -129,8 +132,8 @@ public:
         if (algorithm->ends_with('.'))
             algorithm->pop_back();
         if (std::find(tsig_algorithms.begin(), tsig_algorithms.end(), *algorithm) == tsig_algorithms.end())
-            throw error(file_ + ": key '" + key.name + "': unsupported algorithm '" + printable_for_log(*algorithm, 40) +
-                        "' (hmac-sha256, hmac-sha512 or hmac-sha1)");
+            throw error(file_ + ": key '" + key.name + "': unsupported algorithm '" +
+                        printable_for_log(*algorithm, 40) + "' (hmac-sha256, hmac-sha512 or hmac-sha1)");
         if (!has_secret)
             throw error(file_ + ": key '" + key.name + "' has no secret");
         key.algorithm = *algorithm;

@@ -22,9 +22,9 @@ namespace lacme::master {
 inline constexpr std::array tsig_algorithms = {"hmac-sha256", "hmac-sha512", "hmac-sha1"};
 
 struct tsig_key {
-    std::string name;       // the key's name, lower case, without a trailing dot
+    std::string name;  // the key's name, lower case, without a trailing dot
     std::string algorithm;  // one of tsig_algorithms
-    secret_string secret;   // base64, as in the file
+    secret_string secret;  // base64, as in the file
 };
 
 // One key statement (comments, blanks and line breaks as BIND allows). Throws lacme::error

@@ -24,7 +24,7 @@ struct wire_free {
 };
 using pkt_ptr = std::unique_ptr<ldns_pkt, pkt_free>;
 
-constexpr std::array rcode_names = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
+constexpr std::array rcode_names = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
                                     "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE"};
 
 std::string tsig_error_name(unsigned error)
@@ -126,32 +126,36 @@ dns_update::dns_update(std::string_view zone, dns01_action action, const dns_rec
 
 dns_update::~dns_update() = default;
 
-std::optional<dns_update::failure> dns_update::failure_of(std::span<const std::uint8_t> response, const tsig_key& key) const
+std::optional<dns_update::failure> dns_update::failure_of(std::span<const std::uint8_t> response,
+                                                          const tsig_key& key) const
 {
     ldns_pkt* parsed = nullptr;
     if (ldns_wire2pkt(&parsed, response.data(), response.size()) != LDNS_STATUS_OK)
         return failure{"a malformed response", false};
     const pkt_ptr pkt(parsed);
-    if (ldns_pkt_id(pkt.get()) != id_ || !ldns_pkt_qr(pkt.get()) || ldns_pkt_get_opcode(pkt.get()) != LDNS_PACKET_UPDATE)
+    if (ldns_pkt_id(pkt.get()) != id_ || !ldns_pkt_qr(pkt.get()) ||
+        ldns_pkt_get_opcode(pkt.get()) != LDNS_PACKET_UPDATE)
         return failure{"a response that does not answer the update", false};
     const unsigned rcode = ldns_pkt_get_rcode(pkt.get());
     const ldns_rr* tsig = ldns_pkt_tsig(pkt.get());
     const unsigned tsig_error = tsig && ldns_rr_rd_count(tsig) > 5 ? ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5)) : 0;
     // An error needs no proof: at worst a forged one fails the section, which its absence would too.
     if (rcode != LDNS_RCODE_NOERROR || tsig_error != 0)
-        return failure{"rcode " + dns_rcode_name(rcode) + (tsig_error ? " (TSIG " + tsig_error_name(tsig_error) + ")" : ""),
-                       true};
+        return failure{
+            "rcode " + dns_rcode_name(rcode) + (tsig_error ? " (TSIG " + tsig_error_name(tsig_error) + ")" : ""), true};
     if (!tsig)
         return failure{"an unsigned NOERROR response (the server must sign with the key)", false};
     // The key's name is part of what the MAC covers: another key's signature does not verify.
-    if (!ldns_pkt_tsig_verify(pkt.get(), response.data(), response.size(), (key.name + ".").c_str(),
-                              key.secret.c_str(), mac_.get()))
+    if (!ldns_pkt_tsig_verify(pkt.get(), response.data(), response.size(), (key.name + ".").c_str(), key.secret.c_str(),
+                              mac_.get()))
         return failure{"a response whose TSIG signature does not verify with key '" + key.name + "'", false};
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto signed_at = static_cast<long long>(tsig_time(ldns_rr_rdf(tsig, 1)));
     if (std::llabs(now - signed_at) > tsig_fudge)
-        return failure{"a response signed at a time more than " + std::to_string(tsig_fudge) + " s away from ours (BADTIME)", false};
+        return failure{"a response signed at a time more than " + std::to_string(tsig_fudge) +
+                           " s away from ours (BADTIME)",
+                       false};
     return std::nullopt;
 }
 

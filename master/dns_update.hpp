@@ -40,7 +40,7 @@ public:
 
     struct failure {
         std::string reason;  // "rcode NOTAUTH (TSIG BADSIG)", "a malformed response"...
-        bool refused;        // an error rcode answering this update: the zone did not change
+        bool refused;  // an error rcode answering this update: the zone did not change
     };
     // Why the response is not a success for this update: its rcode (with TSIG's error, e.g.
     // "NOTAUTH (TSIG BADSIG)"), or that it is malformed, not the answer to this message, or not

@@ -43,12 +43,10 @@ unique_fd connect_to(const dns_server& server)
 
 }  // namespace
 
-dns_tcp_exchange::dns_tcp_exchange(uv_loop_t* loop, const dns_server& server, const std::string& message,
-                                   done_fn done)
+dns_tcp_exchange::dns_tcp_exchange(uv_loop_t* loop, const dns_server& server, const std::string& message, done_fn done)
     : loop_(loop),
       deadline_(loop, [this] { finish("no response within " + std::to_string(dns_exchange_timeout.count()) + " s"); }),
-      later_(loop, [this] { finish(pending_failure_); }),
-      done_(std::move(done))
+      later_(loop, [this] { finish(pending_failure_); }), done_(std::move(done))
 {
     if (message.size() > max_message)
         throw error("DNS message too long");
@@ -82,11 +80,12 @@ void dns_tcp_exchange::on_connected()
     } catch (const error& e) {
         return finish(std::string(e.what()));
     }
-    const int status = stream_->start_reading([this](std::string_view bytes) { on_bytes(bytes); },
-                                              [this](int end) {
-                                                  finish(end == 0 ? std::string("the server closed the connection before its response")
-                                                                  : std::string("reading: ") + uv_strerror(end));
-                                              });
+    const int status =
+        stream_->start_reading([this](std::string_view bytes) { on_bytes(bytes); },
+                               [this](int end) {
+                                   finish(end == 0 ? std::string("the server closed the connection before its response")
+                                                   : std::string("reading: ") + uv_strerror(end));
+                               });
     if (status != 0)
         return finish(std::string("reading: ") + uv_strerror(status));
     if (!stream_->write(std::move(request_)))
@@ -119,8 +118,7 @@ void dns_tcp_exchange::finish(std::optional<std::string> failure)
         stream_->close();
     auto done = std::move(done_);
     done_ = nullptr;
-    if (done)
-    {
+    if (done) {
         std::vector<std::uint8_t> response = failure ? std::vector<std::uint8_t>() : std::move(received_);
         done(std::move(failure), std::move(response));  // may destroy this object
     }

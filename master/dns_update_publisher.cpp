@@ -27,9 +27,9 @@ std::string parent_name(const std::string& name)
 
 dns_update_publisher::dns_update_publisher(uv_loop_t* loop, dns_update_settings settings, std::string log_prefix,
                                            logger& log)
-    : loop_(loop), settings_(std::move(settings)), prefix_(std::move(log_prefix)), log_(log), later_(loop, [this] { finish(std::move(pending_)); })
-{
-}
+    : loop_(loop), settings_(std::move(settings)), prefix_(std::move(log_prefix)), log_(log),
+      later_(loop, [this] { finish(std::move(pending_)); })
+{}
 
 std::string dns_update_publisher::where(const std::string& zone) const
 {

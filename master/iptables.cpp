@@ -102,14 +102,14 @@ std::vector<std::vector<std::string>> iptables_rules::rules_for(const listen_add
     const std::string dest = a.host + "/" + (is_any(a) ? "0" : a.family() == AF_INET ? "32" : "128");
     const std::string port = std::to_string(a.port);
     return {
-        {"INPUT", "-p", "tcp", "-m", "tcp", "-m", "state", "-d", dest, "--dport", port, "--state", "NEW,ESTABLISHED", "-j",
-         "ACCEPT"},
+        {"INPUT", "-p", "tcp", "-m", "tcp", "-m", "state", "-d", dest, "--dport", port, "--state", "NEW,ESTABLISHED",
+         "-j", "ACCEPT"},
         {"OUTPUT", "-p", "tcp", "-m", "tcp", "-m", "state", "-s", dest, "--sport", port, "--state", "ESTABLISHED", "-j",
          "ACCEPT"},
     };
 }
 
-iptables_rules::iptables_rules(const std::vector<listen_address>& addresses, logger& log, std::string state_dir,
+iptables_rules::iptables_rules(const std::vector<listen_address>& addresses, logger& log, const std::string& state_dir,
                                std::optional<std::string> bin_dir)
     : log_(log), bin_dir_(std::move(bin_dir)), state_file_(state_dir + "/iptables.rules"), lock_(lock_state(state_dir))
 {

@@ -24,7 +24,7 @@ class iptables_rules {
 public:
     // state_dir is created (mode 0700) if missing. iptables and ip6tables are looked up in
     // bin_dir if given, else in PATH, then /usr/sbin and /sbin. Throws lacme::error.
-    iptables_rules(const std::vector<listen_address>& addresses, logger& log, std::string state_dir,
+    iptables_rules(const std::vector<listen_address>& addresses, logger& log, const std::string& state_dir,
                    std::optional<std::string> bin_dir = std::nullopt);
     iptables_rules(const iptables_rules&) = delete;
     iptables_rules& operator=(const iptables_rules&) = delete;

@@ -31,8 +31,8 @@ std::string lowercase(std::string s)
 std::set<std::string> names_of(const X509& leaf)
 {
     std::set<std::string> names;
-    const general_names_ptr alt(static_cast<GENERAL_NAMES*>(
-        X509_get_ext_d2i(&leaf, NID_subject_alt_name, nullptr, nullptr)));
+    const general_names_ptr alt(
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(&leaf, NID_subject_alt_name, nullptr, nullptr)));
     for (int i = 0; alt && i < sk_GENERAL_NAME_num(alt.get()); ++i) {
         const GENERAL_NAME* name = sk_GENERAL_NAME_value(alt.get(), i);
         if (name->type == GEN_DNS)

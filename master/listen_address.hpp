@@ -16,9 +16,9 @@ namespace lacme::master {
 struct listen_address {
     sockaddr_storage address{};
     socklen_t length = 0;
-    std::string text;         // as printed: 127.0.0.1:80, [::1]:80, /run/lacme-www.socket
-    std::string host;         // numeric address without port (TCP only)
-    std::uint16_t port = 0;   // TCP only
+    std::string text;  // as printed: 127.0.0.1:80, [::1]:80, /run/lacme-www.socket
+    std::string host;  // numeric address without port (TCP only)
+    std::uint16_t port = 0;  // TCP only
 
     [[nodiscard]] int family() const noexcept { return address.ss_family; }
 };

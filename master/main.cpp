@@ -38,12 +38,9 @@ int run_command(const command_line& cl, const settings& s, lacme::logger& log)
         lock.emplace(s.config_file, run_lock_patience, log);
     master_loop master(s, cl, log);
     switch (cl.command) {
-    case command_kind::account:
-        return run_account_command(master);
-    case command_kind::revoke_cert:
-        return run_revoke_command(master);
-    default:
-        return run_order_command(master);
+    case command_kind::account: return run_account_command(master);
+    case command_kind::revoke_cert: return run_revoke_command(master);
+    default: return run_order_command(master);
     }
 }
 
@@ -66,7 +63,9 @@ int main(int argc, char** argv)
         std::cout << "lacme (lacme-cpp) " LACME_VERSION "\n";
         return exit_success;
     }
-    lacme::logger log(cl.debug ? lacme::log_level::debug : cl.quiet ? lacme::log_level::info : lacme::log_level::verbose);
+    lacme::logger log(cl.debug   ? lacme::log_level::debug
+                      : cl.quiet ? lacme::log_level::info
+                                 : lacme::log_level::verbose);
     std::optional<settings> s;
     try {
         s = load_settings(cl);

@@ -15,9 +15,7 @@ constexpr std::chrono::milliseconds accountd_grace{3000};
 }  // namespace
 
 master_loop::master_loop(const settings& s, const command_line& cl, logger& log)
-    : settings_(s),
-      options_(cl),
-      log_(log),
+    : settings_(s), options_(cl), log_(log),
       signals_(loop_.get(), {SIGINT, SIGTERM, SIGHUP}, [this](int received) { interrupted_signal_ = received; })
 {
     signals_.unref();

@@ -100,8 +100,8 @@ wait_end log_output(int fd, int exit_fd, steady_clock::time_point deadline, inte
 }
 
 // Runs the command; its failure reason, if any. Sets `interrupted_by` when a signal stopped it.
-std::optional<std::string> run_one(const std::string& command, std::chrono::seconds timeout,
-                                   interrupt_signals& signals, int& interrupted_by, logger& log)
+std::optional<std::string> run_one(const std::string& command, std::chrono::seconds timeout, interrupt_signals& signals,
+                                   int& interrupted_by, logger& log)
 {
     auto [read_end, write_end] = make_pipe();
     child_spec spec;

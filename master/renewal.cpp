@@ -43,8 +43,7 @@ renewal_decision decide_renewal(const certificate_section& section, std::optiona
     if (min_days < 0)
         return {true, "renewal forced", expiry};
     if (!certificate_matches_key(*installed, *load_service_key(section.certificate_key)))
-        return {true, "the certificate does not match certificate-key " + section.certificate_key, expiry,
-                true};
+        return {true, "the certificate does not match certificate-key " + section.certificate_key, expiry, true};
     if (expiry - now <= std::chrono::days(min_days))
         return {true, "expires in " + std::to_string(days) + " days", expiry};
     if (ari && now >= ari->start)

@@ -66,7 +66,8 @@ run_lock::run_lock(const std::string& config_file, std::chrono::milliseconds pat
     if (lock_exclusively_within(fd_.get(), config_file, std::chrono::milliseconds(0)))
         return;
     const pid_t holder = current_holder(fd_.get());
-    const std::string who = "another lacme run" + (holder > 0 ? " (pid " + std::to_string(holder) + ")" : std::string());
+    const std::string who =
+        "another lacme run" + (holder > 0 ? " (pid " + std::to_string(holder) + ")" : std::string());
     log.verbose(who + " holds " + config_file + ": waiting up to " +
                 std::to_string(std::chrono::duration_cast<std::chrono::seconds>(patience).count()) + " s");
     if (!lock_exclusively_within(fd_.get(), config_file, patience))

@@ -34,12 +34,9 @@ std::string joined(const std::vector<std::string>& paths)
 const char* status_name(section_status status)
 {
     switch (status) {
-    case section_status::issued:
-        return "issued";
-    case section_status::skipped:
-        return "skipped";
-    case section_status::failed:
-        break;
+    case section_status::issued: return "issued";
+    case section_status::skipped: return "skipped";
+    case section_status::failed: break;
     }
     return "failed";
 }
@@ -57,12 +54,8 @@ std::string summary_line(const section_result& r)
         if (!r.paths.empty())
             line += ", installed " + joined(r.paths);
         break;
-    case section_status::skipped:
-        line += "skipped: " + r.detail;
-        break;
-    case section_status::failed:
-        line += "FAILED: " + r.detail;
-        break;
+    case section_status::skipped: line += "skipped: " + r.detail; break;
+    case section_status::failed: line += "FAILED: " + r.detail; break;
     }
     // Errors may carry the CA's text: no control byte reaches the terminal.
     return printable_for_log(line, max_line_bytes);
@@ -71,8 +64,8 @@ std::string summary_line(const section_result& r)
 std::string counts_line(std::span<const section_result> results)
 {
     const auto count = [&](section_status status) {
-        return std::to_string(std::count_if(results.begin(), results.end(),
-                                            [&](const section_result& r) { return r.status == status; }));
+        return std::to_string(
+            std::count_if(results.begin(), results.end(), [&](const section_result& r) { return r.status == status; }));
     };
     return std::to_string(results.size()) + (results.size() == 1 ? " section: " : " sections: ") +
            count(section_status::issued) + " issued, " + count(section_status::skipped) + " kept, " +
@@ -106,8 +99,7 @@ std::string summary_json(std::span<const section_result> results)
 
 int exit_status(std::span<const section_result> results)
 {
-    return std::any_of(results.begin(), results.end(),
-                       [](const auto& r) { return r.status == section_status::failed; })
+    return std::any_of(results.begin(), results.end(), [](const auto& r) { return r.status == section_status::failed; })
                ? exit_failure
                : exit_success;
 }

@@ -18,7 +18,7 @@ struct section_result {
     section_status status;
     std::optional<std::chrono::system_clock::time_point> expiry;
     std::vector<std::string> paths;  // installed files (issued)
-    std::string detail;              // skipped: the reason; failed: the one-line error
+    std::string detail;  // skipped: the reason; failed: the one-line error
 };
 
 // "[www] issued, expires 2027-02-25, installed /etc/ssl/www.pem",

@@ -87,7 +87,8 @@ std::vector<std::string> installation_problems(const certificate_section& sectio
             try {
                 resolve_owner(*section.chown);
             } catch (const error& e) {
-                throw error(section.chown_origin.empty() ? std::string(e.what()) : section.chown_origin + ": " + e.what());
+                throw error(section.chown_origin.empty() ? std::string(e.what())
+                                                         : section.chown_origin + ": " + e.what());
             }
         });
     return problems;

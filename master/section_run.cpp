@@ -97,8 +97,7 @@ void apply_decision(section_run& run, const renewal_decision& decision, logger& 
     }
 }
 
-void plan_section(section_run& run, std::optional<int> min_days, std::chrono::system_clock::time_point now,
-                  logger& log)
+void plan_section(section_run& run, std::optional<int> min_days, std::chrono::system_clock::time_point now, logger& log)
 {
     const auto& section = *run.config;
     if (!section.errors.empty())
@@ -121,8 +120,7 @@ void take_window(section_run& run, const client_result& r, const command_line& c
         if (r.failure)
             throw error("renewal-info " + *r.failure);
         const auto window = suggested_window(nlohmann::json::parse(r.output, nullptr, false));
-        apply_decision(run, decide_renewal(*run.config, cl.min_days, std::chrono::system_clock::now(), window),
-                       log);
+        apply_decision(run, decide_renewal(*run.config, cl.min_days, std::chrono::system_clock::now(), window), log);
     } catch (const error& e) {
         log.debug(tag(run) + "no renewal window from the CA: " + e.what());
         run.state = section_state::kept;
@@ -176,7 +174,9 @@ void remove_published_records(master_loop& master, std::list<dns_publisher>& pub
 // The ARI identifiers go to the client only if it takes --replaces (lacme 0.8's does not).
 void drop_unsupported_replaces(master_loop& master, std::vector<section_run>& runs)
 {
-    const auto replaces = [](const section_run& r) { return r.state == section_state::ordering && !r.replaces.empty(); };
+    const auto replaces = [](const section_run& r) {
+        return r.state == section_state::ordering && !r.replaces.empty();
+    };
     if (std::none_of(runs.begin(), runs.end(), replaces) || query_client_capabilities(master).replaces)
         return;
     for (auto& run : runs)
@@ -218,8 +218,9 @@ void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs
     section_runner runner(master, master.options().max_concurrent);
     for (auto& run : runs)
         if (run.state == section_state::awaiting_window)
-            runner.add({run.config->name, window_invocation(master.config(), std::move(run.installed_der), run.config->name),
-                        [&](client_result r) { take_window(run, r, master.options(), master.log()); }});
+            runner.add({run.config->name,
+                        window_invocation(master.config(), std::move(run.installed_der), run.config->name),
+                        [&](const client_result& r) { take_window(run, r, master.options(), master.log()); }});
     runner.run();
     for (auto& run : runs)
         if (run.state == section_state::awaiting_window)
@@ -259,14 +260,16 @@ void order_certificates(master_loop& master, std::vector<section_run>& runs, con
         client_invocation invocation = order_invocation(master.config(), run, challenge_dir);
         if (run.config->challenge == challenge_type::dns_01) {
             try {
-                invocation.master_requests = publishers.emplace_back(master.loop(), *run.config, master.log()).requests();
+                invocation.master_requests =
+                    publishers.emplace_back(master.loop(), *run.config, master.log()).requests();
             } catch (const error& e) {
                 fail(run, e.what());
                 continue;
             }
             invocation.config["challenge"] = "dns-01";
         }
-        runner.add({run.config->name, std::move(invocation), [&](client_result r) { install_chain(run, r, master.log()); }});
+        runner.add({run.config->name, std::move(invocation),
+                    [&](const client_result& r) { install_chain(run, r, master.log()); }});
     }
     runner.run();
     remove_published_records(master, publishers);
@@ -312,16 +315,12 @@ section_result result_of(const section_run& run)
 {
     const std::string& name = run.config->name;
     switch (run.state) {
-    case section_state::issued:
-        return {name, section_status::issued, run.expiry, run.paths, {}};
+    case section_state::issued: return {name, section_status::issued, run.expiry, run.paths, {}};
     case section_state::kept:
-    case section_state::awaiting_window:
-        return {name, section_status::skipped, run.expiry, {}, run.detail};
-    case section_state::failed:
-        return {name, section_status::failed, run.expiry, run.paths, run.detail};
+    case section_state::awaiting_window: return {name, section_status::skipped, run.expiry, {}, run.detail};
+    case section_state::failed: return {name, section_status::failed, run.expiry, run.paths, run.detail};
     case section_state::planned:
-    case section_state::ordering:
-        break;
+    case section_state::ordering: break;
     }
     return {name, section_status::failed, std::nullopt, {}, "not issued"};
 }

@@ -18,23 +18,23 @@
 namespace lacme::master {
 
 enum class section_state {
-    planned,          // nothing decided yet
+    planned,  // nothing decided yet
     awaiting_window,  // kept by min-days, unless the CA's renewal window has started
-    ordering,         // to be issued: csr (and replaces) are set
-    issued,           // installed: expiry and paths are set
-    kept,             // the installed certificate stays: detail says why
-    failed,           // detail is the one-line error
+    ordering,  // to be issued: csr (and replaces) are set
+    issued,  // installed: expiry and paths are set
+    kept,  // the installed certificate stays: detail says why
+    failed,  // detail is the one-line error
 };
 
 struct section_run {
     const certificate_section* config = nullptr;
     section_state state = section_state::planned;
-    std::string csr;              // DER (ordering)
-    std::string replaces;         // ARI identifier of the replaced certificate, or empty
-    std::string installed_der;    // the installed certificate (awaiting_window)
+    std::string csr;  // DER (ordering)
+    std::string replaces;  // ARI identifier of the replaced certificate, or empty
+    std::string installed_der;  // the installed certificate (awaiting_window)
     std::optional<std::chrono::system_clock::time_point> expiry;
     std::vector<std::string> paths;  // installed files (issued)
-    std::string detail;              // kept: why; failed: the error
+    std::string detail;  // kept: why; failed: the error
 };
 
 std::vector<section_run> section_runs(const std::vector<const certificate_section*>& sections);

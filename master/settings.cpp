@@ -26,7 +26,7 @@ const defaults client_defaults = {
     {"SSL_verify", std::nullopt},
     {"SSL_version", std::nullopt},
     {"SSL_cipher_list", std::nullopt},
-    {"SSL_CAfile", std::nullopt},        // ours: CA bundle for the ACME server's TLS
+    {"SSL_CAfile", std::nullopt},  // ours: CA bundle for the ACME server's TLS
     {"accountd-timeout", std::nullopt},  // ours: the master's wait for each answer of accountd
 };
 const defaults webserver_defaults = {
@@ -38,7 +38,8 @@ const defaults webserver_defaults = {
     {"iptables", "No"},
 };
 const defaults accountd_defaults = {
-    {"user", ""}, {"group", ""}, {"command", "/usr/bin/lacme-accountd"}, {"config", ""}, {"privkey", ""}, {"quiet", "Yes"},
+    {"user", ""},   {"group", ""},   {"command", "/usr/bin/lacme-accountd"},
+    {"config", ""}, {"privkey", ""}, {"quiet", "Yes"},
 };
 
 std::set<std::string> keys_of(const defaults& d)
@@ -62,7 +63,7 @@ defaults section_values(const ini_config& ini, std::string_view section, const d
 
 child_role role_from(const ini_config& ini, const defaults& values, std::string_view section)
 {
-    child_role role{*values.at("user"), *values.at("group"), split_on_blanks(*values.at("command")),
+    child_role role{*values.at("user"),         *values.at("group"),         split_on_blanks(*values.at("command")),
                     ini.where(section, "user"), ini.where(section, "group"), ini.where(section, "command")};
     if (role.command.empty())
         throw error(role.command_origin + ": empty command in section [" + std::string(section) + "]");
@@ -168,12 +169,12 @@ settings load_settings(const command_line& cl)
 
     if (ini.has_section("accountd") && !cl.socket) {
         const defaults accountd = section_values(ini, "accountd", accountd_defaults);
-        s.accountd = accountd_settings{role_from(ini, accountd, "accountd"), *accountd.at("config"),
-                                       *accountd.at("privkey"),
-                                       boolean_setting(ini, "accountd", "quiet", *accountd.at("quiet"), true, s.warnings)};
+        s.accountd =
+            accountd_settings{role_from(ini, accountd, "accountd"), *accountd.at("config"), *accountd.at("privkey"),
+                              boolean_setting(ini, "accountd", "quiet", *accountd.at("quiet"), true, s.warnings)};
     }
     const auto& timeout = client.at("accountd-timeout");
-    s.accountd_timeout = timeout ? parse_accountd_timeout(*timeout)
+    s.accountd_timeout = timeout      ? parse_accountd_timeout(*timeout)
                          : s.accountd ? spawned_accountd_timeout
                                       : socket_accountd_timeout;
     return s;

@@ -19,14 +19,14 @@ struct child_role {
     std::string user;
     std::string group;
     std::vector<std::string> command;
-    std::string user_origin;   // "FILE:LINE" of the setting, or "FILE" for the default
+    std::string user_origin;  // "FILE:LINE" of the setting, or "FILE" for the default
     std::string group_origin;
     std::string command_origin;
 };
 
 struct webserver_settings {
-    std::vector<std::string> listen;                 // addresses, unparsed
-    std::string listen_origin;                       // "FILE:LINE" of listen, or "FILE"
+    std::vector<std::string> listen;  // addresses, unparsed
+    std::string listen_origin;  // "FILE:LINE" of listen, or "FILE"
     std::optional<std::string> challenge_directory;  // %-expanded
     child_role role;
     bool iptables = false;
@@ -47,11 +47,11 @@ inline constexpr std::chrono::seconds socket_accountd_timeout{30};
 inline constexpr std::chrono::seconds spawned_accountd_timeout{120};
 
 struct settings {
-    std::string config_file;                // %-expanded path of lacme.conf
+    std::string config_file;  // %-expanded path of lacme.conf
     std::vector<std::string> config_certs;  // items as written (not yet %-expanded)
     child_role client;
     nlohmann::json client_config;  // the [client] section as the client reads it on CONFIG_FD
-    std::string socket;            // accountd socket as written (used when accountd is absent)
+    std::string socket;  // accountd socket as written (used when accountd is absent)
     webserver_settings webserver;
     std::optional<accountd_settings> accountd;  // absent with --socket or no [accountd] section
     std::chrono::seconds accountd_timeout{};

@@ -33,7 +33,8 @@ unique_fd bind_listener(const listen_address& a)
     if (rc != 0) {
         // Most often an overlapping run (cron and a manual one) or a web server on the port.
         if (bind_errno == EADDRINUSE)
-            throw error("couldn't bind to " + a.text + ": address in use (another lacme run, or a web server on that address?)");
+            throw error("couldn't bind to " + a.text +
+                        ": address in use (another lacme run, or a web server on that address?)");
         errno = bind_errno;
         throw_errno("couldn't bind to " + a.text);
     }
@@ -72,7 +73,8 @@ webserver_listeners::webserver_listeners(const webserver_settings& web, const st
         spec.group = web.role.group;
         spec.directory = challenge_dir;
         spec.environment = {debug ? "DEBUG=1" : "DEBUG=0"};
-        spec.fds = {{l.socket.get(), webserver_socket_fd}, {STDOUT_FILENO, STDOUT_FILENO}, {STDERR_FILENO, STDERR_FILENO}};
+        spec.fds = {
+            {l.socket.get(), webserver_socket_fd}, {STDOUT_FILENO, STDOUT_FILENO}, {STDERR_FILENO, STDERR_FILENO}};
         listeners_.push_back(std::move(l));  // unlinks the socket file even if the spawn fails
         listeners_.back().server = spawn_child(spec);
     }

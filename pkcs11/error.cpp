@@ -20,10 +20,8 @@ bool error::reopenable() const noexcept
     case CKR_OBJECT_HANDLE_INVALID:
     // SoftHSM answers a C_SignInit that races a logout with CKR_GENERAL_ERROR; one retry on
     // fresh sessions costs little when the error is real.
-    case CKR_GENERAL_ERROR:
-        return true;
-    default:
-        return false;
+    case CKR_GENERAL_ERROR: return true;
+    default: return false;
     }
 }
 
@@ -35,7 +33,7 @@ bool error::pin_rejected() const noexcept
 
 std::string rv_name(CK_RV rv)
 {
-#define LACME_CKR(name) \
+#define LACME_CKR(name)                                                                                                \
     case name: return #name;
     switch (rv) {
         LACME_CKR(CKR_OK)

@@ -51,7 +51,8 @@ std::vector<listed_key> key_pairs(const session& s)
 // The URI to paste as privkey: the private key by id= (ykcs11 and OpenSC give the public and the
 // private key different labels, so object= from the public key would match nothing); object=
 // only where the id does not tell the keys apart.
-std::string key_uri(const token_slot& t, const listed_key& k, std::size_t keys_with_this_id, const list_options& options)
+std::string key_uri(const token_slot& t, const listed_key& k, std::size_t keys_with_this_id,
+                    const list_options& options)
 {
     const bool need_label = k.id.empty() || keys_with_this_id > 1;
     return uri::format({.token = t.token,

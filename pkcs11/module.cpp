@@ -57,8 +57,9 @@ std::string resolve_module(std::string_view uri_module_path, std::string_view ur
             throw error("module-name=" + std::string(uri_module_name) + ": a name, not a path (use module-path=)");
         if (auto registered = registered_module(uri_module_name); !registered.empty())
             return registered;
-        for (const auto& candidate : {std::string(LACME_P11_MODULE_PATH) + "/" + std::string(uri_module_name) + ".so",
-                                      std::string(LACME_P11_MODULE_PATH) + "/lib" + std::string(uri_module_name) + ".so"})
+        for (const auto& candidate :
+             {std::string(LACME_P11_MODULE_PATH) + "/" + std::string(uri_module_name) + ".so",
+              std::string(LACME_P11_MODULE_PATH) + "/lib" + std::string(uri_module_name) + ".so"})
             if (::access(candidate.c_str(), R_OK) == 0)
                 return candidate;
         // Let dlopen search the library path.
@@ -74,7 +75,7 @@ void module::dl_closer::operator()(void* handle) const noexcept
     ::dlclose(handle);
 }
 
-module::module(std::string path) : path_(std::move(path))
+module::module(std::string path) :path_(std::move(path))
 {
     ::dlerror();
     handle_.reset(::dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL));
@@ -82,8 +83,7 @@ module::module(std::string path) : path_(std::move(path))
         const char* why = ::dlerror();
         throw error("cannot load PKCS#11 module " + path_ + ": " + (why ? why : "unknown error"));
     }
-    const auto get_function_list =
-        reinterpret_cast<CK_C_GetFunctionList>(::dlsym(handle_.get(), "C_GetFunctionList"));
+    const auto get_function_list = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(handle_.get(), "C_GetFunctionList"));
     if (get_function_list == nullptr)
         throw error(path_ + " is not a PKCS#11 module (no C_GetFunctionList)");
     check(get_function_list(&functions_), path_ + ": C_GetFunctionList");

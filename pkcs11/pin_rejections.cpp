@@ -82,7 +82,8 @@ std::optional<secret_string> read_key(const std::string& path)
         return std::nullopt;
     secret_string key(std::move(*bytes));
     if (key.size() != key_size)
-        throw error(path + " is damaged (not " + std::to_string(key_size) + " bytes): delete it and the rejections beside it");
+        throw error(path + " is damaged (not " + std::to_string(key_size) +
+                    " bytes): delete it and the rejections beside it");
     return key;
 }
 
@@ -112,7 +113,8 @@ std::string record(const secret_string& key, std::string_view serial, const secr
     std::uint8_t out[32];
     std::size_t len = 0;
     if (!ctx || EVP_MAC_init(ctx.get(), bytes(key.reveal()), key.size(), params) != 1 ||
-        EVP_MAC_update(ctx.get(), bytes(serial), serial.size()) != 1 || EVP_MAC_update(ctx.get(), bytes("\n"), 1) != 1 ||
+        EVP_MAC_update(ctx.get(), bytes(serial), serial.size()) != 1 ||
+        EVP_MAC_update(ctx.get(), bytes("\n"), 1) != 1 ||
         EVP_MAC_update(ctx.get(), bytes(pin.reveal()), pin.size()) != 1 ||
         EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1)
         throw_openssl("HMAC of the rejected PIN");

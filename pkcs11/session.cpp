@@ -14,8 +14,7 @@ session::session(const module& mod, CK_SLOT_ID slot) : fn_(mod.functions()), slo
 
 session::session(session&& other) noexcept
     : fn_(other.fn_), slot_(other.slot_), handle_(std::exchange(other.handle_, CK_INVALID_HANDLE))
-{
-}
+{}
 
 session& session::operator=(session&& other) noexcept
 {
@@ -59,8 +58,7 @@ std::optional<std::vector<std::uint8_t>> session::attribute(CK_OBJECT_HANDLE obj
 {
     CK_ATTRIBUTE a{type, nullptr, 0};
     CK_RV rv = fn_->C_GetAttributeValue(handle_, object, &a, 1);
-    if (rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_SENSITIVE ||
-        a.ulValueLen == static_cast<CK_ULONG>(-1))
+    if (rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_SENSITIVE || a.ulValueLen == static_cast<CK_ULONG>(-1))
         return std::nullopt;
     check(rv, "C_GetAttributeValue");
     std::vector<std::uint8_t> value(a.ulValueLen);
@@ -103,10 +101,10 @@ std::string session::attribute_string(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE
 
 login::login(const session& s, const secret_string* pin) : fn_(s.fn()), handle_(s.handle())
 {
-    const CK_RV rv = pin ? fn_->C_Login(handle_, CKU_USER,
-                                        reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pin->reveal().data())),
-                                        static_cast<CK_ULONG>(pin->reveal().size()))
-                         : fn_->C_Login(handle_, CKU_USER, nullptr, 0);
+    const CK_RV rv =
+        pin ? fn_->C_Login(handle_, CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pin->reveal().data())),
+                           static_cast<CK_ULONG>(pin->reveal().size()))
+            : fn_->C_Login(handle_, CKU_USER, nullptr, 0);
     if (rv == CKR_USER_ALREADY_LOGGED_IN)
         return;
     check(rv, "C_Login");

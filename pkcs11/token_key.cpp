@@ -15,9 +15,8 @@ namespace lacme::pkcs11 {
 namespace {
 
 // DER prefix of DigestInfo{sha256, digest} (RFC 8017 §9.2 note 1), for CKM_RSA_PKCS.
-constexpr std::array<std::uint8_t, 19> sha256_digest_info = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
-                                                             0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                                                             0x01, 0x05, 0x00, 0x04, 0x20};
+constexpr std::array<std::uint8_t, 19> sha256_digest_info = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                                             0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
 
 // C_Sign's own failure, told apart from C_SignInit's and the login's: only C_Sign's answer
 // says the key wants a login per signature, or that the key waited for a touch.
@@ -165,7 +164,8 @@ void token_key::connect_locked(bool first)
     if (first) {
         public_ = read_public_key(anchor, key);
         if (!anchor.attribute_bool(key, CKA_SIGN))
-            throw error("key " + describe_key(anchor, key) + " on token " + describe(t) + " may not sign (CKA_SIGN false)");
+            throw error("key " + describe_key(anchor, key) + " on token " + describe(t) +
+                        " may not sign (CKA_SIGN false)");
         always_authenticate_ = anchor.attribute_bool(key, CKA_ALWAYS_AUTHENTICATE);
         if (always_authenticate_ && !login_) {
             // The per-signature login needs the PIN even if the token did not.
@@ -196,8 +196,8 @@ void token_key::connect_locked(bool first)
         else if (t.token.ulMaxSessionCount != CK_EFFECTIVELY_INFINITE &&
                  t.token.ulMaxSessionCount != CK_UNAVAILABLE_INFORMATION && t.token.ulMaxSessionCount > 1)
             max_sessions_ = std::min<std::size_t>(max_sessions_, t.token.ulMaxSessionCount - 1);
-        description_ = "key " + describe_key(anchor, key) + (always_authenticate_ ? " (login for every signature)" : "") +
-                       " on token " + describe(t);
+        description_ = "key " + describe_key(anchor, key) +
+                       (always_authenticate_ ? " (login for every signature)" : "") + " on token " + describe(t);
     } else {
         // A re-plugged or re-initialised token must still hold the same key.
         if (read_public_key(anchor, key).jwk != public_.jwk) {
@@ -364,7 +364,7 @@ std::vector<std::uint8_t> token_key::sign(std::string_view signing_input)
             auto signature = sign_on_lease(data, context_login, generation);
             if (context_login && !always_authenticate_.exchange(true) && options_.warn)
                 options_.warn(description_ + " needs a login for every signature (PIN policy \"always\"); "
-                              "it now signs one signature at a time");
+                                             "it now signs one signature at a time");
             return signature;
         } catch (const error& e) {
             const bool in_c_sign = dynamic_cast<const sign_failed*>(&e) != nullptr;

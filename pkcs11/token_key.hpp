@@ -36,9 +36,9 @@
 namespace lacme::pkcs11 {
 
 enum class rsa_mechanism {
-    automatic,        // CKM_SHA256_RSA_PKCS when the token has it, else CKM_RSA_PKCS
+    automatic,  // CKM_SHA256_RSA_PKCS when the token has it, else CKM_RSA_PKCS
     sha256_rsa_pkcs,  // the token hashes
-    rsa_pkcs,         // we hash and wrap the digest in a DigestInfo
+    rsa_pkcs,  // we hash and wrap the digest in a DigestInfo
 };
 
 struct key_options {

@@ -68,8 +68,8 @@ void for_each_pin_value(std::string_view text, Found found)
     const auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
     const auto query = text.find('?');
     for (std::size_t pos = 0;;) {
-        const auto at = std::search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), name.begin(),
-                                    name.end(), same);
+        const auto at =
+            std::search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), name.begin(), name.end(), same);
         if (at == text.end())
             return;
         const auto value = static_cast<std::size_t>(at - text.begin()) + name.size();

@@ -49,10 +49,10 @@ public:
     struct printed {
         const CK_TOKEN_INFO& token;
         std::span<const std::uint8_t> id = {};  // id=, when not empty
-        std::string_view object = {};           // object= (a label), when not empty
-        bool private_key = false;               // type=private
-        std::string_view module_name = {};      // ?module-name=, when not empty
-        std::string_view module_path = {};      // ?module-path=, when not empty
+        std::string_view object = {};  // object= (a label), when not empty
+        bool private_key = false;  // type=private
+        std::string_view module_name = {};  // ?module-name=, when not empty
+        std::string_view module_path = {};  // ?module-path=, when not empty
     };
     static std::string format(const printed& what);
 

@@ -43,9 +43,10 @@ std::string absolute_file(std::string_view what, const std::string& path)
     std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
     const auto bad = std::find_if_not(absolute.begin(), absolute.end(), is_shell_safe_path_char);
     if (bad != absolute.end())
-        throw error(std::string(what) + " path " + printable_for_log(absolute) + " contains '" +
-                    printable_for_log(std::string_view(&*bad, 1)) +
-                    "', which an authorized_keys forced command cannot carry safely (use only letters, digits and /._+,:@=-)");
+        throw error(
+            std::string(what) + " path " + printable_for_log(absolute) + " contains '" +
+            printable_for_log(std::string_view(&*bad, 1)) +
+            "', which an authorized_keys forced command cannot carry safely (use only letters, digits and /._+,:@=-)");
     return absolute;
 }
 

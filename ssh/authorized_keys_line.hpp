@@ -11,12 +11,12 @@
 namespace lacme::ssh {
 
 struct authorized_keys_request {
-    std::string accountd;               // lacme-accountd as the forced command runs it (absolute)
-    std::string policy;                 // the web host's policy file (--stdio lines)
-    std::optional<std::string> relay;   // or its listener in the daemon's config (--relay lines)
+    std::string accountd;  // lacme-accountd as the forced command runs it (absolute)
+    std::string policy;  // the web host's policy file (--stdio lines)
+    std::optional<std::string> relay;  // or its listener in the daemon's config (--relay lines)
     std::optional<std::string> config;  // lacme-accountd.conf, when not the signer user's default
-    std::optional<std::string> from;    // sshd pattern-list of the addresses the key may come from
-    std::string public_key_file;        // the web host's public key (one OpenSSH line)
+    std::optional<std::string> from;  // sshd pattern-list of the addresses the key may come from
+    std::string public_key_file;  // the web host's public key (one OpenSSH line)
 };
 
 // `restrict[,from="PATTERNS"],command="ACCOUNTD --quiet --stdio [--config=ABS] --policy=ABS" KEY`,

@@ -13,7 +13,7 @@ namespace lacme::ssh {
 
 struct caller_identity {
     std::string address;  // "IP PORT" of the SSH client, empty when not under sshd
-    std::string key;      // "TYPE BASE64" it authenticated with, empty when unknown
+    std::string key;  // "TYPE BASE64" it authenticated with, empty when unknown
 };
 
 // From this process's environment (SSH_CONNECTION, SSH_USER_AUTH).

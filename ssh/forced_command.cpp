@@ -11,8 +11,8 @@ std::optional<std::string> ignored_command_note(std::optional<std::string_view> 
 {
     if (!original_command)
         return std::nullopt;
-    return "Forced command: ignoring the command the SSH client asked for (\"" +
-           printable_for_log(*original_command) + "\")";
+    return "Forced command: ignoring the command the SSH client asked for (\"" + printable_for_log(*original_command) +
+           "\")";
 }
 
 std::optional<std::string> ignored_command_note_from_environment()

@@ -15,8 +15,8 @@ constexpr std::size_t max_type_length = 64;
 
 bool is_type_char(char c) noexcept
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' || c == '.' ||
+           c == '_' || c == '-';
 }
 
 bool is_printable_ascii(std::string_view text) noexcept

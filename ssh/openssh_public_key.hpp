@@ -11,7 +11,7 @@
 namespace lacme::ssh {
 
 struct openssh_public_key {
-    std::string type;    // e.g. "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-ed25519-cert-v01@openssh.com"
+    std::string type;  // e.g. "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-ed25519-cert-v01@openssh.com"
     std::string base64;  // the key blob, standard base64 with padding as OpenSSH writes it
     std::string comment;  // printable ASCII, possibly empty
 

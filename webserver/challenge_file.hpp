@@ -11,10 +11,10 @@ namespace lacme::web {
 
 struct challenge_file {
     enum class status {
-        found,        // content holds the bytes
-        not_found,    // no such file: the normal answer for a stranger's token
-        refused,      // exists but is a symlink, not a regular file, or too large
-        error,        // any other failure (e.g. EACCES); reason says what
+        found,  // content holds the bytes
+        not_found,  // no such file: the normal answer for a stranger's token
+        refused,  // exists but is a symlink, not a regular file, or too large
+        error,  // any other failure (e.g. EACCES); reason says what
     };
     status st = status::not_found;
     std::string content;

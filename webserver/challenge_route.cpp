@@ -18,10 +18,9 @@ bool istarts_with(std::string_view s, std::string_view prefix)
 
 bool is_challenge_token(std::string_view token) noexcept
 {
-    return !token.empty() && token.size() <= max_token_length &&
-           std::all_of(token.begin(), token.end(), [](char c) {
-               return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-           });
+    return !token.empty() && token.size() <= max_token_length && std::all_of(token.begin(), token.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
 }
 
 challenge_route route_request(std::string_view method, std::string_view target) noexcept

@@ -14,8 +14,8 @@ inline constexpr std::size_t max_token_length = 255;  // NAME_MAX
 struct challenge_route {
     enum class kind { serve, not_found, method_not_allowed, bad_request };
     kind what = kind::not_found;
-    bool head = false;          // HEAD: headers only
-    std::string_view token;     // points into the target when what == serve
+    bool head = false;  // HEAD: headers only
+    std::string_view token;  // points into the target when what == serve
 };
 
 [[nodiscard]] bool is_challenge_token(std::string_view token) noexcept;

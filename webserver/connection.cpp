@@ -48,8 +48,7 @@ std::string peer_name(uv_stream_t* stream, socket_kind kind)
 
 connection::connection(server& srv, connection_owner& owner, socket_kind kind)
     : srv_(srv), owner_(owner), kind_(kind), parser_(srv.config().max_head)
-{
-}
+{}
 
 void connection::accept_from(uv_stream_t* listener, connection_position position)
 {
@@ -161,8 +160,7 @@ void connection::handle_data(std::string_view data)
         }
         break;
     case phase::lingering:
-    case phase::closing:
-        break;  // discarded: we only wait for the peer's FIN
+    case phase::closing: break;  // discarded: we only wait for the peer's FIN
     }
 }
 
@@ -217,9 +215,7 @@ void connection::answer(const http_request& req, bool keep_alive)
             resp.status = 200;
             resp.body = file.content;
             break;
-        case challenge_file::status::not_found:
-            resp.status = 404;
-            break;
+        case challenge_file::status::not_found: resp.status = 404; break;
         case challenge_file::status::refused:
         case challenge_file::status::error:
             // Only the master and client can put files there: this is a setup problem worth
@@ -230,12 +226,8 @@ void connection::answer(const http_request& req, bool keep_alive)
             break;
         }
         break;
-    case challenge_route::kind::not_found:
-        resp.status = 404;
-        break;
-    case challenge_route::kind::method_not_allowed:
-        resp.status = 405;
-        break;
+    case challenge_route::kind::not_found: resp.status = 404; break;
+    case challenge_route::kind::method_not_allowed: resp.status = 405; break;
     case challenge_route::kind::bad_request:
         resp.status = 400;
         resp.keep_alive = false;
@@ -256,14 +248,14 @@ void connection::answer_error(int status, std::string_view reason)
     append_response(out_, resp);
     if (srv_.config().debug)
         srv_.log().debug("Bad request (" + std::string(reason) + "): " + std::to_string(status) + " from [" +
-                 peer_name(stream_->handle(), kind_) + "]");
+                         peer_name(stream_->handle(), kind_) + "]");
 }
 
 void connection::log_request(std::string_view method, std::string_view target, int version_minor, int status)
 {
     // The parser only lets visible ASCII through in method and target: safe to log verbatim.
-    srv_.log().debug(std::string(method) + " " + std::string(target) + " HTTP/1." + std::to_string(version_minor) + " " +
-             std::to_string(status) + " from [" + peer_name(stream_->handle(), kind_) + "]");
+    srv_.log().debug(std::string(method) + " " + std::string(target) + " HTTP/1." + std::to_string(version_minor) +
+                     " " + std::to_string(status) + " from [" + peer_name(stream_->handle(), kind_) + "]");
 }
 
 void connection::flush()

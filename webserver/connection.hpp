@@ -26,8 +26,8 @@ using connection_position = std::list<connection>::iterator;
 // it privately: nothing but its connections can move them around.
 class connection_owner {
 public:
-    virtual void touch(connection_position c) = 0;    // activity: now the most recently active
-    virtual void retire(connection_position c) = 0;   // closing: no longer counted or swept
+    virtual void touch(connection_position c) = 0;  // activity: now the most recently active
+    virtual void retire(connection_position c) = 0;  // closing: no longer counted or swept
     virtual void release(connection_position c) = 0;  // handle closed: destroy the connection
 
 protected:
@@ -81,7 +81,7 @@ private:
     // its handle (see on_closed).
     std::optional<uv::stream> stream_;
     http_request_parser parser_;
-    std::string out_;      // responses being written
+    std::string out_;  // responses being written
     std::string pending_;  // bytes received while writing: the next pipelined requests
     phase phase_ = phase::reading;
     bool reading_ = false;

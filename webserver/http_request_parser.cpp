@@ -21,11 +21,15 @@ bool is_tchar(unsigned char c)
 
 bool is_token(std::string_view s)
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
 }
 
 // field-value characters: VCHAR, SP, HTAB, obs-text. No CR, LF, NUL or other controls.
-bool is_field_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
+bool is_field_char(unsigned char c)
+{
+    return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
 
 }  // namespace
 
@@ -63,7 +67,8 @@ http_request_parser::result http_request_parser::feed(std::string_view data)
         const std::size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
         // Bound memory before copying anything: a line may arrive one byte at a time.
         if (head_size_ + line_.size() + (end - pos) > max_head_) {
-            fail(have_request_line_ ? 431 : 414, have_request_line_ ? "request header too large" : "request line too long");
+            fail(have_request_line_ ? 431 : 414,
+                 have_request_line_ ? "request header too large" : "request line too long");
             return {state_, end};
         }
         if (nl == std::string_view::npos) {
@@ -126,8 +131,8 @@ http_request_parser::state http_request_parser::parse_request_line(std::string_v
             return u > 0x20 && u < 0x7f;
         }))
         return fail(400, "malformed request target");
-    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' ||
-        version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9')
+    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' || version[5] < '0' ||
+        version[5] > '9' || version[7] < '0' || version[7] > '9')
         return fail(400, "malformed HTTP version");
     if (version[5] != '1')
         return fail(505, "unsupported HTTP version");
@@ -151,7 +156,8 @@ http_request_parser::state http_request_parser::parse_header_line(std::string_vi
     if (!is_token(name))
         return fail(400, "malformed header field name");
     const std::string_view raw_value = line.substr(colon + 1);
-    if (!std::all_of(raw_value.begin(), raw_value.end(), [](char c) { return is_field_char(static_cast<unsigned char>(c)); }))
+    if (!std::all_of(raw_value.begin(), raw_value.end(),
+                     [](char c) { return is_field_char(static_cast<unsigned char>(c)); }))
         return fail(400, "invalid character in header field value");
     // Validated above: the only white space left is SP and HTAB, what HTTP calls OWS.
     const std::string_view value = trim(raw_value);

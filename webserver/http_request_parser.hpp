@@ -11,11 +11,11 @@
 namespace lacme::web {
 
 struct http_request {
-    std::string method;         // case-sensitive token, as sent
-    std::string target;         // raw request-target, visible ASCII only
-    int version_minor = 1;      // HTTP/1.0 or HTTP/1.1
-    bool keep_alive = true;     // after Connection: header and version defaults
-    bool has_body = false;      // Content-Length > 0 or Transfer-Encoding: we never read bodies
+    std::string method;  // case-sensitive token, as sent
+    std::string target;  // raw request-target, visible ASCII only
+    int version_minor = 1;  // HTTP/1.0 or HTTP/1.1
+    bool keep_alive = true;  // after Connection: header and version defaults
+    bool has_body = false;  // Content-Length > 0 or Transfer-Encoding: we never read bodies
 };
 
 class http_request_parser {
@@ -29,11 +29,9 @@ public:
     static constexpr std::size_t default_max_head = 8192;
     static constexpr std::size_t default_max_headers = 100;
 
-    explicit http_request_parser(std::size_t max_head = default_max_head,
-                                 std::size_t max_headers = default_max_headers)
+    explicit http_request_parser(std::size_t max_head = default_max_head, std::size_t max_headers = default_max_headers)
         : max_head_(max_head), max_headers_(max_headers)
-    {
-    }
+    {}
 
     // Feeds the next bytes of the stream. Stops right after the empty line ending the head, so
     // data past `consumed` belongs to the next (pipelined) request. After complete or error,
@@ -55,8 +53,8 @@ private:
 
     std::size_t max_head_;
     std::size_t max_headers_;
-    std::string line_;            // the current line while it is incomplete
-    std::size_t head_size_ = 0;   // bytes of complete lines so far
+    std::string line_;  // the current line while it is incomplete
+    std::size_t head_size_ = 0;  // bytes of complete lines so far
     std::size_t header_count_ = 0;
     bool have_request_line_ = false;
     bool connection_close_ = false;

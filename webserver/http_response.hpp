@@ -10,11 +10,11 @@ namespace lacme::web {
 
 struct http_response {
     int status = 404;
-    std::string_view body;        // challenge bytes for 200; empty otherwise
-    bool head = false;            // HEAD: same headers, no body
-    bool keep_alive = false;      // false: "Connection: close"
+    std::string_view body;  // challenge bytes for 200; empty otherwise
+    bool head = false;  // HEAD: same headers, no body
+    bool keep_alive = false;  // false: "Connection: close"
     bool http10_keep_alive = false;  // an HTTP/1.0 client asked for keep-alive: say we agree
-    std::string_view date;        // preformatted IMF-fixdate, omitted when empty
+    std::string_view date;  // preformatted IMF-fixdate, omitted when empty
 };
 
 [[nodiscard]] std::string_view status_reason(int status) noexcept;

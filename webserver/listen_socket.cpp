@@ -51,12 +51,9 @@ socket_kind inspect_listen_socket(int fd)
         throw_errno(name + ": getsockname");
     switch (addr.ss_family) {
     case AF_INET:
-    case AF_INET6:
-        return socket_kind::tcp;
-    case AF_UNIX:
-        return socket_kind::unix_stream;
-    default:
-        throw error(name + " is neither a TCP nor a UNIX socket");
+    case AF_INET6: return socket_kind::tcp;
+    case AF_UNIX: return socket_kind::unix_stream;
+    default: throw error(name + " is neither a TCP nor a UNIX socket");
     }
 }
 

@@ -65,7 +65,8 @@ int run(int argc, char** argv)
         ++argv;
     }
     if (argc != 2)
-        throw error("usage: webserver [--no-sandbox] FD  (FD: a listening TCP or UNIX socket; cwd: the challenge directory)");
+        throw error(
+            "usage: webserver [--no-sandbox] FD  (FD: a listening TCP or UNIX socket; cwd: the challenge directory)");
     const int fd = parse_fd_argument(argv[1]);
     const socket_kind kind = inspect_listen_socket(fd);
     close_other_fds(fd);
@@ -92,7 +93,7 @@ int run(int argc, char** argv)
     }
     if (cfg.debug)
         srv.log().debug("Serving ACME challenges on fd " + std::to_string(fd) + " (up to " +
-                std::to_string(cfg.max_connections) + " connections)");
+                        std::to_string(cfg.max_connections) + " connections)");
     loop.run();
     return 0;
 }

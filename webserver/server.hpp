@@ -72,7 +72,7 @@ private:
     std::optional<uv::timer> sweep_;
     logger log_;
     bool stopping_ = false;
-    std::list<connection> active_;   // least recently active first
+    std::list<connection> active_;  // least recently active first
     std::list<connection> closing_;  // waiting for libuv to close their handles
     std::array<char, 16384> read_buffer_{};
     std::time_t date_second_ = -1;

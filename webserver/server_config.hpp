@@ -20,12 +20,12 @@ struct server_config {
     std::size_t max_connections = 1024;
     unsigned max_requests_per_connection = 100;
     std::uint64_t header_timeout_ms = 10'000;  // whole request head, also keep-alive idle time
-    std::uint64_t write_timeout_ms = 10'000;   // a response the peer does not read
-    std::uint64_t linger_timeout_ms = 2'000;   // after our FIN, waiting for the peer's
-    std::uint64_t sweep_interval_ms = 500;     // deadline granularity
+    std::uint64_t write_timeout_ms = 10'000;  // a response the peer does not read
+    std::uint64_t linger_timeout_ms = 2'000;  // after our FIN, waiting for the peer's
+    std::uint64_t sweep_interval_ms = 500;  // deadline granularity
     int backlog = 511;
-    int dir_fd = AT_FDCWD;                     // challenge directory
-    bool debug = false;                        // one log line per request
+    int dir_fd = AT_FDCWD;  // challenge directory
+    bool debug = false;  // one log line per request
 };
 
 }  // namespace lacme::web

@@ -65,7 +65,8 @@ std::unique_ptr<file_signer> file_signer::from_pem(std::string_view pem, const s
 file_signer::file_signer(evp_pkey_ptr key, account_public_key pub)
     : key_(std::move(key)), template_(EVP_MD_CTX_new()), alg_(pub.alg), jwk_(std::move(pub.jwk))
 {
-    if (!template_ || EVP_DigestSignInit(template_.get(), nullptr, jws_algorithm_digest(alg_), nullptr, key_.get()) != 1)
+    if (!template_ ||
+        EVP_DigestSignInit(template_.get(), nullptr, jws_algorithm_digest(alg_), nullptr, key_.get()) != 1)
         throw_openssl("initialising signature");
 }
 

@@ -104,8 +104,8 @@ std::unique_ptr<signer> open_signer(const settings& s, logger& log)
     if (method == "store") {
         // The rest is an OSSL_STORE URI, opened by whichever provider serves its scheme.
         const std::string uri(privkey.substr(colon + 1));
-        auto key = std::make_unique<provider_store_signer>(uri, s.providers,
-                                                  passphrase_for(store_passphrase_file(s), store_display_name(uri)));
+        auto key = std::make_unique<provider_store_signer>(
+            uri, s.providers, passphrase_for(store_passphrase_file(s), store_display_name(uri)));
         log.debug("Using " + key->description());
         return key;
     }

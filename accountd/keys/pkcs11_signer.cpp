@@ -5,8 +5,7 @@ namespace lacme::accountd {
 
 pkcs11_signer::pkcs11_signer(std::string_view uri_text, pkcs11::load_options options)
     : loaded_(uri_text, std::move(options))
-{
-}
+{}
 
 std::vector<std::uint8_t> pkcs11_signer::sign(std::string_view signing_input)
 {

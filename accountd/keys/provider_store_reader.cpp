@@ -29,15 +29,16 @@ evp_pkey_ptr public_half(EVP_PKEY* key)
     return pub;
 }
 
-provider_store_reader::provider_store_reader(const provider_context& providers, const std::string& uri, passphrase_source passphrase)
+provider_store_reader::provider_store_reader(const provider_context& providers, const std::string& uri,
+                                             passphrase_source passphrase)
     : name_(store_display_name(uri)), source_(std::move(passphrase)),
       ui_(UI_UTIL_wrap_read_pem_callback(passphrase_callback, 0))
 {
     request_.source = &source_;
     if (!ui_)
         throw_openssl("UI_UTIL_wrap_read_pem_callback");
-    store_.reset(OSSL_STORE_open_ex(uri.c_str(), providers.get(), nullptr, ui_.get(), &request_, nullptr, nullptr,
-                                    nullptr));
+    store_.reset(
+        OSSL_STORE_open_ex(uri.c_str(), providers.get(), nullptr, ui_.get(), &request_, nullptr, nullptr, nullptr));
     if (!store_) {
         if (!request_.error.empty()) {
             ERR_clear_error();

@@ -38,7 +38,7 @@ std::string provider_name(EVP_PKEY* key)
 }  // namespace
 
 provider_store_signer::provider_store_signer(const std::string& uri, const std::vector<std::string>& providers,
-                           passphrase_source passphrase)
+                                             passphrase_source passphrase)
     : providers_(providers)
 {
     provider_store_reader reader(providers_, uri, std::move(passphrase));
@@ -63,8 +63,8 @@ std::vector<std::uint8_t> provider_store_signer::sign(std::string_view signing_i
         turn.lock();
     // A fresh context per signature: a provider's signature context may not be copyable.
     const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestSignInit_ex(ctx.get(), nullptr, digest_.c_str(), providers_.get(), nullptr, key_.get(),
-                                      nullptr) != 1)
+    if (!ctx ||
+        EVP_DigestSignInit_ex(ctx.get(), nullptr, digest_.c_str(), providers_.get(), nullptr, key_.get(), nullptr) != 1)
         throw_openssl("initialising signature with " + description_);
     return jws_digest_sign(ctx.get(), alg_, signing_input);
 }

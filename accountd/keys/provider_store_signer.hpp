@@ -20,7 +20,8 @@ class provider_store_signer final : public signer {
 public:
     // uri: what follows "store:"; providers: --provider names (see provider_context).
     // passphrase: asked only when the provider wants a passphrase or PIN. Throws lacme::error.
-    provider_store_signer(const std::string& uri, const std::vector<std::string>& providers, passphrase_source passphrase);
+    provider_store_signer(const std::string& uri, const std::vector<std::string>& providers,
+                          passphrase_source passphrase);
 
     [[nodiscard]] jws_algorithm algorithm() const noexcept override { return alg_; }
     [[nodiscard]] const nlohmann::json& jwk() const noexcept override { return jwk_; }

@@ -27,7 +27,7 @@ constexpr auto lock_wait = std::chrono::seconds(5);
 
 struct stat stat_of(int fd, const std::string& path)
 {
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0)
         throw_errno("can't stat audit log " + path);
     return st;
@@ -50,9 +50,9 @@ std::string read_at(int fd, off_t offset, std::size_t size, const std::string& p
 
 }  // namespace
 
-audit_file::audit_file(const std::string& path, std::size_t sync_slots, logger& log) : path_(path)
+audit_file::audit_file(const std::string& path, std::size_t sync_slots, logger& log)
+    : path_(path), fd_(::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600))
 {
-    fd_ = unique_fd(::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
     if (!fd_)
         throw_errno("can't open audit log " + path);
     const struct stat st = stat_of(fd_.get(), path);
@@ -133,7 +133,8 @@ void audit_file::append(std::string_view line)
     if (n < 0)
         throw_errno("can't write audit log " + path_);
     if (static_cast<std::size_t>(n) != line.size())
-        throw torn_write("audit log " + path_ + " ends with a record written in part: restart lacme-accountd to repair it");
+        throw torn_write("audit log " + path_ +
+                         " ends with a record written in part: restart lacme-accountd to repair it");
     if (regular_)
         reserve_after(::lseek(fd_.get(), 0, SEEK_CUR));  // O_APPEND: just after our line
 }

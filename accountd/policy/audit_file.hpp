@@ -34,7 +34,6 @@ public:
     // fdatasync on the slot's descriptor. Throws lacme::error.
     void sync(std::size_t slot) const;
 
-
 private:
     void lock_and_repair(logger& log);
     void repair_torn_tail(logger& log);

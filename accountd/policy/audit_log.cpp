@@ -30,12 +30,9 @@ std::string format_audit_record(const audit_record& record)
     for (const auto& id : record.identifiers)
         ids.push_back(to_string(id));
     nlohmann::json line = {
-        {"time", rfc3339(record.time)},
-        {"label", record.label},
-        {"caller", record.caller},
-        {"operation", record.operation},
-        {"identifiers", std::move(ids)},
-        {"outcome", record.signed_ ? "signed" : "refused"},
+        {"time", rfc3339(record.time)},  {"label", record.label},
+        {"caller", record.caller},       {"operation", record.operation},
+        {"identifiers", std::move(ids)}, {"outcome", record.signed_ ? "signed" : "refused"},
     };
     if (!record.signed_)
         line["reason"] = record.reason;

@@ -119,7 +119,8 @@ std::optional<std::vector<identifier>> csr_names(std::string_view base64url_der)
     if (!add_common_names(X509_REQ_get_subject_name(request.get()), names))
         return std::nullopt;
     const x509_extensions_ptr extensions = requested_extensions(request.get());
-    if (!extensions || sk_X509_EXTENSION_num(extensions.get()) > max_extensions || !extensions_distinct(extensions.get()))
+    if (!extensions || sk_X509_EXTENSION_num(extensions.get()) > max_extensions ||
+        !extensions_distinct(extensions.get()))
         return std::nullopt;
     for (int i = 0; i < sk_X509_EXTENSION_num(extensions.get()); ++i) {
         X509_EXTENSION* ext = sk_X509_EXTENSION_value(extensions.get(), i);

@@ -33,10 +33,10 @@ public:
 
     // What the caller waiting for a record does next.
     enum class step {
-        done,    // the record is durable: its signature may leave
+        done,  // the record is durable: its signature may leave
         failed,  // it never will be
-        wait,    // a sync in flight covers it, or every slot is busy: wait for end_sync()
-        sync,    // call start_sync(), run it, then end_sync()
+        wait,  // a sync in flight covers it, or every slot is busy: wait for end_sync()
+        sync,  // call start_sync(), run it, then end_sync()
     };
 
     explicit group_commit(std::size_t slots);

@@ -5,8 +5,7 @@ namespace lacme::accountd {
 
 group_committer::group_committer(std::size_t slots, std::function<void(std::size_t slot)> sync)
     : sync_(std::move(sync)), commits_(slots)
-{
-}
+{}
 
 void group_committer::throw_broken() const
 {
@@ -33,13 +32,9 @@ void group_committer::await(group_commit::sequence record)
     std::unique_lock lock(mutex_);
     for (;;) {
         switch (commits_.next_step(record)) {
-        case group_commit::step::done:
-            return;
-        case group_commit::step::failed:
-            throw_broken();
-        case group_commit::step::wait:
-            sync_ended_.wait(lock);
-            break;
+        case group_commit::step::done: return;
+        case group_commit::step::failed: throw_broken();
+        case group_commit::step::wait: sync_ended_.wait(lock); break;
         case group_commit::step::sync: {
             const auto sync = commits_.start_sync();
             lock.unlock();

@@ -44,14 +44,14 @@ public:
 private:
     struct network {
         std::array<std::uint8_t, 16> address;  // IPv4 in its first 4 bytes
-        std::size_t length;                   // 4 or 16
-        unsigned prefix;                      // bits
+        std::size_t length;  // 4 or 16
+        unsigned prefix;  // bits
     };
 
     [[nodiscard]] bool allows_name(std::string_view name) const;
     [[nodiscard]] bool allows_address(std::string_view address) const;
 
-    std::vector<std::string> names_;     // lower case
+    std::vector<std::string> names_;  // lower case
     std::vector<std::string> suffixes_;  // ".example.org", lower case
     std::vector<network> networks_;
     std::vector<std::string> text_;

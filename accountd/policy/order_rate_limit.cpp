@@ -62,14 +62,11 @@ void require_state_directory(const std::string& directory, const std::string& or
         throw error(origin + ": state-directory " + directory + ": not a directory");
 }
 
-order_rate_limit::order_rate_limit(std::string state_directory, std::string label, unsigned max_per_hour,
+order_rate_limit::order_rate_limit(const std::string& state_directory, const std::string& label, unsigned max_per_hour,
                                    std::chrono::milliseconds lock_timeout)
-    : lock_path_(state_directory + "/" + label + ".lock"),
-      state_path_(state_directory + "/" + label + ".orders"),
-      max_per_hour_(max_per_hour),
-      lock_timeout_(lock_timeout)
-{
-}
+    : lock_path_(state_directory + "/" + label + ".lock"), state_path_(state_directory + "/" + label + ".orders"),
+      max_per_hour_(max_per_hour), lock_timeout_(lock_timeout)
+{}
 
 bool order_rate_limit::admit(std::chrono::system_clock::time_point now)
 {

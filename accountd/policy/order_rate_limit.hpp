@@ -19,7 +19,7 @@ class order_rate_limit {
 public:
     // The lock is held for one small read and one small write; held longer than lock_timeout
     // it belongs to a stuck process.
-    order_rate_limit(std::string state_directory, std::string label, unsigned max_per_hour,
+    order_rate_limit(const std::string& state_directory, const std::string& label, unsigned max_per_hour,
                      std::chrono::milliseconds lock_timeout = std::chrono::seconds(5));
 
     // Counts one newOrder at `now` if fewer than max_per_hour were counted in the hour before;

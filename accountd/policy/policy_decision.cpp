@@ -17,8 +17,7 @@ bool always_allowed(operation op)
 // RFC 8555 §6.2: only these may be signed with the key itself rather than the account URL.
 bool may_carry_jwk(operation op)
 {
-    return op == operation::lookup || op == operation::account || op == operation::keychange ||
-           op == operation::revoke;
+    return op == operation::lookup || op == operation::account || op == operation::keychange || op == operation::revoke;
 }
 
 std::string refusal_reason(const signing_policy& policy, const classified_request& r)

@@ -38,10 +38,11 @@ setting find(const ini_config& config, std::string_view key)
 
 bool is_label(std::string_view text)
 {
-    return !text.empty() && text.size() <= 64 && text.front() != '.' && std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-               c == '-';
-    });
+    return !text.empty() && text.size() <= 64 && text.front() != '.' &&
+           std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+           });
 }
 
 std::set<std::string, std::less<>> parse_operations(const setting& s)
@@ -116,10 +117,10 @@ std::string parse_state_directory(const setting& s)
 signing_policy policy_from(const ini_config& config)
 {
     const std::string& origin = config.origin();
-    config.check({{"", {}},
-                  {std::string(section),
-                   {"label", "ca", "identifiers", "wildcards", "operations", "max-orders-per-hour",
-                    "state-directory"}}});
+    config.check(
+        {{"", {}},
+         {std::string(section),
+          {"label", "ca", "identifiers", "wildcards", "operations", "max-orders-per-hour", "state-directory"}}});
     if (!config.has_section(section))
         throw error(origin + ": no [policy] section");
     const auto label = find(config, "label");

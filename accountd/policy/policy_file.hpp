@@ -15,13 +15,13 @@
 namespace lacme::accountd {
 
 struct signing_policy {
-    std::string label;              // names the caller in the audit log; [A-Za-z0-9._-]
+    std::string label;  // names the caller in the audit log; [A-Za-z0-9._-]
     std::optional<std::string> ca;  // every signed url must start with it
     identifier_patterns identifiers;  // with the `wildcards` names
     std::set<std::string, std::less<>> operations;  // order, revoke, account, deactivate, keychange
-    unsigned max_orders_per_hour = 0;               // 0: no limit
-    std::optional<std::string> state_directory;     // absolute; where the order counter lives
-    std::string state_directory_origin;             // "FILE:LINE" of state-directory
+    unsigned max_orders_per_hour = 0;  // 0: no limit
+    std::optional<std::string> state_directory;  // absolute; where the order counter lives
+    std::string state_directory_origin;  // "FILE:LINE" of state-directory
 };
 
 // Throws lacme::error "ORIGIN:LINE: ..." for any mistake (unknown key, bad value, missing

@@ -22,10 +22,9 @@ signing_guard::signing_guard(std::optional<signing_policy> policy, std::shared_p
 
 signing_guard::signing_guard(std::optional<signing_policy> policy, const std::optional<std::string>& audit_destination,
                              logger& log)
-    : signing_guard(std::move(policy), audit_destination ? std::make_shared<audit_log>(*audit_destination, log) : nullptr,
-                    log)
-{
-}
+    : signing_guard(std::move(policy),
+                    audit_destination ? std::make_shared<audit_log>(*audit_destination, log) : nullptr, log)
+{}
 
 signing_guard::verdict signing_guard::authorize(const signing_input_check& request, std::string_view caller,
                                                 std::chrono::system_clock::time_point now)
@@ -73,8 +72,9 @@ void signing_guard::record_refusal(const policy_decision& decision, std::string_
         return;
     try {
         // Not awaited: nothing leaves, and the next signature's sync takes it to the disk.
-        (void)audit_->append({now, policy_ ? policy_->label : "", std::string(caller), std::string(operation_name(decision.request.op)),
-                              decision.request.identifiers, false, reason});
+        (void)audit_->append({now, policy_ ? policy_->label : "", std::string(caller),
+                              std::string(operation_name(decision.request.op)), decision.request.identifiers, false,
+                              reason});
     } catch (const error& e) {
         log_.error(e.what());  // refused anyway
     }
@@ -87,7 +87,8 @@ signing_guard::signature_record signing_guard::record_signature(const authorizat
         return {};
     try {
         return {std::nullopt,
-                audit_->append({now, policy_ ? policy_->label : "", grant.caller, grant.operation, grant.identifiers, true, {}})};
+                audit_->append(
+                    {now, policy_ ? policy_->label : "", grant.caller, grant.operation, grant.identifiers, true, {}})};
     } catch (const error& e) {
         log_.error(e.what());
         return {std::string(audit_failure), std::nullopt};

@@ -130,7 +130,8 @@ classified_request& classify_order(classified_request& r, const json& payload)
     if (!members_within(payload, {"identifiers", "notBefore", "notAfter", "replaces", "profile"}) ||
         !optional_member(payload, "notBefore", &json::is_string) ||
         !optional_member(payload, "notAfter", &json::is_string) ||
-        !optional_member(payload, "replaces", &json::is_string) || !optional_member(payload, "profile", &json::is_string))
+        !optional_member(payload, "replaces", &json::is_string) ||
+        !optional_member(payload, "profile", &json::is_string))
         return unknown(r, "unexpected member in a newOrder payload");
     if (!ids.is_array() || ids.empty() || ids.size() > max_order_identifiers)
         return unknown(r, "newOrder identifiers is not an array of 1 to 1000 identifiers");
@@ -144,7 +145,8 @@ classified_request& classify_order(classified_request& r, const json& payload)
 // onlyReturnExisting, each of its own type.
 bool is_account_payload(const json& payload)
 {
-    return members_within(payload, {"contact", "termsOfServiceAgreed", "externalAccountBinding", "onlyReturnExisting"}) &&
+    return members_within(payload,
+                          {"contact", "termsOfServiceAgreed", "externalAccountBinding", "onlyReturnExisting"}) &&
            (!payload.contains("contact") || all_strings(payload["contact"])) &&
            optional_member(payload, "termsOfServiceAgreed", &json::is_boolean) &&
            optional_member(payload, "onlyReturnExisting", &json::is_boolean) &&
@@ -178,7 +180,8 @@ classified_request& classify_object(classified_request& r, const json& payload)
         return known(r, operation::account);
     if (is_flattened_jws(payload))
         return known(r, operation::keychange);
-    if (members_exactly(payload, {"account", "oldKey"}) && payload["account"].is_string() && payload["oldKey"].is_object())
+    if (members_exactly(payload, {"account", "oldKey"}) && payload["account"].is_string() &&
+        payload["oldKey"].is_object())
         return known(r, operation::keychange);
     return unknown(r, "payload of no known shape");
 }

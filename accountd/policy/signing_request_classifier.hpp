@@ -48,7 +48,7 @@ std::string_view operation_name(operation op) noexcept;
 
 struct classified_request {
     operation op = operation::unknown;
-    std::string url;          // the protected header's "url"
+    std::string url;  // the protected header's "url"
     bool jwk_headed = false;  // "jwk" rather than "kid"
     // Of the order, authorization, CSR or certificate; empty for other operations.
     std::vector<identifier> identifiers;

@@ -15,8 +15,7 @@
 namespace lacme::accountd {
 
 relay_handshake::relay_handshake(uv_loop_t* loop, unique_fd fd, std::chrono::milliseconds deadline, done_callback done)
-    : fd_(std::move(fd)),
-      done_(std::move(done)),
+    : fd_(std::move(fd)), done_(std::move(done)),
       readable_(loop, fd_.get(),
                 [this](int status, int) {
                     if (status != 0)
@@ -24,7 +23,9 @@ relay_handshake::relay_handshake(uv_loop_t* loop, unique_fd fd, std::chrono::mil
                     else
                         on_readable();
                 }),
-      deadline_(loop, [this] { finish({std::nullopt, "no relay header in time"}); })
+      deadline_(loop, [this] {
+          finish({std::nullopt, "no relay header in time"});
+      })
 {
     readable_.start(UV_READABLE);
     deadline_.start(deadline);

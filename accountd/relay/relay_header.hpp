@@ -17,8 +17,8 @@
 namespace lacme::accountd {
 
 struct relay_header {
-    std::string listener;          // a [listener NAME] of lacme-accountd.conf
-    ssh::caller_identity caller;   // fields empty when unknown
+    std::string listener;  // a [listener NAME] of lacme-accountd.conf
+    ssh::caller_identity caller;  // fields empty when unknown
 };
 
 // The longest header line, newline included: a name, an address and the largest key OpenSSH

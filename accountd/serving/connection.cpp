@@ -45,21 +45,16 @@ signing_result sign_catching(const signing_service& service, const std::string& 
 
 connection::connection(signing_service& service, tenant who, std::string id, uv::handle_ptr<uv_stream_t> input,
                        uv::handle_ptr<uv_stream_t> output, options opts, finished_callback on_finished)
-    : service_(service),
-      tenant_(std::move(who)),
-      id_(std::move(id)),
-      loop_(input->loop),
-      input_(std::move(input), max_queued_bytes),
-      idle_timer_(std::in_place, loop_, [this] { on_idle_timeout(); }),
-      options_(opts),
-      on_finished_(std::move(on_finished)),
-      lines_(accountd_max_line)
+    : service_(service), tenant_(std::move(who)), id_(std::move(id)), loop_(input->loop),
+      input_(std::move(input), max_queued_bytes), idle_timer_(std::in_place, loop_, [this] { on_idle_timeout(); }),
+      options_(opts), on_finished_(std::move(on_finished)), lines_(accountd_max_line)
 {
     if (output)
         output_.emplace(std::move(output), max_queued_bytes);
     this->output().on_write_done([this] { on_written(); },
                                  [this](int status) {
-                                     service_.log().verbose("[" + id_ + "] " + error_text(std::string("write: ") + uv_strerror(status)));
+                                     service_.log().verbose("[" + id_ + "] " +
+                                                            error_text(std::string("write: ") + uv_strerror(status)));
                                      finish(false);
                                  });
 }
@@ -302,8 +297,9 @@ void connection::resume()
 void connection::write(std::string data)
 {
     if (!output().write(std::move(data))) {
-        service_.log().verbose("[" + id_ + "] " + error_text("write: output closed or over " +
-                                                                 std::to_string(max_queued_bytes) + " bytes"));
+        service_.log().verbose(
+            "[" + id_ + "] " +
+            error_text("write: output closed or over " + std::to_string(max_queued_bytes) + " bytes"));
         finish(false);
     }
 }

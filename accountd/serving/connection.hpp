@@ -59,16 +59,16 @@ private:
     struct pool_job;
 
     enum class phase {
-        answering,           // takes the next pending request as soon as there is one
-        signing,             // a worker thread computes a signature (in_flight_)
-        committing,          // a worker thread waits until the signature's audit record is on disk
+        answering,  // takes the next pending request as soon as there is one
+        signing,  // a worker thread computes a signature (in_flight_)
+        committing,  // a worker thread waits until the signature's audit record is on disk
         waiting_for_writes,  // too much unsent output: a write completion resumes us
-        closing,             // flushing the last answers, then closing
+        closing,  // flushing the last answers, then closing
     };
     enum class input_state {
         reading,
         paused,  // the backlog of requests is full; process_next() resumes
-        ended,   // end of file, read error or refused line: nothing more is read
+        ended,  // end of file, read error or refused line: nothing more is read
     };
 
     void start_reading();
@@ -113,7 +113,7 @@ private:
     std::deque<std::optional<std::string>> pending_;  // nullopt: refuse, then close
     phase phase_ = phase::answering;
     input_state input_state_ = input_state::ended;  // until start()
-    bool refused_ = false;                            // how the connection ends
+    bool refused_ = false;  // how the connection ends
     pool_job* in_flight_ = nullptr;  // owned by its work request; told when we go first
 };
 

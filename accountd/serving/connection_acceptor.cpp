@@ -20,10 +20,7 @@ constexpr std::chrono::milliseconds resource_retry{1000};
 
 connection_acceptor::connection_acceptor(uv_loop_t* loop, int listen_fd, connection_slots& slots, logger& log,
                                          dispatch hand_on)
-    : listen_fd_(listen_fd),
-      slots_(slots),
-      log_(log),
-      hand_on_(std::move(hand_on)),
+    : listen_fd_(listen_fd), slots_(slots), log_(log), hand_on_(std::move(hand_on)),
       listener_(loop, listen_fd,
                 [this](int status, int) {
                     if (status != 0)
@@ -31,15 +28,14 @@ connection_acceptor::connection_acceptor(uv_loop_t* loop, int listen_fd, connect
                     else
                         accept_pending();
                 }),
-      retry_(loop, [this] { resume(); }),
-      slot_freed_(uv::make_handle<uv_async_t>())
+      retry_(loop, [this] { resume(); }), slot_freed_(uv::make_handle<uv_async_t>())
 {
     const int flags = ::fcntl(listen_fd, F_GETFL);
     if (flags < 0 || ::fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) != 0)
         throw_errno("fcntl(O_NONBLOCK)");
     uv::check(uv_async_init(loop, slot_freed_.get(),
-                           [](uv_async_t* h) { static_cast<connection_acceptor*>(h->data)->resume(); }),
-             "uv_async_init");
+                            [](uv_async_t* h) { static_cast<connection_acceptor*>(h->data)->resume(); }),
+              "uv_async_init");
     slot_freed_->data = this;
     resume();
 }
@@ -86,10 +82,10 @@ void connection_acceptor::pause(state why, int error)
     listener_.stop();
     if (!pause_logged_) {
         pause_logged_ = true;
-        log_.info(why == state::at_capacity
-                      ? "Too many connections (" + std::to_string(slots_.capacity()) +
-                            " open): not accepting until one closes"
-                      : error_text(std::string("accept: ") + std::strerror(error) + ": not accepting until a connection closes"));
+        log_.info(why == state::at_capacity ? "Too many connections (" + std::to_string(slots_.capacity()) +
+                                                  " open): not accepting until one closes"
+                                            : error_text(std::string("accept: ") + std::strerror(error) +
+                                                         ": not accepting until a connection closes"));
     }
     slots_.wake_on_next_give_back([async = slot_freed_.get()] { uv_async_send(async); });
     if (why == state::out_of_resources)

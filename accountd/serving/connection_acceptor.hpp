@@ -43,7 +43,7 @@ private:
     state state_ = state::accepting;
     bool pause_logged_ = false;  // until the backlog is empty again
     uv::poll_watcher listener_;
-    uv::timer retry_;                        // resource shortage: try again even if nothing closes
+    uv::timer retry_;  // resource shortage: try again even if nothing closes
     uv::handle_ptr<uv_async_t> slot_freed_;  // sent by the thread that gave a slot back
 };
 

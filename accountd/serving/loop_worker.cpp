@@ -24,7 +24,8 @@ uv::handle_ptr<uv_stream_t> open_stream(uv_loop_t* loop, int fd, bool readable)
 {
     const uv_handle_type type = uv_guess_handle(fd);
     if (type != UV_NAMED_PIPE && type != UV_TCP && type != UV_TTY)
-        throw error("--stdio needs stdin and stdout to be pipes, sockets or a terminal (fd " + std::to_string(fd) + ")");
+        throw error("--stdio needs stdin and stdout to be pipes, sockets or a terminal (fd " + std::to_string(fd) +
+                    ")");
     auto handle = uv::make_handle<uv_stream_t>(type);
     const std::string what = "opening fd " + std::to_string(fd);
     switch (type) {
@@ -36,9 +37,7 @@ uv::handle_ptr<uv_stream_t> open_stream(uv_loop_t* loop, int fd, bool readable)
         uv::check(uv_tcp_init(loop, reinterpret_cast<uv_tcp_t*>(handle.get())), "uv_tcp_init");
         uv::check(uv_tcp_open(reinterpret_cast<uv_tcp_t*>(handle.get()), fd), what);
         break;
-    default:
-        uv::check(uv_tty_init(loop, reinterpret_cast<uv_tty_t*>(handle.get()), fd, readable ? 1 : 0), what);
-        break;
+    default: uv::check(uv_tty_init(loop, reinterpret_cast<uv_tty_t*>(handle.get()), fd, readable ? 1 : 0), what); break;
     }
     return handle;
 }
@@ -49,7 +48,8 @@ constexpr std::chrono::seconds relay_header_deadline{10};
 }  // namespace
 
 loop_worker::loop_worker(signing_service& service, worker_pool_state& pool)
-    : service_(service), pool_(pool), own_uid_(::geteuid()), wakeup_(uv::make_handle<uv_async_t>()), reaper_(uv::make_handle<uv_idle_t>())
+    : service_(service), pool_(pool), own_uid_(::geteuid()), wakeup_(uv::make_handle<uv_async_t>()),
+      reaper_(uv::make_handle<uv_idle_t>())
 {
     uv::check(uv_async_init(loop_.get(), wakeup_.get(),
                             [](uv_async_t* h) { static_cast<loop_worker*>(h->data)->drain_inbox(); }),
@@ -82,9 +82,10 @@ void loop_worker::accept_on(std::vector<socket_binding> bindings, std::vector<lo
     workers_ = std::move(workers);
     bindings_ = std::move(bindings);
     for (const auto& binding : bindings_)
-        acceptors_.push_back(std::make_unique<connection_acceptor>(
-            loop_.get(), binding.listen_fd, pool_.slots, service_.log(),
-            [this, b = &binding](unique_fd fd) { hand_on({std::move(fd), b}); }));
+        acceptors_.push_back(std::make_unique<connection_acceptor>(loop_.get(), binding.listen_fd, pool_.slots,
+                                                                   service_.log(), [this, b = &binding](unique_fd fd) {
+                                                                       hand_on({std::move(fd), b});
+                                                                   }));
 }
 
 void loop_worker::accept_on(int listen_fd, std::vector<loop_worker*> workers)
@@ -181,9 +182,8 @@ void loop_worker::serve_stream(const std::string& id, unique_fd fd, const tenant
 
 void loop_worker::start_relay_handshake(std::string id, unique_fd fd)
 {
-    auto handshake = std::make_unique<relay_handshake>(
-        loop_.get(), std::move(fd), relay_header_deadline,
-        [this, id](relay_handshake& h) { on_relay_header(id, h); });
+    auto handshake = std::make_unique<relay_handshake>(loop_.get(), std::move(fd), relay_header_deadline,
+                                                       [this, id](relay_handshake& h) { on_relay_header(id, h); });
     relay_handshake& ref = *handshake;
     handshakes_.emplace(&ref, std::move(handshake));
 }

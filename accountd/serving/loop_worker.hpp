@@ -35,8 +35,7 @@ namespace lacme::accountd {
 struct worker_pool_state {
     worker_pool_state(std::size_t max_connections, std::chrono::seconds timeout)
         : slots(max_connections), idle_timeout(timeout)
-    {
-    }
+    {}
 
     connection_slots slots;
     std::atomic<std::uint64_t> next_id{0};

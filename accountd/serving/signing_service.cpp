@@ -30,7 +30,8 @@ std::string nosign_line(std::string_view reason)
 }  // namespace
 
 signing_service::signing_service(signer& key, logger& log, std::optional<std::string> keyid, tenant fallback)
-    : key_(key), log_(log), fallback_(std::move(fallback)), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
+    : key_(key), log_(log),
+      fallback_(std::move(fallback)), identity_{std::string(jws_algorithm_name(key.algorithm())), key.jwk()}
 {
     accountd_greeting g;
     g.alg = identity_.alg;
@@ -95,8 +96,8 @@ void signing_service::log_refusal(std::string_view connection_id, std::string_vi
     const std::lock_guard lock(refusals_mutex_);
     if (!log_.enabled(log_level::verbose)) {
         if (const auto dropped = refusal_summaries_.admit("NOSIGN"))
-            log_.info("[" + std::string(connection_id) + "] NOSIGN [" + std::string(reason) + "]" + not_logged(*dropped) +
-                      "; details at the verbose level");
+            log_.info("[" + std::string(connection_id) + "] NOSIGN [" + std::string(reason) + "]" +
+                      not_logged(*dropped) + "; details at the verbose level");
     }
     if (!log_.wants(log_level::verbose))
         return;

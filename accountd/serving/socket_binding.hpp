@@ -15,8 +15,8 @@
 namespace lacme::accountd {
 
 struct socket_binding {
-    int listen_fd = -1;            // owned by its socket_listener
-    std::string listener;          // [listener NAME], empty for the single socket: for log lines
+    int listen_fd = -1;  // owned by its socket_listener
+    std::string listener;  // [listener NAME], empty for the single socket: for log lines
     std::optional<tenant> direct;  // empty: the relay socket
 };
 

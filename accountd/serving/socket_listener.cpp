@@ -61,8 +61,9 @@ socket_listener::socket_listener(std::string path, directory_rule rule) : path_(
     if ((st.st_mode & 0022) != 0)
         throw error("insecure permissions on " + dir + " (group or other writable)");
     if (rule == directory_rule::private_to_owner && ((st.st_mode & 0077) != 0 || st.st_uid != ::geteuid()))
-        throw error("insecure permissions on " + dir + " (the relay socket's directory must be mode 0700, owned by uid " +
-                    std::to_string(::geteuid()) + ")");
+        throw error("insecure permissions on " + dir +
+                    " (the relay socket's directory must be mode 0700, owned by uid " + std::to_string(::geteuid()) +
+                    ")");
     clear_stale_socket(path_, addr);
 
     fd_ = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));

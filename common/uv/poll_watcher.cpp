@@ -16,9 +16,10 @@ poll_watcher::poll_watcher(uv_loop_t* loop, int fd, callback on_ready)
 
 void poll_watcher::start(int events)
 {
-    check(uv_poll_start(
-              handle_.get(), events,
-              [](uv_poll_t* h, int status, int ready) { static_cast<poll_watcher*>(h->data)->on_ready_(status, ready); }),
+    check(uv_poll_start(handle_.get(), events,
+                        [](uv_poll_t* h, int status, int ready) {
+                            static_cast<poll_watcher*>(h->data)->on_ready_(status, ready);
+                        }),
           "uv_poll_start");
 }
 

@@ -15,7 +15,8 @@ signal_watcher::signal_watcher(uv_loop_t* loop, std::initializer_list<int> signu
         check(uv_signal_init(loop, handle.get()), "uv_signal_init");
         handle->data = this;
         check(uv_signal_start(
-                  handle.get(), [](uv_signal_t* h, int received) { static_cast<signal_watcher*>(h->data)->on_signal_(received); },
+                  handle.get(),
+                  [](uv_signal_t* h, int received) { static_cast<signal_watcher*>(h->data)->on_signal_(received); },
                   signum),
               "uv_signal_start");
         handles_.push_back(std::move(handle));

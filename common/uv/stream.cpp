@@ -23,7 +23,7 @@ struct stream::core {
     std::vector<char> own_buffer;
     uv_shutdown_t shutdown{};
     bool ending = false;
-    bool closing = false;   // uv_close called, its callback still due
+    bool closing = false;  // uv_close called, its callback still due
     bool detached = false;  // the stream object is gone: no more callbacks
 };
 

@@ -45,8 +45,10 @@ std::vector<named_policy> policies()
                                                      "differential");
     };
     return {
-        {"A", parse("web1.example *.web1.example 192.0.2.0/24 2001:db8:1::/48", "", "order revoke deactivate keychange")},
-        {"B", parse("web1.example *.web1.example 192.0.2.7 ::/0", "*.web1.example", "order revoke account deactivate keychange")},
+        {"A",
+         parse("web1.example *.web1.example 192.0.2.0/24 2001:db8:1::/48", "", "order revoke deactivate keychange")},
+        {"B", parse("web1.example *.web1.example 192.0.2.7 ::/0", "*.web1.example",
+                    "order revoke account deactivate keychange")},
     };
 }
 
@@ -64,13 +66,15 @@ std::vector<std::string> unseen(const signing_policy& policy, const json& readin
         if (!policy.operations.contains(operation))
             problems.push_back(std::string(what) + " needs " + operation);
     };
-    for (const auto& [kind, operation] : {std::pair{"order", "order"}, {"authz", "order"}, {"csr", "order"}, {"certificate", "revoke"}}) {
+    for (const auto& [kind, operation] :
+         {std::pair{"order", "order"}, {"authz", "order"}, {"csr", "order"}, {"certificate", "revoke"}}) {
         if (!reading.contains(kind))
             continue;
         needs(kind, operation);
         for (const auto& id : reading[kind])
             if (!policy.identifiers.allows({id[0].get<std::string>(), id[1].get<std::string>()}))
-                problems.push_back(std::string(kind) + " names " + id[0].get<std::string>() + ":" + id[1].get<std::string>());
+                problems.push_back(std::string(kind) + " names " + id[0].get<std::string>() + ":" +
+                                   id[1].get<std::string>());
     }
     if (reading.contains("account"))
         needs(("account " + reading["account"].get<std::string>()).c_str(), "account");
@@ -110,7 +114,8 @@ std::vector<json> oracle_readings(const std::string& oracle, const std::vector<l
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         throw lacme::error(oracle + " " + lacme::describe_wait_status(status));
     if (readings.size() != corpus.size())
-        throw lacme::error("the oracle read " + std::to_string(readings.size()) + " of " + std::to_string(corpus.size()) + " payloads");
+        throw lacme::error("the oracle read " + std::to_string(readings.size()) + " of " +
+                           std::to_string(corpus.size()) + " payloads");
     return readings;
 }
 
@@ -122,7 +127,8 @@ std::size_t from_environment(const char* name, std::size_t fallback)
 
 int run(const std::string& oracle, std::size_t count)
 {
-    const auto corpus = lacme::test::payload_corpus(count, static_cast<unsigned>(from_environment("LACME_DIFFERENTIAL_SEED", 19)));
+    const auto corpus =
+        lacme::test::payload_corpus(count, static_cast<unsigned>(from_environment("LACME_DIFFERENTIAL_SEED", 19)));
     const auto readings = oracle_readings(oracle, corpus);
     std::size_t disagreements = 0;
     for (const auto& [name, policy] : policies()) {
@@ -136,9 +142,10 @@ int run(const std::string& oracle, std::size_t count)
             if (problems.empty())
                 continue;
             if (++disagreements <= 20) {
-                std::cerr << "disagreement under policy " << name << " (accountd: " << operation_name(decision.request.op)
-                          << "; CA: " << readings[i].dump() << "): " << problems.front() << "\n  "
-                          << (corpus[i].jwk_headed ? "jwk " : "kid ") << json(corpus[i].payload).dump() << "\n";
+                std::cerr << "disagreement under policy " << name
+                          << " (accountd: " << operation_name(decision.request.op) << "; CA: " << readings[i].dump()
+                          << "): " << problems.front() << "\n  " << (corpus[i].jwk_headed ? "jwk " : "kid ")
+                          << json(corpus[i].payload).dump() << "\n";
             }
         }
         std::cout << "policy " << name << ": " << signed_count << " of " << corpus.size() << " payloads signed\n";

@@ -35,13 +35,28 @@ std::string b64(const std::string& der)
 // Names the policy allows (policy A or B of the driver) and names it does not, in every form
 // a parser might read differently.
 const std::vector<std::string> dns_values = {
-    "web1.example", "www.web1.example", "*.web1.example", "WEB1.example", "web1.example.", "victim.example",
-    "victim.example.", "xn--vctim-bsa.example", "v\\u0069ctim.example", "web1.example\\u0000.victim.example",
-    "*.victim.example", "web1.example\\u2028", "VICTIM.EXAMPLE", "",
+    "web1.example",         "www.web1.example",
+    "*.web1.example",       "WEB1.example",
+    "web1.example.",        "victim.example",
+    "victim.example.",      "xn--vctim-bsa.example",
+    "v\\u0069ctim.example", "web1.example\\u0000.victim.example",
+    "*.victim.example",     "web1.example\\u2028",
+    "VICTIM.EXAMPLE",       "",
 };
 const std::vector<std::string> ip_values = {
-    "192.0.2.7", "10.1.2.3", "::ffff:10.1.2.3", "::ffff:192.0.2.7", "::10.1.2.3", "0:0:0:0:0:ffff:a01:203",
-    "2001:db8:1::7", "2001:DB8:1::7", "2001:db8:2::7", "010.1.2.3", "192.0.2.7/32", "::ffff:0a01:0203", "",
+    "192.0.2.7",
+    "10.1.2.3",
+    "::ffff:10.1.2.3",
+    "::ffff:192.0.2.7",
+    "::10.1.2.3",
+    "0:0:0:0:0:ffff:a01:203",
+    "2001:db8:1::7",
+    "2001:DB8:1::7",
+    "2001:db8:2::7",
+    "010.1.2.3",
+    "192.0.2.7/32",
+    "::ffff:0a01:0203",
+    "",
 };
 
 class generator {
@@ -68,7 +83,10 @@ private:
     std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
     bool coin(std::size_t one_in) { return below(one_in) == 0; }
     template <class T>
-    const T& pick(const std::vector<T>& from) { return from[below(from.size())]; }
+    const T& pick(const std::vector<T>& from)
+    {
+        return from[below(from.size())];
+    }
 
     // A member name as the CA's decoder might still match it to `name`.
     std::string name(std::string_view exact)
@@ -184,8 +202,8 @@ private:
 
     std::string contact()
     {
-        return pick(std::vector<std::string>{"[\"mailto:victim@example.org\"]", "[]", "null", "\"mailto:a@b.example\"",
-                                             "[5]"});
+        return pick(
+            std::vector<std::string>{"[\"mailto:victim@example.org\"]", "[]", "null", "\"mailto:a@b.example\"", "[5]"});
     }
 
     std::string account()
@@ -194,7 +212,8 @@ private:
         if (coin(2))
             m.emplace_back(name("contact"), contact());
         if (coin(2))
-            m.emplace_back(name("termsOfServiceAgreed"), pick(std::vector<std::string>{"true", "false", "\"true\"", "null"}));
+            m.emplace_back(name("termsOfServiceAgreed"),
+                           pick(std::vector<std::string>{"true", "false", "\"true\"", "null"}));
         if (coin(4))
             m.emplace_back(name("onlyReturnExisting"), pick(std::vector<std::string>{"true", "false", "1"}));
         if (coin(6))
@@ -227,7 +246,8 @@ private:
     std::string keychange()
     {
         if (coin(2)) {
-            members m = {{name("protected"), string_value("e30")}, {name("payload"), string_value("e30")},
+            members m = {{name("protected"), string_value("e30")},
+                         {name("payload"), string_value("e30")},
                          {name("signature"), string_value("AA")}};
             if (coin(4))
                 m.emplace_back(name("payload"), quoted("e30"));
@@ -264,10 +284,13 @@ private:
     // Another request's member inside a payload of a known shape, at the top or one level down.
     std::string with_extra_member(std::string payload)
     {
-        static const std::vector<std::string> extras = {
-            R"("contact":["mailto:victim@example.org"])", R"("Contact":[])", R"("status":"deactivated")",
-            R"("identifiers":[{"type":"dns","value":"victim.example"}])", R"("identifier":{"type":"dns","value":"victim.example"})",
-            R"("oldKey":{"kty":"EC"})", R"("onlyReturnExisting":true)"};
+        static const std::vector<std::string> extras = {R"("contact":["mailto:victim@example.org"])",
+                                                        R"("Contact":[])",
+                                                        R"("status":"deactivated")",
+                                                        R"("identifiers":[{"type":"dns","value":"victim.example"}])",
+                                                        R"("identifier":{"type":"dns","value":"victim.example"})",
+                                                        R"("oldKey":{"kty":"EC"})",
+                                                        R"("onlyReturnExisting":true)"};
         if (payload.size() < 2)
             return payload;
         const std::size_t brace = coin(2) ? payload.rfind('}', payload.size() - 2) : std::string::npos;
@@ -296,14 +319,26 @@ private:
             csr("::ffff:10.1.2.3", {}),
             csr("", {"DNS:*.web1.example"}),
             csr("", {"DNS:web1.example."}),
-            b64(csr_builder("web1.example").san_attribute({"DNS:web1.example"}).san_attribute({"DNS:victim.example"}).der()),
-            b64(csr_builder("web1.example").san_attribute({"DNS:web1.example"}, NID_ms_ext_req).san_attribute({"DNS:victim.example"}).der()),
+            b64(csr_builder("web1.example")
+                    .san_attribute({"DNS:web1.example"})
+                    .san_attribute({"DNS:victim.example"})
+                    .der()),
+            b64(csr_builder("web1.example")
+                    .san_attribute({"DNS:web1.example"}, NID_ms_ext_req)
+                    .san_attribute({"DNS:victim.example"})
+                    .der()),
             b64(csr_builder("web1.example").san_attribute({"DNS:victim.example"}, NID_ms_ext_req).der()),
-            b64(csr_builder("web1.example").san_attribute({"DNS:web1.example"}).second_value({"DNS:victim.example"}).der()),
+            b64(csr_builder("web1.example")
+                    .san_attribute({"DNS:web1.example"})
+                    .second_value({"DNS:victim.example"})
+                    .der()),
             b64(csr_builder("web1.example").san_attribute({"DNS:web1.example"}, NID_ext_req, true).der()),
             b64(csr_builder("web1.example").undecodable_extensions().der()),
             b64(csr_builder("web1.example").san_attribute({}).san_attribute({"DNS:victim.example"}).der()),
-            b64(csr_builder("web1.example").san_attribute({}, NID_ms_ext_req).san_attribute({"DNS:victim.example"}).der()),
+            b64(csr_builder("web1.example")
+                    .san_attribute({}, NID_ms_ext_req)
+                    .san_attribute({"DNS:victim.example"})
+                    .der()),
             b64(csr_builder("web1.example").undecodable_extensions().san_attribute({"DNS:victim.example"}).der()),
             "AAAA",
         };
@@ -324,8 +359,8 @@ private:
 // The attacks of the review (issue 19), as sent.
 std::vector<corpus_case> reviewed_attacks()
 {
-    const std::string two_attributes =
-        b64(csr_builder("web1.example").san_attribute({"DNS:web1.example"}).san_attribute({"DNS:victim.example"}).der());
+    const std::string two_attributes = b64(
+        csr_builder("web1.example").san_attribute({"DNS:web1.example"}).san_attribute({"DNS:victim.example"}).der());
     // Go's crypto/x509 refuses a repeated extension: the first attribute requests none.
     const std::string empty_then_victim =
         b64(csr_builder("web1.example").san_attribute({}).san_attribute({"DNS:victim.example"}).der());

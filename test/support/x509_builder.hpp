@@ -23,9 +23,9 @@ using extension_ptr = std::unique_ptr<X509_EXTENSION, openssl_deleter<X509_EXTEN
 inline name_ptr subject(std::string_view cn)
 {
     name_ptr name(X509_NAME_new());
-    if (!cn.empty() && X509_NAME_add_entry_by_txt(name.get(), "CN", MBSTRING_ASC,
-                                                  reinterpret_cast<const unsigned char*>(cn.data()),
-                                                  static_cast<int>(cn.size()), -1, 0) != 1)
+    if (!cn.empty() &&
+        X509_NAME_add_entry_by_txt(name.get(), "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.data()),
+                                   static_cast<int>(cn.size()), -1, 0) != 1)
         throw std::runtime_error("X509_NAME_add_entry_by_txt");
     return name;
 }
@@ -65,7 +65,8 @@ public:
 
     // One attribute (nid: NID_ext_req or NID_ms_ext_req) holding one subjectAltName extension
     // per entry of sans (OpenSSL's config syntax each), critical or not.
-    csr_builder& san_attribute(std::initializer_list<std::string_view> sans, int nid = NID_ext_req, bool critical = false)
+    csr_builder& san_attribute(std::initializer_list<std::string_view> sans, int nid = NID_ext_req,
+                               bool critical = false)
     {
         // OpenSSL 3 refuses to add a second attribute of one type: added under a placeholder
         // type, then renamed.
@@ -82,7 +83,8 @@ public:
     csr_builder& second_value(std::initializer_list<std::string_view> sans)
     {
         const std::string value = extensions_der(extensions(sans, false).get());
-        if (X509_ATTRIBUTE_set1_data(last_attribute(), V_ASN1_SEQUENCE, value.data(), static_cast<int>(value.size())) != 1)
+        if (X509_ATTRIBUTE_set1_data(last_attribute(), V_ASN1_SEQUENCE, value.data(), static_cast<int>(value.size())) !=
+            1)
             throw std::runtime_error("X509_ATTRIBUTE_set1_data");
         return *this;
     }

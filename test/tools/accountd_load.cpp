@@ -92,7 +92,8 @@ std::vector<std::string> signing_inputs(int connection, int count, const std::st
 {
     std::vector<std::string> inputs;
     for (int i = 0; i < count; ++i) {
-        const nlohmann::json header = {{"alg", alg}, {"nonce", "n" + std::to_string(i)},
+        const nlohmann::json header = {{"alg", alg},
+                                       {"nonce", "n" + std::to_string(i)},
                                        {"url", "https://acme.test/order/" + std::to_string(connection)},
                                        {"kid", "https://acme.test/acct/1"}};
         const nlohmann::json payload = {{"identifiers", {{{"type", "dns"}, {"value", request_name(connection, i)}}}}};
@@ -186,8 +187,9 @@ int main(int argc, char** argv)
                     ++n;
                     if (verify) {
                         const auto sig = base64url_decode(answer);
-                        if (!sig || !jws_verify(key.get(), alg, input,
-                                                std::span(reinterpret_cast<const std::uint8_t*>(sig->data()), sig->size())))
+                        if (!sig ||
+                            !jws_verify(key.get(), alg, input,
+                                        std::span(reinterpret_cast<const std::uint8_t*>(sig->data()), sig->size())))
                             ++failures;
                     }
                     ++done;

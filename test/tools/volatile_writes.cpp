@@ -40,8 +40,8 @@ held_writes& held()
 bool is_volatile(int fd)
 {
     const char* path = std::getenv("LACME_VOLATILE_FILE");
-    struct stat of_fd{};
-    struct stat of_path{};
+    struct stat of_fd {};
+    struct stat of_path {};
     return path != nullptr && ::fstat(fd, &of_fd) == 0 && S_ISREG(of_fd.st_mode) && ::stat(path, &of_path) == 0 &&
            of_fd.st_dev == of_path.st_dev && of_fd.st_ino == of_path.st_ino;
 }

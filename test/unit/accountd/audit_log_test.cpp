@@ -68,8 +68,12 @@ BOOST_AUTO_TEST_CASE(signed_record_has_no_reason_and_survives_bad_utf8)
 // line readers that break at Unicode line ends (Python's str.splitlines).
 BOOST_AUTO_TEST_CASE(record_is_ascii_whatever_the_identifiers)
 {
-    const std::string hostile = "a\xE2\x80\xAE" "elpmaxe\xC2\x85" "b\xE2\x80\xA8" "c\x1c\x7f.example";
-    const auto line = format_audit_record({t0, "web\xE2\x80\xA8", "local", "order", {{"dns", hostile}}, false, "no \xC3\xA9"});
+    const std::string hostile = "a\xE2\x80\xAE"
+                                "elpmaxe\xC2\x85"
+                                "b\xE2\x80\xA8"
+                                "c\x1c\x7f.example";
+    const auto line =
+        format_audit_record({t0, "web\xE2\x80\xA8", "local", "order", {{"dns", hostile}}, false, "no \xC3\xA9"});
     BOOST_TEST(std::all_of(line.begin(), line.end(), [](char c) { return c >= 0x20 && c < 0x7f; }));
     BOOST_TEST(line.find("\\u202e") != std::string::npos);
     BOOST_TEST(line.find("\\u007f") != std::string::npos);
@@ -101,7 +105,7 @@ BOOST_AUTO_TEST_CASE(file_is_preallocated_beyond_its_size)
     logger quiet(log_level::info);
     audit_log log(dir.file("audit"), quiet);
     write_durably(log, {t0, "a", "local", "get", {}, true, {}});
-    struct stat st{};
+    struct stat st {};
     BOOST_REQUIRE(::stat(dir.file("audit").c_str(), &st) == 0);
     const std::string text = lacme::test::read_file(dir.file("audit"));
     BOOST_TEST(st.st_size == static_cast<off_t>(text.size()));
@@ -137,10 +141,14 @@ BOOST_AUTO_TEST_CASE(torn_only_record_and_trailing_zeros_are_removed)
     logger log(log_level::info);
     const lacme::test::stderr_capture captured;
     lacme::test::write_file(dir.file("torn"), "{\"ti");
-    { audit_log reopened(dir.file("torn"), log); }
+    {
+        audit_log reopened(dir.file("torn"), log);
+    }
     BOOST_TEST(lacme::test::read_file(dir.file("torn")).empty());
     lacme::test::write_file(dir.file("zeros"), "{}\n" + std::string(4096, '\0'));
-    { audit_log reopened(dir.file("zeros"), log); }
+    {
+        audit_log reopened(dir.file("zeros"), log);
+    }
     BOOST_TEST(lacme::test::read_file(dir.file("zeros")) == "{}\n");
 }
 
@@ -150,8 +158,9 @@ BOOST_AUTO_TEST_CASE(long_line_without_newline_is_not_cut)
     const std::string foreign(2 * 1024 * 1024, 'x');
     lacme::test::write_file(dir.file("audit"), foreign);
     logger log(log_level::info);
-    BOOST_TEST(lacme::test::error_message([&] { audit_log reopened(dir.file("audit"), log); })
-                   .find("does not end with a newline") != std::string::npos);
+    BOOST_TEST(lacme::test::error_message([&] {
+                   audit_log reopened(dir.file("audit"), log);
+               }).find("does not end with a newline") != std::string::npos);
     BOOST_TEST(lacme::test::read_file(dir.file("audit")) == foreign);
 }
 
@@ -163,18 +172,22 @@ BOOST_AUTO_TEST_CASE(tail_is_left_alone_while_another_writer_holds_the_file)
     lacme::test::write_file(dir.file("audit"), "{}\n{\"ti");
     const lacme::unique_fd other(::open(dir.file("audit").c_str(), O_RDONLY | O_CLOEXEC));
     BOOST_REQUIRE(::flock(other.get(), LOCK_SH) == 0);
-    { audit_log second(dir.file("audit"), log); }
+    {
+        audit_log second(dir.file("audit"), log);
+    }
     BOOST_TEST(lacme::test::read_file(dir.file("audit")) == "{}\n{\"ti");
 }
 
 BOOST_AUTO_TEST_CASE(unopenable_or_unwritable_is_an_error)
 {
     logger quiet(log_level::info);
-    BOOST_TEST(lacme::test::error_message([&] { audit_log log("/nonexistent/audit", quiet); })
-                   .starts_with("can't open audit log /nonexistent/audit"));
+    BOOST_TEST(lacme::test::error_message([&] {
+                   audit_log log("/nonexistent/audit", quiet);
+               }).starts_with("can't open audit log /nonexistent/audit"));
     audit_log full("/dev/full", quiet);
-    BOOST_TEST(lacme::test::error_message([&] { (void)full.append({t0, "a", "local", "get", {}, true, {}}); })
-                   .starts_with("can't write audit log /dev/full"));
+    BOOST_TEST(lacme::test::error_message([&] {
+                   (void)full.append({t0, "a", "local", "get", {}, true, {}});
+               }).starts_with("can't write audit log /dev/full"));
 }
 
 BOOST_AUTO_TEST_CASE(syslog_destination_takes_records)
@@ -200,7 +213,8 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_each_get_their_records_durable)
     for (int t = 0; t < threads; ++t)
         writers.emplace_back([&, t] {
             for (int i = 0; i < each; ++i) {
-                const auto ticket = log.append({t0, "t" + std::to_string(t), "local", "get", {{"dns", std::to_string(i)}}, true, {}});
+                const auto ticket =
+                    log.append({t0, "t" + std::to_string(t), "local", "get", {{"dns", std::to_string(i)}}, true, {}});
                 if (ticket)
                     log.await(*ticket);
                 else

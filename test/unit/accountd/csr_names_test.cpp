@@ -17,10 +17,14 @@ BOOST_AUTO_TEST_SUITE(csr_names_suite)
 
 BOOST_AUTO_TEST_CASE(csr_gives_cn_then_every_san)
 {
-    const auto got = csr_names(base64url_encode(lacme::test::der_csr("example.org", "DNS:example.org,DNS:www.example.org,IP:192.0.2.1,IP:2001:db8::1")));
+    const auto got = csr_names(base64url_encode(
+        lacme::test::der_csr("example.org", "DNS:example.org,DNS:www.example.org,IP:192.0.2.1,IP:2001:db8::1")));
     BOOST_REQUIRE(got);
-    const names expected = {{"dns", "example.org"}, {"dns", "example.org"}, {"dns", "www.example.org"},
-                            {"ip", "192.0.2.1"}, {"ip", "2001:db8::1"}};
+    const names expected = {{"dns", "example.org"},
+                            {"dns", "example.org"},
+                            {"dns", "www.example.org"},
+                            {"ip", "192.0.2.1"},
+                            {"ip", "2001:db8::1"}};
     BOOST_TEST(*got == expected, boost::test_tools::per_element());
 }
 
@@ -36,9 +40,11 @@ BOOST_AUTO_TEST_CASE(csr_without_san_or_cn)
 
 BOOST_AUTO_TEST_CASE(other_san_types_are_reported_by_type)
 {
-    const auto got = csr_names(base64url_encode(lacme::test::der_csr("", "email:a@example.org,URI:https://x.example/")));
+    const auto got =
+        csr_names(base64url_encode(lacme::test::der_csr("", "email:a@example.org,URI:https://x.example/")));
     BOOST_REQUIRE(got);
-    BOOST_TEST(*got == (names{{"email", "a@example.org"}, {"uri", "https://x.example/"}}), boost::test_tools::per_element());
+    BOOST_TEST(*got == (names{{"email", "a@example.org"}, {"uri", "https://x.example/"}}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(garbage_is_nullopt)
@@ -66,7 +72,8 @@ BOOST_AUTO_TEST_CASE(csr_any_parser_could_read_otherwise_is_nullopt)
     csr_builder empty_then_victim("web1.example");  // what Go, refusing repeated extensions, merges
     BOOST_TEST(!read(empty_then_victim.san_attribute({}).san_attribute({"DNS:victim.example"})));
     csr_builder ms_and_standard("web1.example");
-    BOOST_TEST(!read(ms_and_standard.san_attribute({"DNS:web1.example"}, NID_ms_ext_req).san_attribute({"DNS:victim.example"})));
+    BOOST_TEST(!read(
+        ms_and_standard.san_attribute({"DNS:web1.example"}, NID_ms_ext_req).san_attribute({"DNS:victim.example"})));
     csr_builder two_values("web1.example");
     BOOST_TEST(!read(two_values.san_attribute({"DNS:web1.example"}).second_value({"DNS:victim.example"})));
     csr_builder two_sans("web1.example");
@@ -80,7 +87,8 @@ BOOST_AUTO_TEST_CASE(csr_any_parser_could_read_otherwise_is_nullopt)
 
 BOOST_AUTO_TEST_CASE(certificate_names_like_csr_names)
 {
-    const auto got = certificate_names(base64url_encode(lacme::test::der_certificate("example.org", "DNS:www.example.org,IP:192.0.2.1")));
+    const auto got = certificate_names(
+        base64url_encode(lacme::test::der_certificate("example.org", "DNS:www.example.org,IP:192.0.2.1")));
     BOOST_REQUIRE(got);
     BOOST_TEST(*got == (names{{"dns", "example.org"}, {"dns", "www.example.org"}, {"ip", "192.0.2.1"}}),
                boost::test_tools::per_element());

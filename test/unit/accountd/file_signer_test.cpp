@@ -152,7 +152,8 @@ BOOST_AUTO_TEST_CASE(encrypted_pem_with_a_wrong_passphrase_is_refused)
             for (int i = 0; i < 8; ++i) {
                 const std::string pem = private_key_pem(lacme::test::shared_p256(), format, "open sesame");
                 counting_source pass{"open sesame!"};
-                BOOST_TEST(error_message([&] { (void)load(pem, pass.source()); }) == origin + ": wrong passphrase (or damaged encrypted key)");
+                BOOST_TEST(error_message([&] { (void)load(pem, pass.source()); }) ==
+                           origin + ": wrong passphrase (or damaged encrypted key)");
                 BOOST_TEST(*pass.calls == 1);
             }
         }
@@ -172,16 +173,16 @@ BOOST_AUTO_TEST_CASE(passphrase_source_failure_is_reported)
     const file_signer::passphrase_source failing = []() -> lacme::secret_string {
         throw lacme::error("no terminal to prompt for the passphrase");
     };
-    BOOST_TEST(error_message([&] { (void)load(pem, failing); }) == origin + ": no terminal to prompt for the passphrase");
+    BOOST_TEST(error_message([&] { (void)load(pem, failing); }) ==
+               origin + ": no terminal to prompt for the passphrase");
 }
 
 BOOST_AUTO_TEST_CASE(garbage_is_not_a_pem_private_key)
 {
     BOOST_TEST(error_message([] { (void)load("this is not a key\n"); }) == origin + ": not a PEM private key");
     BOOST_TEST(error_message([] { (void)load(""); }) == origin + ": not a PEM private key");
-    BOOST_TEST(error_message([] {
-                   (void)load("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-               }) == origin + ": not a PEM private key");
+    BOOST_TEST(error_message([] { (void)load("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"); }) ==
+               origin + ": not a PEM private key");
     // A public key is not an account key.
     const std::string pub = lacme::test::public_key_pem(lacme::test::shared_p256());
     BOOST_TEST(error_message([&] { (void)load(pub); }) == origin + ": not a PEM private key");
@@ -196,11 +197,10 @@ BOOST_AUTO_TEST_CASE(key_whose_public_and_private_parts_differ_is_refused)
     BOOST_TEST(error_message([&] { (void)load(private_key_pem(ec.get(), pem_format::pkcs8)); }) == expected);
 
     const auto other_rsa = lacme::test::generate_rsa(2048);
-    const auto rsa = spliced_key("RSA", lacme::test::shared_rsa2048(), other_rsa.get(),
-                                 {OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E},
-                                 {OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
-                                  OSSL_PKEY_PARAM_RSA_EXPONENT1, OSSL_PKEY_PARAM_RSA_EXPONENT2,
-                                  OSSL_PKEY_PARAM_RSA_COEFFICIENT1});
+    const auto rsa = spliced_key(
+        "RSA", lacme::test::shared_rsa2048(), other_rsa.get(), {OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E},
+        {OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2, OSSL_PKEY_PARAM_RSA_EXPONENT1,
+         OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1});
     BOOST_TEST(error_message([&] { (void)load(private_key_pem(rsa.get(), pem_format::traditional)); }) == expected);
 
     // The same splice of one key's own parts loads: the check is not what refused the others.
@@ -218,11 +218,13 @@ BOOST_AUTO_TEST_CASE(truncated_pem_is_refused)
 BOOST_AUTO_TEST_CASE(unsupported_key_types_are_refused_with_their_name)
 {
     const auto ed25519 = lacme::test::generate_ed25519();
-    const std::string ed_message = error_message([&] { (void)load(private_key_pem(ed25519.get(), pem_format::pkcs8)); });
+    const std::string ed_message =
+        error_message([&] { (void)load(private_key_pem(ed25519.get(), pem_format::pkcs8)); });
     BOOST_TEST(ed_message.starts_with(origin + ": unsupported key type ED25519"), ed_message);
 
     const auto dsa = lacme::test::generate_dsa();
-    const std::string dsa_message = error_message([&] { (void)load(private_key_pem(dsa.get(), pem_format::traditional)); });
+    const std::string dsa_message =
+        error_message([&] { (void)load(private_key_pem(dsa.get(), pem_format::traditional)); });
     BOOST_TEST(dsa_message.starts_with(origin + ": unsupported key type DSA"), dsa_message);
 
     const auto rsa1024 = lacme::test::generate_rsa(1024);

@@ -189,9 +189,11 @@ BOOST_AUTO_TEST_CASE(a_failed_sync_fails_its_waiters_and_every_later_record)
     committer.await(committer.append([] {}));
     fail = true;
     const auto lost = committer.append([] {});
-    BOOST_TEST(lacme::test::error_message([&] { committer.await(lost); }).find("Input/output error") != std::string::npos);
+    BOOST_TEST(lacme::test::error_message([&] { committer.await(lost); }).find("Input/output error") !=
+               std::string::npos);
     fail = false;
-    BOOST_TEST(lacme::test::error_message([&] { (void)committer.append([] {}); }).find("unusable") != std::string::npos);
+    BOOST_TEST(lacme::test::error_message([&] { (void)committer.append([] {}); }).find("unusable") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_torn_write_fails_every_later_record)
@@ -199,7 +201,8 @@ BOOST_AUTO_TEST_CASE(a_torn_write_fails_every_later_record)
     group_committer committer(1, [](std::size_t) {});
     BOOST_CHECK_THROW((void)committer.append([] { throw lacme::accountd::torn_write("short write"); }),
                       lacme::accountd::torn_write);
-    BOOST_TEST(lacme::test::error_message([&] { (void)committer.append([] {}); }).find("short write") != std::string::npos);
+    BOOST_TEST(lacme::test::error_message([&] { (void)committer.append([] {}); }).find("short write") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

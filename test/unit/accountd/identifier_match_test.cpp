@@ -73,11 +73,28 @@ BOOST_AUTO_TEST_CASE(wildcard_lookalikes_are_refused)
     const auto all = [](const std::string& name) {
         return allows_wildcard("*.example.org example.org", "*.example.org *.www.example.org", name);
     };
-    for (const std::string& name : std::initializer_list<std::string>{
-             "*.example.org.", "*.EXAMPLE.org.", "*.*.example.org", "*example.org", "x*.example.org", "*x.example.org",
-          "www.*.example.org", "*..example.org", "*.", "*", "**.example.org", "* .example.org", "*.example.org ",
-          "\\*.example.org", "*\\.example.org", "*%2e.example.org", "*.example\xc2\xa0.org", "*.xn--exmple-cua.org.",
-          "\xef\xbc\x8a.example.org", "*\xe3\x80\x82" "example.org", std::string("*.example.org\0", 14)})
+    for (const std::string& name : std::initializer_list<std::string>{"*.example.org.",
+                                                                      "*.EXAMPLE.org.",
+                                                                      "*.*.example.org",
+                                                                      "*example.org",
+                                                                      "x*.example.org",
+                                                                      "*x.example.org",
+                                                                      "www.*.example.org",
+                                                                      "*..example.org",
+                                                                      "*.",
+                                                                      "*",
+                                                                      "**.example.org",
+                                                                      "* .example.org",
+                                                                      "*.example.org ",
+                                                                      "\\*.example.org",
+                                                                      "*\\.example.org",
+                                                                      "*%2e.example.org",
+                                                                      "*.example\xc2\xa0.org",
+                                                                      "*.xn--exmple-cua.org.",
+                                                                      "\xef\xbc\x8a.example.org",
+                                                                      "*\xe3\x80\x82"
+                                                                      "example.org",
+                                                                      std::string("*.example.org\0", 14)})
         BOOST_TEST(!all(name), name);
     BOOST_TEST(all("*.example.org"));
     BOOST_TEST(all("*.Www.Example.Org"));
@@ -86,8 +103,8 @@ BOOST_AUTO_TEST_CASE(wildcard_lookalikes_are_refused)
 BOOST_AUTO_TEST_CASE(bad_wildcard_entries_are_errors_naming_them)
 {
     using lacme::test::error_message;
-    for (const char* bad : {"example.org", "*.example.org.", "*.*.example.org", "*example.org", "x*.example.org",
-                            "*.", "192.0.2.0/24", "*.a..b"}) {
+    for (const char* bad : {"example.org", "*.example.org.", "*.*.example.org", "*example.org", "x*.example.org", "*.",
+                            "192.0.2.0/24", "*.a..b"}) {
         auto p = identifier_patterns::parse("");
         BOOST_TEST(error_message([&p, bad] { p.allow_wildcards(bad); }).starts_with("invalid wildcard name '"), bad);
     }
@@ -132,11 +149,14 @@ BOOST_AUTO_TEST_CASE(bad_patterns_are_errors_naming_them)
                "invalid CIDR prefix in '192.0.2.0/33'");
     BOOST_TEST(error_message([] { (void)identifier_patterns::parse("2001:db8::/129"); }) ==
                "invalid CIDR prefix in '2001:db8::/129'");
-    BOOST_TEST(error_message([] { (void)identifier_patterns::parse("10.0.0.0/"); }) == "invalid CIDR prefix in '10.0.0.0/'");
-    BOOST_TEST(error_message([] { (void)identifier_patterns::parse("ok.org bad*.org"); }).starts_with(
-        "invalid identifier pattern 'bad*.org'"));
+    BOOST_TEST(error_message([] { (void)identifier_patterns::parse("10.0.0.0/"); }) ==
+               "invalid CIDR prefix in '10.0.0.0/'");
+    BOOST_TEST(error_message([] {
+                   (void)identifier_patterns::parse("ok.org bad*.org");
+               }).starts_with("invalid identifier pattern 'bad*.org'"));
     BOOST_TEST(error_message([] { (void)identifier_patterns::parse("*."); }).starts_with("invalid identifier pattern"));
-    BOOST_TEST(error_message([] { (void)identifier_patterns::parse("a/b"); }).starts_with("invalid identifier pattern"));
+    BOOST_TEST(
+        error_message([] { (void)identifier_patterns::parse("a/b"); }).starts_with("invalid identifier pattern"));
 }
 
 BOOST_AUTO_TEST_CASE(patterns_are_kept_for_display)
@@ -155,7 +175,8 @@ BOOST_AUTO_TEST_CASE(ipv6_forms_of_ipv4_addresses_are_never_allowed)
     const auto p = identifier_patterns::parse("::/0 0.0.0.0/0");
     BOOST_TEST(p.allows({"ip", "2001:db8::1"}));
     BOOST_TEST(p.allows({"ip", "10.1.2.3"}));
-    for (const char* embedded : {"::ffff:10.1.2.3", "::FFFF:a01:203", "0:0:0:0:0:ffff:10.1.2.3", "::10.1.2.3", "::a01:203"})
+    for (const char* embedded :
+         {"::ffff:10.1.2.3", "::FFFF:a01:203", "0:0:0:0:0:ffff:10.1.2.3", "::10.1.2.3", "::a01:203"})
         BOOST_TEST(!p.allows({"ip", embedded}), embedded);
 }
 

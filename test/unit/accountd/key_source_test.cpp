@@ -103,8 +103,8 @@ BOOST_AUTO_TEST_CASE(encrypted_file_key_uses_the_passphrase_file)
     BOOST_TEST(open_error(s) == dir.file("account.key") + ": wrong passphrase (or damaged encrypted key)");
 
     s.passphrase_file = dir.file("absent");
-    BOOST_TEST(open_error(s) == dir.file("account.key") + ": can't open " + dir.file("absent") +
-                                    ": No such file or directory");
+    BOOST_TEST(open_error(s) ==
+               dir.file("account.key") + ": can't open " + dir.file("absent") + ": No such file or directory");
 }
 
 BOOST_AUTO_TEST_CASE(gpg_method_runs_the_configured_command)
@@ -114,7 +114,8 @@ BOOST_AUTO_TEST_CASE(gpg_method_runs_the_configured_command)
     const std::string key_path = dir.file("account.key.gpg");
     write_file(key_path, private_key_pem(lacme::test::shared_rsa2048(), pem_format::pkcs8));
     const std::string fake_gpg = dir.file("fake-gpg");
-    write_file(fake_gpg, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\nfor last; do :; done\ncat \"$last\"\n");
+    write_file(fake_gpg,
+               "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\nfor last; do :; done\ncat \"$last\"\n");
     ::chmod(fake_gpg.c_str(), 0755);
     settings s;
     s.privkey.emplace("gpg:" + key_path);

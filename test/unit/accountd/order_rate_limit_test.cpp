@@ -51,8 +51,9 @@ BOOST_AUTO_TEST_CASE(corrupt_or_unreachable_state_is_an_error)
     lacme::test::write_file(dir.file("web1.orders"), "1800000000");
     BOOST_TEST(lacme::test::error_message([&] { (void)order_rate_limit(dir.path(), "web1", 5).admit(t0); }) ==
                dir.file("web1.orders") + ": corrupt (no final newline)");
-    BOOST_TEST(lacme::test::error_message([&] { (void)order_rate_limit(dir.file("none"), "web1", 5).admit(t0); })
-                   .starts_with("can't open " + dir.file("none") + "/web1.lock"));
+    BOOST_TEST(lacme::test::error_message([&] {
+                   (void)order_rate_limit(dir.file("none"), "web1", 5).admit(t0);
+               }).starts_with("can't open " + dir.file("none") + "/web1.lock"));
 }
 
 BOOST_AUTO_TEST_CASE(a_held_lock_is_waited_for_then_an_error)

@@ -15,7 +15,8 @@ namespace {
 signing_policy policy(const std::string& extra = "")
 {
     return parse_signing_policy("[policy]\nlabel = web1\nca = https://ca.example/\n"
-                                "identifiers = example.org *.example.org 192.0.2.0/24\n" + extra,
+                                "identifiers = example.org *.example.org 192.0.2.0/24\n" +
+                                    extra,
                                 "p.conf");
 }
 
@@ -77,7 +78,8 @@ BOOST_AUTO_TEST_CASE(finalize_checks_every_csr_name)
     BOOST_TEST(!extra.allowed);
     BOOST_TEST(extra.reason == "identifier dns:evil.example not allowed by policy \"web1\"");
     BOOST_TEST(!decide(p, header(), finalize_of("DNS:example.org,email:a@example.org")).allowed);
-    const auto bad_cn = R"({"csr":")" + lacme::base64url_encode(lacme::test::der_csr("evil.example", "DNS:example.org")) + "\"}";
+    const auto bad_cn =
+        R"({"csr":")" + lacme::base64url_encode(lacme::test::der_csr("evil.example", "DNS:example.org")) + "\"}";
     BOOST_TEST(!decide(p, header(), bad_cn).allowed);
 }
 
@@ -99,11 +101,12 @@ BOOST_AUTO_TEST_CASE(wildcard_orders_only_when_the_wildcard_is_listed)
     BOOST_TEST(ok.counts_as_order());
     BOOST_TEST(decide(wild, header(), order_of("*.EXAMPLE.org")).allowed);
     BOOST_TEST(decide(wild, header(), finalize_of("DNS:example.org,DNS:*.example.org")).allowed);
-    for (const char* lookalike : {"*.example.org.", "*.EXAMPLE.org.", "*.*.example.org", "*example.org", "x*.example.org",
-                                  "*.www.example.org"})
+    for (const char* lookalike :
+         {"*.example.org.", "*.EXAMPLE.org.", "*.*.example.org", "*example.org", "x*.example.org", "*.www.example.org"})
         BOOST_TEST(!decide(wild, header(), order_of(lookalike)).allowed, lookalike);
     BOOST_TEST(!decide(wild, header(), finalize_of("DNS:example.org,DNS:*.www.example.org")).allowed);
-    const auto wild_cn = R"({"csr":")" + lacme::base64url_encode(lacme::test::der_csr("*.www.example.org", "DNS:example.org")) + "\"}";
+    const auto wild_cn =
+        R"({"csr":")" + lacme::base64url_encode(lacme::test::der_csr("*.www.example.org", "DNS:example.org")) + "\"}";
     BOOST_TEST(!decide(wild, header(), wild_cn).allowed);
     // The challenge response and the authorization fetches of any order are signed: they carry nothing.
     BOOST_TEST(decide(plain, header("https://ca.example/chall/1"), "{}").allowed);
@@ -179,7 +182,9 @@ BOOST_AUTO_TEST_CASE(unknown_shapes_are_denied)
     const auto d = decide(policy("operations = order revoke account deactivate keychange\n"), header(), R"({"x":1})");
     BOOST_TEST(!d.allowed);
     BOOST_TEST(d.reason == "request not recognized (payload of no known shape)");
-    BOOST_TEST(!decide(policy(), header(), R"({"identifiers":[{"type":"dns","value":"example.org"}],"status":"deactivated"})").allowed);
+    BOOST_TEST(
+        !decide(policy(), header(), R"({"identifiers":[{"type":"dns","value":"example.org"}],"status":"deactivated"})")
+             .allowed);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

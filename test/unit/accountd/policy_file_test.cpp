@@ -59,7 +59,8 @@ BOOST_AUTO_TEST_CASE(defaults_order_only_no_ca_no_limit)
 
 BOOST_AUTO_TEST_CASE(every_mistake_names_file_and_line)
 {
-    BOOST_TEST(error_of("[policy]\nlabel = a\nidentifer = x\n") == "p.conf:3: unknown key 'identifer' in section [policy]");
+    BOOST_TEST(error_of("[policy]\nlabel = a\nidentifer = x\n") ==
+               "p.conf:3: unknown key 'identifer' in section [policy]");
     BOOST_TEST(error_of("[policy]\nlabel = a\n[other]\n").starts_with("p.conf:3: unknown section [other]"));
     BOOST_TEST(error_of("label = a\n").starts_with("p.conf:1:"));
     BOOST_TEST(error_of("[policy]\nlabel = a\nidentifiers = ok.example 10.0.0.0/40\n") ==
@@ -90,7 +91,9 @@ BOOST_AUTO_TEST_CASE(read_from_a_file)
     const lacme::test::temp_dir dir;
     lacme::test::write_file(dir.file("p.conf"), "[policy]\nlabel = web2\n");
     BOOST_TEST(read_signing_policy(dir.file("p.conf")).label == "web2");
-    BOOST_TEST(error_message([&] { (void)read_signing_policy(dir.file("none")); }).starts_with("can't open " + dir.file("none")));
+    BOOST_TEST(error_message([&] {
+                   (void)read_signing_policy(dir.file("none"));
+               }).starts_with("can't open " + dir.file("none")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,7 +9,10 @@
 
 namespace lacme::accountd {
 
-inline std::ostream& operator<<(std::ostream& out, const identifier& id) { return out << to_string(id); }
+inline std::ostream& operator<<(std::ostream& out, const identifier& id)
+{
+    return out << to_string(id);
+}
 inline std::ostream& operator<<(std::ostream& out, operation op)
 {
     return out << operation_name(op) << "#" << static_cast<int>(op);

@@ -41,7 +41,7 @@ struct counting_source {
 };
 
 std::unique_ptr<provider_store_signer> open(const std::string& uri, const passphrase_source& passphrase = {},
-                                   const std::vector<std::string>& providers = {})
+                                            const std::vector<std::string>& providers = {})
 {
     return std::make_unique<provider_store_signer>(uri, providers, passphrase);
 }
@@ -152,14 +152,16 @@ BOOST_AUTO_TEST_CASE(uris_without_exactly_one_private_key_are_errors)
     BOOST_TEST(open_error("file:" + two) ==
                "store:file:" + two + " names more than one private key (make the URI select one)");
 
-    BOOST_TEST(open_error("file:" + dir.file("absent.pem")).starts_with("cannot open store:file:" + dir.file("absent.pem")));
+    BOOST_TEST(
+        open_error("file:" + dir.file("absent.pem")).starts_with("cannot open store:file:" + dir.file("absent.pem")));
     BOOST_TEST(open_error("nosuchscheme:key").starts_with("cannot open store:nosuchscheme:key (is the provider"));
 }
 
 BOOST_AUTO_TEST_CASE(providers_that_do_not_load_are_named)
 {
-    BOOST_TEST(error_message([] { provider_context({"no-such-provider"}); })
-                   .starts_with("cannot load OpenSSL provider 'no-such-provider'"));
+    BOOST_TEST(error_message([] {
+                   provider_context({"no-such-provider"});
+               }).starts_with("cannot load OpenSSL provider 'no-such-provider'"));
 }
 
 BOOST_AUTO_TEST_CASE(a_pin_value_in_the_uri_is_never_shown)

@@ -37,8 +37,8 @@ BOOST_AUTO_TEST_CASE(no_key_may_exec_fork_or_listen)
 {
     for (const key_kind kind : {key_kind::in_memory, key_kind::external}) {
         const accountd_sandbox box(kind);
-        for (const char* forbidden : {"execve", "execveat", "fork", "vfork", "bind", "listen", "ptrace", "mkdir",
-                                      "chmod", "symlink", "link"})
+        for (const char* forbidden :
+             {"execve", "execveat", "fork", "vfork", "bind", "listen", "ptrace", "mkdir", "chmod", "symlink", "link"})
             BOOST_TEST(!allows(box.policy(), forbidden), forbidden);
     }
 }

@@ -189,7 +189,8 @@ BOOST_AUTO_TEST_CASE(authorized_keys_line_options)
     BOOST_TEST(s.policy.value_or("") == "/p");
     BOOST_TEST(s.from.value_or("") == "192.0.2.0/24");
     BOOST_TEST(s.public_key_file.value_or("") == "web1.pub");
-    BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p"}) == "--authorized-keys-line takes one PUBKEY_FILE");
+    BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p"}) ==
+               "--authorized-keys-line takes one PUBKEY_FILE");
     BOOST_TEST(parse_error({"--authorized-keys-line", "--policy=/p", "a", "b"}) ==
                "--authorized-keys-line takes one PUBKEY_FILE");
     BOOST_TEST(parse_error({"--authorized-keys-line", "web1.pub"}) ==
@@ -373,8 +374,9 @@ BOOST_AUTO_TEST_CASE(listener_sections)
 {
     temp_dir dir;
     const std::string path = dir.file("many.conf");
-    write_file(path, "privkey = file:/k\nrelay-socket = /run/r.sock\n[listener web2]\npolicy = /p2\nsocket = /run/w2.sock\n"
-                     "[listener web1]\npolicy = /p1\n");
+    write_file(path,
+               "privkey = file:/k\nrelay-socket = /run/r.sock\n[listener web2]\npolicy = /p2\nsocket = /run/w2.sock\n"
+               "[listener web1]\npolicy = /p1\n");
     const settings s = merged(path);
     BOOST_TEST(s.relay_socket.value_or("") == "/run/r.sock");
     BOOST_REQUIRE(s.listeners.size() == 2u);
@@ -385,7 +387,8 @@ BOOST_AUTO_TEST_CASE(listener_sections)
     BOOST_TEST(s.listeners[1].name == "web1");
     BOOST_TEST(!s.listeners[1].socket);
     BOOST_TEST(lacme::accountd::find_listener(s, "web1").policy == "/p1");
-    BOOST_TEST(error_message([&] { (void)lacme::accountd::find_listener(s, "web3"); }) == "no [listener web3] in " + path);
+    BOOST_TEST(error_message([&] { (void)lacme::accountd::find_listener(s, "web3"); }) ==
+               "no [listener web3] in " + path);
 
     write_file(path, "privkey = file:/k\n[listener web1]\nsocket = /run/w.sock\n");
     BOOST_TEST(error_message([&] { (void)merged(path); }) == path + ":2: [listener web1] has no policy");
@@ -393,7 +396,8 @@ BOOST_AUTO_TEST_CASE(listener_sections)
     BOOST_TEST(error_message([&] { (void)merged(path); }) ==
                path + ":2: invalid listener name 'a/b' (letters, digits, . _ -, at most 64)");
     write_file(path, "privkey = file:/k\n[listener web1]\npolicy = /p\nidentifiers = x\n");
-    BOOST_TEST(error_message([&] { (void)merged(path); }) == path + ":4: unknown key 'identifiers' in section [listener web1]");
+    BOOST_TEST(error_message([&] { (void)merged(path); }) ==
+               path + ":4: unknown key 'identifiers' in section [listener web1]");
 }
 
 BOOST_AUTO_TEST_CASE(missing_explicit_config_is_an_error)
@@ -430,7 +434,8 @@ BOOST_AUTO_TEST_CASE(missing_privkey_names_the_config_file_tried)
     BOOST_TEST(error_message([&] { require_privkey(without_key, read); }) ==
                "'privkey' is not specified in " + dir.file("acc.conf") + " (nor with --privkey)");
 
-    const settings with_key = merged(dir.file("acc.conf"), [](settings& s) { s.privkey.emplace(std::string_view("file:/k")); });
+    const settings with_key =
+        merged(dir.file("acc.conf"), [](settings& s) { s.privkey.emplace(std::string_view("file:/k")); });
     BOOST_CHECK_NO_THROW(require_privkey(with_key, true));
 }
 

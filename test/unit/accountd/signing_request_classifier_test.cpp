@@ -33,7 +33,8 @@ BOOST_AUTO_TEST_CASE(every_rfc8555_payload_shape)
     BOOST_TEST(op_of("{}") == operation::challenge);
     BOOST_TEST(op_of(R"({"onlyReturnExisting":true})", jwk_header) == operation::lookup);
     BOOST_TEST(op_of(R"({"identifiers":[{"type":"dns","value":"a.example"}],"notAfter":"x"})") == operation::new_order);
-    BOOST_TEST(op_of(R"({"identifiers":[{"type":"dns","value":"a.example"}],"replaces":"x.y"})") == operation::new_order);
+    BOOST_TEST(op_of(R"({"identifiers":[{"type":"dns","value":"a.example"}],"replaces":"x.y"})") ==
+               operation::new_order);
     BOOST_TEST(op_of(R"({"identifier":{"type":"dns","value":"a.example"}})") == operation::new_authz);
     BOOST_TEST(op_of(R"({"csr":")" + csr + "\"}") == operation::finalize);
     BOOST_TEST(op_of(R"({"certificate":")" + cert + R"(","reason":4})") == operation::revoke);
@@ -88,7 +89,8 @@ BOOST_AUTO_TEST_CASE(anything_else_is_unknown)
          })
         BOOST_TEST((op_of(payload) == operation::unknown), payload);
     BOOST_TEST((classify_signing_request(R"({"url":5})", "").op == operation::unknown));
-    BOOST_TEST((classify_signing_request(R"({"url":"https://ok/","url":"https://evil/"})", "").op == operation::unknown));
+    BOOST_TEST(
+        (classify_signing_request(R"({"url":"https://ok/","url":"https://evil/"})", "").op == operation::unknown));
     BOOST_TEST(!classify_signing_request(kid_header, R"({"csr":"AAAA"})").problem.empty());
 }
 
@@ -108,36 +110,46 @@ BOOST_AUTO_TEST_CASE(operation_names_are_the_policy_names)
 // top-level object.
 BOOST_AUTO_TEST_CASE(member_names_a_ca_could_read_as_others_are_unknown)
 {
-    for (const std::string payload : {
-             R"({"identifiers":[{"type":"dns","value":"web1.example","VALUE":"victim.example"}]})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example","Value":"victim.example"}]})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example","valu)" "\xC5\xBF" R"(e":"victim.example"}]})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example","\u0076alue":"victim.example"}]})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example","extra":1}]})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"IDENTIFIERS":[{"type":"dns","value":"victim.example"}]})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"Identifiers":[]})",
-             R"({"identifier":{"type":"dns","value":"web1.example","VaLuE":"victim.example"}})",
-             R"({"identifier":{"type":"dns","value":"web1.example"},"IDENTIFIER":{"type":"dns","value":"victim.example"}})",
-             R"({"identifier":{"type":"dns","value":"web1.example"},"identi)" "\xE2\x84\xAA" R"(":1})",
-             R"({"identifiers":[{"type":"dns","value":5}]})",
-             R"({"identifiers":[{"type":"dns","value":null}]})",
-             R"({"identifiers":[{"type":null,"value":"web1.example"}]})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"notBefore":null})",
-             R"({"identifiers":[{"type":"dns","value":"web1.example"}],"notAfter":5})",
-             R"({"csr":"AAAA","CSR":"BBBB"})",
-             R"({"certificate":"AAAA","reason":"1"})",
-             R"({"contact":"mailto:a@example.org"})",
-             R"({"contact":[5]})",
-             R"({"termsOfServiceAgreed":"yes"})",
-             R"({"contact":[],"Contact":["mailto:victim@example.org"]})",
-             R"({"externalAccountBinding":{"protected":"a","payload":"b","signature":"c","x":1}})",
-             R"({"status":"deactivated","STATUS":"valid"})",
-             R"({"account":"https://ca/acct/1","oldKey":{"kty":"EC","x":"a","X":"b"}})",
-             R"({"account":5,"oldKey":{"kty":"EC"}})",
-         })
+    for (
+        const std::string payload : {
+            R"({"identifiers":[{"type":"dns","value":"web1.example","VALUE":"victim.example"}]})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example","Value":"victim.example"}]})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example","valu)"
+            "\xC5\xBF"
+            R"(e":"victim.example"}]})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example","\u0076alue":"victim.example"}]})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example","extra":1}]})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example"}],"IDENTIFIERS":[{"type":"dns","value":"victim.example"}]})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example"}],"Identifiers":[]})",
+            R"({"identifier":{"type":"dns","value":"web1.example","VaLuE":"victim.example"}})",
+            R"({"identifier":{"type":"dns","value":"web1.example"},"IDENTIFIER":{"type":"dns","value":"victim.example"}})",
+            R"({"identifier":{"type":"dns","value":"web1.example"},"identi)"
+            "\xE2\x84\xAA"
+            R"(":1})",
+            R"({"identifiers":[{"type":"dns","value":5}]})",
+            R"({"identifiers":[{"type":"dns","value":null}]})",
+            R"({"identifiers":[{"type":null,"value":"web1.example"}]})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example"}],"notBefore":null})",
+            R"({"identifiers":[{"type":"dns","value":"web1.example"}],"notAfter":5})",
+            R"({"csr":"AAAA","CSR":"BBBB"})",
+            R"({"certificate":"AAAA","reason":"1"})",
+            R"({"contact":"mailto:a@example.org"})",
+            R"({"contact":[5]})",
+            R"({"termsOfServiceAgreed":"yes"})",
+            R"({"contact":[],"Contact":["mailto:victim@example.org"]})",
+            R"({"externalAccountBinding":{"protected":"a","payload":"b","signature":"c","x":1}})",
+            R"({"status":"deactivated","STATUS":"valid"})",
+            R"({"account":"https://ca/acct/1","oldKey":{"kty":"EC","x":"a","X":"b"}})",
+            R"({"account":5,"oldKey":{"kty":"EC"}})",
+        })
         BOOST_TEST((op_of(payload) == operation::unknown), payload);
-    BOOST_TEST((classify_signing_request(R"({"url":"https://ok/","URL":"https://evil/"})", "").op == operation::unknown));
-    BOOST_TEST((classify_signing_request(R"({"url":"https://ok/","j)" "\xE2\x84\xAA" R"(":1})", "").op == operation::unknown));
+    BOOST_TEST(
+        (classify_signing_request(R"({"url":"https://ok/","URL":"https://evil/"})", "").op == operation::unknown));
+    BOOST_TEST((classify_signing_request(R"({"url":"https://ok/","j)"
+                                         "\xE2\x84\xAA"
+                                         R"(":1})",
+                                         "")
+                    .op == operation::unknown));
 }
 
 // Issue 19, finding 3: {"onlyReturnExisting":true,"contact":[...]} posted to the account URL
@@ -146,8 +158,10 @@ BOOST_AUTO_TEST_CASE(a_lookup_is_exactly_only_return_existing_and_jwk_headed)
 {
     BOOST_TEST(op_of(R"({"onlyReturnExisting":true})", jwk_header) == operation::lookup);
     BOOST_TEST(op_of(R"({"onlyReturnExisting":true})", kid_header) == operation::account);
-    BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"contact":["mailto:x@example.org"]})", kid_header) == operation::account);
-    BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"contact":["mailto:x@example.org"]})", jwk_header) == operation::account);
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"contact":["mailto:x@example.org"]})", kid_header) ==
+               operation::account);
+    BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"contact":["mailto:x@example.org"]})", jwk_header) ==
+               operation::account);
     BOOST_TEST(op_of(R"({"onlyReturnExisting":true,"termsOfServiceAgreed":true})", jwk_header) == operation::account);
     BOOST_TEST(op_of(R"({"onlyReturnExisting":1})", jwk_header) == operation::unknown);
 }

@@ -37,7 +37,9 @@ std::unique_ptr<file_signer> signer_for(EVP_PKEY* key)
 
 std::string order_line(std::string_view name)
 {
-    const json header = {{"alg", "RS256"}, {"nonce", "bm9uY2U"}, {"url", "https://acme.example/acme/new-order"},
+    const json header = {{"alg", "RS256"},
+                         {"nonce", "bm9uY2U"},
+                         {"url", "https://acme.example/acme/new-order"},
                          {"kid", "https://acme.example/acme/acct/1"}};
     const json payload = {{"identifiers", {{{"type", "dns"}, {"value", name}}}}};
     return base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
@@ -68,7 +70,8 @@ BOOST_AUTO_TEST_CASE(greeting_without_keyid_is_byte_exact)
     const signing_service service(key, log, std::nullopt);
     BOOST_TEST(service.greeting() ==
                "1 OK {\"alg\":\"RS256\",\"jwk-thumbprint\":\"NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs\"}\r\n"
-               "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"" + rfc7638_n + "\"}\r\n");
+               "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"" +
+                   rfc7638_n + "\"}\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(greeting_with_keyid_sends_kid_and_an_empty_jwk)
@@ -94,8 +97,9 @@ BOOST_AUTO_TEST_CASE(empty_keyid_is_no_keyid)
 
 BOOST_AUTO_TEST_CASE(greeting_parses_back_for_each_key_type)
 {
-    for (auto [key, alg] : {std::pair{lacme::test::shared_rsa2048(), "RS256"}, std::pair{lacme::test::shared_p256(), "ES256"},
-                            std::pair{lacme::test::shared_p384(), "ES384"}}) {
+    for (auto [key, alg] :
+         {std::pair{lacme::test::shared_rsa2048(), "RS256"}, std::pair{lacme::test::shared_p256(), "ES256"},
+          std::pair{lacme::test::shared_p384(), "ES384"}}) {
         BOOST_TEST_CONTEXT(alg)
         {
             const auto signer = signer_for(key);
@@ -138,7 +142,8 @@ BOOST_AUTO_TEST_CASE(admit_refuses_malformed_lines_and_logs_nosign)
     logger log(log_level::verbose);
     signing_service service(key, log, std::nullopt);
     const std::string header = base64url_encode(std::string_view(R"({"alg":"ES256","url":"u","jwk":{}})"));
-    const std::string wrong_alg = base64url_encode(std::string_view(R"({"alg":"ES256","kid":"k","nonce":"n","url":"u"})"));
+    const std::string wrong_alg =
+        base64url_encode(std::string_view(R"({"alg":"ES256","kid":"k","nonce":"n","url":"u"})"));
     const struct {
         std::string line;
         std::string logged;
@@ -226,8 +231,9 @@ BOOST_AUTO_TEST_CASE(sign_returns_a_crlf_terminated_base64url_line)
 
 BOOST_AUTO_TEST_CASE(signed_lines_verify_for_each_key_type)
 {
-    for (auto [key, alg] : {std::pair{lacme::test::shared_rsa2048(), "RS256"}, std::pair{lacme::test::shared_p256(), "ES256"},
-                            std::pair{lacme::test::shared_p384(), "ES384"}}) {
+    for (auto [key, alg] :
+         {std::pair{lacme::test::shared_rsa2048(), "RS256"}, std::pair{lacme::test::shared_p256(), "ES256"},
+          std::pair{lacme::test::shared_p384(), "ES384"}}) {
         BOOST_TEST_CONTEXT(alg)
         {
             const auto signer = signer_for(key);
@@ -256,8 +262,8 @@ BOOST_AUTO_TEST_CASE(log_signed_reports_the_request_at_verbose_level_only)
         signing_service service(key, log, std::nullopt);
         const lacme::test::stderr_capture captured;
         service.log_signed("3", request);
-        BOOST_TEST(captured.text() == "[3] SIGNED header=base64url(" + request.header + ") payload=base64url(" +
-                                          request.payload + ")\n");
+        BOOST_TEST(captured.text() ==
+                   "[3] SIGNED header=base64url(" + request.header + ") payload=base64url(" + request.payload + ")\n");
     }
     {
         logger log(log_level::info);  // --quiet
@@ -292,8 +298,7 @@ struct guarded_service {
     guarded_service(std::optional<lacme::accountd::signing_policy> policy, std::optional<std::string> audit,
                     std::string caller = "local")
         : guard(std::move(policy), audit, log), service(key, log, std::nullopt, {&guard, std::move(caller)})
-    {
-    }
+    {}
 
     fixed_signer key;
     logger log{log_level::info};

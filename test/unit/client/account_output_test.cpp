@@ -17,9 +17,8 @@ BOOST_AUTO_TEST_CASE(the_printed_account_is_printable_ascii_and_the_same_json)
                                     {"orders", "https://ca.example/caf\xc3\xa9"}};
     for (const bool pretty : {false, true}) {
         const std::string text = account_json_text(account, pretty);
-        BOOST_TEST(std::all_of(text.begin(), text.end(), [&](char c) {
-            return (c >= 0x20 && c < 0x7f) || (pretty && c == '\n');
-        }));
+        BOOST_TEST(std::all_of(text.begin(), text.end(),
+                               [&](char c) { return (c >= 0x20 && c < 0x7f) || (pretty && c == '\n'); }));
         BOOST_TEST(nlohmann::json::parse(text) == account);
     }
     BOOST_TEST(account_json_text(account, false).find("\\u007f") != std::string::npos);

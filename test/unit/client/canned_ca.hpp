@@ -59,7 +59,8 @@ public:
     // No answer at all for this URL (as for an unreachable host).
     void fail(const std::string& method_url) { failing_.push_back(method_url); }
 
-    std::vector<http_outcome> perform_all(std::span<const http_request> requests, std::chrono::milliseconds timeout) override
+    std::vector<http_outcome> perform_all(std::span<const http_request> requests,
+                                          std::chrono::milliseconds timeout) override
     {
         timeouts.push_back(timeout);
         std::vector<http_outcome> outcomes;
@@ -159,8 +160,9 @@ struct canned_ca {
     canned_ca()
     {
         config.server = ca + "/dir";
-        http.answer("GET " + ca + "/dir",
-                    canned_json(200, {{"newNonce", ca + "/nonce"}, {"newAccount", ca + "/acct"}, {"newOrder", ca + "/order"}}));
+        http.answer(
+            "GET " + ca + "/dir",
+            canned_json(200, {{"newNonce", ca + "/nonce"}, {"newAccount", ca + "/acct"}, {"newOrder", ca + "/order"}}));
         http.answer("HEAD " + ca + "/nonce", canned(200, ""));
     }
 

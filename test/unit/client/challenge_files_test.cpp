@@ -6,7 +6,6 @@
 
 #include <boost/test/unit_test.hpp>
 
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>

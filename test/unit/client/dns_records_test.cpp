@@ -107,7 +107,8 @@ BOOST_AUTO_TEST_CASE(publishes_all_at_once_and_removes_them_at_the_end)
 
 BOOST_AUTO_TEST_CASE(a_failed_publish_throws_the_masters_reason_and_still_removes)
 {
-    scripted_master master({"dns-01 failed dns-hook add _acme-challenge.example.org exited with value 1", "dns-01 removed"});
+    scripted_master master(
+        {"dns-01 failed dns-hook add _acme-challenge.example.org exited with value 1", "dns-01 removed"});
     lacme::logger out{lacme::log_level::info};
     run_log log{out};
     {

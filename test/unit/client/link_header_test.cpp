@@ -9,8 +9,8 @@ BOOST_AUTO_TEST_SUITE(link_header)
 
 BOOST_AUTO_TEST_CASE(acme_alternate_and_index)
 {
-    const auto links = parse_link_header(
-        R"(<https://ca.example/cert/1/1>;rel="alternate", <https://ca.example/dir>; rel=index)");
+    const auto links =
+        parse_link_header(R"(<https://ca.example/cert/1/1>;rel="alternate", <https://ca.example/dir>; rel=index)");
     BOOST_REQUIRE(links.size() == 2u);
     BOOST_TEST(links[0].target == "https://ca.example/cert/1/1");
     BOOST_TEST(links[0].rel == "alternate");
@@ -19,9 +19,9 @@ BOOST_AUTO_TEST_CASE(acme_alternate_and_index)
 
 BOOST_AUTO_TEST_CASE(several_header_values_and_relation_lists)
 {
-    const auto alts = links_with_rel({R"(<https://a/1>;rel="alternate")", R"(<https://a/2>; rel="Alternate up")",
-                                      R"(<https://a/3>;rel="up")"},
-                                     "alternate");
+    const auto alts = links_with_rel(
+        {R"(<https://a/1>;rel="alternate")", R"(<https://a/2>; rel="Alternate up")", R"(<https://a/3>;rel="up")"},
+        "alternate");
     BOOST_REQUIRE(alts.size() == 2u);
     BOOST_TEST(alts[0] == "https://a/1");
     BOOST_TEST(alts[1] == "https://a/2");
@@ -29,7 +29,8 @@ BOOST_AUTO_TEST_CASE(several_header_values_and_relation_lists)
 
 BOOST_AUTO_TEST_CASE(quoted_commas_and_escapes)
 {
-    const auto links = parse_link_header(R"(<https://a/1>; title="x, \"y\""; rel="alternate", <https://a/2>;rel=alternate)");
+    const auto links =
+        parse_link_header(R"(<https://a/1>; title="x, \"y\""; rel="alternate", <https://a/2>;rel=alternate)");
     BOOST_REQUIRE(links.size() == 2u);
     BOOST_TEST(links[1].target == "https://a/2");
 }

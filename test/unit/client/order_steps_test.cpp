@@ -32,7 +32,11 @@ nlohmann::json authz_json(const std::string& status, const std::string& name, co
 {
     return {{"status", status},
             {"identifier", {{"type", "dns"}, {"value", name}}},
-            {"challenges", {{{"type", "http-01"}, {"status", "pending"}, {"token", "tok-" + name.substr(0, name.find('.'))}, {"url", challenge_url}}}}};
+            {"challenges",
+             {{{"type", "http-01"},
+               {"status", "pending"},
+               {"token", "tok-" + name.substr(0, name.find('.'))},
+               {"url", challenge_url}}}}};
 }
 
 placed_order placed(const std::string& status)
@@ -101,7 +105,8 @@ BOOST_AUTO_TEST_CASE(finalize_early_then_poll_until_valid)
 {
     canned_ca fake;
     fake.http.answer("POST " + ca + "/finalize", canned_json(403, not_ready, {{"retry-after", "0"}}));
-    fake.http.answer("POST " + ca + "/finalize", canned_json(200, order_json("valid", {{"certificate", ca + "/cert/1"}})));
+    fake.http.answer("POST " + ca + "/finalize",
+                     canned_json(200, order_json("valid", {{"certificate", ca + "/cert/1"}})));
     fake.http.answer("POST " + ca + "/order/1", canned_json(200, order_json("pending"), {{"retry-after", "0"}}));
     fake.http.answer("POST " + ca + "/order/1", canned_json(200, order_json("ready")));
     tracked_order order(fake.session, placed("pending"), "a.test");
@@ -125,9 +130,10 @@ BOOST_AUTO_TEST_CASE(timeout_limits_the_pauses_of_a_wait)
     fake.config.timeout = 1s;
     fake.session.set_deadline(deadline::after(5s));
     fake.http.answer("POST " + ca + "/order/1", canned_json(200, order_json("pending"), {{"retry-after", "0"}}));
-    tracked_order order(fake.session, {ca + "/order/1", order_json("pending"),
-                                       canned_json(200, order_json("pending"), {{"retry-after", "0"}})},
-                        "a.test");
+    tracked_order order(
+        fake.session,
+        {ca + "/order/1", order_json("pending"), canned_json(200, order_json("pending"), {{"retry-after", "0"}})},
+        "a.test");
     BOOST_CHECK_EXCEPTION(order.poll_while({"pending"}), acme_error, [](const acme_error& e) {
         return std::string(e.what()).find("timeout = 1 s of polling") != std::string::npos;
     });
@@ -143,9 +149,11 @@ BOOST_AUTO_TEST_CASE(huge_retry_after_ends_at_the_deadline)
         {  // order polling
             canned_ca fake;
             fake.session.set_deadline(deadline::after(1s));
-            fake.http.answer("POST " + ca + "/order/1", canned_json(200, order_json("pending"), {{"retry-after", value}}));
-            tracked_order order(fake.session, {ca + "/order/1", order_json("pending"),
-                                               canned_json(200, order_json("pending"), {{"retry-after", value}})},
+            fake.http.answer("POST " + ca + "/order/1",
+                             canned_json(200, order_json("pending"), {{"retry-after", value}}));
+            tracked_order order(fake.session,
+                                {ca + "/order/1", order_json("pending"),
+                                 canned_json(200, order_json("pending"), {{"retry-after", value}})},
                                 "a.test");
             BOOST_CHECK_EXCEPTION(order.poll_while({"pending"}), acme_error, [](const acme_error& e) {
                 return std::string(e.what()).find("timeout exceeded") != std::string::npos;
@@ -172,7 +180,8 @@ BOOST_AUTO_TEST_CASE(an_invalid_order_says_why_from_its_authorizations)
 {
     canned_ca fake;
     nlohmann::json failed = authz_json("invalid", "b.test", ca + "/chall/2");
-    failed["challenges"][0]["error"] = {{"type", "urn:ietf:params:acme:error:unauthorized"}, {"detail", "404 from b.test"}};
+    failed["challenges"][0]["error"] = {{"type", "urn:ietf:params:acme:error:unauthorized"},
+                                        {"detail", "404 from b.test"}};
     fake.http.answer("POST " + ca + "/authz/2", canned_json(200, failed));
     tracked_order order(fake.session, placed("invalid"), "a.test, b.test");
     authorization_work work;
@@ -190,7 +199,8 @@ BOOST_AUTO_TEST_CASE(download_waits_out_202_and_picks_the_preferred_alternate)
     const std::string default_chain = self_signed_pem("Default Root");
     const std::string other_chain = self_signed_pem("Other Root");
     fake.http.answer("POST " + ca + "/cert/1", canned(202, "", {{"retry-after", "0"}}));
-    fake.http.answer("POST " + ca + "/cert/1", canned(200, default_chain, {{"link", "<" + ca + "/cert/1/1>;rel=\"alternate\""}}));
+    fake.http.answer("POST " + ca + "/cert/1",
+                     canned(200, default_chain, {{"link", "<" + ca + "/cert/1/1>;rel=\"alternate\""}}));
     fake.http.answer("POST " + ca + "/cert/1/1", canned(200, other_chain));
     BOOST_TEST(download_chain(fake.session, ca + "/cert/1", "Other Root") == other_chain);
     BOOST_TEST(download_chain(fake.session, ca + "/cert/1", "") == default_chain);
@@ -202,11 +212,10 @@ BOOST_AUTO_TEST_CASE(broken_alternates_fall_back_to_the_default_chain)
 {
     canned_ca fake;
     const std::string default_chain = self_signed_pem("Default Root");
-    fake.http.answer("POST " + ca + "/cert/1",
-                     canned(200, default_chain,
-                            {{"link", "</cert/relative>;rel=\"alternate\""},
-                             {"link", "<http://ca.test/cert/plain>;rel=\"alternate\""},
-                             {"link", "<ftp://ca.test/cert/ftp>;rel=\"alternate\""}}));
+    fake.http.answer("POST " + ca + "/cert/1", canned(200, default_chain,
+                                                      {{"link", "</cert/relative>;rel=\"alternate\""},
+                                                       {"link", "<http://ca.test/cert/plain>;rel=\"alternate\""},
+                                                       {"link", "<ftp://ca.test/cert/ftp>;rel=\"alternate\""}}));
     lacme::test::stderr_capture captured;
     BOOST_TEST(download_chain(fake.session, ca + "/cert/1", "Other Root") == default_chain);
     BOOST_TEST(fake.http.sent.back() == "POST " + ca + "/cert/1");  // nothing sent to the broken links
@@ -216,10 +225,12 @@ BOOST_AUTO_TEST_CASE(broken_alternates_fall_back_to_the_default_chain)
     fake.http.fail("POST https://elsewhere.test/alt");
     BOOST_TEST(download_chain(fake.session, ca + "/cert/2", "Other Root") == default_chain);
     const std::string log = captured.text();
-    BOOST_TEST(log.find("Warning: ignoring an alternate chain: refusing the CA's URL '/cert/relative'") != std::string::npos);
+    BOOST_TEST(log.find("Warning: ignoring an alternate chain: refusing the CA's URL '/cert/relative'") !=
+               std::string::npos);
     BOOST_TEST(log.find("refusing the CA's plain http URL 'http://ca.test/cert/plain'") != std::string::npos);
     BOOST_TEST(log.find("'ftp://ca.test/cert/ftp'") != std::string::npos);
-    BOOST_TEST(log.find("Warning: ignoring the alternate chains: can't POST https://elsewhere.test/alt") != std::string::npos);
+    BOOST_TEST(log.find("Warning: ignoring the alternate chains: can't POST https://elsewhere.test/alt") !=
+               std::string::npos);
     BOOST_TEST(log.find("Warning: no chain issued by 'Other Root'; using the CA's default chain") != std::string::npos);
 }
 

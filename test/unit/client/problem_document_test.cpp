@@ -27,7 +27,8 @@ BOOST_AUTO_TEST_CASE(subproblems_are_listed_and_bounded)
         "subproblems":[)";
     for (int i = 0; i < 8; ++i)
         body += std::string(i ? "," : "") + R"({"type":"urn:ietf:params:acme:error:rejectedIdentifier",
-            "detail":"forbidden","identifier":{"type":"dns","value":"n)" + std::to_string(i) + R"(.example"}})";
+            "detail":"forbidden","identifier":{"type":"dns","value":"n)" +
+                std::to_string(i) + R"(.example"}})";
     body += "]}";
     const auto p = parse_problem_document(body);
     BOOST_REQUIRE(p);

@@ -106,7 +106,8 @@ BOOST_AUTO_TEST_CASE(accountd_connection_reads_greeting_and_signs)
     std::string received;
     std::thread fake([&] {
         // Perl's accountd: unsorted greeting JSON without kid, canonical JWK line.
-        const std::string greeting = "1 OK {\"jwk-thumbprint\":\"tp\",\"alg\":\"RS256\"}\r\n" + lacme::canonical_json(jwk) + "\r\n";
+        const std::string greeting =
+            "1 OK {\"jwk-thumbprint\":\"tp\",\"alg\":\"RS256\"}\r\n" + lacme::canonical_json(jwk) + "\r\n";
         BOOST_REQUIRE(::write(theirs.get(), greeting.data(), greeting.size()) == static_cast<ssize_t>(greeting.size()));
         char buf[256];
         const ssize_t n = ::read(theirs.get(), buf, sizeof buf);
@@ -199,8 +200,10 @@ BOOST_AUTO_TEST_CASE(client_config_from_lacme_master)
 BOOST_AUTO_TEST_CASE(ssl_version_in_io_socket_ssl_syntax)
 {
     BOOST_TEST(curl_ssl_version("TLSv1_2") == (long{CURL_SSLVERSION_TLSv1_2} | long{CURL_SSLVERSION_MAX_TLSv1_2}));
-    BOOST_TEST(curl_ssl_version("SSLv23:!TLSv1:!TLSv1_1") == (long{CURL_SSLVERSION_TLSv1_2} | long{CURL_SSLVERSION_MAX_TLSv1_3}));
-    BOOST_TEST(curl_ssl_version("!SSLv2:!SSLv3") == (long{CURL_SSLVERSION_TLSv1_0} | long{CURL_SSLVERSION_MAX_TLSv1_3}));
+    BOOST_TEST(curl_ssl_version("SSLv23:!TLSv1:!TLSv1_1") ==
+               (long{CURL_SSLVERSION_TLSv1_2} | long{CURL_SSLVERSION_MAX_TLSv1_3}));
+    BOOST_TEST(curl_ssl_version("!SSLv2:!SSLv3") ==
+               (long{CURL_SSLVERSION_TLSv1_0} | long{CURL_SSLVERSION_MAX_TLSv1_3}));
     BOOST_TEST(curl_ssl_version("TLSv1_3") == (long{CURL_SSLVERSION_TLSv1_3} | long{CURL_SSLVERSION_MAX_TLSv1_3}));
     BOOST_CHECK_THROW(curl_ssl_version("TLSv9"), lacme::error);
     BOOST_CHECK_THROW(curl_ssl_version("SSLv23:!TLSv1:!TLSv1_1:!TLSv1_2:!TLSv1_3"), lacme::error);

@@ -21,10 +21,10 @@ BOOST_AUTO_TEST_CASE(man_page_prints_the_policy_table)
 BOOST_AUTO_TEST_CASE(policy_forbids_what_a_hijacked_client_wants)
 {
     for (const auto& rule : lacme::client::sandbox_policy().syscalls)
-        for (const char* forbidden : {"execve", "execveat", "fork", "vfork", "bind", "listen", "accept", "accept4",
-                                      "rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat",
-                                      "mkdir", "mkdirat", "chmod", "fchmod", "fchmodat", "chown", "fchown",
-                                      "fchownat", "truncate", "ftruncate", "ptrace", "open", "creat"})
+        for (const char* forbidden : {"execve",    "execveat", "fork",     "vfork",     "bind",   "listen",   "accept",
+                                      "accept4",   "rename",   "renameat", "renameat2", "link",   "linkat",   "symlink",
+                                      "symlinkat", "mkdir",    "mkdirat",  "chmod",     "fchmod", "fchmodat", "chown",
+                                      "fchown",    "fchownat", "truncate", "ftruncate", "ptrace", "open",     "creat"})
             BOOST_TEST(rule.name != forbidden);
 }
 

@@ -10,17 +10,19 @@
 using lacme::accountd_greeting;
 using lacme::base64url_encode;
 using lacme::check_signing_input;
-using lacme::signing_input_check;
-using lacme::signing_key_identity;
 using lacme::format_accountd_greeting;
 using lacme::parse_accountd_greeting;
+using lacme::signing_input_check;
 using lacme::signing_input_verdict;
+using lacme::signing_key_identity;
 using lacme::test::error_message;
 using json = nlohmann::json;
 
 namespace {
 
-const json example_jwk = {{"kty", "EC"}, {"crv", "P-256"}, {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
+const json example_jwk = {{"kty", "EC"},
+                          {"crv", "P-256"},
+                          {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
                           {"y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}};
 
 const signing_key_identity example_key{"ES256", example_jwk};
@@ -43,8 +45,14 @@ std::string signing_input(const json& header, const std::string& payload = R"({"
     return raw_signing_input(header.dump(), payload);
 }
 
-signing_input_check check(std::string_view line) { return check_signing_input(line, example_key); }
-signing_input_verdict verdict_of(std::string_view line) { return check(line).verdict; }
+signing_input_check check(std::string_view line)
+{
+    return check_signing_input(line, example_key);
+}
+signing_input_verdict verdict_of(std::string_view line)
+{
+    return check(line).verdict;
+}
 
 // Splits the two CRLF-terminated greeting lines.
 std::pair<std::string, std::string> greeting_lines(const std::string& greeting)
@@ -138,7 +146,8 @@ BOOST_AUTO_TEST_CASE(bad_base64url_in_payload_is_malformed_payload)
 
 BOOST_AUTO_TEST_CASE(header_that_is_not_a_json_object_is_invalid)
 {
-    BOOST_TEST(verdict_of(raw_signing_input(R"(["alg","nonce","url","jwk"])", "{}")) == signing_input_verdict::invalid_header);
+    BOOST_TEST(verdict_of(raw_signing_input(R"(["alg","nonce","url","jwk"])", "{}")) ==
+               signing_input_verdict::invalid_header);
     BOOST_TEST(verdict_of(raw_signing_input(R"("a string")", "{}")) == signing_input_verdict::invalid_header);
     BOOST_TEST(verdict_of(raw_signing_input("42", "{}")) == signing_input_verdict::invalid_header);
     BOOST_TEST(verdict_of(raw_signing_input("null", "{}")) == signing_input_verdict::invalid_header);
@@ -181,7 +190,8 @@ BOOST_AUTO_TEST_CASE(jwk_must_be_the_keys_own_in_any_member_order)
 {
     // Perl's client re-encodes the greeting's JWK without sorting: member order is irrelevant.
     json header = valid_header();
-    const std::string reordered = R"({"y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","kty":"EC","crv":"P-256"})";
+    const std::string reordered =
+        R"({"y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","kty":"EC","crv":"P-256"})";
     const std::string text = R"({"alg":"ES256","nonce":"n","url":"u","jwk":)" + reordered + "}";
     BOOST_TEST(verdict_of(raw_signing_input(text, "{}")) == signing_input_verdict::ok);
 
@@ -304,7 +314,8 @@ BOOST_AUTO_TEST_CASE(parse_rejects_other_protocol_versions_and_malformed_lines)
     const std::string version_error = "invalid greeting from lacme-accountd (unsupported protocol version?)";
     BOOST_TEST(error_message([&] { (void)parse_accountd_greeting(R"(2 OK {"alg":"ES256"})", jwk); }) == version_error);
     BOOST_TEST(error_message([&] { (void)parse_accountd_greeting(R"(0 OK {"alg":"ES256"})", jwk); }) == version_error);
-    BOOST_TEST(error_message([&] { (void)parse_accountd_greeting(R"(1 OKAY {"alg":"ES256"})", jwk); }) == version_error);
+    BOOST_TEST(error_message([&] { (void)parse_accountd_greeting(R"(1 OKAY {"alg":"ES256"})", jwk); }) ==
+               version_error);
     BOOST_TEST(error_message([&] { (void)parse_accountd_greeting("", jwk); }) == version_error);
     BOOST_TEST(error_message([&] { (void)parse_accountd_greeting("1 OK [1,2]", jwk); }) ==
                "invalid greeting data from lacme-accountd");

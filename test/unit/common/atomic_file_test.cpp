@@ -161,8 +161,7 @@ BOOST_AUTO_TEST_CASE(abandoned_temporaries_of_the_target_are_removed_and_others_
     BOOST_TEST(dir.entries() == (std::vector<std::string>{".other.pem.lacme-tmp.AbC123", ".www.pem.lacme-tmp.LiveW1",
                                                           "www.pem", "www.pem.backup"}));
     write_file_atomically(path, "newer", 0644);
-    BOOST_TEST(dir.entries() ==
-               (std::vector<std::string>{".other.pem.lacme-tmp.AbC123", "www.pem", "www.pem.backup"}));
+    BOOST_TEST(dir.entries() == (std::vector<std::string>{".other.pem.lacme-tmp.AbC123", "www.pem", "www.pem.backup"}));
 }
 
 BOOST_AUTO_TEST_CASE(relative_path_in_the_current_directory)

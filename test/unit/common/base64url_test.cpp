@@ -37,10 +37,10 @@ BOOST_AUTO_TEST_CASE(round_trip_all_lengths)
 
 BOOST_AUTO_TEST_CASE(rejects_non_canonical_input)
 {
-    BOOST_TEST(!base64url_decode("Zm9v="));     // padding
-    BOOST_TEST(!base64url_decode("Zm+v"));      // standard alphabet
-    BOOST_TEST(!base64url_decode("Z"));         // impossible length
-    BOOST_TEST(!base64url_decode("Zh"));        // non-zero trailing bits
+    BOOST_TEST(!base64url_decode("Zm9v="));  // padding
+    BOOST_TEST(!base64url_decode("Zm+v"));  // standard alphabet
+    BOOST_TEST(!base64url_decode("Z"));  // impossible length
+    BOOST_TEST(!base64url_decode("Zh"));  // non-zero trailing bits
     BOOST_TEST(!base64url_decode("Zm 9v"));
     BOOST_TEST(base64url_decode("")->empty());  // empty payload: POST-as-GET
 }

@@ -40,27 +40,31 @@ BOOST_AUTO_TEST_CASE(large_output_is_read_completely)
 
 BOOST_AUTO_TEST_CASE(output_over_the_limit_is_an_error)
 {
-    BOOST_TEST(error_message([] { (void)run_capturing_stdout({"head", "-c", "100000", "/dev/zero"}, 100); }) ==
-               "the output of head is larger than 100 bytes");
+    BOOST_TEST(error_message([] {
+                   (void)run_capturing_stdout({"head", "-c", "100000", "/dev/zero"}, 100);
+               }) == "the output of head is larger than 100 bytes");
 }
 
 BOOST_AUTO_TEST_CASE(non_zero_exit_is_an_error_naming_the_program)
 {
-    BOOST_TEST(error_message([] { (void)run_capturing_stdout({"sh", "-c", "echo partial; exit 3"}, 1024); }) ==
-               "sh exited with value 3");
+    BOOST_TEST(error_message([] {
+                   (void)run_capturing_stdout({"sh", "-c", "echo partial; exit 3"}, 1024);
+               }) == "sh exited with value 3");
     BOOST_TEST(error_message([] { (void)run_capturing_stdout({"false"}, 1024); }) == "false exited with value 1");
 }
 
 BOOST_AUTO_TEST_CASE(death_by_signal_is_an_error)
 {
-    BOOST_TEST(error_message([] { (void)run_capturing_stdout({"sh", "-c", "kill -TERM $$"}, 1024); }) ==
-               "sh was killed by signal 15");
+    BOOST_TEST(error_message([] {
+                   (void)run_capturing_stdout({"sh", "-c", "kill -TERM $$"}, 1024);
+               }) == "sh was killed by signal 15");
 }
 
 BOOST_AUTO_TEST_CASE(missing_program_is_an_error)
 {
-    BOOST_TEST(error_message([] { (void)run_capturing_stdout({"/nonexistent/lacme-no-such-program"}, 1024); }) ==
-               "/nonexistent/lacme-no-such-program: exec /nonexistent/lacme-no-such-program: No such file or directory");
+    BOOST_TEST(
+        error_message([] { (void)run_capturing_stdout({"/nonexistent/lacme-no-such-program"}, 1024); }) ==
+        "/nonexistent/lacme-no-such-program: exec /nonexistent/lacme-no-such-program: No such file or directory");
     BOOST_TEST(error_message([] { (void)run_capturing_stdout({"lacme-no-such-program-in-path"}, 1024); }) ==
                "lacme-no-such-program-in-path: command not found");
 }
@@ -78,8 +82,9 @@ BOOST_AUTO_TEST_CASE(child_inherits_no_descriptor_beyond_stderr)
     BOOST_REQUIRE(leaky.valid());
     BOOST_REQUIRE(leaky.get() > 2);
     const std::string fd = std::to_string(leaky.get());
-    BOOST_TEST(run_capturing_stdout({"sh", "-c", "if [ -e /proc/self/fd/" + fd + " ]; then echo open; else echo closed; fi"},
-                                    1024) == "closed\n");
+    BOOST_TEST(
+        run_capturing_stdout({"sh", "-c", "if [ -e /proc/self/fd/" + fd + " ]; then echo open; else echo closed; fi"},
+                             1024) == "closed\n");
 }
 
 BOOST_AUTO_TEST_CASE(helper_programs_keep_the_callers_environment_and_directory)

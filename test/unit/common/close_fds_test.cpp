@@ -24,7 +24,10 @@ using lacme::test::exit_status_in_child;
 
 namespace {
 
-bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+bool is_open(int fd)
+{
+    return ::fcntl(fd, F_GETFD) != -1;
+}
 
 // An fd at a chosen number, so the test controls the gaps between kept fds.
 int open_at(int number)
@@ -122,7 +125,9 @@ BOOST_AUTO_TEST_CASE(falls_back_to_proc_self_fd_without_close_range)
 
 BOOST_AUTO_TEST_CASE(falls_back_to_every_number_without_close_range_and_proc)
 {
-    BOOST_TEST(exit_status_in_child([] { return closes_all_but_8_without({SYS_close_range, SYS_open, SYS_openat}); }) == 0);
+    BOOST_TEST(exit_status_in_child([] {
+                   return closes_all_but_8_without({SYS_close_range, SYS_open, SYS_openat});
+               }) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

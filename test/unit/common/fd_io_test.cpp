@@ -47,7 +47,9 @@ BOOST_AUTO_TEST_CASE(write_all_takes_bytes)
     const std::byte bytes[] = {std::byte{0}, std::byte{0xff}, std::byte{'a'}};
     write_all(write_end.get(), bytes);
     write_end.reset();
-    BOOST_TEST(read_to_end(read_end.get(), 16, "the pipe") == std::string("\0\xff" "a", 3));
+    BOOST_TEST(read_to_end(read_end.get(), 16, "the pipe") == std::string("\0\xff"
+                                                                          "a",
+                                                                          3));
 }
 
 BOOST_AUTO_TEST_CASE(write_all_failure_names_the_destination)
@@ -84,8 +86,9 @@ BOOST_AUTO_TEST_CASE(read_file_if_present_absent_symlink_and_cap)
     write_file(dir.file("state"), "one\n");
     BOOST_TEST(read_file_if_present(dir.file("state"), 16).value_or("") == "one\n");
     std::filesystem::create_symlink(dir.file("state"), dir.file("link"));
-    BOOST_TEST(error_message([&] { (void)read_file_if_present(dir.file("link"), 16); })
-                   .starts_with("can't open " + dir.file("link") + ": "));
+    BOOST_TEST(error_message([&] {
+                   (void)read_file_if_present(dir.file("link"), 16);
+               }).starts_with("can't open " + dir.file("link") + ": "));
     BOOST_TEST(!error_message([&] { (void)read_file_if_present(dir.file("state"), 2); }).empty());
 }
 

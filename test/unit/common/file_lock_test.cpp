@@ -43,8 +43,9 @@ BOOST_AUTO_TEST_CASE(second_holder_gives_up_at_the_timeout_and_gets_it_once_rele
 
 BOOST_AUTO_TEST_CASE(a_descriptor_flock_refuses_is_an_error_naming_it)
 {
-    BOOST_TEST(error_message([] { (void)lock_exclusively_within(-1, "/x/state.lock", std::chrono::milliseconds(0)); })
-                   .starts_with("can't lock /x/state.lock: "));
+    BOOST_TEST(error_message([] {
+                   (void)lock_exclusively_within(-1, "/x/state.lock", std::chrono::milliseconds(0));
+               }).starts_with("can't lock /x/state.lock: "));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

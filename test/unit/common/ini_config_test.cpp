@@ -108,7 +108,8 @@ BOOST_AUTO_TEST_CASE(crlf_and_lone_cr_line_ends)
 
 BOOST_AUTO_TEST_CASE(duplicate_keys_last_one_wins)
 {
-    const auto config = ini_config::parse("[client]\nuser = first\nuser = second\n[webserver]\n[client]\nuser = third\n", "t");
+    const auto config =
+        ini_config::parse("[client]\nuser = first\nuser = second\n[webserver]\n[client]\nuser = third\n", "t");
     BOOST_TEST(*config.get("client", "user") == "third");
 }
 

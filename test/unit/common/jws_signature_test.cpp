@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(der_to_raw_and_back_round_trips_for_p256_and_p384)
 BOOST_AUTO_TEST_CASE(raw_keeps_leading_zeros_of_short_r_and_s)
 {
     std::vector<std::uint8_t> raw(64, 0);
-    raw[2] = 0x01;   // r = 0x01 followed by 29 bytes: 30 significant bytes
+    raw[2] = 0x01;  // r = 0x01 followed by 29 bytes: 30 significant bytes
     raw[31] = 0x7f;
     raw[63] = 0x05;  // s = 5
     const auto der = ecdsa_raw_to_der(raw);

@@ -78,8 +78,7 @@ BOOST_AUTO_TEST_CASE(limited_lines_are_held_back_and_counted_on_the_next_line)
         log.log_limited(log_level::info, "nosign", "refused " + std::to_string(i), t0);
     log.log_limited(log_level::info, "other", "accept failed", t0);
     log.log_limited(log_level::info, "nosign", "refused 10", t0 + 1s);
-    BOOST_TEST(captured.text() ==
-               "refused 0\nrefused 1\naccept failed\nrefused 10 (8 similar lines suppressed)\n");
+    BOOST_TEST(captured.text() == "refused 0\nrefused 1\naccept failed\nrefused 10 (8 similar lines suppressed)\n");
 }
 
 // A line nobody would see must not use up the allowance of lines that are shown.

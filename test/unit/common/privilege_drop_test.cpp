@@ -152,13 +152,13 @@ BOOST_AUTO_TEST_CASE(unknown_names_are_errors)
 {
     BOOST_TEST(exit_status_in_child([] {
                    return error_message([] { drop_privileges("no-such-user-lacme", ""); }) ==
-                                      "unknown user no-such-user-lacme"
+                                  "unknown user no-such-user-lacme"
                               ? 0
                               : 1;
                }) == 0);
     BOOST_TEST(exit_status_in_child([] {
                    return error_message([] { drop_privileges("nobody", "no-such-group-lacme"); }) ==
-                                      "unknown group no-such-group-lacme"
+                                  "unknown group no-such-group-lacme"
                               ? 0
                               : 1;
                }) == 0);

@@ -123,7 +123,8 @@ BOOST_AUTO_TEST_CASE(missing_file_is_an_error_naming_it)
 {
     temp_dir dir;
     const std::string path = dir.file("absent");
-    BOOST_TEST(error_message([&] { (void)read_secret_file(path); }) == "can't open " + path + ": No such file or directory");
+    BOOST_TEST(error_message([&] { (void)read_secret_file(path); }) ==
+               "can't open " + path + ": No such file or directory");
 }
 
 BOOST_AUTO_TEST_CASE(overlong_line_is_refused_without_quoting_it)

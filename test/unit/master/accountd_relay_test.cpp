@@ -59,7 +59,8 @@ struct relay_fixture {
     {
         // The relay's own handles do not keep the loop alive; this one does while the test runs it.
         BOOST_REQUIRE_EQUAL(uv_timer_init(loop.get(), &keep_alive), 0);
-        uv_timer_start(&keep_alive, [](uv_timer_t*) {}, 5, 5);
+        uv_timer_start(
+            &keep_alive, [](uv_timer_t*) {}, 5, 5);
     }
     ~relay_fixture()
     {
@@ -137,16 +138,19 @@ BOOST_AUTO_TEST_CASE(a_refusal_fails_its_client_only_and_the_others_go_out_again
     auto refused = f.attach(refused_id);
     auto other = f.attach(other_id);
     f.links[0]->send(greeting);
-    f.run_until([&] { return refused->received == greeting && other->received == greeting; }, {refused.get(), other.get()});
+    f.run_until([&] { return refused->received == greeting && other->received == greeting; },
+                {refused.get(), other.get()});
     refused->send("evil.x\r\n");
     f.run_until([&] { return f.links[0]->received == "evil.x\r\n"; }, {});
     other->send("good.y\r\n");
     f.run_until([&] { return f.links[0]->received == "evil.x\r\ngood.y\r\n"; }, {});
     f.links[0]->send("NOSIGN identifier dns:evil not allowed\n");
     f.links[0]->fd.reset();  // accountd closes after a refusal
-    f.run_until([&] { return f.links.size() == 2 && f.links[1]->received == "good.y\r\n"; }, {refused.get(), other.get()});
+    f.run_until([&] { return f.links.size() == 2 && f.links[1]->received == "good.y\r\n"; },
+                {refused.get(), other.get()});
     BOOST_TEST(refused->received == greeting + "NOSIGN identifier dns:evil not allowed\n");
-    BOOST_TEST(f.relay.failure_of(refused_id).value_or("") == "lacme-accountd refused to sign: identifier dns:evil not allowed");
+    BOOST_TEST(f.relay.failure_of(refused_id).value_or("") ==
+               "lacme-accountd refused to sign: identifier dns:evil not allowed");
     f.links[1]->send(greeting + "c2lnbmF0dXJl\r\n");
     f.run_until([&] { return other->received == greeting + "c2lnbmF0dXJl\r\n"; }, {other.get()});
     BOOST_TEST(!f.relay.failure_of(other_id));
@@ -227,7 +231,8 @@ BOOST_AUTO_TEST_CASE(a_new_link_with_another_key_fails_everyone)
     f.links[1]->send("1 OK {\"alg\":\"ES256\",\"jwk-thumbprint\":\"OTHER\"}\r\n{\"kty\":\"EC\"}\r\nc2ln\r\n");
     f.run_until([&] { return other->closed; }, {other.get()});
     BOOST_TEST(other->received == greeting);  // never the other key's signature
-    BOOST_TEST(f.relay.failure().value_or("") == "lacme-accountd greeted with another account key on its new connection");
+    BOOST_TEST(f.relay.failure().value_or("") ==
+               "lacme-accountd greeted with another account key on its new connection");
     BOOST_TEST(f.relay.failure_of(refused_id).value_or("") == "lacme-accountd refused to sign: no");
 }
 

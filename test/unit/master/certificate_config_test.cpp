@@ -37,21 +37,22 @@ BOOST_AUTO_TEST_SUITE(certificate_config)
 BOOST_AUTO_TEST_CASE(reads_every_key)
 {
     temp_dir dir;
-    write_file(dir.file("certs.conf"), "[www]\n"
-                                       "certificate = /etc/ssl/www.crt\n"
-                                       "certificate-chain = /etc/ssl/www.chain.pem\n"
-                                       "certificate-key = /etc/ssl/www.key\n"
-                                       "min-days = -3\n"
-                                       "subject = /O=Example\\/Org/CN=www.example.org\n"
-                                       "subjectAltName = DNS:www.example.org, DNS:example.org,IP:2001:DB8:0:0::1 , IP:192.0.2.7\n"
-                                       "CAfile = /etc/ssl/ca.pem\n"
-                                       "hash = sha384\n"
-                                       "keyUsage = digitalSignature, keyEncipherment\n"
-                                       "tlsfeature = status_request\n"
-                                       "chown = root:ssl-cert\n"
-                                       "chmod = 0640\n"
-                                       "notify = systemctl reload nginx\n"
-                                       "preferred-chain = ISRG Root X1\n");
+    write_file(dir.file("certs.conf"),
+               "[www]\n"
+               "certificate = /etc/ssl/www.crt\n"
+               "certificate-chain = /etc/ssl/www.chain.pem\n"
+               "certificate-key = /etc/ssl/www.key\n"
+               "min-days = -3\n"
+               "subject = /O=Example\\/Org/CN=www.example.org\n"
+               "subjectAltName = DNS:www.example.org, DNS:example.org,IP:2001:DB8:0:0::1 , IP:192.0.2.7\n"
+               "CAfile = /etc/ssl/ca.pem\n"
+               "hash = sha384\n"
+               "keyUsage = digitalSignature, keyEncipherment\n"
+               "tlsfeature = status_request\n"
+               "chown = root:ssl-cert\n"
+               "chmod = 0640\n"
+               "notify = systemctl reload nginx\n"
+               "preferred-chain = ISRG Root X1\n");
     const auto sections = load(dir, {"certs.conf"});
     BOOST_REQUIRE_EQUAL(sections.size(), 1u);
     const auto& s = sections[0];
@@ -75,11 +76,11 @@ BOOST_AUTO_TEST_CASE(reads_every_key)
     BOOST_TEST(s.preferred_chain == "ISRG Root X1");
     using kind = subject_alt_name::kind;
     BOOST_TEST((s.subject_alt_names == std::vector<subject_alt_name>{{kind::dns, "www.example.org"},
-                                                                      {kind::dns, "example.org"},
-                                                                      {kind::ip, "2001:db8::1"},
-                                                                      {kind::ip, "192.0.2.7"}}));
-    BOOST_TEST((s.identifiers() ==
-                std::vector<std::string>{"www.example.org", "example.org", "2001:db8::1", "192.0.2.7"}));
+                                                                     {kind::dns, "example.org"},
+                                                                     {kind::ip, "2001:db8::1"},
+                                                                     {kind::ip, "192.0.2.7"}}));
+    BOOST_TEST(
+        (s.identifiers() == std::vector<std::string>{"www.example.org", "example.org", "2001:db8::1", "192.0.2.7"}));
 }
 
 BOOST_AUTO_TEST_CASE(defaults_of_lacme)
@@ -164,13 +165,15 @@ BOOST_AUTO_TEST_CASE(structural_errors_name_file_line_and_key)
     const std::vector<std::string> d_items{dir.file("d.conf")};
     BOOST_TEST(lacme::master::load_certificate_sections(d_items, dir.path(), &warnings).size() == 1u);
     BOOST_REQUIRE(warnings.size() == 1u);
-    BOOST_TEST(warnings[0] == dir.file("d.conf") + ":1: unknown key 'colour' in the default section: ignored, as lacme 0.8 does");
+    BOOST_TEST(warnings[0] ==
+               dir.file("d.conf") + ":1: unknown key 'colour' in the default section: ignored, as lacme 0.8 does");
     write_file(dir.file("e.conf"), "[www]\nnot a key value line\n");
     BOOST_TEST(error_message([&] { load(dir, {"e.conf"}); }) ==
                dir.file("e.conf") + ":2: syntax error: 'not a key value line'");
     BOOST_TEST(error_message([&] { load(dir, {"missing.conf"}); }) ==
                "can't open " + dir.file("missing.conf") + ": No such file or directory");
-    BOOST_TEST(error_message([&] { load(dir, {"missing.d/"}); }).starts_with("can't read directory " + dir.file("missing.d")));
+    BOOST_TEST(
+        error_message([&] { load(dir, {"missing.d/"}); }).starts_with("can't read directory " + dir.file("missing.d")));
 }
 
 BOOST_AUTO_TEST_CASE(bad_values_fail_only_their_section)
@@ -180,28 +183,33 @@ BOOST_AUTO_TEST_CASE(bad_values_fail_only_their_section)
         std::string error;
     };
     const std::vector<bad_case> cases = {
-        {"subjectAltName = DNS:ok.example, DNS:bad_name.example", "subjectAltName: invalid DNS name 'bad_name.example'"},
+        {"subjectAltName = DNS:ok.example, DNS:bad_name.example",
+         "subjectAltName: invalid DNS name 'bad_name.example'"},
         {"subjectAltName = DNS:*.*.example.org", "subjectAltName: invalid DNS name '*.*.example.org'"},
         {"subjectAltName = DNS:*.org", "subjectAltName: invalid DNS name '*.org'"},
         {"challenge = tls-alpn-01", "challenge: expected http-01 or dns-01, got 'tls-alpn-01'"},
-        {"dns-propagation-timeout = 0", "dns-propagation-timeout: expected a number of seconds from 1 to 86400, got '0'"},
+        {"dns-propagation-timeout = 0",
+         "dns-propagation-timeout: expected a number of seconds from 1 to 86400, got '0'"},
         {"dns-hook-timeout = 0", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '0'"},
         {"dns-hook-timeout = 3601", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '3601'"},
         {"dns-hook-timeout = 5s", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '5s'"},
         {"dns-hook-timeout = -1", "dns-hook-timeout: expected a number of seconds from 1 to 3600, got '-1'"},
         {"dns-propagation-servers = 127.0.0.1:99999",
          "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got '127.0.0.1:99999'"},
-        {"dns-propagation-servers = ns.example.org", "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got 'ns.example.org'"},
+        {"dns-propagation-servers = ns.example.org",
+         "dns-propagation-servers: expected ADDRESS, ADDRESS:PORT or [IPv6]:PORT, got 'ns.example.org'"},
         {"subjectAltName = DNS:localhost", "subjectAltName: invalid DNS name 'localhost'"},
         {"subjectAltName = IP:300.1.1.1", "subjectAltName: invalid IP name '300.1.1.1'"},
-        {"subjectAltName = email:me@example.org", "subjectAltName: unsupported entry 'email:me@example.org' (only DNS: and IP: names)"},
+        {"subjectAltName = email:me@example.org",
+         "subjectAltName: unsupported entry 'email:me@example.org' (only DNS: and IP: names)"},
         {"min-days = ten", "min-days: not an integer: 'ten'"},
         {"min-days = 99999999999", "min-days: not an integer: '99999999999'"},
         {"chmod = 0689", "chmod: not an octal mode: '0689'"},
         {"chmod = 17777", "chmod: not an octal mode: '17777'"},
         {"chown = :wheel", "chown: expected USER[:GROUP], got ':wheel'"},
         {"chown = root:", "chown: expected USER[:GROUP], got 'root:'"},
-        {"hash = whirlpool", "hash: unsupported digest 'whirlpool' (md5, rmd160, sha1, sha224, sha256, sha384 or sha512)"},
+        {"hash = whirlpool",
+         "hash: unsupported digest 'whirlpool' (md5, rmd160, sha1, sha224, sha256, sha384 or sha512)"},
         {"subject = CN=www.example.org", "subject: subject must have the form /type0=value0/type1=value1/..."},
         {"subject = /XX=www.example.org", "subject: subject: unknown attribute type 'XX'"},
     };
@@ -220,11 +228,15 @@ BOOST_AUTO_TEST_CASE(bad_values_fail_only_their_section)
 BOOST_AUTO_TEST_CASE(extension_values_are_checked_by_openssl)
 {
     temp_dir dir;
-    write_file(dir.file("c.conf"), "[www]\n" + minimal + "keyUsage = digitalSignature, sign\ntlsfeature = status_typo\n");
+    write_file(dir.file("c.conf"),
+               "[www]\n" + minimal + "keyUsage = digitalSignature, sign\ntlsfeature = status_typo\n");
     const auto s = load(dir, {"c.conf"}).at(0);
     BOOST_REQUIRE_EQUAL(s.errors.size(), 2u);
-    BOOST_TEST(s.errors[0].starts_with(dir.file("c.conf") + ":5: keyUsage: invalid value 'critical,digitalSignature, sign'"), s.errors[0]);
-    BOOST_TEST(s.errors[1].starts_with(dir.file("c.conf") + ":6: tlsfeature: invalid value 'status_typo'"), s.errors[1]);
+    BOOST_TEST(
+        s.errors[0].starts_with(dir.file("c.conf") + ":5: keyUsage: invalid value 'critical,digitalSignature, sign'"),
+        s.errors[0]);
+    BOOST_TEST(s.errors[1].starts_with(dir.file("c.conf") + ":6: tlsfeature: invalid value 'status_typo'"),
+               s.errors[1]);
 }
 
 BOOST_AUTO_TEST_CASE(missing_required_keys)
@@ -246,8 +258,10 @@ BOOST_AUTO_TEST_CASE(missing_required_keys)
 BOOST_AUTO_TEST_CASE(identifiers_take_the_last_cn_only_when_it_is_a_domain)
 {
     temp_dir dir;
-    write_file(dir.file("c.conf"), "[a]\n" + minimal + "subjectAltName = DNS:www.example.org,DNS:b.example.org,DNS:b.example.org\n"
-                                   "[b]\ncertificate = /c\ncertificate-key = /k\nsubject = /CN=x.example/O=Org\nsubjectAltName = IP:127.0.0.1\n");
+    write_file(dir.file("c.conf"), "[a]\n" + minimal +
+                                       "subjectAltName = DNS:www.example.org,DNS:b.example.org,DNS:b.example.org\n"
+                                       "[b]\ncertificate = /c\ncertificate-key = /k\nsubject = "
+                                       "/CN=x.example/O=Org\nsubjectAltName = IP:127.0.0.1\n");
     const auto sections = load(dir, {"c.conf"});
     BOOST_TEST((sections[0].identifiers() == std::vector<std::string>{"www.example.org", "b.example.org"}));
     BOOST_TEST(sections[1].identifiers() == std::vector<std::string>{"127.0.0.1"});
@@ -311,7 +325,8 @@ BOOST_AUTO_TEST_CASE(dns01_by_rfc2136_reads_server_key_and_zone)
                                        "dns-update-server = [2001:DB8::53]:5353\n"
                                        "dns-tsig-key = /etc/lacme/tsig.key\n"
                                        "dns-zone = Example.ORG.\n"
-                                       "[plain]\n" + minimal +
+                                       "[plain]\n" +
+                                       minimal +
                                        "challenge = dns-01\n"
                                        "dns-update-server = 192.0.2.53\n"
                                        "dns-tsig-key = /etc/lacme/tsig.key\n");
@@ -341,7 +356,8 @@ BOOST_AUTO_TEST_CASE(bad_rfc2136_values_fail_the_section)
         temp_dir dir;
         write_file(dir.file("c.conf"), "[bad]\n" + minimal +
                                            "challenge = dns-01\ndns-update-server = 192.0.2.53\n"
-                                           "dns-tsig-key = /etc/k\n" + line + "\n");
+                                           "dns-tsig-key = /etc/k\n" +
+                                           line + "\n");
         const auto s = load(dir, {"c.conf"}).at(0);
         BOOST_TEST_REQUIRE(!s.errors.empty(), line);
         BOOST_TEST(s.errors[0].find(error) != std::string::npos, s.errors[0]);

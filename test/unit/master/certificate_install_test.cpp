@@ -125,12 +125,11 @@ BOOST_AUTO_TEST_CASE(nothing_is_installed_when_a_check_fails)
          "the issued certificate's public key is not the one of "},
         {"another CA", [&](auto& s, auto&, auto&) { write_file(s.ca_file, other_ca.root_pem()); },
          "certificate verification failed: unable to get local issuer certificate"},
-        {"intermediate as CAfile", [](auto& s, auto&, auto&) { write_file(s.ca_file, lacme::pem_of(shared_ca().intermediate())); },
+        {"intermediate as CAfile",
+         [](auto& s, auto&, auto&) { write_file(s.ca_file, lacme::pem_of(shared_ca().intermediate())); },
          "certificate verification failed: unable to get issuer certificate"},
-        {"CAfile without certificate", [](auto& s, auto&, auto&) { write_file(s.ca_file, "nothing\n"); },
-         "CAfile "},
-        {"unreadable CAfile", [](auto& s, auto&, auto& dir) { s.ca_file = dir.file("missing-ca.pem"); },
-         "CAfile " },
+        {"CAfile without certificate", [](auto& s, auto&, auto&) { write_file(s.ca_file, "nothing\n"); }, "CAfile "},
+        {"unreadable CAfile", [](auto& s, auto&, auto& dir) { s.ca_file = dir.file("missing-ca.pem"); }, "CAfile "},
         {"expired", [](auto&, auto& chain, auto&) { chain = issued_chain(lacme::test::shared_p256(), -2); },
          "the issued certificate is not new: valid from before "},
         {"another name",
@@ -144,20 +143,30 @@ BOOST_AUTO_TEST_CASE(nothing_is_installed_when_a_check_fails)
          },
          "the issued certificate is for www.example.org, not for the section's 192.0.2.1, www.example.org"},
         {"missing intermediate",
-         [](auto&, auto& chain, auto&) { chain = lacme::pem_of(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org")); },
+         [](auto&, auto& chain, auto&) {
+             chain = lacme::pem_of(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org"));
+         },
          "certificate verification failed: unable to get local issuer certificate"},
-        {"unknown chown user", [](auto& s, auto&, auto&) { s.chown = lacme::master::owner_spec{"no-such-user-x", std::nullopt}; },
+        {"unknown chown user",
+         [](auto& s, auto&, auto&) {
+             s.chown = lacme::master::owner_spec{"no-such-user-x", std::nullopt};
+         },
          "chown: unknown user no-such-user-x"},
-        {"unknown chown group", [](auto& s, auto&, auto&) { s.chown = lacme::master::owner_spec{"root", "no-such-group-x"}; },
+        {"unknown chown group",
+         [](auto& s, auto&, auto&) {
+             s.chown = lacme::master::owner_spec{"root", "no-such-group-x"};
+         },
          "chown: unknown group no-such-group-x"},
         {"client certificate",
          [](auto&, auto& chain, auto&) {
-             chain = shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 7, {"clientAuth", true}));
+             chain = shared_ca().chain_pem(
+                 *shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 7, {"clientAuth", true}));
          },
          "certificate verification failed: unsuitable certificate purpose"},
         {"not RFC 5280 (strict)",
          [](auto&, auto& chain, auto&) {
-             chain = shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 8, {"serverAuth", false}));
+             chain = shared_ca().chain_pem(
+                 *shared_ca().issue(lacme::test::shared_p256(), "www.example.org", 90, 8, {"serverAuth", false}));
          },
          "certificate verification failed: Missing Authority Key Identifier"},
         {"missing key", [](auto& s, auto&, auto& dir) { s.certificate_key = dir.file("gone.key"); }, "can't open "},
@@ -170,7 +179,8 @@ BOOST_AUTO_TEST_CASE(nothing_is_installed_when_a_check_fails)
         std::string chain = issued_chain(lacme::test::shared_p256());
         f.arrange(s, chain, dir);
         const auto before = dir.entries();
-        const std::string message = error_message([&] { verify_and_install(s, chain, std::chrono::system_clock::now()); });
+        const std::string message =
+            error_message([&] { verify_and_install(s, chain, std::chrono::system_clock::now()); });
         BOOST_TEST(message.starts_with(f.message), f.what << ": " << message);
         BOOST_TEST(message.find('\n') == std::string::npos);
         BOOST_TEST(read_file(s.certificate) == "old certificate\n", f.what);
@@ -187,10 +197,12 @@ BOOST_AUTO_TEST_CASE(a_leaf_older_than_the_order_is_refused)
     const auto s = section_in(dir, lacme::test::shared_p256());
     const std::string chain = issued_chain(lacme::test::shared_p256());  // notBefore: an hour ago
     const auto now = std::chrono::system_clock::now();
-    BOOST_TEST(error_message([&] { verify_and_install(s, chain, now + std::chrono::hours(1) + std::chrono::minutes(5)); })
-                   .starts_with("the issued certificate is not new: valid from before "));
+    BOOST_TEST(error_message([&] {
+                   verify_and_install(s, chain, now + std::chrono::hours(1) + std::chrono::minutes(5));
+               }).starts_with("the issued certificate is not new: valid from before "));
     BOOST_TEST(!std::filesystem::exists(s.certificate));
-    BOOST_TEST(error_message([&] { verify_and_install(s, chain, now + std::chrono::minutes(55)); }) == "<no exception>");
+    BOOST_TEST(error_message([&] { verify_and_install(s, chain, now + std::chrono::minutes(55)); }) ==
+               "<no exception>");
 }
 
 BOOST_AUTO_TEST_CASE(dns_names_match_without_regard_to_case)
@@ -198,8 +210,9 @@ BOOST_AUTO_TEST_CASE(dns_names_match_without_regard_to_case)
     temp_dir dir;
     auto s = section_in(dir, lacme::test::shared_p256());
     s.subject = "/CN=WWW.Example.ORG";
-    BOOST_TEST(error_message([&] { verify_and_install(s, issued_chain(lacme::test::shared_p256()), std::chrono::system_clock::now()); }) ==
-               "<no exception>");
+    BOOST_TEST(error_message([&] {
+                   verify_and_install(s, issued_chain(lacme::test::shared_p256()), std::chrono::system_clock::now());
+               }) == "<no exception>");
 }
 
 // Found by fuzz_issued_leaf: the names of a refused leaf went into the message as they were, so
@@ -221,7 +234,8 @@ BOOST_AUTO_TEST_CASE(appended_certificates_are_not_installed)
     const lacme::test::test_ca other_ca;
     const auto other_key = lacme::test::generate_ec("P-256");
     const std::string chain = issued_chain(lacme::test::shared_p256());
-    const std::string appended = chain + other_ca.root_pem() + lacme::pem_of(*other_ca.issue(other_key.get(), "victim.example.org"));
+    const std::string appended =
+        chain + other_ca.root_pem() + lacme::pem_of(*other_ca.issue(other_key.get(), "victim.example.org"));
     for (const bool with_ca_file : {true, false}) {
         temp_dir dir;
         auto s = section_in(dir, lacme::test::shared_p256());
@@ -237,8 +251,9 @@ BOOST_AUTO_TEST_CASE(unwritable_target_directory)
     temp_dir dir;
     auto s = section_in(dir, lacme::test::shared_p256());
     s.certificate = dir.file("missing-dir/www.crt");
-    BOOST_TEST(error_message([&] { verify_and_install(s, issued_chain(lacme::test::shared_p256()), std::chrono::system_clock::now()); })
-                   .starts_with("can't create a temporary file beside " + s.certificate));
+    BOOST_TEST(error_message([&] {
+                   verify_and_install(s, issued_chain(lacme::test::shared_p256()), std::chrono::system_clock::now());
+               }).starts_with("can't create a temporary file beside " + s.certificate));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

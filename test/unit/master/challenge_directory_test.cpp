@@ -153,7 +153,8 @@ BOOST_AUTO_TEST_CASE(abandoned_ones_are_removed_locked_and_foreign_ones_kept)
     for (const char* name : {"acme-challenge.dead", "acme-challenge.live", "acme-challenge.other", "unrelated"}) {
         std::filesystem::create_directory(tmp.file(name));
         write_file(tmp.file(name) + "/token", "t");
-        BOOST_REQUIRE(::chown(tmp.file(name).c_str(), std::string(name) == "acme-challenge.other" ? 0 : nobody, 0) == 0);
+        BOOST_REQUIRE(::chown(tmp.file(name).c_str(), std::string(name) == "acme-challenge.other" ? 0 : nobody, 0) ==
+                      0);
     }
     const unique_fd live = open_dir(tmp.file("acme-challenge.live"));
     BOOST_REQUIRE(::flock(live.get(), LOCK_EX) == 0);
@@ -192,8 +193,9 @@ BOOST_AUTO_TEST_CASE(an_existing_one_whose_parent_others_can_write_is_refused)
 
     BOOST_REQUIRE(::chmod(tmp.file("www").c_str(), 0775) == 0);
     BOOST_REQUIRE(::chown(tmp.file("www").c_str(), 0, nobody) == 0);
-    BOOST_TEST(error_message([&] { challenge_directory::existing(dir, ""); })
-                   .find("is writable by a user other than root and the webserver user") != std::string::npos);
+    BOOST_TEST(error_message([&] {
+                   challenge_directory::existing(dir, "");
+               }).find("is writable by a user other than root and the webserver user") != std::string::npos);
     BOOST_TEST(std::filesystem::is_empty(dir));
 
     BOOST_REQUIRE(::chmod(tmp.file("www").c_str(), 0755) == 0);

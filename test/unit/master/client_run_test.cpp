@@ -7,7 +7,6 @@
 
 #include <boost/test/unit_test.hpp>
 
-
 #include <optional>
 
 using lacme::master::child_role;
@@ -91,9 +90,8 @@ BOOST_AUTO_TEST_CASE(a_client_killed_by_a_signal_fails, *utf::timeout(30))
 BOOST_AUTO_TEST_CASE(output_beyond_the_cap_kills_the_client, *utf::timeout(30))
 {
     const temp_dir dir;
-    const client_result r =
-        run_client(dir, "head -c " + std::to_string(client_run::output_cap + 1) + " /dev/zero; sleep 30\n",
-                   renewal_info());
+    const client_result r = run_client(
+        dir, "head -c " + std::to_string(client_run::output_cap + 1) + " /dev/zero; sleep 30\n", renewal_info());
     BOOST_TEST(r.failure.value_or("") == "client output exceeds " + std::to_string(client_run::output_cap) + " bytes");
 }
 

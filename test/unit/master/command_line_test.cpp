@@ -39,7 +39,8 @@ BOOST_AUTO_TEST_CASE(force_wins_over_min_days_in_any_order)
 
 BOOST_AUTO_TEST_CASE(account_flags_and_contacts)
 {
-    const auto cl = parse({"--socket=/run/S.lacme", "account", "--register", "--tos-agreed", "mailto:a@b", "--debug", "-q"});
+    const auto cl =
+        parse({"--socket=/run/S.lacme", "account", "--register", "--tos-agreed", "mailto:a@b", "--debug", "-q"});
     BOOST_TEST((cl.command == command_kind::account));
     BOOST_TEST(cl.register_account);
     BOOST_TEST(cl.tos_agreed);
@@ -75,7 +76,8 @@ BOOST_AUTO_TEST_CASE(bad_usage_is_a_usage_error)
 
 BOOST_AUTO_TEST_CASE(account_eab_and_rollover_options)
 {
-    const auto eab = parse({"account", "--register", "--eab-kid=kid-1", "--eab-hmac-key", "/etc/lacme/eab.key", "mailto:a@b"});
+    const auto eab =
+        parse({"account", "--register", "--eab-kid=kid-1", "--eab-hmac-key", "/etc/lacme/eab.key", "mailto:a@b"});
     BOOST_TEST(*eab.eab_kid == "kid-1");
     BOOST_TEST(*eab.eab_hmac_key == "/etc/lacme/eab.key");
     BOOST_TEST((eab.arguments == std::vector<std::string>{"mailto:a@b"}));

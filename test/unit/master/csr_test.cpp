@@ -55,17 +55,24 @@ certificate_section section_with_key(const temp_dir& dir, EVP_PKEY* key)
 // What Perl lacme's gen_csr runs for the same section (the oracle).
 std::string perl_lacme_csr(const temp_dir& dir, const certificate_section& s, const std::string& san)
 {
-    write_file(dir.file("req.conf"), "[ req ]\ndistinguished_name = req_distinguished_name\nreq_extensions     = v3_req\n"
-                                     "[ req_distinguished_name ]\n[ v3_req ]\n"
-                                     "basicConstraints     = critical, CA:FALSE\nsubjectKeyIdentifier = hash\n"
-                                     "keyUsage = critical, " + *s.key_usage + "\n"
-                                     "subjectAltName = " + san + "\ntlsfeature = " + *s.tls_feature + "\n");
+    write_file(dir.file("req.conf"),
+               "[ req ]\ndistinguished_name = req_distinguished_name\nreq_extensions     = v3_req\n"
+               "[ req_distinguished_name ]\n[ v3_req ]\n"
+               "basicConstraints     = critical, CA:FALSE\nsubjectKeyIdentifier = hash\n"
+               "keyUsage = critical, " +
+                   *s.key_usage +
+                   "\n"
+                   "subjectAltName = " +
+                   san + "\ntlsfeature = " + *s.tls_feature + "\n");
     return command_output("openssl req -outform DER -new -batch -key '" + s.certificate_key + "'" +
                           (s.hash ? " -" + *s.hash : std::string()) + " -subj '" + s.subject + "' -config '" +
                           dir.file("req.conf") + "' -reqexts v3_req 2>/dev/null");
 }
 
-std::string as_string(const std::vector<unsigned char>& der) { return std::string(der.begin(), der.end()); }
+std::string as_string(const std::vector<unsigned char>& der)
+{
+    return std::string(der.begin(), der.end());
+}
 
 const std::string san_text = "DNS:www.example.org, IP:2001:db8::1, DNS:example.org";
 
@@ -112,7 +119,8 @@ BOOST_AUTO_TEST_CASE(subject_cn_is_requested_in_subject_alt_name)
     s.subject_alt_names = {{subject_alt_name::kind::dns, "example.org"}};
     const auto req = parse_der(as_string(build_csr(s)));
     const lacme::x509_extensions_ptr extensions(X509_REQ_get_extensions(req.get()));
-    const auto* names = static_cast<GENERAL_NAMES*>(X509V3_get_d2i(extensions.get(), NID_subject_alt_name, nullptr, nullptr));
+    const auto* names =
+        static_cast<GENERAL_NAMES*>(X509V3_get_d2i(extensions.get(), NID_subject_alt_name, nullptr, nullptr));
     BOOST_REQUIRE(names != nullptr);
     BOOST_TEST(sk_GENERAL_NAME_num(names) == 2);
     const auto dns = [&](int i) {
@@ -138,7 +146,8 @@ BOOST_AUTO_TEST_CASE(without_optional_extensions)
     BOOST_TEST(sk_X509_EXTENSION_num(extensions) == 2);
     BOOST_TEST(OBJ_obj2nid(X509_EXTENSION_get_object(sk_X509_EXTENSION_value(extensions, 0))) == NID_basic_constraints);
     BOOST_TEST(X509_EXTENSION_get_critical(sk_X509_EXTENSION_value(extensions, 0)) == 1);
-    BOOST_TEST(OBJ_obj2nid(X509_EXTENSION_get_object(sk_X509_EXTENSION_value(extensions, 1))) == NID_subject_key_identifier);
+    BOOST_TEST(OBJ_obj2nid(X509_EXTENSION_get_object(sk_X509_EXTENSION_value(extensions, 1))) ==
+               NID_subject_key_identifier);
     BOOST_TEST(X509_REQ_get_signature_nid(req.get()) == NID_ecdsa_with_SHA256);
 }
 
@@ -150,13 +159,17 @@ BOOST_AUTO_TEST_CASE(bad_keys_and_hashes)
     s.hash = "sha256";
     BOOST_TEST(error_message([&] { build_csr(s); }) == "hash: sha256 cannot be used with ED25519 keys");
     s.certificate_key = dir.file("missing.key");
-    BOOST_TEST(error_message([&] { build_csr(s); }) == "can't open " + s.certificate_key + ": No such file or directory");
-    write_file(dir.file("enc.key"), lacme::test::private_key_pem(lacme::test::shared_p256(), pem_format::pkcs8, "secret"));
+    BOOST_TEST(error_message([&] { build_csr(s); }) ==
+               "can't open " + s.certificate_key + ": No such file or directory");
+    write_file(dir.file("enc.key"),
+               lacme::test::private_key_pem(lacme::test::shared_p256(), pem_format::pkcs8, "secret"));
     s.certificate_key = dir.file("enc.key");
-    BOOST_TEST(error_message([&] { build_csr(s); }).starts_with(s.certificate_key + ": not an unencrypted PEM private key"));
+    BOOST_TEST(
+        error_message([&] { build_csr(s); }).starts_with(s.certificate_key + ": not an unencrypted PEM private key"));
     write_file(dir.file("cert.key"), lacme::test::shared_ca().root_pem());
     s.certificate_key = dir.file("cert.key");
-    BOOST_TEST(error_message([&] { build_csr(s); }).starts_with(s.certificate_key + ": not an unencrypted PEM private key"));
+    BOOST_TEST(
+        error_message([&] { build_csr(s); }).starts_with(s.certificate_key + ": not an unencrypted PEM private key"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

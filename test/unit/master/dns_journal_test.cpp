@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 using lacme::master::dns_journal_entry;
-using lacme::master::dns_update_settings;
 using lacme::master::dns_journal_path;
+using lacme::master::dns_update_settings;
 using lacme::master::read_dns_journal;
 using lacme::master::write_dns_journal;
 using lacme::test::error_message;
@@ -61,14 +61,16 @@ BOOST_AUTO_TEST_CASE(anything_else_is_a_bad_journal)
 {
     temp_dir dir;
     const std::string path = dir.file(".www.pem.lacme-dns");
-    for (const std::string text : {"", "{}", "[1]", "[{\"name\":\"www.example.org\",\"value\":\"x\"}]",
-                                   "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"$(reboot)\"}]",
-                                   "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0\","
-                                   "\"dns-update-server\":\"ns.example.org\",\"dns-tsig-key\":\"/k\"}]",
-                                   "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0\","
-                                   "\"dns-update-server\":\"192.0.2.1\",\"dns-tsig-key\":\"k\"}]"}) {
+    for (const std::string text :
+         {"", "{}", "[1]", "[{\"name\":\"www.example.org\",\"value\":\"x\"}]",
+          "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"$(reboot)\"}]",
+          "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0\","
+          "\"dns-update-server\":\"ns.example.org\",\"dns-tsig-key\":\"/k\"}]",
+          "[{\"name\":\"_acme-challenge.example.org\",\"value\":\"LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0\","
+          "\"dns-update-server\":\"192.0.2.1\",\"dns-tsig-key\":\"k\"}]"}) {
         write_file(path, text);
-        BOOST_TEST(error_message([&] { (void)read_dns_journal(path); }).starts_with(path + ": not a dns-01 journal"), text);
+        BOOST_TEST(error_message([&] { (void)read_dns_journal(path); }).starts_with(path + ": not a dns-01 journal"),
+                   text);
     }
 }
 

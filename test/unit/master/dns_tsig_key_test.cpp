@@ -47,7 +47,8 @@ BOOST_AUTO_TEST_CASE(comments_order_case_and_a_trailing_dot_are_accepted)
                                     "k.conf");
     BOOST_TEST(key.name == "lacme.key");
     BOOST_TEST(key.algorithm == "hmac-sha512");
-    BOOST_TEST(parse_tsig_key("key k { algorithm hmac-sha1; secret \"" + secret + "\"; };", "f").algorithm == "hmac-sha1");
+    BOOST_TEST(parse_tsig_key("key k { algorithm hmac-sha1; secret \"" + secret + "\"; };", "f").algorithm ==
+               "hmac-sha1");
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_algorithm_is_refused)
@@ -81,7 +82,8 @@ BOOST_AUTO_TEST_CASE(garbage_is_refused)
     BOOST_TEST(parse_error("key \"k") == "k.conf: unterminated quoted string");
     BOOST_TEST(parse_error("key k { /* ") == "k.conf: unterminated comment");
     BOOST_TEST(parse_error("key \"bad name!\" { };").starts_with("k.conf: bad key name"));
-    BOOST_TEST(parse_error(keygen_output + keygen_output) == "k.conf: more than one key statement (lacme takes one key per file)");
+    BOOST_TEST(parse_error(keygen_output + keygen_output) ==
+               "k.conf: more than one key statement (lacme takes one key per file)");
     BOOST_TEST(parse_error("key k { algorithm hmac-sha256; secret \"" + secret + "\"; foo bar; };") ==
                "k.conf: unexpected 'foo' in key 'k'");
 }

@@ -136,7 +136,8 @@ BOOST_AUTO_TEST_CASE(responses_are_checked)
     const dns_update update("example.org", dns01_action::publish, record, k, 42);
     BOOST_TEST(!update.failure_of(response_to(update, LDNS_RCODE_NOERROR, &k), k));
     BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_REFUSED, &k), k).value().reason == "rcode REFUSED");
-    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOTAUTH, nullptr), k).value().reason == "rcode NOTAUTH");
+    BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOTAUTH, nullptr), k).value().reason ==
+               "rcode NOTAUTH");
     BOOST_TEST(update.failure_of(response_to(update, LDNS_RCODE_NOERROR, nullptr), k).value().reason ==
                "an unsigned NOERROR response (the server must sign with the key)");
     const auto other = key("hmac-sha256", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");

@@ -64,7 +64,8 @@ struct fixture {
         BOOST_TEST((leaf == leaf_a || leaf == leaf_b), "trial " << trial << ": torn certificate");
         BOOST_TEST((chain == chain_a || chain == chain_b), "trial " << trial << ": torn chain");
         if (paired)
-            BOOST_TEST(((leaf == leaf_a) == (chain == chain_a)), "trial " << trial << ": certificate and chain of different issuances");
+            BOOST_TEST(((leaf == leaf_a) == (chain == chain_a)),
+                       "trial " << trial << ": certificate and chain of different issuances");
         BOOST_TEST(file_mode(section.certificate) == 0640u, "trial " << trial);
         BOOST_TEST(file_mode(section.certificate_chain) == 0640u, "trial " << trial);
         BOOST_TEST(read_file(section.certificate_key) == key_bytes, "trial " << trial);
@@ -117,7 +118,8 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
     // under ASan an install in the parent says little about one in a fresh child.
     const auto start = std::chrono::steady_clock::now();
     killed_during_install(f.section, f.chain_b, std::nullopt);
-    long window = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    long window =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
 
     const unsigned seed = std::random_device{}();
     BOOST_TEST_MESSAGE("seed " << seed << ", one install in a child takes " << window << " us");
@@ -128,8 +130,8 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_instants)
         // From before the child starts to after it has surely finished; a kill that lands before
         // the end widens the window, so a machine slowing down mid-run still sees both outcomes.
         const long delay = std::uniform_int_distribution<long>(0, 2 * window + 2000)(rng);
-        const bool was_killed = killed_during_install(f.section, trial % 2 ? f.chain_a : f.chain_b,
-                                                      std::chrono::microseconds(delay));
+        const bool was_killed =
+            killed_during_install(f.section, trial % 2 ? f.chain_a : f.chain_b, std::chrono::microseconds(delay));
         killed += was_killed;
         if (was_killed && delay >= window)
             window += window / 4;
@@ -194,13 +196,14 @@ BOOST_AUTO_TEST_CASE(a_journal_with_non_string_members_is_refused_with_a_clear_e
     fixture f;
     verify_and_install(f.section, f.chain_a, std::chrono::system_clock::now());
     const std::string journal = lacme::master::install_journal_path(f.section.reference_certificate());
-    for (const std::string& corrupted :
-         {std::string(R"([{"from":1,"to":")") + f.section.certificate + R"("}])",
-          R"([{"from":")" + f.section.certificate + R"(.lacme-tmp.x","to":["a"]}])", std::string(R"([{"from":null,"to":{}}])")}) {
+    for (const std::string& corrupted : {std::string(R"([{"from":1,"to":")") + f.section.certificate + R"("}])",
+                                         R"([{"from":")" + f.section.certificate + R"(.lacme-tmp.x","to":["a"]}])",
+                                         std::string(R"([{"from":null,"to":{}}])")}) {
         write_file(journal, corrupted);
         const std::string message =
             lacme::test::error_message([&] { lacme::master::finish_interrupted_install(f.section); });
-        BOOST_TEST(message == journal + ": not an install journal (a rename without from and to)", corrupted << ": " << message);
+        BOOST_TEST(message == journal + ": not an install journal (a rename without from and to)",
+                   corrupted << ": " << message);
         f.check_targets(0);
         BOOST_TEST(read_file(f.section.certificate) == f.leaf_a);
     }
@@ -231,9 +234,11 @@ BOOST_AUTO_TEST_CASE(full_filesystem_keeps_the_old_files)
     // Full, then room for the leaf's temporary file but not the chain's: neither file changes.
     for (const bool one_page_free : {false, true}) {
         if (one_page_free)
-            BOOST_REQUIRE(::truncate(mount_point.file("filler").c_str(),
-                                     static_cast<off_t>(std::filesystem::file_size(mount_point.file("filler")) - 4096)) == 0);
-        const std::string message = lacme::test::error_message([&] { verify_and_install(f.section, f.chain_b, std::chrono::system_clock::now()); });
+            BOOST_REQUIRE(
+                ::truncate(mount_point.file("filler").c_str(),
+                           static_cast<off_t>(std::filesystem::file_size(mount_point.file("filler")) - 4096)) == 0);
+        const std::string message = lacme::test::error_message(
+            [&] { verify_and_install(f.section, f.chain_b, std::chrono::system_clock::now()); });
         BOOST_TEST(message.find("No space left on device") != std::string::npos, message);
         BOOST_TEST(message.find('\n') == std::string::npos);
         f.check_targets(0);

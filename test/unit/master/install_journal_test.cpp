@@ -35,7 +35,8 @@ BOOST_AUTO_TEST_CASE(what_is_written_reads_back)
 BOOST_AUTO_TEST_CASE(only_names_staged_file_gives_are_renamed)
 {
     for (const char* suffix : {R"(\u0000\u0000\u0000\u0000\u0000\u0000)", R"(AbC\u0000xy)", "......", "ab cd!"}) {
-        const std::string text = std::string(R"([{"from":"/etc/ssl/.a.pem.lacme-tmp.)") + suffix + R"(","to":"/etc/ssl/a.pem"}])";
+        const std::string text =
+            std::string(R"([{"from":"/etc/ssl/.a.pem.lacme-tmp.)") + suffix + R"(","to":"/etc/ssl/a.pem"}])";
         BOOST_CHECK_THROW(parse_install_journal(text, journal, targets), lacme::error);
     }
 }

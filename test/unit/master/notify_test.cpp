@@ -39,7 +39,8 @@ BOOST_AUTO_TEST_CASE(a_daemon_keeping_the_output_open_does_not_hold_the_run)
     log.open_logfile(dir.file("log"));
     const std::string pid_file = dir.file("daemon.pid");
     const auto failures =
-        run_notify_commands({"sleep 20 & echo $! >" + pid_file + "; echo reloaded"}, log, std::chrono::seconds(10)).failures;
+        run_notify_commands({"sleep 20 & echo $! >" + pid_file + "; echo reloaded"}, log, std::chrono::seconds(10))
+            .failures;
     const pid_t daemon = std::stoi(read_file(pid_file));
     BOOST_TEST(running(daemon));
     ::kill(daemon, SIGKILL);
@@ -67,7 +68,8 @@ BOOST_AUTO_TEST_CASE(a_timed_out_command_is_killed_with_what_it_started)
     const temp_dir dir;
     lacme::logger log(lacme::log_level::info);
     const std::string pid_file = dir.file("child.pid");
-    const auto outcome = run_notify_commands({"sleep 60 & echo $! >" + pid_file + "; wait"}, log, std::chrono::seconds(1));
+    const auto outcome =
+        run_notify_commands({"sleep 60 & echo $! >" + pid_file + "; wait"}, log, std::chrono::seconds(1));
     BOOST_TEST_REQUIRE(outcome.failures.size() == 1U);
     BOOST_TEST(outcome.failures.front().reason == "timed out");
     const pid_t started = std::stoi(read_file(pid_file));
@@ -92,8 +94,8 @@ BOOST_AUTO_TEST_CASE(output_is_capped_in_total_and_the_rest_counted)
     BOOST_TEST(outcome.failures.empty());
     const std::string logged = read_file(dir.file("log"));
     BOOST_TEST(logged.size() < lacme::master::notify_output_cap * 8);
-    BOOST_TEST(logged.find(std::to_string(400400 - lacme::master::notify_output_cap) + " more bytes of output not logged") !=
-               std::string::npos);
+    BOOST_TEST(logged.find(std::to_string(400400 - lacme::master::notify_output_cap) +
+                           " more bytes of output not logged") != std::string::npos);
 }
 
 // Issue 23: SIGTERM during a notify command stops it (with what it started) promptly and is
@@ -106,7 +108,8 @@ BOOST_AUTO_TEST_CASE(a_signal_stops_the_running_command_and_skips_the_others)
     const std::string pid_file = dir.file("child.pid");
     const auto start = std::chrono::steady_clock::now();
     const auto outcome = run_notify_commands(
-        {"sleep 60 & echo $! >" + pid_file + "; kill -TERM " + std::to_string(::getpid()) + "; wait", "touch " + marker},
+        {"sleep 60 & echo $! >" + pid_file + "; kill -TERM " + std::to_string(::getpid()) + "; wait",
+         "touch " + marker},
         log, std::chrono::seconds(30));
     BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(10)));
     BOOST_TEST(outcome.interrupted_by == SIGTERM);

@@ -25,7 +25,8 @@ template <class Clock, class Duration>
 struct print_log_value<std::chrono::time_point<Clock, Duration>> {
     void operator()(std::ostream& out, const std::chrono::time_point<Clock, Duration>& value)
     {
-        out << std::chrono::duration_cast<std::chrono::seconds>(value.time_since_epoch()).count() << "s since the epoch";
+        out << std::chrono::duration_cast<std::chrono::seconds>(value.time_since_epoch()).count()
+            << "s since the epoch";
     }
 };
 

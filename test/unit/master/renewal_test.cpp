@@ -7,10 +7,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+using lacme::renewal_window;
 using lacme::master::certificate_section;
 using lacme::master::days_until;
 using lacme::master::decide_renewal;
-using lacme::renewal_window;
 using lacme::test::error_message;
 using lacme::test::shared_ca;
 using lacme::test::temp_dir;
@@ -29,9 +29,11 @@ certificate_section section_in(const temp_dir& dir, std::optional<int> days)
     s.name = "www";
     s.certificate = dir.file("www.crt");
     s.certificate_key = dir.file("www.key");
-    write_file(s.certificate_key, lacme::test::private_key_pem(lacme::test::shared_p256(), lacme::test::pem_format::pkcs8));
+    write_file(s.certificate_key,
+               lacme::test::private_key_pem(lacme::test::shared_p256(), lacme::test::pem_format::pkcs8));
     if (days)
-        write_file(s.certificate, lacme::pem_of(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org", *days)));
+        write_file(s.certificate,
+                   lacme::pem_of(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org", *days)));
     return s;
 }
 
@@ -113,14 +115,16 @@ BOOST_AUTO_TEST_CASE(certificate_of_another_key_is_renewed_now)
 {
     temp_dir dir;
     auto s = section_in(dir, 60);
-    write_file(s.certificate_key, lacme::test::private_key_pem(lacme::test::shared_p384(), lacme::test::pem_format::pkcs8));
+    write_file(s.certificate_key,
+               lacme::test::private_key_pem(lacme::test::shared_p384(), lacme::test::pem_format::pkcs8));
     const auto rotated = decide_renewal(s, std::nullopt, now);
     BOOST_TEST(rotated.renew);
     BOOST_TEST(rotated.key_changed);
     BOOST_TEST(rotated.reason == "the certificate does not match certificate-key " + s.certificate_key);
     BOOST_TEST(decide_renewal(s, -1, now).renew);
     s.certificate_key = dir.file("missing.key");
-    BOOST_TEST(error_message([&] { decide_renewal(s, std::nullopt, now); }).starts_with("can't open " + s.certificate_key));
+    BOOST_TEST(
+        error_message([&] { decide_renewal(s, std::nullopt, now); }).starts_with("can't open " + s.certificate_key));
 }
 
 BOOST_AUTO_TEST_CASE(days_round_down)

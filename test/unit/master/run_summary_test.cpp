@@ -58,7 +58,8 @@ BOOST_AUTO_TEST_CASE(json_document)
     BOOST_TEST(s[2].at("error") == results[2].detail);
     BOOST_TEST(!s[2].contains("expiry"));
     const section_result bad_utf8{"\xff", section_status::skipped, std::nullopt, {}, "x"};
-    BOOST_TEST(nlohmann::json::parse(summary_json(std::span(&bad_utf8, 1))).at("sections")[0].at("section") == "\xef\xbf\xbd");
+    BOOST_TEST(nlohmann::json::parse(summary_json(std::span(&bad_utf8, 1))).at("sections")[0].at("section") ==
+               "\xef\xbf\xbd");
 }
 
 BOOST_AUTO_TEST_CASE(counts_line_counts_issued_kept_failed)

@@ -16,7 +16,10 @@ using lacme::test::write_file;
 
 namespace {
 
-certificate_section good_section(const temp_dir& dir) { return lacme::test::section_in(dir, lacme::test::shared_p256()); }
+certificate_section good_section(const temp_dir& dir)
+{
+    return lacme::test::section_in(dir, lacme::test::shared_p256());
+}
 
 }  // namespace
 
@@ -28,7 +31,8 @@ BOOST_AUTO_TEST_CASE(a_good_section_has_no_problem)
     auto s = good_section(dir);
     s.chown = lacme::master::owner_spec{"root", "root"};
     BOOST_TEST(check_section(s).empty());
-    write_file(s.certificate_chain, shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org")));
+    write_file(s.certificate_chain,
+               shared_ca().chain_pem(*shared_ca().issue(lacme::test::shared_p256(), "www.example.org")));
     BOOST_TEST(check_section(s).empty());
 }
 
@@ -89,7 +93,8 @@ BOOST_AUTO_TEST_CASE(read_only_target_directory)
     s.certificate = ro + "/www.crt";
     const auto problems = check_section(s);
     ::umount2(ro.c_str(), MNT_DETACH);
-    BOOST_TEST(problems == std::vector<std::string>{"target directory " + ro + " is not writable: Read-only file system"});
+    BOOST_TEST(problems ==
+               std::vector<std::string>{"target directory " + ro + " is not writable: Read-only file system"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

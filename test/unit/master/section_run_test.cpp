@@ -103,7 +103,8 @@ BOOST_AUTO_TEST_CASE(planning_moves_each_section_by_its_own_state)
     BOOST_TEST(!runs[1].csr.empty());
     BOOST_TEST(runs[1].replaces.empty());  // nothing installed to replace
     BOOST_TEST(runs[2].state == section_state::awaiting_window);
-    BOOST_TEST(runs[2].installed_der == lacme::master::der_of(*lacme::master::read_certificate_file(fresh_section.certificate_chain)));
+    BOOST_TEST(runs[2].installed_der ==
+               lacme::master::der_of(*lacme::master::read_certificate_file(fresh_section.certificate_chain)));
     BOOST_TEST(runs[2].expiry.has_value());
     BOOST_TEST(lacme::master::any_in(runs, section_state::ordering));
     BOOST_TEST(!lacme::master::any_in(runs, section_state::issued));

@@ -98,9 +98,9 @@ BOOST_AUTO_TEST_CASE(runs_every_job_with_at_most_the_limit_at_once, *utf::timeou
         }));
     BOOST_TEST(runner.run());
     std::sort(outputs.begin(), outputs.end());
-    BOOST_TEST((outputs == std::vector<std::string>{"renewal-info 3 4 a\n", "renewal-info 3 4 b\n",
-                                                    "renewal-info 3 4 c\n", "renewal-info 3 4 d\n",
-                                                    "renewal-info 3 4 e\n"}));
+    BOOST_TEST(
+        (outputs == std::vector<std::string>{"renewal-info 3 4 a\n", "renewal-info 3 4 b\n", "renewal-info 3 4 c\n",
+                                             "renewal-info 3 4 d\n", "renewal-info 3 4 e\n"}));
     BOOST_TEST(most_at_once(read_file(trace)) == 2);
 }
 
@@ -134,12 +134,13 @@ BOOST_AUTO_TEST_CASE(a_client_that_cannot_start_fails_its_job)
 // reports it, one that ignores it is killed after the grace, and its callback never runs.
 BOOST_AUTO_TEST_CASE(a_signal_stops_the_run_after_the_grace, *utf::timeout(60))
 {
-    scripted_master m("case \"$4\" in\n"
-                      "obedient) exec sleep 30 ;;\n"
-                      "stubborn) trap '' TERM; echo $$ >\"$(dirname \"$0\")/stubborn.pid\"; while :; do sleep 0.1; done ;;\n"
-                      "*) touch \"$(dirname \"$0\")/$4.started\" ;;\n"
-                      "esac\n",
-                      2);
+    scripted_master m(
+        "case \"$4\" in\n"
+        "obedient) exec sleep 30 ;;\n"
+        "stubborn) trap '' TERM; echo $$ >\"$(dirname \"$0\")/stubborn.pid\"; while :; do sleep 0.1; done ;;\n"
+        "*) touch \"$(dirname \"$0\")/$4.started\" ;;\n"
+        "esac\n",
+        2);
     section_runner runner(m.loop(), 2);
     std::map<std::string, client_result> results;
     for (const char* name : {"obedient", "stubborn", "pending"})

@@ -40,11 +40,10 @@ BOOST_AUTO_TEST_CASE(defaults_of_the_manual)
 BOOST_AUTO_TEST_CASE(sections_and_accountd)
 {
     const lacme::test::temp_dir dir;
-    const settings s = load(dir,
-                            "config-certs = a.conf  b.d/\n"
-                            "[client]\nserver = https://ca/dir\nuser =\n"
-                            "[webserver]\nlisten = 127.0.0.1:80, [::]:80\niptables = Yes\n"
-                            "[accountd]\ncommand = ssh -T signer  lacme-accountd\nquiet = No\n");
+    const settings s = load(dir, "config-certs = a.conf  b.d/\n"
+                                 "[client]\nserver = https://ca/dir\nuser =\n"
+                                 "[webserver]\nlisten = 127.0.0.1:80, [::]:80\niptables = Yes\n"
+                                 "[accountd]\ncommand = ssh -T signer  lacme-accountd\nquiet = No\n");
     BOOST_TEST((s.config_certs == std::vector<std::string>{"a.conf", "b.d/"}));
     BOOST_TEST(s.client.user.empty());
     BOOST_TEST(s.client_config["server"] == "https://ca/dir");

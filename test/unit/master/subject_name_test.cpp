@@ -49,11 +49,13 @@ BOOST_AUTO_TEST_CASE(plus_makes_a_multi_valued_rdn_and_empty_values_are_left_out
 
 BOOST_AUTO_TEST_CASE(bad_subjects)
 {
-    BOOST_TEST(error_message([] { parse_subject("CN=a"); }) == "subject must have the form /type0=value0/type1=value1/...");
+    BOOST_TEST(error_message([] { parse_subject("CN=a"); }) ==
+               "subject must have the form /type0=value0/type1=value1/...");
     BOOST_TEST(error_message([] { parse_subject("/CN"); }) == "subject: missing '=' after type 'CN'");
     BOOST_TEST(error_message([] { parse_subject("/CN=a\\"); }) == "subject: escape character at the end");
     BOOST_TEST(error_message([] { parse_subject("/Colour=blue"); }) == "subject: unknown attribute type 'Colour'");
-    BOOST_TEST(error_message([] { make_x509_name(parse_subject("/C=France")); }).starts_with("subject: invalid value for C"));
+    BOOST_TEST(
+        error_message([] { make_x509_name(parse_subject("/C=France")); }).starts_with("subject: invalid value for C"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -33,8 +33,7 @@ public:
           intermediate_key_(generate_ec("P-256")),
           intermediate_(make_certificate("Test Intermediate", intermediate_key_.get(), root_.get(), root_key_.get(),
                                          3650, 2, true))
-    {
-    }
+    {}
 
     // A server certificate for key, valid from an hour ago for `days` days (negative: expired).
     x509_ptr issue(EVP_PKEY* key, const std::string& dns_name, int days = 90, long serial = 100,

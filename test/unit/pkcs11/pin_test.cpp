@@ -76,7 +76,8 @@ BOOST_AUTO_TEST_CASE(no_pin_source_is_a_clear_error)
 
 BOOST_AUTO_TEST_CASE(wrong_pin_reported_once_never_retried)
 {
-    const auto message = error_message([] { test_signer("pkcs11:token=acme;object=account?pin-value=0000", test_options()); });
+    const auto message =
+        error_message([] { test_signer("pkcs11:token=acme;object=account?pin-value=0000", test_options()); });
     BOOST_TEST(contains(message, "CKR_PIN_INCORRECT"), message);
     BOOST_TEST(contains(message, "not retried"), message);
     BOOST_TEST(!contains(message, "0000"), message);  // the PIN itself never appears

@@ -78,7 +78,8 @@ BOOST_AUTO_TEST_CASE(selects_by_slot_id)
 
 BOOST_AUTO_TEST_CASE(no_such_token_lists_tokens)
 {
-    const auto message = error_message([] { test_signer("pkcs11:token=nope;object=account?pin-value=1234", test_options()); });
+    const auto message =
+        error_message([] { test_signer("pkcs11:token=nope;object=account?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "no token matches"), message);
     BOOST_TEST(contains(message, "'acme'"), message);
     BOOST_TEST(contains(message, "'spare'"), message);
@@ -90,7 +91,8 @@ BOOST_AUTO_TEST_CASE(no_such_token_lists_tokens)
 
 BOOST_AUTO_TEST_CASE(no_such_object_lists_keys)
 {
-    const auto message = error_message([] { test_signer("pkcs11:token=acme;object=nope?pin-value=1234", test_options()); });
+    const auto message =
+        error_message([] { test_signer("pkcs11:token=acme;object=nope?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "no private key matches"), message);
     BOOST_TEST(contains(message, "label 'account', id 02, EC P-256 private key"), message);
     BOOST_TEST(contains(message, "label 'other', id 05, RSA-2048 private key"), message);
@@ -98,7 +100,8 @@ BOOST_AUTO_TEST_CASE(no_such_object_lists_keys)
 
 BOOST_AUTO_TEST_CASE(ambiguous_object_lists_candidates)
 {
-    const auto message = error_message([] { test_signer("pkcs11:token=spare;object=twin?pin-value=1234", test_options()); });
+    const auto message =
+        error_message([] { test_signer("pkcs11:token=spare;object=twin?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "several private keys match"), message);
     BOOST_TEST(contains(message, "id 07"), message);
     BOOST_TEST(contains(message, "id 08"), message);
@@ -118,8 +121,8 @@ BOOST_AUTO_TEST_CASE(ambiguous_token_lists_candidates)
 
 BOOST_AUTO_TEST_CASE(type_must_be_private)
 {
-    const auto message =
-        error_message([] { test_signer("pkcs11:token=acme;object=account;type=public?pin-value=1234", test_options()); });
+    const auto message = error_message(
+        [] { test_signer("pkcs11:token=acme;object=account;type=public?pin-value=1234", test_options()); });
     BOOST_TEST(contains(message, "type=private"), message);
 }
 

@@ -102,8 +102,7 @@ BOOST_AUTO_TEST_CASE(jwk_matches_openssl_for_imported_keys)
         hsm.import_key(slot, {"imported" + std::to_string(i), {static_cast<std::uint8_t>(0x10 + i)}}, keys[i].get());
     hsm.release_module();
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        test_signer signer("pkcs11:token=acme;object=imported" + std::to_string(i) + "?pin-value=1234",
-                             test_options());
+        test_signer signer("pkcs11:token=acme;object=imported" + std::to_string(i) + "?pin-value=1234", test_options());
         const auto expected = account_public_key_from(keys[i].get());
         BOOST_TEST(canonical_json(signer.jwk()) == canonical_json(expected.jwk));
         BOOST_TEST(jwk_thumbprint(signer.jwk()) == jwk_thumbprint(expected.jwk));
@@ -131,7 +130,8 @@ BOOST_AUTO_TEST_CASE(jwk_from_certificate_or_private_key_without_public_object)
         BOOST_TEST(canonical_json(signer.jwk()) == canonical_json(account_public_key_from(key).jwk), label);
         BOOST_TEST(jws_verify(key, signer.algorithm(), input(3), signer.sign(input(3))), label);
     }
-    const std::string message = error_message([] { test_signer("pkcs11:token=acme;object=lonely?pin-value=1234", test_options()); });
+    const std::string message =
+        error_message([] { test_signer("pkcs11:token=acme;object=lonely?pin-value=1234", test_options()); });
     BOOST_TEST(message.find("no public key found on the token") != std::string::npos, message);
 }
 
@@ -253,7 +253,7 @@ BOOST_FIXTURE_TEST_CASE(relogin_while_threads_sign, token_with_p256_key)
     for (auto& th : threads)
         th.join();
     BOOST_TEST_MESSAGE("signatures: " << good.load() << " good, " << failed.load() << " failed, "
-                                       << signer.key().reconnects() << " reconnects");
+                                      << signer.key().reconnects() << " reconnects");
     for (const auto& m : messages)
         BOOST_TEST_MESSAGE("failure: " << m);
     const bool in_time = std::chrono::steady_clock::now() < give_up;

@@ -150,8 +150,10 @@ public:
                                       {CKA_VERIFY, &yes, 1},
                                       {CKA_MODULUS_BITS, &bits, sizeof bits},
                                       {CKA_PUBLIC_EXPONENT, exponent, sizeof exponent}};
-        std::vector<CK_ATTRIBUTE> priv{{CKA_TOKEN, &yes, 1},     {CKA_PRIVATE, &yes, 1},
-                                       {CKA_SENSITIVE, &yes, 1}, {CKA_SIGN, &yes, 1},
+        std::vector<CK_ATTRIBUTE> priv{{CKA_TOKEN, &yes, 1},
+                                       {CKA_PRIVATE, &yes, 1},
+                                       {CKA_SENSITIVE, &yes, 1},
+                                       {CKA_SIGN, &yes, 1},
                                        {CKA_ALWAYS_AUTHENTICATE, &aa, 1}};
         generate(slot, k, mech, pub, priv);
     }
@@ -166,8 +168,10 @@ public:
         std::vector<CK_ATTRIBUTE> pub{{CKA_TOKEN, &yes, 1},
                                       {CKA_VERIFY, &yes, 1},
                                       {CKA_EC_PARAMS, params.data(), static_cast<CK_ULONG>(params.size())}};
-        std::vector<CK_ATTRIBUTE> priv{{CKA_TOKEN, &yes, 1},     {CKA_PRIVATE, &yes, 1},
-                                       {CKA_SENSITIVE, &yes, 1}, {CKA_SIGN, &yes, 1},
+        std::vector<CK_ATTRIBUTE> priv{{CKA_TOKEN, &yes, 1},
+                                       {CKA_PRIVATE, &yes, 1},
+                                       {CKA_SENSITIVE, &yes, 1},
+                                       {CKA_SIGN, &yes, 1},
                                        {CKA_ALWAYS_AUTHENTICATE, &aa, 1}};
         generate(slot, k, mech, pub, priv);
     }
@@ -179,10 +183,12 @@ public:
         admin_session s(*module_, slot);
         CK_BBOOL yes = CK_TRUE;
         CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY, pub_class = CKO_PUBLIC_KEY;
-        std::vector<CK_ATTRIBUTE> priv{{CKA_CLASS, &priv_class, sizeof priv_class}, {CKA_TOKEN, &yes, 1},
-                                       {CKA_PRIVATE, &yes, 1}, {CKA_SIGN, &yes, 1}};
-        std::vector<CK_ATTRIBUTE> pub{{CKA_CLASS, &pub_class, sizeof pub_class}, {CKA_TOKEN, &yes, 1},
-                                      {CKA_VERIFY, &yes, 1}};
+        std::vector<CK_ATTRIBUTE> priv{{CKA_CLASS, &priv_class, sizeof priv_class},
+                                       {CKA_TOKEN, &yes, 1},
+                                       {CKA_PRIVATE, &yes, 1},
+                                       {CKA_SIGN, &yes, 1}};
+        std::vector<CK_ATTRIBUTE> pub{
+            {CKA_CLASS, &pub_class, sizeof pub_class}, {CKA_TOKEN, &yes, 1}, {CKA_VERIFY, &yes, 1}};
         add_names(priv, k);
         add_names(pub, k, true);
         std::vector<std::vector<std::uint8_t>> keep;
@@ -194,7 +200,10 @@ public:
             BN_bn2bin(b.get(), keep.back().data());
             return CK_ATTRIBUTE{0, keep.back().data(), static_cast<CK_ULONG>(keep.back().size())};
         };
-        const auto with = [](CK_ATTRIBUTE a, CK_ATTRIBUTE_TYPE type) { a.type = type; return a; };
+        const auto with = [](CK_ATTRIBUTE a, CK_ATTRIBUTE_TYPE type) {
+            a.type = type;
+            return a;
+        };
         CK_KEY_TYPE type;
         if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) {
             type = CKK_RSA;
@@ -212,7 +221,8 @@ public:
         } else {
             type = CKK_EC;
             char group[64];
-            BOOST_REQUIRE(EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) == 1);
+            BOOST_REQUIRE(
+                EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) == 1);
             keep.push_back(curve_params(std::string(group) == "prime256v1" ? "P-256" : "P-384"));
             const CK_ATTRIBUTE params{CKA_EC_PARAMS, keep.back().data(), static_cast<CK_ULONG>(keep.back().size())};
             priv.push_back(params);
@@ -220,7 +230,8 @@ public:
             priv.push_back(with(bn(OSSL_PKEY_PARAM_PRIV_KEY), CKA_VALUE));
             std::uint8_t point[1 + 2 * 66];
             std::size_t len = 0;
-            BOOST_REQUIRE(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &len) == 1);
+            BOOST_REQUIRE(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point,
+                                                          &len) == 1);
             std::vector<std::uint8_t> der{0x04, static_cast<std::uint8_t>(len)};  // DER OCTET STRING
             der.insert(der.end(), point, point + len);
             keep.push_back(der);

@@ -46,10 +46,10 @@ struct shim_token {
     }
     ~shim_token()
     {
-        for (const char* v : {"LACME_SHIM_TOKEN_FLAGS", "LACME_SHIM_PINPAD_PIN", "LACME_SHIM_SLOTLIST_RV",
-                              "LACME_SHIM_FAIL_SIGN_FILE", "LACME_SHIM_LOGINS_FILE", "LACME_SHIM_MAX_SESSIONS",
-                              "LACME_SHIM_REJECT_LOGIN", "LACME_SHIM_FAIL_SIGN_RV", "LACME_SHIM_ONE_AUTH",
-                              "LACME_SHIM_HIDE_ALWAYS_AUTH"})
+        for (const char* v :
+             {"LACME_SHIM_TOKEN_FLAGS", "LACME_SHIM_PINPAD_PIN", "LACME_SHIM_SLOTLIST_RV", "LACME_SHIM_FAIL_SIGN_FILE",
+              "LACME_SHIM_LOGINS_FILE", "LACME_SHIM_MAX_SESSIONS", "LACME_SHIM_REJECT_LOGIN", "LACME_SHIM_FAIL_SIGN_RV",
+              "LACME_SHIM_ONE_AUTH", "LACME_SHIM_HIDE_ALWAYS_AUTH"})
             ::unsetenv(v);
     }
     load_options options()
@@ -105,7 +105,8 @@ BOOST_AUTO_TEST_CASE(shim_forwards_to_softhsm)
 BOOST_AUTO_TEST_CASE(locked_pin_is_reported_without_trying)
 {
     ::setenv("LACME_SHIM_TOKEN_FLAGS", hex(CKF_USER_PIN_LOCKED).c_str(), 1);
-    const auto message = error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    const auto message =
+        error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
     BOOST_TEST(contains(message, "the user PIN is locked"), message);
     BOOST_TEST(login_log().empty());  // no C_Login at all: it could only make things worse
 }
@@ -142,7 +143,8 @@ BOOST_AUTO_TEST_CASE(rejected_pin_is_remembered_across_runs)
     BOOST_TEST(contains(first, "C_Login: CKR_PIN_INCORRECT; not retried; recorded in " + file), first);
     for (int run = 2; run <= 3; ++run) {
         const auto later = error_message([&] { test_signer(u, o); });
-        BOOST_TEST(contains(later, "rejected this PIN before (recorded in " + file + "); not offering it again"), later);
+        BOOST_TEST(contains(later, "rejected this PIN before (recorded in " + file + "); not offering it again"),
+                   later);
         BOOST_TEST(contains(later, "or delete " + file), later);
     }
     BOOST_TEST(login_log() == "1 pin\n");  // three runs, one wrong PIN offered once
@@ -186,7 +188,8 @@ BOOST_AUTO_TEST_CASE(protected_authentication_path)
 BOOST_AUTO_TEST_CASE(slot_list_device_error_means_no_token)
 {
     ::setenv("LACME_SHIM_SLOTLIST_RV", hex(CKR_DEVICE_ERROR).c_str(), 1);
-    const auto message = error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
+    const auto message =
+        error_message([this] { test_signer("pkcs11:token=acme;object=account?pin-value=1234", options()); });
     BOOST_TEST(contains(message, "no PKCS#11 token reachable"), message);
     BOOST_TEST(contains(message, "CKR_DEVICE_ERROR; is pcscd running"), message);
 }

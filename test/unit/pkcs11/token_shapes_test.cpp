@@ -22,10 +22,11 @@ struct piv_shaped_tokens {
     {
         // ykcs11 2.2: slot 9a is id 01, 9c (always-authenticate) id 02, 9d id 03.
         const auto yubikey = hsm.init_token("YubiKey PIV #12345678");
-        hsm.generate_ec(yubikey, {"Private key for PIV Authentication", {0x01}, false, "Public key for PIV Authentication"},
+        hsm.generate_ec(yubikey,
+                        {"Private key for PIV Authentication", {0x01}, false, "Public key for PIV Authentication"},
                         "P-256");
-        hsm.generate_ec(yubikey, {"Private key for Digital Signature", {0x02}, true, "Public key for Digital Signature"},
-                        "P-256");
+        hsm.generate_ec(
+            yubikey, {"Private key for Digital Signature", {0x02}, true, "Public key for Digital Signature"}, "P-256");
         hsm.generate_rsa(yubikey, {"Private key for Key Management", {0x03}, false, "Public key for Key Management"});
         // OpenSC 0.23's PIV driver: one fixed token label for every card.
         const auto opensc = hsm.init_token("PIV_II (PIV Card Holder pin)");

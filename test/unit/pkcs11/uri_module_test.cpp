@@ -45,7 +45,8 @@ BOOST_AUTO_TEST_CASE(pin_value_in_the_path_is_redacted_too)
     const auto u = uri::parse("pkcs11:token=nosuch;object=x;pin-value=1234");
     BOOST_TEST(*u.pin_value() == "1234");
     BOOST_TEST(u.text() == "pkcs11:token=nosuch;object=x;pin-value=***");
-    BOOST_TEST(uri::redact("pkcs11:pin-value=1234;token=x?module-name=m") == "pkcs11:pin-value=***;token=x?module-name=m");
+    BOOST_TEST(uri::redact("pkcs11:pin-value=1234;token=x?module-name=m") ==
+               "pkcs11:pin-value=***;token=x?module-name=m");
     BOOST_TEST(uri::redact("pkcs11:token=x;pin-value=12?pin-value=34&id=%01") ==
                "pkcs11:token=x;pin-value=***?pin-value=***&id=%01");
     // p11-kit does not know PIN-VALUE: the error quoting the URI must still hide it.
@@ -69,14 +70,16 @@ BOOST_AUTO_TEST_CASE(pin_values_are_masked_in_place)
 
 BOOST_AUTO_TEST_CASE(rejects_bad_uris)
 {
-    BOOST_TEST(error_message([] { (void)uri::parse("file:/etc/key.pem"); }).find("not a pkcs11: URI") != std::string::npos);
+    BOOST_TEST(error_message([] { (void)uri::parse("file:/etc/key.pem"); }).find("not a pkcs11: URI") !=
+               std::string::npos);
     BOOST_TEST(error_message([] { (void)uri::parse("pkcs11:object=a%zz"); }).find("bad percent-encoding") !=
                std::string::npos);
     // A typo must not silently widen the selection to every key.
     BOOST_TEST(error_message([] { (void)uri::parse("pkcs11:token=acme;objekt=account"); }).find("does not know") !=
                std::string::npos);
     // ...nor a typo in the query load another module or drop the PIN source.
-    const auto typos = error_message([] { (void)uri::parse("pkcs11:token=acme?modul-name=x&pin-sourse=/p&pin-value=1"); });
+    const auto typos =
+        error_message([] { (void)uri::parse("pkcs11:token=acme?modul-name=x&pin-sourse=/p&pin-value=1"); });
     BOOST_TEST(typos.find("unknown query attributes: modul-name, pin-sourse (known: module-name, module-path, "
                           "pin-source, pin-value)") != std::string::npos,
                typos);
@@ -91,8 +94,8 @@ BOOST_AUTO_TEST_CASE(formats_token_and_object_uris)
     std::memcpy(t.model, "SoftHSM v2", 10);
     const std::uint8_t id[] = {0x02};
     BOOST_TEST(uri::format({.token = t}) == "pkcs11:serial=42;token=acme%20test");
-    const std::string text = uri::format({.token = t, .id = id, .object = "my key", .private_key = true,
-                                          .module_name = "ykcs11"});
+    const std::string text =
+        uri::format({.token = t, .id = id, .object = "my key", .private_key = true, .module_name = "ykcs11"});
     BOOST_TEST(text == "pkcs11:serial=42;token=acme%20test;id=%02;object=my%20key;type=private?module-name=ykcs11");
     // What we print parses back to the same selection.
     const auto back = uri::parse(text);

@@ -53,9 +53,9 @@ BOOST_AUTO_TEST_SUITE(authorized_keys_lines)
 BOOST_AUTO_TEST_CASE(line_with_and_without_from_and_config)
 {
     signer_files f;
-    BOOST_TEST(authorized_keys_line(f.request) == "restrict," + f.command_prefix() + " --policy=" +
-                                                      f.dir.file("web1.policy") + "\" " + std::string(ed25519_key) +
-                                                      " root@web1");
+    BOOST_TEST(authorized_keys_line(f.request) == "restrict," + f.command_prefix() +
+                                                      " --policy=" + f.dir.file("web1.policy") + "\" " +
+                                                      std::string(ed25519_key) + " root@web1");
     f.request.from = "192.0.2.10,2001:db8::/32,!192.0.2.66,*.web.example";
     f.request.config = f.dir.file("accountd.conf");
     BOOST_TEST(authorized_keys_line(f.request) ==
@@ -71,7 +71,8 @@ BOOST_AUTO_TEST_CASE(relay_line_names_the_listener_not_the_policy)
     f.request.policy.clear();
     f.request.config = f.dir.file("accountd.conf");
     f.request.from = "192.0.2.10";
-    BOOST_TEST(authorized_keys_line(f.request) == "restrict,from=\"192.0.2.10\",command=\"" + f.dir.file("lacme-accountd") +
+    BOOST_TEST(authorized_keys_line(f.request) == "restrict,from=\"192.0.2.10\",command=\"" +
+                                                      f.dir.file("lacme-accountd") +
                                                       " --quiet --relay=web1 --config=" + f.dir.file("accountd.conf") +
                                                       "\" " + std::string(ed25519_key) + " root@web1");
     for (const char* bad : {"", "-x", "a/b", "a b", "a\"b", "a=b", "a;b"}) {
@@ -129,9 +130,9 @@ BOOST_AUTO_TEST_CASE(bad_from_patterns_are_refused)
 BOOST_AUTO_TEST_CASE(key_file_must_be_one_public_key_line)
 {
     const std::string key(ed25519_key);
-    for (const std::string& contents :
-         std::initializer_list<std::string>{std::string(), key + "\n" + key + "\n", key + "\n\n", "-----BEGIN OPENSSH PRIVATE KEY-----\n",
-          "from=\"*\" " + key + "\n", key + " comment\r\n", "ssh-ed25519 AAAA\n"}) {
+    for (const std::string& contents : std::initializer_list<std::string>{
+             std::string(), key + "\n" + key + "\n", key + "\n\n", "-----BEGIN OPENSSH PRIVATE KEY-----\n",
+             "from=\"*\" " + key + "\n", key + " comment\r\n", "ssh-ed25519 AAAA\n"}) {
         signer_files f;
         write_file(f.dir.file("web1.pub"), contents);
         BOOST_TEST(f.error() == "public key file " + f.dir.file("web1.pub") +

@@ -93,8 +93,8 @@ BOOST_AUTO_TEST_CASE(unreadable_or_hostile_auth_files_give_no_key)
     BOOST_REQUIRE(::mkfifo(dir.file("fifo").c_str(), 0600) == 0);
     BOOST_TEST(caller_from(std::nullopt, dir.file("fifo")).key.empty());
     // Bigger than sshd ever writes: not read at all.
-    write_file(dir.file("big"), "publickey " + std::string(ed25519_key) + "\n" +
-                                    std::string(lacme::ssh::max_auth_info_size, '#'));
+    write_file(dir.file("big"),
+               "publickey " + std::string(ed25519_key) + "\n" + std::string(lacme::ssh::max_auth_info_size, '#'));
     BOOST_TEST(caller_from(std::nullopt, dir.file("big")).key.empty());
     // A symlink is not followed (sshd writes a plain file).
     write_file(dir.file("auth"), "publickey " + std::string(ed25519_key) + "\n");

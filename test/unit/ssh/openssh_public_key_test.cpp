@@ -52,13 +52,13 @@ BOOST_AUTO_TEST_CASE(malformed_lines)
     BOOST_TEST(!parses("ssh-ed25519"));
     BOOST_TEST(!parses("ssh-ed25519 "));
     BOOST_TEST(!parses(" " + std::string(ed25519_key)));
-    BOOST_TEST(!parses("ssh-ed25519  " + base64));                    // two spaces
-    BOOST_TEST(!parses("ssh-ed25519 " + base64.substr(1)));           // truncated blob
-    BOOST_TEST(!parses("ssh-ed25519 " + base64 + "=="));              // padding where none belongs
-    BOOST_TEST(!parses(std::string(ed25519_key) + " comment\n"));     // newline
-    BOOST_TEST(!parses(std::string(ed25519_key) + " a\x1b[2Jb"));     // terminal escape
-    BOOST_TEST(!parses(std::string(ed25519_key) + " caf\xc3\xa9"));   // not ASCII
-    BOOST_TEST(!parses("ssh\"ed25519 " + base64));                    // quote in the type
+    BOOST_TEST(!parses("ssh-ed25519  " + base64));  // two spaces
+    BOOST_TEST(!parses("ssh-ed25519 " + base64.substr(1)));  // truncated blob
+    BOOST_TEST(!parses("ssh-ed25519 " + base64 + "=="));  // padding where none belongs
+    BOOST_TEST(!parses(std::string(ed25519_key) + " comment\n"));  // newline
+    BOOST_TEST(!parses(std::string(ed25519_key) + " a\x1b[2Jb"));  // terminal escape
+    BOOST_TEST(!parses(std::string(ed25519_key) + " caf\xc3\xa9"));  // not ASCII
+    BOOST_TEST(!parses("ssh\"ed25519 " + base64));  // quote in the type
     std::string url_alphabet(ecdsa_key);
     std::replace(url_alphabet.begin(), url_alphabet.end(), '/', '_');
     BOOST_TEST(!parses(url_alphabet));

@@ -58,7 +58,9 @@ BOOST_AUTO_TEST_CASE(resetting_an_active_handle_closes_it)
     uv::loop loop;
     auto timer = uv::make_handle<uv_timer_t>();
     BOOST_REQUIRE_EQUAL(uv_timer_init(loop.get(), timer.get()), 0);
-    BOOST_REQUIRE_EQUAL(uv_timer_start(timer.get(), [](uv_timer_t*) {}, 60'000, 0), 0);
+    BOOST_REQUIRE_EQUAL(uv_timer_start(
+                            timer.get(), [](uv_timer_t*) {}, 60'000, 0),
+                        0);
     BOOST_TEST(uv_loop_alive(loop.get()));
     timer.reset();
     loop.run();  // returns at once: nothing left active, the close callback freed the handle

@@ -26,13 +26,14 @@ BOOST_AUTO_TEST_CASE(stop_returns_from_run_with_handles_still_active)
         int* ticks;
     } ctx{&loop, &ticks};
     timer->data = &ctx;
-    BOOST_REQUIRE_EQUAL(uv_timer_start(timer.get(),
-                                       [](uv_timer_t* t) {
-                                           auto* c = static_cast<context*>(t->data);
-                                           if (++*c->ticks == 3)
-                                               c->loop->stop();
-                                       },
-                                       1, 1),
+    BOOST_REQUIRE_EQUAL(uv_timer_start(
+                            timer.get(),
+                            [](uv_timer_t* t) {
+                                auto* c = static_cast<context*>(t->data);
+                                if (++*c->ticks == 3)
+                                    c->loop->stop();
+                            },
+                            1, 1),
                         0);
     loop.run();
     BOOST_TEST(ticks == 3);
@@ -44,7 +45,9 @@ BOOST_AUTO_TEST_CASE(run_nowait_does_not_block)
     uv::loop loop;
     auto timer = uv::make_handle<uv_timer_t>();
     BOOST_REQUIRE_EQUAL(uv_timer_init(loop.get(), timer.get()), 0);
-    BOOST_REQUIRE_EQUAL(uv_timer_start(timer.get(), [](uv_timer_t*) {}, 60'000, 0), 0);
+    BOOST_REQUIRE_EQUAL(uv_timer_start(
+                            timer.get(), [](uv_timer_t*) {}, 60'000, 0),
+                        0);
     const std::uint64_t before = uv_hrtime();
     loop.run_nowait();
     BOOST_TEST(uv_hrtime() - before < 5'000'000'000ULL);

@@ -43,8 +43,7 @@ public:
               while ((n = ::read(fd, buf, sizeof buf)) > 0)
                   bytes_.append(buf, static_cast<std::size_t>(n));
           })
-    {
-    }
+    {}
     const std::string& finish()
     {
         thread_.join();
@@ -210,9 +209,8 @@ BOOST_AUTO_TEST_CASE(shutdown_sends_end_of_stream_after_the_writes_and_reading_g
     auto s = uv::stream::open(loop.get(), std::move(ours), 1024);
     std::string received;
     std::optional<int> shut, ended;
-    BOOST_REQUIRE_EQUAL(s.start_reading([&](std::string_view b) { received.append(b); },
-                                        [&](int status) { ended = status; }),
-                        0);
+    BOOST_REQUIRE_EQUAL(
+        s.start_reading([&](std::string_view b) { received.append(b); }, [&](int status) { ended = status; }), 0);
     BOOST_REQUIRE(s.write("response"));
     BOOST_REQUIRE(s.shutdown([&](int status) { shut = status; }));
     BOOST_TEST(!s.shutdown([](int) {}));  // one at a time
@@ -266,7 +264,9 @@ BOOST_AUTO_TEST_CASE(reset_closes_a_tcp_stream_with_a_reset)
     BOOST_REQUIRE_EQUAL(::connect(peer.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     auto tcp = uv::make_handle<uv_stream_t>(UV_TCP);
     BOOST_REQUIRE_EQUAL(uv_tcp_init(loop.get(), reinterpret_cast<uv_tcp_t*>(tcp.get())), 0);
-    BOOST_REQUIRE_EQUAL(uv_tcp_open(reinterpret_cast<uv_tcp_t*>(tcp.get()), ::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC)), 0);
+    BOOST_REQUIRE_EQUAL(
+        uv_tcp_open(reinterpret_cast<uv_tcp_t*>(tcp.get()), ::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC)),
+        0);
     uv::stream s(std::move(tcp), 1024);
     bool closed = false;
     BOOST_REQUIRE(s.reset([&] { closed = true; }));

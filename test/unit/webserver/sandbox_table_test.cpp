@@ -17,8 +17,8 @@ BOOST_AUTO_TEST_CASE(man_page_prints_the_policy_table)
 BOOST_AUTO_TEST_CASE(policy_forbids_what_a_hijacked_webserver_wants)
 {
     for (const auto& rule : lacme::web::sandbox_policy().syscalls)
-        for (const char* forbidden : {"socket", "connect", "bind", "listen", "execve", "execveat", "fork",
-                                      "clone", "unlink", "unlinkat", "rename", "ptrace"})
+        for (const char* forbidden : {"socket", "connect", "bind", "listen", "execve", "execveat", "fork", "clone",
+                                      "unlink", "unlinkat", "rename", "ptrace"})
             BOOST_TEST(rule.name != forbidden);
 }
 

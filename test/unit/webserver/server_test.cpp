@@ -61,7 +61,8 @@ public:
         }
         BOOST_REQUIRE(::listen(fd.get(), 5) == 0);
         cfg.dir_fd = dir_.fd.get();
-        srv_ = std::make_unique<server>(loop_.get(), fd.release(), unix_socket ? socket_kind::unix_stream : socket_kind::tcp, cfg);
+        srv_ = std::make_unique<server>(loop_.get(), fd.release(),
+                                        unix_socket ? socket_kind::unix_stream : socket_kind::tcp, cfg);
         srv_->start();
         BOOST_REQUIRE(uv_async_init(loop_.get(), stop_.get(), [](uv_async_t* a) {
                           auto* self = static_cast<running_server*>(a->data);
@@ -300,7 +301,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_400_and_close)
 {
     running_server s(fast_config());
     for (const std::string& req : {std::string("GET /x\r\n"), std::string("GET / HTTP/1.1\r\nA: b\0c\r\n\r\n", 26),
-                                  std::string("GET / HTTP/1.1\r\n b\r\n\r\n")}) {
+                                   std::string("GET / HTTP/1.1\r\n b\r\n\r\n")}) {
         const unique_fd c = s.connect();
         send_all(c.get(), req);
         const auto r = read_until_close(c.get(), 2s);
@@ -327,8 +328,9 @@ BOOST_AUTO_TEST_CASE(response_survives_data_sent_after_the_last_request)
     // really loses the response depends on the TCP stack and timing; this is the end-to-end
     // guarantee, not a reliable detector of a missing drain.)
     running_server s(fast_config());
-    for (const std::string& first : {std::string("GET /.well-known/acme-challenge/big HTTP/1.1\r\nConnection: close\r\n\r\n"),
-                                    std::string("GET /.well-known/acme-challenge/big HTTP/1.0\r\n\r\n")}) {
+    for (const std::string& first :
+         {std::string("GET /.well-known/acme-challenge/big HTTP/1.1\r\nConnection: close\r\n\r\n"),
+          std::string("GET /.well-known/acme-challenge/big HTTP/1.0\r\n\r\n")}) {
         const unique_fd c = s.connect();
         std::thread writer([&] {
             send_all(c.get(), first);

@@ -54,7 +54,8 @@ void record_login(CK_USER_TYPE user, bool with_pin)
         if (const int old = logins_fd.exchange(fd); old >= 0)
             ::close(old);
     char line[32];
-    const int n = std::snprintf(line, sizeof line, "%lu %s\n", static_cast<unsigned long>(user), with_pin ? "pin" : "pinpad");
+    const int n =
+        std::snprintf(line, sizeof line, "%lu %s\n", static_cast<unsigned long>(user), with_pin ? "pin" : "pinpad");
     if (const int fd = logins_fd.load(); fd >= 0 && ::write(fd, line, static_cast<std::size_t>(n)) < 0)
         std::perror("p11_shim: logins file");
 }
@@ -116,11 +117,13 @@ CK_RV shim_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO* info)
 CK_RV shim_login(CK_SESSION_HANDLE h, CK_USER_TYPE user, CK_UTF8CHAR* pin, CK_ULONG len)
 {
     record_login(user, pin != nullptr);
-    if (const char* reject = std::getenv("LACME_SHIM_REJECT_LOGIN"); reject && std::strtoul(reject, nullptr, 10) == user)
+    if (const char* reject = std::getenv("LACME_SHIM_REJECT_LOGIN");
+        reject && std::strtoul(reject, nullptr, 10) == user)
         return CKR_PIN_INCORRECT;
     const char* pad = pin == nullptr ? std::getenv("LACME_SHIM_PINPAD_PIN") : nullptr;
-    const CK_RV rv = pad ? target->C_Login(h, user, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pad)), std::strlen(pad))
-                         : target->C_Login(h, user, pin, len);
+    const CK_RV rv =
+        pad ? target->C_Login(h, user, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(pad)), std::strlen(pad))
+            : target->C_Login(h, user, pin, len);
     if (rv == CKR_OK && user == CKU_CONTEXT_SPECIFIC && std::getenv("LACME_SHIM_ONE_AUTH"))
         authorised = h;
     return rv;
