@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view magic = "lacme-relay";
 constexpr std::string_view version = "1";
 constexpr std::size_t max_listener_name = 64;
-constexpr std::string_view unknown = "-";
+constexpr std::string_view unknown_field = "-";
 
 std::vector<std::string_view> split_on_spaces(std::string_view text)
 {
@@ -35,7 +35,7 @@ relay_header_result refused(std::string reason)
 
 bool is_listener_name(std::string_view name)
 {
-    if (name.empty() || name.size() > max_listener_name || name == unknown || name.front() == '.')
+    if (name.empty() || name.size() > max_listener_name || name == unknown_field || name.front() == '.')
         return false;
     for (const char c : name) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -72,13 +72,13 @@ relay_header_result parse_relay_header(std::string_view line)
     if (!is_listener_name(words[2]))
         return refused("invalid listener name in relay header");
     header.listener = std::string(words[2]);
-    if (words[3] != unknown || words[4] != unknown) {
+    if (words[3] != unknown_field || words[4] != unknown_field) {
         const std::string address = std::string(words[3]) + " " + std::string(words[4]);
         if (!ssh::is_caller_address(address))
             return refused("invalid caller address in relay header");
         header.caller.address = address;
     }
-    if (words[5] != unknown || words[6] != unknown) {
+    if (words[5] != unknown_field || words[6] != unknown_field) {
         const std::string text = std::string(words[5]) + " " + std::string(words[6]);
         const auto key = ssh::parse_openssh_public_key(text);
         if (!key || !key->comment.empty())
