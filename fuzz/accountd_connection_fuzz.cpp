@@ -113,7 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
             uv_pipe_open(reinterpret_cast<uv_pipe_t*>(stream.get()), ours.get()) != 0)
             die("uv_pipe_open");
         (void)ours.release();
-        auto conn = std::make_unique<connection>(service, "fuzz", std::move(stream), nullptr,
+        auto conn = std::make_unique<connection>(service, service.fallback_tenant(), "fuzz", std::move(stream), nullptr,
                                                  connection::options{std::chrono::seconds(0), s.read_buffer},
                                                  [&finished](connection&, bool) { finished = true; });
         conn->start();
