@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
 #include "common/unique_fd.hpp"
+#include "common/unix_socket_address.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -19,15 +20,13 @@ namespace {
 
 unique_fd connect_to(const std::string& path)
 {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path)
+    const auto addr = unix_socket_address(path);
+    if (!addr)
         throw error("invalid relay socket name " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
     unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd)
         throw_errno("socket");
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr) != 0)
         throw_errno("can't connect to relay socket " + path + " (is the lacme-accountd daemon running?)");
     return fd;
 }

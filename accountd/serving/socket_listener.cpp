@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/path.hpp"
+#include "common/unix_socket_address.hpp"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -19,12 +20,10 @@ namespace {
 
 sockaddr_un socket_address(const std::string& path)
 {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path)
+    const auto addr = unix_socket_address(path);
+    if (!addr)
         throw error("invalid socket name " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    return addr;
+    return *addr;
 }
 
 // Removes a socket left behind by a dead daemon; refuses anything else that sits at path.
