@@ -77,6 +77,19 @@ std::uint64_t tsig_time(const ldns_rdf* rdf)
     return t;
 }
 
+bool tsig_verifies(ldns_pkt* pkt, std::span<const std::uint8_t> response, const tsig_key& key,
+                   const ldns_rdf* request_mac)
+{
+    ldns_rr* const tsig = ldns_pkt_tsig(pkt);
+    const bool verified = ldns_pkt_tsig_verify(pkt, response.data(), response.size(), (key.name + ".").c_str(),
+                                               key.secret.c_str(), request_mac);
+    // libldns 1.8.3 detaches the TSIG record while it computes the MAC and does not put it back when
+    // it cannot (an algorithm it does not know): the record is then ours to free.
+    if (ldns_pkt_tsig(pkt) != tsig)
+        ldns_rr_free(tsig);
+    return verified;
+}
+
 }  // namespace
 
 void dns_update::rdf_free::operator()(ldns_struct_rdf* rdf) const noexcept
@@ -146,8 +159,7 @@ std::optional<dns_update::failure> dns_update::failure_of(std::span<const std::u
     if (!tsig)
         return failure{"an unsigned NOERROR response (the server must sign with the key)", false};
     // The key's name is part of what the MAC covers: another key's signature does not verify.
-    if (!ldns_pkt_tsig_verify(pkt.get(), response.data(), response.size(), (key.name + ".").c_str(), key.secret.c_str(),
-                              mac_.get()))
+    if (!tsig_verifies(pkt.get(), response, key, mac_.get()))
         return failure{"a response whose TSIG signature does not verify with key '" + key.name + "'", false};
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
