@@ -121,11 +121,8 @@ stuck_run() {
 
 # 3. SIGTERM mid-order: the records are removed by the same run.
 stuck_run
-kill -TERM "$MASTER_PID"
-rc=0
-timeout 20 tail --pid="$MASTER_PID" -f /dev/null || t_fail "master still running 20 s after SIGTERM"
-wait "$MASTER_PID" || rc=$?
-[ "$rc" -ne 0 ] || t_fail "exit 0 after SIGTERM"
+t_master_terminate 20
+[ "$MASTER_RC" -ne 0 ] || t_fail "exit 0 after SIGTERM"
 adds_removed
 no_txt_left
 [ ! -e "$T/conf/.stuck.pem.lacme-dns" ] || t_fail "journal left after SIGTERM"

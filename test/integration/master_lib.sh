@@ -65,3 +65,13 @@ t_master_hanging_run() {
     # shellcheck disable=SC2034  # for the test that sources this file
     MASTER_CHILDREN=$(ps -o pid= --ppid "$MASTER_PID" | tr -d ' ')
 }
+
+# t_master_terminate SECONDS: SIGTERM to MASTER_PID, which must exit within SECONDS; its exit
+# status is left in MASTER_RC.
+# shellcheck disable=SC2034  # MASTER_RC is for the test that sources this file
+t_master_terminate() {
+    kill -TERM "$MASTER_PID"
+    timeout "$1" tail --pid="$MASTER_PID" -f /dev/null || t_fail "master still running $1 s after SIGTERM"
+    MASTER_RC=0
+    wait "$MASTER_PID" || MASTER_RC=$?
+}

@@ -6,11 +6,8 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/master_lib.sh"
 t_master_up
 t_master_hanging_run
-kill -TERM "$MASTER_PID"
-rc=0
-timeout 10 tail --pid="$MASTER_PID" -f /dev/null || t_fail "master still running 10 s after SIGTERM"
-wait "$MASTER_PID" || rc=$?
-[ "$rc" -eq 1 ] || t_fail "exit $rc after SIGTERM, expected 1: $(cat "$T/hang.log")"
+t_master_terminate 10
+[ "$MASTER_RC" -eq 1 ] || t_fail "exit $MASTER_RC after SIGTERM, expected 1: $(cat "$T/hang.log")"
 t_pass "SIGTERM: the master exits 1 promptly"
 for pid in $MASTER_CHILDREN; do
     state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || continue
