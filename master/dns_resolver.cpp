@@ -14,6 +14,21 @@ namespace {
 constexpr int query_timeout_ms = 2000;
 constexpr int query_tries = 2;
 
+// The query's answer, or c-ares's message for the query's or the parser's failure; PARSE fills the
+// answer from the reply and returns c-ares's status.
+template <typename Answer, typename Parse>
+Answer parsed_answer(int status, Parse parse)
+{
+    Answer result;
+    if (status == ARES_SUCCESS)
+        status = parse(result);
+    if (status == ARES_SUCCESS)
+        return result;
+    Answer failed;
+    failed.error = ares_strerror(status);
+    return failed;
+}
+
 std::string server_list(const std::vector<dns_server>& servers)
 {
     std::string csv;
@@ -121,56 +136,48 @@ void dns_resolver::query(const std::string& name, int type, std::function<void(i
 void dns_resolver::query_txt(const std::string& name, txt_fn done)
 {
     query(name, ns_t_txt, [done = std::move(done)](int status, const unsigned char* answer, int size) {
-        txt_answer result;
-        ares_txt_ext* txt = nullptr;
-        if (status == ARES_SUCCESS)
-            status = ares_parse_txt_reply_ext(answer, size, &txt);
-        if (status != ARES_SUCCESS) {
-            result.error = ares_strerror(status);
-        } else {
-            for (const ares_txt_ext* t = txt; t != nullptr; t = t->next) {
+        done(parsed_answer<txt_answer>(status, [&](txt_answer& result) {
+            ares_txt_ext* txt = nullptr;
+            const int parsed = ares_parse_txt_reply_ext(answer, size, &txt);
+            for (const ares_txt_ext* t = parsed == ARES_SUCCESS ? txt : nullptr; t != nullptr; t = t->next) {
                 if (t->record_start || result.values.empty())
                     result.values.emplace_back();
                 result.values.back().append(reinterpret_cast<const char*>(t->txt), t->length);
             }
             ares_free_data(txt);
-        }
-        done(std::move(result));
+            return parsed;
+        }));
     });
 }
 
 void dns_resolver::query_ns(const std::string& name, name_fn done)
 {
     query(name, ns_t_ns, [done = std::move(done)](int status, const unsigned char* answer, int size) {
-        name_answer result;
-        hostent* host = nullptr;
-        if (status == ARES_SUCCESS)
-            status = ares_parse_ns_reply(answer, size, &host);
-        if (status != ARES_SUCCESS) {
-            result.error = ares_strerror(status);
-        } else {
+        done(parsed_answer<name_answer>(status, [&](name_answer& result) {
+            hostent* host = nullptr;
+            const int parsed = ares_parse_ns_reply(answer, size, &host);
+            if (parsed != ARES_SUCCESS)
+                return parsed;
             for (char** alias = host->h_aliases; alias != nullptr && *alias != nullptr; ++alias)
                 result.names.emplace_back(*alias);
             ares_free_hostent(host);
-        }
-        done(std::move(result));
+            return parsed;
+        }));
     });
 }
 
 void dns_resolver::query_soa(const std::string& name, name_fn done)
 {
     query(name, ns_t_soa, [done = std::move(done)](int status, const unsigned char* answer, int size) {
-        name_answer result;
-        ares_soa_reply* soa = nullptr;
-        if (status == ARES_SUCCESS)
-            status = ares_parse_soa_reply(answer, size, &soa);
-        if (status != ARES_SUCCESS) {
-            result.error = ares_strerror(status);
-        } else {
+        done(parsed_answer<name_answer>(status, [&](name_answer& result) {
+            ares_soa_reply* soa = nullptr;
+            const int parsed = ares_parse_soa_reply(answer, size, &soa);
+            if (parsed != ARES_SUCCESS)
+                return parsed;
             result.names.emplace_back(soa->nsname);
             ares_free_data(soa);
-        }
-        done(std::move(result));
+            return parsed;
+        }));
     });
 }
 
