@@ -11,33 +11,14 @@
 #include "common/parse_number.hpp"
 #include "common/unique_fd.hpp"
 #include "common/text.hpp"
+#include "common/unix_socket_connect.hpp"
 
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <optional>
 
 namespace lacme::client {
 namespace {
-
-unique_fd connect_unix(const std::string& path)
-{
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path)
-        throw lacme::error("socket path too long: " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd)
-        throw_errno("socket");
-    while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-        if (errno != EINTR)
-            throw_errno("connect(" + path + ")");
-    }
-    return fd;
-}
 
 void print_account(std::ostream& out, const nlohmann::json& account, bool tty)
 {

@@ -4,15 +4,12 @@
 #include "common/error.hpp"
 #include "common/fd_pair.hpp"
 #include "common/path.hpp"
+#include "common/unix_socket_connect.hpp"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 
 namespace lacme::master {
 namespace {
@@ -31,21 +28,7 @@ accountd_link connect_accountd(const std::string& socket_path)
 {
     require_private(parent_directory(socket_path), 0022, "");
     require_private(socket_path, 0066, " (is lacme-accountd running?)");
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (socket_path.size() >= sizeof address.sun_path)
-        throw error("socket path too long: " + socket_path);
-    std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
-    unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd)
-        throw_errno("socket");
-    int rc;
-    do
-        rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address);
-    while (rc != 0 && errno == EINTR);
-    if (rc != 0)
-        throw_errno("connect(" + socket_path + ")");
-    return accountd_link{std::move(fd), std::nullopt};
+    return accountd_link{connect_unix(socket_path), std::nullopt};
 }
 
 }  // namespace

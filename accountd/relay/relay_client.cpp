@@ -1,35 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "accountd/relay/relay_client.hpp"
 
+#include "common/accountd_protocol.hpp"
 #include "common/error.hpp"
 #include "common/fd_io.hpp"
+#include "common/text.hpp"
 #include "common/unique_fd.hpp"
-#include "common/unix_socket_address.hpp"
+#include "common/unix_socket_connect.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 
 namespace lacme::accountd {
 namespace {
-
-unique_fd connect_to(const std::string& path)
-{
-    const auto addr = unix_socket_address(path);
-    if (!addr)
-        throw error("invalid relay socket name " + path);
-    unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd)
-        throw_errno("socket");
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr) != 0)
-        throw_errno("can't connect to relay socket " + path + " (is the lacme-accountd daemon running?)");
-    return fd;
-}
 
 // One read from `from`, written in full to `to`; false at end of file.
 bool copy_once(int from, int to, std::string_view what)
@@ -48,12 +35,67 @@ bool copy_once(int from, int to, std::string_view what)
     }
 }
 
+// The header, in full; a daemon that closed the connection at once (a peer it refuses unread)
+// is no error here: the missing greeting tells.
+void send_header(int daemon, std::string_view header)
+{
+    while (!header.empty()) {
+        const ssize_t n = ::send(daemon, header.data(), header.size(), MSG_NOSIGNAL);
+        if (n >= 0)
+            header.remove_prefix(static_cast<std::size_t>(n));
+        else if (errno == EPIPE || errno == ECONNRESET)
+            return;
+        else if (errno != EINTR)
+            throw_errno("can't write relay socket");
+    }
+}
+
+// What the daemon sends first, up to and including its first line end (or until it closes
+// the connection): the greeting's first line, or the refusal of this relay. Bounded in size as
+// every accountd line is; the daemon answers a header at once, so a read blocks only briefly.
+std::string read_first_line(int daemon)
+{
+    std::string received;
+    std::array<char, 4096> buffer{};
+    while (received.find('\n') == std::string::npos) {
+        if (received.size() > accountd_max_line)
+            throw error("the lacme-accountd daemon's first line is too long");
+        const ssize_t n = ::read(daemon, buffer.data(), buffer.size());
+        if (n > 0)
+            received.append(buffer.data(), static_cast<std::size_t>(n));
+        else if (n == 0 || errno == ECONNRESET)
+            break;
+        else if (errno != EINTR)
+            throw_errno("read(relay socket)");
+    }
+    return received;
+}
+
+// A refused relay ends here, in error: its NOSIGN line has gone to the web host (whose client
+// reports it), the exit status and one line on stderr tell sshd's log and whoever ran it.
+void require_greeting(std::string_view first, const std::string& socket_path)
+{
+    const auto end = first.find('\n');
+    if (end == std::string_view::npos)
+        throw error("relay refused by the daemon on " + socket_path + ": closed without a greeting (its log says why)");
+    std::string_view line = first.substr(0, end);
+    if (line.ends_with('\r'))
+        line.remove_suffix(1);
+    if (line.starts_with(accountd_refusal_prefix))
+        throw error("relay refused by the daemon on " + socket_path + ": " +
+                    printable_for_log(line.substr(accountd_refusal_prefix.size())));
+}
+
 }  // namespace
 
 int run_relay(const std::string& socket_path, const relay_header& header)
 {
-    const unique_fd daemon = connect_to(socket_path);
-    write_all(daemon.get(), format_relay_header(header), "relay socket");
+    const unique_fd daemon = connect_unix(socket_path, "can't connect to relay socket " + socket_path +
+                                                           " (is the lacme-accountd daemon running?)");
+    send_header(daemon.get(), format_relay_header(header));
+    const std::string first = read_first_line(daemon.get());
+    write_all(STDOUT_FILENO, first, "stdout");
+    require_greeting(first, socket_path);
     bool stdin_open = true;
     for (;;) {
         std::array<pollfd, 2> fds{{{daemon.get(), POLLIN, 0}, {stdin_open ? STDIN_FILENO : -1, POLLIN, 0}}};

@@ -12,7 +12,8 @@
 namespace lacme::accountd {
 
 // Returns the exit status: 0 once both directions are done. Throws lacme::error when the
-// socket cannot be reached or an I/O error occurs.
+// socket cannot be reached, when the daemon refuses the relay (a NOSIGN line, passed on to
+// stdout first, or no greeting at all) or an I/O error occurs.
 int run_relay(const std::string& socket_path, const relay_header& header);
 
 }  // namespace lacme::accountd

@@ -118,12 +118,14 @@ limited=$(cat "$T/web2/rate."* | grep -cxF 'NOSIGN newOrder rate limit of policy
 t_pass "per-policy rate limit exact under 6 concurrent sessions (2 signed, 4 refused, 3 counted)"
 
 # A listener that does not exist: through sshd, and run by hand.
-out=$(ssh -F "$T/ssh/ssh_config" -T web9 lacme-accountd </dev/null 2>&1) || true
+out=$(ssh -F "$T/ssh/ssh_config" -T web9 lacme-accountd </dev/null 2>"$T/web9/stderr") && t_fail "web9's session exited 0"
 [ "$out" = "NOSIGN no listener nosuch" ] || t_fail "web9 (no such listener): $out"
+[ "$(cat "$T/web9/stderr")" = "lacme-accountd: Error: relay refused by the daemon on $S/run/relay.sock: no listener nosuch" ] ||
+    t_fail "web9's stderr: $(cat "$T/web9/stderr")"
 grep -qF "Refused relayed connection: no listener nosuch" "$S/accountd.log" || t_fail "no log line for web9"
-out=$("$ACCOUNTD" --relay=nosuch --config="$S/lacme-accountd.conf" </dev/null)
+out=$("$ACCOUNTD" --relay=nosuch --config="$S/lacme-accountd.conf" </dev/null 2>/dev/null) && t_fail "--relay=nosuch exited 0"
 [ "$out" = "NOSIGN no listener nosuch" ] || t_fail "--relay=nosuch: $out"
-t_pass "a relay naming a listener that does not exist: refused, nothing greeted"
+t_pass "a relay naming a listener that does not exist: refused (exit 1), nothing greeted"
 
 relay_peer() {  # HEADER: send it to the relay socket, print what comes back (Debian's python3:
     # another uid cannot run root's own, if any)

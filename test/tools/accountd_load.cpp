@@ -14,14 +14,13 @@
 #include "common/jws_signature.hpp"
 #include "common/line_buffer.hpp"
 #include "common/unique_fd.hpp"
+#include "common/unix_socket_connect.hpp"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -37,16 +36,8 @@ using namespace lacme;
 
 class accountd_peer {
 public:
-    explicit accountd_peer(const std::string& path) : lines_(accountd_max_line)
+    explicit accountd_peer(const std::string& path) : fd_(connect_unix(path)), lines_(accountd_max_line)
     {
-        fd_ = unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        if (!fd_ || path.size() >= sizeof addr.sun_path)
-            throw error("bad socket " + path);
-        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-        if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-            throw_errno("connect " + path);
         const std::string first = read_line();
         greeting_ = parse_accountd_greeting(first, read_line());
     }
