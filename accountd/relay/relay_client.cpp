@@ -50,9 +50,10 @@ bool copy_once(int from, int to, std::string_view what)
 
 }  // namespace
 
-int run_relay(const std::string& socket_path, const relay_header& header)
+int run_relay(const std::string& socket_path, const relay_header& header, const std::function<void()>& connected)
 {
     const unique_fd daemon = connect_to(socket_path);
+    connected();
     write_all(daemon.get(), format_relay_header(header), "relay socket");
     bool stdin_open = true;
     for (;;) {
