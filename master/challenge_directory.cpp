@@ -139,6 +139,8 @@ unique_fd open_start(bool absolute)
 unique_fd open_directory_by_components(const std::string& path, uid_t trusted)
 {
     constexpr int max_links = 40;  // the kernel's own bound (ELOOP)
+    if (path.empty())
+        throw error("challenge-directory is empty");
     std::deque<std::string> pending;
     push_components_front(pending, path);
     unique_fd current = open_start(path.starts_with('/'));
