@@ -87,8 +87,7 @@ int relay_session(const lacme::accountd::settings& s, const lacme::percent_expan
     if (!s.relay_socket)
         throw lacme::error("--relay needs relay-socket in the config file (or --relay-socket=PATH)");
     return lacme::accountd::run_relay(expander.expand(*s.relay_socket),
-                                      {*s.relay, lacme::ssh::caller_from_environment()},
-                                      [&s] { confine_relay(s); });
+                                      {*s.relay, lacme::ssh::caller_from_environment()}, [&s] { confine_relay(s); });
 }
 
 // A policy file, its state directory checked and remembered for the sandbox.

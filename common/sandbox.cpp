@@ -380,10 +380,11 @@ std::string render_man_table(const policy& p)
     render_syscall_rules(out, base_syscalls());
     out += ".PP\nThis one may also make these:\n";
     render_syscall_rules(out, p.syscalls);
-    out += p.paths.empty() && p.runtime_paths.empty()
-               ? ".SS \"Files (Landlock)\"\nNo file can be read, written, created, removed or executed (the descriptors "
-                 "opened before stay usable).\n"
-               : ".SS \"Files (Landlock)\"\nNothing else can be read, written, created, removed or executed.\n";
+    out +=
+        p.paths.empty() && p.runtime_paths.empty()
+            ? ".SS \"Files (Landlock)\"\nNo file can be read, written, created, removed or executed (the descriptors "
+              "opened before stay usable).\n"
+            : ".SS \"Files (Landlock)\"\nNothing else can be read, written, created, removed or executed.\n";
     for (const path_rule& rule : p.paths)
         out += ".TP\n.I " + roff_escaped(rule.path) + "\n" + roff_escaped(access_text(rule.access)) + ": " +
                roff_escaped(rule.why) + "\n";

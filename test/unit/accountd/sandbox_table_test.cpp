@@ -105,9 +105,9 @@ BOOST_AUTO_TEST_CASE(man_page_prints_the_relay_table)
 BOOST_AUTO_TEST_CASE(the_relay_only_copies_bytes)
 {
     const auto& relay = lacme::accountd::relay_sandbox_policy();
-    for (const char* forbidden : {"socket", "connect", "open", "openat", "openat2", "execve", "execveat", "fork",
-                                  "vfork", "clone", "clone3", "bind", "listen", "accept", "accept4", "ptrace", "unlink",
-                                  "unlinkat", "rename", "mkdir", "chmod", "fchmod"})
+    for (const char* forbidden : {"socket", "connect",  "open",   "openat", "openat2", "execve", "execveat", "fork",
+                                  "vfork",  "clone",    "clone3", "bind",   "listen",  "accept", "accept4",  "ptrace",
+                                  "unlink", "unlinkat", "rename", "mkdir",  "chmod",   "fchmod"})
         BOOST_TEST(!allows(relay, forbidden), forbidden);
     BOOST_TEST(relay.paths.empty());
 }

@@ -217,14 +217,16 @@ BOOST_AUTO_TEST_CASE(an_existing_one_reached_through_a_foreign_symlink_is_refuse
     std::filesystem::create_directory_symlink(tmp.file("root"), tmp.file("www/site"));
     BOOST_REQUIRE(::lchown(tmp.file("www/site").c_str(), nobody, nobody) == 0);
 
-    BOOST_TEST(error_message([&] { challenge_directory::existing(tmp.file("www/site/acme-challenge"), ""); })
-                   .find("its component site is a symbolic link in a directory a user other than root") !=
+    BOOST_TEST(error_message([&] {
+                   challenge_directory::existing(tmp.file("www/site/acme-challenge"), "");
+               }).find("its component site is a symbolic link in a directory a user other than root") !=
                std::string::npos);
     BOOST_TEST(std::filesystem::is_empty(target));
     // The last component too.
     std::filesystem::create_directory_symlink(target, tmp.file("www/last"));
-    BOOST_TEST(error_message([&] { challenge_directory::existing(tmp.file("www/last"), ""); })
-                   .find("its component last is a symbolic link") != std::string::npos);
+    BOOST_TEST(error_message([&] {
+                   challenge_directory::existing(tmp.file("www/last"), "");
+               }).find("its component last is a symbolic link") != std::string::npos);
     BOOST_TEST(std::filesystem::is_empty(target));
 }
 
@@ -246,8 +248,9 @@ BOOST_AUTO_TEST_CASE(an_existing_one_reached_through_roots_symlinks_is_used)
         BOOST_TEST(std::filesystem::is_empty(target), via);
     }
     std::filesystem::create_directory_symlink("loop", tmp.file("loop"));
-    BOOST_TEST(error_message([&] { challenge_directory::existing(tmp.file("loop"), ""); })
-                   .find("too many symbolic links") != std::string::npos);
+    BOOST_TEST(error_message([&] {
+                   challenge_directory::existing(tmp.file("loop"), "");
+               }).find("too many symbolic links") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
