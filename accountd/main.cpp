@@ -5,6 +5,7 @@
 #include "accountd/policy/order_rate_limit.hpp"
 #include "accountd/policy/policy_file.hpp"
 #include "accountd/relay/relay_client.hpp"
+#include "accountd/relay/relay_sandbox.hpp"
 #include "accountd/sandbox_policy.hpp"
 #include "accountd/serving/server.hpp"
 #include "accountd/serving/signing_service.hpp"
@@ -66,13 +67,27 @@ int print_authorized_keys_line(lacme::accountd::settings& s)
     return 0;
 }
 
+// Connected: from here on the relay copies bytes, nothing else (accountd/relay/relay_sandbox.cpp).
+void confine_relay(const lacme::accountd::settings& s)
+{
+    const auto& policy = lacme::accountd::relay_sandbox_policy();
+    if (s.no_sandbox) {
+        lacme::sandbox::warn_unconfined(policy.role);
+        return;
+    }
+    lacme::sandbox::enter(policy);
+#ifdef LACME_SANDBOX_SELFTEST
+    lacme::sandbox::run_selftest(policy.role);
+#endif
+}
+
 // --relay=NAME: no key, no token, no policy here; the daemon decides.
 int relay_session(const lacme::accountd::settings& s, const lacme::percent_expander& expander)
 {
     if (!s.relay_socket)
         throw lacme::error("--relay needs relay-socket in the config file (or --relay-socket=PATH)");
     return lacme::accountd::run_relay(expander.expand(*s.relay_socket),
-                                      {*s.relay, lacme::ssh::caller_from_environment()});
+                                      {*s.relay, lacme::ssh::caller_from_environment()}, [&s] { confine_relay(s); });
 }
 
 // A policy file, its state directory checked and remembered for the sandbox.

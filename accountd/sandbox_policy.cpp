@@ -3,9 +3,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -32,7 +30,6 @@ struct table_path {
     path_rule rule;
 };
 
-constexpr arg_condition not_executable{2, PROT_EXEC, 0, "without PROT_EXEC"};
 constexpr arg_condition unix_domain{0, 0xffffffff, AF_UNIX, "for AF_UNIX"};
 constexpr arg_condition new_thread{0, CLONE_THREAD | CLONE_VM, CLONE_THREAD | CLONE_VM,
                                    "with CLONE_THREAD and CLONE_VM"};
@@ -42,17 +39,16 @@ constexpr arg_condition reading_limits{2, ~0ULL, 0, "without a new limit"};
 // bound or stdio wrapped, the log and audit files open, the event loops and signal pipe made.
 // No exec, no fork, no bind or listen; files only as Landlock allows (see the paths below).
 // Rules for "external" keys say so in their first words, which is how the man page shows it.
+// On top of the base (common/sandbox_base.cpp): read and write are requests, signatures, state
+// files, the log file and the audit log.
 constexpr table_syscall table[] = {
     {applies::every_key, {"accept4", verdict::allow, false, {}, "new connections on the listening socket"}},
     {applies::every_key, {"accept", verdict::allow, false, {}, "new connections (older libuv)"}},
-    {applies::every_key, {"read", verdict::allow, false, {}, "requests, state files, the event loops' wake-ups"}},
     {applies::every_key, {"readv", verdict::allow, false, {}, "requests"}},
     {applies::every_key, {"recvfrom", verdict::allow, false, {}, "requests"}},
-    {applies::every_key, {"write", verdict::allow, false, {}, "signatures, the log file, the audit log, state files"}},
     {applies::every_key, {"writev", verdict::allow, false, {}, "signatures"}},
     {applies::every_key, {"sendto", verdict::allow, false, {}, "signatures, log lines, syslog"}},
     {applies::every_key, {"shutdown", verdict::allow, false, {}, "ending a connection"}},
-    {applies::every_key, {"close", verdict::allow, false, {}, "connections and state files"}},
     {applies::every_key,
      {"openat", verdict::allow, false, {}, "state files (Landlock: only in the state directories)"}},
     {applies::every_key, {"fstat", verdict::allow, false, {}, "state files"}},
@@ -94,18 +90,8 @@ constexpr table_syscall table[] = {
     {applies::every_key, {"epoll_wait", verdict::allow, false, {}, "the event loops"}},
     {applies::every_key, {"epoll_pwait", verdict::allow, false, {}, "the event loops"}},
     {applies::every_key, {"epoll_ctl", verdict::allow, false, {}, "the event loops"}},
-    {applies::every_key, {"clock_gettime", verdict::allow, false, {}, "timers, log and audit time stamps"}},
-    {applies::every_key, {"gettimeofday", verdict::allow, false, {}, "timers"}},
     {applies::every_key, {"clock_nanosleep", verdict::allow, false, {}, "waiting for a state directory's lock"}},
     {applies::every_key, {"nanosleep", verdict::allow, false, {}, "waiting for a state directory's lock"}},
-    {applies::every_key, {"rt_sigaction", verdict::allow, false, {}, "libuv's signal handling"}},
-    {applies::every_key, {"rt_sigprocmask", verdict::allow, false, {}, "libuv's signal handling, new threads"}},
-    {applies::every_key, {"rt_sigreturn", verdict::allow, false, {}, "return from a signal handler"}},
-    {applies::every_key, {"getpid", verdict::allow, false, {}, "libuv's signal handling; OpenSSL"}},
-    {applies::every_key, {"gettid", verdict::allow, false, {}, "the sandbox's own SIGSYS report"}},
-    {applies::every_key,
-     {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGSYS, "with SIGSYS"}, "death after a forbidden call"}},
-    {applies::every_key, {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGABRT, "with SIGABRT"}, "abort()"}},
     {applies::every_key,
      {"clone", verdict::allow, true, new_thread, "worker threads (event loops, libuv's thread pool)"}},
     {applies::every_key, {"clone3", verdict::refuse_enosys, false, {}, "glibc then creates threads with clone"}},
@@ -114,18 +100,8 @@ constexpr table_syscall table[] = {
     {applies::every_key,
      {"prlimit64", verdict::allow, true, reading_limits, "libuv reads the stack size of new threads"}},
     {applies::every_key, {"sched_yield", verdict::allow, false, {}, "locks"}},
-    {applies::every_key, {"futex", verdict::allow, false, {}, "locks"}},
-    {applies::every_key, {"brk", verdict::allow, false, {}, "memory"}},
-    {applies::every_key, {"mmap", verdict::allow, true, not_executable, "memory"}},
-    {applies::every_key, {"mprotect", verdict::allow, true, not_executable, "memory"}},
-    {applies::every_key, {"munmap", verdict::allow, false, {}, "memory"}},
-    {applies::every_key, {"mremap", verdict::allow, false, {}, "memory"}},
-    {applies::every_key, {"madvise", verdict::allow, false, {}, "memory"}},
     {applies::every_key, {"mlock", verdict::allow, false, {}, "secrets kept out of swap"}},
     {applies::every_key, {"munlock", verdict::allow, false, {}, "secrets kept out of swap"}},
-    {applies::every_key, {"getrandom", verdict::allow, false, {}, "OpenSSL's random numbers"}},
-    {applies::every_key, {"exit", verdict::allow, false, {}, "threads end"}},
-    {applies::every_key, {"exit_group", verdict::allow, false, {}, "exit"}},
     {applies::external_keys,
      {"socket", verdict::allow, true, unix_domain,
       "pkcs11: and store: keys only: a TPM's TCTI (swtpm) connects for every command, a PKCS#11 module to its daemon "

@@ -3,9 +3,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 
 namespace lacme::client {
@@ -23,7 +21,6 @@ constexpr arg_condition read_only_open{2, open_mode_bits & ~std::uint64_t{O_EXCL
                                        "with O_RDONLY and neither O_CREAT, O_TRUNC nor O_APPEND"};
 constexpr arg_condition new_file_open{2, open_mode_bits, O_WRONLY | O_CREAT | O_EXCL,
                                       "with O_WRONLY|O_CREAT|O_EXCL and neither O_TRUNC nor O_APPEND"};
-constexpr arg_condition not_executable{2, PROT_EXEC, 0, "without PROT_EXEC"};
 constexpr arg_condition internet_family{0, 0xffffffff, AF_INET, "for AF_INET"};
 constexpr arg_condition internet6_family{0, 0xffffffff, AF_INET6, "for AF_INET6"};
 constexpr arg_condition local_family{0, 0xffffffff, AF_UNIX, "for AF_UNIX"};
@@ -33,18 +30,17 @@ constexpr arg_condition netlink_family{0, 0xffffffff, AF_NETLINK, "for AF_NETLIN
 // parsed, the accountd connection (and a rollover's second one) is open and greeted, libcurl is
 // initialised. Measured with strace -f on issuances, account and revocation runs against
 // pebble, with the CA named by IP address, by "localhost" and by a name glibc's resolver asks a
-// DNS server for (test/integration/sandbox_client.sh).
+// DNS server for (test/integration/sandbox_client.sh). On top of the base
+// (common/sandbox_base.cpp): read and write are stdin, stdout, the accountd connection, HTTPS
+// and challenge files.
 constexpr syscall_rule syscalls[] = {
     // Files: the CA bundle and TLS configuration, the resolver's files, challenge files.
     {"openat", verdict::allow, true, read_only_open,
      "CA certificates, the resolver's configuration (Landlock: only the paths below)"},
     {"openat", verdict::allow, true, new_file_open, "challenge files (Landlock: only in the challenge directory)"},
-    {"read", verdict::allow, false, {}, "stdin, the accountd connection, HTTPS responses, files"},
     {"pread64", verdict::allow, false, {}, "files"},
     {"lseek", verdict::allow, false, {}, "files"},
-    {"write", verdict::allow, false, {}, "stdout, stderr, the accountd connection, challenge files"},
     {"writev", verdict::allow, false, {}, "stdout, stderr"},
-    {"close", verdict::allow, false, {}, "connections and files"},
     {"fstat", verdict::allow, false, {}, "files"},
     {"newfstatat", verdict::allow, false, {}, "files; glibc checks whether the resolver's configuration changed"},
     {"statx", verdict::allow, false, {}, "files"},
@@ -93,30 +89,11 @@ constexpr syscall_rule syscalls[] = {
      {2, ~std::uint64_t{0}, 0, "reading (no new limit)"},
      "a new thread's stack size"},
     {"sched_getaffinity", verdict::allow, false, {}, "the number of processors (threads)"},
-    {"madvise", verdict::allow, false, {}, "an ended thread's stack, memory"},
-    {"exit", verdict::allow, false, {}, "the end of a thread"},
-    // The rest of a process's life.
+    // The rest of a process's life (the base has memory, signals, time and exit).
     {"uname", verdict::allow, false, {}, "glibc's resolver (the default domain)"},
     {"sysinfo", verdict::allow, false, {}, "glibc's qsort sizes its buffer by the memory size"},
-    {"clock_gettime", verdict::allow, false, {}, "timers, deadlines, log lines"},
-    {"gettimeofday", verdict::allow, false, {}, "timers"},
     {"clock_nanosleep", verdict::allow, false, {}, "Retry-After and polling waits"},
     {"nanosleep", verdict::allow, false, {}, "Retry-After and polling waits"},
-    {"rt_sigaction", verdict::allow, false, {}, "signal handling"},
-    {"rt_sigprocmask", verdict::allow, false, {}, "signal masks (threads)"},
-    {"rt_sigreturn", verdict::allow, false, {}, "return from a signal handler"},
-    {"getpid", verdict::allow, false, {}, "OpenSSL, libcurl"},
-    {"gettid", verdict::allow, false, {}, "the sandbox's own SIGSYS report"},
-    {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGSYS, "with SIGSYS"}, "death after a forbidden call"},
-    {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGABRT, "with SIGABRT"}, "abort()"},
-    {"brk", verdict::allow, false, {}, "memory"},
-    {"mmap", verdict::allow, true, not_executable, "memory"},
-    {"mprotect", verdict::allow, true, not_executable, "memory, thread stack guards"},
-    {"munmap", verdict::allow, false, {}, "memory"},
-    {"mremap", verdict::allow, false, {}, "memory"},
-    {"futex", verdict::allow, false, {}, "locks"},
-    {"getrandom", verdict::allow, false, {}, "OpenSSL's random numbers"},
-    {"exit_group", verdict::allow, false, {}, "exit"},
 };
 
 // Symbolic links are followed before Landlock checks: the hashed names of /etc/ssl/certs

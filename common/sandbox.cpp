@@ -249,7 +249,7 @@ void restrict_syscalls(const policy& p)
     // Threads started before enter() (none today) get the same filter.
     if (seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_TSYNC, 1) != 0)
         throw error("sandbox: seccomp thread synchronisation unavailable");
-    for (const syscall_rule& rule : p.syscalls)
+    for (const syscall_rule& rule : syscalls_in_force(p))
         add_syscall_rule(ctx.get(), rule);
     for (const syscall_rule& rule : sanitizer_syscalls())
         add_syscall_rule(ctx.get(), rule);
@@ -300,6 +300,16 @@ std::string_view verdict_text(verdict v)
     return "";
 }
 
+void render_syscall_rules(std::string& out, std::span<const syscall_rule> rules)
+{
+    for (const syscall_rule& rule : rules) {
+        out += ".TP\n.B " + roff_escaped(rule.name) + "\n";
+        if (rule.conditional)
+            out += "only " + roff_escaped(rule.when.text) + "; ";
+        out += roff_escaped(verdict_text(rule.action)) + roff_escaped(rule.why) + "\n";
+    }
+}
+
 }  // namespace
 
 std::span<const syscall_rule> sanitizer_syscalls() noexcept
@@ -329,6 +339,9 @@ std::span<const syscall_rule> sanitizer_syscalls() noexcept
         // without them, and the process then waits for it forever).
         {"open", verdict::allow, false, {}, "sanitizer: leak checker lists threads"},
         {"getdents", verdict::allow, false, {}, "sanitizer: leak checker lists threads"},
+        // It rewinds /proc/PID/task between listings; every role but the relay allowed lseek
+        // anyway (measured: the relay's leak check spun forever without it).
+        {"lseek", verdict::allow, false, {}, "sanitizer: leak checker lists threads"},
     };
     return rules;
 #else
@@ -365,14 +378,16 @@ void warn_unconfined(std::string_view role)
 std::string render_man_table(const policy& p)
 {
     std::string out =
-        ".SS \"System calls (seccomp)\"\nAny other system call kills the process after one log line naming it.\n";
-    for (const syscall_rule& rule : p.syscalls) {
-        out += ".TP\n.B " + roff_escaped(rule.name) + "\n";
-        if (rule.conditional)
-            out += "only " + roff_escaped(rule.when.text) + "; ";
-        out += roff_escaped(verdict_text(rule.action)) + roff_escaped(rule.why) + "\n";
-    }
-    out += ".SS \"Files (Landlock)\"\nNothing else can be read, written, created, removed or executed.\n";
+        ".SS \"System calls (seccomp)\"\nAny other system call kills the process after one log line naming it.\n"
+        "Every confined lacme process may make these:\n";
+    render_syscall_rules(out, base_syscalls());
+    out += ".PP\nThis one may also make these:\n";
+    render_syscall_rules(out, p.syscalls);
+    out +=
+        p.paths.empty() && p.runtime_paths.empty()
+            ? ".SS \"Files (Landlock)\"\nNo file can be read, written, created, removed or executed (the descriptors "
+              "opened before stay usable).\n"
+            : ".SS \"Files (Landlock)\"\nNothing else can be read, written, created, removed or executed.\n";
     for (const path_rule& rule : p.paths)
         out += ".TP\n.I " + roff_escaped(rule.path) + "\n" + roff_escaped(access_text(rule.access)) + ": " +
                roff_escaped(rule.why) + "\n";

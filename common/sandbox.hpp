@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Confinement of a process once its set-up is done: PR_SET_NO_NEW_PRIVS, rlimits, Landlock
 // (filesystem: where the running kernel has it) and a seccomp-bpf filter (libseccomp).
-// Each role describes what it may do in ONE policy table (webserver/sandbox_policy.cpp,
-// client/sandbox_policy.cpp); its man page prints that table (render_man_table), and a unit
-// test checks that the two agree.
+// Each role describes what it may do in ONE policy table (webserver/, client/, accountd/
+// sandbox_policy.cpp, accountd/relay/relay_sandbox.cpp) that names what it adds to the base every
+// confined process gets (common/sandbox_base.cpp); its man page prints base and additions
+// (render_man_table), and a unit test checks that the two agree.
 //
 // A system call outside the table kills the process after one line on stderr naming the call
 // ("ROLE: sandbox: forbidden system call NAME (NR), killed"); calls libraries only probe are
@@ -16,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lacme::sandbox {
 
@@ -59,11 +61,18 @@ struct path_rule {
 
 struct policy {
     std::string_view role;  // prefix of every log line, e.g. "webserver"
-    std::span<const syscall_rule> syscalls;
+    std::span<const syscall_rule> syscalls;  // the role's own, on top of base_syscalls()
     std::span<const path_rule> paths;
     // Paths only known at run time (e.g. the client's CA bundle), said in the man page.
     std::string_view runtime_paths;
 };
+
+// What every confined process may do whatever its role (memory, locks, time, signals, exit,
+// read/write/close on descriptors it holds): no rule of a role's table repeats one of these.
+std::span<const syscall_rule> base_syscalls() noexcept;
+
+// The base followed by the role's own rules: what enter() allows (sanitizer rules aside).
+std::vector<syscall_rule> syscalls_in_force(const policy& p);
 
 // Extra rules of the sanitizer build (LACME_SANITIZE): its runtime's own calls (alternate signal
 // stacks, the leak checker's stop-the-world thread, /proc reads for reports). Empty otherwise.
@@ -79,7 +88,7 @@ void enter(const policy& p, std::span<const path_rule> extra_paths = {});
 // `--no-sandbox`: the loud line a process prints when it skips enter().
 void warn_unconfined(std::string_view role);
 
-// The policy as man(7) source (between the man page's sandbox-table markers).
+// The policy as man(7) source, the base's rules then the role's (between the man page's sandbox-table markers).
 std::string render_man_table(const policy& p);
 
 }  // namespace lacme::sandbox

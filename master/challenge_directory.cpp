@@ -10,12 +10,14 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -97,6 +99,99 @@ std::optional<int> first_swappable_ancestor(int dir_fd, uid_t trusted)
         current = std::move(parent);
     }
     throw error("challenge-directory: more than " + std::to_string(max_levels) + " ancestors");
+}
+
+// The target of the symbolic link `name` in dir_fd (bounded: PATH_MAX).
+std::string link_target(int dir_fd, const std::string& name)
+{
+    std::array<char, 4096> buffer{};
+    const ssize_t n = ::readlinkat(dir_fd, name.c_str(), buffer.data(), buffer.size());
+    if (n < 0 || static_cast<std::size_t>(n) >= buffer.size())
+        throw_errno("readlink(" + name + ")");
+    return std::string(buffer.data(), static_cast<std::size_t>(n));
+}
+
+void push_components_front(std::deque<std::string>& queue, const std::string& path)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const auto slash = std::min(path.find('/', start), path.size());
+        if (slash > start)
+            parts.push_back(path.substr(start, slash - start));
+        start = slash + 1;
+    }
+    queue.insert(queue.begin(), parts.begin(), parts.end());
+}
+
+unique_fd open_start(bool absolute)
+{
+    unique_fd fd(::open(absolute ? "/" : ".", dir_flags));
+    if (!fd)
+        throw_errno(absolute ? "open(/)" : "open(.)");
+    return fd;
+}
+
+// Opens the directory `path` one component at a time with O_NOFOLLOW, relative to the
+// directory reached so far. A symbolic link on the way is followed only when nobody but root
+// and `trusted` could have put it there (the same test as for ancestors): a link another user
+// planted, or swapped in for a directory, is refused rather than followed.
+unique_fd open_directory_by_components(const std::string& path, uid_t trusted)
+{
+    constexpr int max_links = 40;  // the kernel's own bound (ELOOP)
+    if (path.empty())
+        throw error("challenge-directory is empty");
+    std::deque<std::string> pending;
+    push_components_front(pending, path);
+    unique_fd current = open_start(path.starts_with('/'));
+    int links = 0;
+    while (!pending.empty()) {
+        const std::string name = std::move(pending.front());
+        pending.pop_front();
+        if (name == ".")
+            continue;
+        if (unique_fd next(::openat(current.get(), name.c_str(), dir_flags)); next) {
+            current = std::move(next);
+            continue;
+        }
+        if (errno != ELOOP && errno != ENOTDIR)
+            throw_errno("challenge-directory " + path);
+        struct stat entry {};
+        if (::fstatat(current.get(), name.c_str(), &entry, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(entry.st_mode))
+            throw error("challenge-directory " + path + ": " + name + " is not a directory");
+        if (entry_swappable(stat_of(current.get(), name), entry, trusted))
+            throw error("refusing challenge-directory " + path + ": its component " + name +
+                        " is a symbolic link in a directory a user other than root and the webserver user can "
+                        "write, who could point it anywhere");
+        if (++links > max_links)
+            throw error("challenge-directory " + path + ": too many symbolic links");
+        const std::string target = link_target(current.get(), name);
+        push_components_front(pending, target);
+        if (target.starts_with('/'))
+            current = open_start(true);
+    }
+    return current;
+}
+
+// A new directory PREFIX + 6 random letters in base_fd, made 0700 (mkdtemp's contract, relative
+// to the held base rather than through its path).
+std::string make_fresh_directory_at(int base_fd)
+{
+    static constexpr std::string_view letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    constexpr int attempts = 100;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        std::array<unsigned char, 6> random{};
+        if (::getrandom(random.data(), random.size(), 0) != static_cast<ssize_t>(random.size()))
+            throw_errno("getrandom");
+        std::string name = fresh_challenge_prefix;
+        for (const unsigned char byte : random)
+            name += letters[byte % letters.size()];
+        if (::mkdirat(base_fd, name.c_str(), 0700) == 0)
+            return name;
+        if (errno != EEXIST)
+            throw_errno("mkdir(" + name + ")");
+    }
+    throw error("no free name for a challenge directory after " + std::to_string(attempts) + " attempts");
 }
 
 // The path of the ancestor `level` levels above the directory named `path` (for messages only).
@@ -185,10 +280,8 @@ challenge_directory challenge_directory::fresh(const std::string& client_user)
     const uid_t owner = client_user.empty() ? ::geteuid() : uid_of(client_user);
     const base_lock lock(base.get());
     remove_abandoned_challenge_directories(base.get(), owner);
-    std::string path = base_path + "/" + fresh_challenge_prefix + "XXXXXX";
-    if (::mkdtemp(path.data()) == nullptr)
-        throw_errno("mkdtemp(" + path + ")");
-    const std::string name = path.substr(base_path.size() + 1);
+    const std::string name = make_fresh_directory_at(base.get());
+    const std::string path = base_path + "/" + name;
     unique_fd dir(::openat(base.get(), name.c_str(), dir_flags));
     if (!dir) {
         const int open_errno = errno;
@@ -208,10 +301,8 @@ challenge_directory challenge_directory::fresh(const std::string& client_user)
 
 challenge_directory challenge_directory::existing(const std::string& path, const std::string& webserver_user)
 {
-    unique_fd dir(::open(path.c_str(), dir_flags));
-    if (!dir)
-        throw_errno("challenge-directory " + path);
     const uid_t webserver_uid = webserver_user.empty() ? 0 : uid_of(webserver_user);
+    unique_fd dir = open_directory_by_components(path, webserver_uid);
     if (const auto swappable = first_swappable_ancestor(dir.get(), webserver_uid))
         throw error("refusing challenge-directory " + path + ": " + ancestor_name(path, *swappable) +
                     " is writable by a user other than root and the webserver user, who could swap it");

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Where the client writes challenge files for the webserver: a fresh directory (0755, owned by
-// the client user) inside a private directory only root can write (so nobody else can rename it
-// away), or lacme's `challenge-directory` (must exist and be empty, locked with `.lacme.lock`
-// created O_EXCL). Both are held open from creation or check on and emptied through that fd
-// when the run ends.
+// the client user; made, chmod-ed and chown-ed through fds: mkdirat, fchmod, fchown) inside a
+// private directory only root can write (so nobody else can rename it away), or lacme's
+// `challenge-directory` (must exist and be empty, locked with `.lacme.lock` created O_EXCL).
+// Both are held open from creation or check on and emptied through that fd when the run ends.
 #pragma once
 
 #include "common/unique_fd.hpp"
@@ -19,10 +19,12 @@ public:
     // BASE/acme-challenge.XXXXXX, removed with everything in it. BASE is private_base(); the
     // directory is flock()ed for the run, so a later run removes it if this one was killed.
     static challenge_directory fresh(const std::string& client_user);
-    // The configured directory; its files are unlinked at the end, the lock file last. Refused
-    // when an ancestor (its parent up to "/", found through ".." from the held fd) is owned or
-    // writable by anyone but root and webserver_user, who could swap the path below it (a
-    // sticky ancestor counts when the entry below it is root's or webserver_user's).
+    // The configured directory, opened one component at a time with O_NOFOLLOW (a symbolic link
+    // on the way is followed only when root or webserver_user made it in a directory nobody else
+    // can write); its files are unlinked at the end, the lock file last. Refused when an
+    // ancestor (its parent up to "/", found through ".." from the held fd) is owned or writable
+    // by anyone but root and webserver_user, who could swap the path below it (a sticky
+    // ancestor counts when the entry below it is root's or webserver_user's).
     static challenge_directory existing(const std::string& path, const std::string& webserver_user);
 
     challenge_directory(challenge_directory&& other) noexcept = default;

@@ -2,10 +2,7 @@
 #include "webserver/sandbox_policy.hpp"
 
 #include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
 namespace lacme::web {
 
@@ -19,21 +16,19 @@ using sandbox::verdict;
 
 constexpr arg_condition read_only_open{2, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, O_RDONLY,
                                        "with O_RDONLY and neither O_CREAT, O_TRUNC nor O_APPEND"};
-constexpr arg_condition not_executable{2, PROT_EXEC, 0, "without PROT_EXEC"};
 
 // Everything after set-up: the listening socket, the epoll loop and the signal pipe exist, the
 // other fds are closed. No socket(), connect(), bind(), listen(), execve(), no open for writing.
+// On top of the base (common/sandbox_base.cpp): read and write are requests, responses,
+// challenge files and the signal pipe.
 constexpr syscall_rule syscalls[] = {
     {"accept4", verdict::allow, false, {}, "new HTTP connections on the listening socket"},
     {"accept", verdict::allow, false, {}, "new HTTP connections (older libuv)"},
-    {"read", verdict::allow, false, {}, "requests, challenge files, the signal pipe"},
     {"readv", verdict::allow, false, {}, "requests"},
     {"recvfrom", verdict::allow, false, {}, "requests"},
-    {"write", verdict::allow, false, {}, "responses, log lines on stderr, the signal pipe"},
     {"writev", verdict::allow, false, {}, "responses"},
     {"sendto", verdict::allow, false, {}, "responses"},
     {"shutdown", verdict::allow, false, {}, "ending a connection"},
-    {"close", verdict::allow, false, {}, "connections and challenge files"},
     {"openat", verdict::allow, true, read_only_open, "challenge files (Landlock: below the challenge directory)"},
     {"fstat", verdict::allow, false, {}, "a challenge file's type and size"},
     {"lseek", verdict::allow, false, {}, "libc reading the time zone file"},
@@ -52,25 +47,6 @@ constexpr syscall_rule syscalls[] = {
     {"epoll_wait", verdict::allow, false, {}, "the event loop"},
     {"epoll_pwait", verdict::allow, false, {}, "the event loop"},
     {"epoll_ctl", verdict::allow, false, {}, "the event loop"},
-    {"clock_gettime", verdict::allow, false, {}, "timers and the Date header"},
-    {"gettimeofday", verdict::allow, false, {}, "timers"},
-    {"rt_sigaction", verdict::allow, false, {}, "libuv's signal handling"},
-    {"rt_sigprocmask", verdict::allow, false, {}, "libuv's signal handling"},
-    {"rt_sigreturn", verdict::allow, false, {}, "return from SIGTERM's handler"},
-    {"getpid", verdict::allow, false, {}, "libuv's signal handling"},
-    {"gettid", verdict::allow, false, {}, "the sandbox's own SIGSYS report"},
-    {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGSYS, "with SIGSYS"}, "death after a forbidden call"},
-    {"tgkill", verdict::allow, true, {2, 0xffffffff, SIGABRT, "with SIGABRT"}, "abort()"},
-    {"brk", verdict::allow, false, {}, "memory"},
-    {"mmap", verdict::allow, true, not_executable, "memory"},
-    {"mprotect", verdict::allow, true, not_executable, "memory"},
-    {"munmap", verdict::allow, false, {}, "memory"},
-    {"mremap", verdict::allow, false, {}, "memory"},
-    {"madvise", verdict::allow, false, {}, "memory"},
-    {"futex", verdict::allow, false, {}, "locks"},
-    {"getrandom", verdict::allow, false, {}, "libc's hash seeds"},
-    {"exit", verdict::allow, false, {}, "exit"},
-    {"exit_group", verdict::allow, false, {}, "exit after SIGTERM"},
 };
 
 constexpr path_rule paths[] = {

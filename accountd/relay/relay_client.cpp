@@ -88,10 +88,11 @@ void require_greeting(std::string_view first, const std::string& socket_path)
 
 }  // namespace
 
-int run_relay(const std::string& socket_path, const relay_header& header)
+int run_relay(const std::string& socket_path, const relay_header& header, const std::function<void()>& connected)
 {
     const unique_fd daemon = connect_unix(socket_path, "can't connect to relay socket " + socket_path +
                                                            " (is the lacme-accountd daemon running?)");
+    connected();
     send_header(daemon.get(), format_relay_header(header));
     const std::string first = read_first_line(daemon.get());
     write_all(STDOUT_FILENO, first, "stdout");

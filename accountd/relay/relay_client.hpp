@@ -7,13 +7,15 @@
 
 #include "accountd/relay/relay_header.hpp"
 
+#include <functional>
 #include <string>
 
 namespace lacme::accountd {
 
 // Returns the exit status: 0 once both directions are done. Throws lacme::error when the
 // socket cannot be reached, when the daemon refuses the relay (a NOSIGN line, passed on to
-// stdout first, or no greeting at all) or an I/O error occurs.
-int run_relay(const std::string& socket_path, const relay_header& header);
+// stdout first, or no greeting at all) or an I/O error occurs. `connected` runs once the socket is
+// connected, before anything is sent (main enters the relay's sandbox there).
+int run_relay(const std::string& socket_path, const relay_header& header, const std::function<void()>& connected);
 
 }  // namespace lacme::accountd

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "accountd/relay/relay_sandbox.hpp"
 #include "accountd/sandbox_policy.hpp"
 
 #include "test/support/man_sandbox_table.hpp"
@@ -17,7 +18,8 @@ using lacme::accountd::key_kind;
 
 bool allows(const lacme::sandbox::policy& p, std::string_view name)
 {
-    return std::any_of(p.syscalls.begin(), p.syscalls.end(), [&](const lacme::sandbox::syscall_rule& rule) {
+    const auto rules = lacme::sandbox::syscalls_in_force(p);
+    return std::any_of(rules.begin(), rules.end(), [&](const lacme::sandbox::syscall_rule& rule) {
         return rule.name == name && rule.action == lacme::sandbox::verdict::allow;
     });
 }
@@ -66,6 +68,11 @@ BOOST_AUTO_TEST_CASE(external_keys_get_unix_sockets_only)
     BOOST_TEST(allows(box.policy(), "connect"));
 }
 
+BOOST_AUTO_TEST_CASE(names_only_what_it_adds_to_the_base)
+{
+    BOOST_TEST(lacme::test::rules_repeating_the_base(lacme::accountd::documented_sandbox_policy()) == "");
+}
+
 BOOST_AUTO_TEST_CASE(the_key_method_chooses_the_rules)
 {
     BOOST_TEST((lacme::accountd::key_kind_of("file:/k.pem") == key_kind::in_memory));
@@ -84,6 +91,25 @@ BOOST_AUTO_TEST_CASE(rules_for_external_keys_say_so)
                                         [&](const auto& r) { return r.name == rule.name && r.why == rule.why; });
         BOOST_TEST((shared || rule.why.starts_with("pkcs11: and store: keys only")), rule.name);
     }
+}
+
+// `--relay=NAME` (the SSH forced command) has its own, smaller table, printed on the same page.
+BOOST_AUTO_TEST_CASE(man_page_prints_the_relay_table)
+{
+    BOOST_TEST(lacme::test::man_sandbox_table("lacme-accountd.1", "relay") ==
+               lacme::sandbox::render_man_table(lacme::accountd::relay_sandbox_policy()));
+    BOOST_TEST(lacme::test::rules_repeating_the_base(lacme::accountd::relay_sandbox_policy()) == "");
+}
+
+// Once connected, the relay copies bytes: it opens nothing, connects nowhere, runs nothing.
+BOOST_AUTO_TEST_CASE(the_relay_only_copies_bytes)
+{
+    const auto& relay = lacme::accountd::relay_sandbox_policy();
+    for (const char* forbidden : {"socket", "connect",  "open",   "openat", "openat2", "execve", "execveat", "fork",
+                                  "vfork",  "clone",    "clone3", "bind",   "listen",  "accept", "accept4",  "ptrace",
+                                  "unlink", "unlinkat", "rename", "mkdir",  "chmod",   "fchmod"})
+        BOOST_TEST(!allows(relay, forbidden), forbidden);
+    BOOST_TEST(relay.paths.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

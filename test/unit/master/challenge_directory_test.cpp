@@ -203,4 +203,54 @@ BOOST_AUTO_TEST_CASE(an_existing_one_whose_parent_others_can_write_is_refused)
     BOOST_TEST(error_message([&] { challenge_directory::existing(dir, "nobody"); }) == "<no exception>");
 }
 
+// The path's components are opened one by one with O_NOFOLLOW: a component another user can
+// swap for a symbolic link (here: in a directory nobody owns) is refused, not followed to an
+// empty directory of root's chosen by that user, where root would create its lock file.
+BOOST_AUTO_TEST_CASE(an_existing_one_reached_through_a_foreign_symlink_is_refused)
+{
+    const temp_dir tmp;
+    const std::string target = tmp.file("root/acme-challenge");
+    std::filesystem::create_directories(target);
+    std::filesystem::create_directories(tmp.file("www"));
+    BOOST_REQUIRE(::chown(tmp.file("www").c_str(), nobody, nobody) == 0);
+    // What nobody does in its own directory: "site" becomes a symlink to root's directory.
+    std::filesystem::create_directory_symlink(tmp.file("root"), tmp.file("www/site"));
+    BOOST_REQUIRE(::lchown(tmp.file("www/site").c_str(), nobody, nobody) == 0);
+
+    BOOST_TEST(error_message([&] {
+                   challenge_directory::existing(tmp.file("www/site/acme-challenge"), "");
+               }).find("its component site is a symbolic link in a directory a user other than root") !=
+               std::string::npos);
+    BOOST_TEST(std::filesystem::is_empty(target));
+    // The last component too.
+    std::filesystem::create_directory_symlink(target, tmp.file("www/last"));
+    BOOST_TEST(error_message([&] {
+                   challenge_directory::existing(tmp.file("www/last"), "");
+               }).find("its component last is a symbolic link") != std::string::npos);
+    BOOST_TEST(std::filesystem::is_empty(target));
+}
+
+// A link only root could have made (as /var/run -> /run) is followed; the directory reached is
+// still checked like any other.
+BOOST_AUTO_TEST_CASE(an_existing_one_reached_through_roots_symlinks_is_used)
+{
+    const temp_dir tmp;
+    const std::string target = tmp.file("srv/www/acme-challenge");
+    std::filesystem::create_directories(target);
+    std::filesystem::create_directory_symlink("srv/www", tmp.file("relative"));
+    std::filesystem::create_directory_symlink(tmp.file("srv"), tmp.file("absolute"));
+    for (const std::string& via : {tmp.file("relative/acme-challenge"), tmp.file("absolute/www/acme-challenge")}) {
+        BOOST_TEST(error_message([&] {
+                       const auto challenge = challenge_directory::existing(via, "");
+                       BOOST_TEST(std::filesystem::exists(target + "/.lacme.lock"));
+                   }) == "<no exception>",
+                   via);
+        BOOST_TEST(std::filesystem::is_empty(target), via);
+    }
+    std::filesystem::create_directory_symlink("loop", tmp.file("loop"));
+    BOOST_TEST(error_message([&] {
+                   challenge_directory::existing(tmp.file("loop"), "");
+               }).find("too many symbolic links") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

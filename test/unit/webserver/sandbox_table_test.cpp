@@ -16,10 +16,15 @@ BOOST_AUTO_TEST_CASE(man_page_prints_the_policy_table)
 
 BOOST_AUTO_TEST_CASE(policy_forbids_what_a_hijacked_webserver_wants)
 {
-    for (const auto& rule : lacme::web::sandbox_policy().syscalls)
+    for (const auto& rule : lacme::sandbox::syscalls_in_force(lacme::web::sandbox_policy()))
         for (const char* forbidden : {"socket", "connect", "bind", "listen", "execve", "execveat", "fork", "clone",
                                       "unlink", "unlinkat", "rename", "ptrace"})
             BOOST_TEST(rule.name != forbidden);
+}
+
+BOOST_AUTO_TEST_CASE(names_only_what_it_adds_to_the_base)
+{
+    BOOST_TEST(lacme::test::rules_repeating_the_base(lacme::web::sandbox_policy()) == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
