@@ -86,13 +86,13 @@ BOOST_AUTO_TEST_CASE(wait_ends_soon_after_every_file_was_fetched)
         std::this_thread::sleep_for(5ms);
         fetch("token-b");
     });
-    files.wait_for_fetches(5s);
+    files.wait_for_fetches(30s);
     const auto waited = since(start);
     ca.join();
     // Not before both fetches, and then only a quiet period (twice the first fetch's delay,
-    // here tens of ms), nowhere near the 5 s bound.
+    // here tens of ms, at most 1 s), nowhere near the 30 s bound even on a loaded machine.
     BOOST_TEST(waited.count() >= 35);
-    BOOST_TEST(waited.count() < 2000);
+    BOOST_TEST(waited.count() < 10000);
     BOOST_TEST(captured.text().find("the CA fetched every challenge file (fetches: 1 1)") != std::string::npos,
                captured.text());
 }

@@ -128,7 +128,8 @@ BOOST_AUTO_TEST_CASE(timeout_limits_the_pauses_of_a_wait)
     const auto start = std::chrono::steady_clock::now();
     canned_ca fake;
     fake.config.timeout = 1s;
-    fake.session.set_deadline(deadline::after(5s));
+    // A deadline far beyond the timeout, so that a loaded machine cannot blur the two.
+    fake.session.set_deadline(deadline::after(30s));
     fake.http.answer("POST " + ca + "/order/1", canned_json(200, order_json("pending"), {{"retry-after", "0"}}));
     tracked_order order(
         fake.session,
@@ -137,7 +138,7 @@ BOOST_AUTO_TEST_CASE(timeout_limits_the_pauses_of_a_wait)
     BOOST_CHECK_EXCEPTION(order.poll_while({"pending"}), acme_error, [](const acme_error& e) {
         return std::string(e.what()).find("timeout = 1 s of polling") != std::string::npos;
     });
-    BOOST_TEST((std::chrono::steady_clock::now() - start < 3s));
+    BOOST_TEST((std::chrono::steady_clock::now() - start < 15s));
 }
 
 // Issue 9: Retry-After: 10000000000 overflowed the deadline check and the client slept for

@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(malformed_requests_are_refused)
          "dns-01: invalid TXT value " + value.substr(1) + "/"},
     };
     for (const auto& [line, message] : cases)
-        BOOST_TEST(error_message([&] { (void)parse_dns01_request(line); }) == message, line);
+        BOOST_TEST(error_message([&line = line] { (void)parse_dns01_request(line); }) == message, line);
 }
 
 BOOST_AUTO_TEST_CASE(record_names_drop_the_wildcard)

@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(secrets_live_in_locked_memory_left_out_of_core_dumps)
     for (const auto& secret : {read_secret_file(path), lacme::secret_string(std::string_view("s3cret"))}) {
         const std::string flags = vm_flags_of(secret.reveal().data());
         BOOST_TEST(flags.find(" dd") != std::string::npos, flags);
-#ifndef __SANITIZE_ADDRESS__  // AddressSanitizer turns mlock into a no-op
+#ifndef LACME_SANITIZE  // AddressSanitizer turns mlock into a no-op
         BOOST_TEST(flags.find(" lo") != std::string::npos, flags);  // RLIMIT_MEMLOCK allows a page
 #endif
     }

@@ -260,10 +260,11 @@ BOOST_AUTO_TEST_CASE(header_deadline_closes_slow_clients)
     const unique_fd c = s.connect();
     send_all(c.get(), "GET /.well-known/acme-challenge/tok HTTP/1.1\r\n");
     const auto start = std::chrono::steady_clock::now();
-    const auto r = read_until_close(c.get(), 3s);
+    const auto r = read_until_close(c.get(), 20s);
     BOOST_TEST(r.closed);
     BOOST_TEST(r.data.empty());
-    BOOST_TEST((std::chrono::steady_clock::now() - start < 1s));
+    // The 300 ms header deadline, not the peer's bound; slack for a loaded machine under ASan.
+    BOOST_TEST((std::chrono::steady_clock::now() - start < 5s));
 }
 
 BOOST_AUTO_TEST_CASE(idle_keep_alive_connections_time_out)
