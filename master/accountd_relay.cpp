@@ -14,7 +14,7 @@ namespace {
 
 // Bytes of requests sent and not answered yet, and of a client's answers not yet written: far
 // above what honest clients queue (each waits for its answer before its next request).
-constexpr std::size_t max_queued = 1024 * 1024;
+constexpr std::size_t max_queued = std::size_t{1024} * 1024;
 
 std::string_view without_line_end(std::string_view line)
 {
