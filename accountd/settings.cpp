@@ -206,6 +206,7 @@ std::vector<listener_settings> read_listeners(const ini_config& config)
     }
     std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<listener_settings> listeners;
+    listeners.reserve(found.size());
     for (auto& [line, l] : found)
         listeners.push_back(std::move(l));
     return listeners;

@@ -48,7 +48,7 @@ std::string accountd_connection::sign(std::string_view signing_input)
     write_all(fd_.get(), line, "to lacme-accountd");
     std::string signature = read_line();
     if (auto refusal = accountd_refusal_error(signature))
-        throw lacme::error(std::move(*refusal));
+        throw lacme::error(*refusal);
     if (signature.empty() || !is_base64url_alphabet(signature))
         throw lacme::error("lacme-accountd refused to sign or sent an invalid signature");
     ++signatures_;

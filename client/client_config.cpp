@@ -50,7 +50,7 @@ client_config parse_client_config(std::string_view json_text)
         } else if (key == "timeout") {
             if (v.empty())
                 continue;
-            const auto seconds = parse_number<long long>(v, 0, 86400 * 7);
+            const auto seconds = parse_number<long long>(v, 0, 86400LL * 7);
             if (!seconds)
                 throw lacme::error("client configuration: timeout must be a number of seconds");
             config.timeout = std::chrono::seconds(*seconds);

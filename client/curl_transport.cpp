@@ -119,14 +119,12 @@ struct curl_transport::impl {
         if (!tls.cipher_list.empty())
             set(e, CURLOPT_SSL_CIPHER_LIST, tls.cipher_list.c_str());
 
-        curl_slist* list = nullptr;
         auto append = [&](const std::string& h) {
-            curl_slist* next = curl_slist_append(list, h.c_str());
+            curl_slist* next = curl_slist_append(t.headers.get(), h.c_str());
             if (!next)
                 throw transport_error("out of memory building request headers");
-            list = next;
-            t.headers.release();
-            t.headers.reset(list);
+            if (!t.headers)  // the first header starts the list; later ones extend it in place
+                t.headers.reset(next);
         };
         append("Accept-Language: en");
         append("Expect:");  // no 100-continue round trip for small JWS bodies

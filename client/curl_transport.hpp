@@ -15,7 +15,7 @@ namespace lacme::client {
 
 class curl_transport final : public http_transport {
 public:
-    static constexpr std::size_t default_body_cap = 1024 * 1024;
+    static constexpr std::size_t default_body_cap = std::size_t{1024} * 1024;
 
     curl_transport(tls_settings tls, run_log& log, std::size_t body_cap = default_body_cap);
     ~curl_transport() override;

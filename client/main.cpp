@@ -50,7 +50,7 @@ namespace {
 
 using namespace lacme::client;
 
-constexpr std::size_t stdin_cap = 1024 * 1024;  // a CSR or a certificate, never more
+constexpr std::size_t stdin_cap = std::size_t{1024} * 1024;  // a CSR or a certificate, never more
 // The whole run's bound, generous but under the master's (master/client_run.hpp: 900 s) so that
 // the client still says what it was waiting for. `timeout` only limits polling, as in lacme 0.8.
 constexpr std::chrono::seconds run_time_limit{840};
@@ -182,7 +182,8 @@ int run(int argc, char** argv, lacme::logger& out)
     // A dead peer on a pipe or socket must be an error return, not a silent death.
     lacme::ignore_sigpipe();
 
-    const client_config config = parse_client_config(lacme::read_to_end(config_fd.get(), 64 * 1024, "CONFIG_FD"));
+    const client_config config =
+        parse_client_config(lacme::read_to_end(config_fd.get(), std::size_t{64} * 1024, "CONFIG_FD"));
     config_fd.reset();
     prepared_command command = prepare(name, std::vector<std::string>(argv + 4, argv + argc), config);
 
@@ -195,8 +196,9 @@ int run(int argc, char** argv, lacme::logger& out)
         log.debug("accountd: alg " + lacme::printable_for_log(accountd->greeting().alg, 20) +
                   (accountd->greeting().kid ? ", kid " + lacme::printable_for_log(*accountd->greeting().kid, 200)
                                             : std::string()));
+    } else {
+        socket_fd.reset();
     }
-    socket_fd.reset();
     curl_transport http(config.tls, log);
     acme_session session(http, accountd ? &*accountd : nullptr, config, log);
     session.set_deadline(deadline::after(run_time_limit));

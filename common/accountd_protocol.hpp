@@ -19,7 +19,7 @@ namespace lacme {
 inline constexpr int accountd_protocol_version = 1;
 // Longest line either side accepts (without CRLF). ACME requests are a few KiB; a CSR for
 // hundreds of names stays far below this.
-inline constexpr std::size_t accountd_max_line = 64 * 1024;
+inline constexpr std::size_t accountd_max_line = std::size_t{64} * 1024;
 
 struct accountd_greeting {
     std::string alg;

@@ -80,8 +80,8 @@ void logger::log(log_level level, std::string_view message)
         std::tm local{};
         localtime_r(&now, &local);
         char stamp[64];
-        std::strftime(stamp, sizeof stamp, "[%a %b %e %H:%M:%S %Y] ", &local);
-        write_line(logfile_.get(), std::string(stamp) + line);
+        const std::size_t stamp_size = std::strftime(stamp, sizeof stamp, "[%a %b %e %H:%M:%S %Y] ", &local);
+        write_line(logfile_.get(), std::string(stamp, stamp_size) + line);
     }
     if (to_stderr)
         write_line(STDERR_FILENO, line);

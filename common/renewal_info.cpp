@@ -10,20 +10,48 @@
 #include <openssl/bn.h>
 #include <openssl/x509v3.h>
 
-#include <cstdio>
 #include <ctime>
 
 namespace lacme {
 
+namespace {
+
+// Reads exactly `width` ASCII digits off the front of `s` (no sign, no blanks: RFC 3339's fields
+// are fixed-width).
+bool take_digits(std::string_view& s, std::size_t width, int& value)
+{
+    if (s.size() < width)
+        return false;
+    value = 0;
+    for (const char c : s.substr(0, width)) {
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + (c - '0');
+    }
+    s.remove_prefix(width);
+    return true;
+}
+
+// Takes one character off the front of `s` if it is one of `accepted`.
+bool take_one_of(std::string_view& s, std::string_view accepted)
+{
+    if (s.empty() || accepted.find(s.front()) == std::string_view::npos)
+        return false;
+    s.remove_prefix(1);
+    return true;
+}
+
+}  // namespace
+
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s)
 {
     std::tm tm{};
-    int consumed = 0;
-    const std::string text(s.substr(0, 64));
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                    &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+    std::string_view rest = s.substr(0, 64);
+    if (!(take_digits(rest, 4, tm.tm_year) && take_one_of(rest, "-") && take_digits(rest, 2, tm.tm_mon) &&
+          take_one_of(rest, "-") && take_digits(rest, 2, tm.tm_mday) && take_one_of(rest, "Tt ") &&
+          take_digits(rest, 2, tm.tm_hour) && take_one_of(rest, ":") && take_digits(rest, 2, tm.tm_min) &&
+          take_one_of(rest, ":") && take_digits(rest, 2, tm.tm_sec)))
         return std::nullopt;
-    std::string_view rest = std::string_view(text).substr(static_cast<std::size_t>(consumed));
     if (!rest.empty() && rest.front() == '.') {
         rest.remove_prefix(1);
         while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9')
@@ -31,11 +59,13 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     }
     long long offset = 0;
     if (rest == "Z" || rest == "z") {
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-')) {
+        const long long sign = rest[0] == '+' ? 1 : -1;
+        rest.remove_prefix(1);
         int h = 0, m = 0;
-        if (std::sscanf(std::string(rest.substr(1)).c_str(), "%2d:%2d", &h, &m) != 2)
+        if (!(take_digits(rest, 2, h) && take_one_of(rest, ":") && take_digits(rest, 2, m)))
             return std::nullopt;
-        offset = (rest[0] == '+' ? 1 : -1) * (h * 3600LL + m * 60LL);
+        offset = sign * (h * 3600LL + m * 60LL);
     } else {
         return std::nullopt;
     }

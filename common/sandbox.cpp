@@ -114,8 +114,8 @@ void install_sigsys_handler()
 
 void warn(std::string_view role, std::string_view what)
 {
-    std::fprintf(stderr, "%.*s: WARNING: %.*s\n", static_cast<int>(role.size()), role.data(),
-                 static_cast<int>(what.size()), what.data());
+    (void)std::fprintf(stderr, "%.*s: WARNING: %.*s\n", static_cast<int>(role.size()), role.data(),
+                       static_cast<int>(what.size()), what.data());
 }
 
 // ---- Landlock -------------------------------------------------------------------------------

@@ -75,11 +75,11 @@ void run_selftest(std::string_view role)
     else if (verb == "connect")
         err = try_connect(target);
     if (err == 0)
-        std::fprintf(stderr, "%.*s: sandbox selftest: %s: ALLOWED\n", static_cast<int>(role.size()), role.data(),
-                     request);
+        (void)std::fprintf(stderr, "%.*s: sandbox selftest: %s: ALLOWED\n", static_cast<int>(role.size()), role.data(),
+                           request);
     else
-        std::fprintf(stderr, "%.*s: sandbox selftest: %s: denied (%s)\n", static_cast<int>(role.size()), role.data(),
-                     request, std::strerror(err));
+        (void)std::fprintf(stderr, "%.*s: sandbox selftest: %s: denied (%s)\n", static_cast<int>(role.size()),
+                           role.data(), request, std::strerror(err));
 }
 
 }  // namespace lacme::sandbox

@@ -19,10 +19,11 @@ std::string sha256_fingerprint(const X509& certificate)
     if (X509_digest(&certificate, EVP_sha256(), md, &size) != 1)
         throw_openssl("X509_digest");
     std::string line = "sha256 Fingerprint=";  // the digest as named on openssl's command line
+    constexpr std::string_view hex_digits = "0123456789ABCDEF";
     for (unsigned int i = 0; i < size; ++i) {
-        char hex[4];
-        std::snprintf(hex, sizeof hex, "%02X%c", md[i], i + 1 == size ? '\n' : ':');
-        line += hex;
+        line += hex_digits[md[i] >> 4];
+        line += hex_digits[md[i] & 0x0F];
+        line += i + 1 == size ? '\n' : ':';
     }
     return line;
 }

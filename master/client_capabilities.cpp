@@ -26,7 +26,7 @@ client_capabilities query_client_capabilities(master_loop& master)
     query.signs = false;
     client_capabilities found;
     section_runner runner(master, 1);
-    runner.add({"client", std::move(query), [&](client_result r) {
+    runner.add({"client", std::move(query), [&](const client_result& r) {
                     if (!r.failure)
                         found = parse_client_capabilities(r.output);
                 }});

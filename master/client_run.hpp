@@ -54,7 +54,7 @@ public:
     using done_fn = std::function<void(client_result)>;
     // Bounded: a client still running after this long is killed and the run fails.
     static constexpr std::chrono::seconds deadline{900};
-    static constexpr std::size_t output_cap = 1024 * 1024;
+    static constexpr std::size_t output_cap = std::size_t{1024} * 1024;
 
     // relay: null for an invocation that signs nothing (SOCKET_FD is then /dev/null).
     client_run(uv_loop_t* loop, const child_role& role, accountd_relay* relay, client_invocation invocation, bool debug,

@@ -12,7 +12,7 @@ namespace lacme::master {
 namespace {
 
 constexpr std::size_t max_logged_line = 4096;
-constexpr std::size_t output_cap = 64 * 1024;  // logged per run; the rest is dropped
+constexpr std::size_t output_cap = std::size_t{64} * 1024;  // logged per run; the rest is dropped
 // After the hook exits, how long its output is still read (what it left running may hold it).
 constexpr std::chrono::milliseconds output_grace{300};
 constexpr std::chrono::milliseconds stop_grace{1000};

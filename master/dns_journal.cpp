@@ -16,7 +16,7 @@
 namespace lacme::master {
 namespace {
 
-constexpr std::size_t max_dns_journal_size = 256 * 1024;
+constexpr std::size_t max_dns_journal_size = std::size_t{256} * 1024;
 
 // The RFC 2136 route of a journal item, checked as the configuration checks it.
 std::optional<dns_update_settings> update_route(const std::string& path, const nlohmann::json& item)

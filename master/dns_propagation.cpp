@@ -56,11 +56,11 @@ dns_propagation::dns_propagation(uv_loop_t* loop, const certificate_section& sec
         discover(name, name);
 }
 
-void dns_propagation::discover(const std::string& record_name, std::string zone)
+void dns_propagation::discover(const std::string& record_name, const std::string& zone)
 {
     if (zone.empty())
         return finish("no NS records found for " + record_name + " or any parent domain");
-    system_resolver_->query_ns(zone, [this, record_name, zone](dns_resolver::name_answer answer) {
+    system_resolver_->query_ns(zone, [this, record_name, zone](const dns_resolver::name_answer& answer) {
         if (!done_)
             return;  // over already
         if (answer.names.empty())

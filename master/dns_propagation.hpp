@@ -41,7 +41,7 @@ private:
         dns_server server;
         bool seen = false;
     };
-    void discover(const std::string& record_name, std::string zone);
+    void discover(const std::string& record_name, const std::string& zone);
     void add_servers(const std::string& record_name, const std::vector<std::string>& hosts);
     void start_round();
     void on_answer(std::size_t index, const dns_resolver::txt_answer& answer);

@@ -110,7 +110,7 @@ void dns_publisher::remove_all()
 {
     client_ended_ = false;
     if (!published_.empty())
-        queue_.push_back({dns01_action::remove, published_, [](std::string) {}, 0, std::nullopt, false});
+        queue_.push_back({dns01_action::remove, published_, [](const std::string&) {}, 0, std::nullopt, false});
     if (!current_)
         start_next();
 }
@@ -196,7 +196,7 @@ void dns_publisher::changes_done()
                                                      [this](std::optional<std::string> failure) {
                                                          finished_ = std::move(propagation_);
                                                          discard_.start(std::chrono::milliseconds(0));
-                                                         complete(failure);
+                                                         complete(std::move(failure));
                                                      });
 }
 

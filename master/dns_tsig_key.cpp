@@ -16,7 +16,7 @@
 namespace lacme::master {
 namespace {
 
-constexpr std::size_t max_key_file = 16 * 1024;
+constexpr std::size_t max_key_file = std::size_t{16} * 1024;
 
 // A word, a quoted string (quoted set, without its quotes) or one of "{};".
 struct token {

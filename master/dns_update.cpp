@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 
+#include <stdbool.h>  // before ldns: ldns/common.h defines `bool` as a macro unless stdbool.h came first
 #include <ldns/ldns.h>
 
 #include <array>

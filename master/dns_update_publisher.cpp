@@ -54,7 +54,7 @@ void dns_update_publisher::change(dns01_action action, const dns_record& record,
     look_up_zone(record.name);
 }
 
-void dns_update_publisher::look_up_zone(std::string name)
+void dns_update_publisher::look_up_zone(const std::string& name)
 {
     if (name.empty() || name.find('.') == std::string::npos)
         return fail_later(where("") + "no zone found for " + record_.name + " (no SOA answer; set dns-zone)");

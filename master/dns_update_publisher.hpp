@@ -30,7 +30,7 @@ public:
     void change(dns01_action action, const dns_record& record, done_fn done) override;
 
 private:
-    void look_up_zone(std::string name);
+    void look_up_zone(const std::string& name);
     void send(const std::string& zone);
     void on_response(const std::string& zone, std::optional<std::string> failure, std::vector<std::uint8_t> response);
     // A failure before anything reached the server: nothing changed.

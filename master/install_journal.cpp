@@ -19,7 +19,7 @@
 namespace lacme::master {
 namespace {
 
-constexpr std::size_t max_journal_size = 64 * 1024;
+constexpr std::size_t max_journal_size = std::size_t{64} * 1024;
 
 void remove_journal(const std::string& path)
 {

@@ -19,7 +19,7 @@
 namespace lacme::master {
 namespace {
 
-constexpr std::size_t max_state_size = 256 * 1024;
+constexpr std::size_t max_state_size = std::size_t{256} * 1024;
 
 bool is_any(const listen_address& a)
 {
@@ -182,7 +182,7 @@ void iptables_rules::run(const rule& r, const char* action) const
     std::vector<std::string> argv = {program, "-w", action, r.chain};
     argv.insert(argv.end(), r.spec.begin(), r.spec.end());
     log_.debug(std::string(action) + " " + r.chain + " rule with " + program);
-    run_capturing_stdout(argv, 64 * 1024);
+    run_capturing_stdout(argv, std::size_t{64} * 1024);
 }
 
 }  // namespace lacme::master

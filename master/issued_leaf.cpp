@@ -61,8 +61,8 @@ std::string utc_text(std::time_t t)
     std::tm tm{};
     ::gmtime_r(&t, &tm);
     std::array<char, 32> text{};
-    std::strftime(text.data(), text.size(), "%Y-%m-%d %H:%M:%S UTC", &tm);
-    return text.data();
+    const std::size_t size = std::strftime(text.data(), text.size(), "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return std::string(text.data(), size);
 }
 
 }  // namespace

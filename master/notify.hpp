@@ -13,7 +13,7 @@
 
 namespace lacme::master {
 
-inline constexpr std::size_t notify_output_cap = 64 * 1024;
+inline constexpr std::size_t notify_output_cap = std::size_t{64} * 1024;
 
 struct notify_failure {
     std::string command;

@@ -88,6 +88,7 @@ int run_order_command(master_loop& master)
         log.info("Interrupted by signal " + std::to_string(notify_interrupted_by));
 
     std::vector<section_result> results;
+    results.reserve(runs.size());
     for (const auto& run : runs)
         results.push_back(result_of(run));
     for (const auto& r : results)

@@ -31,7 +31,7 @@ pid_t current_holder(int fd)
     if (::fstat(fd, &st) != 0)
         return 0;
     try {
-        const auto locks = read_file_if_present("/proc/locks", 1024 * 1024);
+        const auto locks = read_file_if_present("/proc/locks", std::size_t{1024} * 1024);
         return locks ? flock_holder(*locks, st.st_dev, st.st_ino) : 0;
     } catch (const error&) {
         return 0;  // only the message loses the pid

@@ -16,31 +16,44 @@ namespace {
 
 using defaults = std::map<std::string, std::optional<std::string>, std::less<>>;
 
-const defaults client_defaults = {
-    {"socket", "%t/S.lacme"},
-    {"user", "_lacme-client"},
-    {"group", "nogroup"},
-    {"command", "/usr/libexec/lacme/client"},
-    {"server", std::nullopt},
-    {"timeout", std::nullopt},
-    {"SSL_verify", std::nullopt},
-    {"SSL_version", std::nullopt},
-    {"SSL_cipher_list", std::nullopt},
-    {"SSL_CAfile", std::nullopt},  // ours: CA bundle for the ACME server's TLS
-    {"accountd-timeout", std::nullopt},  // ours: the master's wait for each answer of accountd
-};
-const defaults webserver_defaults = {
-    {"listen", "/run/lacme-www.socket"},
-    {"challenge-directory", std::nullopt},
-    {"user", "_lacme-www"},
-    {"group", "nogroup"},
-    {"command", "/usr/libexec/lacme/webserver"},
-    {"iptables", "No"},
-};
-const defaults accountd_defaults = {
-    {"user", ""},   {"group", ""},   {"command", "/usr/bin/lacme-accountd"},
-    {"config", ""}, {"privkey", ""}, {"quiet", "Yes"},
-};
+// Built on first use: an allocation failure reaches the caller, not std::terminate before main.
+const defaults& client_defaults()
+{
+    static const defaults d = {
+        {"socket", "%t/S.lacme"},
+        {"user", "_lacme-client"},
+        {"group", "nogroup"},
+        {"command", "/usr/libexec/lacme/client"},
+        {"server", std::nullopt},
+        {"timeout", std::nullopt},
+        {"SSL_verify", std::nullopt},
+        {"SSL_version", std::nullopt},
+        {"SSL_cipher_list", std::nullopt},
+        {"SSL_CAfile", std::nullopt},  // ours: CA bundle for the ACME server's TLS
+        {"accountd-timeout", std::nullopt},  // ours: the master's wait for each answer of accountd
+    };
+    return d;
+}
+const defaults& webserver_defaults()
+{
+    static const defaults d = {
+        {"listen", "/run/lacme-www.socket"},
+        {"challenge-directory", std::nullopt},
+        {"user", "_lacme-www"},
+        {"group", "nogroup"},
+        {"command", "/usr/libexec/lacme/webserver"},
+        {"iptables", "No"},
+    };
+    return d;
+}
+const defaults& accountd_defaults()
+{
+    static const defaults d = {
+        {"user", ""},   {"group", ""},   {"command", "/usr/bin/lacme-accountd"},
+        {"config", ""}, {"privkey", ""}, {"quiet", "Yes"},
+    };
+    return d;
+}
 
 std::set<std::string> keys_of(const defaults& d)
 {
@@ -81,9 +94,9 @@ ini_config::schema schema_of(const ini_config& ini, std::vector<std::string>& wa
                                "' in the default section: ignored, as lacme 0.8 does");
     }
     return {{"", default_keys},
-            {"client", keys_of(client_defaults)},
-            {"webserver", keys_of(webserver_defaults)},
-            {"accountd", keys_of(accountd_defaults)}};
+            {"client", keys_of(client_defaults())},
+            {"webserver", keys_of(webserver_defaults())},
+            {"accountd", keys_of(accountd_defaults())}};
 }
 
 // A boolean read as lacme 0.8 does (see lenient_yes_no), with a warning naming its line.
@@ -150,7 +163,7 @@ settings load_settings(const command_line& cl)
     if (const auto certs = ini.get("", "config-certs"))
         s.config_certs = split_on_blanks(*certs);
 
-    defaults client = section_values(ini, "client", client_defaults);
+    defaults client = section_values(ini, "client", client_defaults());
     s.client = role_from(ini, client, "client");
     if (const auto& verify = client.at("SSL_verify"))
         client["SSL_verify"] = boolean_setting(ini, "client", "SSL_verify", *verify, true, s.warnings) ? "Yes" : "No";
@@ -159,7 +172,7 @@ settings load_settings(const command_line& cl)
         s.client_config[key] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
     s.socket = cl.socket.value_or(*client.at("socket"));
 
-    const defaults web = section_values(ini, "webserver", webserver_defaults);
+    const defaults web = section_values(ini, "webserver", webserver_defaults());
     s.webserver.listen = split_listen(*web.at("listen"));
     s.webserver.listen_origin = ini.where("webserver", "listen");
     if (const auto& dir = web.at("challenge-directory"))
@@ -168,7 +181,7 @@ settings load_settings(const command_line& cl)
     s.webserver.iptables = boolean_setting(ini, "webserver", "iptables", *web.at("iptables"), false, s.warnings);
 
     if (ini.has_section("accountd") && !cl.socket) {
-        const defaults accountd = section_values(ini, "accountd", accountd_defaults);
+        const defaults accountd = section_values(ini, "accountd", accountd_defaults());
         s.accountd =
             accountd_settings{role_from(ini, accountd, "accountd"), *accountd.at("config"), *accountd.at("privkey"),
                               boolean_setting(ini, "accountd", "quiet", *accountd.at("quiet"), true, s.warnings)};

@@ -14,7 +14,7 @@
 namespace lacme::master {
 namespace {
 
-constexpr std::uint64_t minimum_install_size = 64 * 1024;
+constexpr std::uint64_t minimum_install_size = std::uint64_t{64} * 1024;
 constexpr std::uint64_t growth_factor = 3;
 
 std::optional<std::uint64_t> file_size(int dirfd, const std::string& path)

@@ -101,7 +101,7 @@ std::string rv_name(CK_RV rv)
         LACME_CKR(CKR_FUNCTION_REJECTED)
     default: {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "CKR_0x%08lX", static_cast<unsigned long>(rv));
+        (void)std::snprintf(buf, sizeof buf, "CKR_0x%08lX", static_cast<unsigned long>(rv));  // fits: 22 bytes at most
         return buf;
     }
     }

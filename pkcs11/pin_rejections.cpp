@@ -29,7 +29,7 @@ namespace {
 constexpr std::size_t key_size = 32;
 // A few lines per token at most; the oldest go first.
 constexpr std::size_t max_lines = 64;
-constexpr std::size_t max_file_size = 64 * 1024;
+constexpr std::size_t max_file_size = std::size_t{64} * 1024;
 // Another accountd holds the lock for one small read and write.
 constexpr auto lock_wait = std::chrono::seconds(5);
 

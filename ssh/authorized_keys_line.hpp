@@ -30,6 +30,6 @@ struct authorized_keys_request {
 [[nodiscard]] std::string authorized_keys_line(const authorized_keys_request& request);
 
 // The largest public key file read (one key line is a few KiB at most).
-inline constexpr std::size_t max_public_key_file = 32 * 1024;
+inline constexpr std::size_t max_public_key_file = std::size_t{32} * 1024;
 
 }  // namespace lacme::ssh

@@ -35,7 +35,7 @@ struct caller_identity {
 [[nodiscard]] std::string key_from_auth_info(std::string_view contents);
 
 // The ExposeAuthInfo file is small; anything bigger is not sshd's.
-inline constexpr std::size_t max_auth_info_size = 64 * 1024;
+inline constexpr std::size_t max_auth_info_size = std::size_t{64} * 1024;
 
 // For log lines: "local" outside ssh, else e.g. "127.0.0.1 port 40022 key ssh-ed25519 SHA256:...".
 [[nodiscard]] std::string describe(const caller_identity& caller);

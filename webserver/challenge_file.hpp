@@ -21,7 +21,7 @@ struct challenge_file {
     std::string reason;  // for refused and error, a short explanation for the log
 };
 
-inline constexpr std::size_t default_max_challenge_size = 64 * 1024;
+inline constexpr std::size_t default_max_challenge_size = std::size_t{64} * 1024;
 
 // token must satisfy is_challenge_token(); dir_fd is the directory to look in (AT_FDCWD = cwd).
 [[nodiscard]] challenge_file read_challenge_file(int dir_fd, std::string_view token,

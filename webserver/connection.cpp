@@ -22,8 +22,8 @@ namespace {
 // Bytes of responses batched before we stop answering pipelined requests until they are sent,
 // and bytes of further requests buffered meanwhile before we stop reading: memory per
 // connection stays bounded whatever the peer sends.
-constexpr std::size_t max_batched_output = 64 * 1024;
-constexpr std::size_t max_pending_input = 16 * 1024;
+constexpr std::size_t max_batched_output = std::size_t{64} * 1024;
+constexpr std::size_t max_pending_input = std::size_t{16} * 1024;
 // One write at a time, of what process() batched: at most max_batched_output plus one response.
 constexpr std::size_t max_response_head = 1024;
 

@@ -105,7 +105,7 @@ int main(int argc, char** argv)
     try {
         return run(argc, argv);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "webserver: %s\n", e.what());
+        (void)std::fprintf(stderr, "webserver: %s\n", e.what());  // nowhere left to report a failed write
     }
     return 1;
 }

@@ -10,8 +10,8 @@
 
 namespace lacme::web {
 
-server::server(uv_loop_t* loop, int listen_fd, socket_kind kind, server_config cfg)
-    : loop_(loop), kind_(kind), cfg_(std::move(cfg)), log_(cfg_.debug ? log_level::debug : log_level::info)
+server::server(uv_loop_t* loop, int listen_fd, socket_kind kind, const server_config& cfg)
+    : loop_(loop), kind_(kind), cfg_(cfg), log_(cfg_.debug ? log_level::debug : log_level::info)
 {
     log_.set_rate_limit(1, std::chrono::seconds(1));
     unique_fd fd(listen_fd);  // ours until the listener adopts it

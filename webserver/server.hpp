@@ -31,7 +31,7 @@ namespace lacme::web {
 class server final : private connection_owner {
 public:
     // Takes ownership of listen_fd (a listening socket of the given kind). Throws lacme::error.
-    server(uv_loop_t* loop, int listen_fd, socket_kind kind, server_config cfg);
+    server(uv_loop_t* loop, int listen_fd, socket_kind kind, const server_config& cfg);
     server(const server&) = delete;
     server& operator=(const server&) = delete;
     ~server();

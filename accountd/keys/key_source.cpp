@@ -23,7 +23,7 @@ namespace lacme::accountd {
 namespace {
 
 // A PEM key is a few KiB; anything much larger is not a key.
-constexpr std::size_t max_key_file = 1024 * 1024;
+constexpr std::size_t max_key_file = std::size_t{1024} * 1024;
 
 secret_string read_key_file(const std::string& path)
 {

@@ -18,10 +18,10 @@
 namespace lacme::accountd {
 namespace {
 
-constexpr off_t reserve_chunk = 1024 * 1024;
+constexpr off_t reserve_chunk = off_t{1024} * 1024;
 // A torn record is at most one request's identifiers long; more after the last newline is not
 // an audit log's tail, and is left for a person to look at.
-constexpr off_t max_torn_bytes = 1024 * 1024;
+constexpr off_t max_torn_bytes = off_t{1024} * 1024;
 // Another accountd holds the lock exclusively only while it repairs a tail.
 constexpr auto lock_wait = std::chrono::seconds(5);
 

@@ -18,8 +18,8 @@ std::string rfc3339(std::chrono::system_clock::time_point time)
     std::tm utc{};
     ::gmtime_r(&t, &utc);
     char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    const std::size_t size = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(text, size);
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ namespace lacme::accountd {
 namespace {
 
 constexpr std::chrono::seconds window{3600};
-constexpr std::size_t max_state_bytes = 64 * 1024;
+constexpr std::size_t max_state_bytes = std::size_t{64} * 1024;
 
 // The returned descriptor holds the lock until it is closed.
 unique_fd lock_exclusively(const std::string& path, std::chrono::milliseconds timeout)

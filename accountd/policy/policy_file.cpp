@@ -7,12 +7,13 @@
 #include "common/text.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace lacme::accountd {
 namespace {
 
 constexpr std::string_view section = "policy";
-const std::set<std::string, std::less<>> known_operations = {"order", "revoke", "account", "deactivate", "keychange"};
+constexpr std::array<std::string_view, 5> known_operations = {"order", "revoke", "account", "deactivate", "keychange"};
 // More than one newOrder a second all hour long is no web host's renewal schedule.
 constexpr unsigned max_rate = 3600;
 
@@ -53,7 +54,7 @@ std::set<std::string, std::less<>> parse_operations(const setting& s)
         const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
         const std::string name = ascii_lower(text.substr(0, end));
         text.remove_prefix(end);
-        if (!known_operations.contains(name))
+        if (std::find(known_operations.begin(), known_operations.end(), name) == known_operations.end())
             throw s.fail("unknown operation '" + printable_for_log(name) +
                          "' (order, revoke, account, deactivate, keychange)");
         result.insert(name);

@@ -21,7 +21,7 @@ namespace {
 // One read from `from`, written in full to `to`; false at end of file.
 bool copy_once(int from, int to, std::string_view what)
 {
-    std::array<char, 64 * 1024> buffer{};
+    std::array<char, std::size_t{64} * 1024> buffer{};
     for (;;) {
         const ssize_t n = ::read(from, buffer.data(), buffer.size());
         if (n > 0) {

@@ -23,7 +23,7 @@ struct relay_header {
 
 // The longest header line, newline included: a name, an address and the largest key OpenSSH
 // writes (ssh::max_public_key_base64) fit well within it.
-inline constexpr std::size_t max_relay_header = 20 * 1024;
+inline constexpr std::size_t max_relay_header = std::size_t{20} * 1024;
 
 // Listener names: what an authorized_keys forced command and an audit record carry unquoted.
 [[nodiscard]] bool is_listener_name(std::string_view name);

@@ -11,9 +11,9 @@ namespace {
 // Flow control against a peer that sends faster than it reads: stop reading while this many
 // requests wait, and stop signing while this many response bytes wait to be sent.
 constexpr std::size_t max_pending_requests = 16;
-constexpr std::size_t max_unsent_bytes = 64 * 1024;
+constexpr std::size_t max_unsent_bytes = std::size_t{64} * 1024;
 // What may wait in a stream's write queue at all: the backlog above plus one answer, and more.
-constexpr std::size_t max_queued_bytes = 1024 * 1024;
+constexpr std::size_t max_queued_bytes = std::size_t{1024} * 1024;
 
 }  // namespace
 
@@ -266,7 +266,8 @@ void connection::deliver(std::string response, const admitted_request& request, 
 void connection::await_record(std::string response, admitted_request request, audit_ticket ticket)
 {
     auto failure = std::make_shared<std::optional<std::string>>();
-    run_on_pool([guard = request.guard, ticket, failure] { *failure = guard->await_record(ticket); },
+    signing_guard* const guard = request.guard;  // read before the second callback takes request
+    run_on_pool([guard, ticket, failure] { *failure = guard->await_record(ticket); },
                 [response = std::move(response), request = std::move(request), failure](connection& c) {
                     c.on_record_awaited(response, request, *failure);
                 },

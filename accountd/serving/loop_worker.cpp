@@ -68,13 +68,14 @@ loop_worker::~loop_worker()
 
 void loop_worker::watch_signals(std::function<void()> on_signal)
 {
-    signals_.emplace(loop_.get(), std::initializer_list<int>{SIGINT, SIGTERM}, [this, on_signal](int) {
-        if (!acceptors_.empty())
-            service_.log().verbose("Shutting down and closing lacme Account Key Manager");
-        if (on_signal)
-            on_signal();
-        stop();
-    });
+    signals_.emplace(loop_.get(), std::initializer_list<int>{SIGINT, SIGTERM},
+                     [this, on_signal = std::move(on_signal)](int) {
+                         if (!acceptors_.empty())
+                             service_.log().verbose("Shutting down and closing lacme Account Key Manager");
+                         if (on_signal)
+                             on_signal();
+                         stop();
+                     });
 }
 
 void loop_worker::accept_on(std::vector<socket_binding> bindings, std::vector<loop_worker*> workers)
@@ -182,8 +183,9 @@ void loop_worker::serve_stream(const std::string& id, unique_fd fd, const tenant
 
 void loop_worker::start_relay_handshake(std::string id, unique_fd fd)
 {
-    auto handshake = std::make_unique<relay_handshake>(loop_.get(), std::move(fd), relay_header_deadline,
-                                                       [this, id](relay_handshake& h) { on_relay_header(id, h); });
+    auto handshake =
+        std::make_unique<relay_handshake>(loop_.get(), std::move(fd), relay_header_deadline,
+                                          [this, id = std::move(id)](relay_handshake& h) { on_relay_header(id, h); });
     relay_handshake& ref = *handshake;
     handshakes_.emplace(&ref, std::move(handshake));
 }

@@ -106,7 +106,7 @@ private:
     uv::handle_ptr<uv_idle_t> reaper_;  // frees finished connections outside their callbacks
     std::optional<uv::signal_watcher> signals_;
     // Reads land here and are consumed at once, so the loop's connections share it.
-    std::vector<char> read_buffer_ = std::vector<char>(64 * 1024);
+    std::vector<char> read_buffer_ = std::vector<char>(std::size_t{64} * 1024);
     std::map<connection*, std::unique_ptr<connection>> connections_;
     std::vector<std::unique_ptr<connection>> retired_;
     std::map<relay_handshake*, std::unique_ptr<relay_handshake>> handshakes_;

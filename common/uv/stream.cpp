@@ -29,7 +29,7 @@ struct stream::core {
 
 namespace {
 
-constexpr std::size_t own_buffer_size = 16 * 1024;
+constexpr std::size_t own_buffer_size = std::size_t{16} * 1024;
 
 struct write_request {
     uv_write_t req{};

@@ -88,4 +88,14 @@ BOOST_AUTO_TEST_CASE(rfc3339_years_outside_the_clock_are_refused)
     BOOST_TEST(lacme::parse_rfc3339("2200-12-31T23:59:59Z").has_value());
 }
 
+// RFC 3339's fields are fixed-width digits: no short field, blank or sign inside one.
+BOOST_AUTO_TEST_CASE(rfc3339_fields_are_fixed_width_digits)
+{
+    BOOST_TEST(!lacme::parse_rfc3339("2025-1-01T00:00:00Z"));
+    BOOST_TEST(!lacme::parse_rfc3339(" 2025-01-01T00:00:00Z"));
+    BOOST_TEST(!lacme::parse_rfc3339("2025-01-01T00:00:00+ 2:00"));
+    BOOST_TEST(!lacme::parse_rfc3339("2025-01-01T00:00:00+0200"));
+    BOOST_TEST((lacme::parse_rfc3339("2025-01-01t00:00:00.25-01:30") == lacme::parse_rfc3339("2025-01-01T01:30:00Z")));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
