@@ -8,17 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 t_require setpriv
 S="$T/signer"
-mkdir -p "$S/run"; chmod 0700 "$S" "$S/run"
-t_keygen "$S/p256.key" p256
-printf '[policy]\nlabel = web1\nca = https://ca.example/\nidentifiers = web1.example.org\n' >"$S/web1.policy"
-cat >"$S/lacme-accountd.conf" <<CONF
-privkey = file:$S/p256.key
-logfile = $S/accountd.log
-relay-socket = $S/run/relay.sock
-
-[listener web1]
-policy = $S/web1.policy
-CONF
+t_relay_signer "$S" "$S/p256.key"
 relay() {  # NAME [ARG...]: the forced command, stdin closed; stdout to $T/out, stderr to $T/err
     local name=$1; shift
     rc=0; timeout 60 "$ACCOUNTD" --quiet --relay="$name" --config="$S/lacme-accountd.conf" "$@" </dev/null >"$T/out" 2>"$T/err" || rc=$?

@@ -291,3 +291,16 @@ t_done() {
 # t_unit_caps UNIT_FILE: its CapabilityBoundingSet as a setpriv list (CAP_CHOWN -> +chown).
 t_unit_value() { sed -n "s/^$2=//p" "$1"; }
 t_unit_caps() { t_unit_value "$1" CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' | paste -sd,; }
+
+# t_relay_signer DIR KEY: a signer in DIR for the relay tests: DIR/run (0700), KEY (P-256),
+# DIR/lacme-accountd.conf signing with it, logging to DIR/accountd.log, with the relay socket
+# DIR/run/relay.sock and one listener, web1, whose policy (DIR/web1.policy) allows
+# web1.example.org from https://ca.example/.
+t_relay_signer() {
+    mkdir -p "$1/run"
+    chmod 0700 "$1" "$1/run"
+    t_keygen "$2" p256
+    printf '[policy]\nlabel = web1\nca = https://ca.example/\nidentifiers = web1.example.org\n' >"$1/web1.policy"
+    printf 'privkey = file:%s\nlogfile = %s/accountd.log\nrelay-socket = %s/run/relay.sock\n\n[listener web1]\npolicy = %s/web1.policy\n' \
+        "$2" "$1" "$1" "$1" >"$1/lacme-accountd.conf"
+}

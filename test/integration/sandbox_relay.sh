@@ -10,19 +10,9 @@ source "$(dirname "$0")/lib.sh"
 [ -x "$ACCOUNTD" ] || t_fail "missing $ACCOUNTD (build lacme-accountd)"
 grep -qa "sandbox selftest" "$ACCOUNTD" || t_fail "$ACCOUNTD was built without -DLACME_SANDBOX_SELFTEST=ON"
 S="$T/signer"
-mkdir -p "$S/run"; chmod 0700 "$S" "$S/run"
-t_keygen "$S/account.key" p256
+t_relay_signer "$S" "$S/account.key"
 echo "secret" >"$T/outside"
 ca="https://ca.example"
-printf '[policy]\nlabel = web1\nca = %s/\nidentifiers = web1.example.org\n' "$ca" >"$S/web1.policy"
-cat >"$S/lacme-accountd.conf" <<CONF
-privkey = file:$S/account.key
-logfile = $S/accountd.log
-relay-socket = $S/run/relay.sock
-
-[listener web1]
-policy = $S/web1.policy
-CONF
 t_bg "$T/daemon.out" "$ACCOUNTD" --config="$S/lacme-accountd.conf"
 t_wait_for "the relay socket" test -S "$S/run/relay.sock"
 
