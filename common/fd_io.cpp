@@ -23,9 +23,12 @@ void wipe(std::string& data) noexcept
 
 }  // namespace
 
-void write_all(int fd, std::string_view bytes, std::string_view what)
+namespace {
+
+// The one write loop: send(MSG_NOSIGNAL) on sockets, so a vanished peer is an error here rather
+// than SIGPIPE. False when the peer has closed the connection and that is allowed.
+bool write_everything(int fd, std::string_view bytes, std::string_view what, bool closed_peer_allowed)
 {
-    // send(MSG_NOSIGNAL) on sockets, so a vanished peer is an error here rather than SIGPIPE.
     bool socket = true;
     while (!bytes.empty()) {
         ssize_t n = -1;
@@ -40,12 +43,27 @@ void write_all(int fd, std::string_view bytes, std::string_view what)
         }
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && closed_peer_allowed && (errno == EPIPE || errno == ECONNRESET))
+            return false;
         if (n < 0)
             throw_errno("can't write " + std::string(what));
         if (n == 0)  // only for a zero-length write, which the loop never asks for; never spin
             throw error("can't write " + std::string(what) + ": no progress");
         bytes.remove_prefix(static_cast<std::size_t>(n));
     }
+    return true;
+}
+
+}  // namespace
+
+void write_all(int fd, std::string_view bytes, std::string_view what)
+{
+    write_everything(fd, bytes, what, false);
+}
+
+bool write_all_unless_closed(int fd, std::string_view bytes, std::string_view what)
+{
+    return write_everything(fd, bytes, what, true);
 }
 
 void write_all(int fd, std::span<const std::byte> bytes, std::string_view what)

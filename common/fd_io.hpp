@@ -16,6 +16,9 @@ namespace lacme {
 // whose peer has gone is that error (EPIPE), never SIGPIPE.
 void write_all(int fd, std::string_view bytes, std::string_view what = "file");
 void write_all(int fd, std::span<const std::byte> bytes, std::string_view what = "file");
+// write_all to a socket whose peer may have closed the connection on purpose: that (EPIPE,
+// ECONNRESET) returns false, what was not sent is dropped; any other failure throws as write_all.
+bool write_all_unless_closed(int fd, std::string_view bytes, std::string_view what);
 
 // Reads fd to EOF. More than cap bytes is a lacme::error naming `what`. With secret set the
 // buffer is allocated once (cap bytes) and wiped on error, so no stray partial copy of the

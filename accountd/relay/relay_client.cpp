@@ -35,21 +35,6 @@ bool copy_once(int from, int to, std::string_view what)
     }
 }
 
-// The header, in full; a daemon that closed the connection at once (a peer it refuses unread)
-// is no error here: the missing greeting tells.
-void send_header(int daemon, std::string_view header)
-{
-    while (!header.empty()) {
-        const ssize_t n = ::send(daemon, header.data(), header.size(), MSG_NOSIGNAL);
-        if (n >= 0)
-            header.remove_prefix(static_cast<std::size_t>(n));
-        else if (errno == EPIPE || errno == ECONNRESET)
-            return;
-        else if (errno != EINTR)
-            throw_errno("can't write relay socket");
-    }
-}
-
 // What the daemon sends first, up to and including its first line end (or until it closes
 // the connection): the greeting's first line, or the refusal of this relay. Bounded in size as
 // every accountd line is; the daemon answers a header at once, so a read blocks only briefly.
@@ -93,7 +78,9 @@ int run_relay(const std::string& socket_path, const relay_header& header, const 
     const unique_fd daemon = connect_unix(socket_path, "can't connect to relay socket " + socket_path +
                                                            " (is the lacme-accountd daemon running?)");
     connected();
-    send_header(daemon.get(), format_relay_header(header));
+    // A daemon that closed the connection at once (a peer it refuses unread) is no error here:
+    // the missing greeting tells.
+    write_all_unless_closed(daemon.get(), format_relay_header(header), "relay socket");
     const std::string first = read_first_line(daemon.get());
     write_all(STDOUT_FILENO, first, "stdout");
     require_greeting(first, socket_path);

@@ -17,9 +17,11 @@
 #include <thread>
 
 using lacme::make_pipe;
+using lacme::make_socket_pair;
 using lacme::read_file_if_present;
 using lacme::read_to_end;
 using lacme::write_all;
+using lacme::write_all_unless_closed;
 using lacme::test::error_message;
 using lacme::test::temp_dir;
 using lacme::test::write_file;
@@ -61,6 +63,15 @@ BOOST_AUTO_TEST_CASE(write_all_failure_names_the_destination)
     const std::string message = error_message([&fd = write_end] { write_all(fd.get(), "x", "the pipe"); });
     ::signal(SIGPIPE, previous);
     BOOST_TEST(message == "can't write the pipe: Broken pipe");
+}
+
+// A peer that closed the connection is an answer, not an error (and no SIGPIPE).
+BOOST_AUTO_TEST_CASE(write_all_unless_closed_returns_false_for_a_closed_peer)
+{
+    auto sockets = make_socket_pair();
+    BOOST_TEST(write_all_unless_closed(sockets.ours.get(), "header", "the socket"));
+    sockets.theirs.reset();
+    BOOST_TEST(!write_all_unless_closed(sockets.ours.get(), "header", "the socket"));
 }
 
 BOOST_AUTO_TEST_CASE(read_to_end_refuses_more_than_the_cap)
