@@ -91,8 +91,10 @@ sign_sandboxed() {
     pid=$!
     t_kill_at_exit "$pid"
     t_wait_for "accountd socket ($name)" test -S "$sock"
-    grep -q "^Seccomp:[[:space:]]*2" "/proc/$pid/status" && grep -q "^NoNewPrivs:[[:space:]]*1" "/proc/$pid/status" ||
-        t_fail "$name: accountd is not sandboxed: $(grep -E 'Seccomp|NoNewPrivs' "/proc/$pid/status")"
+    # The socket is bound before the sandbox is entered (connections wait in the backlog until
+    # the loop runs, sandboxed): wait for the filter rather than racing it.
+    t_wait_for "accountd ($name) to enter its sandbox" \
+        grep -qzE "NoNewPrivs:[[:space:]]*1.*Seccomp:[[:space:]]*2" "/proc/$pid/status"
     out=$(timeout 300 "$load" "$sock" 4 100 --verify 2>&1) || t_fail "$name: $out $(cat "$T/$name.log")"
     grep -q "signatures=400 failures=0" <<<"$out" || t_fail "$name: $out"
     kill "$pid"
