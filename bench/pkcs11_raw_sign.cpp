@@ -85,7 +85,8 @@ int main(int argc, char** argv)
         const long total = static_cast<long>(threads) * count;
         std::cout << alg << " threads=" << threads << " signatures=" << total << " failures=" << failures
                   << " seconds=" << seconds << " rate=" << static_cast<long>(total / seconds)
-                  << " cpu_us_per_signature=" << lacme::process_cpu_seconds() * 1e6 / static_cast<double>(total) << "\n";
+                  << " cpu_us_per_signature=" << lacme::process_cpu_seconds() * 1e6 / static_cast<double>(total)
+                  << "\n";
         signer.reset();
         logged_in.reset();
         anchor.reset();
