@@ -14,6 +14,8 @@
 #include "pkcs11/uri.hpp"
 #include "pkcs11/uri_match.hpp"
 
+#include "bench/process_cpu.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -82,7 +84,9 @@ int main(int argc, char** argv)
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const long total = static_cast<long>(threads) * count;
         std::cout << alg << " threads=" << threads << " signatures=" << total << " failures=" << failures
-                  << " seconds=" << seconds << " rate=" << static_cast<long>(total / seconds) << "\n";
+                  << " seconds=" << seconds << " rate=" << static_cast<long>(total / seconds)
+                  << " cpu_us_per_signature=" << lacme::process_cpu_seconds() * 1e6 / static_cast<double>(total)
+                  << "\n";
         signer.reset();
         logged_in.reset();
         anchor.reset();

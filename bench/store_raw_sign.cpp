@@ -6,6 +6,7 @@
 //
 // usage: store-raw-sign PROVIDER URI DIGEST SIGNATURES    (DIGEST: SHA256 or SHA384)
 #include "common/openssl_ptr.hpp"
+#include "bench/process_cpu.hpp"
 
 #include <openssl/err.h>
 #include <openssl/provider.h>
@@ -66,6 +67,7 @@ int main(int argc, char** argv)
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << argv[3] << " signatures=" << count << " failures=" << failures << " seconds=" << seconds
-              << " rate=" << static_cast<long>(count / seconds) << "\n";
+              << " rate=" << static_cast<long>(count / seconds)
+              << " cpu_us_per_signature=" << lacme::process_cpu_seconds() * 1e6 / count << "\n";
     return failures == 0 ? 0 : 1;
 }

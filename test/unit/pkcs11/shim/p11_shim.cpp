@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A PKCS#11 module for tests that forwards to SoftHSM and makes it behave like tokens SoftHSM
 // cannot imitate, as told by environment variables read at each call:
+//   LACME_SHIM_MODULE          the module forwarded to instead of SoftHSM, read once at load
+//                              (bench/accountd-many-hosts counts tpm2-pkcs11's logins)
 //   LACME_SHIM_TOKEN_FLAGS     hex flags ORed into CK_TOKEN_INFO.flags (CKF_USER_PIN_LOCKED,
 //                              CKF_USER_PIN_FINAL_TRY, CKF_PROTECTED_AUTHENTICATION_PATH...)
 //   LACME_SHIM_PINPAD_PIN      the PIN "typed on the PIN pad" when C_Login gets no PIN
@@ -163,7 +165,8 @@ CK_RV shim_sign(CK_SESSION_HANDLE h, CK_BYTE* data, CK_ULONG len, CK_BYTE* sig, 
 extern "C" CK_RV C_GetFunctionList(CK_FUNCTION_LIST** list)
 {
     if (target == nullptr) {
-        void* lib = ::dlopen("/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
+        const char* module = std::getenv("LACME_SHIM_MODULE");
+        void* lib = ::dlopen(module != nullptr ? module : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
         if (lib == nullptr)
             return CKR_GENERAL_ERROR;
         auto get = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(lib, "C_GetFunctionList"));
