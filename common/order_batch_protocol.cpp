@@ -14,10 +14,15 @@
 namespace lacme {
 namespace {
 
+bool one_line_of_text(std::string_view text, std::size_t max)
+{
+    return !text.empty() && text.size() <= max &&
+           std::none_of(text.begin(), text.end(), [](char c) { return c >= 0 && (c < 0x20 || c == 0x7f); });
+}
+
 bool valid_section(std::string_view section)
 {
-    return !section.empty() && section.size() <= order_batch_max_section &&
-           std::none_of(section.begin(), section.end(), [](char c) { return c >= 0 && (c < 0x20 || c == 0x7f); });
+    return one_line_of_text(section, order_batch_max_section);
 }
 
 // JSON escapes every control character: the object is one line.
@@ -115,7 +120,8 @@ std::string format_order_batch_answer(const order_batch_answer& answer)
     if (answer.chain)
         object["chain"] = *answer.chain;
     else
-        object["error"] = printable_for_log(answer.error.empty() ? "failed" : answer.error, order_batch_max_error);
+        object["error"] = printable_for_log(answer.error.empty() ? "failed" : answer.error,
+                                            order_batch_max_error - 32);  // room for the truncation mark
     return one_line(object);
 }
 
@@ -131,8 +137,7 @@ order_batch_answer parse_order_batch_answer(std::string_view line)
     if (answer.chain.has_value() == failure.has_value() || (answer.chain && answer.chain->empty()))
         throw error("newOrders answer: not exactly one of a non-empty \"chain\" and an \"error\"");
     if (failure) {
-        if (failure->empty() || failure->size() > order_batch_max_error ||
-            printable_for_log(*failure, order_batch_max_error) != *failure)
+        if (!one_line_of_text(*failure, order_batch_max_error))
             throw error("newOrders answer: \"error\" is not one printable line");
         answer.error = *failure;
     }
