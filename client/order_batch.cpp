@@ -57,6 +57,8 @@ order_batch_answer answer_to(acme_session& session, const client_config& config,
     try {
         answer.chain = run_order(session, order_of(request, config));
     } catch (const error& e) {
+        if (session.accountd().lost())
+            throw;  // fatal: the master fails this order with the relay's reason, and goes on elsewhere
         session.log().info(error_text(e.what()));  // the section's stderr ends as newOrder's would
         answer.error = e.what();
     }
@@ -84,8 +86,6 @@ void serve_order_batch(acme_session& session, const client_config& config, int i
         const order_batch_request request = parse_order_batch_request(*line);
         session.set_deadline(deadline::after(order_time_limit));
         write_all(out_fd, format_order_batch_answer(answer_to(session, config, request)), "stdout");
-        if (session.accountd().lost())
-            throw error("newOrders: lost connection with lacme-accountd");
     }
 }
 

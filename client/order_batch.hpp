@@ -3,8 +3,8 @@
 // connection and one TLS connection (framing in common/order_batch_protocol.hpp). Each request
 // climbs the same ladder as newOrder (run_order); its failure is its answer, and an "Error: "
 // line on stderr as newOrder would end with. Returns at the end of input; throws lacme::error
-// for a fatal error: a broken request line, or accountd's connection lost (after answering the
-// order that found it lost).
+// for a fatal error: a broken request line, or accountd's connection lost (the order that found
+// it lost is left unanswered: the master knows why from its relay).
 #pragma once
 
 #include "client/client_config.hpp"

@@ -11,7 +11,8 @@
 //            {"section":S,"error":LINE}     this order failed (the CA, accountd's refusal...)
 //
 // A section's failure is its answer and the client goes on; a fatal error (accountd's link is
-// gone, a line that breaks this framing) ends the client with an "Error: " line and status 1.
+// gone, a line that breaks this framing) ends the client with an "Error: " line and status 1,
+// the order in flight unanswered.
 // End of stdin ends the client with status 0. The answer names the section of the request: a
 // master takes an answer for any other section as broken framing.
 #pragma once

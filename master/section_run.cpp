@@ -189,6 +189,22 @@ bool batched(const section_run& run, const client_capabilities& capabilities)
     return capabilities.orders && run.config->challenge != challenge_type::dns_01;
 }
 
+// The client is asked what it supports only when that can change something: an ARI identifier
+// to pass, or more than one http-01 section to share a newOrders client (for one, that client
+// would save nothing, and the query costs a process).
+bool capabilities_matter(const std::vector<section_run>& runs)
+{
+    std::size_t shared = 0;
+    for (const auto& run : runs) {
+        if (run.state != section_state::ordering)
+            continue;
+        if (!run.replaces.empty())
+            return true;
+        shared += run.config->challenge != challenge_type::dns_01 ? 1 : 0;
+    }
+    return shared > 1;
+}
+
 order_batch_request batch_request(section_run& run)
 {
     order_batch_request request;
@@ -309,7 +325,8 @@ void remove_stale_dns_records(master_loop& master, std::vector<section_run>& run
 
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir)
 {
-    const client_capabilities capabilities = query_client_capabilities(master);
+    const client_capabilities capabilities = capabilities_matter(runs) ? query_client_capabilities(master)
+                                                                       : client_capabilities{};
     drop_unsupported_replaces(capabilities, runs);
     // The batch first: a signal during it leaves the rest ordering (section_runner does not start).
     if (capabilities.orders)
