@@ -2,43 +2,20 @@
 #include "master/batch_order_runner.hpp"
 
 #include "common/error.hpp"
-#include "common/uv/signal_watcher.hpp"
-#include "master/section_runner.hpp"
-
-#include <signal.h>
+#include "master/interruptible_run.hpp"
 
 namespace lacme::master {
 
 bool batch_order_runner::run()
 {
-    if (master_.interrupted())
-        return false;
-    uv::signal_watcher signals(master_.loop(), {SIGINT, SIGTERM, SIGHUP}, [this](int) { interrupt(); });
-    signals.unref();
-    start_more();
-    uv_run(master_.loop(), UV_RUN_DEFAULT);
-    clients_.clear();
-    grace_.reset();
+    const auto stop = [this] {
+        pending_.clear();
+        for (const auto& c : clients_)
+            c.run->interrupt();
+    };
+    const bool finished = run_interruptibly(master_, [this] { start_more(); }, stop, [this] { clients_.clear(); });
     master_.log().debug(std::to_string(started_) + " newOrders client(s) served the orders");
-    return !master_.interrupted();
-}
-
-void batch_order_runner::interrupt()
-{
-    if (grace_)
-        return;
-    pending_.clear();
-    for (const auto& c : clients_)
-        c.run->interrupt();
-    try {
-        grace_.emplace(master_.loop(), [this] { clients_.clear(); });
-        grace_->start(section_runner::interrupt_grace);
-    } catch (const error&) {
-        clients_.clear();  // no grace then: the destructors kill the clients
-        return;
-    }
-    // Only the clients keep the loop alive: the timer must not outlive them.
-    grace_->unref();
+    return finished;
 }
 
 void batch_order_runner::start_more()

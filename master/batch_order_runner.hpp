@@ -5,12 +5,11 @@
 // job's callback gets its order's result as it arrives; a failing order never stops the others.
 // A client that ends with orders still queued is replaced (each new client gets an order at
 // once, so a client that dies at every start costs one order each, never a loop). run() owns
-// its stopping as section_runner's does: a signal drops the queued orders, sends SIGTERM to the
-// clients and kills those left after section_runner::interrupt_grace.
+// its stopping as section_runner's does (master/interruptible_run.hpp): a signal drops the
+// queued orders, sends SIGTERM to the clients and kills those left after the grace.
 #pragma once
 
 #include "common/order_batch_protocol.hpp"
-#include "common/uv/timer.hpp"
 #include "master/batch_client_run.hpp"
 #include "master/master_loop.hpp"
 
@@ -56,7 +55,6 @@ private:
     void feed(client_slot slot);
     void on_answer(client_slot slot, client_result result);
     void on_end(client_slot slot, std::optional<std::string> failure);
-    void interrupt();
 
     master_loop& master_;
     unsigned max_clients_;
@@ -64,7 +62,6 @@ private:
     std::string directory_;
     std::deque<job> pending_;
     std::list<client> clients_;
-    std::optional<uv::timer> grace_;
     unsigned started_ = 0;
 };
 
