@@ -10,7 +10,6 @@
 #include "common/line_buffer.hpp"
 #include "common/order_batch_protocol.hpp"
 #include "common/uv/stream.hpp"
-#include "common/uv/timer.hpp"
 #include "master/client_process.hpp"
 #include "master/client_run.hpp"
 
@@ -44,30 +43,19 @@ public:
     // No more orders: the client reads the end of its input and exits.
     void finish();
     // SIGINT/SIGTERM of the master: the client is told to stop too.
-    void interrupt() const noexcept { child_.signal(SIGTERM); }
+    void interrupt() const noexcept { client_->signal(SIGTERM); }
 
 private:
     void on_output(std::string_view bytes);
     void take_answer(std::string_view line);
-    void fail(std::string reason);
-    void finish_if_done();
+    void finish_run();
 
     accountd_relay& relay_;
-    std::uint64_t relay_client_ = 0;
-    child_process child_;
+    std::optional<watched_client> client_;
     std::optional<uv::stream> input_;
-    std::optional<uv::stream> output_;
-    std::optional<uv::stream> errors_;
-    std::optional<client_stderr> error_lines_;
-    std::optional<client_exit_watch> exit_watch_;
-    std::optional<uv::timer> timer_;
     line_buffer answers_{order_batch_max_line};
     std::optional<std::string> in_flight_;  // the section of the request sent last, until answered
     std::chrono::system_clock::time_point sent_;
-    bool output_done_ = false;
-    bool errors_done_ = false;
-    std::optional<int> status_;
-    std::optional<std::string> failure_;
     answer_fn on_answer_;
     end_fn on_end_;
 };

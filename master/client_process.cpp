@@ -8,6 +8,7 @@
 #include "common/path.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace lacme::master {
@@ -36,24 +37,15 @@ child_spec client_spec(const child_role& role, const client_invocation& invocati
     return spec;
 }
 
-}  // namespace
-
-unique_fd config_fd_for(const nlohmann::json& config)
-{
-    std::string path = temp_directory() + "/lacme-client.conf.json-XXXXXX";
-    unique_fd writer(::mkostemp(path.data(), O_CLOEXEC));
-    if (!writer)
-        throw_errno("mkstemp(" + path + ")");
-    unique_fd reader(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    const int open_errno = errno;
-    ::unlink(path.c_str());
-    if (!reader) {
-        errno = open_errno;
-        throw_errno("open(" + path + ")");
-    }
-    write_all(writer.get(), config.dump(), path);
-    return reader;
-}
+// A started client and the master's ends of the pipes its invocation asked for (invalid fds
+// for those it did not: stdin from input, stdout from capture_output, stderr from section).
+struct spawned_client {
+    child_process child;
+    std::uint64_t relay_client = 0;
+    unique_fd input;
+    unique_fd output;
+    unique_fd errors;
+};
 
 spawned_client spawn_client(const child_role& role, accountd_relay* relay, client_invocation& invocation, bool debug)
 {
@@ -100,43 +92,117 @@ spawned_client spawn_client(const child_role& role, accountd_relay* relay, clien
     return spawned;
 }
 
-client_exit_watch::client_exit_watch(uv_loop_t* loop, child_process& child, std::function<void(int status)> on_exit)
-    : child_(child), on_exit_(std::move(on_exit)), watch_(loop, child.exit_fd(), [this](int, int) { on_ready(); })
-{
-    watch_.start(UV_READABLE);
-}
+}  // namespace
 
-void client_exit_watch::on_ready()
+unique_fd config_fd_for(const nlohmann::json& config)
 {
-    // Stop watching before reaping closes the pidfd, so libuv never touches a reused fd number.
-    watch_.stop();
-    const auto status = child_.try_reap();
-    if (!status) {
-        watch_.start(UV_READABLE);
-        return;
+    std::string path = temp_directory() + "/lacme-client.conf.json-XXXXXX";
+    unique_fd writer(::mkostemp(path.data(), O_CLOEXEC));
+    if (!writer)
+        throw_errno("mkstemp(" + path + ")");
+    unique_fd reader(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    const int open_errno = errno;
+    ::unlink(path.c_str());
+    if (!reader) {
+        errno = open_errno;
+        throw_errno("open(" + path + ")");
     }
-    on_exit_(*status);  // last: it may destroy this object
+    write_all(writer.get(), config.dump(), path);
+    return reader;
 }
 
-uv::stream read_client_errors(uv_loop_t* loop, unique_fd fd, client_stderr& lines, std::function<void()> on_end)
+watched_client::watched_client(uv_loop_t* loop, const child_role& role, accountd_relay* relay,
+                               client_invocation& invocation, bool debug, output_fn on_output,
+                               std::function<void()> on_finished)
+    : relay_(relay), on_finished_(std::move(on_finished))
 {
-    uv::stream errors = uv::stream::open(loop, std::move(fd), 0);
-    const int status = errors.start_reading([&lines](std::string_view bytes) { lines.feed(bytes); },
-                                            [&lines, on_end = std::move(on_end)](int) {
-                                                lines.finish();
-                                                on_end();
-                                            });
-    if (status != 0)
-        throw error(std::string("reading the client's errors: ") + uv_strerror(status));
-    return errors;
+    spawned_client spawned = spawn_client(role, relay, invocation, debug);
+    child_ = std::move(spawned.child);
+    relay_client_ = spawned.relay_client;
+    input_ = std::move(spawned.input);
+    if (spawned.output) {
+        output_done_ = false;
+        output_ = uv::stream::open(loop, std::move(spawned.output), 0);
+        const int status = output_->start_reading(std::move(on_output), [this](int) {
+            output_done_ = true;
+            finish_if_done();
+        });
+        if (status != 0)
+            throw error(std::string("reading the client's output: ") + uv_strerror(status));
+    }
+    if (spawned.errors) {
+        errors_done_ = false;
+        error_lines_.emplace(invocation.section, STDERR_FILENO);
+        errors_ = uv::stream::open(loop, std::move(spawned.errors), 0);
+        const int status = errors_->start_reading([this](std::string_view bytes) { error_lines_->feed(bytes); },
+                                                  [this](int) {
+                                                      error_lines_->finish();
+                                                      errors_done_ = true;
+                                                      finish_if_done();
+                                                  });
+        if (status != 0)
+            throw error(std::string("reading the client's errors: ") + uv_strerror(status));
+    }
+    exit_watch_.emplace(loop, child_.exit_fd(), [this](int, int) {
+        // Stop watching before reaping closes the pidfd, so libuv never touches a reused fd number.
+        exit_watch_->stop();
+        status_ = child_.try_reap();
+        if (!status_)
+            return exit_watch_->start(UV_READABLE);
+        finish_if_done();
+    });
+    exit_watch_->start(UV_READABLE);
+    timer_.emplace(loop, [this] { kill("client timed out after " + std::to_string(limit_.count()) + " s"); });
 }
 
-std::string client_failure(int status, const client_stderr* lines, std::optional<std::string> accountd_failure)
+watched_client::~watched_client() = default;
+
+void watched_client::kill(std::string reason)
 {
-    if (accountd_failure)
-        return std::move(*accountd_failure);
-    const auto reason = lines ? lines->reason() : std::nullopt;
-    return reason ? *reason + " (client " + describe_wait_status(status) + ")" : "client " + describe_wait_status(status);
+    if (!failure_)
+        failure_ = std::move(reason);
+    child_.signal(SIGKILL);
+    if (output_)
+        output_->stop_reading();
+    output_done_ = true;
+    finish_if_done();
+}
+
+void watched_client::arm_deadline(std::chrono::seconds limit)
+{
+    limit_ = limit;
+    timer_->start(limit);
+}
+
+void watched_client::disarm_deadline() noexcept
+{
+    timer_->stop();
+}
+
+void watched_client::read_errors_now()
+{
+    if (errors_)
+        errors_->read_ready_bytes();
+}
+
+std::optional<std::string> watched_client::failure() const
+{
+    if (failure_ || !status_ || exited_successfully(*status_))
+        return failure_;
+    const auto reason = error_lines_ ? error_lines_->reason() : std::nullopt;
+    if (const auto accountd = relay_ ? relay_->failure_of(relay_client_) : std::nullopt)
+        return accountd;
+    return reason ? *reason + " (client " + describe_wait_status(*status_) + ")"
+                  : "client " + describe_wait_status(*status_);
+}
+
+void watched_client::finish_if_done()
+{
+    if (!status_ || !output_done_ || !errors_done_ || !on_finished_)
+        return;
+    timer_->stop();
+    // Last statement: the callback may destroy this object.
+    std::exchange(on_finished_, nullptr)();
 }
 
 }  // namespace lacme::master

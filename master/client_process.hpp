@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The pieces every run of the ACME client is made of, whether it serves one command
+// What every run of the ACME client is made of, whether it serves one command
 // (master/client_run.hpp) or many sections' orders (master/batch_client_run.hpp): the process
 // started the lacme 0.8 way (`command COMMAND CONFIG_FD SOCKET_FD ARGS`, dropped to [client]
-// user/group, umask 0022, cwd the challenge dir), the watch on its exit, its stderr read line by
-// line for a section, and the one line that says why it failed.
+// user/group, umask 0022, cwd the challenge dir), the watch on its exit, its deadline, its
+// stderr read line by line for a section, and the one line that says why it failed.
 #pragma once
 
 #include "common/child_process.hpp"
 #include "common/unique_fd.hpp"
 #include "common/uv/poll_watcher.hpp"
 #include "common/uv/stream.hpp"
+#include "common/uv/timer.hpp"
 #include "master/accountd_relay.hpp"
 #include "master/client_stderr.hpp"
 #include "master/settings.hpp"
@@ -17,10 +18,12 @@
 #include <nlohmann/json.hpp>
 #include <uv.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lacme::master {
@@ -42,39 +45,59 @@ struct client_invocation {
     accountd_relay::master_requests master_requests;
 };
 
-// A started client and the master's ends of the pipes its invocation asked for (invalid fds
-// for those it did not: stdin from input, stdout from capture_output, stderr from section).
-struct spawned_client {
-    child_process child;
-    std::uint64_t relay_client = 0;  // its accountd connection, for accountd_relay::failure_of
-    unique_fd input;
-    unique_fd output;
-    unique_fd errors;
-};
-
-// relay: null for an invocation that signs nothing (SOCKET_FD is then /dev/null). Takes the
-// invocation's new_key_connection and master_requests. Throws lacme::error.
-spawned_client spawn_client(const child_role& role, accountd_relay* relay, client_invocation& invocation, bool debug);
-
-// Calls on_exit with the wait status once the child has exited (and is reaped).
-class client_exit_watch {
+// A started client on the master's loop until it has exited and its stdout and stderr have
+// ended; then on_finished, once (it may destroy this object). Its stdout (if captured) goes to
+// on_output; its stderr (for a section) through client_stderr to the master's stderr.
+class watched_client {
 public:
-    client_exit_watch(uv_loop_t* loop, child_process& child, std::function<void(int status)> on_exit);
+    using output_fn = std::function<void(std::string_view bytes)>;
+
+    // relay: null for an invocation that signs nothing (SOCKET_FD is then /dev/null). Takes the
+    // invocation's new_key_connection and master_requests. Throws lacme::error.
+    watched_client(uv_loop_t* loop, const child_role& role, accountd_relay* relay, client_invocation& invocation,
+                   bool debug, output_fn on_output, std::function<void()> on_finished);
+    watched_client(const watched_client&) = delete;
+    watched_client& operator=(const watched_client&) = delete;
+    ~watched_client();
+
+    // The master's end of its stdin (invocation.input set), for the owner to write; once.
+    [[nodiscard]] unique_fd take_input() { return std::move(input_); }
+    // SIGKILL, and its output is no longer read; the first reason given is its failure.
+    void kill(std::string reason);
+    [[nodiscard]] bool killed() const noexcept { return failure_.has_value(); }
+    void signal(int signo) const noexcept { child_.signal(signo); }
+    // Kills it, "client timed out after N s", unless disarmed within `limit`; restarts the wait.
+    void arm_deadline(std::chrono::seconds limit);
+    void disarm_deadline() noexcept;
+    // Its stderr lines, if they go through client_stderr (a section's run).
+    [[nodiscard]] client_stderr* error_lines() noexcept { return error_lines_ ? &*error_lines_ : nullptr; }
+    // Hands on what it wrote on stderr so far (before it answered on stdout: the lines keep their order).
+    void read_errors_now();
+    [[nodiscard]] std::uint64_t relay_client() const noexcept { return relay_client_; }
+    // Once finished, why it failed: the kill's reason; else, if it did not exit with 0, accountd's
+    // reason if it got no signature, else its last error line (with how it exited), else how
+    // it exited. nullopt for a client that exited with 0.
+    [[nodiscard]] std::optional<std::string> failure() const;
 
 private:
-    void on_ready();
+    void finish_if_done();
 
-    child_process& child_;
-    std::function<void(int status)> on_exit_;
-    uv::poll_watcher watch_;
+    accountd_relay* relay_;
+    std::uint64_t relay_client_ = 0;
+    child_process child_;
+    unique_fd input_;
+    std::optional<uv::stream> output_;
+    std::optional<uv::stream> errors_;
+    std::optional<client_stderr> error_lines_;
+    std::optional<uv::poll_watcher> exit_watch_;
+    std::optional<uv::timer> timer_;
+    std::chrono::seconds limit_{0};
+    bool output_done_ = true;
+    bool errors_done_ = true;
+    std::optional<int> status_;
+    std::optional<std::string> failure_;
+    std::function<void()> on_finished_;
 };
-
-// Reads the client's stderr (fd from spawned_client::errors) into lines; on_end at its end.
-uv::stream read_client_errors(uv_loop_t* loop, unique_fd fd, client_stderr& lines, std::function<void()> on_end);
-
-// Why a client that exited with `status` failed: accountd's reason if it got no signature, else
-// its last error line (with how it exited), else how it exited.
-std::string client_failure(int status, const client_stderr* lines, std::optional<std::string> accountd_failure);
 
 // The read-only fd of a temp file holding the JSON config, already unlinked.
 unique_fd config_fd_for(const nlohmann::json& config);

@@ -6,7 +6,6 @@
 #pragma once
 
 #include "common/uv/stream.hpp"
-#include "common/uv/timer.hpp"
 #include "master/client_process.hpp"
 
 #include <signal.h>
@@ -40,28 +39,15 @@ public:
     client_run& operator=(const client_run&) = delete;
 
     // SIGINT/SIGTERM of the master: the client is told to stop too.
-    void interrupt() const noexcept { child_.signal(SIGTERM); }
+    void interrupt() const noexcept { client_->signal(SIGTERM); }
 
 private:
     void on_output(std::string_view bytes);
-    void finish_if_done();
-    // Why accountd gave this client no signature (a refusal, a dead link), which is why it failed.
-    [[nodiscard]] std::optional<std::string> accountd_failure() const;
+    void finish();
 
-    accountd_relay* relay_;
-    std::uint64_t relay_client_ = 0;
-    child_process child_;
+    std::optional<watched_client> client_;
     std::optional<uv::stream> input_;
-    std::optional<uv::stream> output_;
-    std::optional<uv::stream> errors_;
-    std::optional<client_stderr> error_lines_;
-    std::optional<client_exit_watch> exit_watch_;
-    std::optional<uv::timer> timer_;
     std::string output_bytes_;
-    bool output_done_ = true;
-    bool errors_done_ = true;
-    std::optional<int> status_;
-    std::optional<std::string> failure_;
     std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
     done_fn done_;
 };
