@@ -55,7 +55,8 @@ using namespace lacme::client;
 
 constexpr std::size_t stdin_cap = std::size_t{1024} * 1024;  // a CSR or a certificate, never more
 // The whole run's bound (newOrders: each order's), generous but under the master's
-// (master/client_run.hpp: 900 s) so that the client still says what it was waiting for. `timeout` only limits polling, as in lacme 0.8.
+// (master/client_run.hpp: 900 s) so that the client still says what it was waiting for.
+// `timeout` only limits polling, as in lacme 0.8.
 constexpr std::chrono::seconds run_time_limit{840};
 
 // libcurl's process-wide setup, undone on every exit path from run().
@@ -139,8 +140,7 @@ prepared_command prepare(const std::string& name, const std::vector<std::string>
 // and accountd, read the trust store, and (newOrder) create and remove files in its cwd.
 void enter_sandbox(const prepared_command& command, const client_config& config)
 {
-    const auto runtime_paths =
-        runtime_path_rules(command.order.has_value() || command.order_batch, config.tls.ca_file);
+    const auto runtime_paths = runtime_path_rules(command.order.has_value() || command.order_batch, config.tls.ca_file);
     lacme::sandbox::enter(sandbox_policy(), runtime_paths);
 #ifdef LACME_SANDBOX_SELFTEST
     lacme::sandbox::run_selftest("client");

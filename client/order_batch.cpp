@@ -30,8 +30,7 @@ public:
             if (auto line = lines_.next())
                 return std::move(line->text);
             if (lines_.overflowed())
-                throw error("newOrders: a request line longer than " + std::to_string(order_batch_max_line) +
-                            " bytes");
+                throw error("newOrders: a request line longer than " + std::to_string(order_batch_max_line) + " bytes");
             char chunk[65536];
             const ssize_t n = ::read(fd_, chunk, sizeof chunk);
             if (n < 0 && errno == EINTR)

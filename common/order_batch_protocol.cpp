@@ -81,9 +81,8 @@ std::string format_order_batch_request(const order_batch_request& request)
 {
     if (!valid_section(request.section) || request.identifiers.empty() || request.csr_der.empty())
         throw error("newOrders request: a section, identifiers and a CSR are required");
-    nlohmann::json object = {{"section", request.section},
-                             {"identifiers", request.identifiers},
-                             {"csr", base64url_encode(request.csr_der)}};
+    nlohmann::json object = {
+        {"section", request.section}, {"identifiers", request.identifiers}, {"csr", base64url_encode(request.csr_der)}};
     if (!request.replaces.empty())
         object["replaces"] = request.replaces;
     if (request.preferred_chain)

@@ -25,7 +25,8 @@ void answer(std::string_view line)
     try {
         const auto parsed = lacme::parse_order_batch_answer(line);
         const auto again = lacme::parse_order_batch_answer(without_line_end(lacme::format_order_batch_answer(parsed)));
-        if (again.section != parsed.section || again.chain != parsed.chain || again.error.empty() != parsed.error.empty())
+        if (again.section != parsed.section || again.chain != parsed.chain ||
+            again.error.empty() != parsed.error.empty())
             std::abort();
     } catch (const lacme::error&) {
     }

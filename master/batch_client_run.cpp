@@ -29,9 +29,8 @@ batch_client_run::batch_client_run(uv_loop_t* loop, const child_role& role, acco
         loop, role, &relay, invocation, debug, [this](std::string_view bytes) { on_output(bytes); },
         [this] { finish_run(); });
     input_ = uv::stream::open(loop, client_->take_input(), order_batch_max_line);
-    input_->on_write_done({}, [this](int status) {
-        client_->kill(std::string("writing to the client: ") + uv_strerror(status));
-    });
+    input_->on_write_done(
+        {}, [this](int status) { client_->kill(std::string("writing to the client: ") + uv_strerror(status)); });
 }
 
 void batch_client_run::send(const order_batch_request& request)

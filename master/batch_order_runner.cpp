@@ -13,7 +13,8 @@ bool batch_order_runner::run()
         for (const auto& c : clients_)
             c.run->interrupt();
     };
-    const bool finished = run_interruptibly(master_, [this] { start_more(); }, stop, [this] { clients_.clear(); });
+    const bool finished = run_interruptibly(
+        master_, [this] { start_more(); }, stop, [this] { clients_.clear(); });
     master_.log().debug(std::to_string(started_) + " newOrders client(s) served the orders");
     return finished;
 }

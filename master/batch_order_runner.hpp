@@ -34,8 +34,7 @@ public:
     // config: the [client] section for every client; directory: the challenge directory.
     batch_order_runner(master_loop& master, unsigned max_clients, nlohmann::json config, std::string directory)
         : master_(master), max_clients_(max_clients), config_(std::move(config)), directory_(std::move(directory))
-    {
-    }
+    {}
 
     void add(job j) { pending_.push_back(std::move(j)); }
     // Returns when every job has finished, or false when a signal interrupted the run (or came

@@ -325,8 +325,8 @@ void remove_stale_dns_records(master_loop& master, std::vector<section_run>& run
 
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir)
 {
-    const client_capabilities capabilities = capabilities_matter(runs) ? query_client_capabilities(master)
-                                                                       : client_capabilities{};
+    const client_capabilities capabilities =
+        capabilities_matter(runs) ? query_client_capabilities(master) : client_capabilities{};
     drop_unsupported_replaces(capabilities, runs);
     // The batch first: a signal during it leaves the rest ordering (section_runner does not start).
     if (capabilities.orders)

@@ -4,7 +4,6 @@
 #include "common/error.hpp"
 #include "master/interruptible_run.hpp"
 
-
 namespace lacme::master {
 
 bool section_runner::run()
@@ -14,7 +13,8 @@ bool section_runner::run()
         for (const auto& r : running_)
             r->interrupt();
     };
-    return run_interruptibly(master_, [this] { start_more(); }, stop, [this] { running_.clear(); });
+    return run_interruptibly(
+        master_, [this] { start_more(); }, stop, [this] { running_.clear(); });
 }
 
 void section_runner::start_more()

@@ -15,6 +15,7 @@ PEBBLE_CONFIG_EXTRA='"domainBlocklist": ["blocked.example.org"]' t_master_up PEB
 chmod 0666 "$T/client-starts"
 # wrapper CLIENT: a [client] command that logs its COMMAND, then runs CLIENT.
 wrapper() {
+    # shellcheck disable=SC2016  # $1 is the wrapper's own argument
     printf '#!/bin/sh\necho "$1" >>%s\nexec %s "$@"\n' "$T/client-starts" "$1" >"$T/client-wrapper"
     chmod 0755 "$T/client-wrapper"
 }

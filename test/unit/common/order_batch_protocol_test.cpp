@@ -20,7 +20,11 @@ namespace {
 
 order_batch_request sample_request()
 {
-    return {"www", {"example.org", "www.example.org"}, std::string("\x30\x82\x01\x00\xff", 5), "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE", "ISRG Root X1"};
+    return {"www",
+            {"example.org", "www.example.org"},
+            std::string("\x30\x82\x01\x00\xff", 5),
+            "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE",
+            "ISRG Root X1"};
 }
 
 // Without its line end, as the reading side hands it over.
@@ -68,8 +72,9 @@ BOOST_AUTO_TEST_CASE(requests_that_break_the_framing_are_refused)
     BOOST_TEST(refused(R"({"section":"s","identifiers":["a"],"csr":"M+A"})").find("csr") != std::string::npos);
     BOOST_TEST(refused(R"({"section":"s","identifiers":["a"],"csr":"MA","replaces":1})").find("replaces") !=
                std::string::npos);
-    BOOST_TEST(refused(R"({"section":"s","identifiers":["a"],"csr":"MA","preferred-chain":null})")
-                   .find("preferred-chain") != std::string::npos);
+    BOOST_TEST(
+        refused(R"({"section":"s","identifiers":["a"],"csr":"MA","preferred-chain":null})").find("preferred-chain") !=
+        std::string::npos);
     BOOST_TEST(refused(R"({"section":"s","identifiers":["a"],"csr":"MA","challenge":"dns-01"})").find("unknown") !=
                std::string::npos);
     BOOST_TEST(refused(std::string(lacme::order_batch_max_line + 1, ' ')).find("longer") != std::string::npos);
