@@ -153,6 +153,7 @@ watched_client::watched_client(uv_loop_t* loop, const child_role& role, accountd
     });
     exit_watch_->start(UV_READABLE);
     timer_.emplace(loop, [this] { kill("client timed out after " + std::to_string(limit_.count()) + " s"); });
+    settle_.emplace(loop, [this] { finish_if_done(); });
 }
 
 watched_client::~watched_client() = default;
@@ -165,7 +166,7 @@ void watched_client::kill(std::string reason)
     if (output_)
         output_->stop_reading();
     output_done_ = true;
-    finish_if_done();
+    settle_->start(std::chrono::milliseconds(0));  // it may have exited already: nothing else would finish it
 }
 
 void watched_client::arm_deadline(std::chrono::seconds limit)
@@ -201,6 +202,7 @@ void watched_client::finish_if_done()
     if (!status_ || !output_done_ || !errors_done_ || !on_finished_)
         return;
     timer_->stop();
+    settle_->stop();
     // Last statement: the callback may destroy this object.
     std::exchange(on_finished_, nullptr)();
 }

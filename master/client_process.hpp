@@ -62,7 +62,9 @@ public:
 
     // The master's end of its stdin (invocation.input set), for the owner to write; once.
     [[nodiscard]] unique_fd take_input() { return std::move(input_); }
-    // SIGKILL, and its output is no longer read; the first reason given is its failure.
+    // SIGKILL, and its output is no longer read; the first reason given is its failure. Never
+    // calls back before it returns (on_finished comes from the loop): its caller may be in the
+    // middle of reading an answer or feeding the next request.
     void kill(std::string reason);
     [[nodiscard]] bool killed() const noexcept { return failure_.has_value(); }
     void signal(int signo) const noexcept { child_.signal(signo); }
@@ -91,6 +93,7 @@ private:
     std::optional<client_stderr> error_lines_;
     std::optional<uv::poll_watcher> exit_watch_;
     std::optional<uv::timer> timer_;
+    std::optional<uv::timer> settle_;  // finishes a killed client from the loop
     std::chrono::seconds limit_{0};
     bool output_done_ = true;
     bool errors_done_ = true;
