@@ -190,9 +190,9 @@ std::optional<std::string> watched_client::failure() const
 {
     if (failure_ || !status_ || exited_successfully(*status_))
         return failure_;
-    const auto reason = error_lines_ ? error_lines_->reason() : std::nullopt;
-    if (const auto accountd = relay_ ? relay_->failure_of(relay_client_) : std::nullopt)
+    if (auto accountd = relay_ ? relay_->failure_of(relay_client_) : std::nullopt)
         return accountd;
+    const auto reason = error_lines_ ? error_lines_->reason() : std::nullopt;
     return reason ? *reason + " (client " + describe_wait_status(*status_) + ")"
                   : "client " + describe_wait_status(*status_);
 }
