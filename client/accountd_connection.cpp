@@ -26,6 +26,7 @@ std::string accountd_connection::read_line()
     while (true) {
         if (auto line = buffer_.next())
             return std::move(line->text);  // Perl's accountd always sends CRLF; a bare LF is tolerated
+        lost_ = true;  // until a chunk comes
         if (buffer_.overflowed())
             throw lacme::error("lacme-accountd sent an overlong line");
         char chunk[4096];
@@ -37,15 +38,26 @@ std::string accountd_connection::read_line()
         }
         if (n == 0)
             throw lacme::error("lost connection with lacme-accountd");
+        lost_ = false;
         buffer_.append(std::string_view(chunk, static_cast<std::size_t>(n)));
+    }
+}
+
+void accountd_connection::write_line(std::string_view text, std::string_view what)
+{
+    std::string line(text);
+    line += "\r\n";
+    try {
+        write_all(fd_.get(), line, what);
+    } catch (const lacme::error&) {
+        lost_ = true;
+        throw;
     }
 }
 
 std::string accountd_connection::sign(std::string_view signing_input)
 {
-    std::string line(signing_input);
-    line += "\r\n";
-    write_all(fd_.get(), line, "to lacme-accountd");
+    write_line(signing_input, "to lacme-accountd");
     std::string signature = read_line();
     if (auto refusal = accountd_refusal_error(signature))
         throw lacme::error(*refusal);
@@ -57,9 +69,7 @@ std::string accountd_connection::sign(std::string_view signing_input)
 
 std::string accountd_connection::ask_master(std::string_view request)
 {
-    std::string line(request);
-    line += "\r\n";
-    write_all(fd_.get(), line, "to the master");
+    write_line(request, "to the master");
     return read_line();
 }
 

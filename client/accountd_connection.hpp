@@ -25,18 +25,23 @@ public:
     // BASE64URL(signature) for a signing input "B64(header).B64(payload)".
     std::string sign(std::string_view signing_input);
     [[nodiscard]] std::size_t signatures() const noexcept { return signatures_; }
+    // True once the connection failed (end of stream, an I/O error, an overlong line): nothing
+    // more can be signed. A refusal leaves it usable (the master's relay carries on).
+    [[nodiscard]] bool lost() const noexcept { return lost_; }
     // A request to the master that relays this connection (common/dns01_protocol.hpp): sends the
     // line, returns the master's one-line answer.
     std::string ask_master(std::string_view request);
 
 private:
     std::string read_line();
+    void write_line(std::string_view text, std::string_view what);
 
     unique_fd fd_;
     line_buffer buffer_{accountd_max_line};
     accountd_greeting greeting_;
     std::string thumbprint_;
     std::size_t signatures_ = 0;
+    bool lost_ = false;
 };
 
 }  // namespace lacme::client

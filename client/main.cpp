@@ -2,6 +2,8 @@
 // libexec/lacme/client [--no-sandbox] COMMAND CONFIG_FD SOCKET_FD [ARGS]  (lacme 0.8 interface)
 //   account FLAGS [--eab-kid=KID --eab-hmac-key=FILE|-] [--new-key-socket=PATH|--new-key-fd=N] [CONTACT...]
 //   newOrder [--replaces=ARI-CERT-ID] NAME...   CSR (DER) on stdin, PEM chain on stdout
+//   newOrders                                   many orders, one request a line on stdin, one
+//                                               answer a line on stdout (common/order_batch_protocol.hpp)
 //   revokeCert [--reason=N]                     certificate (DER) on stdin
 //   renewal-info                                certificate (DER) on stdin, ARI window on stdout
 //                                               (SOCKET_FD is not used: nothing is signed)
@@ -17,6 +19,7 @@
 #include "client/client_config.hpp"
 #include "client/client_error.hpp"
 #include "client/curl_transport.hpp"
+#include "client/order_batch.hpp"
 #include "client/order_flow.hpp"
 #include "client/renewal_info.hpp"
 #include "client/revoke_command.hpp"
@@ -51,8 +54,9 @@ namespace {
 using namespace lacme::client;
 
 constexpr std::size_t stdin_cap = std::size_t{1024} * 1024;  // a CSR or a certificate, never more
-// The whole run's bound, generous but under the master's (master/client_run.hpp: 900 s) so that
-// the client still says what it was waiting for. `timeout` only limits polling, as in lacme 0.8.
+// The whole run's bound (newOrders: each order's), generous but under the master's
+// (master/client_run.hpp: 900 s) so that the client still says what it was waiting for.
+// `timeout` only limits polling, as in lacme 0.8.
 constexpr std::chrono::seconds run_time_limit{840};
 
 // libcurl's process-wide setup, undone on every exit path from run().
@@ -73,6 +77,7 @@ struct prepared_command {
     std::string name;
     std::optional<account_request> account;
     std::optional<order_request> order;
+    bool order_batch = false;  // newOrders: the requests come after set-up
     std::optional<int> revoke_reason;
     std::string certificate_der;  // revokeCert, renewal-info
 };
@@ -119,6 +124,10 @@ prepared_command prepare(const std::string& name, const std::vector<std::string>
         command.account = parse_account_arguments(args);
     } else if (name == "newOrder") {
         command.order = parse_order_arguments(args, config);
+    } else if (name == "newOrders") {
+        if (!args.empty())
+            throw lacme::error("newOrders: unexpected argument " + lacme::printable_for_log(args.front(), 60));
+        command.order_batch = true;
     } else {
         if (name == "revokeCert")
             command.revoke_reason = parse_revoke_arguments(args);
@@ -131,18 +140,20 @@ prepared_command prepare(const std::string& name, const std::vector<std::string>
 // and accountd, read the trust store, and (newOrder) create and remove files in its cwd.
 void enter_sandbox(const prepared_command& command, const client_config& config)
 {
-    const auto runtime_paths = runtime_path_rules(command.order.has_value(), config.tls.ca_file);
+    const auto runtime_paths = runtime_path_rules(command.order.has_value() || command.order_batch, config.tls.ca_file);
     lacme::sandbox::enter(sandbox_policy(), runtime_paths);
 #ifdef LACME_SANDBOX_SELFTEST
     lacme::sandbox::run_selftest("client");
 #endif
 }
 
-int execute(prepared_command command, acme_session& session)
+int execute(prepared_command command, acme_session& session, const client_config& config)
 {
     if (command.account)
         return run_account(session, std::move(*command.account), std::cout, ::isatty(STDOUT_FILENO) == 1);
-    if (command.order) {
+    if (command.order_batch) {
+        serve_order_batch(session, config, STDIN_FILENO, STDOUT_FILENO, run_time_limit);
+    } else if (command.order) {
         const std::string chain = run_order(session, *command.order);
         lacme::write_all(STDOUT_FILENO, chain, "stdout");
     } else if (command.name == "revokeCert") {
@@ -166,13 +177,13 @@ int run(int argc, char** argv, lacme::logger& out)
     if (argc < 4)
         throw lacme::error("usage: client [--no-sandbox] COMMAND CONFIG_FD SOCKET_FD [ARGUMENT...]");
     const std::string name = argv[1];
-    if (name != "account" && name != "newOrder" && name != "revokeCert" && name != "renewal-info" &&
-        name != "capabilities")
+    if (name != "account" && name != "newOrder" && name != "newOrders" && name != "revokeCert" &&
+        name != "renewal-info" && name != "capabilities")
         throw lacme::error("unknown command '" + lacme::printable_for_log(name, 40) + "'");
     lacme::unique_fd config_fd(lacme::parse_fd(argv[2], "CONFIG_FD"));
     lacme::unique_fd socket_fd(lacme::parse_fd(argv[3], "SOCKET_FD"));
     if (name == "capabilities") {
-        lacme::write_all(STDOUT_FILENO, "newOrder --replaces\nrenewal-info\n", "stdout");
+        lacme::write_all(STDOUT_FILENO, "newOrder --replaces\nnewOrders\nrenewal-info\n", "stdout");
         return 0;
     }
     if (lacme::debug_from_environment())
@@ -208,7 +219,7 @@ int run(int argc, char** argv, lacme::logger& out)
     else
         lacme::sandbox::warn_unconfined("client");
 
-    const int status = execute(std::move(command), session);
+    const int status = execute(std::move(command), session, config);
     if (accountd)
         log.debug(std::to_string(accountd->signatures()) + " signed requests");
     return status;

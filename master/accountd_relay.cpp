@@ -96,6 +96,13 @@ std::optional<std::string> accountd_relay::failure_of(std::uint64_t client) cons
     return it->second;
 }
 
+std::optional<std::string> accountd_relay::take_failure_of(std::uint64_t client)
+{
+    auto failure = failure_of(client);
+    client_failures_.erase(client);
+    return failure;
+}
+
 void accountd_relay::close(std::chrono::milliseconds grace)
 {
     retire_link();

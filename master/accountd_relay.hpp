@@ -66,6 +66,8 @@ public:
 
     // Why this client got no signature (refused, did not answer, went away), if it did not.
     [[nodiscard]] std::optional<std::string> failure_of(std::uint64_t client) const;
+    // The same, forgotten: for a client that goes on after a refusal with other orders (newOrders).
+    [[nodiscard]] std::optional<std::string> take_failure_of(std::uint64_t client);
     // Why the relay serves nobody any more, once it does not.
     [[nodiscard]] const std::optional<std::string>& failure() const noexcept { return failure_; }
     [[nodiscard]] std::size_t requests_relayed() const noexcept { return relayed_; }

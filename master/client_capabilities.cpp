@@ -10,8 +10,11 @@ client_capabilities parse_client_capabilities(std::string_view output)
     client_capabilities found;
     while (!output.empty()) {
         const auto end = std::min(output.find('\n'), output.size());
-        if (output.substr(0, end) == "newOrder --replaces")
+        const auto feature = output.substr(0, end);
+        if (feature == "newOrder --replaces")
             found.replaces = true;
+        else if (feature == "newOrders")
+            found.orders = true;
         output.remove_prefix(std::min(end + 1, output.size()));
     }
     return found;
@@ -31,7 +34,8 @@ client_capabilities query_client_capabilities(master_loop& master)
                         found = parse_client_capabilities(r.output);
                 }});
     runner.run();
-    master.log().debug(std::string("client capabilities: --replaces ") + (found.replaces ? "yes" : "no"));
+    master.log().debug(std::string("client capabilities: --replaces ") + (found.replaces ? "yes" : "no") +
+                       ", newOrders " + (found.orders ? "yes" : "no"));
     return found;
 }
 

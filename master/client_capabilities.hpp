@@ -13,6 +13,7 @@ namespace lacme::master {
 
 struct client_capabilities {
     bool replaces = false;  // newOrder --replaces=ID (RFC 9773)
+    bool orders = false;  // newOrders: many sections' orders in one process (common/order_batch_protocol.hpp)
 };
 
 client_capabilities parse_client_capabilities(std::string_view output);

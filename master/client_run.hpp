@@ -5,16 +5,9 @@
 // stdout), stderr shared (or /dev/null). Dropped to [client] user/group, umask 0022, cwd the challenge dir.
 #pragma once
 
-#include "common/child_process.hpp"
-#include "common/unique_fd.hpp"
-#include "common/uv/poll_watcher.hpp"
 #include "common/uv/stream.hpp"
-#include "common/uv/timer.hpp"
-#include "master/accountd_relay.hpp"
-#include "master/client_stderr.hpp"
-#include "master/settings.hpp"
+#include "master/client_process.hpp"
 
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <uv.h>
 
@@ -25,23 +18,6 @@
 #include <vector>
 
 namespace lacme::master {
-
-struct client_invocation {
-    std::string command;  // account, newOrder, revokeCert, renewal-info
-    std::vector<std::string> arguments;
-    nlohmann::json config;  // written to CONFIG_FD
-    std::optional<std::string> input;  // stdin (CSR or certificate, DER); /dev/null if absent
-    bool capture_output = true;  // false: stdout is the master's stdout (account)
-    bool show_errors = true;  // false: stderr is /dev/null unless --debug (a failure is expected)
-    bool signs = true;  // false (renewal-info): no accountd connection is opened for it
-    std::string directory = "/";
-    unique_fd new_key_connection;  // account --rollover: the new key's accountd, as fd 5
-    // The certificate section the run is for: its stderr lines are prefixed with "[SECTION] " and
-    // the last error line is the failure's reason. Empty: stderr is the master's own.
-    std::string section;
-    // dns-01: the section's records, asked for on the accountd socket (master/dns_publisher.hpp).
-    accountd_relay::master_requests master_requests;
-};
 
 struct client_result {
     std::optional<std::string> failure;  // one line (with the client's reason), nullopt on success
@@ -63,34 +39,17 @@ public:
     client_run& operator=(const client_run&) = delete;
 
     // SIGINT/SIGTERM of the master: the client is told to stop too.
-    void interrupt() const noexcept { child_.signal(SIGTERM); }
+    void interrupt() const noexcept { client_->signal(SIGTERM); }
 
 private:
     void on_output(std::string_view bytes);
-    void on_exit();
-    void finish_if_done();
-    // Why accountd gave this client no signature (a refusal, a dead link), which is why it failed.
-    [[nodiscard]] std::optional<std::string> accountd_failure() const;
+    void finish();
 
-    accountd_relay* relay_;
-    std::uint64_t relay_client_ = 0;
-    child_process child_;
+    std::optional<watched_client> client_;
     std::optional<uv::stream> input_;
-    std::optional<uv::stream> output_;
-    std::optional<uv::stream> errors_;
-    std::optional<client_stderr> error_lines_;
-    std::optional<uv::poll_watcher> exit_watch_;
-    std::optional<uv::timer> timer_;
     std::string output_bytes_;
-    bool output_done_ = true;
-    bool errors_done_ = true;
-    std::optional<int> status_;
-    std::optional<std::string> failure_;
     std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
     done_fn done_;
 };
-
-// The read-only fd of a temp file holding the JSON config, already unlinked.
-unique_fd config_fd_for(const nlohmann::json& config);
 
 }  // namespace lacme::master

@@ -19,6 +19,13 @@ void client_stderr::feed(std::string_view bytes)
     }
 }
 
+void client_stderr::set_section(const std::string& section)
+{
+    prefix_ = "[" + section + "] ";
+    last_error_.reset();
+    last_line_.reset();
+}
+
 void client_stderr::finish()
 {
     // line_buffer keeps an unterminated tail: a final newline flushes it.

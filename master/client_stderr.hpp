@@ -19,6 +19,9 @@ public:
     // out: the fd the prefixed lines are written to (the master's stderr).
     client_stderr(std::string section, int out) : prefix_("[" + std::move(section) + "] "), out_(out) {}
 
+    // The section the lines that follow are for (a client serving many sections' orders); the
+    // reason starts again from them.
+    void set_section(const std::string& section);
     void feed(std::string_view bytes);
     // End of the stream: a last line without its newline is passed on too.
     void finish();
@@ -31,7 +34,6 @@ private:
     std::string prefix_;
     int out_;
     line_buffer lines_{max_line};
-    std::string partial_;
     std::optional<std::string> last_error_;
     std::optional<std::string> last_line_;
 

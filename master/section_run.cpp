@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/renewal_info.hpp"
+#include "master/batch_order_runner.hpp"
 #include "master/certificate_files.hpp"
 #include "master/certificate_install.hpp"
 #include "master/client_capabilities.hpp"
@@ -172,15 +173,89 @@ void remove_published_records(master_loop& master, std::list<dns_publisher>& pub
 }
 
 // The ARI identifiers go to the client only if it takes --replaces (lacme 0.8's does not).
-void drop_unsupported_replaces(master_loop& master, std::vector<section_run>& runs)
+void drop_unsupported_replaces(const client_capabilities& capabilities, std::vector<section_run>& runs)
 {
-    const auto replaces = [](const section_run& r) {
-        return r.state == section_state::ordering && !r.replaces.empty();
-    };
-    if (std::none_of(runs.begin(), runs.end(), replaces) || query_client_capabilities(master).replaces)
+    if (capabilities.replaces)
         return;
     for (auto& run : runs)
         run.replaces.clear();
+}
+
+// Whether a newOrders client orders the section (master/batch_order_runner.hpp). A dns-01
+// section keeps a client of its own: its records are asked for on that client's accountd
+// connection (accountd_relay::master_requests), which serves one section.
+bool batched(const section_run& run, const client_capabilities& capabilities)
+{
+    return capabilities.orders && run.config->challenge != challenge_type::dns_01;
+}
+
+// The client is asked what it supports only when that can change something: an ARI identifier
+// to pass, or more than one http-01 section to share a newOrders client (for one, that client
+// would save nothing, and the query costs a process).
+bool capabilities_matter(const std::vector<section_run>& runs)
+{
+    std::size_t shared = 0;
+    for (const auto& run : runs) {
+        if (run.state != section_state::ordering)
+            continue;
+        if (!run.replaces.empty())
+            return true;
+        shared += run.config->challenge != challenge_type::dns_01 ? 1 : 0;
+    }
+    return shared > 1;
+}
+
+order_batch_request batch_request(section_run& run)
+{
+    order_batch_request request;
+    request.section = run.config->name;
+    request.identifiers = run.config->identifiers();
+    request.csr_der = std::move(run.csr);
+    request.replaces = run.replaces;
+    request.preferred_chain = run.config->preferred_chain;
+    return request;
+}
+
+// The http-01 sections through at most --jobs newOrders clients, each chain installed as it comes.
+void order_in_batches(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir,
+                      const client_capabilities& capabilities)
+{
+    batch_order_runner runner(master, master.options().max_concurrent, master.config().client_config, challenge_dir);
+    for (auto& run : runs) {
+        if (run.state != section_state::ordering || !batched(run, capabilities))
+            continue;
+        master.log().debug(tag(run) + "Will request authorization for the order's identifiers");
+        runner.add({batch_request(run), [&](const client_result& r) { install_chain(run, r, master.log()); }});
+    }
+    runner.run();
+}
+
+// The other sections (all of them with lacme 0.8's client): one client each, at most --jobs at once.
+void order_one_by_one(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir,
+                      const client_capabilities& capabilities)
+{
+    std::list<dns_publisher> publishers;  // stable addresses: the relay calls them back
+    section_runner runner(master, master.options().max_concurrent);
+    for (auto& run : runs) {
+        if (run.state != section_state::ordering || batched(run, capabilities))
+            continue;
+        master.log().debug(tag(run) + "Will request authorization for the order's identifiers");
+        client_invocation invocation = order_invocation(master.config(), run, challenge_dir);
+        if (run.config->challenge == challenge_type::dns_01) {
+            try {
+                invocation.master_requests =
+                    publishers.emplace_back(master.loop(), *run.config, master.log()).requests();
+            } catch (const error& e) {
+                fail(run, e.what());
+                continue;
+            }
+            invocation.config["challenge"] = "dns-01";
+        }
+        runner.add({run.config->name, std::move(invocation),
+                    [&](const client_result& r) { install_chain(run, r, master.log()); }});
+    }
+    runner.run();
+    remove_published_records(master, publishers);
 }
 
 }  // namespace
@@ -250,29 +325,13 @@ void remove_stale_dns_records(master_loop& master, std::vector<section_run>& run
 
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir)
 {
-    drop_unsupported_replaces(master, runs);
-    std::list<dns_publisher> publishers;  // stable addresses: the relay calls them back
-    section_runner runner(master, master.options().max_concurrent);
-    for (auto& run : runs) {
-        if (run.state != section_state::ordering)
-            continue;
-        master.log().debug(tag(run) + "Will request authorization for the order's identifiers");
-        client_invocation invocation = order_invocation(master.config(), run, challenge_dir);
-        if (run.config->challenge == challenge_type::dns_01) {
-            try {
-                invocation.master_requests =
-                    publishers.emplace_back(master.loop(), *run.config, master.log()).requests();
-            } catch (const error& e) {
-                fail(run, e.what());
-                continue;
-            }
-            invocation.config["challenge"] = "dns-01";
-        }
-        runner.add({run.config->name, std::move(invocation),
-                    [&](const client_result& r) { install_chain(run, r, master.log()); }});
-    }
-    runner.run();
-    remove_published_records(master, publishers);
+    const client_capabilities capabilities =
+        capabilities_matter(runs) ? query_client_capabilities(master) : client_capabilities{};
+    drop_unsupported_replaces(capabilities, runs);
+    // The batch first: a signal during it leaves the rest ordering (section_runner does not start).
+    if (capabilities.orders)
+        order_in_batches(master, runs, challenge_dir, capabilities);
+    order_one_by_one(master, runs, challenge_dir, capabilities);
 }
 
 void fail_ordering(std::vector<section_run>& runs, const std::string& reason)

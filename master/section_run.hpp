@@ -55,7 +55,9 @@ void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs
 // Phase 3: runs the clients for the ordering sections and installs each chain as it arrives
 // (issued or failed; a signal leaves the others ordering); fail_ordering fails them all at once
 // (the challenge responder could not start). An ARI identifier is passed only to a client that
-// says it takes --replaces (master/client_capabilities.hpp).
+// says it takes --replaces (master/client_capabilities.hpp). With a client that has newOrders,
+// the http-01 sections share at most --jobs clients (master/batch_order_runner.hpp); dns-01
+// sections, and all of them with lacme 0.8's client, get one client each.
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir);
 void fail_ordering(std::vector<section_run>& runs, const std::string& reason);
 

@@ -2,41 +2,19 @@
 #include "master/section_runner.hpp"
 
 #include "common/error.hpp"
-#include "common/uv/signal_watcher.hpp"
-
-#include <signal.h>
+#include "master/interruptible_run.hpp"
 
 namespace lacme::master {
 
 bool section_runner::run()
 {
-    if (master_.interrupted())
-        return false;
-    uv::signal_watcher signals(master_.loop(), {SIGINT, SIGTERM, SIGHUP}, [this](int) { interrupt(); });
-    signals.unref();
-    start_more();
-    uv_run(master_.loop(), UV_RUN_DEFAULT);
-    running_.clear();
-    grace_.reset();
-    return !master_.interrupted();
-}
-
-void section_runner::interrupt()
-{
-    if (grace_)
-        return;
-    pending_.clear();
-    for (const auto& r : running_)
-        r->interrupt();
-    try {
-        grace_.emplace(master_.loop(), [this] { running_.clear(); });
-        grace_->start(interrupt_grace);
-    } catch (const error&) {
-        running_.clear();  // no grace then: the destructors kill the clients
-        return;
-    }
-    // Only the clients keep the loop alive: the timer must not outlive them.
-    grace_->unref();
+    const auto stop = [this] {
+        pending_.clear();
+        for (const auto& r : running_)
+            r->interrupt();
+    };
+    return run_interruptibly(
+        master_, [this] { start_more(); }, stop, [this] { running_.clear(); });
 }
 
 void section_runner::start_more()

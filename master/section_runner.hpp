@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Runs one client per section on the master's loop, at most max_concurrent at a time; a failing
 // section never stops the others. Each job's callback gets its client's result as it finishes.
-// run() owns its stopping: it runs the loop dry, and a signal (watched by run() itself) drops the
-// jobs not started yet, sends SIGTERM to the running clients and kills those left after a grace.
+// run() owns its stopping (master/interruptible_run.hpp): a signal drops the jobs not started
+// yet, sends SIGTERM to the running clients and kills those left after a grace.
 #pragma once
 
-#include "common/uv/timer.hpp"
 #include "master/client_run.hpp"
 #include "master/master_loop.hpp"
 
@@ -27,9 +26,6 @@ public:
         std::function<void(client_result)> on_done;
     };
 
-    // How long interrupted clients get to exit after SIGTERM before they are killed.
-    static constexpr std::chrono::milliseconds interrupt_grace{2000};
-
     section_runner(master_loop& master, unsigned max_concurrent) : master_(master), max_concurrent_(max_concurrent) {}
 
     void add(job j) { pending_.push_back(std::move(j)); }
@@ -39,13 +35,11 @@ public:
 
 private:
     void start_more();
-    void interrupt();
 
     master_loop& master_;
     unsigned max_concurrent_;
     std::deque<job> pending_;
     std::list<std::unique_ptr<client_run>> running_;
-    std::optional<uv::timer> grace_;
 };
 
 // Runs one client to completion on the master's loop; returns its failure line, if any.

@@ -3,6 +3,8 @@
 
 #include "common/uv/error.hpp"
 
+#include <unistd.h>
+
 #include <vector>
 
 namespace lacme::uv {
@@ -179,6 +181,19 @@ void stream::stop_reading() noexcept
 {
     if (core_ && core_->handle)
         uv_read_stop(core_->handle.get());
+}
+
+void stream::read_ready_bytes()
+{
+    core* c = core_.get();
+    uv_os_fd_t fd = -1;
+    if (c == nullptr || !c->handle || c->ending || !c->on_data ||
+        uv_fileno(reinterpret_cast<const uv_handle_t*>(c->handle.get()), &fd) != 0)
+        return;
+    const std::span<char> b = c->buffer;
+    // libuv made the descriptor non-blocking: this stops at EAGAIN, and at the end (libuv sees it too).
+    for (ssize_t n; (n = ::read(fd, b.data(), b.size())) > 0;)
+        c->on_data(std::string_view(b.data(), static_cast<std::size_t>(n)));
 }
 
 bool stream::write(std::string bytes)

@@ -42,6 +42,10 @@ public:
     // Returns libuv's status (0: reading).
     [[nodiscard]] int start_reading(data_fn on_data, status_fn on_end, std::span<char> buffer = {});
     void stop_reading() noexcept;
+    // While reading: hands on_data, at once, the bytes already readable on the descriptor, for
+    // a peer that writes on two streams in an order the reader must keep (a client's stderr
+    // lines, then its answer on stdout); libuv reads the rest, and the end, as before.
+    void read_ready_bytes();
 
     // Queues bytes; false (nothing queued) when the stream is ending or closed, when the queue
     // would exceed its bound, or when libuv refuses. Completions go to on_write_done's callbacks.

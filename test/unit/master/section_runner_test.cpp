@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "master/section_runner.hpp"
+#include "master/interruptible_run.hpp"
 
 #include "scripted_master.hpp"
 
@@ -150,8 +151,8 @@ BOOST_AUTO_TEST_CASE(a_signal_stops_the_run_after_the_grace, *utf::timeout(60))
     BOOST_TEST(!runner.run());
     const auto took = elapsed_ms(start);
     BOOST_TEST(m.loop().interrupted_signal() == SIGTERM);
-    BOOST_TEST(took >= section_runner::interrupt_grace.count() - 100);
-    BOOST_TEST(took < section_runner::interrupt_grace.count() + 8000);
+    BOOST_TEST(took >= lacme::master::interrupt_grace.count() - 100);
+    BOOST_TEST(took < lacme::master::interrupt_grace.count() + 8000);
     BOOST_TEST_REQUIRE(results.size() == 1U);
     BOOST_TEST(results["obedient"].failure.value_or("") == "client killed by signal 15");
     BOOST_TEST(!exists(m.dir.file("pending.started")));
@@ -171,7 +172,7 @@ BOOST_AUTO_TEST_CASE(clients_that_obey_the_signal_end_the_run_before_the_grace, 
     const signal_when interrupt(m.loop().loop(), m.dir.file("ready"), SIGINT);
     const auto start = std::chrono::steady_clock::now();
     BOOST_TEST(!runner.run());
-    BOOST_TEST(elapsed_ms(start) < section_runner::interrupt_grace.count());
+    BOOST_TEST(elapsed_ms(start) < lacme::master::interrupt_grace.count());
     BOOST_TEST_REQUIRE(result.has_value());
     BOOST_TEST(result->failure.value_or("") == "client killed by signal 15");
 }

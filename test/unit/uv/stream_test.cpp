@@ -87,6 +87,28 @@ BOOST_AUTO_TEST_CASE(reads_arrive_in_chunks_then_end_of_stream_once)
     BOOST_TEST(ended.value_or(-1) == 0);
 }
 
+// A client's stderr lines must be taken in before its answer on another stream is acted on.
+BOOST_AUTO_TEST_CASE(read_ready_bytes_hands_on_what_is_readable_without_the_loop)
+{
+    uv::loop loop;
+    auto [ours, theirs] = make_pair();
+    auto s = uv::stream::open(loop.get(), std::move(ours), 1024);
+    s.read_ready_bytes();  // not reading yet: nothing to hand to
+    std::string received;
+    int ends = 0;
+    BOOST_REQUIRE_EQUAL(s.start_reading([&](std::string_view b) { received.append(b); }, [&](int) { ++ends; }), 0);
+    s.read_ready_bytes();  // nothing readable: returns at once
+    BOOST_TEST(received.empty());
+    BOOST_REQUIRE_EQUAL(::write(theirs.get(), "Error: one\n", 11), 11);
+    s.read_ready_bytes();
+    BOOST_TEST(received == "Error: one\n");
+    BOOST_REQUIRE_EQUAL(::write(theirs.get(), "two\n", 4), 4);
+    theirs.reset();
+    loop.run();  // the rest, and the end, come through the loop as before
+    BOOST_TEST(received == "Error: one\ntwo\n");
+    BOOST_TEST(ends == 1);
+}
+
 BOOST_AUTO_TEST_CASE(end_flushes_queued_writes_then_the_peer_sees_end_of_stream)
 {
     uv::loop loop;
