@@ -2,21 +2,19 @@
 #include "master/batch_order_runner.hpp"
 
 #include "common/error.hpp"
-#include "master/interruptible_run.hpp"
 
 namespace lacme::master {
 
 bool batch_order_runner::run()
 {
-    const auto stop = [this] {
-        pending_.clear();
-        for (const auto& c : clients_)
-            c.run->interrupt();
-    };
-    const bool finished = run_interruptibly(
-        master_, [this] { start_more(); }, stop, [this] { clients_.clear(); });
-    master_.log().debug(std::to_string(started_) + " newOrders client(s) served the orders");
-    return finished;
+    return run_interruptibly(master_, {this});
+}
+
+void batch_order_runner::stop()
+{
+    pending_.clear();
+    for (const auto& c : clients_)
+        c.run->interrupt();
 }
 
 void batch_order_runner::start_more()

@@ -11,6 +11,7 @@
 
 #include "common/order_batch_protocol.hpp"
 #include "master/batch_client_run.hpp"
+#include "master/interruptible_run.hpp"
 #include "master/master_loop.hpp"
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,7 @@
 
 namespace lacme::master {
 
-class batch_order_runner {
+class batch_order_runner final : public client_runner {
 public:
     struct job {
         order_batch_request request;
@@ -40,6 +41,11 @@ public:
     // Returns when every job has finished, or false when a signal interrupted the run (or came
     // before it); the callbacks of the jobs dropped then are never called.
     bool run();
+
+    // For a run shared with another runner (run_interruptibly).
+    void start() override { start_more(); }
+    void stop() override;
+    void kill() override { clients_.clear(); }
     // How many client processes run() started.
     [[nodiscard]] unsigned clients_started() const noexcept { return started_; }
 

@@ -11,16 +11,20 @@
 
 namespace lacme::master {
 
-bool run_interruptibly(master_loop& master, const std::function<void()>& start, const std::function<void()>& stop,
-                       const std::function<void()>& kill)
+bool run_interruptibly(master_loop& master, std::initializer_list<client_runner*> runners)
 {
+    const auto kill = [&] {
+        for (client_runner* r : runners)
+            r->kill();
+    };
     if (master.interrupted())
         return false;
     std::optional<uv::timer> grace;
     uv::signal_watcher signals(master.loop(), {SIGINT, SIGTERM, SIGHUP}, [&](int) {
         if (grace)
             return;
-        stop();
+        for (client_runner* r : runners)
+            r->stop();
         try {
             grace.emplace(master.loop(), kill);
             grace->start(interrupt_grace);
@@ -32,7 +36,8 @@ bool run_interruptibly(master_loop& master, const std::function<void()>& start, 
         grace->unref();
     });
     signals.unref();
-    start();
+    for (client_runner* r : runners)
+        r->start();
     uv_run(master.loop(), UV_RUN_DEFAULT);
     kill();
     return !master.interrupted();

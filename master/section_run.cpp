@@ -216,47 +216,56 @@ order_batch_request batch_request(section_run& run)
     return request;
 }
 
-// The http-01 sections through at most --jobs newOrders clients, each chain installed as it comes.
-void order_in_batches(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir,
-                      const client_capabilities& capabilities)
-{
-    batch_order_runner runner(master, master.options().max_concurrent, master.config().client_config, challenge_dir);
-    for (auto& run : runs) {
-        if (run.state != section_state::ordering || !batched(run, capabilities))
-            continue;
-        master.log().debug(tag(run) + "Will request authorization for the order's identifiers");
-        runner.add({batch_request(run), [&](const client_result& r) { install_chain(run, r, master.log()); }});
-    }
-    runner.run();
-}
+// The orders of one run: the http-01 sections through at most --jobs newOrders clients with our
+// client, every other section (all of them with lacme 0.8's client) with a client of its own,
+// at most --jobs at once; both kinds at the same time, each chain installed as it comes.
+class order_run {
+public:
+    order_run(master_loop& master, const std::string& challenge_dir, const client_capabilities& capabilities)
+        : master_(master), challenge_dir_(challenge_dir), capabilities_(capabilities),
+          batch_(master, master.options().max_concurrent, master.config().client_config, challenge_dir),
+          one_by_one_(master, master.options().max_concurrent)
+    {}
 
-// The other sections (all of them with lacme 0.8's client): one client each, at most --jobs at once.
-void order_one_by_one(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir,
-                      const client_capabilities& capabilities)
-{
-    std::list<dns_publisher> publishers;  // stable addresses: the relay calls them back
-    section_runner runner(master, master.options().max_concurrent);
-    for (auto& run : runs) {
-        if (run.state != section_state::ordering || batched(run, capabilities))
-            continue;
-        master.log().debug(tag(run) + "Will request authorization for the order's identifiers");
-        client_invocation invocation = order_invocation(master.config(), run, challenge_dir);
+    void add(section_run& run)
+    {
+        master_.log().debug(tag(run) + "Will request authorization for the order's identifiers");
+        if (batched(run, capabilities_)) {
+            batch_.add({batch_request(run), [&](const client_result& r) { install_chain(run, r, master_.log()); }});
+            return;
+        }
+        client_invocation invocation = order_invocation(master_.config(), run, challenge_dir_);
         if (run.config->challenge == challenge_type::dns_01) {
             try {
                 invocation.master_requests =
-                    publishers.emplace_back(master.loop(), *run.config, master.log()).requests();
+                    publishers_.emplace_back(master_.loop(), *run.config, master_.log()).requests();
             } catch (const error& e) {
                 fail(run, e.what());
-                continue;
+                return;
             }
             invocation.config["challenge"] = "dns-01";
         }
-        runner.add({run.config->name, std::move(invocation),
-                    [&](const client_result& r) { install_chain(run, r, master.log()); }});
+        one_by_one_.add({run.config->name, std::move(invocation),
+                         [&](const client_result& r) { install_chain(run, r, master_.log()); }});
     }
-    runner.run();
-    remove_published_records(master, publishers);
-}
+
+    // A signal leaves the sections not answered ordering.
+    void run()
+    {
+        run_interruptibly(master_, {&batch_, &one_by_one_});
+        if (batch_.clients_started() > 0)
+            master_.log().debug(std::to_string(batch_.clients_started()) + " newOrders client(s) served the orders");
+        remove_published_records(master_, publishers_);
+    }
+
+private:
+    master_loop& master_;
+    const std::string& challenge_dir_;
+    const client_capabilities& capabilities_;
+    std::list<dns_publisher> publishers_;  // stable addresses: the relay calls them back
+    batch_order_runner batch_;
+    section_runner one_by_one_;
+};
 
 }  // namespace
 
@@ -328,10 +337,11 @@ void order_certificates(master_loop& master, std::vector<section_run>& runs, con
     const client_capabilities capabilities =
         capabilities_matter(runs) ? query_client_capabilities(master) : client_capabilities{};
     drop_unsupported_replaces(capabilities, runs);
-    // The batch first: a signal during it leaves the rest ordering (section_runner does not start).
-    if (capabilities.orders)
-        order_in_batches(master, runs, challenge_dir, capabilities);
-    order_one_by_one(master, runs, challenge_dir, capabilities);
+    order_run orders(master, challenge_dir, capabilities);
+    for (auto& run : runs)
+        if (run.state == section_state::ordering)
+            orders.add(run);
+    orders.run();
 }
 
 void fail_ordering(std::vector<section_run>& runs, const std::string& reason)

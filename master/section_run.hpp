@@ -57,7 +57,8 @@ void look_up_renewal_windows(master_loop& master, std::vector<section_run>& runs
 // (the challenge responder could not start). An ARI identifier is passed only to a client that
 // says it takes --replaces (master/client_capabilities.hpp). With a client that has newOrders,
 // the http-01 sections share at most --jobs clients (master/batch_order_runner.hpp); dns-01
-// sections, and all of them with lacme 0.8's client, get one client each.
+// sections, and all of them with lacme 0.8's client, get one client each (at most --jobs at
+// once); both kinds run at the same time.
 void order_certificates(master_loop& master, std::vector<section_run>& runs, const std::string& challenge_dir);
 void fail_ordering(std::vector<section_run>& runs, const std::string& reason);
 

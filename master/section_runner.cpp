@@ -2,19 +2,19 @@
 #include "master/section_runner.hpp"
 
 #include "common/error.hpp"
-#include "master/interruptible_run.hpp"
 
 namespace lacme::master {
 
 bool section_runner::run()
 {
-    const auto stop = [this] {
-        pending_.clear();
-        for (const auto& r : running_)
-            r->interrupt();
-    };
-    return run_interruptibly(
-        master_, [this] { start_more(); }, stop, [this] { running_.clear(); });
+    return run_interruptibly(master_, {this});
+}
+
+void section_runner::stop()
+{
+    pending_.clear();
+    for (const auto& r : running_)
+        r->interrupt();
 }
 
 void section_runner::start_more()

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "master/client_run.hpp"
+#include "master/interruptible_run.hpp"
 #include "master/master_loop.hpp"
 
 #include <chrono>
@@ -18,7 +19,7 @@
 
 namespace lacme::master {
 
-class section_runner {
+class section_runner final : public client_runner {
 public:
     struct job {
         std::string section;
@@ -32,6 +33,11 @@ public:
     // Returns when every job has finished, or false when a signal interrupted the run (or came
     // before it); the callbacks of the jobs dropped or killed then are never called.
     bool run();
+
+    // For a run shared with another runner (run_interruptibly).
+    void start() override { start_more(); }
+    void stop() override;
+    void kill() override { running_.clear(); }
 
 private:
     void start_more();
