@@ -105,6 +105,29 @@ BOOST_AUTO_TEST_CASE(runs_every_job_with_at_most_the_limit_at_once, *utf::timeou
     BOOST_TEST(most_at_once(read_file(trace)) == 2);
 }
 
+// A run's http-01 and dns-01 sections have runners of their own (master/section_run.cpp): sharing
+// one run_interruptibly, their clients run at the same time. Each client waits (bounded) for the
+// other runner's client to have started: run one after the other, the first would wait in vain.
+BOOST_AUTO_TEST_CASE(runners_sharing_a_run_run_their_clients_together, *utf::timeout(60))
+{
+    scripted_master m("d=$(dirname \"$0\"); touch \"$d/started-$4\"\n"
+                      "for _ in $(seq 200); do [ -e \"$d/started-$5\" ] && echo together && exit; sleep 0.1; done\n"
+                      "echo alone\n");
+    section_runner first(m.loop(), 1), second(m.loop(), 1);
+    std::vector<std::string> outputs;
+    const auto collect = [&](client_result r) {
+        BOOST_TEST(!r.failure.has_value());
+        outputs.push_back(r.output);
+    };
+    auto one = job_for("a", collect), other = job_for("b", collect);
+    one.invocation.arguments.push_back("b");
+    other.invocation.arguments.push_back("a");
+    first.add(std::move(one));
+    second.add(std::move(other));
+    BOOST_TEST(lacme::master::run_interruptibly(m.loop(), {&first, &second}));
+    BOOST_TEST(outputs == std::vector<std::string>({"together\n", "together\n"}));
+}
+
 BOOST_AUTO_TEST_CASE(a_failing_client_fails_only_its_own_job, *utf::timeout(60))
 {
     scripted_master m("[ \"$4\" = bad ] && exit 3\necho fine\n");
