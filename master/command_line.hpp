@@ -29,7 +29,7 @@ struct command_line {
     std::vector<std::string> config_certs;
     std::optional<int> min_days;  // --force makes it -1, whatever the order of the options
     bool json = false;  // ours
-    unsigned max_concurrent = 4;  // ours: --jobs / --max-concurrent; 4: bench/many-sections, lacme(8)
+    unsigned max_concurrent = 8;  // ours: --jobs / --max-concurrent; 8: bench/many-sections, lacme(8)
     std::vector<std::string> arguments;  // CONTACTs, SECTIONs or FILEs
 };
 

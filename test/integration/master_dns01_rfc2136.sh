@@ -69,7 +69,10 @@ t_rfc2136_section "$T/conf/slow.conf" slow "${UPDATE[@]}" "dns-propagation-serve
 adds=$(t_bind_adds)
 t_expect_fail "propagation timeout fails the section" "not visible on every server within dns-propagation-timeout = 3 s" \
     lacme_order "$T/conf/slow.conf"
-[ "$(t_bind_adds)" -eq $((adds + 2)) ] || t_fail "the records were not added before the timeout"
+# The second authorization's record may come after the first one's timeout on a loaded machine
+# (the section then fails before adding it): one add is enough to prove the deletion.
+added=$(( $(t_bind_adds) - adds ))
+[ "$added" -ge 1 ] && [ "$added" -le 2 ] || t_fail "$added records added before the timeout (want 1 or 2)"
 t_bind_no_txt_left
 t_pass "propagation timeout: records deleted from BIND"
 
