@@ -6,11 +6,6 @@
 #include "common/fd_io.hpp"
 #include "common/jwk.hpp"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 namespace lacme::client {
 
 accountd_connection::accountd_connection(unique_fd fd) : fd_(std::move(fd))
@@ -23,24 +18,19 @@ accountd_connection::accountd_connection(unique_fd fd) : fd_(std::move(fd))
 
 std::string accountd_connection::read_line()
 {
-    while (true) {
-        if (auto line = buffer_.next())
-            return std::move(line->text);  // Perl's accountd always sends CRLF; a bare LF is tolerated
-        lost_ = true;  // until a chunk comes
-        if (buffer_.overflowed())
-            throw lacme::error("lacme-accountd sent an overlong line");
-        char chunk[4096];
-        const ssize_t n = ::read(fd_.get(), chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw_errno("read from lacme-accountd");
-        }
-        if (n == 0)
-            throw lacme::error("lost connection with lacme-accountd");
-        lost_ = false;
-        buffer_.append(std::string_view(chunk, static_cast<std::size_t>(n)));
+    std::optional<line_buffer::line> line;
+    try {
+        line = lacme::read_line(fd_.get(), buffer_, "read from lacme-accountd");
+    } catch (const lacme::error&) {
+        lost_ = true;
+        throw;
     }
+    if (line)
+        return std::move(line->text);  // Perl's accountd always sends CRLF; a bare LF is tolerated
+    lost_ = true;
+    if (buffer_.overflowed())
+        throw lacme::error("lacme-accountd sent an overlong line");
+    throw lacme::error("lost connection with lacme-accountd");
 }
 
 void accountd_connection::write_line(std::string_view text, std::string_view what)

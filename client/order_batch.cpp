@@ -9,9 +9,6 @@
 #include "common/line_buffer.hpp"
 #include "common/log.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <optional>
 #include <string>
 
@@ -26,23 +23,13 @@ public:
 
     std::optional<std::string> next()
     {
-        while (true) {
-            if (auto line = lines_.next())
-                return std::move(line->text);
-            if (lines_.overflowed())
-                throw error("newOrders: a request line longer than " + std::to_string(order_batch_max_line) + " bytes");
-            char chunk[65536];
-            const ssize_t n = ::read(fd_, chunk, sizeof chunk);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                throw_errno("newOrders: reading stdin");
-            if (n == 0 && !lines_.empty())
-                throw error("newOrders: the last request line has no line end");
-            if (n == 0)
-                return std::nullopt;
-            lines_.append(std::string_view(chunk, static_cast<std::size_t>(n)));
-        }
+        if (auto line = read_line(fd_, lines_, "newOrders: reading stdin"))
+            return std::move(line->text);
+        if (lines_.overflowed())
+            throw error("newOrders: a request line longer than " + std::to_string(order_batch_max_line) + " bytes");
+        if (!lines_.empty())
+            throw error("newOrders: the last request line has no line end");
+        return std::nullopt;
     }
 
 private:

@@ -71,6 +71,25 @@ void write_all(int fd, std::span<const std::byte> bytes, std::string_view what)
     write_all(fd, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), what);
 }
 
+std::optional<line_buffer::line> read_line(int fd, line_buffer& lines, std::string_view failure)
+{
+    for (;;) {
+        if (auto line = lines.next())
+            return line;
+        if (lines.overflowed())
+            return std::nullopt;
+        char chunk[8192];
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw_errno(std::string(failure));
+        if (n == 0)
+            return std::nullopt;
+        lines.append(std::string_view(chunk, static_cast<std::size_t>(n)));
+    }
+}
+
 std::string read_to_end(int fd, std::size_t cap, std::string_view what, bool secret)
 {
     std::string data;

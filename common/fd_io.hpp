@@ -3,6 +3,8 @@
 // reading to EOF with a size cap, so no input can make us buffer without bound.
 #pragma once
 
+#include "common/line_buffer.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -19,6 +21,11 @@ void write_all(int fd, std::span<const std::byte> bytes, std::string_view what =
 // write_all to a socket whose peer may have closed the connection on purpose: that (EPIPE,
 // ECONNRESET) returns false, what was not sent is dropped; any other failure throws as write_all.
 bool write_all_unless_closed(int fd, std::string_view bytes, std::string_view what);
+
+// Reads fd (blocking) until `lines` holds a whole line, and returns it; nullopt at the end of
+// input (`lines` may keep a partial line: lines.empty() says) or once the partial line is over
+// the cap (lines.overflowed()). A read error throws lacme::error "FAILURE: strerror(errno)".
+std::optional<line_buffer::line> read_line(int fd, line_buffer& lines, std::string_view failure);
 
 // Reads fd to EOF. More than cap bytes is a lacme::error naming `what`. With secret set the
 // buffer is allocated once (cap bytes) and wiped on error, so no stray partial copy of the

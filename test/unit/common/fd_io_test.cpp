@@ -104,4 +104,35 @@ BOOST_AUTO_TEST_CASE(read_file_if_present_absent_symlink_and_cap)
     BOOST_TEST(!error_message([&] { (void)read_file_if_present(dir.file("state"), 2); }).empty());
 }
 
+BOOST_AUTO_TEST_CASE(read_line_returns_lines_then_says_why_it_stopped)
+{
+    auto [read_end, write_end] = make_pipe();
+    write_all(write_end.get(), "one\r\ntwo\npartial", "the pipe");
+    write_end.reset();
+    lacme::line_buffer lines(64);
+    const auto one = lacme::read_line(read_end.get(), lines, "read");
+    BOOST_TEST((one && one->text == "one" && !one->bare_newline));
+    const auto two = lacme::read_line(read_end.get(), lines, "read");
+    BOOST_TEST((two && two->text == "two" && two->bare_newline));
+    BOOST_TEST(!lacme::read_line(read_end.get(), lines, "read"));  // the end of input
+    BOOST_TEST(!lines.empty());  // with "partial" left
+    BOOST_TEST(!lines.overflowed());
+}
+
+BOOST_AUTO_TEST_CASE(read_line_stops_at_an_overlong_line_without_reading_to_the_end)
+{
+    auto [read_end, write_end] = make_pipe();
+    write_all(write_end.get(), std::string(100, 'x'), "the pipe");  // the writer stays open
+    lacme::line_buffer lines(16);
+    BOOST_TEST(!lacme::read_line(read_end.get(), lines, "read"));
+    BOOST_TEST(lines.overflowed());
+}
+
+BOOST_AUTO_TEST_CASE(read_line_names_a_read_error)
+{
+    lacme::line_buffer lines(16);
+    BOOST_TEST(error_message([&] { (void)lacme::read_line(-1, lines, "read from the test"); }) ==
+               "read from the test: Bad file descriptor");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
