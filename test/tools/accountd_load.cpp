@@ -10,6 +10,7 @@
 #include "common/accountd_protocol.hpp"
 #include "common/base64url.hpp"
 #include "common/error.hpp"
+#include "common/fd_io.hpp"
 #include "common/jwk.hpp"
 #include "common/jws_signature.hpp"
 #include "common/line_buffer.hpp"
@@ -17,7 +18,6 @@
 #include "common/unix_socket_connect.hpp"
 
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -55,15 +55,9 @@ public:
 private:
     std::string read_line()
     {
-        for (;;) {
-            if (auto line = lines_.next())
-                return line->text;
-            char buf[4096];
-            const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
-            if (n <= 0)
-                throw error("accountd closed the connection");
-            lines_.append(std::string_view(buf, static_cast<std::size_t>(n)));
-        }
+        if (auto line = lacme::read_line(fd_.get(), lines_, "read from accountd"))
+            return std::move(line->text);
+        throw error(lines_.overflowed() ? "accountd sent an overlong line" : "accountd closed the connection");
     }
 
     unique_fd fd_;
